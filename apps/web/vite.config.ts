@@ -1,0 +1,22 @@
+import { loadConfig } from '@enginy/config/load';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+// This file is the web app's env.ts: the one place it reads the environment.
+const config = loadConfig(process.env);
+
+// The browser talks to the services through these same-origin prefixes, so the session cookie
+// stays first-party and no CORS is needed for the console.
+const proxy = {
+  '/api/auth': { target: config.auth.issuer, rewrite: (path: string) => path.replace(/^\/api\/auth/, '') },
+  '/api/openapi': { target: config.openapi.url, rewrite: (path: string) => path.replace(/^\/api\/openapi/, '') },
+};
+
+export default defineConfig({
+  plugins: [react()],
+  server: { port: config.web.port, strictPort: true, host: config.bindHost, proxy },
+  preview: { port: config.web.port, strictPort: true, host: config.bindHost, proxy },
+  define: {
+    __ENGINY_MCP_URL__: JSON.stringify(config.openapi.mcpUrl),
+  },
+});

@@ -1,0 +1,139 @@
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { DEFAULT_HOST, DEFAULT_PORTS, DEFAULT_SEED_ADMIN } from './defaults.ts';
+import { ConfigError } from './errors.ts';
+
+export interface StackConfig {
+  nodeEnv: 'development' | 'production' | 'test';
+  /** Interface the Fastify apps bind to; `localhost` binds both 127.0.0.1 and ::1. */
+  bindHost: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  logPretty: boolean;
+  /** Unset: the dev stack starts an embedded PostgreSQL and fills this in for the apps. */
+  databaseUrl: string | undefined;
+  embeddedPostgres: { port: number; dataDir: string };
+  openapi: { port: number; url: string; mcpUrl: string };
+  auth: { port: number; issuer: string };
+  web: { port: number; url: string };
+  seed: { adminEmail: string; adminPassword: string };
+  /** Key for the keyed hashes that tokens, codes and API keys are stored as. */
+  tokenHashKey: string;
+}
+
+export type Env = Record<string, string | undefined>;
+
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const DEV_TOKEN_HASH_KEY = 'enginy-local-development-only-token-hash-key';
+
+const port = (name: string) =>
+  z.coerce
+    .number({ error: `${name} must be a port number` })
+    .int(`${name} must be a whole number`)
+    .min(1, `${name} must be between 1 and 65535`)
+    .max(65535, `${name} must be between 1 and 65535`);
+
+const httpUrl = (name: string) =>
+  z.string().refine(isHttpUrl, `${name} must be an absolute http(s) URL without a trailing slash`);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default(DEFAULT_HOST),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  LOG_PRETTY: z.enum(['true', 'false']).optional(),
+  DATABASE_URL: z
+    .string()
+    .refine(isPostgresUrl, 'DATABASE_URL must look like postgres://user:password@host:5432/database')
+    .optional(),
+  EMBEDDED_PG_PORT: port('EMBEDDED_PG_PORT').default(DEFAULT_PORTS.embeddedPostgres),
+  EMBEDDED_PG_DATA_DIR: z.string().min(1).optional(),
+  OPENAPI_PORT: port('OPENAPI_PORT').default(DEFAULT_PORTS.openapi),
+  OPENAPI_URL: httpUrl('OPENAPI_URL').optional(),
+  AUTH_PORT: port('AUTH_PORT').default(DEFAULT_PORTS.auth),
+  AUTH_ISSUER: httpUrl('AUTH_ISSUER').optional(),
+  WEB_PORT: port('WEB_PORT').default(DEFAULT_PORTS.web),
+  WEB_URL: httpUrl('WEB_URL').optional(),
+  SEED_ADMIN_EMAIL: z.email('SEED_ADMIN_EMAIL must be an email address').default(DEFAULT_SEED_ADMIN.email),
+  SEED_ADMIN_PASSWORD: z.string().min(8, 'SEED_ADMIN_PASSWORD must have at least 8 characters').default(DEFAULT_SEED_ADMIN.password),
+  TOKEN_HASH_KEY: z.string().min(32, 'TOKEN_HASH_KEY must have at least 32 characters').optional(),
+});
+
+/**
+ * Reads the stack's configuration from an environment. Blank values count as unset, so
+ * `DATABASE_URL=` in a shell means "use the embedded database".
+ */
+export function loadConfig(env: Env): StackConfig {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => describeIssue(issue, present)));
+  }
+  const e = parsed.data;
+  if (e.NODE_ENV === 'production' && e.TOKEN_HASH_KEY === undefined) {
+    throw new ConfigError(['TOKEN_HASH_KEY must be set in production (32 characters or more)']);
+  }
+  const ports = [
+    ['OPENAPI_PORT', e.OPENAPI_PORT],
+    ['AUTH_PORT', e.AUTH_PORT],
+    ['WEB_PORT', e.WEB_PORT],
+  ] as const;
+  const clashes = ports.filter(([name, value]) => ports.some(([other, v]) => other !== name && v === value));
+  if (clashes.length > 0) {
+    throw new ConfigError([`${clashes.map(([name]) => name).join(' and ')} must differ (both are ${clashes[0]?.[1]})`]);
+  }
+
+  const openapiUrl = e.OPENAPI_URL ?? `http://localhost:${e.OPENAPI_PORT}`;
+  return {
+    nodeEnv: e.NODE_ENV,
+    bindHost: e.HOST,
+    logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'warn' : 'info'),
+    logPretty: e.LOG_PRETTY === undefined ? e.NODE_ENV === 'development' : e.LOG_PRETTY === 'true',
+    databaseUrl: e.DATABASE_URL,
+    embeddedPostgres: {
+      port: e.EMBEDDED_PG_PORT,
+      dataDir: e.EMBEDDED_PG_DATA_DIR ?? `${REPO_ROOT}.data/postgres`,
+    },
+    openapi: { port: e.OPENAPI_PORT, url: openapiUrl, mcpUrl: `${openapiUrl}/mcp` },
+    auth: { port: e.AUTH_PORT, issuer: e.AUTH_ISSUER ?? `http://localhost:${e.AUTH_PORT}` },
+    web: { port: e.WEB_PORT, url: e.WEB_URL ?? `http://localhost:${e.WEB_PORT}` },
+    seed: { adminEmail: e.SEED_ADMIN_EMAIL, adminPassword: e.SEED_ADMIN_PASSWORD },
+    tokenHashKey: e.TOKEN_HASH_KEY ?? DEV_TOKEN_HASH_KEY,
+  };
+}
+
+/** The same URL with any password replaced, for logs and messages. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}
+
+function describeIssue(issue: z.core.$ZodIssue, env: Env): string {
+  const name = String(issue.path[0] ?? 'environment');
+  const raw = env[name];
+  // Never echo secrets back; a URL is shown with its password masked.
+  const shown = raw === undefined || /PASSWORD|KEY|SECRET/.test(name) ? '' : ` (got "${name === 'DATABASE_URL' ? redactUrl(raw) : raw}")`;
+  const message = issue.message.startsWith(name) ? issue.message : `${name}: ${issue.message}`;
+  return `${message}${shown}`;
+}
+
+function isPostgresUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '' && url.pathname.length > 1;
+  } catch {
+    return false;
+  }
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && !value.endsWith('/') && url.search === '' && url.hash === '';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../src/errors.ts';
+import { loadConfig, redactUrl } from '../src/load.ts';
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('gives the documented local addresses by default', () => {
+    const config = loadConfig({});
+    expect(config.openapi.url).toBe('http://localhost:3001');
+    expect(config.openapi.mcpUrl).toBe('http://localhost:3001/mcp');
+    expect(config.auth.issuer).toBe('http://localhost:3002');
+    expect(config.web.url).toBe('http://localhost:5173');
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.seed).toEqual({ adminEmail: 'dev@enginy.local', adminPassword: 'enginy-dev' });
+  });
+
+  it('derives URLs from overridden ports', () => {
+    const config = loadConfig({ OPENAPI_PORT: '4001', AUTH_PORT: '4002', WEB_PORT: '4173' });
+    expect(config.openapi.mcpUrl).toBe('http://localhost:4001/mcp');
+    expect(config.auth.issuer).toBe('http://localhost:4002');
+    expect(config.web.url).toBe('http://localhost:4173');
+  });
+
+  it('treats a blank DATABASE_URL as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '  ' }).databaseUrl).toBeUndefined();
+  });
+
+  it.each([
+    [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL must look like postgres://'],
+    [{ DATABASE_URL: 'mysql://u:p@h/db' }, 'DATABASE_URL must look like postgres://'],
+    [{ OPENAPI_PORT: 'eighty' }, 'OPENAPI_PORT must be a port number'],
+    [{ AUTH_PORT: '70000' }, 'AUTH_PORT must be between 1 and 65535'],
+    [{ AUTH_ISSUER: 'http://localhost:3002/' }, 'AUTH_ISSUER must be an absolute http(s) URL'],
+    [{ OPENAPI_PORT: '3002' }, 'OPENAPI_PORT and AUTH_PORT must differ'],
+    [{ NODE_ENV: 'production' }, 'TOKEN_HASH_KEY must be set in production'],
+  ])('names the variable at fault for %j', (env, message) => {
+    expect(configError(env).message).toContain(message);
+  });
+
+  it('never echoes a database password', () => {
+    const error = configError({ DATABASE_URL: 'postgres://user:s3cret@db' });
+    expect(error.message).toContain('DATABASE_URL');
+    expect(error.message).not.toContain('s3cret');
+  });
+
+  it('redacts passwords from URLs', () => {
+    expect(redactUrl('postgres://enginy:hunter2@localhost:5432/enginy')).toBe('postgres://enginy:***@localhost:5432/enginy');
+  });
+});

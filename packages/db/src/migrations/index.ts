@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001-workspaces.ts';
+
+/**
+ * Every migration, by name, in the order they run. Forward-only: a migration that has shipped is
+ * never edited; a change is a new file here.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001-workspaces': m0001,
+};

@@ -1,0 +1,4 @@
+import type { WorkspaceTables } from './schema/workspaces.ts';
+
+/** The whole database, as the union of each area's tables. */
+export interface Database extends WorkspaceTables {}

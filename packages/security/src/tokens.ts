@@ -1,0 +1,20 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/**
+ * A new opaque secret: 32 random bytes, base64url, behind a short prefix that tells a person
+ * (and a secret scanner) what it is, e.g. `gsk_` for API keys.
+ */
+export function newSecret(prefix: string): string {
+  return `${prefix}${randomBytes(32).toString('base64url')}`;
+}
+
+/** Secrets are stored only as this keyed hash (HMAC-SHA256), so a database dump holds no usable token. */
+export function hashSecret(key: string, secret: string): string {
+  return createHmac('sha256', key).update(secret).digest('base64url');
+}
+
+export function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}

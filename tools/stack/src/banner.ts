@@ -1,0 +1,31 @@
+import { DEFAULT_SEED_ADMIN } from '@enginy/config/defaults';
+import type { StackConfig } from '@enginy/config/load';
+
+export function banner(config: StackConfig, databaseLabel: string, readyMs: number): string {
+  const password =
+    config.seed.adminPassword === DEFAULT_SEED_ADMIN.password ? config.seed.adminPassword : '(the password in SEED_ADMIN_PASSWORD)';
+  const rows: [string, string][] = [
+    ['Web app (sign-in, console)', config.web.url],
+    ['OpenAPI service', config.openapi.url],
+    ['MCP endpoint', config.openapi.mcpUrl],
+    ['API OAuth routes (issuer)', config.auth.issuer],
+    ['PostgreSQL', databaseLabel],
+  ];
+  const rule = '─'.repeat(78);
+  return [
+    '',
+    rule,
+    `  Enginy Local is running (ready in ${(readyMs / 1000).toFixed(1)} s)`,
+    '',
+    ...rows.map(([name, value]) => `  ${name.padEnd(28)} ${value}`),
+    '',
+    `  Sign in as ${config.seed.adminEmail} / ${password}`,
+    '',
+    '  Connect Claude Code:',
+    `    claude mcp add --transport http --callback-port 3118 enginy ${config.openapi.mcpUrl}`,
+    '',
+    '  Ctrl-C stops everything.',
+    rule,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,80 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+export interface AppProcess {
+  name: string;
+  child: ChildProcess;
+  /** The last lines it printed, shown if it dies before it is ready. */
+  recent: string[];
+  exited: Promise<number | null>;
+}
+
+const COLORS: Record<string, string> = { openapi: '36', auth: '35', web: '33' };
+
+/**
+ * Starts `command` in its own process group, so that stopping it also stops whatever it spawned
+ * (tsx watch's child, vite's workers); its output is prefixed with its name.
+ */
+export function startApp(name: string, cwd: string, command: string, args: string[], env: NodeJS.ProcessEnv): AppProcess {
+  const child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const recent: string[] = [];
+  const prefix = process.stdout.isTTY ? `\x1b[${COLORS[name] ?? '37'}m${name.padEnd(7)}\x1b[0m │ ` : `${name.padEnd(7)} │ `;
+  const relay = (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (line.trim() === '') continue;
+      recent.push(line);
+      if (recent.length > 30) recent.shift();
+      process.stdout.write(`${prefix}${line}\n`);
+    }
+  };
+  child.stdout?.on('data', relay);
+  child.stderr?.on('data', relay);
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.once('error', (error) => {
+      recent.push(error.message);
+      resolve(1);
+    });
+  });
+  return { name, child, recent, exited };
+}
+
+/** SIGTERM to the whole group, SIGKILL after `graceMs`; resolves when the leader has exited. */
+export async function stopApp(app: AppProcess, graceMs = 8_000): Promise<void> {
+  if (app.child.exitCode !== null || app.child.pid === undefined) return;
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-(app.child.pid as number), signal);
+    } catch {
+      // already gone
+    }
+  };
+  signalGroup('SIGTERM');
+  const timer = setTimeout(() => signalGroup('SIGKILL'), graceMs);
+  await app.exited;
+  clearTimeout(timer);
+  // Anything left in the group (a grandchild that ignored SIGTERM) goes too.
+  signalGroup('SIGKILL');
+}
+
+/** Polls `url` until it answers 2xx; rejects when `deadline` passes or `died` settles first. */
+export async function waitUntilReady(url: string, timeoutMs: number, died: Promise<unknown>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let dead = false;
+  void died.then(() => {
+    dead = true;
+  });
+  while (Date.now() < deadline) {
+    if (dead) throw new Error('exited before it was ready');
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+  throw new Error(`did not answer ${url} within ${Math.round(timeoutMs / 1000)} s`);
+}
