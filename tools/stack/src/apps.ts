@@ -10,10 +10,13 @@ export interface AppSpec {
   readyUrl: string;
 }
 
-/** The three apps of the stack, in start order, each in watch mode (`dev`) or as it ships (`start`). */
-export function stackApps(config: StackConfig, mode: 'dev' | 'start'): AppSpec[] {
+/**
+ * The three apps of the stack. `watch` restarts a service when its code changes (pnpm dev); `once`
+ * runs it plainly (tests). The web app is Vite's dev server in both.
+ */
+export function stackApps(config: StackConfig, mode: 'watch' | 'once'): AppSpec[] {
   const bin = (app: string, tool: string) => join(REPO_ROOT, 'apps', app, 'node_modules', '.bin', tool);
-  const tsxArgs = mode === 'dev' ? ['watch', '--clear-screen=false', 'src/server.ts'] : ['src/server.ts'];
+  const tsxArgs = mode === 'watch' ? ['watch', '--clear-screen=false', 'src/server.ts'] : ['src/server.ts'];
   return [
     { name: 'openapi', cwd: join(REPO_ROOT, 'apps/openapi'), command: bin('openapi', 'tsx'), args: tsxArgs, readyUrl: `http://localhost:${config.openapi.port}/readyz` },
     { name: 'auth', cwd: join(REPO_ROOT, 'apps/auth'), command: bin('auth', 'tsx'), args: tsxArgs, readyUrl: `http://localhost:${config.auth.port}/readyz` },
@@ -21,7 +24,7 @@ export function stackApps(config: StackConfig, mode: 'dev' | 'start'): AppSpec[]
       name: 'web',
       cwd: join(REPO_ROOT, 'apps/web'),
       command: bin('web', 'vite'),
-      args: mode === 'dev' ? ['--configLoader', 'runner'] : ['preview', '--configLoader', 'runner'],
+      args: ['--configLoader', 'runner'],
       readyUrl: `http://localhost:${config.web.port}/`,
     },
   ];

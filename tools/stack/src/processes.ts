@@ -17,7 +17,7 @@ const COLORS: Record<string, string> = { openapi: '36', auth: '35', web: '33' };
  * Starts `command` in its own process group, so that stopping it also stops whatever it spawned
  * (tsx watch's child, vite's workers); its output is prefixed with its name.
  */
-export function startApp(name: string, cwd: string, command: string, args: string[], env: NodeJS.ProcessEnv): AppProcess {
+export function startApp(name: string, cwd: string, command: string, args: string[], env: NodeJS.ProcessEnv, quiet = false): AppProcess {
   const child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const recent: string[] = [];
   const prefix = process.stdout.isTTY ? `\x1b[${COLORS[name] ?? '37'}m${name.padEnd(7)}\x1b[0m │ ` : `${name.padEnd(7)} │ `;
@@ -26,7 +26,7 @@ export function startApp(name: string, cwd: string, command: string, args: strin
       if (line.trim() === '') continue;
       recent.push(line);
       if (recent.length > 30) recent.shift();
-      process.stdout.write(`${prefix}${line}\n`);
+      if (!quiet) process.stdout.write(`${prefix}${line}\n`);
     }
   };
   child.stdout?.on('data', relay);
