@@ -8,8 +8,8 @@ const config = loadConfig(process.env);
 // The browser talks to the services through these same-origin prefixes, so the session cookie
 // stays first-party and no CORS is needed for the console.
 const proxy = {
-  '/api/auth': { target: config.auth.issuer, rewrite: (path: string) => path.replace(/^\/api\/auth/, '') },
-  '/api/openapi': { target: config.openapi.url, rewrite: (path: string) => path.replace(/^\/api\/openapi/, '') },
+  '/api/auth': { target: config.auth.internalUrl, rewrite: (path: string) => path.replace(/^\/api\/auth/, '') },
+  '/api/openapi': { target: config.openapi.internalUrl, rewrite: (path: string) => path.replace(/^\/api\/openapi/, '') },
 };
 
 export default defineConfig({

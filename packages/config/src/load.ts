@@ -12,8 +12,10 @@ export interface StackConfig {
   /** Unset: the dev stack starts an embedded PostgreSQL and fills this in for the apps. */
   databaseUrl: string | undefined;
   embeddedPostgres: { port: number; dataDir: string };
-  openapi: { port: number; url: string; mcpUrl: string };
-  auth: { port: number; issuer: string };
+  /** `url`/`issuer` are what browsers and MCP clients use; `internalUrl` is how the services and the
+   * web app's proxy reach each other (the same on a laptop, a service name in docker compose). */
+  openapi: { port: number; url: string; mcpUrl: string; internalUrl: string };
+  auth: { port: number; issuer: string; internalUrl: string };
   web: { port: number; url: string };
   seed: { adminEmail: string; adminPassword: string };
   /** Key for the keyed hashes that tokens, codes and API keys are stored as. */
@@ -50,6 +52,8 @@ const envSchema = z.object({
   OPENAPI_URL: httpUrl('OPENAPI_URL').optional(),
   AUTH_PORT: port('AUTH_PORT').default(DEFAULT_PORTS.auth),
   AUTH_ISSUER: httpUrl('AUTH_ISSUER').optional(),
+  AUTH_INTERNAL_URL: httpUrl('AUTH_INTERNAL_URL').optional(),
+  OPENAPI_INTERNAL_URL: httpUrl('OPENAPI_INTERNAL_URL').optional(),
   WEB_PORT: port('WEB_PORT').default(DEFAULT_PORTS.web),
   WEB_URL: httpUrl('WEB_URL').optional(),
   SEED_ADMIN_EMAIL: z.email('SEED_ADMIN_EMAIL must be an email address').default(DEFAULT_SEED_ADMIN.email),
@@ -82,6 +86,7 @@ export function loadConfig(env: Env): StackConfig {
   }
 
   const openapiUrl = e.OPENAPI_URL ?? `http://localhost:${e.OPENAPI_PORT}`;
+  const authIssuer = e.AUTH_ISSUER ?? `http://localhost:${e.AUTH_PORT}`;
   return {
     nodeEnv: e.NODE_ENV,
     bindHost: e.HOST,
@@ -92,8 +97,8 @@ export function loadConfig(env: Env): StackConfig {
       port: e.EMBEDDED_PG_PORT,
       dataDir: e.EMBEDDED_PG_DATA_DIR ?? `${REPO_ROOT}.data/postgres`,
     },
-    openapi: { port: e.OPENAPI_PORT, url: openapiUrl, mcpUrl: `${openapiUrl}/mcp` },
-    auth: { port: e.AUTH_PORT, issuer: e.AUTH_ISSUER ?? `http://localhost:${e.AUTH_PORT}` },
+    openapi: { port: e.OPENAPI_PORT, url: openapiUrl, mcpUrl: `${openapiUrl}/mcp`, internalUrl: e.OPENAPI_INTERNAL_URL ?? openapiUrl },
+    auth: { port: e.AUTH_PORT, issuer: authIssuer, internalUrl: e.AUTH_INTERNAL_URL ?? authIssuer },
     web: { port: e.WEB_PORT, url: e.WEB_URL ?? `http://localhost:${e.WEB_PORT}` },
     seed: { adminEmail: e.SEED_ADMIN_EMAIL, adminPassword: e.SEED_ADMIN_PASSWORD },
     tokenHashKey: e.TOKEN_HASH_KEY ?? DEV_TOKEN_HASH_KEY,
