@@ -1,0 +1,7 @@
+# One image for every app of the stack; docker-compose.yml picks the command.
+FROM node:20-bookworm-slim
+RUN npm install -g pnpm@12.21.0
+WORKDIR /app
+COPY . .
+RUN pnpm install --frozen-lockfile
+ENV NODE_ENV=production HOST=0.0.0.0 LOG_PRETTY=false

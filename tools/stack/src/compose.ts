@@ -1,0 +1,66 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { DEFAULT_PORTS } from '@enginy/config/defaults';
+import { parse } from 'yaml';
+
+/** The services docker-compose.yml must define, with the ports the README documents. */
+export const COMPOSE_SERVICES = {
+  postgres: undefined,
+  setup: undefined,
+  openapi: DEFAULT_PORTS.openapi,
+  auth: DEFAULT_PORTS.auth,
+  web: DEFAULT_PORTS.web,
+} as const;
+
+interface ComposeService {
+  image?: string;
+  build?: unknown;
+  ports?: string[];
+  healthcheck?: unknown;
+  environment?: Record<string, string>;
+  volumes?: string[];
+}
+
+/** What is wrong with a compose document beyond its syntax: services, ports, health, configuration. */
+export function composeProblems(text: string): string[] {
+  const doc = parse(text) as { services?: Record<string, ComposeService>; volumes?: Record<string, unknown> } | null;
+  const services = doc?.services ?? {};
+  const problems: string[] = [];
+  const names = Object.keys(services).sort();
+  const expected = Object.keys(COMPOSE_SERVICES).sort();
+  if (names.join() !== expected.join()) problems.push(`services are [${names.join(', ')}], expected [${expected.join(', ')}]`);
+
+  const postgres = services.postgres;
+  if (!postgres?.image?.startsWith('postgres:')) problems.push('postgres must use the official postgres image');
+  if (postgres?.healthcheck === undefined) problems.push('postgres needs a healthcheck');
+  const volume = postgres?.volumes?.[0]?.split(':')[0];
+  if (volume === undefined || doc?.volumes?.[volume] === undefined) problems.push('postgres must keep its data in a named volume');
+
+  for (const [name, port] of Object.entries(COMPOSE_SERVICES)) {
+    if (port === undefined) continue;
+    const service = services[name];
+    if (!service?.ports?.includes(`${port}:${port}`)) problems.push(`${name} must publish port ${port}:${port}`);
+    if (!String(service?.environment?.DATABASE_URL ?? '').startsWith('postgres://')) problems.push(`${name} must get DATABASE_URL from its environment`);
+  }
+  return problems;
+}
+
+/** Runs a real Compose validator over the file: `docker compose config -q`, else `docker-compose config -q`. */
+export function validateWithCompose(file: string): { validator: string; error?: string } | undefined {
+  for (const [cmd, args] of [
+    ['docker', ['compose', '-f', file, 'config', '-q']],
+    ['docker-compose', ['-f', file, 'config', '-q']],
+  ] as const) {
+    // The docker CLI may be present without its compose plugin: ask it first.
+    const probe = spawnSync(cmd, cmd === 'docker' ? ['compose', 'version'] : ['version'], { encoding: 'utf8' });
+    if (probe.error !== undefined || probe.status !== 0) continue;
+    const result = spawnSync(cmd, [...args], { encoding: 'utf8' });
+    const validator = `${cmd} ${args.join(' ')}`;
+    return result.status === 0 ? { validator } : { validator, error: result.stderr.trim() };
+  }
+  return undefined;
+}
+
+export function readCompose(file: string): string {
+  return readFileSync(file, 'utf8');
+}
