@@ -20,6 +20,8 @@ export interface StackConfig {
   seed: { adminEmail: string; adminPassword: string };
   /** Key for the keyed hashes that tokens, codes and API keys are stored as. */
   tokenHashKey: string;
+  /** The authorization server's token lifetimes, limits and the local-testing switch for CIMD. */
+  oauth: { accessTokenTtlSeconds: number; refreshTokenTtlSeconds: number; tokenRateLimitPerMinute: number; cimdAllowHttpLocalhost: boolean };
 }
 
 export type Env = Record<string, string | undefined>;
@@ -59,6 +61,10 @@ const envSchema = z.object({
   SEED_ADMIN_EMAIL: z.email('SEED_ADMIN_EMAIL must be an email address').default(DEFAULT_SEED_ADMIN.email),
   SEED_ADMIN_PASSWORD: z.string().min(8, 'SEED_ADMIN_PASSWORD must have at least 8 characters').default(DEFAULT_SEED_ADMIN.password),
   TOKEN_HASH_KEY: z.string().min(32, 'TOKEN_HASH_KEY must have at least 32 characters').optional(),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60, 'ACCESS_TOKEN_TTL_SECONDS must be at least 60').default(3600),
+  REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(300, 'REFRESH_TOKEN_TTL_SECONDS must be at least 300').default(30 * 24 * 3600),
+  TOKEN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1, 'TOKEN_RATE_LIMIT_PER_MINUTE must be at least 1').default(600),
+  CIMD_ALLOW_HTTP_LOCALHOST: z.enum(['true', 'false']).default('false'),
 });
 
 /**
@@ -102,6 +108,13 @@ export function loadConfig(env: Env): StackConfig {
     web: { port: e.WEB_PORT, url: e.WEB_URL ?? `http://localhost:${e.WEB_PORT}` },
     seed: { adminEmail: e.SEED_ADMIN_EMAIL, adminPassword: e.SEED_ADMIN_PASSWORD },
     tokenHashKey: e.TOKEN_HASH_KEY ?? DEV_TOKEN_HASH_KEY,
+    oauth: {
+      accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
+      tokenRateLimitPerMinute: e.TOKEN_RATE_LIMIT_PER_MINUTE,
+      // Off by default: only a local test serves client metadata documents over http://localhost.
+      cimdAllowHttpLocalhost: e.CIMD_ALLOW_HTTP_LOCALHOST === 'true',
+    },
   };
 }
 

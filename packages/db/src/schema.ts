@@ -1,4 +1,5 @@
+import type { OAuthTables } from './schema/oauth.ts';
 import type { WorkspaceTables } from './schema/workspaces.ts';
 
 /** The whole database, as the union of each area's tables. */
-export interface Database extends WorkspaceTables {}
+export interface Database extends WorkspaceTables, OAuthTables {}

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001-workspaces.ts';
+import * as m0003 from './0003-oauth.ts';
 
 /**
  * Every migration, by name, in the order they run. Forward-only: a migration that has shipped is
@@ -7,4 +8,5 @@ import * as m0001 from './0001-workspaces.ts';
  */
 export const migrations: Record<string, Migration> = {
   '0001-workspaces': m0001,
+  '0003-oauth': m0003,
 };

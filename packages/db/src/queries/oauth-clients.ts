@@ -1,0 +1,147 @@
+import { hashSecret, newSecret } from '@enginy/security/tokens';
+import { sql } from 'kysely';
+import type { Db } from '../client.ts';
+import type { OAuthClientKind, TokenEndpointAuthMethod } from '../schema/oauth.ts';
+
+export interface OAuthClient {
+  id: string;
+  kind: OAuthClientKind;
+  name: string;
+  redirectUris: string[];
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  secretHash: string | null;
+  metadata: Record<string, unknown>;
+  createdAt: Date;
+  fetchedAt: Date | null;
+}
+
+export interface NewOAuthClient {
+  kind: OAuthClientKind;
+  name: string;
+  redirectUris: string[];
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  metadata: Record<string, unknown>;
+  secretHash?: string | null;
+  fingerprint?: string | null;
+}
+
+function toClient(row: {
+  id: string;
+  kind: OAuthClientKind;
+  name: string;
+  redirect_uris: string[];
+  token_endpoint_auth_method: TokenEndpointAuthMethod;
+  secret_hash: string | null;
+  metadata: Record<string, unknown>;
+  created_at: Date;
+  fetched_at: Date | null;
+}): OAuthClient {
+  return {
+    id: row.id,
+    kind: row.kind,
+    name: row.name,
+    redirectUris: row.redirect_uris,
+    tokenEndpointAuthMethod: row.token_endpoint_auth_method,
+    secretHash: row.secret_hash,
+    metadata: row.metadata,
+    createdAt: row.created_at,
+    fetchedAt: row.fetched_at,
+  };
+}
+
+const COLUMNS = ['id', 'kind', 'name', 'redirect_uris', 'token_endpoint_auth_method', 'secret_hash', 'metadata', 'created_at', 'fetched_at'] as const;
+
+/** A live (not deleted) client. */
+export async function findClient(db: Db, id: string): Promise<OAuthClient | undefined> {
+  const row = await db.selectFrom('oauth_clients').select(COLUMNS).where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+  return row && toClient(row);
+}
+
+export async function countLiveDynamicClients(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('oauth_clients')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('kind', '=', 'dynamic')
+    .where('deleted_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * Inserts a dynamically registered client, or returns the live one registered with the same
+ * fingerprint (identical metadata), so a client that re-registers on every start does not pile up.
+ */
+export async function registerDynamicClient(db: Db, id: string, client: NewOAuthClient): Promise<{ client: OAuthClient; created: boolean }> {
+  const inserted = await db
+    .insertInto('oauth_clients')
+    .values({
+      id,
+      kind: client.kind,
+      name: client.name,
+      redirect_uris: client.redirectUris,
+      token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+      secret_hash: client.secretHash ?? null,
+      registration_fingerprint: client.fingerprint ?? null,
+      metadata: JSON.stringify(client.metadata),
+    })
+    .onConflict((oc) => oc.column('registration_fingerprint').where('deleted_at', 'is', null).doNothing())
+    .returning(COLUMNS)
+    .executeTakeFirst();
+  if (inserted !== undefined) return { client: toClient(inserted), created: true };
+  const existing = await db
+    .selectFrom('oauth_clients')
+    .select(COLUMNS)
+    .where('registration_fingerprint', '=', client.fingerprint ?? '')
+    .where('deleted_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return { client: toClient(existing), created: false };
+}
+
+/** Stores (or refreshes) the cached copy of a client ID metadata document. */
+export async function upsertCimdClient(db: Db, id: string, client: Omit<NewOAuthClient, 'kind'>): Promise<OAuthClient> {
+  const values = {
+    name: client.name,
+    redirect_uris: client.redirectUris,
+    token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+    metadata: JSON.stringify(client.metadata),
+    fetched_at: new Date(),
+    deleted_at: null,
+  };
+  const row = await db
+    .insertInto('oauth_clients')
+    .values({ id, kind: 'cimd', ...values })
+    .onConflict((oc) => oc.column('id').doUpdateSet(values).where('oauth_clients.kind', '=', 'cimd'))
+    .returning(COLUMNS)
+    .executeTakeFirstOrThrow();
+  return toClient(row);
+}
+
+export async function deleteClient(db: Db, id: string): Promise<void> {
+  await db.updateTable('oauth_clients').set({ deleted_at: sql<Date>`now()` }).where('id', '=', id).execute();
+}
+
+/**
+ * A pre-registered confidential client (for `claude mcp add --client-id ... --client-secret ...`).
+ * The secret is returned once and stored only as a keyed hash.
+ */
+export async function createPreregisteredClient(
+  db: Db,
+  tokenHashKey: string,
+  input: { name: string; redirectUris: string[]; tokenEndpointAuthMethod?: 'client_secret_post' | 'client_secret_basic' },
+): Promise<{ clientId: string; clientSecret: string }> {
+  const clientId = newSecret('ecl_').slice(0, 28);
+  const clientSecret = newSecret('ecs_');
+  await db
+    .insertInto('oauth_clients')
+    .values({
+      id: clientId,
+      kind: 'preregistered',
+      name: input.name,
+      redirect_uris: input.redirectUris,
+      token_endpoint_auth_method: input.tokenEndpointAuthMethod ?? 'client_secret_post',
+      secret_hash: hashSecret(tokenHashKey, clientSecret),
+      metadata: JSON.stringify({ client_name: input.name }),
+    })
+    .execute();
+  return { clientId, clientSecret };
+}

@@ -1,0 +1,198 @@
+import { effectiveScopes } from '@enginy/policy/scopes';
+import { sql } from 'kysely';
+import type { Db } from '../client.ts';
+import type { OAuthTokenKind } from '../schema/oauth.ts';
+
+export interface NewCode {
+  codeHash: string;
+  clientId: string;
+  redirectUri: string;
+  codeChallenge: string;
+  resource: string;
+  workspaceId: string;
+  userId: string;
+  scopes: string[];
+  expiresAt: Date;
+}
+
+export async function createCode(db: Db, code: NewCode): Promise<void> {
+  await db
+    .insertInto('oauth_codes')
+    .values({
+      code_hash: code.codeHash,
+      client_id: code.clientId,
+      redirect_uri: code.redirectUri,
+      code_challenge: code.codeChallenge,
+      resource: code.resource,
+      workspace_id: code.workspaceId,
+      user_id: code.userId,
+      scopes: code.scopes,
+      expires_at: code.expiresAt,
+    })
+    .execute();
+}
+
+export function findCode(db: Db, codeHash: string) {
+  return db.selectFrom('oauth_codes').selectAll().where('code_hash', '=', codeHash).executeTakeFirst();
+}
+
+/**
+ * Claims an unused, unexpired code. Atomic (UPDATE … WHERE used_at IS NULL RETURNING): of any number
+ * of concurrent redemptions exactly one gets the row; the row stays locked until the caller's
+ * transaction commits, so a loser then sees the grant the winner created.
+ */
+export function claimCode(db: Db, codeHash: string) {
+  return db
+    .updateTable('oauth_codes')
+    .set({ used_at: sql<Date>`now()` })
+    .where('code_hash', '=', codeHash)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function linkCodeToGrant(db: Db, codeHash: string, grantId: string): Promise<void> {
+  await db.updateTable('oauth_codes').set({ grant_id: grantId }).where('code_hash', '=', codeHash).execute();
+}
+
+export async function createGrant(
+  db: Db,
+  grant: { workspaceId: string; userId: string; clientId: string; redirectUri: string; scopes: string[]; resource: string },
+): Promise<string> {
+  const row = await db
+    .insertInto('oauth_grants')
+    .values({
+      workspace_id: grant.workspaceId,
+      user_id: grant.userId,
+      client_id: grant.clientId,
+      redirect_uri: grant.redirectUri,
+      scopes: grant.scopes,
+      resource: grant.resource,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function insertTokens(db: Db, grantId: string, tokens: { hash: string; kind: OAuthTokenKind; expiresAt: Date }[]): Promise<void> {
+  await db
+    .insertInto('oauth_tokens')
+    .values(tokens.map((t) => ({ token_hash: t.hash, kind: t.kind, grant_id: grantId, expires_at: t.expiresAt })))
+    .execute();
+}
+
+/** Revokes a grant and every token it issued: the connection stops working at once. */
+export async function revokeGrant(db: Db, grantId: string, reason: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('oauth_grants').set({ revoked_at: sql<Date>`now()`, revoked_reason: reason }).where('id', '=', grantId).where('revoked_at', 'is', null).execute();
+    await trx.updateTable('oauth_tokens').set({ revoked_at: sql<Date>`now()` }).where('grant_id', '=', grantId).where('revoked_at', 'is', null).execute();
+  });
+}
+
+/** A token of any state, with its grant: the token endpoint tells reuse from garbage with it. */
+export function findToken(db: Db, tokenHash: string) {
+  return db
+    .selectFrom('oauth_tokens')
+    .innerJoin('oauth_grants', 'oauth_grants.id', 'oauth_tokens.grant_id')
+    .select([
+      'oauth_tokens.kind',
+      'oauth_tokens.grant_id as grantId',
+      'oauth_tokens.expires_at as expiresAt',
+      'oauth_tokens.spent_at as spentAt',
+      'oauth_tokens.revoked_at as revokedAt',
+      'oauth_grants.client_id as clientId',
+      'oauth_grants.workspace_id as workspaceId',
+      'oauth_grants.scopes',
+      'oauth_grants.resource',
+      'oauth_grants.revoked_at as grantRevokedAt',
+    ])
+    .where('oauth_tokens.token_hash', '=', tokenHash)
+    .executeTakeFirst();
+}
+
+/**
+ * Spends a live refresh token (rotation). Atomic like claimCode: exactly one caller wins; false means
+ * it was already spent, revoked or expired.
+ */
+export async function spendRefreshToken(db: Db, tokenHash: string): Promise<boolean> {
+  const row = await db
+    .updateTable('oauth_tokens')
+    .set({ spent_at: sql<Date>`now()` })
+    .where('token_hash', '=', tokenHash)
+    .where('kind', '=', 'refresh')
+    .where('spent_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .returning('grant_id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function touchGrant(db: Db, grantId: string): Promise<void> {
+  await db.updateTable('oauth_grants').set({ last_used_at: new Date() }).where('id', '=', grantId).execute();
+}
+
+export async function revokeToken(db: Db, tokenHash: string): Promise<void> {
+  await db.updateTable('oauth_tokens').set({ revoked_at: sql<Date>`now()` }).where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).execute();
+}
+
+export interface ActiveAccessToken {
+  grantId: string;
+  workspaceId: string;
+  userId: string;
+  clientId: string;
+  /** The audience: a resource server must reject a token minted for another resource (RFC 8707). */
+  resource: string;
+  grantedScopes: string[];
+  /** Granted ∩ the workspace's current policy ceiling; empty when MCP is off or the policy inactive. */
+  effectiveScopes: string[];
+  mcpEnabled: boolean;
+  policyActive: boolean;
+  expiresAt: Date;
+}
+
+/**
+ * For the MCP endpoint: the live access token with that keyed hash, or undefined (unknown, expired,
+ * revoked, or its grant revoked). Policy changes apply at once because the ceiling is read here,
+ * on every call, rather than frozen into the token.
+ */
+export async function findActiveAccessToken(db: Db, tokenHash: string): Promise<ActiveAccessToken | undefined> {
+  const row = await db
+    .selectFrom('oauth_tokens')
+    .innerJoin('oauth_grants', 'oauth_grants.id', 'oauth_tokens.grant_id')
+    .leftJoin('workspace_mcp_settings', 'workspace_mcp_settings.workspace_id', 'oauth_grants.workspace_id')
+    .select([
+      'oauth_grants.id as grantId',
+      'oauth_grants.workspace_id as workspaceId',
+      'oauth_grants.user_id as userId',
+      'oauth_grants.client_id as clientId',
+      'oauth_grants.resource',
+      'oauth_grants.scopes',
+      'oauth_tokens.expires_at as expiresAt',
+      'workspace_mcp_settings.enabled',
+      'workspace_mcp_settings.policy_active as policyActive',
+      'workspace_mcp_settings.policy_scopes as policyScopes',
+    ])
+    .where('oauth_tokens.token_hash', '=', tokenHash)
+    .where('oauth_tokens.kind', '=', 'access')
+    .where('oauth_tokens.revoked_at', 'is', null)
+    .where('oauth_tokens.expires_at', '>', sql<Date>`now()`)
+    .where('oauth_grants.revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (row === undefined) return undefined;
+  const mcpEnabled = row.enabled === true;
+  const policyActive = row.policyActive === true;
+  return {
+    grantId: row.grantId,
+    workspaceId: row.workspaceId,
+    userId: row.userId,
+    clientId: row.clientId,
+    resource: row.resource,
+    grantedScopes: row.scopes,
+    effectiveScopes: mcpEnabled && policyActive ? effectiveScopes(row.scopes, row.policyScopes ?? []) : [],
+    mcpEnabled,
+    policyActive,
+    expiresAt: row.expiresAt,
+  };
+}
