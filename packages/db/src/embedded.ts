@@ -18,6 +18,8 @@ export interface EmbeddedPostgresHandle {
   created: boolean;
   /** Fast shutdown (SIGINT), resolved once the server has exited. */
   stop(): Promise<void>;
+  /** The same signal, synchronously and without waiting (for an exit handler). */
+  killNow(): void;
 }
 
 const USER = 'enginy';
@@ -67,7 +69,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await stop();
     throw error;
   }
-  return { url: `${base}/${options.database}`, created, stop };
+  return { url: `${base}/${options.database}`, created, stop, killNow: () => server.kill('SIGINT') };
 }
 
 function stopServer(server: ChildProcess): Promise<void> {

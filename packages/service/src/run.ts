@@ -3,6 +3,7 @@ import type { StackConfig } from '@enginy/config/load';
 import { createDb, type Db } from '@enginy/db/client';
 import { migrateToLatest } from '@enginy/db/migrate';
 import type { FastifyInstance } from 'fastify';
+import { onShutdownSignal } from './signals.ts';
 
 export interface ServiceSpec {
   name: string;
@@ -41,19 +42,14 @@ async function start({ name, readConfig, port: portOf, portVariable, build }: Se
   await migrateWhenReachable(db);
   const app = await build(config, db);
 
-  let closing = false;
-  const shutdown = async (signal: string) => {
-    if (closing) process.exit(1); // a second Ctrl-C: stop waiting
-    closing = true;
+  onShutdownSignal(async (signal) => {
     app.log.info({ signal }, 'shutting down');
     const timer = setTimeout(() => process.exit(1), 10_000).unref();
     await app.close();
     await db.destroy();
     clearTimeout(timer);
     process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  });
 
   try {
     await app.listen({ port, host: config.bindHost });

@@ -10,6 +10,8 @@ export interface ResolvedDatabase {
   label: string;
   /** Stops the server if this process started it. */
   stop: () => Promise<void>;
+  /** Last resort, synchronous (for an exit handler): fast shutdown of a server this process started. */
+  killNow: () => void;
   startedMs: number;
   created: boolean;
 }
@@ -22,17 +24,17 @@ export async function resolveDatabase(config: StackConfig): Promise<ResolvedData
   const started = performance.now();
   if (config.databaseUrl !== undefined) {
     await assertReachable(config.databaseUrl, 'DATABASE_URL');
-    return { url: config.databaseUrl, label: redactUrl(config.databaseUrl), stop: async () => {}, startedMs: 0, created: false };
+    return { url: config.databaseUrl, label: redactUrl(config.databaseUrl), stop: async () => {}, killNow: () => {}, startedMs: 0, created: false };
   }
   const { port, dataDir } = config.embeddedPostgres;
   const embeddedUrl = `postgres://enginy:enginy@localhost:${port}/${DEFAULT_DATABASE_NAME}`;
   const label = `${redactUrl(embeddedUrl)} (embedded, data in ${dataDir})`;
   if (!(await isPortFree(port))) {
     await assertReachable(embeddedUrl, 'EMBEDDED_PG_PORT', 'Something else is listening there.');
-    return { url: embeddedUrl, label: `${label}, shared with a running stack`, stop: async () => {}, startedMs: 0, created: false };
+    return { url: embeddedUrl, label: `${label}, shared with a running stack`, stop: async () => {}, killNow: () => {}, startedMs: 0, created: false };
   }
   const handle = await startEmbeddedPostgres({ dataDir, port, database: DEFAULT_DATABASE_NAME });
-  return { url: handle.url, label, stop: handle.stop, startedMs: performance.now() - started, created: handle.created };
+  return { url: handle.url, label, stop: handle.stop, killNow: handle.killNow, startedMs: performance.now() - started, created: handle.created };
 }
 
 async function assertReachable(url: string, variable: string, hint = ''): Promise<void> {

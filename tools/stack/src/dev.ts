@@ -4,6 +4,7 @@ import { banner } from './banner.ts';
 import { type ResolvedDatabase, resolveDatabase } from './database.ts';
 import { readConfigOrExit } from './env.ts';
 import { type LaunchedStack, launchStack } from './launch.ts';
+import { onShutdownSignal } from '@enginy/service/signals';
 import { busyPortMessages } from './ports.ts';
 import { prepareDatabase } from './prepare.ts';
 
@@ -27,7 +28,6 @@ let database: ResolvedDatabase | undefined;
 let stack: LaunchedStack | undefined;
 let stopping = false;
 async function stopAll(code: number): Promise<never> {
-  if (stopping) process.exit(code); // a second Ctrl-C: stop waiting
   stopping = true;
   process.stdout.write('\nStopping the stack…\n');
   await stack?.stop();
@@ -35,8 +35,12 @@ async function stopAll(code: number): Promise<never> {
   process.stdout.write('Stopped.\n');
   process.exit(code);
 }
-process.on('SIGINT', () => void stopAll(0));
-process.on('SIGTERM', () => void stopAll(0));
+onShutdownSignal(() => stopAll(0));
+// However this process ends, nothing it started may stay behind listening.
+process.on('exit', () => {
+  stack?.killNow();
+  database?.killNow();
+});
 
 try {
   database = await resolveDatabase(config);

@@ -1,6 +1,6 @@
 import { type Env, loadConfig, type StackConfig } from '@enginy/config/load';
 import { stackApps } from './apps.ts';
-import { type AppProcess, startApp, stopApp, waitUntilReady } from './processes.ts';
+import { type AppProcess, killGroup, startApp, stopApp, waitUntilReady } from './processes.ts';
 
 export interface LaunchOptions {
   /** The environment the apps get (ports, URLs, settings); DATABASE_URL is set from `databaseUrl`. */
@@ -17,6 +17,8 @@ export interface LaunchedStack {
   apps: AppProcess[];
   /** Stops every app (SIGTERM to each process group, SIGKILL after a grace period). */
   stop(): Promise<void>;
+  /** Last resort, synchronous (for an exit handler): SIGKILL to every app's process group. */
+  killNow(): void;
 }
 
 /** Starts the three apps and resolves once each answers its readiness check; on failure stops them all. */
@@ -40,5 +42,5 @@ export async function launchStack(options: LaunchOptions): Promise<LaunchedStack
     await stop();
     throw new Error(failures.join('\n'));
   }
-  return { config, apps, stop };
+  return { config, apps, stop, killNow: () => apps.forEach((app) => killGroup(app, 'SIGKILL')) };
 }

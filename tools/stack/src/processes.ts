@@ -41,22 +41,25 @@ export function startApp(name: string, cwd: string, command: string, args: strin
   return { name, child, recent, exited };
 }
 
+export function killGroup(app: AppProcess, signal: NodeJS.Signals): void {
+  if (app.child.pid === undefined) return;
+  try {
+    process.kill(-app.child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
 /** SIGTERM to the whole group, SIGKILL after `graceMs`; resolves when the leader has exited. */
 export async function stopApp(app: AppProcess, graceMs = 8_000): Promise<void> {
-  if (app.child.exitCode !== null || app.child.pid === undefined) return;
-  const signalGroup = (signal: NodeJS.Signals) => {
-    try {
-      process.kill(-(app.child.pid as number), signal);
-    } catch {
-      // already gone
-    }
-  };
-  signalGroup('SIGTERM');
-  const timer = setTimeout(() => signalGroup('SIGKILL'), graceMs);
-  await app.exited;
-  clearTimeout(timer);
+  if (app.child.exitCode === null) {
+    killGroup(app, 'SIGTERM');
+    const timer = setTimeout(() => killGroup(app, 'SIGKILL'), graceMs);
+    await app.exited;
+    clearTimeout(timer);
+  }
   // Anything left in the group (a grandchild that ignored SIGTERM) goes too.
-  signalGroup('SIGKILL');
+  killGroup(app, 'SIGKILL');
 }
 
 /** Polls `url` until it answers 2xx; rejects when `deadline` passes or `died` settles first. */
