@@ -1,5 +1,6 @@
+import type { DomainTables } from './schema/domain.ts';
 import type { OAuthTables } from './schema/oauth.ts';
 import type { WorkspaceTables } from './schema/workspaces.ts';
 
 /** The whole database, as the union of each area's tables. */
-export interface Database extends WorkspaceTables, OAuthTables {}
+export interface Database extends WorkspaceTables, OAuthTables, DomainTables {}

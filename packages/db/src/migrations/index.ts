@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001-workspaces.ts';
+import * as m0002 from './0002-domain.ts';
 import * as m0003 from './0003-oauth.ts';
 
 /**
@@ -8,5 +9,6 @@ import * as m0003 from './0003-oauth.ts';
  */
 export const migrations: Record<string, Migration> = {
   '0001-workspaces': m0001,
+  '0002-domain': m0002,
   '0003-oauth': m0003,
 };

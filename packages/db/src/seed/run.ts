@@ -1,4 +1,5 @@
 import type { Db } from '../client.ts';
+import { seedDemoData } from './demo-data.ts';
 import { type SeedUsers, seedWorkspaces } from './workspaces.ts';
 
 export { SEED_IDS } from './constants.ts';
@@ -8,5 +9,6 @@ export { SEED_MEMBER_EMAIL } from './workspaces.ts';
 export async function seedDatabase(db: Db, users: SeedUsers): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await seedWorkspaces(trx, users);
+    await seedDemoData(trx);
   });
 }

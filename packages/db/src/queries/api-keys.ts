@@ -1,0 +1,73 @@
+import { hashSecret, newSecret } from '@enginy/security/tokens';
+import type { Db } from '../client.ts';
+
+export const API_KEY_PREFIX = 'gsk_';
+
+export interface IssuedApiKey {
+  id: string;
+  /** The key itself: shown once, never stored. */
+  key: string;
+  name: string;
+  workspaceId: string;
+  scopes: string[];
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  workspaceId: string;
+  createdBy: string | null;
+  scopes: string[];
+}
+
+/** Issues a key: only its keyed hash (HMAC with `hashKey`) is stored. */
+export async function issueApiKey(
+  db: Db,
+  hashKey: string,
+  input: { workspaceId: string; name: string; scopes: string[]; createdBy?: string | null },
+): Promise<IssuedApiKey> {
+  const key = newSecret(API_KEY_PREFIX);
+  const row = await db
+    .insertInto('api_keys')
+    .values({
+      workspace_id: input.workspaceId,
+      name: input.name,
+      created_by: input.createdBy ?? null,
+      key_hash: hashSecret(hashKey, key),
+      prefix: key.slice(0, API_KEY_PREFIX.length + 6),
+      scopes: input.scopes,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id: row.id, key, name: input.name, workspaceId: input.workspaceId, scopes: input.scopes };
+}
+
+/** The live (unrevoked) key whose keyed hash matches, if any. */
+export async function findApiKey(db: Db, hashKey: string, key: string): Promise<ApiKeyRecord | undefined> {
+  return db
+    .selectFrom('api_keys')
+    .select(['id', 'workspace_id as workspaceId', 'created_by as createdBy', 'scopes'])
+    .where('key_hash', '=', hashSecret(hashKey, key))
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+}
+
+export async function revokeApiKey(db: Db, workspaceId: string, keyId: string): Promise<boolean> {
+  const row = await db
+    .updateTable('api_keys')
+    .set({ revoked_at: new Date() })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', keyId)
+    .where('revoked_at', 'is', null)
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** A workspace by id or slug, for the command line. */
+export async function findWorkspace(db: Db, idOrSlug: string) {
+  return db
+    .selectFrom('workspaces')
+    .select(['id', 'slug', 'name'])
+    .where((eb) => (/^[0-9a-f-]{36}$/i.test(idOrSlug) ? eb('id', '=', idOrSlug) : eb('slug', '=', idOrSlug.toLowerCase())))
+    .executeTakeFirst();
+}

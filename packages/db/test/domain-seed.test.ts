@@ -1,0 +1,80 @@
+import { DEFAULT_SEED_ADMIN } from '@enginy/config/defaults';
+import { issueApiKey, findApiKey, revokeApiKey } from '@enginy/db/queries/api-keys';
+import { searchContacts } from '@enginy/db/queries/contacts';
+import { sendMessage } from '@enginy/db/queries/inbox';
+import { SEED_IDS, seedDatabase } from '@enginy/db/seed';
+import { createTestDatabase, type TestDatabase } from '@enginy/testing/database';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(() => t.drop());
+
+const seedUsers = { adminEmail: DEFAULT_SEED_ADMIN.email, adminPassword: DEFAULT_SEED_ADMIN.password };
+const TABLES = ['companies', 'contacts', 'lists', 'list_members', 'campaigns', 'campaign_enrolments', 'conversations', 'messages', 'sender_identities', 'crm_owners', 'workspace_credits'] as const;
+
+async function counts(workspaceId?: string): Promise<Record<string, number>> {
+  const result: Record<string, number> = {};
+  for (const table of TABLES) {
+    const scoped = workspaceId && !['list_members', 'campaign_enrolments'].includes(table);
+    const rows = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)} ${scoped ? sql`where workspace_id = ${workspaceId}` : sql``}`.execute(t.db);
+    result[table] = rows.rows[0]?.n ?? 0;
+  }
+  return result;
+}
+
+describe('demo seed', () => {
+  it('gives Acme a workspace that feels real and Globex a smaller one', async () => {
+    const acme = await counts(SEED_IDS.acme);
+    expect(acme.contacts).toBeGreaterThanOrEqual(400);
+    expect(acme.companies).toBeGreaterThanOrEqual(40);
+    expect(acme.lists).toBeGreaterThanOrEqual(5);
+    expect(acme.campaigns).toBeGreaterThanOrEqual(4);
+    expect(acme.conversations).toBeGreaterThanOrEqual(50);
+    expect(acme.messages).toBeGreaterThan(acme.conversations as number);
+    expect(acme.workspace_credits).toBe(1);
+    const globex = await counts(SEED_IDS.globex);
+    expect(globex.contacts).toBeGreaterThan(0);
+    expect(globex.contacts).toBeLessThan(acme.contacts as number);
+  });
+
+  it('is idempotent, deterministic and fast', async () => {
+    const before = await counts();
+    const first = await searchContacts(t.db, SEED_IDS.acme, {}, { page: 1, pageSize: 3 });
+    const started = performance.now();
+    await seedDatabase(t.db, seedUsers);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(await counts()).toEqual(before);
+    expect(await searchContacts(t.db, SEED_IDS.acme, {}, { page: 1, pageSize: 3 })).toEqual(first);
+  });
+});
+
+describe('api keys', () => {
+  it('stores only a keyed hash, finds the key by it, and stops finding it once revoked', async () => {
+    const issued = await issueApiKey(t.db, 'k'.repeat(32), { workspaceId: SEED_IDS.acme, name: 'test', scopes: ['CONTACTS_READ'] });
+    expect(issued.key).toMatch(/^gsk_[A-Za-z0-9_-]{43}$/);
+    const stored = await t.db.selectFrom('api_keys').selectAll().where('id', '=', issued.id).executeTakeFirstOrThrow();
+    expect(JSON.stringify(stored)).not.toContain(issued.key);
+    expect(await findApiKey(t.db, 'k'.repeat(32), issued.key)).toMatchObject({ id: issued.id, workspaceId: SEED_IDS.acme, scopes: ['CONTACTS_READ'] });
+    expect(await findApiKey(t.db, 'another-hash-key-another-hash-key', issued.key)).toBeUndefined();
+    expect(await revokeApiKey(t.db, SEED_IDS.acme, issued.id)).toBe(true);
+    expect(await findApiKey(t.db, 'k'.repeat(32), issued.key)).toBeUndefined();
+  });
+});
+
+describe('idempotent sends', () => {
+  it('creates one message for concurrent sends with the same requestId', async () => {
+    const contact = (await searchContacts(t.db, SEED_IDS.acme, {}, { page: 1, pageSize: 1 })).data[0]!;
+    const identity = await t.db.selectFrom('sender_identities').select('id').where('workspace_id', '=', SEED_IDS.acme).executeTakeFirstOrThrow();
+    const out = { contactId: contact.id, senderIdentityId: identity.id, type: 'EMAIL' as const, subject: 'Hi', content: 'Hello', requestId: 'req-concurrent' };
+    const results = await Promise.all(Array.from({ length: 5 }, () => sendMessage(t.db, SEED_IDS.acme, out)));
+    expect(new Set(results.map((r) => r.message.id)).size).toBe(1);
+    expect(results.filter((r) => r.kind === 'sent')).toHaveLength(1);
+    const stored = await t.db.selectFrom('messages').select('id').where('request_id', '=', 'req-concurrent').execute();
+    expect(stored).toHaveLength(1);
+    expect((await sendMessage(t.db, SEED_IDS.acme, { ...out, content: 'Different' })).kind).toBe('request_id_reused');
+  });
+});
