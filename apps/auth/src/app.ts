@@ -1,18 +1,48 @@
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import rateLimit from '@fastify/rate-limit';
 import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
 import health from '@enginy/service/health';
 import { loggerOptions } from '@enginy/service/logger';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { registerErrorHandling } from './errors.ts';
+import { allowAnyOrigin } from './cors.ts';
+import { registerErrorHandling, TooManyRequests } from './errors.ts';
+import { AUTHORIZE_PATHS, authorizeRoutes } from './routes/authorize.ts';
+import { consentRoutes } from './routes/consent.ts';
+import { METADATA_PATHS, metadataRoutes } from './routes/metadata.ts';
+import { REGISTER_PATHS, registerRoutes } from './routes/register.ts';
+import { REVOKE_PATHS, revokeRoutes } from './routes/revoke.ts';
+import { sessionRoutes } from './routes/session.ts';
+import { TOKEN_PATHS, tokenRoutes } from './routes/token.ts';
 
 export interface AppDeps {
   db: Db;
 }
 
+/** Every path the authorization server answers at, aliases included (the OpenAPI service mirrors some). */
+export const OAUTH_PATHS = { authorize: AUTHORIZE_PATHS, token: TOKEN_PATHS, register: REGISTER_PATHS, revoke: REVOKE_PATHS } as const;
+
 /** Builds the API OAuth routes (the authorization server). Never listens: see server.ts. */
 export async function buildApp(config: StackConfig, deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: loggerOptions(config, 'auth'), bodyLimit: 64 * 1024 });
   registerErrorHandling(app);
+  // Infrastructure: body parsers, cookies, rate limits (per IP, on the routes that opt in).
+  await app.register(formbody);
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => new TooManyRequests(Math.ceil(context.ttl / 1000)),
+  });
+  allowAnyOrigin(app, [...METADATA_PATHS, ...TOKEN_PATHS, ...REGISTER_PATHS, ...REVOKE_PATHS]);
+
   await app.register(health, { service: 'auth', db: deps.db });
+  await metadataRoutes(app, config);
+  await registerRoutes(app, config, deps.db);
+  await authorizeRoutes(app, config, deps.db);
+  await tokenRoutes(app, config, deps.db);
+  await revokeRoutes(app, config, deps.db);
+  await sessionRoutes(app, config, deps.db);
+  await consentRoutes(app, config, deps.db);
   return app;
 }

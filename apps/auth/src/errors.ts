@@ -1,8 +1,9 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 
 /**
- * An OAuth error (RFC 6749 §5.2): its `error` code, HTTP status, and whether it may be sent back to
- * the client's redirect URI. Errors about the client or the redirect URI itself never redirect.
+ * An OAuth error (RFC 6749 §4.1.2.1, §5.2; RFC 7591 §3.2.2; RFC 8707 §2): its `error` code, HTTP
+ * status, and whether it may be sent back to the client's redirect URI. Errors about the client or
+ * the redirect URI itself never redirect.
  */
 export class OAuthError extends Error {
   constructor(
@@ -15,6 +16,87 @@ export class OAuthError extends Error {
   }
 }
 
+// The catalogue. RFC 6749 §5.2: "invalid_request … HTTP 400 (Bad Request) unless specified otherwise".
+export class InvalidRequest extends OAuthError {
+  constructor(description: string, mayRedirect = false) {
+    super('invalid_request', 400, description, mayRedirect);
+  }
+}
+/** RFC 6749 §5.2: client authentication failed → 401. Never redirects: the client is not trusted. */
+export class InvalidClient extends OAuthError {
+  constructor(description = 'Client authentication failed or the client is unknown') {
+    super('invalid_client', 401, description);
+  }
+}
+export class InvalidGrant extends OAuthError {
+  constructor(description: string) {
+    super('invalid_grant', 400, description);
+  }
+}
+export class UnauthorizedClient extends OAuthError {
+  constructor(description: string) {
+    super('unauthorized_client', 400, description);
+  }
+}
+export class UnsupportedGrantType extends OAuthError {
+  constructor(grantType: string) {
+    super('unsupported_grant_type', 400, `grant_type ${grantType || '(missing)'} is not supported`);
+  }
+}
+export class UnsupportedResponseType extends OAuthError {
+  constructor(responseType: string) {
+    super('unsupported_response_type', 400, `response_type ${responseType || '(missing)'} is not supported; use code`, true);
+  }
+}
+export class InvalidScope extends OAuthError {
+  constructor(description: string, mayRedirect = false) {
+    super('invalid_scope', 400, description, mayRedirect);
+  }
+}
+/** RFC 8707 §2: "invalid_target: The requested resource is invalid, missing, unknown, or malformed." */
+export class InvalidTarget extends OAuthError {
+  constructor(description: string, mayRedirect = false) {
+    super('invalid_target', 400, description, mayRedirect);
+  }
+}
+/** RFC 7591 §3.2.2. */
+export class InvalidRedirectUri extends OAuthError {
+  constructor(description: string) {
+    super('invalid_redirect_uri', 400, description);
+  }
+}
+export class InvalidClientMetadata extends OAuthError {
+  constructor(description: string) {
+    super('invalid_client_metadata', 400, description);
+  }
+}
+export class TooManyRequests extends OAuthError {
+  constructor(retryAfterSeconds: number) {
+    super('too_many_requests', 429, `Too many requests; try again in ${retryAfterSeconds} s`);
+  }
+}
+export class TemporarilyUnavailable extends OAuthError {
+  constructor(description: string) {
+    super('temporarily_unavailable', 503, description);
+  }
+}
+/** Session/consent API errors (the web app's JSON API, not OAuth). */
+export class NotSignedIn extends OAuthError {
+  constructor() {
+    super('not_signed_in', 401, 'Sign in to continue');
+  }
+}
+export class Forbidden extends OAuthError {
+  constructor(description: string) {
+    super('forbidden', 403, description);
+  }
+}
+export class NotFound extends OAuthError {
+  constructor(description: string) {
+    super('not_found', 404, description);
+  }
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
   // Every unknown path answers JSON, never a framework 404 page (clients probe guessed paths).
   app.setNotFoundHandler((request, reply) => {
@@ -23,6 +105,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
 
   app.setErrorHandler((error: FastifyError | OAuthError, request, reply) => {
     if (error instanceof OAuthError) {
+      if (error instanceof InvalidClient && request.headers.authorization?.startsWith('Basic ')) {
+        // RFC 6749 §5.2: a failed Basic authentication answers with WWW-Authenticate.
+        reply.header('www-authenticate', 'Basic realm="enginy"');
+      }
       return reply.code(error.statusCode).send({ error: error.error, error_description: error.description });
     }
     if (error.validation) {

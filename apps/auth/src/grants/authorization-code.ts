@@ -1,0 +1,51 @@
+import type { StackConfig } from '@enginy/config/load';
+import type { Db } from '@enginy/db/client';
+import type { OAuthClient } from '@enginy/db/queries/oauth-clients';
+import { claimCode, createGrant, findCode, linkCodeToGrant, revokeGrant } from '@enginy/db/queries/oauth-tokens';
+import { hashSecret } from '@enginy/security/tokens';
+import { InvalidGrant, InvalidRequest, InvalidTarget } from '../errors.ts';
+import { verifierMatches } from '../pkce.ts';
+import { issueTokenPair, type TokenResponse } from './issue.ts';
+
+const REPLAYED = 'The authorization code was already used; the tokens it issued are revoked';
+
+/** RFC 6749 §4.1.3 with PKCE (RFC 7636 §4.6) and resource indicators (RFC 8707 §2.2). */
+export async function redeemAuthorizationCode(db: Db, config: StackConfig, client: OAuthClient, body: Record<string, string | undefined>): Promise<TokenResponse> {
+  const { code, redirect_uri: redirectUri, code_verifier: verifier, resource } = body;
+  if (code === undefined || code === '') throw new InvalidRequest('code is required');
+  if (verifier === undefined) throw new InvalidRequest('code_verifier is required (PKCE)');
+  const codeHash = hashSecret(config.tokenHashKey, code);
+  const row = await findCode(db, codeHash);
+  if (row === undefined) throw new InvalidGrant('Unknown or expired authorization code');
+  // RFC 6749 §4.1.2: "If an authorization code is used more than once, the authorization server MUST
+  // deny the request and SHOULD revoke (when possible) all tokens previously issued based on that code."
+  if (row.used_at !== null) return replayed(db, codeHash);
+  // RFC 6749 §4.1.3: the code was issued to this client, and redirect_uri is identical to the one authorized.
+  if (row.client_id !== client.id) throw new InvalidGrant('The authorization code was issued to another client');
+  if (redirectUri !== row.redirect_uri) throw new InvalidGrant('redirect_uri does not match the authorization request');
+  if (!verifierMatches(verifier, row.code_challenge)) throw new InvalidGrant('PKCE verification failed: code_verifier does not match code_challenge');
+  if (resource !== undefined && resource !== row.resource) throw new InvalidTarget(`resource must be ${row.resource}, as in the authorization request`);
+  if (row.expires_at.getTime() <= Date.now()) throw new InvalidGrant('The authorization code has expired');
+
+  const issued = await db.transaction().execute(async (trx) => {
+    const claimed = await claimCode(trx, codeHash);
+    if (claimed === undefined) return undefined; // another redemption won the race
+    const grantId = await createGrant(trx, {
+      workspaceId: claimed.workspace_id,
+      userId: claimed.user_id,
+      clientId: claimed.client_id,
+      redirectUri: claimed.redirect_uri,
+      scopes: claimed.scopes,
+      resource: claimed.resource,
+    });
+    await linkCodeToGrant(trx, codeHash, grantId);
+    return issueTokenPair(trx, config, grantId, claimed.scopes);
+  });
+  return issued ?? replayed(db, codeHash);
+}
+
+async function replayed(db: Db, codeHash: string): Promise<never> {
+  const row = await findCode(db, codeHash);
+  if (row?.grant_id) await revokeGrant(db, row.grant_id, 'authorization_code_replay');
+  throw new InvalidGrant(REPLAYED);
+}

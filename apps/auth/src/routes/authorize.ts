@@ -1,0 +1,96 @@
+import type { StackConfig } from '@enginy/config/load';
+import type { Db } from '@enginy/db/client';
+import type { OAuthClient } from '@enginy/db/queries/oauth-clients';
+import { createAuthorizationRequest } from '@enginy/db/queries/oauth-requests';
+import { requestedEnginyScopes } from '@enginy/policy/authorization';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { audit } from '../audit.ts';
+import { isRegisteredRedirectUri, resolveClient } from '../clients/resolve.ts';
+import { sendErrorPage } from '../error-page.ts';
+import { InvalidRequest, InvalidTarget, OAuthError, UnsupportedResponseType } from '../errors.ts';
+import { isValidChallenge } from '../pkce.ts';
+import { authorizationResponseUrl } from '../redirect.ts';
+
+export const AUTHORIZE_PATHS = ['/authorize', '/oauth/authorize'] as const;
+const PENDING_TTL_SECONDS = 600;
+
+type Query = Record<string, string | undefined>;
+
+function single(query: unknown): Query {
+  const result: Query = {};
+  for (const [name, value] of Object.entries((query ?? {}) as Record<string, unknown>)) {
+    // RFC 6749 §3.1: "Request and response parameters MUST NOT be included more than once."
+    if (Array.isArray(value)) throw new InvalidRequest(`${name} is repeated`);
+    if (typeof value === 'string') result[name] = value;
+  }
+  return result;
+}
+
+/** The checks that may answer through the client's redirect URI, once that URI is known to be the client's. */
+function checkRequest(q: Query, config: StackConfig): string {
+  if (q.response_type !== 'code') throw new UnsupportedResponseType(q.response_type ?? '');
+  // OAuth 2.1 §4.1.1 / MCP: PKCE is required, and only S256 is supported.
+  if (q.code_challenge === undefined || !isValidChallenge(q.code_challenge)) throw new InvalidRequest('code_challenge (PKCE, S256) is required', true);
+  if (q.code_challenge_method !== 'S256') throw new InvalidRequest('code_challenge_method must be S256', true);
+  // RFC 8707 §2: the resource must be one this server issues tokens for: the MCP endpoint.
+  const resource = q.resource ?? config.openapi.mcpUrl;
+  if (resource !== config.openapi.mcpUrl) throw new InvalidTarget(`resource must be ${config.openapi.mcpUrl}`, true);
+  return resource;
+}
+
+/**
+ * GET /authorize: validates the client and redirect URI (check 1) and the request, stores it as a
+ * pending authorization and sends the browser to the web app's sign-in and consent page, where the
+ * workspace checks (2–5) run for the chosen workspace.
+ */
+export async function authorizeRoutes(app: FastifyInstance, config: StackConfig, db: Db): Promise<void> {
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    let q: Query;
+    try {
+      q = single(request.query);
+    } catch (error) {
+      return sendErrorPage(request, reply, 400, 'invalid_request', (error as Error).message);
+    }
+    const requestedScopes = requestedEnginyScopes(q.scope);
+    const event = { clientId: q.client_id ?? null, redirectUri: q.redirect_uri ?? null, requestedScopes };
+
+    let client: OAuthClient;
+    try {
+      client = await resolveClient(db, config, q.client_id);
+    } catch (error) {
+      const message = error instanceof OAuthError ? error.description : 'Unknown client';
+      await audit(db, request.log, { ...event, outcome: 'denied', reason: 'unknown_client', details: { clientId: q.client_id ?? null, error: message } });
+      return sendErrorPage(request, reply, 400, 'invalid_client', message, { client_id: q.client_id ?? '(missing)' });
+    }
+    const redirectUri = q.redirect_uri ?? (client.redirectUris.length === 1 ? client.redirectUris[0] : undefined);
+    if (redirectUri === undefined || !isRegisteredRedirectUri(client, redirectUri)) {
+      await audit(db, request.log, {
+        ...event,
+        outcome: 'denied',
+        reason: 'redirect_uri_not_registered',
+        details: { sent: q.redirect_uri ?? null, registered: client.redirectUris },
+      });
+      return sendErrorPage(request, reply, 400, 'invalid_request', 'redirect_uri is not registered for this client', {
+        'redirect_uri sent': q.redirect_uri ?? '(missing)',
+        'registered redirect URIs': client.redirectUris.join(' '),
+      });
+    }
+
+    let resource: string;
+    try {
+      resource = checkRequest(q, config);
+    } catch (error) {
+      if (!(error instanceof OAuthError)) throw error;
+      await audit(db, request.log, { ...event, outcome: 'denied', reason: error.error, details: { error: error.description } });
+      return reply.redirect(authorizationResponseUrl(redirectUri, config.auth.issuer, { error: error.error, error_description: error.description, state: q.state }), 302);
+    }
+
+    const id = await createAuthorizationRequest(
+      db,
+      { clientId: client.id, redirectUri, scope: q.scope ?? null, state: q.state ?? null, codeChallenge: q.code_challenge as string, resource },
+      PENDING_TTL_SECONDS,
+    );
+    return reply.header('cache-control', 'no-store').redirect(`${config.web.url}/consent?request=${encodeURIComponent(id)}`, 302);
+  };
+  for (const url of AUTHORIZE_PATHS) app.get(url, handler);
+}

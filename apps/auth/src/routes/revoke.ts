@@ -1,0 +1,30 @@
+import type { StackConfig } from '@enginy/config/load';
+import type { Db } from '@enginy/db/client';
+import { findToken, revokeGrant, revokeToken } from '@enginy/db/queries/oauth-tokens';
+import { hashSecret } from '@enginy/security/tokens';
+import type { FastifyInstance } from 'fastify';
+import { authenticateClient } from '../clients/authenticate.ts';
+import { InvalidRequest } from '../errors.ts';
+import { formParams } from './token.ts';
+
+export const REVOKE_PATHS = ['/revoke', '/oauth/revoke'] as const;
+
+/** RFC 7009 token revocation. */
+export async function revokeRoutes(app: FastifyInstance, config: StackConfig, db: Db): Promise<void> {
+  for (const url of REVOKE_PATHS) {
+    app.post(url, { config: { rateLimit: { max: config.oauth.tokenRateLimitPerMinute, timeWindow: '1 minute' } } }, async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      const body = formParams(request);
+      const client = await authenticateClient(db, config, request.headers.authorization, body);
+      if (body.token === undefined || body.token === '') throw new InvalidRequest('token is required');
+      const row = await findToken(db, hashSecret(config.tokenHashKey, body.token));
+      // RFC 7009 §2.2: "invalid tokens do not cause an error response": unknown, or another client's, → 200.
+      if (row !== undefined && row.clientId === client.id) {
+        // RFC 7009 §2.1: revoking a refresh token SHOULD also invalidate the access tokens of the same grant.
+        if (row.kind === 'refresh') await revokeGrant(db, row.grantId, 'revoked_by_client');
+        else await revokeToken(db, hashSecret(config.tokenHashKey, body.token));
+      }
+      return reply.code(200).send({});
+    });
+  }
+}

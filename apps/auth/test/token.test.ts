@@ -1,0 +1,179 @@
+import { findActiveAccessToken } from '@enginy/db/queries/oauth-tokens';
+import { SEED_IDS } from '@enginy/db/seed';
+import { READ_SCOPES } from '@enginy/policy/scopes';
+import { hashSecret } from '@enginy/security/tokens';
+import { testConfig } from '@enginy/testing/config';
+import { createTestDatabase, type TestDatabase } from '@enginy/testing/database';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/app.ts';
+import { approvedCode, REDIRECT_URI, registerClient, signIn, token } from './flow.ts';
+
+let t: TestDatabase;
+let app: FastifyInstance;
+let clientId: string;
+let session: { cookie: string; csrfToken: string };
+const config = () => testConfig(t.url);
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  app = await buildApp(config(), { db: t.db });
+  clientId = (await registerClient(app)).client_id;
+  session = await signIn(app, config());
+});
+afterAll(async () => {
+  await app.close();
+  await t.drop();
+});
+
+const codeFor = (scope?: string) => approvedCode(app, config(), session, SEED_IDS.acme, { clientId, scope });
+const redeem = (code: string, verifier: string, extra: Record<string, string> = {}) =>
+  token(app, { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT_URI, client_id: clientId, resource: config().openapi.mcpUrl, ...extra });
+const isAccessActive = async (accessToken: string) => (await findActiveAccessToken(t.db, hashSecret(config().tokenHashKey, accessToken))) !== undefined;
+
+describe('authorization_code grant', () => {
+  it('issues an audience-bound Bearer token pair, never cached, with iss in the authorization response', async () => {
+    const { code, redirect, verifier } = await codeFor('CONTACTS_READ offline_access');
+    expect(redirect.searchParams.get('iss')).toBe(config().auth.issuer);
+    expect(redirect.searchParams.get('state')).toBe('st-1');
+    const response = await redeem(code, verifier);
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['cache-control']).toBe('no-store');
+    const body = response.json();
+    expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 3600, scope: 'CONTACTS_READ' });
+    expect(body.access_token).toMatch(/^eat_/);
+    expect(body.refresh_token).toMatch(/^ert_/);
+    const active = await findActiveAccessToken(t.db, hashSecret(config().tokenHashKey, body.access_token));
+    expect(active).toMatchObject({ resource: config().openapi.mcpUrl, workspaceId: SEED_IDS.acme, grantedScopes: ['CONTACTS_READ'], effectiveScopes: ['CONTACTS_READ'], mcpEnabled: true });
+    // Tokens are stored only as keyed hashes.
+    const stored = await t.db.selectFrom('oauth_tokens').select('token_hash').execute();
+    expect(stored.some((row) => row.token_hash === body.access_token)).toBe(false);
+  });
+
+  it('a client asking for nothing gets the policy ceiling', async () => {
+    const { code, verifier } = await codeFor();
+    expect((await redeem(code, verifier)).json().scope).toBe(READ_SCOPES.join(' '));
+  });
+
+  it.each([
+    ['a wrong PKCE verifier', { code_verifier: 'x'.repeat(43) }, 'invalid_grant', 'PKCE verification failed'],
+    ['another redirect URI', { redirect_uri: 'http://localhost:3118/other' }, 'invalid_grant', 'redirect_uri does not match'],
+    ['another resource', { resource: 'http://localhost:1/mcp' }, 'invalid_target', 'resource must be'],
+    ['another client', { client_id: 'someone-else' }, 'invalid_client', 'Unknown client_id'],
+  ])('refuses %s with a JSON error', async (_rule, override, error, description) => {
+    const { code, verifier } = await codeFor();
+    const response = await redeem(code, verifier, override);
+    expect(response.statusCode).toBe(error === 'invalid_client' ? 401 : 400);
+    expect(response.headers['content-type']).toContain('application/json');
+    expect(response.json().error).toBe(error);
+    expect(response.json().error_description).toContain(description);
+  });
+
+  it('a replayed code is refused and revokes what it issued', async () => {
+    const { code, verifier } = await codeFor();
+    const first = await redeem(code, verifier);
+    expect(first.statusCode).toBe(200);
+    const replay = await redeem(code, verifier);
+    expect(replay.json()).toMatchObject({ error: 'invalid_grant', error_description: expect.stringContaining('already used') });
+    expect(await isAccessActive(first.json().access_token)).toBe(false);
+    const refresh = await token(app, { grant_type: 'refresh_token', refresh_token: first.json().refresh_token, client_id: clientId });
+    expect(refresh.json().error).toBe('invalid_grant');
+  });
+
+  it('20 parallel redemptions of one code yield exactly one token', async () => {
+    const { code, verifier } = await codeFor();
+    const responses = await Promise.all(Array.from({ length: 20 }, () => redeem(code, verifier)));
+    const ok = responses.filter((r) => r.statusCode === 200);
+    expect(ok).toHaveLength(1);
+    expect(responses.filter((r) => r.json().error === 'invalid_grant')).toHaveLength(19);
+    const grants = await t.db.selectFrom('oauth_codes').select('grant_id').where('code_hash', '=', hashSecret(config().tokenHashKey, code)).execute();
+    const tokens = await t.db.selectFrom('oauth_tokens').select('kind').where('grant_id', '=', grants[0]?.grant_id as string).execute();
+    expect(tokens.map((row) => row.kind).sort()).toEqual(['access', 'refresh']);
+  });
+
+  it('answers unsupported grants and non-form bodies with JSON errors', async () => {
+    expect((await token(app, { grant_type: 'password', client_id: clientId })).json().error).toBe('unsupported_grant_type');
+    const json = await app.inject({ method: 'POST', url: '/token', payload: { grant_type: 'authorization_code' } });
+    expect(json.statusCode).toBe(400);
+    expect(json.json().error).toBe('invalid_request');
+  });
+});
+
+describe('refresh_token grant', () => {
+  async function tokens() {
+    const { code, verifier } = await codeFor();
+    return (await redeem(code, verifier)).json<{ access_token: string; refresh_token: string }>();
+  }
+  const refresh = (refreshToken: string) => token(app, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId });
+
+  it('rotates the refresh token on every use', async () => {
+    const first = await tokens();
+    const second = await refresh(first.refresh_token);
+    expect(second.statusCode).toBe(200);
+    expect(second.json().refresh_token).not.toBe(first.refresh_token);
+    expect(second.headers['cache-control']).toBe('no-store');
+    const third = await refresh(second.json().refresh_token);
+    expect(third.statusCode).toBe(200);
+  });
+
+  it('an identical retry within the grace period gets the same response', async () => {
+    const first = await tokens();
+    const [a, b] = await Promise.all([refresh(first.refresh_token), refresh(first.refresh_token)]);
+    const c = await refresh(first.refresh_token);
+    expect(a.statusCode).toBe(200);
+    expect(b.json()).toEqual(a.json());
+    expect(c.json()).toEqual(a.json());
+    expect(await isAccessActive(a.json().access_token)).toBe(true);
+  });
+
+  it('reuse of a spent refresh token (after the grace period) revokes the whole grant', async () => {
+    const first = await tokens();
+    const second = (await refresh(first.refresh_token)).json();
+    // Mark the first rotation as old: the grace memory is per process, so use a second app instance.
+    const other = await buildApp(config(), { db: t.db });
+    const reuse = await other.inject({
+      method: 'POST',
+      url: '/token',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: clientId }).toString(),
+    });
+    await other.close();
+    expect(reuse.json()).toMatchObject({ error: 'invalid_grant', error_description: expect.stringContaining('already used') });
+    expect(await isAccessActive(second.access_token)).toBe(false);
+    expect((await refresh(second.refresh_token)).json().error).toBe('invalid_grant');
+    const grant = await t.db.selectFrom('oauth_grants').select('revoked_reason').orderBy('created_at', 'desc').executeTakeFirst();
+    expect(grant?.revoked_reason).toBe('refresh_token_reuse');
+  });
+
+  it('a refresh token from another client is refused', async () => {
+    const first = await tokens();
+    const otherClient = (await registerClient(app, { client_name: 'Other' })).client_id;
+    const response = await token(app, { grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: otherClient });
+    expect(response.json().error).toBe('invalid_grant');
+  });
+});
+
+describe('policy changes apply to live tokens', () => {
+  it('cuts effective scopes to the current ceiling, and disabling MCP stops the token', async () => {
+    const { code, verifier } = await codeFor('CONTACTS_READ LISTS_READ');
+    const { access_token: accessToken } = (await redeem(code, verifier)).json();
+    const hash = hashSecret(config().tokenHashKey, accessToken);
+    await t.db.updateTable('workspace_mcp_settings').set({ policy_scopes: ['LISTS_READ'] }).where('workspace_id', '=', SEED_IDS.acme).execute();
+    expect((await findActiveAccessToken(t.db, hash))?.effectiveScopes).toEqual(['LISTS_READ']);
+    await t.db.updateTable('workspace_mcp_settings').set({ enabled: false }).where('workspace_id', '=', SEED_IDS.acme).execute();
+    expect(await findActiveAccessToken(t.db, hash)).toMatchObject({ mcpEnabled: false, effectiveScopes: [] });
+    await t.db.updateTable('workspace_mcp_settings').set({ enabled: true, policy_scopes: [...READ_SCOPES] }).where('workspace_id', '=', SEED_IDS.acme).execute();
+  });
+});
+
+describe('revocation (RFC 7009)', () => {
+  it('revoking a refresh token ends the grant; unknown tokens still answer 200', async () => {
+    const { code, verifier } = await codeFor();
+    const body = (await redeem(code, verifier)).json();
+    const revoke = (tokenValue: string) =>
+      app.inject({ method: 'POST', url: '/revoke', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ token: tokenValue, client_id: clientId }).toString() });
+    expect((await revoke(body.refresh_token)).statusCode).toBe(200);
+    expect(await isAccessActive(body.access_token)).toBe(false);
+    expect((await revoke('ert_unknown')).statusCode).toBe(200);
+  });
+});
