@@ -3,16 +3,54 @@ import type { Db } from '@enginy/db/client';
 import health from '@enginy/service/health';
 import { loggerOptions } from '@enginy/service/logger';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { apiKeyResolver } from './auth/api-key-resolver.ts';
+import authGate from './auth/gate.ts';
+import type { CredentialResolver } from './auth/principal.ts';
 import { registerErrorHandling } from './errors.ts';
+import { createActionRunner } from './jobs/action-runner.ts';
+import openapiDocs from './plugins/openapi-docs.ts';
+import rateLimits from './plugins/rate-limit.ts';
+import { actionRoutes } from './routes/v1/actions.ts';
+import { campaignRoutes } from './routes/v1/campaigns.ts';
+import { companyRoutes } from './routes/v1/companies.ts';
+import { contactRoutes } from './routes/v1/contacts.ts';
+import { creditsRoutes } from './routes/v1/credits.ts';
+import { inboxRoutes } from './routes/v1/inbox.ts';
+import { listRoutes } from './routes/v1/lists.ts';
+import { workspaceRoutes } from './routes/v1/workspace.ts';
+import { registerValidation } from './validation/ajv.ts';
 
 export interface AppDeps {
   db: Db;
+  /** More ways to authenticate, asked after the API key (e.g. OAuth bearer tokens). */
+  credentialResolvers?: CredentialResolver[];
+  /** How long a started action waits before it runs (default 1.5 s). */
+  actionDelayMs?: number;
 }
 
 /** Builds the OpenAPI service (REST API + MCP endpoint). Never listens: see server.ts. */
 export async function buildApp(config: StackConfig, deps: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: loggerOptions(config, 'openapi'), bodyLimit: 1024 * 1024 });
+  // No implicit HEAD routes: every operation in the document is one a client (or MCP tool) can call.
+  const app = Fastify({ logger: loggerOptions(config, 'openapi'), bodyLimit: 1024 * 1024, exposeHeadRoutes: false });
+  const { db } = deps;
+  // Infrastructure: errors, validation, the document, the scope gate, rate limits.
   registerErrorHandling(app);
-  await app.register(health, { service: 'openapi', db: deps.db });
+  registerValidation(app);
+  // The API speaks JSON only: any other body is a 415, not a string handed to a route.
+  app.removeContentTypeParser('text/plain');
+  await app.register(openapiDocs, { serverUrl: config.openapi.url });
+  await app.register(authGate, { resolvers: [apiKeyResolver(db, config.tokenHashKey), ...(deps.credentialResolvers ?? [])] });
+  await app.register(rateLimits);
+
+  // Decorators and background work.
+  const actions = createActionRunner(db, app.log, deps.actionDelayMs ?? 1_500);
+  app.addHook('onReady', () => actions.resumePending());
+  app.addHook('onClose', () => actions.close());
+
+  // Routes.
+  await app.register(health, { service: 'openapi', db });
+  for (const routes of [creditsRoutes, contactRoutes, companyRoutes, listRoutes, campaignRoutes, inboxRoutes, workspaceRoutes, actionRoutes]) {
+    await app.register(routes, { db, actions });
+  }
   return app;
 }

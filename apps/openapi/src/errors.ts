@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { validationFailure } from './validation/problems.ts';
 
 /**
  * The REST API's error catalogue: every error leaves as `{ status: "error", code, message }`
@@ -15,23 +16,73 @@ export class ApiError extends Error {
   }
 }
 
-export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} not found`);
+/** Every code the API answers with, and its status; the OpenAPI document lists them too. */
+export const ERROR_CODES = {
+  bad_request: 400,
+  invalid_json: 400,
+  unauthenticated: 401,
+  invalid_api_key: 401,
+  insufficient_credits: 402,
+  insufficient_scope: 403,
+  not_found: 404,
+  conflict: 409,
+  invalid_status_transition: 409,
+  idempotency_key_reused: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  validation_error: 422,
+  invalid_reference: 422,
+  rate_limited: 429,
+  internal_error: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export const apiError = (code: ErrorCode, message: string, details?: unknown) => new ApiError(ERROR_CODES[code], code, message, details);
+
+export const notFound = (what: string) => apiError('not_found', `${what} not found`);
+
+/** A body field that names a row the workspace does not have, e.g. `contactIds[2]`. */
+export const invalidReference = (path: string, what: string) => apiError('invalid_reference', `${path}: ${what} not found in this workspace`, [{ path, message: `${what} not found in this workspace` }]);
+
+// Fastify's own client errors, mapped onto the catalogue.
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_request',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+};
+
+// PostgreSQL errors that only a bad input value can cause (SQLSTATE classes 22 and 23): the
+// request was wrong, not the server. E.g. 22021 is a NUL byte in text, 22P02 a malformed uuid.
+function fromPostgres(error: { code?: unknown; message: string }): ApiError | undefined {
+  if (typeof error.code !== 'string' || !/^2[23][0-9A-Z]{3}$/.test(error.code)) return undefined;
+  if (error.code === '23505') return apiError('conflict', 'A record with these values already exists');
+  if (error.code === '23503') return apiError('invalid_reference', 'A referenced record does not exist in this workspace');
+  if (error.code === '22021' || error.code === '22P05') return apiError('validation_error', 'Text may not contain NUL (\\u0000) characters');
+  return apiError('validation_error', 'A value in the request cannot be stored (invalid characters or out of range)');
+}
 
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
     reply.code(404).send({ status: 'error', code: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}` });
   });
 
-  app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
+  app.setErrorHandler((raw: FastifyError | ApiError, request, reply) => {
+    let error: FastifyError | ApiError = raw;
+    if (!(error instanceof ApiError) && error.validation) error = validationFailure(error.validation, error.validationContext);
+    if (!(error instanceof ApiError)) {
+      const known = FASTIFY_CODES[error.code] ?? fromPostgres(error);
+      if (typeof known === 'string') error = apiError(known, error.message);
+      else if (known) error = known;
+    }
     if (error instanceof ApiError) {
       return reply.code(error.statusCode).send({ status: 'error', code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) });
     }
-    if (error.validation) {
-      return reply.code(400).send({ status: 'error', code: 'validation_error', message: error.message, details: error.validation });
-    }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      return reply.code(status).send({ status: 'error', code: (error.code ?? 'bad_request').toLowerCase(), message: error.message });
+      return reply.code(status).send({ status: 'error', code: 'bad_request', message: error.message });
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply.code(500).send({ status: 'error', code: 'internal_error', message: 'Something went wrong on our side' });

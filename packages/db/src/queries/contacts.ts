@@ -2,6 +2,8 @@ import type { ExpressionBuilder, Selectable } from 'kysely';
 import type { Db } from '../client.ts';
 import type { Database } from '../schema.ts';
 import type { ContactsTable, EmailVerificationStatus } from '../schema/domain.ts';
+
+export type { EmailVerificationStatus };
 import { containsPattern, iso, offsetOf, type Page, type PageRequest, pageOf } from './pagination.ts';
 
 export interface Contact {
@@ -175,4 +177,20 @@ export async function updateContact(db: Db, workspaceId: string, contactId: stri
     .returning('id')
     .executeTakeFirst();
   return updated && getContact(db, workspaceId, contactId);
+}
+
+/** The professional emails of the workspace's contacts among `ids`. */
+export async function contactEmails(db: Db, workspaceId: string, ids: readonly string[]) {
+  if (ids.length === 0) return [];
+  return db.selectFrom('contacts').select(['id', 'professional_email as email']).where('workspace_id', '=', workspaceId).where('id', 'in', ids).execute();
+}
+
+export async function setEmailVerification(db: Db, workspaceId: string, ids: readonly string[], status: EmailVerificationStatus): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('contacts')
+    .set({ email_verification_status: status, updated_at: new Date() })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', 'in', ids)
+    .execute();
 }

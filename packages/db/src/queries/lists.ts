@@ -53,3 +53,8 @@ export async function removeListMembers(db: Db, listId: string, contactIds: read
   const rows = await db.deleteFrom('list_members').where('list_id', '=', listId).where('contact_id', 'in', [...new Set(contactIds)]).returning('contact_id').execute();
   return rows.length;
 }
+
+export async function countListMembers(db: Db, listId: string): Promise<number> {
+  const row = await db.selectFrom('list_members').select((eb) => eb.fn.countAll<number>().as('n')).where('list_id', '=', listId).executeTakeFirstOrThrow();
+  return Number(row.n);
+}

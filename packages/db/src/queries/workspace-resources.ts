@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../client.ts';
+import type { Channel } from '../schema/domain.ts';
 import { iso } from './pagination.ts';
 
 export interface Credits {
@@ -38,7 +39,7 @@ export async function listSenderIdentities(db: Db, workspaceId: string) {
     name: row.name,
     email: row.email,
     linkedInProfileUrl: row.linkedin_profile_url,
-    channels: row.channels,
+    channels: row.channels as Channel[],
     dailyLimit: row.daily_limit,
     createdAt: iso(row.created_at),
   }));

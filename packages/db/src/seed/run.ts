@@ -3,6 +3,7 @@ import { seedDemoData } from './demo-data.ts';
 import { type SeedUsers, seedWorkspaces } from './workspaces.ts';
 
 export { SEED_IDS } from './constants.ts';
+export { demoId } from './demo-data.ts';
 export { SEED_MEMBER_EMAIL } from './workspaces.ts';
 
 /** Seeds the demo data, idempotently, in one transaction: a failed seed leaves nothing half-written. */

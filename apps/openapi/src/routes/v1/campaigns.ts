@@ -1,0 +1,137 @@
+import { createCampaign, enrolContacts, getCampaign, listCampaigns, setCampaignStatus } from '@enginy/db/queries/campaigns';
+import { existingIds } from '@enginy/db/queries/ownership';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { principalOf } from '../../auth/gate.ts';
+import { apiError, invalidReference, notFound } from '../../errors.ts';
+import { Campaign, CampaignListQuery, CampaignParams, CampaignStatusBody, CampaignSummary, CreateCampaignBody } from '../../schemas/campaigns.ts';
+import { ListEnvelope, SuccessEnvelope, success } from '../../schemas/common.ts';
+import { ContactIdsBody } from '../../schemas/contacts.ts';
+import { operation } from '../operation.ts';
+import type { RouteDeps } from '../route-deps.ts';
+import { checkSteps, TRANSITIONS } from './campaign-rules.ts';
+import { requireContacts } from './references.ts';
+
+const TAG = 'Campaigns';
+
+export const campaignRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { db }) => {
+  app.get(
+    '/v1/campaigns',
+    operation({
+      summary: 'List campaigns',
+      description: 'Campaigns of the workspace, newest first, optionally only those in one status.',
+      tag: TAG,
+      scope: 'CAMPAIGNS_READ',
+      perMinute: 60,
+      querystring: CampaignListQuery,
+      response: ListEnvelope(CampaignSummary),
+    }),
+    async (request) => {
+      const { status, page, pageSize } = request.query;
+      const result = await listCampaigns(db, principalOf(request).workspaceId, status, { page, pageSize });
+      return { ...result, data: result.data.map(({ steps: _steps, ...summary }) => summary) };
+    },
+  );
+
+  app.get(
+    '/v1/campaigns/:campaignId',
+    operation({
+      summary: 'Get campaign',
+      description: 'One campaign with its ordered steps and how many contacts are enrolled.',
+      tag: TAG,
+      scope: 'CAMPAIGNS_READ',
+      perMinute: 120,
+      params: CampaignParams,
+      response: SuccessEnvelope(Campaign),
+      errors: ['not_found'],
+    }),
+    async (request) => {
+      const campaign = await getCampaign(db, principalOf(request).workspaceId, request.params.campaignId);
+      if (!campaign) throw notFound('Campaign');
+      return success('Campaign retrieved', campaign);
+    },
+  );
+
+  app.post(
+    '/v1/campaigns',
+    operation({
+      summary: 'Create campaign draft',
+      description:
+        'Creates a DRAFT campaign from ordered steps (email, linkedin_message, linkedin_connection, condition with onTrue/onFalse branches, task, end). ' +
+        'Validation errors name the step field, e.g. `steps[0].subject` or `steps[1].onTrue[0].message`.',
+      tag: TAG,
+      scope: 'CAMPAIGNS_WRITE',
+      perMinute: 30,
+      body: CreateCampaignBody,
+      response: SuccessEnvelope(Campaign),
+      status: 201,
+      errors: ['invalid_reference'],
+    }),
+    async (request, reply) => {
+      const { workspaceId } = principalOf(request);
+      const { name, senderIdentityId, steps } = request.body;
+      checkSteps(steps);
+      if (senderIdentityId && !(await existingIds(db, 'sender_identities', workspaceId, [senderIdentityId])).has(senderIdentityId)) {
+        throw invalidReference('senderIdentityId', 'Sender identity');
+      }
+      const campaign = await createCampaign(db, workspaceId, { name, senderIdentityId: senderIdentityId ?? null, steps });
+      return reply.code(201).send(success('Campaign draft created', campaign));
+    },
+  );
+
+  app.patch(
+    '/v1/campaigns/:campaignId/status',
+    operation({
+      summary: 'Change campaign status',
+      description: 'Starts (ACTIVE), pauses (PAUSED), resumes (ACTIVE) or ends (FINISHED) a campaign. A change its current status does not allow is a 409.',
+      tag: TAG,
+      scope: 'CAMPAIGNS_WRITE',
+      perMinute: 30,
+      params: CampaignParams,
+      body: CampaignStatusBody,
+      response: SuccessEnvelope(Campaign),
+      errors: ['not_found', 'invalid_status_transition'],
+    }),
+    async (request) => {
+      const { workspaceId } = principalOf(request);
+      const current = await getCampaign(db, workspaceId, request.params.campaignId);
+      if (!current) throw notFound('Campaign');
+      const to = request.body.status;
+      if (!TRANSITIONS[current.status].includes(to)) {
+        throw apiError('invalid_status_transition', `A ${current.status} campaign cannot become ${to}`);
+      }
+      if (to === 'ACTIVE' && current.senderIdentityId === null) {
+        throw apiError('invalid_status_transition', 'A campaign needs a sender identity before it can start');
+      }
+      const updated = await setCampaignStatus(db, workspaceId, current.id, current.status, to);
+      // Someone else changed the status between the read and the write.
+      if (!updated) throw apiError('invalid_status_transition', 'The campaign status changed meanwhile; read it again');
+      return success(`Campaign is now ${to}`, updated);
+    },
+  );
+
+  app.post(
+    '/v1/campaigns/:campaignId/contacts',
+    operation({
+      summary: 'Enrol contacts in campaign',
+      description: 'Enrols up to 100 contacts in a campaign that has not finished; contacts already enrolled are left as they are.',
+      tag: TAG,
+      scope: 'CAMPAIGNS_WRITE',
+      perMinute: 60,
+      params: CampaignParams,
+      body: ContactIdsBody,
+      response: SuccessEnvelope(Type.Object({ campaignId: Type.String(), enrolled: Type.Integer(), alreadyEnrolled: Type.Integer() })),
+      errors: ['not_found', 'invalid_reference', 'invalid_status_transition'],
+    }),
+    async (request) => {
+      const { workspaceId } = principalOf(request);
+      const campaign = await getCampaign(db, workspaceId, request.params.campaignId);
+      if (!campaign) throw notFound('Campaign');
+      if (campaign.status === 'FINISHED') throw apiError('invalid_status_transition', 'A FINISHED campaign takes no new contacts');
+      const { contactIds } = request.body;
+      await requireContacts(db, workspaceId, contactIds);
+      const enrolled = await enrolContacts(db, campaign.id, contactIds);
+      return success(`${enrolled} contacts enrolled`, { campaignId: campaign.id, enrolled, alreadyEnrolled: contactIds.length - enrolled });
+    },
+  );
+};

@@ -1,0 +1,98 @@
+import { addListMembers, countListMembers, createList, listExists, listLists, removeListMembers } from '@enginy/db/queries/lists';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { principalOf } from '../../auth/gate.ts';
+import { apiError, notFound } from '../../errors.ts';
+import { ListEnvelope, PageQuery, SuccessEnvelope, success } from '../../schemas/common.ts';
+import { ContactIdsBody } from '../../schemas/contacts.ts';
+import { ContactList, CreateListBody, ListParams, MembershipChange } from '../../schemas/lists.ts';
+import { operation } from '../operation.ts';
+import type { RouteDeps } from '../route-deps.ts';
+import { requireContacts } from './references.ts';
+
+const TAG = 'Lists';
+
+export const listRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { db }) => {
+  /** The list must be the workspace's (404) and every contact too (422, pointing at the bad one). */
+  async function checkMembership(workspaceId: string, listId: string, contactIds: string[]): Promise<void> {
+    if (!(await listExists(db, workspaceId, listId))) throw notFound('List');
+    await requireContacts(db, workspaceId, contactIds);
+  }
+
+  app.get(
+    '/v1/lists',
+    operation({
+      summary: 'List lists',
+      description: 'Contact lists of the workspace with their member counts, by name, paginated.',
+      tag: TAG,
+      scope: 'LISTS_READ',
+      perMinute: 60,
+      querystring: PageQuery,
+      response: ListEnvelope(ContactList),
+    }),
+    async (request) => listLists(db, principalOf(request).workspaceId, request.query),
+  );
+
+  app.post(
+    '/v1/lists',
+    operation({
+      summary: 'Create list',
+      description: 'Creates an empty contact list. Names are unique per workspace, ignoring case (409).',
+      tag: TAG,
+      scope: 'LISTS_WRITE',
+      perMinute: 30,
+      body: CreateListBody,
+      response: SuccessEnvelope(ContactList),
+      status: 201,
+      errors: ['conflict'],
+    }),
+    async (request, reply) => {
+      const list = await createList(db, principalOf(request).workspaceId, request.body.name);
+      if (!list) throw apiError('conflict', `A list named "${request.body.name}" already exists`);
+      return reply.code(201).send(success('List created', list));
+    },
+  );
+
+  app.post(
+    '/v1/lists/:listId/contacts',
+    operation({
+      summary: 'Add contacts to list',
+      description: 'Adds up to 100 contacts to a list; contacts already in it are left as they are.',
+      tag: TAG,
+      scope: 'LISTS_WRITE',
+      perMinute: 60,
+      params: ListParams,
+      body: ContactIdsBody,
+      response: SuccessEnvelope(MembershipChange),
+      errors: ['not_found', 'invalid_reference'],
+    }),
+    async (request) => {
+      const { workspaceId } = principalOf(request);
+      const { listId } = request.params;
+      await checkMembership(workspaceId, listId, request.body.contactIds);
+      const changed = await addListMembers(db, listId, request.body.contactIds);
+      return success(`${changed} contacts added`, { listId, changed, memberCount: await countListMembers(db, listId) });
+    },
+  );
+
+  app.post(
+    '/v1/lists/:listId/contacts/remove',
+    operation({
+      summary: 'Remove contacts from list',
+      description: 'Removes up to 100 contacts from a list; contacts not in it are ignored. The contacts themselves are kept.',
+      tag: TAG,
+      scope: 'LISTS_WRITE',
+      perMinute: 60,
+      params: ListParams,
+      body: ContactIdsBody,
+      response: SuccessEnvelope(MembershipChange),
+      errors: ['not_found', 'invalid_reference'],
+    }),
+    async (request) => {
+      const { workspaceId } = principalOf(request);
+      const { listId } = request.params;
+      await checkMembership(workspaceId, listId, request.body.contactIds);
+      const changed = await removeListMembers(db, listId, request.body.contactIds);
+      return success(`${changed} contacts removed`, { listId, changed, memberCount: await countListMembers(db, listId) });
+    },
+  );
+};

@@ -1,0 +1,78 @@
+import { type TSchema, Type } from 'typebox';
+import { Nullable, StringEnum, Text, Timestamp, Uuid } from './common.ts';
+
+export const CAMPAIGN_STATUSES = ['DRAFT', 'ACTIVE', 'PAUSED', 'FINISHED'] as const;
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+
+const DelayDays = Type.Integer({ minimum: 0, maximum: 90, default: 0, description: 'Days to wait after the previous step' });
+
+const step = (type: string, description: string, fields: Record<string, TSchema>) =>
+  Type.Object({ type: Type.Literal(type), delayDays: Type.Optional(DelayDays), ...fields }, { additionalProperties: false, description });
+
+const LEAF_STEPS = [
+  step('email', 'Send an email', { subject: Text(300), body: Text(20_000, 'Supports {{firstName}}, {{companyName}}') }),
+  step('linkedin_message', 'Send a LinkedIn message', { message: Text(8_000) }),
+  step('linkedin_connection', 'Send a LinkedIn connection request', { note: Type.Optional(Text(300)) }),
+  step('task', 'Create a task for the owner', { title: Text(200) }),
+  Type.Object({ type: Type.Literal('end') }, { additionalProperties: false, description: 'Stop the sequence' }),
+];
+
+/**
+ * One of the step kinds, chosen by `type`. The `discriminator` (OpenAPI 3.1 and Ajv) makes a bad
+ * step fail inside its own kind, so errors point at `steps[0].subject`, not at "no branch matched".
+ */
+const oneStep = (kinds: TSchema[]) =>
+  Type.Unsafe<StepInput>({ type: 'object', required: ['type'], discriminator: { propertyName: 'type' }, oneOf: kinds });
+
+const condition = (branch: TSchema) =>
+  step('condition', 'Branch on what the contact did', {
+    condition: StringEnum(['replied', 'opened', 'clicked', 'connected'] as const),
+    onTrue: Type.Array(branch, { maxItems: 20 }),
+    onFalse: Type.Array(branch, { maxItems: 20 }),
+  });
+
+// Conditions nest two levels deep, which covers real sequences and keeps the schema finite.
+const Step = oneStep([...LEAF_STEPS, condition(oneStep([...LEAF_STEPS, condition(oneStep(LEAF_STEPS))]))]);
+
+export interface StepInput {
+  type: 'email' | 'linkedin_message' | 'linkedin_connection' | 'task' | 'end' | 'condition';
+  delayDays?: number;
+  onTrue?: StepInput[];
+  onFalse?: StepInput[];
+  [field: string]: unknown;
+}
+
+export const Campaign = Type.Object(
+  {
+    id: Uuid(),
+    name: Type.String(),
+    status: StringEnum(CAMPAIGN_STATUSES),
+    senderIdentityId: Nullable(Uuid()),
+    steps: Type.Array(Type.Record(Type.String(), Type.Unknown())),
+    enrolledCount: Type.Integer(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { title: 'Campaign' },
+);
+
+export const CampaignSummary = Type.Omit(Campaign, ['steps'], { title: 'CampaignSummary' });
+
+export const CampaignParams = Type.Object({ campaignId: Uuid('The campaign id') });
+
+export const CreateCampaignBody = Type.Object(
+  {
+    name: Text(200),
+    senderIdentityId: Type.Optional(Uuid('The sender identity that sends the steps')),
+    steps: Type.Array(Step, { minItems: 1, maxItems: 30, description: 'Ordered steps: email, linkedin_message, linkedin_connection, condition, task, end' }),
+  },
+  { additionalProperties: false },
+);
+
+export const CampaignStatusBody = Type.Object({ status: StringEnum(['ACTIVE', 'PAUSED', 'FINISHED'] as const) }, { additionalProperties: false });
+
+export const CampaignListQuery = Type.Object({
+  page: Type.Integer({ minimum: 1, maximum: 100_000, default: 1 }),
+  pageSize: Type.Integer({ minimum: 1, maximum: 100, default: 25 }),
+  status: Type.Optional(StringEnum(CAMPAIGN_STATUSES)),
+});

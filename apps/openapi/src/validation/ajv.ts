@@ -1,0 +1,28 @@
+import { Ajv, type Options } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { FastifyInstance } from 'fastify';
+
+// Query strings, path parameters and headers arrive as text, so they are coerced to the schema's
+// types ("25" → 25); JSON bodies are not: `"page": "2"` or `null` for a string is an error there,
+// not a silent conversion.
+const common: Options = {
+  allErrors: false, // the first error only: a huge bad payload costs one error, not thousands
+  useDefaults: true,
+  removeAdditional: false,
+  strict: false,
+  discriminator: true,
+  coerceTypes: false,
+};
+
+function makeAjv(options: Options): Ajv {
+  const ajv = new Ajv({ ...common, ...options });
+  addFormats.default(ajv, ['uuid', 'email', 'date-time', 'date', 'uri']);
+  return ajv;
+}
+
+/** One Ajv for bodies, one (coercing) for everything else, behind Fastify's validator compiler. */
+export function registerValidation(app: FastifyInstance): void {
+  const body = makeAjv({});
+  const text = makeAjv({ coerceTypes: 'array' });
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? body : text).compile(schema));
+}
