@@ -46,7 +46,10 @@ describe('the scope gate with API keys', () => {
     for (const url of ['/v1/credits', '/v1/lists', '/v1/campaigns', '/v1/inboxes', '/v1/sender-identities', '/v1/tasks/owners']) {
       expect((await h.call('GET', url, { key: all })).statusCode, url).toBe(200);
     }
-    expect((await h.call('GET', '/v1/lists', { key: await h.key(['LISTS_ADMIN']) })).statusCode).toBe(403);
+    // A stored scope name the policy does not know (say, from a newer version) grants nothing.
+    const odd = await h.key(['WORKSPACE_READ']);
+    await h.t.db.updateTable('api_keys').set({ scopes: ['LISTS_ADMIN'] }).where('scopes', '=', ['WORKSPACE_READ']).execute();
+    expect((await h.call('GET', '/v1/lists', { key: odd })).statusCode).toBe(403);
   });
 
   it('403 names the scope needed and what the key has', async () => {

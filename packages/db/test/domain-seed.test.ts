@@ -61,6 +61,7 @@ describe('api keys', () => {
     expect(await findApiKey(t.db, 'k'.repeat(32), issued.key)).toMatchObject({ id: issued.id, workspaceId: SEED_IDS.acme, scopes: ['CONTACTS_READ'] });
     expect(await findApiKey(t.db, 'another-hash-key-another-hash-key', issued.key)).toBeUndefined();
     expect(await revokeApiKey(t.db, SEED_IDS.acme, issued.id)).toBe(true);
+    await expect(issueApiKey(t.db, 'k'.repeat(32), { workspaceId: SEED_IDS.acme, name: 'x', scopes: ['CONTACTS_READ', 'ROOT'] })).rejects.toThrow('Unknown scope ROOT');
     expect(await findApiKey(t.db, 'k'.repeat(32), issued.key)).toBeUndefined();
   });
 });

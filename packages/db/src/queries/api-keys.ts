@@ -1,3 +1,4 @@
+import { isScope, SCOPE_LIST } from '@enginy/policy/scopes';
 import { hashSecret, newSecret } from '@enginy/security/tokens';
 import type { Db } from '../client.ts';
 
@@ -25,6 +26,8 @@ export async function issueApiKey(
   hashKey: string,
   input: { workspaceId: string; name: string; scopes: string[]; createdBy?: string | null },
 ): Promise<IssuedApiKey> {
+  const unknown = input.scopes.filter((scope) => !isScope(scope));
+  if (unknown.length > 0) throw new RangeError(`Unknown scope ${unknown.join(', ')}; scopes are ${SCOPE_LIST.join(', ')}`);
   const key = newSecret(API_KEY_PREFIX);
   const row = await db
     .insertInto('api_keys')

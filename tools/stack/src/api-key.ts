@@ -1,0 +1,59 @@
+// `pnpm api-key --scopes CONTACTS_READ,MESSAGING_WRITE [--name x] [--workspace acme]`: creates an
+// API key on the dev stack's database (the running embedded PostgreSQL, or it starts it) and prints
+// it once. Only its keyed hash is stored; the key goes to stdout alone, everything else to stderr,
+// so `KEY=$(pnpm -s api-key --scopes ...)` works.
+import { parseArgs } from 'node:util';
+import { createDb } from '@enginy/db/client';
+import { findWorkspace, issueApiKey } from '@enginy/db/queries/api-keys';
+import { resolveDatabase } from './database.ts';
+import { readConfigOrExit } from './env.ts';
+import { prepareDatabase } from './prepare.ts';
+
+const USAGE = 'Usage: pnpm api-key --scopes CONTACTS_READ,MESSAGING_WRITE [--name my-script] [--workspace acme]';
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n${USAGE}\n`);
+  process.exit(1);
+}
+
+let values: { scopes?: string; name?: string; workspace?: string; help?: boolean };
+try {
+  ({ values } = parseArgs({
+    options: { scopes: { type: 'string' }, name: { type: 'string', default: 'cli' }, workspace: { type: 'string', default: 'acme' }, help: { type: 'boolean' } },
+  }));
+} catch (error) {
+  fail((error as Error).message);
+}
+if (values.help) {
+  process.stderr.write(`${USAGE}\n`);
+  process.exit(0);
+}
+const scopes = (values.scopes ?? '')
+  .split(/[\s,]+/)
+  .map((scope) => scope.trim().toUpperCase())
+  .filter(Boolean);
+if (scopes.length === 0) fail('--scopes is required: a key with no scopes is denied everything.');
+
+const config = readConfigOrExit();
+const database = await resolveDatabase(config);
+const db = createDb(database.url, { max: 1 });
+let problem: string | undefined;
+try {
+  await prepareDatabase(database.url, config); // migrations and the demo workspaces, if this is a fresh database
+  const workspace = await findWorkspace(db, values.workspace ?? 'acme');
+  if (!workspace) throw new Error(`No workspace "${values.workspace}" (the seeded ones are acme and globex).`);
+  const issued = await issueApiKey(db, config.tokenHashKey, { workspaceId: workspace.id, name: values.name ?? 'cli', scopes: [...new Set(scopes)] });
+  process.stderr.write(
+    `API key "${issued.name}" for ${workspace.name} (${workspace.slug}), scopes ${issued.scopes.join(', ')}.\n` +
+      'It is shown once and stored only as a hash: keep it now.\n',
+  );
+  process.stdout.write(`${issued.key}\n`);
+  process.stderr.write(`Use it as a header: curl -H "x-api-key: <key>" ${config.openapi.url}/v1/credits\n`);
+} catch (error) {
+  problem = (error as Error).message;
+} finally {
+  // Close before exiting: a PostgreSQL this command started must not outlive it.
+  await db.destroy();
+  await database.stop();
+}
+if (problem !== undefined) fail(problem);
