@@ -12,10 +12,13 @@ const proxy = {
   '/api/openapi': { target: config.openapi.internalUrl, rewrite: (path: string) => path.replace(/^\/api\/openapi/, '') },
 };
 
+// Pages are never framed (clickjacking on the consent page): both the old header and CSP.
+const headers = { 'X-Frame-Options': 'DENY', 'Content-Security-Policy': "frame-ancestors 'none'", 'Referrer-Policy': 'no-referrer' };
+
 export default defineConfig({
   plugins: [react()],
-  server: { port: config.web.port, strictPort: true, host: config.bindHost, proxy },
-  preview: { port: config.web.port, strictPort: true, host: config.bindHost, proxy },
+  server: { port: config.web.port, strictPort: true, host: config.bindHost, proxy, headers },
+  preview: { port: config.web.port, strictPort: true, host: config.bindHost, proxy, headers },
   define: {
     __ENGINY_MCP_URL__: JSON.stringify(config.openapi.mcpUrl),
   },

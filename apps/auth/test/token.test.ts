@@ -176,4 +176,18 @@ describe('revocation (RFC 7009)', () => {
     expect(await isAccessActive(body.access_token)).toBe(false);
     expect((await revoke('ert_unknown')).statusCode).toBe(200);
   });
+
+  it('revokes a rotated refresh token', async () => {
+    const { code, verifier } = await codeFor();
+    const first = (await redeem(code, verifier)).json();
+    const second = (await token(app, { grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: clientId })).json();
+    const response = await app.inject({
+      method: 'POST',
+      url: '/revoke',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ token: second.refresh_token, client_id: clientId }).toString(),
+    });
+    expect(response.statusCode).toBe(200);
+    expect(await isAccessActive(second.access_token)).toBe(false);
+  });
 });

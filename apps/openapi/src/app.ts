@@ -16,6 +16,7 @@ import { companyRoutes } from './routes/v1/companies.ts';
 import { contactRoutes } from './routes/v1/contacts.ts';
 import { creditsRoutes } from './routes/v1/credits.ts';
 import { inboxRoutes } from './routes/v1/inbox.ts';
+import { oauthAliasRoutes } from './routes/oauth-aliases.ts';
 import { listRoutes } from './routes/v1/lists.ts';
 import { workspaceRoutes } from './routes/v1/workspace.ts';
 import { registerValidation } from './validation/ajv.ts';
@@ -49,6 +50,7 @@ export async function buildApp(config: StackConfig, deps: AppDeps): Promise<Fast
 
   // Routes.
   await app.register(health, { service: 'openapi', db });
+  await app.register(oauthAliasRoutes, { config }); // /token, /authorize, /register guessed at this origin
   for (const routes of [creditsRoutes, contactRoutes, companyRoutes, listRoutes, campaignRoutes, inboxRoutes, workspaceRoutes, actionRoutes]) {
     await app.register(routes, { db, actions });
   }

@@ -1,17 +1,9 @@
-import { StackStatus } from './stack-status.tsx';
+import { ConsentPage } from './pages/consent-page.tsx';
+import { HomePage } from './pages/home-page.tsx';
+import { usePath } from './router.tsx';
 
 export function App() {
-  return (
-    <main className="page">
-      <header>
-        <h1>Enginy Local</h1>
-        <p className="lead">Enginy's hosted MCP server behind OAuth, on this machine.</p>
-      </header>
-      <StackStatus />
-      <section aria-labelledby="connect-heading">
-        <h2 id="connect-heading">Connect Claude Code</h2>
-        <pre className="command">claude mcp add --transport http --callback-port 3118 enginy {__ENGINY_MCP_URL__}</pre>
-      </section>
-    </main>
-  );
+  const { path, search } = usePath();
+  const requestId = search.get('request');
+  return <main className="page">{path === '/consent' && requestId ? <ConsentPage requestId={requestId} /> : <HomePage />}</main>;
 }

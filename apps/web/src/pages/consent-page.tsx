@@ -1,0 +1,152 @@
+import { groupScopes } from '@enginy/policy/scope-groups';
+import { useCallback, useEffect, useState } from 'react';
+import { ApiError, type ConsentView, call, type Session } from '../api.ts';
+import { SignInForm } from './sign-in-form.tsx';
+
+type State = { kind: 'loading' } | { kind: 'sign-in' } | { kind: 'failed'; message: string } | { kind: 'ready'; session: Session; view: ConsentView };
+
+/**
+ * The browser step of the OAuth flow: sign in, pick the workspace, then Approve or Deny. The
+ * workspace checks run on the server (the same pure decision the console previews).
+ */
+export function ConsentPage({ requestId }: { requestId: string }) {
+  const [state, setState] = useState<State>({ kind: 'loading' });
+  const [busy, setBusy] = useState(false);
+
+  const load = useCallback(
+    async (workspaceId?: string) => {
+      try {
+        const session = await call<Session>('GET', '/session');
+        const query = workspaceId === undefined ? '' : `?workspace=${encodeURIComponent(workspaceId)}`;
+        const view = await call<ConsentView>('GET', `/consent/${encodeURIComponent(requestId)}${query}`);
+        // A scope denial goes straight back to the client when there is no other workspace to pick.
+        if (view.decision.outcome === 'denied' && view.decision.redirectTo && view.workspaces.length === 1) {
+          window.location.assign(view.decision.redirectTo);
+          return;
+        }
+        setState({ kind: 'ready', session, view });
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 401) setState({ kind: 'sign-in' });
+        else setState({ kind: 'failed', message: e instanceof Error ? e.message : String(e) });
+      }
+    },
+    [requestId],
+  );
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  if (state.kind === 'loading') return <p>Loading…</p>;
+  if (state.kind === 'sign-in') return <SignInForm onSignedIn={() => void load()} />;
+  if (state.kind === 'failed') return <ErrorPanel message={state.message} />;
+
+  const { view, session } = state;
+  const decide = async (decision: 'approve' | 'deny') => {
+    setBusy(true);
+    try {
+      const result = await call<{ redirectTo: string }>('POST', `/consent/${encodeURIComponent(requestId)}`, {
+        body: { workspaceId: view.workspaceId, decision },
+        csrfToken: session.csrfToken,
+      });
+      window.location.assign(result.redirectTo);
+    } catch (e) {
+      setState({ kind: 'failed', message: e instanceof Error ? e.message : String(e) });
+      setBusy(false);
+    }
+  };
+
+  const chooser =
+    view.workspaces.length > 1 ? (
+      <label>
+        Workspace
+        <select value={view.workspaceId} onChange={(event) => void load(event.target.value)}>
+          {view.workspaces.map((w) => (
+            <option key={w.id} value={w.id}>
+              {w.name}
+            </option>
+          ))}
+        </select>
+      </label>
+    ) : (
+      <p>
+        Workspace: <strong>{view.workspaces[0]?.name}</strong>
+      </p>
+    );
+
+  if (view.decision.outcome === 'denied') {
+    const d = view.decision;
+    return (
+      <section className="card" aria-labelledby="error-heading">
+        <h1 id="error-heading">Authorization error</h1>
+        {chooser}
+        <p role="alert" className="error">
+          {d.message}
+        </p>
+        <dl>
+          {Object.entries(d.details).map(([name, value]) => (
+            <div key={name}>
+              <dt>{name}</dt>
+              <dd>
+                <code>{Array.isArray(value) ? value.join(' ') || '(none)' : String(value)}</code>
+              </dd>
+            </div>
+          ))}
+        </dl>
+        {d.hint && <p className="hint">{d.hint}</p>}
+        {d.redirectTo ? (
+          <a href={d.redirectTo}>Return to the application</a>
+        ) : (
+          <p>Nothing was sent back to the application. A workspace admin can change the MCP settings; then start again.</p>
+        )}
+      </section>
+    );
+  }
+
+  return (
+    <section className="card" aria-labelledby="consent-heading">
+      <h1 id="consent-heading">Allow {view.request.clientName} to use Enginy?</h1>
+      <dl>
+        <dt>Application</dt>
+        <dd>{view.request.clientName}</dd>
+        <dt>Client ID</dt>
+        <dd>
+          <code>{view.request.clientId}</code>
+        </dd>
+        <dt>Redirect URI</dt>
+        <dd>
+          <code>{view.request.redirectUri}</code>
+        </dd>
+      </dl>
+      {chooser}
+      <h2>It will be able to</h2>
+      <ul className="scopes">
+        {groupScopes(view.decision.scopes).map((group) => (
+          <li key={group.resource}>
+            <strong>{group.resource}</strong>: {group.scopes.join(', ')}
+            {group.write && <span className="write"> (can change data)</span>}
+          </li>
+        ))}
+      </ul>
+      <div className="actions">
+        <button type="button" disabled={busy} onClick={() => void decide('approve')}>
+          Approve
+        </button>
+        <button type="button" disabled={busy} className="secondary" onClick={() => void decide('deny')}>
+          Deny
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function ErrorPanel({ message }: { message: string }) {
+  return (
+    <section className="card" aria-labelledby="error-heading">
+      <h1 id="error-heading">Authorization error</h1>
+      <p role="alert" className="error">
+        {message}
+      </p>
+    </section>
+  );
+}

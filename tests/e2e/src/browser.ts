@@ -1,0 +1,107 @@
+// Real Chromium through playwright-core, for the browser step of OAuth flows: sign in, pick a
+// workspace, Approve or Deny, and catch the redirect to the client's callback.
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+export interface Credentials {
+  email: string;
+  password: string;
+}
+
+export interface BrowserStepOptions {
+  /** The workspace to choose by name, when the user has several. */
+  workspace?: string;
+  deny?: boolean;
+  /** Reuse a browser (each call still gets a fresh context: no shared cookies). */
+  browser?: Browser;
+  /** Where the client listens; by default the `redirect_uri` of the authorize URL. */
+  redirectUri?: string;
+  /** Save screenshots of the sign-in and consent pages under this path prefix. */
+  screenshots?: string;
+}
+
+/** The callback the flow ended on, or the error text the page showed instead of redirecting. */
+export type BrowserStepResult = { callback: URL; errorText?: undefined } | { callback?: undefined; errorText: string };
+
+/**
+ * Opens `authorizeUrl`, signs in with the labelled `Email`/`Password` fields and `Sign in`, then
+ * clicks `Approve` (or `Deny`). The client's callback is intercepted, never contacted.
+ */
+export async function approveInBrowser(authorizeUrl: string, credentials: Credentials, options: BrowserStepOptions = {}): Promise<BrowserStepResult> {
+  const browser = options.browser ?? (await launchBrowser());
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const target = options.redirectUri ?? new URL(authorizeUrl).searchParams.get('redirect_uri') ?? '';
+    const callbackBase = target === '' ? undefined : new URL(target);
+    const seen: { callback?: URL } = {};
+    const reached = () => seen.callback;
+    await page.route(
+      (url) => callbackBase !== undefined && url.origin === callbackBase.origin && url.pathname === callbackBase.pathname,
+      async (route) => {
+        seen.callback = new URL(route.request().url());
+        await route.fulfill({ status: 200, contentType: 'text/html', body: '<p>Authorization complete. You can close this window.</p>' });
+      },
+    );
+    await page.goto(authorizeUrl);
+    const settled = await waitForStep(page, reached);
+    if (settled !== 'sign-in') return await result(page, seen.callback);
+    if (options.screenshots) await page.screenshot({ path: `${options.screenshots}-sign-in.png`, fullPage: true });
+    await page.getByLabel('Email').fill(credentials.email);
+    await page.getByLabel('Password').fill(credentials.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+
+    let step = await waitForStep(page, reached, ['consent', 'error', 'callback']);
+    if (options.workspace !== undefined && step !== 'callback') {
+      await page.getByLabel('Workspace').selectOption({ label: options.workspace });
+      await page.waitForLoadState('networkidle');
+      step = await waitForStep(page, reached, ['consent', 'error', 'callback']);
+    }
+    if (options.screenshots && step !== 'callback') await page.screenshot({ path: `${options.screenshots}-${step}.png`, fullPage: true });
+    if (step !== 'consent') return await result(page, seen.callback);
+    await page.getByRole('button', { name: options.deny ? 'Deny' : 'Approve' }).click();
+    await waitForStep(page, reached, ['callback', 'error']);
+    // `return await`: the context is closed in `finally`, after the page was read.
+    return await result(page, seen.callback);
+  } finally {
+    await context.close();
+    if (options.browser === undefined) await browser.close();
+  }
+}
+
+type Step = 'sign-in' | 'consent' | 'error' | 'callback';
+
+/** Waits until the page shows one of `steps` (or the callback was reached). */
+async function waitForStep(page: Page, callback: () => URL | undefined, steps: Step[] = ['sign-in', 'consent', 'error', 'callback'], timeoutMs = 20_000): Promise<Step> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (callback() !== undefined && steps.includes('callback')) return 'callback';
+    if (steps.includes('sign-in') && (await page.getByRole('button', { name: 'Sign in' }).count()) > 0) return 'sign-in';
+    if (steps.includes('consent') && (await page.getByRole('button', { name: 'Approve' }).count()) > 0) return 'consent';
+    if (steps.includes('error') && (await page.getByRole('heading', { name: 'Authorization error' }).count()) > 0) return 'error';
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`The page never reached ${steps.join(' or ')}: ${page.url()}\n${await page.locator('body').textContent().catch(() => '')}`);
+}
+
+async function result(page: Page, callback: URL | undefined): Promise<BrowserStepResult> {
+  return callback === undefined ? { errorText: await alertText(page) } : { callback };
+}
+
+async function alertText(page: Page): Promise<string> {
+  return ((await page.locator('[role="alert"]').first().textContent({ timeout: 5_000 })) ?? '').trim();
+}
