@@ -1,3 +1,5 @@
+// Pulls in the testing package's `declare module 'vitest'` (pgServerUrl for inject()) for the type checker.
+import type {} from '@enginy/testing/global-setup';
 import { DEFAULT_SEED_ADMIN } from '@enginy/config/defaults';
 import { issueApiKey, findApiKey, revokeApiKey } from '@enginy/db/queries/api-keys';
 import { searchContacts } from '@enginy/db/queries/contacts';

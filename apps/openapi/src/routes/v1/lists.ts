@@ -52,47 +52,38 @@ export const listRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { db
     },
   );
 
-  app.post(
-    '/v1/lists/:listId/contacts',
-    operation({
-      summary: 'Add contacts to list',
-      description: 'Adds up to 100 contacts to a list; contacts already in it are left as they are.',
-      tag: TAG,
-      scope: 'LISTS_WRITE',
-      perMinute: 60,
-      params: ListParams,
-      body: ContactIdsBody,
-      response: SuccessEnvelope(MembershipChange),
-      errors: ['not_found', 'invalid_reference'],
-    }),
-    async (request) => {
-      const { workspaceId } = principalOf(request);
-      const { listId } = request.params;
-      await checkMembership(workspaceId, listId, request.body.contactIds);
-      const changed = await addListMembers(db, listId, request.body.contactIds);
-      return success(`${changed} contacts added`, { listId, changed, memberCount: await countListMembers(db, listId) });
-    },
-  );
-
-  app.post(
-    '/v1/lists/:listId/contacts/remove',
-    operation({
+  // Adding and removing members are the same operation but for the change they make.
+  const memberships = [
+    { path: '/v1/lists/:listId/contacts', verb: 'added', change: addListMembers, summary: 'Add contacts to list', description: 'Adds up to 100 contacts to a list; contacts already in it are left as they are.' },
+    {
+      path: '/v1/lists/:listId/contacts/remove',
+      verb: 'removed',
+      change: removeListMembers,
       summary: 'Remove contacts from list',
       description: 'Removes up to 100 contacts from a list; contacts not in it are ignored. The contacts themselves are kept.',
-      tag: TAG,
-      scope: 'LISTS_WRITE',
-      perMinute: 60,
-      params: ListParams,
-      body: ContactIdsBody,
-      response: SuccessEnvelope(MembershipChange),
-      errors: ['not_found', 'invalid_reference'],
-    }),
-    async (request) => {
-      const { workspaceId } = principalOf(request);
-      const { listId } = request.params;
-      await checkMembership(workspaceId, listId, request.body.contactIds);
-      const changed = await removeListMembers(db, listId, request.body.contactIds);
-      return success(`${changed} contacts removed`, { listId, changed, memberCount: await countListMembers(db, listId) });
     },
-  );
+  ];
+  for (const { path, verb, change, summary, description } of memberships) {
+    app.post(
+      path,
+      operation({
+        summary,
+        description,
+        tag: TAG,
+        scope: 'LISTS_WRITE',
+        perMinute: 60,
+        params: ListParams,
+        body: ContactIdsBody,
+        response: SuccessEnvelope(MembershipChange),
+        errors: ['not_found', 'invalid_reference'],
+      }),
+      async (request) => {
+        const { workspaceId } = principalOf(request);
+        const { listId } = request.params;
+        await checkMembership(workspaceId, listId, request.body.contactIds);
+        const changed = await change(db, listId, request.body.contactIds);
+        return success(`${changed} contacts ${verb}`, { listId, changed, memberCount: await countListMembers(db, listId) });
+      },
+    );
+  }
 };
