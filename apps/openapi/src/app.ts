@@ -8,6 +8,8 @@ import authGate from './auth/gate.ts';
 import type { CredentialResolver } from './auth/principal.ts';
 import { registerErrorHandling } from './errors.ts';
 import { createActionRunner } from './jobs/action-runner.ts';
+import mcp from './mcp/route.ts';
+import { protectedResourceRoutes } from './mcp/protected-resource.ts';
 import openapiDocs from './plugins/openapi-docs.ts';
 import rateLimits from './plugins/rate-limit.ts';
 import { actionRoutes } from './routes/v1/actions.ts';
@@ -54,5 +56,8 @@ export async function buildApp(config: StackConfig, deps: AppDeps): Promise<Fast
   for (const routes of [creditsRoutes, contactRoutes, companyRoutes, listRoutes, campaignRoutes, inboxRoutes, workspaceRoutes, actionRoutes]) {
     await app.register(routes, { db, actions });
   }
+  // The MCP endpoint, its tools generated from the document above, and its resource metadata.
+  await app.register(protectedResourceRoutes, { config });
+  await app.register(mcp, { config, db });
   return app;
 }

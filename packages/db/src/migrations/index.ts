@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001-workspaces.ts';
 import * as m0002 from './0002-domain.ts';
 import * as m0003 from './0003-oauth.ts';
+import * as m0004 from './0004-mcp-usage.ts';
 
 /**
  * Every migration, by name, in the order they run. Forward-only: a migration that has shipped is
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '0001-workspaces': m0001,
   '0002-domain': m0002,
   '0003-oauth': m0003,
+  '0004-mcp-usage': m0004,
 };

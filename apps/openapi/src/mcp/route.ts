@@ -1,0 +1,142 @@
+import type { StackConfig } from '@enginy/config/load';
+import type { Db } from '@enginy/db/client';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Principal } from '../auth/principal.ts';
+import { type BearerCheck, challenge, checkBearer, TOKEN_VALIDATION_FAILED } from './bearer.ts';
+import { type ToolCallResult, ToolDispatcher, toolError } from './dispatch.ts';
+import { scopeHint } from './scope-hint.ts';
+import { type GeneratedTool, type OpenApiDocument, toolsFromOpenApi } from './tool-catalogue.ts';
+import { UsageRecorder } from './usage.ts';
+import { WHOAMI_TOOL, whoami } from './whoami.ts';
+
+export interface McpOptions {
+  config: StackConfig;
+  db: Db;
+  /** How often batched usage (last used, calls per tool) is written. */
+  usageFlushMs?: number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The tools the MCP endpoint serves, generated from the OpenAPI document at start-up. */
+    mcpTools(): readonly GeneratedTool[];
+    mcpUsage: UsageRecorder;
+  }
+}
+
+const JSONRPC_ERROR = (message: string, code = -32000) => ({ jsonrpc: '2.0', error: { code, message }, id: null });
+
+/**
+ * `POST /mcp`: Streamable HTTP, stateless (a new server and transport per request, no session id),
+ * behind OAuth bearer tokens. Tools are the REST operations of the OpenAPI document plus `mcp_whoami`.
+ */
+const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlushMs }) => {
+  const mcpPath = new URL(config.openapi.mcpUrl).pathname;
+  const dispatcher = new ToolDispatcher(app);
+  app.addCredentialResolver(dispatcher.resolver);
+  const usage = new UsageRecorder(db, app.log, usageFlushMs);
+  app.decorate('mcpUsage', usage);
+  app.addHook('onClose', () => usage.close());
+
+  let tools: GeneratedTool[] = [];
+  app.decorate('mcpTools', () => tools);
+  app.addHook('onReady', async () => {
+    tools = toolsFromOpenApi(app.swagger() as OpenApiDocument);
+    usage.start();
+  });
+
+  const hosts = allowedHostnames(config);
+  const origins = new Set([new URL(config.openapi.url).origin, new URL(config.web.url).origin]);
+
+  app.post(mcpPath, { schema: { hide: true } }, async (request, reply) => {
+    // DNS rebinding: a page on another site that resolves to 127.0.0.1 still sends its own Host/Origin.
+    const origin = request.headers.origin;
+    if (!hosts.has(hostnameOf(request.headers.host)) || (origin !== undefined && !origins.has(origin))) {
+      return reply.code(403).send(JSONRPC_ERROR('Forbidden: this Host or Origin may not call the MCP endpoint'));
+    }
+    const check = await checkBearer(db, config, request.headers.authorization);
+    if (!check.ok) return refuse(reply, config, check, await scopeHint(db));
+
+    const { token } = check;
+    const principal: Principal = { kind: 'oauth', workspaceId: token.workspaceId, userId: token.userId, clientId: token.clientId, scopes: token.effectiveScopes };
+    const server = new Server({ name: 'enginy', title: 'Enginy MCP (local)', version: '1.0.0' }, { capabilities: { tools: { listChanged: false } } });
+    server.setRequestHandler(ListToolsRequestSchema, async () => ({
+      tools: [WHOAMI_TOOL, ...tools.map(({ name, title, description, inputSchema, annotations }) => ({ name, title, description, inputSchema, annotations }))],
+    }));
+    server.setRequestHandler(CallToolRequestSchema, async (call): Promise<ToolCallResult> => {
+      const name = call.params.name;
+      usage.record(token.grantId, name);
+      if (name === WHOAMI_TOOL.name) {
+        const result = await whoami(db, token);
+        return { content: [{ type: 'text', text: JSON.stringify(result, null, 2) }], structuredContent: result };
+      }
+      const tool = tools.find((candidate) => candidate.name === name);
+      if (tool === undefined) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
+      const args = call.params.arguments ?? {};
+      const problem = argumentProblem(tool, args);
+      return problem === undefined ? dispatcher.call(tool, principal, args) : toolError(problem);
+    });
+    if (!isToolCall(request)) usage.record(token.grantId);
+
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    reply.raw.on('close', () => {
+      void transport.close();
+      void server.close();
+    });
+    await server.connect(transport);
+    reply.hijack();
+    await transport.handleRequest(request.raw, reply.raw, request.body);
+  });
+
+  // Stateless: no server-initiated stream to GET and no session to DELETE.
+  const notAllowed = async (_request: FastifyRequest, reply: FastifyReply) =>
+    reply.code(405).header('allow', 'POST').send(JSONRPC_ERROR('Method not allowed: this MCP endpoint is stateless; use POST.'));
+  app.get(mcpPath, { schema: { hide: true } }, notAllowed);
+  app.delete(mcpPath, { schema: { hide: true } }, notAllowed);
+};
+
+export default fp(mcp, { name: 'mcp', fastify: '5.x', dependencies: ['auth-gate', 'openapi-docs'] });
+
+/** 401/403 with the RFC 6750 challenge MCP clients start discovery (or step-up) from. */
+function refuse(reply: FastifyReply, config: StackConfig, check: Exclude<BearerCheck, { ok: true }>, scopes: string[]) {
+  return reply
+    .code(check.status)
+    .header('www-authenticate', challenge(config, scopes, check))
+    .send({ error: check.error ?? 'unauthorized', error_description: check.error === 'invalid_token' ? TOKEN_VALIDATION_FAILED : check.reason, message: check.reason });
+}
+
+function isToolCall(request: FastifyRequest): boolean {
+  const body = request.body as { method?: unknown } | unknown[] | undefined;
+  return !Array.isArray(body) && (body as { method?: unknown } | undefined)?.method === 'tools/call';
+}
+
+/** The shape errors the REST route would report less clearly: the parts must be objects, path params present. */
+function argumentProblem(tool: GeneratedTool, args: Record<string, unknown>): string | undefined {
+  for (const part of ['pathParams', 'query'] as const) {
+    const value = args[part];
+    if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) return `${part} must be an object`;
+  }
+  const unknown = Object.keys(args).filter((key) => !(key in tool.inputSchema.properties));
+  if (unknown.length > 0) return `Unknown argument${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')} (this tool takes ${Object.keys(tool.inputSchema.properties).join(', ') || 'no arguments'})`;
+  const pathParams = (args.pathParams ?? {}) as Record<string, unknown>;
+  const missing = [...tool.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] as string).filter((name) => pathParams[name] === undefined || pathParams[name] === '');
+  if (missing.length > 0) return `Missing path parameter${missing.length > 1 ? 's' : ''}: ${missing.map((name) => `pathParams.${name}`).join(', ')}`;
+  return undefined;
+}
+
+function allowedHostnames(config: StackConfig): Set<string> {
+  return new Set([new URL(config.openapi.url).hostname, new URL(config.openapi.mcpUrl).hostname, 'localhost', '127.0.0.1', '[::1]']);
+}
+
+function hostnameOf(host: string | undefined): string {
+  if (host === undefined) return '';
+  try {
+    return new URL(`http://${host}`).hostname;
+  } catch {
+    return '';
+  }
+}

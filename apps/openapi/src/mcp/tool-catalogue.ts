@@ -1,0 +1,125 @@
+// Tools are generated from the service's own OpenAPI document, the way Enginy's hosted MCP server
+// does it: one tool per operation, input `{ pathParams, query, body }`, scope from the description.
+
+export interface GeneratedTool {
+  name: string;
+  title: string;
+  description: string;
+  inputSchema: JsonSchemaObject;
+  annotations: { title: string; readOnlyHint: boolean; destructiveHint: boolean; idempotentHint: boolean; openWorldHint: boolean };
+  requiredScopes: string[];
+  method: HttpMethod;
+  /** OpenAPI path template, e.g. `/v1/contacts/{contactId}`. */
+  path: string;
+}
+
+type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+type JsonSchemaObject = { type: 'object'; properties: Record<string, unknown>; required?: string[]; additionalProperties?: boolean };
+
+interface OpenApiParameter {
+  name: string;
+  in: string;
+  required?: boolean;
+  schema?: Record<string, unknown>;
+  description?: string;
+}
+interface OpenApiOperation {
+  summary?: string;
+  description?: string;
+  parameters?: OpenApiParameter[];
+  requestBody?: { required?: boolean; content?: Record<string, { schema?: Record<string, unknown> }> };
+}
+export interface OpenApiDocument {
+  paths?: Record<string, Partial<Record<string, OpenApiOperation>>>;
+}
+
+const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
+const MAX_NAME = 64; // MCP clients (Claude among them) cap tool names at 64 characters
+const REQUIRED_SCOPE = /\*\*Required scope:\*\*\s*([A-Z_]+(?:\s*,\s*[A-Z_]+)*)/;
+
+/**
+ * The naming rule, deterministic and documented: the operation's summary in snake_case
+ * ("Search contacts" → `search_contacts`); without a summary, method + path
+ * (`get_v1_contacts_contactid`). A name already taken gets `_2`, `_3`, … in document order.
+ */
+export function toolName(summary: string | undefined, method: string, path: string): string {
+  const base = summary?.trim() ? summary : `${method} ${path}`;
+  const name = base
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, MAX_NAME);
+  return name === '' ? `${method.toLowerCase()}_operation` : name;
+}
+
+/** Every GET/POST/PATCH/PUT/DELETE operation of the document as a tool, in document order. */
+export function toolsFromOpenApi(doc: OpenApiDocument): GeneratedTool[] {
+  const taken = new Set<string>();
+  const tools: GeneratedTool[] = [];
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    for (const method of METHODS) {
+      const operation = item?.[method.toLowerCase()];
+      if (operation === undefined) continue;
+      let name = toolName(operation.summary, method, path);
+      for (let n = 2; taken.has(name); n++) name = `${toolName(operation.summary, method, path).slice(0, MAX_NAME - String(n).length - 1)}_${n}`;
+      taken.add(name);
+      const requiredScopes = (operation.description?.match(REQUIRED_SCOPE)?.[1] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+      const title = operation.summary?.trim() || `${method} ${path}`;
+      tools.push({
+        name,
+        title,
+        description: [operation.description?.trim() || title, `\`${method} ${path}\``].join('\n\n'),
+        inputSchema: inputSchema(operation),
+        annotations: {
+          title,
+          readOnlyHint: method === 'GET',
+          destructiveHint: method === 'DELETE',
+          idempotentHint: method === 'GET' || method === 'PUT' || method === 'DELETE',
+          openWorldHint: false,
+        },
+        requiredScopes,
+        method,
+        path,
+      });
+    }
+  }
+  return tools;
+}
+
+/** `{ pathParams, query, body }`, each part present only when the operation has it. */
+function inputSchema(operation: OpenApiOperation): JsonSchemaObject {
+  const properties: Record<string, unknown> = {};
+  const required: string[] = [];
+  for (const location of ['path', 'query'] as const) {
+    const params = (operation.parameters ?? []).filter((param) => param.in === location);
+    if (params.length === 0) continue;
+    const key = location === 'path' ? 'pathParams' : 'query';
+    // A parameter with a default is optional to the caller, whatever the document says.
+    const requiredParams = params.filter((param) => param.required && (location === 'path' || param.schema?.default === undefined)).map((param) => param.name);
+    properties[key] = {
+      type: 'object',
+      properties: Object.fromEntries(params.map((param) => [param.name, { ...param.schema, ...(param.description ? { description: param.description } : {}) }])),
+      ...(requiredParams.length > 0 ? { required: requiredParams } : {}),
+      additionalProperties: false,
+    };
+    if (requiredParams.length > 0) required.push(key);
+  }
+  const body = operation.requestBody?.content?.['application/json']?.schema;
+  if (body !== undefined) {
+    properties.body = body;
+    if (operation.requestBody?.required) required.push('body');
+  }
+  return { type: 'object', properties, ...(required.length > 0 ? { required } : {}), additionalProperties: false };
+}
+
+/** The concrete URL of a tool call: path parameters substituted (encoded), query appended. */
+export function requestUrl(tool: GeneratedTool, pathParams: Record<string, unknown> = {}, query: Record<string, unknown> = {}): string {
+  const path = tool.path.replace(/\{([^}]+)\}/g, (_match, name: string) => encodeURIComponent(String(pathParams[name] ?? '')));
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null) continue;
+    for (const item of Array.isArray(value) ? value : [value]) search.append(key, String(item));
+  }
+  const qs = search.toString();
+  return qs === '' ? path : `${path}?${qs}`;
+}

@@ -1,0 +1,40 @@
+import type { StackConfig } from '@enginy/config/load';
+import type { Db } from '@enginy/db/client';
+import { createPreregisteredClient } from '@enginy/db/queries/oauth-clients';
+import { createGrant, insertTokens } from '@enginy/db/queries/oauth-tokens';
+import { SEED_IDS } from '@enginy/db/seed';
+import { hashSecret, newSecret } from '@enginy/security/tokens';
+
+export interface MintedToken {
+  token: string;
+  grantId: string;
+  clientId: string;
+}
+
+/**
+ * An access token as the authorization server stores one (keyed hash, grant, audience), for route
+ * tests of the MCP endpoint; the end-to-end tests get theirs through the real OAuth flow.
+ */
+export async function mintAccessToken(
+  db: Db,
+  config: StackConfig,
+  options: { scopes: string[]; workspace?: 'acme' | 'globex'; resource?: string; expiresInSeconds?: number },
+): Promise<MintedToken> {
+  const { clientId } = await createPreregisteredClient(db, config.tokenHashKey, { name: 'Route test client', redirectUris: ['http://localhost:3118/callback'] });
+  const grantId = await createGrant(db, {
+    workspaceId: SEED_IDS[options.workspace ?? 'acme'],
+    userId: SEED_IDS.admin,
+    clientId,
+    redirectUri: 'http://localhost:3118/callback',
+    scopes: options.scopes,
+    resource: options.resource ?? config.openapi.mcpUrl,
+  });
+  const token = newSecret('eat_');
+  await insertTokens(db, grantId, [{ hash: hashSecret(config.tokenHashKey, token), kind: 'access', expiresAt: new Date(Date.now() + (options.expiresInSeconds ?? 3600) * 1000) }]);
+  return { token, grantId, clientId };
+}
+
+/** A JSON-RPC request body. */
+export const rpc = (method: string, params: Record<string, unknown> = {}, id = 1) => ({ jsonrpc: '2.0', id, method, params });
+
+export const MCP_HEADERS = { accept: 'application/json, text/event-stream', 'content-type': 'application/json' };

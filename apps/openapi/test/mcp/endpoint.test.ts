@@ -1,0 +1,182 @@
+import { SEED_IDS } from '@enginy/db/seed';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, startHarness } from '../helpers/harness.ts';
+import { MCP_HEADERS, mintAccessToken, rpc } from '../helpers/oauth-token.ts';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h.close());
+
+const post = (body: unknown, headers: Record<string, string> = {}) => h.app.inject({ method: 'POST', url: '/mcp', headers: { ...MCP_HEADERS, ...headers }, payload: JSON.stringify(body) });
+const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+
+describe('POST /mcp without a valid token', () => {
+  it('answers 401 with the resource metadata and the policy scopes in the challenge', async () => {
+    const response = await post(rpc('initialize'));
+    expect(response.statusCode).toBe(401);
+    const header = response.headers['www-authenticate'] as string;
+    expect(header).toMatch(/^Bearer /);
+    expect(header).toContain('resource_metadata="http://localhost:3001/.well-known/oauth-protected-resource/mcp"');
+    expect(header).toContain('scope="');
+    expect(header).toContain('CONTACTS_READ');
+    expect(header).not.toContain('CONTACTS_WRITE');
+    expect(header).not.toContain('error=');
+  });
+
+  it.each([
+    ['an unknown token', 'Bearer eat_not-a-real-token'],
+    ['a token with the wrong scheme casing still checked', 'bearer eat_unknown'],
+  ])('refuses %s with invalid_token and "Token validation failed"', async (_case, authorization) => {
+    const response = await post(rpc('initialize'), { authorization });
+    expect(response.statusCode).toBe(401);
+    expect(response.headers['www-authenticate']).toContain('error="invalid_token"');
+    expect(response.headers['www-authenticate']).toContain('error_description="Token validation failed"');
+    expect(response.json().error_description).toBe('Token validation failed');
+  });
+
+  it('refuses an expired token', async () => {
+    const { token } = await mintAccessToken(h.t.db, h.config, { scopes: ['CONTACTS_READ'], expiresInSeconds: -5 });
+    const response = await post(rpc('initialize'), auth(token));
+    expect(response.statusCode).toBe(401);
+    expect(response.json().error_description).toBe('Token validation failed');
+  });
+
+  it('refuses a token minted for another resource (RFC 8707 audience)', async () => {
+    const { token } = await mintAccessToken(h.t.db, h.config, { scopes: ['CONTACTS_READ'], resource: 'http://localhost:9999/mcp' });
+    const response = await post(rpc('initialize'), auth(token));
+    expect(response.statusCode).toBe(401);
+    expect(response.json().message).toContain('issued for http://localhost:9999/mcp');
+  });
+
+  it('refuses a token whose workspace has MCP disabled', async () => {
+    const { token } = await mintAccessToken(h.t.db, h.config, { scopes: ['WORKSPACE_READ'], workspace: 'globex' });
+    const response = await post(rpc('initialize'), auth(token));
+    expect(response.statusCode).toBe(401);
+    expect(response.json().message).toContain('MCP integration is disabled');
+  });
+
+  it('never reads a token from the query string', async () => {
+    const { token } = await mintAccessToken(h.t.db, h.config, { scopes: ['CONTACTS_READ'] });
+    const response = await h.app.inject({ method: 'POST', url: `/mcp?access_token=${token}`, headers: MCP_HEADERS, payload: JSON.stringify(rpc('initialize')) });
+    expect(response.statusCode).toBe(401);
+  });
+
+  it('refuses a foreign Origin or Host (DNS rebinding)', async () => {
+    const { token } = await mintAccessToken(h.t.db, h.config, { scopes: ['CONTACTS_READ'] });
+    expect((await post(rpc('initialize'), { ...auth(token), origin: 'https://evil.example' })).statusCode).toBe(403);
+    expect((await post(rpc('initialize'), { ...auth(token), host: 'evil.example:3001' })).statusCode).toBe(403);
+  });
+
+  it('answers GET and DELETE with 405', async () => {
+    for (const method of ['GET', 'DELETE'] as const) {
+      const response = await h.app.inject({ method, url: '/mcp' });
+      expect(response.statusCode).toBe(405);
+      expect(response.headers.allow).toBe('POST');
+    }
+  });
+});
+
+describe('protected resource metadata', () => {
+  it.each(['/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource'])('is served at %s', async (url) => {
+    const response = await h.app.inject(url);
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['access-control-allow-origin']).toBe('*');
+    const body = response.json();
+    expect(body.resource).toBe('http://localhost:3001/mcp');
+    expect(body.authorization_servers).toEqual(['http://localhost:3002']);
+    expect(body.bearer_methods_supported).toEqual(['header']);
+    expect(body.scopes_supported).toContain('MESSAGING_WRITE');
+    expect(body.scopes_supported).not.toContain('offline_access');
+  });
+});
+
+describe('POST /mcp with a valid token', () => {
+  it('initializes statelessly (no session id) and lists mcp_whoami and the generated tools', async () => {
+    const { token } = await mintAccessToken(h.t.db, h.config, { scopes: ['CONTACTS_READ'] });
+    const init = await post(rpc('initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'route-test', version: '1' } }), auth(token));
+    expect(init.statusCode).toBe(200);
+    expect(init.headers['mcp-session-id']).toBeUndefined();
+    expect(init.json().result.serverInfo.name).toBe('enginy');
+
+    const list = await post(rpc('tools/list'), auth(token));
+    const names = list.json().result.tools.map((tool: { name: string }) => tool.name);
+    expect(names[0]).toBe('mcp_whoami');
+    expect(names).toContain('search_contacts');
+    expect(names).toContain('send_inbox_message');
+    expect(names).toHaveLength(h.app.mcpTools().length + 1);
+  });
+
+  it('runs a read tool through the REST route and returns real rows as structured content', async () => {
+    const { token } = await mintAccessToken(h.t.db, h.config, { scopes: ['CONTACTS_READ'] });
+    const response = await post(rpc('tools/call', { name: 'search_contacts', arguments: { body: { page: 1, pageSize: 5 } } }), auth(token));
+    const result = response.json().result;
+    expect(result.isError).toBeUndefined();
+    expect(result.structuredContent.data).toHaveLength(5);
+    expect(result.structuredContent.meta.total).toBeGreaterThan(100);
+    expect(JSON.parse(result.content[0].text)).toEqual(result.structuredContent);
+  });
+
+  it('refuses a tool outside the effective scopes with "Tool requires scopes: ..."', async () => {
+    const { token } = await mintAccessToken(h.t.db, h.config, { scopes: ['CONTACTS_READ'] });
+    const response = await post(rpc('tools/call', { name: 'create_contact', arguments: { body: { firstName: 'Ada', lastName: 'Lovelace' } } }), auth(token));
+    const result = response.json().result;
+    expect(result.isError).toBe(true);
+    expect(result.content[0].text).toBe('Tool requires scopes: CONTACTS_WRITE');
+  });
+
+  it('cuts granted scopes down to the current policy ceiling at once', async () => {
+    const { token } = await mintAccessToken(h.t.db, h.config, { scopes: ['CONTACTS_WRITE'] });
+    // Acme's seeded policy is read-only: the granted WRITE counts only as READ.
+    const write = await post(rpc('tools/call', { name: 'create_contact', arguments: { body: { firstName: 'Ada', lastName: 'Lovelace' } } }), auth(token));
+    expect(write.json().result.content[0].text).toBe('Tool requires scopes: CONTACTS_WRITE');
+    const read = await post(rpc('tools/call', { name: 'get_credits', arguments: {} }), auth(token));
+    expect(read.json().result.content[0].text).toBe('Tool requires scopes: WORKSPACE_READ');
+  });
+
+  it('reports bad arguments as tool errors, and REST validation errors with their message', async () => {
+    const { token } = await mintAccessToken(h.t.db, h.config, { scopes: ['CONTACTS_READ'] });
+    const missing = await post(rpc('tools/call', { name: 'get_contact', arguments: {} }), auth(token));
+    expect(missing.json().result).toMatchObject({ isError: true, content: [{ text: 'Missing path parameter: pathParams.contactId' }] });
+    const unknownArg = await post(rpc('tools/call', { name: 'get_contact', arguments: { contactId: 'x' } }), auth(token));
+    expect(unknownArg.json().result.content[0].text).toContain('Unknown argument: contactId');
+    const invalid = await post(rpc('tools/call', { name: 'search_contacts', arguments: { body: { page: 0 } } }), auth(token));
+    expect(invalid.json().result.isError).toBe(true);
+    expect(invalid.json().result.content[0].text).toMatch(/HTTP 4\d\d/);
+    const unknownTool = await post(rpc('tools/call', { name: 'no_such_tool', arguments: {} }), auth(token));
+    expect(unknownTool.json().error.message).toContain('Unknown tool: no_such_tool');
+  });
+
+  it('answers mcp_whoami with the user, workspace, client, scopes and the verification checklist', async () => {
+    const { token, clientId, grantId } = await mintAccessToken(h.t.db, h.config, { scopes: ['CONTACTS_READ', 'CONTACTS_WRITE'] });
+    const response = await post(rpc('tools/call', { name: 'mcp_whoami', arguments: {} }), auth(token));
+    const who = response.json().result.structuredContent;
+    expect(who.user.email).toBe('dev@enginy.local');
+    expect(who.workspace).toMatchObject({ id: SEED_IDS.acme, slug: 'acme', name: 'Acme Outreach' });
+    expect(who.client).toEqual({ id: clientId, name: 'Route test client' });
+    expect(who.grantedScopes).toEqual(['CONTACTS_READ', 'CONTACTS_WRITE']);
+    expect(who.effectiveScopes).toEqual(['CONTACTS_READ']);
+    const scopesCheck = who.checks.find((c: { check: string }) => c.check.startsWith('The granted scopes'));
+    expect(scopesCheck.ok).toBe(false);
+    expect(scopesCheck.detail).toContain('CONTACTS_WRITE');
+    expect(who.checks.filter((c: { ok: boolean }) => c.ok)).toHaveLength(3);
+
+    await h.app.mcpUsage.flush();
+    const usage = await h.t.db.selectFrom('mcp_tool_usage').selectAll().where('grant_id', '=', grantId).execute();
+    expect(usage).toEqual([expect.objectContaining({ tool: 'mcp_whoami', calls: 1 })]);
+  });
+
+  it('answers 403 insufficient_scope when the policy leaves the token no scope at all', async () => {
+    const { token } = await mintAccessToken(h.t.db, h.config, { scopes: ['MESSAGING_WRITE'] });
+    await h.t.db.updateTable('workspace_mcp_settings').set({ policy_active: false }).where('workspace_id', '=', SEED_IDS.acme).execute();
+    try {
+      const response = await post(rpc('initialize'), auth(token));
+      expect(response.statusCode).toBe(403);
+      expect(response.headers['www-authenticate']).toContain('error="insufficient_scope"');
+      expect(response.json().message).toContain('policy is inactive');
+    } finally {
+      await h.t.db.updateTable('workspace_mcp_settings').set({ policy_active: true }).where('workspace_id', '=', SEED_IDS.acme).execute();
+    }
+  });
+});

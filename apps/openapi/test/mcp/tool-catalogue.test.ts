@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { requestUrl, toolName, toolsFromOpenApi } from '../../src/mcp/tool-catalogue.ts';
+
+describe('toolName', () => {
+  it.each([
+    ['Search contacts', 'POST', '/v1/contacts/search', 'search_contacts'],
+    ['  Get inbox contact messages ', 'GET', '/x', 'get_inbox_contact_messages'],
+    ['Add contacts to list (bulk)!', 'POST', '/x', 'add_contacts_to_list_bulk'],
+    [undefined, 'GET', '/v1/contacts/{contactId}', 'get_v1_contacts_contactid'],
+    ['', 'DELETE', '/v1/lists/{listId}', 'delete_v1_lists_listid'],
+    ['x'.repeat(80), 'GET', '/x', 'x'.repeat(64)],
+  ])('%j (%s %s) → %s', (summary, method, path, expected) => {
+    expect(toolName(summary, method, path)).toBe(expected);
+  });
+});
+
+describe('toolsFromOpenApi', () => {
+  const doc = {
+    paths: {
+      '/v1/contacts/{contactId}': {
+        get: { summary: 'Get contact', description: 'One contact.\n\n**Required scope:** CONTACTS_READ', parameters: [{ name: 'contactId', in: 'path', required: true, schema: { type: 'string' } }] },
+        delete: { summary: 'Get contact', description: '**Required scope:** CONTACTS_WRITE', parameters: [{ name: 'contactId', in: 'path', required: true, schema: { type: 'string' } }] },
+      },
+      '/v1/lists': {
+        get: {
+          summary: 'List lists',
+          description: '**Required scope:** LISTS_READ',
+          parameters: [
+            { name: 'page', in: 'query', required: true, schema: { type: 'integer', default: 1 } },
+            { name: 'q', in: 'query', required: true, schema: { type: 'string' } },
+          ],
+        },
+        post: { summary: 'Create list', description: '**Required scope:** LISTS_WRITE', requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } } },
+        head: { summary: 'Not a tool' },
+      },
+    },
+  };
+  const tools = toolsFromOpenApi(doc);
+
+  it('makes one tool per GET/POST/PATCH/PUT/DELETE operation with unique names', () => {
+    expect(tools.map((t) => t.name)).toEqual(['get_contact', 'get_contact_2', 'list_lists', 'create_list']);
+  });
+
+  it('shapes input as { pathParams, query, body } and treats defaulted parameters as optional', () => {
+    expect(tools[0]?.inputSchema).toMatchObject({ required: ['pathParams'], properties: { pathParams: { required: ['contactId'] } } });
+    expect(tools[2]?.inputSchema.properties.query).toMatchObject({ required: ['q'] });
+    expect(tools[3]?.inputSchema).toMatchObject({ required: ['body'], properties: { body: { type: 'object' } } });
+  });
+
+  it('reads the required scope from the description and annotates by method', () => {
+    expect(tools.map((t) => t.requiredScopes)).toEqual([['CONTACTS_READ'], ['CONTACTS_WRITE'], ['LISTS_READ'], ['LISTS_WRITE']]);
+    expect(tools[0]?.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false, idempotentHint: true });
+    expect(tools[1]?.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true });
+    expect(tools[3]?.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: false, idempotentHint: false });
+  });
+
+  it('builds the request URL with encoded path parameters and the query', () => {
+    expect(requestUrl(tools[0] as never, { contactId: 'a/b c' })).toBe('/v1/contacts/a%2Fb%20c');
+    expect(requestUrl(tools[2] as never, {}, { page: 2, q: 'x y', skip: undefined })).toBe('/v1/lists?page=2&q=x+y');
+  });
+});
