@@ -1,3 +1,4 @@
+import { isValidRedirectUri } from '@enginy/policy/redirect-uri';
 import { hashSecret, newSecret } from '@enginy/security/tokens';
 import { sql } from 'kysely';
 import type { Db } from '../client.ts';
@@ -129,6 +130,11 @@ export async function createPreregisteredClient(
   tokenHashKey: string,
   input: { name: string; redirectUris: string[]; tokenEndpointAuthMethod?: 'client_secret_post' | 'client_secret_basic' },
 ): Promise<{ clientId: string; clientSecret: string }> {
+  if (input.name.trim() === '') throw new Error('A client needs a name');
+  const invalid = input.redirectUris.find((uri) => !isValidRedirectUri(uri));
+  if (input.redirectUris.length === 0 || invalid !== undefined) {
+    throw new Error(`${invalid ?? 'No redirect URI'}: redirect URIs must be https, or http on localhost/127.0.0.1`);
+  }
   const clientId = newSecret('ecl_').slice(0, 28);
   const clientSecret = newSecret('ecs_');
   await db
