@@ -1,0 +1,36 @@
+// `pnpm test:all`: every package's tests through Turborepo, one package at a time (the integration
+// suites start whole stacks and browsers), then one closing line summed over all of them.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from './processes.ts';
+
+const RESULTS = '.vitest-results.json';
+const PACKAGE_DIRS = ['apps', 'packages', 'tools', 'tests'].flatMap((group) =>
+  spawnSync('ls', [join(REPO_ROOT, group)], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter(Boolean)
+    .map((name) => join(REPO_ROOT, group, name)),
+);
+for (const dir of PACKAGE_DIRS) rmSync(join(dir, RESULTS), { force: true });
+
+const run = spawnSync(
+  join(REPO_ROOT, 'node_modules/.bin/turbo'),
+  ['run', 'test', '--concurrency=1', '--', '--reporter=default', '--reporter=json', `--outputFile.json=${RESULTS}`, ...process.argv.slice(2)],
+  { cwd: REPO_ROOT, stdio: 'inherit' },
+);
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+for (const dir of PACKAGE_DIRS) {
+  const file = join(dir, RESULTS);
+  if (!existsSync(file)) continue;
+  const report = JSON.parse(readFileSync(file, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
+  passed += report.numPassedTests;
+  failed += report.numFailedTests;
+  skipped += report.numPendingTests + report.numTodoTests;
+  rmSync(file, { force: true });
+}
+process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+process.exit(run.status ?? 1);
