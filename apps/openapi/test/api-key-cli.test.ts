@@ -36,7 +36,8 @@ describe('pnpm api-key', () => {
     expect((await h.call('GET', '/v1/credits', { key: stdout.trim() })).json().data.balance).toBe(300);
   });
 
-  it.each([
+  // Each case spawns a process; they are independent, so they run side by side.
+  it.concurrent.each([
     [[], '--scopes is required'],
     [['--scopes', 'ROOT'], 'Unknown scope ROOT'],
     [['--scopes', 'ALL', '--workspace', 'initech'], 'No workspace "initech"'],

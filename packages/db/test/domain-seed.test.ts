@@ -54,6 +54,31 @@ describe('demo seed', () => {
   });
 });
 
+/** A digest of every demo row of a workspace, timestamps included. */
+async function digest(workspaceId: string): Promise<string> {
+  const parts: string[] = [];
+  for (const table of TABLES) {
+    const where = ['list_members', 'campaign_enrolments'].includes(table)
+      ? sql`where ${sql.ref(table === 'list_members' ? 'list_id' : 'campaign_id')} in (select id from ${sql.table(table === 'list_members' ? 'lists' : 'campaigns')} where workspace_id = ${workspaceId})`
+      : sql`where workspace_id = ${workspaceId}`;
+    const rows = await sql<{ d: string }>`select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as d from ${sql.table(table)} t ${where}`.execute(t.db);
+    parts.push(`${table}:${rows.rows[0]?.d}`);
+  }
+  return parts.join(' ');
+}
+
+describe('demo seed determinism', () => {
+  it('re-creates exactly the same rows, timestamps included, after they are deleted', async () => {
+    const before = await digest(SEED_IDS.globex);
+    for (const table of ['messages', 'conversations', 'campaigns', 'lists', 'contacts', 'companies', 'sender_identities', 'crm_owners', 'workspace_credits'] as const) {
+      await t.db.deleteFrom(table).where('workspace_id', '=', SEED_IDS.globex).execute();
+    }
+    expect(await digest(SEED_IDS.globex)).not.toBe(before);
+    await seedDatabase(t.db, seedUsers);
+    expect((await digest(SEED_IDS.globex)).split(" ")).toEqual(before.split(" "));
+  });
+});
+
 describe('api keys', () => {
   it('stores only a keyed hash, finds the key by it, and stops finding it once revoked', async () => {
     const issued = await issueApiKey(t.db, 'k'.repeat(32), { workspaceId: SEED_IDS.acme, name: 'test', scopes: ['CONTACTS_READ'] });

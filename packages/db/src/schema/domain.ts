@@ -9,12 +9,16 @@ export type CampaignStatus = 'DRAFT' | 'ACTIVE' | 'PAUSED' | 'FINISHED';
 export type Channel = 'EMAIL' | 'LINKEDIN';
 export type ActionStatus = 'PENDING' | 'RUNNING' | 'COMPLETED' | 'FAILED';
 
+/** Settable on insert so the demo seed can give its rows fixed timestamps. */
+type SeedableCreatedAt = ColumnType<Date, Date | undefined, never>;
+type SeedableUpdatedAt = ColumnType<Date, Date | undefined, Date>;
+
 export interface CrmOwnersTable {
   id: Generated<string>;
   workspace_id: string;
   name: string;
   email: string;
-  created_at: CreatedAt;
+  created_at: SeedableCreatedAt;
 }
 
 export interface SenderIdentitiesTable {
@@ -25,7 +29,7 @@ export interface SenderIdentitiesTable {
   linkedin_profile_url: string | null;
   channels: TextArray;
   daily_limit: Generated<number>;
-  created_at: CreatedAt;
+  created_at: SeedableCreatedAt;
 }
 
 export interface CompaniesTable {
@@ -37,8 +41,8 @@ export interface CompaniesTable {
   industry: string | null;
   employee_count: number | null;
   country: string | null;
-  created_at: ColumnType<Date, Date | undefined, never>;
-  updated_at: UpdatedAt;
+  created_at: SeedableCreatedAt;
+  updated_at: SeedableUpdatedAt;
 }
 
 export interface ContactsTable {
@@ -58,21 +62,21 @@ export interface ContactsTable {
   email_verification_status: ColumnType<EmailVerificationStatus, EmailVerificationStatus | undefined, EmailVerificationStatus>;
   contact_country: string | null;
   is_in_crm: Generated<boolean>;
-  created_at: ColumnType<Date, Date | undefined, never>;
-  updated_at: UpdatedAt;
+  created_at: SeedableCreatedAt;
+  updated_at: SeedableUpdatedAt;
 }
 
 export interface ListsTable {
   id: Generated<string>;
   workspace_id: string;
   name: string;
-  created_at: CreatedAt;
+  created_at: SeedableCreatedAt;
 }
 
 export interface ListMembersTable {
   list_id: string;
   contact_id: string;
-  added_at: CreatedAt;
+  added_at: SeedableCreatedAt;
 }
 
 /** A campaign step as stored: the API's step objects, validated before they get here. */
@@ -85,15 +89,15 @@ export interface CampaignsTable {
   status: ColumnType<CampaignStatus, CampaignStatus | undefined, CampaignStatus>;
   sender_identity_id: string | null;
   steps: JSONColumnType<StoredStep[]>;
-  created_at: CreatedAt;
-  updated_at: UpdatedAt;
+  created_at: SeedableCreatedAt;
+  updated_at: SeedableUpdatedAt;
 }
 
 export interface CampaignEnrolmentsTable {
   campaign_id: string;
   contact_id: string;
   current_step: Generated<number>;
-  enrolled_at: CreatedAt;
+  enrolled_at: SeedableCreatedAt;
 }
 
 export interface InboxTag {

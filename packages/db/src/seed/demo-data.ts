@@ -80,6 +80,7 @@ async function seedWorkspaceData(db: Db, workspace: 'acme' | 'globex'): Promise<
     workspace_id: workspaceId,
     name,
     email: `${slug(name.split(' ')[0] as string)}@${workspace}.example`,
+    created_at: new Date(base),
   }));
   const identities = ['Sales Team', 'Laura Vidal', 'Marc Soler'].map((name, i) => ({
     id: id('identity', i),
@@ -88,6 +89,7 @@ async function seedWorkspaceData(db: Db, workspace: 'acme' | 'globex'): Promise<
     email: `${slug(name)}@${workspace}.example`,
     linkedin_profile_url: i === 0 ? null : `https://www.linkedin.com/in/${slug(name)}-${workspace}`,
     channels: i === 0 ? ['EMAIL'] : ['EMAIL', 'LINKEDIN'],
+    created_at: new Date(base),
   }));
 
   const companies = Array.from({ length: size.companies }, (_, i) => {
@@ -102,6 +104,7 @@ async function seedWorkspaceData(db: Db, workspace: 'acme' | 'globex'): Promise<
       employee_count: 10 + rand.int(5000),
       country: rand.pick(COUNTRIES),
       created_at: new Date(base + i * day),
+      updated_at: new Date(base + i * day),
     };
   });
 
@@ -111,6 +114,7 @@ async function seedWorkspaceData(db: Db, workspace: 'acme' | 'globex'): Promise<
     const last = LAST[Math.floor(i / FIRST.length) % LAST.length] as string;
     const company = companies[rand.int(companies.length)]!;
     const handle = `${slug(first)}.${slug(last)}${i >= FIRST.length * LAST.length ? i : ''}`;
+    const createdAt = new Date(base + Math.floor((i * 120 * day) / size.contacts) + rand.int(day));
     return {
       id: id('contact', i),
       workspace_id: workspaceId,
@@ -128,13 +132,14 @@ async function seedWorkspaceData(db: Db, workspace: 'acme' | 'globex'): Promise<
       email_verification_status: rand.pick(statuses),
       contact_country: company.country,
       is_in_crm: rand.next() < 0.4,
-      created_at: new Date(base + Math.floor((i * 120 * day) / size.contacts) + rand.int(day)),
+      created_at: createdAt,
+      updated_at: createdAt,
     };
   });
 
-  const lists = LIST_NAMES.slice(0, size.lists).map((name, i) => ({ id: id('list', i), workspace_id: workspaceId, name }));
+  const lists = LIST_NAMES.slice(0, size.lists).map((name, i) => ({ id: id('list', i), workspace_id: workspaceId, name, created_at: new Date(base + (30 + i) * day) }));
   const members = lists.flatMap((list, l) =>
-    contacts.filter((_, c) => (c + l) % (3 + l) === 0).map((contact) => ({ list_id: list.id, contact_id: contact.id })),
+    contacts.filter((_, c) => (c + l) % (3 + l) === 0).map((contact) => ({ list_id: list.id, contact_id: contact.id, added_at: list.created_at })),
   );
 
   const campaigns = CAMPAIGN_NAMES.slice(0, size.campaigns).map((name, i) => ({
@@ -144,10 +149,12 @@ async function seedWorkspaceData(db: Db, workspace: 'acme' | 'globex'): Promise<
     status: STATUSES[i] as (typeof STATUSES)[number],
     sender_identity_id: identities[i % identities.length]!.id,
     steps: JSON.stringify(demoSteps(name)),
+    created_at: new Date(base + (40 + i * 7) * day),
+    updated_at: new Date(base + (40 + i * 7) * day),
   }));
   const enrolments = campaigns
     .filter((campaign) => campaign.status !== 'DRAFT')
-    .flatMap((campaign, c) => contacts.filter((_, i) => (i + c) % 7 === 0).map((contact) => ({ campaign_id: campaign.id, contact_id: contact.id, current_step: rand.int(3) })));
+    .flatMap((campaign, c) => contacts.filter((_, i) => (i + c) % 7 === 0).map((contact) => ({ campaign_id: campaign.id, contact_id: contact.id, current_step: rand.int(3), enrolled_at: campaign.created_at })));
 
   const conversations = Array.from({ length: size.threads }, (_, i) => {
     const identity = identities[i % identities.length]!;
