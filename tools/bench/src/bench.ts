@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig, type StackConfig } from '@enginy/config/load';
 import { createDb } from '@enginy/db/client';
-import { issueApiKey } from '@enginy/db/queries/api-keys';
+import { issueApiKey, revokeApiKey } from '@enginy/db/queries/api-keys';
 import { SEED_IDS } from '@enginy/db/seed';
 import { resolveDatabase } from '@enginy/stack/database';
 import { startTestStack } from '@enginy/stack/test-stack';
@@ -29,13 +29,15 @@ const connections = Number(values.connections);
 // would), keep every request under its key's limit, so the figures are for served requests.
 const KEYS = 300;
 
-async function issueKeys(databaseUrl: string, config: StackConfig): Promise<string[]> {
+/** Issues the keys, runs `use` with them, then revokes them: a bench leaves no live keys behind. */
+async function withKeys<T>(databaseUrl: string, config: StackConfig, use: (keys: string[]) => Promise<T>): Promise<T> {
   const db = createDb(databaseUrl, { max: 4 });
+  const issued: { id: string; key: string }[] = [];
   try {
-    const keys: string[] = [];
-    for (let i = 0; i < KEYS; i++) keys.push((await issueApiKey(db, config.tokenHashKey, { workspaceId: SEED_IDS.acme, name: `bench-${i}`, scopes: ['WORKSPACE_READ'] })).key);
-    return keys;
+    for (let i = 0; i < KEYS; i++) issued.push(await issueApiKey(db, config.tokenHashKey, { workspaceId: SEED_IDS.acme, name: `bench-${i}`, scopes: ['WORKSPACE_READ'] }));
+    return await use(issued.map(({ key }) => key));
   } finally {
+    for (const { id } of issued) await revokeApiKey(db, SEED_IDS.acme, id);
     await db.destroy();
   }
 }
@@ -52,8 +54,7 @@ if (values.url !== undefined) {
   const config = loadConfig(process.env);
   const database = await resolveDatabase(config);
   try {
-    const keys = await issueKeys(database.url, config);
-    printTable(await run(values.url.replace(/\/$/, ''), keys));
+    printTable(await withKeys(database.url, config, (keys) => run(values.url?.replace(/\/$/, '') ?? '', keys)));
   } finally {
     await database.stop();
   }
@@ -61,8 +62,7 @@ if (values.url !== undefined) {
   process.stderr.write('Starting the stack on free ports (embedded PostgreSQL)…\n');
   const stack = await startTestStack();
   try {
-    const keys = await issueKeys(stack.databaseUrl, stack.config);
-    printTable(await run(stack.config.openapi.url, keys));
+    printTable(await withKeys(stack.databaseUrl, stack.config, (keys) => run(stack.config.openapi.url, keys)));
   } finally {
     await stack.close();
   }
