@@ -107,6 +107,10 @@ describe('POST /v1/contacts and PATCH /v1/contacts/:contactId', () => {
     expect(response.json().data).toMatchObject({ id: ACME.contact(3), jobTitle: 'Chief Revenue Officer', mobilePhone: null });
     expect((await h.call('PATCH', `/v1/contacts/${MISSING}`, { key: write, body: { jobTitle: 'x' } })).statusCode).toBe(404);
     expect((await h.call('PATCH', `/v1/contacts/${ACME.contact(3)}`, { key: write, body: {} })).statusCode).toBe(422);
+    const taken = (await h.call('GET', `/v1/contacts/${ACME.contact(4)}`, { key: write })).json().data.professionalEmail;
+    const clash = await h.call('PATCH', `/v1/contacts/${ACME.contact(3)}`, { key: write, body: { professionalEmail: taken } });
+    expect(clash.statusCode).toBe(409);
+    expect(clash.json().code).toBe('conflict');
   });
 
   it('needs CONTACTS_WRITE to write, even with CONTACTS_READ', async () => {
