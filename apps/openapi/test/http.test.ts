@@ -48,11 +48,11 @@ describe('over HTTP', () => {
     const key = await h.key(['LISTS_WRITE']);
     const xml = await fetch(`${base}/v1/lists`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/xml' }, body: '<list/>' });
     expect(xml.status).toBe(415);
-    expect((await xml.json()).code).toBe('unsupported_media_type');
+    expect(((await xml.json()) as { code: string }).code).toBe('unsupported_media_type');
     const text = await fetch(`${base}/v1/lists`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'text/plain' }, body: 'name' });
     expect(text.status).toBe(415);
     const broken = await fetch(`${base}/v1/lists`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: '{"name":' });
     expect(broken.status).toBe(400);
-    expect((await broken.json()).code).toBe('invalid_json');
+    expect(((await broken.json()) as { code: string }).code).toBe('invalid_json');
   });
 });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createDb, type Db } from '@enginy/db/client';
 import pg from 'pg';
 import { inject } from 'vitest';
+import './provided.ts';
 
 export interface TestDatabase {
   url: string;

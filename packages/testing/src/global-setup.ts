@@ -11,11 +11,7 @@ import { migrateToLatest } from '@enginy/db/migrate';
 import { seedDatabase } from '@enginy/db/seed';
 import type { TestProject } from 'vitest/node';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    pgServerUrl: string;
-  }
-}
+import './provided.ts';
 
 export const TEMPLATE_DATABASE = 'enginy_template';
 

@@ -14,6 +14,15 @@ import { approveInBrowser, launchBrowser } from '../src/browser.ts';
 import { MemoryOAuthProvider } from '../src/sdk-provider.ts';
 
 const ADMIN = { email: 'dev@enginy.local', password: 'enginy-dev' };
+
+/** The parts of mcp_whoami's answer these tests read. */
+interface Whoami {
+  user: { email: string };
+  workspace: { name: string };
+  client: { name: string | null };
+  grantedScopes: string[];
+  checks: { ok: boolean }[];
+}
 let stack: TestStack;
 let browser: Browser;
 let db: Db;
@@ -70,7 +79,7 @@ describe('Claude Code-like client on the MCP endpoint', () => {
 
   it('verifies the connection with mcp_whoami and reads real seeded rows', async () => {
     const client = await connected(provider);
-    const who = (await client.callTool({ name: 'mcp_whoami', arguments: {} })).structuredContent as Record<string, any>;
+    const who = (await client.callTool({ name: 'mcp_whoami', arguments: {} })).structuredContent as unknown as Whoami;
     expect(who.user.email).toBe(ADMIN.email);
     expect(who.workspace.name).toBe('Acme Outreach');
     expect(who.client.name).toBe('Claude Code');
@@ -136,7 +145,7 @@ describe('Claude Code-like client on the MCP endpoint', () => {
       });
       expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toContain('error_description="Token validation failed"');
-      expect((await response.json()).message).toContain('MCP integration is disabled for this workspace');
+      expect(((await response.json()) as { message: string }).message).toContain('MCP integration is disabled for this workspace');
       await expect(connected(provider)).rejects.toThrow();
     } finally {
       await setPolicy({ enabled: true });

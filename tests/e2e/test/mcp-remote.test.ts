@@ -14,6 +14,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approveInBrowser, launchBrowser } from '../src/browser.ts';
 
 const ADMIN = { email: 'dev@enginy.local', password: 'enginy-dev' };
+
+/** The parts of mcp_whoami's answer these tests read. */
+interface Whoami {
+  user: { email: string };
+  workspace: { name: string };
+  client: { name: string | null };
+  grantedScopes: string[];
+  checks: { ok: boolean }[];
+}
 const require = createRequire(import.meta.url);
 const PROXY = join(dirname(require.resolve('mcp-remote/package.json')), 'dist/proxy.js');
 
@@ -72,7 +81,7 @@ describe('mcp-remote http://localhost:<port>/mcp 3118 --callback-path /callback'
       expect(delivered.status).toBe(200);
       await connecting;
 
-      const who = (await client.callTool({ name: 'mcp_whoami', arguments: {} })).structuredContent as Record<string, any>;
+      const who = (await client.callTool({ name: 'mcp_whoami', arguments: {} })).structuredContent as unknown as Whoami;
       expect(who.user.email).toBe(ADMIN.email);
       expect(who.client.name).toBe('MCP CLI Proxy');
       expect([...who.grantedScopes].sort()).toEqual([...READ_SCOPES].sort());

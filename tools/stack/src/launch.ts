@@ -42,5 +42,12 @@ export async function launchStack(options: LaunchOptions): Promise<LaunchedStack
     await stop();
     throw new Error(failures.join('\n'));
   }
-  return { config, apps, stop, killNow: () => apps.forEach((app) => killGroup(app, 'SIGKILL')) };
+  return {
+    config,
+    apps,
+    stop,
+    killNow: () => {
+      for (const app of apps) killGroup(app, 'SIGKILL');
+    },
+  };
 }

@@ -29,7 +29,7 @@ export async function authenticate(resolvers: readonly CredentialResolver[], req
     const principal = await resolver.resolve(request.headers);
     if (principal) return principal;
   }
-  const how = resolvers.map((resolver) => resolver.presented).join(' or ');
+  const how = resolvers.flatMap((resolver) => (resolver.presented ? [resolver.presented] : [])).join(' or ');
   throw apiError('unauthenticated', `Authentication required: send ${how}`);
 }
 

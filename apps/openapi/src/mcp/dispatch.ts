@@ -20,7 +20,6 @@ export class ToolDispatcher {
   /** The gate's resolver for dispatched calls; registered alongside the API-key resolver. */
   readonly resolver: CredentialResolver = {
     name: 'mcp-dispatch',
-    presented: 'an OAuth bearer token on /mcp',
     resolve: async (headers: IncomingHttpHeaders) => {
       const handle = headers[HEADER];
       if (typeof handle !== 'string') return undefined;

@@ -26,6 +26,7 @@ async function tool(name: string, args: Record<string, unknown> = {}) {
   const result = response.json().result;
   expect(result.isError, `${name}: ${result.content?.[0]?.text}`).toBeUndefined();
   called.add(name);
+  // biome-ignore lint/suspicious/noExplicitAny: each call below checks the fields it uses
   return result.structuredContent as { data: any; meta?: { total: number } };
 }
 
