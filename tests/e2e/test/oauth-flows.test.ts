@@ -1,88 +1,76 @@
-import { createDb, type Db } from '@enginy/db/client';
 import { createPreregisteredClient } from '@enginy/db/queries/oauth-clients';
 import { findActiveAccessToken } from '@enginy/db/queries/oauth-tokens';
 import { SEED_IDS } from '@enginy/db/seed';
 import { hashSecret } from '@enginy/security/tokens';
-import { startTestStack, type TestStack } from '@enginy/stack/test-stack';
-import { auth } from '@modelcontextprotocol/sdk/client/auth.js';
+import { auth, extractWWWAuthenticateParams } from '@modelcontextprotocol/sdk/client/auth.js';
 import * as oauth from 'oauth4webapi';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approveInBrowser, launchBrowser } from '../src/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { approveInBrowser } from '../src/browser.ts';
 import { serveJson } from '../src/fixture-server.ts';
 import { CLAUDE_CODE_REDIRECT_URI, MemoryOAuthProvider } from '../src/sdk-provider.ts';
+import { ADMIN, MEMBER, useStackAndBrowser } from '../src/stack-fixture.ts';
 
-const ADMIN = { email: 'dev@enginy.local', password: 'enginy-dev' };
-const MEMBER = { email: 'member@enginy.local', password: 'enginy-dev' };
-let stack: TestStack;
-let browser: Browser;
-let db: Db;
-
-beforeAll(async () => {
-  stack = await startTestStack({ env: { CIMD_ALLOW_HTTP_LOCALHOST: 'true' } });
-  browser = await launchBrowser();
-  db = createDb(stack.databaseUrl, { max: 2 });
-});
-afterAll(async () => {
-  await db?.destroy();
-  await browser?.close();
-  await stack?.close();
-});
+const e2e = useStackAndBrowser({ CIMD_ALLOW_HTTP_LOCALHOST: 'true' });
 
 async function activeToken(accessToken: string) {
-  return findActiveAccessToken(db, hashSecret(stack.config.tokenHashKey, accessToken));
+  return findActiveAccessToken(e2e.db, hashSecret(e2e.stack.config.tokenHashKey, accessToken));
 }
 
 describe('the MCP SDK client auth(): DCR → browser → token', () => {
-  it('completes with protected-resource metadata pointing at the issuer, then refreshes with rotation', async () => {
-    const { config } = stack;
-    // The MCP endpoint's protected-resource metadata (RFC 9728) belongs to a later issue; serve it here.
-    const prm = await serveJson(() => ({ '/prm': { resource: config.openapi.mcpUrl, authorization_servers: [config.auth.issuer], bearer_methods_supported: ['header'] } }));
-    try {
-      const provider = new MemoryOAuthProvider();
-      const options = { serverUrl: config.openapi.mcpUrl, resourceMetadataUrl: new URL(`${prm.url}/prm`) };
-      expect(await auth(provider, options)).toBe('REDIRECT');
-      const authorizeUrl = provider.authorizationUrl as URL;
-      expect(authorizeUrl.origin).toBe(config.auth.issuer);
-      expect(authorizeUrl.searchParams.get('resource')).toBe(config.openapi.mcpUrl);
+  it('discovers the issuer through the MCP endpoint\'s protected-resource metadata, then refreshes with rotation', async () => {
+    const { config } = e2e.stack;
+    const provider = new MemoryOAuthProvider();
+    // As Claude Code does: POST /mcp without a token, then start from the 401 challenge.
+    const unauthorized = await fetch(config.openapi.mcpUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: {} }),
+    });
+    expect(unauthorized.status).toBe(401);
+    const { resourceMetadataUrl, scope } = extractWWWAuthenticateParams(unauthorized);
+    const options = { serverUrl: config.openapi.mcpUrl, resourceMetadataUrl, scope };
+    expect(await auth(provider, options)).toBe('REDIRECT');
+    const authorizeUrl = provider.authorizationUrl as URL;
+    expect(`${authorizeUrl.origin}${authorizeUrl.pathname}`).toBe(`${config.auth.issuer}/authorize`);
+    expect(authorizeUrl.searchParams.get('resource')).toBe(config.openapi.mcpUrl);
 
-      // The admin belongs to two workspaces and picks one on the consent page.
-      const step = await approveInBrowser(authorizeUrl.href, ADMIN, { browser, workspace: 'Acme Outreach' });
-      const callback = step.callback as URL;
-      expect(callback.searchParams.get('iss')).toBe(config.auth.issuer);
-      expect(callback.searchParams.get('state')).toBe('sdk-state');
-      expect(await auth(provider, { ...options, authorizationCode: callback.searchParams.get('code') as string })).toBe('AUTHORIZED');
+    // The admin belongs to two workspaces and picks one on the consent page.
+    const step = await approveInBrowser(authorizeUrl.href, ADMIN, { browser: e2e.browser, workspace: 'Acme Outreach' });
+    const callback = step.callback as URL;
+    expect(callback.searchParams.get('iss')).toBe(config.auth.issuer);
+    expect(callback.searchParams.get('state')).toBe('sdk-state');
+    expect(await auth(provider, { ...options, authorizationCode: callback.searchParams.get('code') as string })).toBe('AUTHORIZED');
 
-      const tokens = provider.saved;
-      expect(tokens?.token_type).toBe('Bearer');
-      expect(tokens?.expires_in).toBe(3600);
-      expect(await activeToken(tokens?.access_token as string)).toMatchObject({ resource: config.openapi.mcpUrl, workspaceId: SEED_IDS.acme, mcpEnabled: true });
+    const tokens = provider.saved;
+    expect(tokens?.token_type).toBe('Bearer');
+    expect(tokens?.expires_in).toBe(3600);
+    expect(await activeToken(tokens?.access_token as string)).toMatchObject({ resource: config.openapi.mcpUrl, workspaceId: SEED_IDS.acme, mcpEnabled: true });
 
-      // A second auth() with a refresh token rotates it.
-      expect(await auth(provider, options)).toBe('AUTHORIZED');
-      expect(provider.saved?.refresh_token).not.toBe(tokens?.refresh_token);
-      expect(await activeToken(provider.saved?.access_token as string)).toBeDefined();
-    } finally {
-      await prm.close();
-    }
+    // A second auth() with a refresh token rotates it.
+    expect(await auth(provider, options)).toBe('AUTHORIZED');
+    expect(provider.saved?.refresh_token).not.toBe(tokens?.refresh_token);
+    expect(await activeToken(provider.saved?.access_token as string)).toBeDefined();
   });
 
-  it('completes without any metadata, through the aliases it guesses at the MCP server origin', async () => {
-    const { config } = stack;
+  it('when discovery fails, completes through the aliases it guesses at the MCP server origin', async () => {
+    const { config } = e2e.stack;
     const provider = new MemoryOAuthProvider('Alias-guessing client');
-    expect(await auth(provider, { serverUrl: config.openapi.mcpUrl })).toBe('REDIRECT');
+    // A client whose discovery fails (a proxy eating /.well-known, an old client) falls back to
+    // /authorize, /token and /register at the MCP server's origin root.
+    const fetchFn: typeof fetch = (input, init) => (String(input).includes('/.well-known/') ? Promise.resolve(new Response('{}', { status: 404 })) : fetch(input, init));
+    expect(await auth(provider, { serverUrl: config.openapi.mcpUrl, fetchFn })).toBe('REDIRECT');
     const authorizeUrl = provider.authorizationUrl as URL;
     expect(`${authorizeUrl.origin}${authorizeUrl.pathname}`).toBe(`${config.openapi.url}/authorize`);
-    const step = await approveInBrowser(authorizeUrl.href, MEMBER, { browser });
+    const step = await approveInBrowser(authorizeUrl.href, MEMBER, { browser: e2e.browser });
     const code = step.callback?.searchParams.get('code') as string;
-    expect(await auth(provider, { serverUrl: config.openapi.mcpUrl, authorizationCode: code })).toBe('AUTHORIZED');
+    expect(await auth(provider, { serverUrl: config.openapi.mcpUrl, authorizationCode: code, fetchFn })).toBe('AUTHORIZED');
     expect(await activeToken(provider.saved?.access_token as string)).toMatchObject({ resource: config.openapi.mcpUrl });
   });
 });
 
 /** RFC 8414 discovery; oauth4webapi checks that `issuer` equals the URL it asked. */
 async function discover() {
-  const issuer = new URL(stack.config.auth.issuer);
+  const issuer = new URL(e2e.stack.config.auth.issuer);
   return oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', [oauth.allowInsecureRequests]: true }));
 }
 
@@ -100,12 +88,12 @@ async function strictFlow(client: oauth.Client, clientAuth: oauth.ClientAuth, wh
     code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
     code_challenge_method: 'S256',
     state,
-    resource: stack.config.openapi.mcpUrl,
+    resource: e2e.stack.config.openapi.mcpUrl,
   }).toString();
-  const step = await approveInBrowser(url.href, who, { browser });
+  const step = await approveInBrowser(url.href, who, { browser: e2e.browser });
   const params = oauth.validateAuthResponse(as, client, step.callback as URL, state);
   const response = await oauth.authorizationCodeGrantRequest(as, client, clientAuth, params, redirectUri, verifier, {
-    additionalParameters: { resource: stack.config.openapi.mcpUrl },
+    additionalParameters: { resource: e2e.stack.config.openapi.mcpUrl },
     [oauth.allowInsecureRequests]: true,
   });
   const tokens = await oauth.processAuthorizationCodeResponse(as, client, response);
@@ -161,7 +149,7 @@ describe('a strict standards client (oauth4webapi)', () => {
     ['client_secret_post', (secret: string) => oauth.ClientSecretPost(secret)],
     ['client_secret_basic', (secret: string) => oauth.ClientSecretBasic(secret)],
   ] as const)('a pre-registered confidential client with %s', async (method, clientAuth) => {
-    const { clientId, clientSecret } = await createPreregisteredClient(db, stack.config.tokenHashKey, { name: `Pre-registered ${method}`, redirectUris: [CLAUDE_CODE_REDIRECT_URI] });
+    const { clientId, clientSecret } = await createPreregisteredClient(e2e.db, e2e.stack.config.tokenHashKey, { name: `Pre-registered ${method}`, redirectUris: [CLAUDE_CODE_REDIRECT_URI] });
     const client: oauth.Client = { client_id: clientId, token_endpoint_auth_method: method };
     const { tokens } = await strictFlow(client, clientAuth(clientSecret));
     expect(await activeToken(tokens.access_token)).toMatchObject({ clientId });

@@ -86,7 +86,7 @@ export function ConsentPage({ requestId }: { requestId: string }) {
         <dl>
           {Object.entries(d.details).map(([name, value]) => (
             <div key={name}>
-              <dt>{name}</dt>
+              <dt>{DETAIL_LABELS[name] ?? name}</dt>
               <dd>
                 <code>{Array.isArray(value) ? value.join(' ') || '(none)' : String(value)}</code>
               </dd>
@@ -139,6 +139,15 @@ export function ConsentPage({ requestId }: { requestId: string }) {
     </section>
   );
 }
+
+// What the values behind a denial are, in words (keys come from packages/policy's decision details).
+const DETAIL_LABELS: Record<string, string> = {
+  sent: 'Redirect URI sent by the application',
+  allowed: 'Allowed in this workspace',
+  clientId: 'Client ID to add to Allowed OAuth client IDs',
+  offending: 'Scopes outside the policy',
+  ceiling: 'Workspace policy scopes',
+};
 
 function ErrorPanel({ message }: { message: string }) {
   return (

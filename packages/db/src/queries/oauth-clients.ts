@@ -1,8 +1,8 @@
 import { isValidRedirectUri } from '@enginy/policy/redirect-uri';
 import { hashSecret, newSecret } from '@enginy/security/tokens';
-import { sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Db } from '../client.ts';
-import type { OAuthClientKind, TokenEndpointAuthMethod } from '../schema/oauth.ts';
+import type { OAuthClientKind, OAuthClientsTable, TokenEndpointAuthMethod } from '../schema/oauth.ts';
 
 export interface OAuthClient {
   id: string;
@@ -26,17 +26,9 @@ export interface NewOAuthClient {
   fingerprint?: string | null;
 }
 
-function toClient(row: {
-  id: string;
-  kind: OAuthClientKind;
-  name: string;
-  redirect_uris: string[];
-  token_endpoint_auth_method: TokenEndpointAuthMethod;
-  secret_hash: string | null;
-  metadata: Record<string, unknown>;
-  created_at: Date;
-  fetched_at: Date | null;
-}): OAuthClient {
+const COLUMNS = ['id', 'kind', 'name', 'redirect_uris', 'token_endpoint_auth_method', 'secret_hash', 'metadata', 'created_at', 'fetched_at'] as const;
+
+function toClient(row: Pick<Selectable<OAuthClientsTable>, (typeof COLUMNS)[number]>): OAuthClient {
   return {
     id: row.id,
     kind: row.kind,
@@ -49,8 +41,6 @@ function toClient(row: {
     fetchedAt: row.fetched_at,
   };
 }
-
-const COLUMNS = ['id', 'kind', 'name', 'redirect_uris', 'token_endpoint_auth_method', 'secret_hash', 'metadata', 'created_at', 'fetched_at'] as const;
 
 /** A live (not deleted) client. */
 export async function findClient(db: Db, id: string): Promise<OAuthClient | undefined> {
