@@ -24,12 +24,14 @@ for (const [net, prefix] of [
   ['fc00::', 7],
   ['fe80::', 10],
   ['ff00::', 8],
-  ['::ffff:0:0', 96],
 ] as const) {
   BLOCKED.addSubnet(net, prefix, 'ipv6');
 }
 
 export function isPublicAddress(address: string): boolean {
+  // An IPv4-mapped IPv6 address (::ffff:10.0.0.1) is judged as the IPv4 address it carries.
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
+  if (mapped !== undefined) return isPublicAddress(mapped);
   const family = isIP(address);
   if (family === 0) return false;
   return !BLOCKED.check(address, family === 4 ? 'ipv4' : 'ipv6');
@@ -62,31 +64,42 @@ export function safeFetchJson(url: URL, options: SafeFetchOptions): Promise<unkn
   };
   const client = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
+    let settled = false;
+    // The socket `timeout` only catches idleness; this bounds the whole fetch (a slow drip included).
+    const deadline = setTimeout(() => fail(new FetchRefused(`took longer than ${options.timeoutMs} ms`)), options.timeoutMs);
+    const fail = (error: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      request.destroy();
+      reject(error);
+    };
     const request = client.get(url, { lookup, timeout: options.timeoutMs, headers: { accept: 'application/json' } }, (response) => {
       if (response.statusCode !== 200) {
         response.resume();
-        return reject(new FetchRefused(`answered HTTP ${response.statusCode}`));
+        return fail(new FetchRefused(`answered HTTP ${response.statusCode}`));
       }
       const chunks: Buffer[] = [];
       let size = 0;
       response.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        if (size > options.maxBytes) {
-          request.destroy(new FetchRefused(`is larger than ${options.maxBytes} bytes`));
-          return;
-        }
+        if (size > options.maxBytes) return fail(new FetchRefused(`is larger than ${options.maxBytes} bytes`));
         chunks.push(chunk);
       });
       response.on('end', () => {
+        if (settled) return;
         try {
-          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+          const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+          settled = true;
+          clearTimeout(deadline);
+          resolve(parsed);
         } catch {
-          reject(new FetchRefused('is not JSON'));
+          fail(new FetchRefused('is not JSON'));
         }
       });
-      response.on('error', reject);
+      response.on('error', fail);
     });
-    request.on('timeout', () => request.destroy(new FetchRefused(`took longer than ${options.timeoutMs} ms`)));
-    request.on('error', reject);
+    request.on('timeout', () => fail(new FetchRefused(`took longer than ${options.timeoutMs} ms`)));
+    request.on('error', fail);
   });
 }
