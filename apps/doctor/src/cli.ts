@@ -1,0 +1,20 @@
+#!/usr/bin/env -S npx tsx
+// `pnpm doctor [mcp-url]`: prints the checklist (or --json) and exits 0 only when every step passed.
+import { parseOptions, USAGE } from './options.ts';
+import { renderText } from './report.ts';
+import { runDoctor } from './run.ts';
+
+let options: ReturnType<typeof parseOptions>;
+try {
+  options = parseOptions(process.argv.slice(2));
+} catch (error) {
+  console.error(`${(error as Error).message}\n\n${USAGE}`);
+  process.exit(2);
+}
+if (options.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+const report = await runDoctor({ ...options, say: (line) => console.error(line) });
+process.stdout.write(`${options.json ? JSON.stringify(report, null, 2) : renderText(report)}\n`);
+process.exit(report.verdict.status === 'connected' ? 0 : 1);

@@ -1,0 +1,120 @@
+// The checklist the doctor prints: one step per thing that must go right for Claude Code to connect,
+// in the order Claude Code meets them. A failed step carries the product's troubleshooting entry and
+// the concrete fix; every step after it is skipped.
+
+export const STEPS = [
+  ['reachable', 'MCP server reachable (401 challenge)'],
+  ['resource-metadata', 'Protected-resource metadata valid (resource equals the MCP URL)'],
+  ['auth-server-metadata', 'Authorization-server metadata valid (issuer, S256)'],
+  ['token-endpoint', 'Token endpoint answers OAuth JSON'],
+  ['registration', 'Client registered'],
+  ['callback-listener', 'Callback listener ready'],
+  ['redirect-uri', 'Redirect URI accepted'],
+  ['client-id', 'Client ID accepted'],
+  ['workspace-policy', 'MCP enabled, policy active with scopes'],
+  ['scopes', 'Requested scopes within the policy'],
+  ['consent', 'Consent approved in the browser'],
+  ['token-exchange', 'Token exchange'],
+  ['bearer', 'Bearer token accepted (mcp_whoami, tools/list)'],
+  ['granted-scopes', 'Granted scopes match the policy'],
+] as const;
+
+export type StepId = (typeof STEPS)[number][0];
+export type StepStatus = 'pass' | 'fail' | 'skip';
+
+/** The headings of "Common Claude Code issues" on the product page, plus the verification step. */
+export const ENTRIES = {
+  redirect: 'redirect_uri is not allowed',
+  clientId: 'OAuth client_id is not allowed',
+  scopes: 'Requested scopes are not allowed',
+  tokenPath: 'needs authentication or Cannot POST /token',
+  noConnection: 'No active connection appears in Enginy',
+  verify: 'Verify the connection',
+} as const;
+
+export type Entry = (typeof ENTRIES)[keyof typeof ENTRIES];
+
+export interface Step {
+  id: StepId;
+  label: string;
+  status: StepStatus;
+  detail: string;
+  /** The troubleshooting entry this failure belongs to. */
+  entry?: Entry;
+  fix?: string;
+}
+
+export interface Verdict {
+  status: 'connected' | 'failed';
+  /** The first failed step. */
+  step?: StepId;
+  cause: string;
+  entry?: Entry;
+  fix?: string;
+}
+
+export interface Report {
+  mcpUrl: string;
+  steps: Step[];
+  verdict: Verdict;
+}
+
+/** A thrown failure of one step; the runner turns it into the failed row. */
+export class StepFailure extends Error {
+  constructor(
+    readonly step: StepId,
+    readonly detail: string,
+    readonly entry: Entry,
+    readonly fix: string,
+  ) {
+    super(detail);
+  }
+}
+
+/** Collects results in order; a failure marks every later step skipped. */
+export class Checklist {
+  private readonly results = new Map<StepId, Pick<Step, 'status' | 'detail' | 'entry' | 'fix'>>();
+
+  pass(id: StepId, detail: string): void {
+    this.results.set(id, { status: 'pass', detail });
+  }
+
+  fail(failure: StepFailure): void {
+    // Steps between the last result and the failure were implied by it (e.g. the browser step).
+    this.results.set(failure.step, { status: 'fail', detail: failure.detail, entry: failure.entry, fix: failure.fix });
+  }
+
+  report(mcpUrl: string): Report {
+    let failed: Step | undefined;
+    const steps = STEPS.map(([id, label]): Step => {
+      const result = this.results.get(id);
+      if (failed !== undefined || result === undefined) return { id, label, status: 'skip', detail: failed ? `Skipped: ${failed.label} failed` : 'Skipped' };
+      const step: Step = { id, label, ...result };
+      if (step.status === 'fail') failed = step;
+      return step;
+    });
+    const verdict: Verdict =
+      failed === undefined
+        ? { status: 'connected', cause: 'Connected: every step passed' }
+        : { status: 'failed', step: failed.id, cause: failed.detail, ...(failed.entry ? { entry: failed.entry } : {}), ...(failed.fix ? { fix: failed.fix } : {}) };
+    return { mcpUrl, steps, verdict };
+  }
+}
+
+const MARKS: Record<StepStatus, string> = { pass: '✓', fail: '✗', skip: '·' };
+
+/** The checklist as a person reads it at a glance. */
+export function renderText(report: Report): string {
+  const lines = [`Enginy connection doctor: ${report.mcpUrl}`, ''];
+  for (const step of report.steps) {
+    lines.push(`  ${MARKS[step.status]} ${step.label}${step.status === 'skip' ? ' (skipped)' : ''}`);
+    if (step.status !== 'skip') lines.push(`      ${step.detail}`);
+    if (step.entry) lines.push(`      Troubleshooting: "${step.entry}"`);
+    if (step.fix) lines.push(`      Fix: ${step.fix}`);
+  }
+  lines.push('');
+  lines.push(report.verdict.status === 'connected' ? `Verdict: ${report.verdict.cause}` : `Verdict: FAILED at "${labelOf(report.verdict.step)}": ${report.verdict.cause}`);
+  return lines.join('\n');
+}
+
+const labelOf = (id: StepId | undefined) => STEPS.find(([stepId]) => stepId === id)?.[1] ?? '';

@@ -1,0 +1,27 @@
+// Steps "bearer" and "granted-scopes": the MCP SDK client with the bearer token, as Claude Code does
+// after authorizing: initialize, mcp_whoami, tools/list.
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+
+export interface Whoami {
+  user: { email: string };
+  workspace: { name: string };
+  client: { id: string; name: string | null };
+  grantedScopes: string[];
+  effectiveScopes: string[];
+  policyScopes: string[];
+  checks: { check: string; ok: boolean; detail: string }[];
+}
+
+export async function callWhoami(mcpUrl: string, accessToken: string): Promise<{ whoami: Whoami; tools: string[] }> {
+  const client = new Client({ name: 'enginy-doctor', version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl), { requestInit: { headers: { authorization: `Bearer ${accessToken}` } } }));
+  try {
+    const result = await client.callTool({ name: 'mcp_whoami', arguments: {} });
+    if (result.isError) throw new Error(JSON.stringify(result.content));
+    const { tools } = await client.listTools();
+    return { whoami: result.structuredContent as unknown as Whoami, tools: tools.map((tool) => tool.name) };
+  } finally {
+    await client.close();
+  }
+}
