@@ -10,20 +10,35 @@ export interface Measurement {
   errors: number;
 }
 
-/** Drives `url` with autocannon; with `keys`, each request carries the next key as x-api-key. */
-export async function measure(options: { label: string; url: string; duration: number; connections: number; keys?: string[] }): Promise<Measurement> {
+export interface Target {
+  label: string;
+  url: string;
+  duration: number;
+  connections: number;
+  method?: 'GET' | 'POST';
+  body?: string;
+  headers?: Record<string, string>;
+  /** Headers for each request in turn, e.g. the next API key or bearer token of a pool. */
+  credentials?: Record<string, string>[];
+}
+
+/** Drives `url` with autocannon; with `credentials`, each request carries the next set in turn. */
+export async function measure(target: Target): Promise<Measurement> {
   let next = 0;
-  const keys = options.keys;
+  const { credentials } = target;
   const result = await autocannon({
-    url: options.url,
-    connections: options.connections,
-    duration: options.duration,
-    ...(keys
+    url: target.url,
+    connections: target.connections,
+    duration: target.duration,
+    method: target.method ?? 'GET',
+    ...(target.body !== undefined ? { body: target.body } : {}),
+    headers: target.headers ?? {},
+    ...(credentials
       ? {
           requests: [
             {
               setupRequest: (request) => {
-                request.headers = { ...request.headers, 'x-api-key': keys[next++ % keys.length] as string };
+                request.headers = { ...request.headers, ...credentials[next++ % credentials.length] };
                 return request;
               },
             },
@@ -32,7 +47,7 @@ export async function measure(options: { label: string; url: string; duration: n
       : {}),
   });
   return {
-    label: options.label,
+    label: target.label,
     requestsPerSecond: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,

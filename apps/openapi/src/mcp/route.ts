@@ -2,6 +2,7 @@ import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -27,6 +28,10 @@ declare module 'fastify' {
     mcpUsage: UsageRecorder;
   }
 }
+
+// One schema validator for every per-request server: building one (an Ajv instance) costs more
+// CPU than the rest of a request together.
+const jsonSchemaValidator = new AjvJsonSchemaValidator();
 
 const JSONRPC_ERROR = (message: string, code = -32000) => ({ jsonrpc: '2.0', error: { code, message }, id: null });
 
@@ -63,7 +68,7 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
 
     const { token } = check;
     const principal: Principal = { kind: 'oauth', workspaceId: token.workspaceId, userId: token.userId, clientId: token.clientId, scopes: token.effectiveScopes };
-    const server = new Server({ name: 'enginy', title: 'Enginy MCP (local)', version: '1.0.0' }, { capabilities: { tools: { listChanged: false } } });
+    const server = new Server({ name: 'enginy', title: 'Enginy MCP (local)', version: '1.0.0' }, { capabilities: { tools: { listChanged: false } }, jsonSchemaValidator });
     server.setRequestHandler(ListToolsRequestSchema, async () => ({
       tools: [WHOAMI_TOOL, ...tools.map(({ name, title, description, inputSchema, annotations }) => ({ name, title, description, inputSchema, annotations }))],
     }));

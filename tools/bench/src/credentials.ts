@@ -1,0 +1,59 @@
+import type { StackConfig } from '@enginy/config/load';
+import { createDb, type Db } from '@enginy/db/client';
+import { issueApiKey, revokeApiKey } from '@enginy/db/queries/api-keys';
+import { createPreregisteredClient } from '@enginy/db/queries/oauth-clients';
+import { createGrant, insertTokens, revokeGrant } from '@enginy/db/queries/oauth-tokens';
+import { SEED_IDS } from '@enginy/db/seed';
+import { hashSecret, newSecret } from '@enginy/security/tokens';
+
+// Each key may call /v1/credits 600 times a minute; enough keys, used in turn (as many clients
+// would), keep every request under its key's limit, so the figures are for served requests.
+const KEYS = 300;
+
+async function withDb<T>(databaseUrl: string, use: (db: Db) => Promise<T>): Promise<T> {
+  const db = createDb(databaseUrl, { max: 4 });
+  try {
+    return await use(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** Issues API keys, runs `use` with them, then revokes them: a bench leaves no live keys behind. */
+export function withApiKeys<T>(databaseUrl: string, config: StackConfig, use: (keys: string[]) => Promise<T>): Promise<T> {
+  return withDb(databaseUrl, async (db) => {
+    const issued: { id: string; key: string }[] = [];
+    try {
+      for (let i = 0; i < KEYS; i++) issued.push(await issueApiKey(db, config.tokenHashKey, { workspaceId: SEED_IDS.acme, name: `bench-${i}`, scopes: ['WORKSPACE_READ'] }));
+      return await use(issued.map(({ key }) => key));
+    } finally {
+      for (const { id } of issued) await revokeApiKey(db, SEED_IDS.acme, id);
+    }
+  });
+}
+
+/**
+ * OAuth access tokens for the MCP endpoint, stored exactly as the authorization server stores them
+ * (keyed hash, one grant, audience = the MCP URL), revoked afterwards with their grant.
+ */
+export function withAccessTokens<T>(databaseUrl: string, config: StackConfig, count: number, use: (tokens: string[]) => Promise<T>): Promise<T> {
+  return withDb(databaseUrl, async (db) => {
+    const { clientId } = await createPreregisteredClient(db, config.tokenHashKey, { name: 'Benchmark client', redirectUris: ['http://localhost:3118/callback'] });
+    const grantId = await createGrant(db, {
+      workspaceId: SEED_IDS.acme,
+      userId: SEED_IDS.admin,
+      clientId,
+      redirectUri: 'http://localhost:3118/callback',
+      scopes: ['WORKSPACE_READ'],
+      resource: config.openapi.mcpUrl,
+    });
+    const tokens = Array.from({ length: count }, () => newSecret('eat_'));
+    const expiresAt = new Date(Date.now() + 3_600_000);
+    await insertTokens(db, grantId, tokens.map((token) => ({ hash: hashSecret(config.tokenHashKey, token), kind: 'access' as const, expiresAt })));
+    try {
+      return await use(tokens);
+    } finally {
+      await revokeGrant(db, grantId, 'benchmark finished');
+    }
+  });
+}
