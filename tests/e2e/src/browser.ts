@@ -57,6 +57,7 @@ export async function approveInBrowser(authorizeUrl: string, credentials: Creden
         await route.fulfill({ status: 200, contentType: 'text/html', body: '<p>Authorization complete. You can close this window.</p>' });
       },
     );
+    trace(`goto ${authorizeUrl}`);
     await page.goto(authorizeUrl);
     const settled = await waitForStep(page, reached);
     if (settled !== 'sign-in') return await result(page, seen.callback);
@@ -64,6 +65,7 @@ export async function approveInBrowser(authorizeUrl: string, credentials: Creden
     await page.getByLabel('Email').fill(credentials.email);
     await page.getByLabel('Password').fill(credentials.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    trace('signed in');
 
     let step = await waitForStep(page, reached, ['consent', 'error', 'callback']);
     if (options.workspace !== undefined && step !== 'callback') {
@@ -74,22 +76,31 @@ export async function approveInBrowser(authorizeUrl: string, credentials: Creden
     if (options.screenshots && step !== 'callback') await page.screenshot({ path: `${options.screenshots}-${step}.png`, fullPage: true });
     if (step !== 'consent') return await result(page, seen.callback);
     await page.getByRole('button', { name: options.deny ? 'Deny' : 'Approve' }).click();
+    trace(options.deny ? 'denied' : 'approved');
     await waitForStep(page, reached, ['callback', 'error']);
     // `return await`: the context is closed in `finally`, after the page was read.
     return await result(page, seen.callback);
   } finally {
-    await context.close();
+    trace('closing the context');
+    // Never let a stuck close hold a test until its timeout: 10 s, then leave it to browser.close().
+    await Promise.race([context.close(), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
     if (options.browser === undefined) await browser.close();
   }
 }
 
 type Step = 'sign-in' | 'consent' | 'error' | 'callback';
 
+// E2E_DEBUG=1 traces each step of the browser flow on stderr.
+const trace = (message: string) => {
+  if (process.env.E2E_DEBUG) process.stderr.write(`[browser] ${new Date().toISOString()} ${message}\n`);
+};
+
 /** Waits until the page shows one of `steps` (or the callback was reached). */
 async function waitForStep(page: Page, callback: () => URL | undefined, steps: Step[] = ['sign-in', 'consent', 'error', 'callback'], timeoutMs = 20_000): Promise<Step> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (callback() !== undefined && steps.includes('callback')) return 'callback';
+    trace(`waiting for ${steps.join('|')} on ${page.url()}`);
     if (steps.includes('sign-in') && (await page.getByRole('button', { name: 'Sign in' }).count()) > 0) return 'sign-in';
     if (steps.includes('consent') && (await page.getByRole('button', { name: 'Approve' }).count()) > 0) return 'consent';
     if (steps.includes('error') && (await page.getByRole('heading', { name: 'Authorization error' }).count()) > 0) return 'error';
