@@ -1,14 +1,14 @@
 import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
-import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolRequestSchema, ErrorCode, isJSONRPCRequest, ListToolsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Principal } from '../auth/principal.ts';
 import { type BearerCheck, challenge, checkBearer, TOKEN_VALIDATION_FAILED } from './bearer.ts';
 import { type ToolCallResult, ToolDispatcher, toolError } from './dispatch.ts';
+import { parsePost, RequestTransport } from './request-transport.ts';
 import { scopeHint } from './scope-hint.ts';
 import { type GeneratedTool, type OpenApiDocument, toolsFromOpenApi } from './tool-catalogue.ts';
 import { UsageRecorder } from './usage.ts';
@@ -48,9 +48,11 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
   app.addHook('onClose', () => usage.close());
 
   let tools: GeneratedTool[] = [];
+  let listed: { tools: object[] } = { tools: [] };
   app.decorate('mcpTools', () => tools);
   app.addHook('onReady', async () => {
     tools = toolsFromOpenApi(app.swagger() as OpenApiDocument);
+    listed = { tools: [WHOAMI_TOOL, ...tools.map(({ name, title, description, inputSchema, annotations }) => ({ name, title, description, inputSchema, annotations }))] };
     usage.start();
   });
 
@@ -65,13 +67,13 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
     }
     const check = await checkBearer(db, config, request.headers.authorization);
     if (!check.ok) return refuse(reply, config, check, await scopeHint(db));
+    const parsed = parsePost(request.headers, request.body);
+    if (!parsed.ok) return reply.code(parsed.status).send(JSONRPC_ERROR(parsed.message, parsed.code));
 
     const { token } = check;
     const principal: Principal = { kind: 'oauth', workspaceId: token.workspaceId, userId: token.userId, clientId: token.clientId, scopes: token.effectiveScopes };
     const server = new Server({ name: 'enginy', title: 'Enginy MCP (local)', version: '1.0.0' }, { capabilities: { tools: { listChanged: false } }, jsonSchemaValidator });
-    server.setRequestHandler(ListToolsRequestSchema, async () => ({
-      tools: [WHOAMI_TOOL, ...tools.map(({ name, title, description, inputSchema, annotations }) => ({ name, title, description, inputSchema, annotations }))],
-    }));
+    server.setRequestHandler(ListToolsRequestSchema, async () => listed);
     server.setRequestHandler(CallToolRequestSchema, async (call): Promise<ToolCallResult> => {
       const name = call.params.name;
       usage.record(token.grantId, name);
@@ -85,16 +87,15 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
       const problem = argumentProblem(tool, args);
       return problem === undefined ? dispatcher.call(tool, principal, args) : toolError(problem);
     });
-    if (!isToolCall(request)) usage.record(token.grantId);
+    if (!parsed.messages.some((message) => isJSONRPCRequest(message) && message.method === 'tools/call')) usage.record(token.grantId);
 
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-    reply.raw.on('close', () => {
-      void transport.close();
-      void server.close();
-    });
+    const transport = new RequestTransport(parsed.messages);
     await server.connect(transport);
-    reply.hijack();
-    await transport.handleRequest(request.raw, reply.raw, request.body);
+    transport.deliver({ requestInfo: { headers: request.headers as Record<string, string> } });
+    const responses = await transport.finished;
+    await server.close();
+    if (responses.length === 0) return reply.code(202).send();
+    return reply.header('content-type', 'application/json').send(parsed.batch ? responses : responses[0]);
   });
 
   // Stateless: no server-initiated stream to GET and no session to DELETE.
@@ -112,11 +113,6 @@ function refuse(reply: FastifyReply, config: StackConfig, check: Exclude<BearerC
     .code(check.status)
     .header('www-authenticate', challenge(config, scopes, check))
     .send({ error: check.error ?? 'unauthorized', error_description: check.error === 'invalid_token' ? TOKEN_VALIDATION_FAILED : check.reason, message: check.reason });
-}
-
-function isToolCall(request: FastifyRequest): boolean {
-  const body = request.body as { method?: unknown } | unknown[] | undefined;
-  return !Array.isArray(body) && (body as { method?: unknown } | undefined)?.method === 'tools/call';
 }
 
 /** The shape errors the REST route would report less clearly: the parts must be objects, path params present. */

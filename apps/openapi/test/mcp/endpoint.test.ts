@@ -179,4 +179,23 @@ describe('POST /mcp with a valid token', () => {
       await h.t.db.updateTable('workspace_mcp_settings').set({ policy_active: true }).where('workspace_id', '=', SEED_IDS.acme).execute();
     }
   });
+
+  it('speaks Streamable HTTP: batches, notifications, Accept and protocol-version checks', async () => {
+    const { token } = await mintAccessToken(h.t.db, h.config, { scopes: ['CONTACTS_READ'] });
+    const batch = await post([rpc('ping', {}, 1), rpc('tools/call', { name: 'mcp_whoami', arguments: {} }, 2)], auth(token));
+    expect(batch.statusCode).toBe(200);
+    expect(batch.json().map((r: { id: number }) => r.id)).toEqual([1, 2]);
+    const notification = await post({ jsonrpc: '2.0', method: 'notifications/initialized' }, auth(token));
+    expect(notification.statusCode).toBe(202);
+    const notAcceptable = await post(rpc('ping'), { ...auth(token), accept: 'application/json' });
+    expect(notAcceptable.statusCode).toBe(406);
+    const badVersion = await post(rpc('ping'), { ...auth(token), 'mcp-protocol-version': '1999-01-01' });
+    expect(badVersion.statusCode).toBe(400);
+    expect(badVersion.json().error.message).toContain('Unsupported protocol version');
+    const initInBatch = await post([rpc('initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } }), rpc('ping', {}, 2)], auth(token));
+    expect(initInBatch.statusCode).toBe(400);
+    const notJsonRpc = await post({ hello: 'world' }, auth(token));
+    expect(notJsonRpc.statusCode).toBe(400);
+    expect(notJsonRpc.json().error.code).toBe(-32700);
+  });
 });
