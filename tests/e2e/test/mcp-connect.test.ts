@@ -11,18 +11,9 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approveInBrowser, launchBrowser } from '../src/browser.ts';
+import { ADMIN, whoami } from '../src/whoami.ts';
 import { MemoryOAuthProvider } from '../src/sdk-provider.ts';
 
-const ADMIN = { email: 'dev@enginy.local', password: 'enginy-dev' };
-
-/** The parts of mcp_whoami's answer these tests read. */
-interface Whoami {
-  user: { email: string };
-  workspace: { name: string };
-  client: { name: string | null };
-  grantedScopes: string[];
-  checks: { ok: boolean }[];
-}
 let stack: TestStack;
 let browser: Browser;
 let db: Db;
@@ -79,7 +70,7 @@ describe('Claude Code-like client on the MCP endpoint', () => {
 
   it('verifies the connection with mcp_whoami and reads real seeded rows', async () => {
     const client = await connected(provider);
-    const who = (await client.callTool({ name: 'mcp_whoami', arguments: {} })).structuredContent as unknown as Whoami;
+    const who = await whoami(client);
     expect(who.user.email).toBe(ADMIN.email);
     expect(who.workspace.name).toBe('Acme Outreach');
     expect(who.client.name).toBe('Claude Code');

@@ -12,17 +12,8 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approveInBrowser, launchBrowser } from '../src/browser.ts';
+import { ADMIN, whoami } from '../src/whoami.ts';
 
-const ADMIN = { email: 'dev@enginy.local', password: 'enginy-dev' };
-
-/** The parts of mcp_whoami's answer these tests read. */
-interface Whoami {
-  user: { email: string };
-  workspace: { name: string };
-  client: { name: string | null };
-  grantedScopes: string[];
-  checks: { ok: boolean }[];
-}
 const require = createRequire(import.meta.url);
 const PROXY = join(dirname(require.resolve('mcp-remote/package.json')), 'dist/proxy.js');
 
@@ -81,7 +72,7 @@ describe('mcp-remote http://localhost:<port>/mcp 3118 --callback-path /callback'
       expect(delivered.status).toBe(200);
       await connecting;
 
-      const who = (await client.callTool({ name: 'mcp_whoami', arguments: {} })).structuredContent as unknown as Whoami;
+      const who = await whoami(client);
       expect(who.user.email).toBe(ADMIN.email);
       expect(who.client.name).toBe('MCP CLI Proxy');
       expect([...who.grantedScopes].sort()).toEqual([...READ_SCOPES].sort());
