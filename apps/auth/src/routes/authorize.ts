@@ -92,5 +92,6 @@ export async function authorizeRoutes(app: FastifyInstance, config: StackConfig,
     );
     return reply.header('cache-control', 'no-store').redirect(`${config.web.url}/consent?request=${encodeURIComponent(id)}`, 302);
   };
-  for (const url of AUTHORIZE_PATHS) app.get(url, handler);
+  // Each request stores a pending authorization: bounded per address.
+  for (const url of AUTHORIZE_PATHS) app.get(url, { config: { rateLimit: { max: 120, timeWindow: '1 minute' } } }, handler);
 }
