@@ -53,10 +53,20 @@ export interface Verdict {
   fix?: string;
 }
 
+/** Who the connection acts as, from mcp_whoami, once the bearer token was accepted. */
+export interface Connection {
+  user: string;
+  workspace: string;
+  client: { id: string; name: string | null };
+  grantedScopes: string[];
+  policyScopes: string[];
+}
+
 export interface Report {
   mcpUrl: string;
   steps: Step[];
   verdict: Verdict;
+  connection?: Connection;
 }
 
 /** A thrown failure of one step; the runner turns it into the failed row. */
@@ -74,6 +84,7 @@ export class StepFailure extends Error {
 /** Collects results in order; a failure marks every later step skipped. */
 export class Checklist {
   private readonly results = new Map<StepId, Pick<Step, 'status' | 'detail' | 'entry' | 'fix'>>();
+  connection: Connection | undefined;
 
   pass(id: StepId, detail: string): void {
     this.results.set(id, { status: 'pass', detail });
@@ -97,7 +108,7 @@ export class Checklist {
       failed === undefined
         ? { status: 'connected', cause: 'Connected: every step passed' }
         : { status: 'failed', step: failed.id, cause: failed.detail, ...(failed.entry ? { entry: failed.entry } : {}), ...(failed.fix ? { fix: failed.fix } : {}) };
-    return { mcpUrl, steps, verdict };
+    return { mcpUrl, steps, verdict, ...(this.connection ? { connection: this.connection } : {}) };
   }
 }
 

@@ -145,6 +145,7 @@ async function verify(mcpUrl: string, accessToken: string, checklist: Checklist)
     throw new StepFailure('bearer', `The MCP server refused the bearer token: ${(error as Error).message}`, ENTRIES.verify, 'Check that the token was minted for this MCP URL (resource) and that MCP is still enabled for the workspace.');
   }
   const { whoami, tools } = result;
+  checklist.connection = { user: whoami.user.email, workspace: whoami.workspace.name, client: whoami.client, grantedScopes: whoami.grantedScopes, policyScopes: whoami.policyScopes };
   checklist.pass('bearer', `mcp_whoami: ${whoami.user.email} in ${whoami.workspace.name} via ${whoami.client.name ?? whoami.client.id}; tools/list: ${tools.length} tools`);
   const failed = whoami.checks.filter((check) => !check.ok);
   if (failed.length > 0) {

@@ -1,0 +1,137 @@
+// The client matrix against one running stack: every way a real client connects ends with an
+// mcp_whoami whose granted scopes are the workspace policy. Sequential: they share port 3118.
+import { execFile } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { createPreregisteredClient } from '@enginy/db/queries/oauth-clients';
+import { SEED_IDS } from '@enginy/db/seed';
+import type { Connection, Report } from '@enginy/doctor/report';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { approveInBrowser } from '../src/browser.ts';
+import { doctor } from '../src/doctor-run.ts';
+import { serveJson } from '../src/fixture-server.ts';
+import { MemoryOAuthProvider } from '../src/sdk-provider.ts';
+import { ADMIN, useStackAndBrowser } from '../src/stack-fixture.ts';
+
+const e2e = useStackAndBrowser({ CIMD_ALLOW_HTTP_LOCALHOST: 'true' });
+const require = createRequire(import.meta.url);
+const CALLBACK = 'http://localhost:3118/callback';
+const dir = mkdtempSync(join(tmpdir(), 'enginy-doctor-clients-'));
+let policy: string[];
+
+beforeAll(async () => {
+  const settings = await e2e.db.selectFrom('workspace_mcp_settings').select('policy_scopes').where('workspace_id', '=', SEED_IDS.acme).executeTakeFirstOrThrow();
+  policy = [...settings.policy_scopes].sort();
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const sorted = (scopes: string[]) => [...scopes].sort();
+
+/** mcp_whoami through an MCP SDK client that is already connected. */
+async function whoami(client: Client): Promise<Connection> {
+  const result = await client.callTool({ name: 'mcp_whoami', arguments: {} });
+  const who = result.structuredContent as { user: { email: string }; workspace: { name: string }; client: Connection['client']; grantedScopes: string[]; policyScopes: string[]; checks: { ok: boolean }[] };
+  expect(who.checks.every((check) => check.ok)).toBe(true);
+  return { user: who.user.email, workspace: who.workspace.name, client: who.client, grantedScopes: who.grantedScopes, policyScopes: who.policyScopes };
+}
+
+function expectConnected(connection: Connection | undefined, clientName: string) {
+  expect(connection).toMatchObject({ user: ADMIN.email, workspace: 'Acme Outreach', client: { name: clientName } });
+  expect(sorted(connection?.grantedScopes ?? [])).toEqual(policy);
+}
+
+function expectDoctorConnected(report: Report, clientName: string) {
+  expect(report.steps.filter((s) => s.status !== 'pass')).toEqual([]);
+  expect(report.verdict.status).toBe('connected');
+  expectConnected(report.connection, clientName);
+}
+
+describe('client matrix', { timeout: 60_000 }, () => {
+  it('the doctor CLI (dynamic registration, Chromium) exits 0 with every step passed', async () => {
+    const cli = require.resolve('@enginy/doctor/run').replace(/run\.ts$/, 'cli.ts');
+    const args = [cli, e2e.stack.config.openapi.mcpUrl, '--browser=playwright', '--email', ADMIN.email, '--password', ADMIN.password, '--workspace', 'Acme Outreach', '--json'];
+    // Rejects on a non-zero exit.
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', ...args], { encoding: 'utf8' });
+    expectDoctorConnected(JSON.parse(stdout) as Report, 'Claude Code (enginy doctor)');
+  });
+
+  it('the MCP SDK client (what Claude Code is built on)', async () => {
+    const provider = new MemoryOAuthProvider('SDK client');
+    const url = new URL(e2e.stack.config.openapi.mcpUrl);
+    await expect(new Client({ name: 'sdk', version: '1' }).connect(new StreamableHTTPClientTransport(url, { authProvider: provider }))).rejects.toThrow();
+    const step = await approveInBrowser((provider.authorizationUrl as URL).href, ADMIN, { browser: e2e.browser, workspace: 'Acme Outreach' });
+    await new StreamableHTTPClientTransport(url, { authProvider: provider }).finishAuth(step.callback?.searchParams.get('code') as string);
+    const client = new Client({ name: 'sdk', version: '1' });
+    await client.connect(new StreamableHTTPClientTransport(url, { authProvider: provider }));
+    expectConnected(await whoami(client), 'SDK client');
+    await client.close();
+  });
+
+  it('mcp-remote <url> 3118 --callback-path /callback', async () => {
+    const urls = join(dir, 'opened.txt');
+    const opener = join(dir, 'browser.sh');
+    writeFileSync(opener, `#!/bin/sh\nprintf '%s\\n' "$1" >> '${urls}'\n`);
+    chmodSync(opener, 0o755);
+    const proxy = join(dirname(require.resolve('mcp-remote/package.json')), 'dist/proxy.js');
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [proxy, e2e.stack.config.openapi.mcpUrl, '3118', '--callback-path', '/callback'],
+      env: { PATH: process.env.PATH ?? '', HOME: dir, MCP_REMOTE_CONFIG_DIR: join(dir, 'mcp-remote'), BROWSER: opener },
+      stderr: 'pipe',
+    });
+    const stderr: string[] = [];
+    transport.stderr?.on('data', (chunk) => stderr.push(String(chunk)));
+    const client = new Client({ name: 'via-mcp-remote', version: '1' });
+    const connecting = client.connect(transport);
+    try {
+      const deadline = Date.now() + 60_000;
+      while (!existsSync(urls) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      const authorizeUrl = readFileSync(urls, 'utf8').trim().split('\n')[0] as string;
+      expect(new URL(authorizeUrl).searchParams.get('redirect_uri')).toBe(CALLBACK);
+      const step = await approveInBrowser(authorizeUrl, ADMIN, { browser: e2e.browser, workspace: 'Acme Outreach' });
+      // Deliver the intercepted callback to mcp-remote's own listener on :3118, as the browser would.
+      expect((await fetch((step.callback as URL).href)).status).toBe(200);
+      await connecting;
+      expectConnected(await whoami(client), 'MCP CLI Proxy');
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\nmcp-remote said:\n${stderr.join('').slice(-3000)}`);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it.each(['client_secret_post', 'client_secret_basic'] as const)('a pre-registered client with %s (the doctor with --client-id/--client-secret)', async (authMethod) => {
+    const name = `Pre-registered ${authMethod}`;
+    const { clientId, clientSecret } = await createPreregisteredClient(e2e.db, e2e.stack.config.tokenHashKey, { name, redirectUris: [CALLBACK], tokenEndpointAuthMethod: authMethod });
+    const report = await doctor(e2e.stack, { clientId, clientSecret, authMethod });
+    expectDoctorConnected(report, name);
+    expect(report.connection?.client.id).toBe(clientId);
+  });
+
+  it('a CIMD client whose metadata document lists portless loopback redirect URIs', async () => {
+    const documents = await serveJson((base) => ({
+      '/oauth/client-metadata.json': {
+        client_id: `${base}/oauth/client-metadata.json`,
+        client_name: 'Claude Code (CIMD)',
+        redirect_uris: ['http://localhost/callback', 'http://127.0.0.1/callback'],
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'none',
+      },
+    }));
+    try {
+      const clientId = `${documents.url}/oauth/client-metadata.json`;
+      const report = await doctor(e2e.stack, { clientId });
+      expectDoctorConnected(report, 'Claude Code (CIMD)');
+      expect(report.connection?.client.id).toBe(clientId);
+    } finally {
+      await documents.close();
+    }
+  });
+});
