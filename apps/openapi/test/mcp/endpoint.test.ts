@@ -198,4 +198,21 @@ describe('POST /mcp with a valid token', () => {
     expect(notJsonRpc.statusCode).toBe(400);
     expect(notJsonRpc.json().error.code).toBe(-32700);
   });
+
+  it('applies a policy change and a revocation to the very next call of a token already in use', async () => {
+    const { token, grantId } = await mintAccessToken(h.t.db, h.config, { scopes: ['CONTACTS_READ', 'LISTS_READ'] });
+    const call = () => post(rpc('tools/call', { name: 'list_lists', arguments: {} }), auth(token));
+    expect((await call()).json().result.isError).toBeUndefined();
+    await h.t.db.updateTable('workspace_mcp_settings').set({ policy_scopes: ['CONTACTS_READ'] }).where('workspace_id', '=', SEED_IDS.acme).execute();
+    try {
+      expect((await call()).json().result.content[0].text).toBe('Tool requires scopes: LISTS_READ');
+    } finally {
+      await h.t.db.updateTable('workspace_mcp_settings').set({ policy_scopes: ['CONTACTS_READ', 'LISTS_READ', 'WORKSPACE_READ'] }).where('workspace_id', '=', SEED_IDS.acme).execute();
+    }
+    expect((await call()).json().result.isError).toBeUndefined();
+    await h.t.db.updateTable('oauth_grants').set({ revoked_at: new Date() }).where('id', '=', grantId).execute();
+    const revoked = await call();
+    expect(revoked.statusCode).toBe(401);
+    expect(revoked.json().error_description).toBe('Token validation failed');
+  });
 });
