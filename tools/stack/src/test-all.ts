@@ -1,16 +1,15 @@
 // `pnpm test:all`: every package's tests through Turborepo, one package at a time (the integration
 // suites start whole stacks and browsers), then one closing line summed over all of them.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './processes.ts';
 
 const RESULTS = '.vitest-results.json';
 const PACKAGE_DIRS = ['apps', 'packages', 'tools', 'tests'].flatMap((group) =>
-  spawnSync('ls', [join(REPO_ROOT, group)], { encoding: 'utf8' })
-    .stdout.split('\n')
-    .filter(Boolean)
-    .map((name) => join(REPO_ROOT, group, name)),
+  readdirSync(join(REPO_ROOT, group))
+    .map((name) => join(REPO_ROOT, group, name))
+    .filter((dir) => existsSync(join(dir, 'package.json'))),
 );
 for (const dir of PACKAGE_DIRS) rmSync(join(dir, RESULTS), { force: true });
 
