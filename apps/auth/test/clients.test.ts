@@ -104,12 +104,15 @@ describe('sign-in', () => {
     expect(crossSite.statusCode).toBe(403);
   });
 
-  it('is rate-limited per address', async () => {
+  it('is rate-limited per address and account, so one account under attack does not lock out the others', async () => {
+    const attempt = (email: string) => app.inject({ method: 'POST', url: '/session', headers: { origin: config().web.url }, payload: { email, password: 'wrong-password' } });
     const statuses: number[] = [];
-    for (let i = 0; i < 12; i++) {
-      const response = await app.inject({ method: 'POST', url: '/session', headers: { origin: config().web.url }, payload: { email: 'x@enginy.local', password: 'wrong-password' } });
-      statuses.push(response.statusCode);
-    }
-    expect(statuses).toContain(429);
+    for (let i = 0; i < 12; i++) statuses.push((await attempt('x@enginy.local')).statusCode);
+    expect(statuses.slice(0, 10).every((status) => status === 401)).toBe(true);
+    expect(statuses.slice(10)).toEqual([429, 429]);
+    const limited = await attempt('X@enginy.local');
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json().error).toBe('too_many_requests');
+    expect((await attempt('y@enginy.local')).statusCode).toBe(401);
   });
 });

@@ -76,6 +76,6 @@ export async function registerRoutes(app: FastifyInstance, config: StackConfig, 
       });
   };
   for (const url of REGISTER_PATHS) {
-    app.post(url, { config: { rateLimit: { max: 20, timeWindow: '1 minute' } } }, handler);
+    app.post(url, { config: { rateLimit: { max: 60, timeWindow: '1 minute' } } }, handler);
   }
 }

@@ -5,7 +5,7 @@ import { createSession, deleteSession } from '@enginy/db/queries/oauth-sessions'
 import { findUserByEmail } from '@enginy/db/queries/workspaces';
 import { hashPassword, verifyPassword } from '@enginy/security/passwords';
 import { hashSecret, newSecret } from '@enginy/security/tokens';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { InvalidRequest, OAuthError } from '../errors.ts';
 import { currentSession, requireSameOrigin, SESSION_TTL_SECONDS, setSessionCookie } from '../session.ts';
 
@@ -14,7 +14,15 @@ const DUMMY_HASH = hashPassword('not-a-real-password');
 
 /** The web app's sign-in: email + password → an HttpOnly session cookie (stored hashed). */
 export async function sessionRoutes(app: FastifyInstance, config: StackConfig, db: Db): Promise<void> {
-  app.post('/session', { config: { rateLimit: { max: 10, timeWindow: '1 minute' } } }, async (request, reply) => {
+  // Brute-force limit per address and account: every browser reaches this through the web app's
+  // proxy (one address), so a per-address limit alone would lock out everyone at once.
+  const signInLimit = {
+    max: 10,
+    timeWindow: '1 minute',
+    hook: 'preHandler' as const,
+    keyGenerator: (request: FastifyRequest) => `${request.ip}|${String((request.body as { email?: unknown } | undefined)?.email ?? '').trim().toLowerCase()}`,
+  };
+  app.post('/session', { config: { rateLimit: signInLimit } }, async (request, reply) => {
     requireSameOrigin(request, config);
     const body = (request.body ?? {}) as Record<string, unknown>;
     if (typeof body.email !== 'string' || typeof body.password !== 'string' || body.email.length > 320 || body.password.length > 1024) {
