@@ -1,14 +1,34 @@
 // Runs the connection doctor in-process against a test stack, signing in as the seeded admin in real
 // Chromium, and reads the audit list the console shows.
-import { SEED_IDS } from '@enginy/db/seed';
+import { createServer } from 'node:net';
 import type { Db } from '@enginy/db/client';
+import { SEED_IDS } from '@enginy/db/seed';
 import { listAuthEvents } from '@enginy/db/queries/oauth-events';
 import type { Report, Step, StepId } from '@enginy/doctor/report';
 import { DEFAULT_OPTIONS, type DoctorOptions, runDoctor } from '@enginy/doctor/run';
 import type { TestStack } from '@enginy/stack/test-stack';
 import { ADMIN } from './stack-fixture.ts';
 
-export function doctor(stack: TestStack, overrides: Partial<DoctorOptions> = {}): Promise<Report> {
+/**
+ * Waits until nothing listens on 127.0.0.1:`port`. Port 3118 is Claude Code's fixed callback port:
+ * other suites on this machine (mcp-remote, SDK flows) bind it too, one run at a time.
+ */
+export async function waitForFreePort(port: number, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) return;
+    if (Date.now() > deadline) throw new Error(`127.0.0.1:${port} stayed busy for ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+export async function doctor(stack: TestStack, overrides: Partial<DoctorOptions> = {}): Promise<Report> {
+  await waitForFreePort(overrides.callbackPort ?? DEFAULT_OPTIONS.callbackPort);
   return runDoctor({
     ...DEFAULT_OPTIONS,
     mcpUrl: stack.config.openapi.mcpUrl,

@@ -14,7 +14,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approveInBrowser } from '../src/browser.ts';
-import { doctor } from '../src/doctor-run.ts';
+import { doctor, waitForFreePort } from '../src/doctor-run.ts';
 import { serveJson } from '../src/fixture-server.ts';
 import { MemoryOAuthProvider } from '../src/sdk-provider.ts';
 import { ADMIN, useStackAndBrowser } from '../src/stack-fixture.ts';
@@ -57,6 +57,7 @@ describe('client matrix', { timeout: 60_000 }, () => {
     const cli = require.resolve('@enginy/doctor/run').replace(/run\.ts$/, 'cli.ts');
     const args = [cli, e2e.stack.config.openapi.mcpUrl, '--browser=playwright', '--email', ADMIN.email, '--password', ADMIN.password, '--workspace', 'Acme Outreach', '--json'];
     // Rejects on a non-zero exit.
+    await waitForFreePort(3118);
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', ...args], { encoding: 'utf8' });
     expectDoctorConnected(JSON.parse(stdout) as Report, 'Claude Code (enginy doctor)');
   });
@@ -88,6 +89,7 @@ describe('client matrix', { timeout: 60_000 }, () => {
     const stderr: string[] = [];
     transport.stderr?.on('data', (chunk) => stderr.push(String(chunk)));
     const client = new Client({ name: 'via-mcp-remote', version: '1' });
+    await waitForFreePort(3118);
     const connecting = client.connect(transport);
     try {
       const deadline = Date.now() + 60_000;
@@ -115,18 +117,12 @@ describe('client matrix', { timeout: 60_000 }, () => {
   });
 
   it('a CIMD client whose metadata document lists portless loopback redirect URIs', async () => {
-    const documents = await serveJson((base) => ({
-      '/oauth/client-metadata.json': {
-        client_id: `${base}/oauth/client-metadata.json`,
-        client_name: 'Claude Code (CIMD)',
-        redirect_uris: ['http://localhost/callback', 'http://127.0.0.1/callback'],
-        grant_types: ['authorization_code', 'refresh_token'],
-        response_types: ['code'],
-        token_endpoint_auth_method: 'none',
-      },
-    }));
+    // Claude Code's document lists its redirect URIs without the port the request carries (:3118).
+    const path = '/oauth/client-metadata.json';
+    const redirectUris = ['http://localhost/callback', 'http://127.0.0.1/callback'];
+    const documents = await serveJson((base) => ({ [path]: { client_id: `${base}${path}`, client_name: 'Claude Code (CIMD)', redirect_uris: redirectUris, token_endpoint_auth_method: 'none' } }));
     try {
-      const clientId = `${documents.url}/oauth/client-metadata.json`;
+      const clientId = `${documents.url}${path}`;
       const report = await doctor(e2e.stack, { clientId });
       expectDoctorConnected(report, 'Claude Code (CIMD)');
       expect(report.connection?.client.id).toBe(clientId);
