@@ -1,5 +1,5 @@
 #!/usr/bin/env -S npx tsx
-// `pnpm doctor [mcp-url]`: prints the checklist (or --json) and exits 0 only when every step passed.
+// `pnpm run doctor [mcp-url]`: prints the checklist (or --json) and exits 0 only when every step passed.
 import { parseOptions, USAGE } from './options.ts';
 import { renderText } from './report.ts';
 import { runDoctor } from './run.ts';

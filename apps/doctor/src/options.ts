@@ -1,10 +1,10 @@
-// Command-line options of `pnpm doctor [mcp-url]`.
+// Command-line options of `pnpm run doctor [mcp-url]`.
 import { parseArgs } from 'node:util';
 import type { BrowserMode } from './browser.ts';
 import type { AuthMethod } from './registration.ts';
 import { DEFAULT_OPTIONS, type DoctorOptions } from './run.ts';
 
-export const USAGE = `Usage: pnpm doctor [mcp-url] [options]   (default ${DEFAULT_OPTIONS.mcpUrl})
+export const USAGE = `Usage: pnpm run doctor [mcp-url] [options]   (default ${DEFAULT_OPTIONS.mcpUrl})
 
   --callback-port <port>     loopback callback port (default 3118, like claude mcp add --callback-port 3118)
   --redirect-host <host>     localhost (default) or 127.0.0.1, as some Claude Code versions send

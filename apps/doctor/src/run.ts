@@ -85,7 +85,11 @@ async function diagnose(options: DoctorOptions, checklist: Checklist): Promise<v
     checklist.pass('consent', `Approved; the callback reached ${redirectUri}`);
     if (outcome.kind === 'token-error') throw classifyTokenError(outcome.status, outcome.error, outcome.description, as.tokenEndpoint);
     const token = outcome.token as typeof outcome.token & { scope?: string };
-    checklist.pass('token-exchange', `Access token (expires_in ${String(token.expires_in ?? 'missing')}), scope "${String(token.scope ?? '')}"${outcome.iss === as.issuer ? ', iss matches' : ''}`);
+    if (typeof token.expires_in !== 'number') {
+      // Without expires_in Claude Code stores expiresAt 0 and asks to authenticate again every session.
+      throw new StepFailure('token-exchange', `The token response has no expires_in`, ENTRIES.tokenPath, 'Send expires_in with every token response, or Claude Code shows "needs authentication" at each start.');
+    }
+    checklist.pass('token-exchange', `Access token (expires_in ${token.expires_in}), scope "${String(token.scope ?? '')}"${outcome.iss === as.issuer ? ', iss matches' : ''}`);
     await verify(mcpUrl, String(token.access_token), checklist);
   } finally {
     await listener.close();
@@ -108,7 +112,7 @@ async function browserStep(options: DoctorOptions, listener: CallbackListener): 
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new StepFailure('consent', `No callback within ${options.timeoutMs / 1000} s`, ENTRIES.noConnection, 'The OAuth flow must complete all the way through the browser callback.')),
+      () => reject(new StepFailure('consent', `No callback within ${options.timeoutMs / 1000} s`, ENTRIES.noConnection, 'The OAuth flow must complete all the way through the browser callback. If the browser shows an "Authorization error" page, its message is the cause: see "Troubleshooting Claude Code connections" in the README.')),
       options.timeoutMs,
     );
   });
