@@ -53,6 +53,23 @@ export async function readChallenge(mcpUrl: string): Promise<Challenge> {
   return { resourceMetadataUrl: param('resource_metadata'), scope: param('scope') };
 }
 
+/** The first of `urls` answering 200 with a JSON object, and what the others answered. */
+async function firstJsonDocument(urls: string[]): Promise<{ found?: { url: string; doc: Record<string, unknown> }; tried: string[] }> {
+  const tried: string[] = [];
+  for (const url of urls) {
+    let p: Probe;
+    try {
+      p = await probe(url);
+    } catch (error) {
+      tried.push(`${url}: ${networkError(error)}`);
+      continue;
+    }
+    if (p.status === 200 && isObject(p.json)) return { found: { url, doc: p.json }, tried };
+    tried.push(`${url}: ${describe(p)}`);
+  }
+  return { tried };
+}
+
 /** The candidate PRM URLs in Claude Code's order, without duplicates. */
 export function resourceMetadataUrls(mcpUrl: string, fromHeader: string | undefined): string[] {
   const url = new URL(mcpUrl);
@@ -63,20 +80,9 @@ export function resourceMetadataUrls(mcpUrl: string, fromHeader: string | undefi
 
 /** Step "resource-metadata": the first candidate answering JSON is used; it must name this MCP URL. */
 export async function readResourceMetadata(mcpUrl: string, challenge: Challenge): Promise<ResourceMetadata> {
-  const tried: string[] = [];
-  for (const url of resourceMetadataUrls(mcpUrl, challenge.resourceMetadataUrl)) {
-    let p: Probe;
-    try {
-      p = await probe(url);
-    } catch (error) {
-      tried.push(`${url}: ${networkError(error)}`);
-      continue;
-    }
-    if (p.status !== 200 || !isObject(p.json)) {
-      tried.push(`${url}: ${describe(p)}`);
-      continue;
-    }
-    const doc = p.json;
+  const { found, tried } = await firstJsonDocument(resourceMetadataUrls(mcpUrl, challenge.resourceMetadataUrl));
+  if (found !== undefined) {
+    const { url, doc } = found;
     const fail = (what: string) => new StepFailure('resource-metadata', `${url}: ${what}`, ENTRIES.tokenPath, `The protected-resource metadata does not describe ${mcpUrl}: ${STALE}.`);
     if (doc.resource !== mcpUrl) throw fail(`resource is ${JSON.stringify(doc.resource)}, not the MCP URL ${mcpUrl} (a proxy rewriting paths or hosts, or the wrong base URL)`);
     const servers = Array.isArray(doc.authorization_servers) ? doc.authorization_servers.filter((s): s is string => typeof s === 'string') : [];
@@ -101,20 +107,9 @@ export function authServerMetadataUrls(issuer: string): string[] {
 
 /** Step "auth-server-metadata": the issuer equals where it was fetched from, S256 is advertised. */
 export async function readAuthServerMetadata(issuer: string): Promise<AuthServerMetadata> {
-  const tried: string[] = [];
-  for (const url of authServerMetadataUrls(issuer)) {
-    let p: Probe;
-    try {
-      p = await probe(url);
-    } catch (error) {
-      tried.push(`${url}: ${networkError(error)}`);
-      continue;
-    }
-    if (p.status !== 200 || !isObject(p.json)) {
-      tried.push(`${url}: ${describe(p)}`);
-      continue;
-    }
-    const doc = p.json;
+  const { found, tried } = await firstJsonDocument(authServerMetadataUrls(issuer));
+  if (found !== undefined) {
+    const { url, doc } = found;
     const fail = (what: string, fix = `The authorization server at ${issuer} is misconfigured: ${STALE}.`) =>
       new StepFailure('auth-server-metadata', `${url}: ${what}`, ENTRIES.tokenPath, fix);
     // RFC 8414 §3.3: the issuer in the document must be identical to the one it was derived from.
