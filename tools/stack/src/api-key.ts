@@ -3,11 +3,9 @@
 // it once. Only its keyed hash is stored; the key goes to stdout alone, everything else to stderr,
 // so `KEY=$(pnpm -s api-key --scopes ...)` works.
 import { parseArgs } from 'node:util';
-import { createDb } from '@enginy/db/client';
 import { findWorkspace, issueApiKey } from '@enginy/db/queries/api-keys';
-import { resolveDatabase } from './database.ts';
 import { readConfigOrExit } from './env.ts';
-import { prepareDatabase } from './prepare.ts';
+import { onStackDatabase } from './stack-database.ts';
 
 const USAGE = 'Usage: pnpm api-key --scopes CONTACTS_READ,MESSAGING_WRITE [--name my-script] [--workspace acme]';
 
@@ -35,11 +33,7 @@ const scopes = (values.scopes ?? '')
 if (scopes.length === 0) fail('--scopes is required: a key with no scopes is denied everything.');
 
 const config = readConfigOrExit();
-const database = await resolveDatabase(config);
-const db = createDb(database.url, { max: 1 });
-let problem: string | undefined;
-try {
-  await prepareDatabase(database.url, config); // migrations and the demo workspaces, if this is a fresh database
+const problem = await onStackDatabase(config, async (db) => {
   const workspace = await findWorkspace(db, values.workspace ?? 'acme');
   if (!workspace) throw new Error(`No workspace "${values.workspace}" (the seeded ones are acme and globex).`);
   const issued = await issueApiKey(db, config.tokenHashKey, { workspaceId: workspace.id, name: values.name ?? 'cli', scopes: [...new Set(scopes)] });
@@ -49,11 +43,5 @@ try {
   );
   process.stdout.write(`${issued.key}\n`);
   process.stderr.write(`Use it as a header: curl -H "x-api-key: <key>" ${config.openapi.url}/v1/credits\n`);
-} catch (error) {
-  problem = (error as Error).message;
-} finally {
-  // Close before exiting: a PostgreSQL this command started must not outlive it.
-  await db.destroy();
-  await database.stop();
-}
+});
 if (problem !== undefined) fail(problem);

@@ -2,11 +2,9 @@
 // creates a pre-registered confidential OAuth client on the dev stack's database and prints its id and
 // secret once (for `claude mcp add --client-id ... --client-secret`). Only the secret's keyed hash is stored.
 import { parseArgs } from 'node:util';
-import { createDb } from '@enginy/db/client';
 import { createPreregisteredClient } from '@enginy/db/queries/oauth-clients';
-import { resolveDatabase } from './database.ts';
 import { readConfigOrExit } from './env.ts';
-import { prepareDatabase } from './prepare.ts';
+import { onStackDatabase } from './stack-database.ts';
 
 const USAGE = 'Usage: pnpm oauth-client create --name "Claude Code" --redirect-uri http://localhost:3118/callback [--auth-method client_secret_post|client_secret_basic]';
 
@@ -38,21 +36,12 @@ const method = values['auth-method'];
 if (method !== 'client_secret_post' && method !== 'client_secret_basic') fail('--auth-method must be client_secret_post or client_secret_basic.');
 
 const config = readConfigOrExit();
-const database = await resolveDatabase(config);
-const db = createDb(database.url, { max: 1 });
-let problem: string | undefined;
-try {
-  await prepareDatabase(database.url, config);
+const problem = await onStackDatabase(config, async (db) => {
   const created = await createPreregisteredClient(db, config.tokenHashKey, { name, redirectUris, tokenEndpointAuthMethod: method });
   process.stderr.write(`OAuth client "${name}" (${method}), redirect URIs ${redirectUris.join(' ')}.\nThe secret is shown once and stored only as a hash: keep it now.\n`);
   process.stdout.write(`client_id=${created.clientId}\nclient_secret=${created.clientSecret}\n`);
   process.stderr.write(
     `Use it: claude mcp add --transport http --callback-port 3118 --client-id ${created.clientId} --client-secret enginy ${config.openapi.mcpUrl}\n`,
   );
-} catch (error) {
-  problem = (error as Error).message;
-} finally {
-  await db.destroy();
-  await database.stop();
-}
+});
 if (problem !== undefined) fail(problem);

@@ -15,7 +15,7 @@ for (const dir of PACKAGE_DIRS) rmSync(join(dir, RESULTS), { force: true });
 
 const run = spawnSync(
   join(REPO_ROOT, 'node_modules/.bin/turbo'),
-  ['run', 'test', '--concurrency=1', '--', '--reporter=default', '--reporter=json', `--outputFile.json=${RESULTS}`, ...process.argv.slice(2)],
+  ['run', 'test', '--concurrency=1', '--continue', '--', '--reporter=default', '--reporter=json', `--outputFile.json=${RESULTS}`, ...process.argv.slice(2)],
   { cwd: REPO_ROOT, stdio: 'inherit' },
 );
 
