@@ -17,6 +17,7 @@ import { approveInBrowser } from '../src/browser.ts';
 import { doctor, waitForFreePort } from '../src/doctor-run.ts';
 import { serveJson } from '../src/fixture-server.ts';
 import { MemoryOAuthProvider } from '../src/sdk-provider.ts';
+import { whoami } from '../src/whoami.ts';
 import { ADMIN, useStackAndBrowser } from '../src/stack-fixture.ts';
 
 const e2e = useStackAndBrowser({ CIMD_ALLOW_HTTP_LOCALHOST: 'true' });
@@ -33,12 +34,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const sorted = (scopes: string[]) => [...scopes].sort();
 
-/** mcp_whoami through an MCP SDK client that is already connected. */
-async function whoami(client: Client): Promise<Connection> {
-  const result = await client.callTool({ name: 'mcp_whoami', arguments: {} });
-  const who = result.structuredContent as { user: { email: string }; workspace: { name: string }; client: Connection['client']; grantedScopes: string[]; policyScopes: string[]; checks: { ok: boolean }[] };
+/** mcp_whoami through an MCP SDK client that is already connected, as the doctor reports it. */
+async function connectionOf(client: Client): Promise<Connection> {
+  const who = await whoami(client);
   expect(who.checks.every((check) => check.ok)).toBe(true);
-  return { user: who.user.email, workspace: who.workspace.name, client: who.client, grantedScopes: who.grantedScopes, policyScopes: who.policyScopes };
+  return { user: who.user.email, workspace: who.workspace.name, client: { id: '', ...who.client }, grantedScopes: who.grantedScopes, policyScopes: [] };
 }
 
 function expectConnected(connection: Connection | undefined, clientName: string) {
@@ -70,7 +70,7 @@ describe('client matrix', { timeout: 60_000 }, () => {
     await new StreamableHTTPClientTransport(url, { authProvider: provider }).finishAuth(step.callback?.searchParams.get('code') as string);
     const client = new Client({ name: 'sdk', version: '1' });
     await client.connect(new StreamableHTTPClientTransport(url, { authProvider: provider }));
-    expectConnected(await whoami(client), 'SDK client');
+    expectConnected(await connectionOf(client), 'SDK client');
     await client.close();
   });
 
@@ -100,7 +100,7 @@ describe('client matrix', { timeout: 60_000 }, () => {
       // Deliver the intercepted callback to mcp-remote's own listener on :3118, as the browser would.
       expect((await fetch((step.callback as URL).href)).status).toBe(200);
       await connecting;
-      expectConnected(await whoami(client), 'MCP CLI Proxy');
+      expectConnected(await connectionOf(client), 'MCP CLI Proxy');
     } catch (error) {
       throw new Error(`${(error as Error).message}\nmcp-remote said:\n${stderr.join('').slice(-3000)}`);
     } finally {
