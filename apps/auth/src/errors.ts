@@ -97,6 +97,17 @@ export class NotFound extends OAuthError {
   }
 }
 
+/** The console's bad input: names the field (a path such as `allowedRedirectUris[2]`) and the value. */
+export class ValidationFailed extends OAuthError {
+  constructor(
+    readonly field: string,
+    readonly value: unknown,
+    description: string,
+  ) {
+    super('validation_failed', 422, `${field}: ${description}`);
+  }
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
   // Every unknown path answers JSON, never a framework 404 page (clients probe guessed paths).
   app.setNotFoundHandler((request, reply) => {
@@ -109,7 +120,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
         // RFC 6749 §5.2: a failed Basic authentication answers with WWW-Authenticate.
         reply.header('www-authenticate', 'Basic realm="enginy"');
       }
-      return reply.code(error.statusCode).send({ error: error.error, error_description: error.description });
+      const extra = error instanceof ValidationFailed ? { field: error.field, value: error.value ?? null } : {};
+      return reply.code(error.statusCode).send({ error: error.error, error_description: error.description, ...extra });
     }
     if (error.validation) {
       return reply.code(400).send({ error: 'invalid_request', error_description: error.message });

@@ -3,6 +3,7 @@ import * as m0001 from './0001-workspaces.ts';
 import * as m0002 from './0002-domain.ts';
 import * as m0003 from './0003-oauth.ts';
 import * as m0004 from './0004-mcp-usage.ts';
+import * as m0005 from './0005-console.ts';
 
 /**
  * Every migration, by name, in the order they run. Forward-only: a migration that has shipped is
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '0002-domain': m0002,
   '0003-oauth': m0003,
   '0004-mcp-usage': m0004,
+  '0005-console': m0005,
 };

@@ -118,7 +118,7 @@ export async function deleteClient(db: Db, id: string): Promise<void> {
 export async function createPreregisteredClient(
   db: Db,
   tokenHashKey: string,
-  input: { name: string; redirectUris: string[]; tokenEndpointAuthMethod?: 'client_secret_post' | 'client_secret_basic' },
+  input: { name: string; redirectUris: string[]; tokenEndpointAuthMethod?: 'client_secret_post' | 'client_secret_basic'; workspaceId?: string },
 ): Promise<{ clientId: string; clientSecret: string }> {
   if (input.name.trim() === '') throw new Error('A client needs a name');
   const invalid = input.redirectUris.find((uri) => !isValidRedirectUri(uri));
@@ -137,6 +137,7 @@ export async function createPreregisteredClient(
       token_endpoint_auth_method: input.tokenEndpointAuthMethod ?? 'client_secret_post',
       secret_hash: hashSecret(tokenHashKey, clientSecret),
       metadata: JSON.stringify({ client_name: input.name }),
+      workspace_id: input.workspaceId ?? null,
     })
     .execute();
   return { clientId, clientSecret };

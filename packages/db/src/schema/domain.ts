@@ -162,6 +162,7 @@ export interface ApiKeysTable {
   scopes: string[];
   created_at: CreatedAt;
   revoked_at: ColumnType<Date | null, never, Date>;
+  last_used_at: ColumnType<Date | null, never, Date>;
 }
 
 export interface DomainTables {

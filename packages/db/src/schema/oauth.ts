@@ -23,6 +23,8 @@ export interface OAuthClientsTable {
   /** When a metadata document was last fetched (CIMD cache). */
   fetched_at: NullableTimestamp;
   deleted_at: NullableTimestamp;
+  /** The workspace whose admin pre-registered it; null for dynamic and CIMD clients. */
+  workspace_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** A signed-in browser (the web app's sign-in), stored by the keyed hash of its cookie. */

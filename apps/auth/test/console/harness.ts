@@ -1,0 +1,79 @@
+// The console's test setup: a fresh database, the app, the seeded admin and member signed in, and
+// a way to open a real connection (authorize → consent → token) to check revocations and policy.
+import { randomUUID } from 'node:crypto';
+import type { StackConfig } from '@enginy/config/load';
+import { findActiveAccessToken } from '@enginy/db/queries/oauth-tokens';
+import { SEED_IDS } from '@enginy/db/seed';
+import { hashSecret } from '@enginy/security/tokens';
+import { testConfig } from '@enginy/testing/config';
+import { createTestDatabase, type TestDatabase } from '@enginy/testing/database';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { expect } from 'vitest';
+import { buildApp } from '../../src/app.ts';
+import { approvedCode, MEMBER, REDIRECT_URI, registerClient, signIn, token } from '../flow.ts';
+
+export const ACME = SEED_IDS.acme;
+export const GLOBEX = SEED_IDS.globex;
+type Session = { cookie: string; csrfToken: string };
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface Console {
+  t: TestDatabase;
+  app: FastifyInstance;
+  config: StackConfig;
+  admin: Session;
+  member: Session;
+  /** A request as the web app sends it: cookie, CSRF header and the web origin. */
+  call: (method: Method, url: string, who: Session | undefined, payload?: unknown, headers?: Record<string, string>) => Promise<LightMyRequestResponse>;
+  /** Opens a connection as the admin: a registered client, an approved grant, and its access token. */
+  connect: (workspaceId: string, scope?: string) => Promise<{ clientId: string; accessToken: string; grantId: string }>;
+  active: (accessToken: string) => ReturnType<typeof findActiveAccessToken>;
+  close: () => Promise<void>;
+}
+
+export async function startConsole(): Promise<Console> {
+  const t = await createTestDatabase();
+  const config = testConfig(t.url);
+  const app = await buildApp(config, { db: t.db });
+  // Both workspaces accept the test redirect URI with a generous policy; tests narrow it as they need.
+  await t.db
+    .updateTable('workspace_mcp_settings')
+    .set({ enabled: true, allowed_redirect_uris: [REDIRECT_URI], allowed_client_ids: [], policy_scopes: ['WORKSPACE_READ', 'CONTACTS_WRITE'], policy_active: true })
+    .execute();
+  const admin = await signIn(app, config);
+  const member = await signIn(app, config, MEMBER);
+  const call: Console['call'] = (method, url, who, payload, headers = {}) => {
+    const options: InjectOptions = {
+      method,
+      url,
+      headers: { origin: config.web.url, ...(who ? { cookie: who.cookie, 'x-csrf-token': who.csrfToken } : {}), ...headers },
+    };
+    if (payload !== undefined) options.payload = payload as InjectOptions['payload'];
+    return app.inject(options);
+  };
+  const active = (accessToken: string) => findActiveAccessToken(t.db, hashSecret(config.tokenHashKey, accessToken));
+  const connect: Console['connect'] = async (workspaceId, scope) => {
+    const { client_id: clientId } = await registerClient(app, { client_name: `Console test ${randomUUID()}` });
+    const { code, verifier } = await approvedCode(app, config, admin, workspaceId, { clientId, scope });
+    const response = await token(app, { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT_URI, client_id: clientId, resource: config.openapi.mcpUrl });
+    expect(response.statusCode).toBe(200);
+    const accessToken = response.json<{ access_token: string }>().access_token;
+    const grant = await active(accessToken);
+    expect(grant).toBeDefined();
+    return { clientId, accessToken, grantId: grant?.grantId as string };
+  };
+  return {
+    t,
+    app,
+    config,
+    admin,
+    member,
+    call,
+    connect,
+    active,
+    close: async () => {
+      await app.close();
+      await t.drop();
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import { hashSecret, newSecret } from '@enginy/security/tokens';
+import { sql } from 'kysely';
+import type { Db } from '../client.ts';
+
+/** The live clients an admin of this workspace pre-registered, newest first. */
+export function listWorkspaceClients(db: Db, workspaceId: string) {
+  return db
+    .selectFrom('oauth_clients')
+    .select(['id', 'name', 'redirect_uris as redirectUris', 'token_endpoint_auth_method as tokenEndpointAuthMethod', 'created_at as createdAt'])
+    .where('workspace_id', '=', workspaceId)
+    .where('kind', '=', 'preregistered')
+    .where('deleted_at', 'is', null)
+    .orderBy('created_at', 'desc')
+    .execute();
+}
+
+/** A new secret for a live client of this workspace (the old one stops working at once); undefined when not found. */
+export async function rotateClientSecret(db: Db, tokenHashKey: string, workspaceId: string, clientId: string): Promise<string | undefined> {
+  const clientSecret = newSecret('ecs_');
+  const row = await db
+    .updateTable('oauth_clients')
+    .set({ secret_hash: hashSecret(tokenHashKey, clientSecret) })
+    .where('id', '=', clientId)
+    .where('workspace_id', '=', workspaceId)
+    .where('kind', '=', 'preregistered')
+    .where('deleted_at', 'is', null)
+    .returning('id')
+    .executeTakeFirst();
+  return row === undefined ? undefined : clientSecret;
+}
+
+/** Soft-deletes a live client of this workspace: from now on it is an unknown client (invalid_client). */
+export async function deleteWorkspaceClient(db: Db, workspaceId: string, clientId: string): Promise<boolean> {
+  const row = await db
+    .updateTable('oauth_clients')
+    .set({ deleted_at: sql<Date>`now()` })
+    .where('id', '=', clientId)
+    .where('workspace_id', '=', workspaceId)
+    .where('deleted_at', 'is', null)
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
