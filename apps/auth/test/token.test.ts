@@ -191,3 +191,14 @@ describe('revocation (RFC 7009)', () => {
     expect(await isAccessActive(second.access_token)).toBe(false);
   });
 });
+
+describe('failed code exchanges in the audit list', () => {
+  it('records a PKCE mismatch against the workspace the code was issued for', async () => {
+    const { code } = await codeFor('CONTACTS_READ');
+    const response = await redeem(code, 'y'.repeat(43));
+    expect(response.json().error).toBe('invalid_grant');
+    const event = await t.db.selectFrom('auth_events').selectAll().where('reason', '=', 'token_exchange_failed').orderBy('created_at', 'desc').executeTakeFirstOrThrow();
+    expect(event).toMatchObject({ workspace_id: SEED_IDS.acme, client_id: clientId, outcome: 'denied', requested_scopes: ['CONTACTS_READ'] });
+    expect(event.details).toMatchObject({ error: 'invalid_grant', description: expect.stringContaining('PKCE verification failed') });
+  });
+});

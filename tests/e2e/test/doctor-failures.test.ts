@@ -92,15 +92,15 @@ describe('the workspace refuses the browser step', () => {
 });
 
 describe('after the consent screen', () => {
-  it('token exchange failing (wrong --client-secret): the consent was recorded, the exchange was not', async () => {
+  it('token exchange failing (wrong --client-secret): the console lists the failed exchange after the consent', async () => {
     const { clientId } = await createPreregisteredClient(e2e.db, e2e.stack.config.tokenHashKey, { name: 'Doctor wrong secret', redirectUris: [CALLBACK] });
     const report = await doctor(e2e.stack, { clientId, clientSecret: 'ecs_not-the-secret' });
     expect(verdictOf(report)).toEqual({ status: 'failed', step: 'token-exchange', entry: 'No active connection appears in Enginy' });
     expect(report.verdict.cause).toMatch(/answered HTTP 401: invalid_client \(Wrong client_secret\)$/);
     expect(report.verdict.fix).toContain('Check --client-secret and --auth-method');
     expect(step(report, 'consent').status).toBe('pass');
-    // The authorization server saw the approval; the failed exchange itself is not in the audit list.
-    expect(await lastAuthEvent(e2e.db)).toMatchObject({ reason: 'approved', client_id: clientId });
+    // The approval, then the failed exchange with its reason: what the console's attempts list shows.
+    expect(await lastAuthEvent(e2e.db)).toMatchObject({ reason: 'token_exchange_failed', client_id: clientId, details: { error: 'invalid_client' } });
   });
 });
 

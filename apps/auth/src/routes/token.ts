@@ -2,7 +2,8 @@ import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticateClient } from '../clients/authenticate.ts';
-import { InvalidRequest, UnauthorizedClient, UnsupportedGrantType } from '../errors.ts';
+import { InvalidRequest, OAuthError, UnauthorizedClient, UnsupportedGrantType } from '../errors.ts';
+import { auditFailedExchange } from '../grants/exchange-audit.ts';
 import { redeemAuthorizationCode } from '../grants/authorization-code.ts';
 import { RefreshService } from '../grants/refresh.ts';
 
@@ -24,20 +25,30 @@ export function formParams(request: FastifyRequest): Record<string, string | und
 
 export async function tokenRoutes(app: FastifyInstance, config: StackConfig, db: Db): Promise<void> {
   const refresh = new RefreshService(db, config);
-  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-    // RFC 6749 §5.1: "Cache-Control: no-store" on every response with tokens (errors too, here).
-    reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
-    const body = formParams(request);
+  const grant = async (request: FastifyRequest, body: Record<string, string | undefined>) => {
     const client = await authenticateClient(db, config, request.headers.authorization, body);
     switch (body.grant_type) {
       case 'authorization_code':
-        return reply.send(await redeemAuthorizationCode(db, config, client, body));
+        return redeemAuthorizationCode(db, config, client, body);
       case 'refresh_token':
-        return reply.send(await refresh.refresh(client, body));
+        return refresh.refresh(client, body);
       case 'client_credentials':
         throw new UnauthorizedClient('This client may not use the client_credentials grant');
       default:
         throw new UnsupportedGrantType(body.grant_type ?? '');
+    }
+  };
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    // RFC 6749 §5.1: "Cache-Control: no-store" on every response with tokens (errors too, here).
+    reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+    const body = formParams(request);
+    try {
+      return reply.send(await grant(request, body));
+    } catch (error) {
+      // A code exchange that fails after consent is why "no active connection appears": the
+      // console's attempts list must show it, with the reason (PKCE mismatch, wrong secret, …).
+      if (error instanceof OAuthError && body.grant_type === 'authorization_code') await auditFailedExchange(db, config, request, body, error);
+      throw error;
     }
   };
   for (const url of TOKEN_PATHS) {
