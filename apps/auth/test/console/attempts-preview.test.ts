@@ -39,6 +39,7 @@ describe('attempts', () => {
       redirectUri: REDIRECT_URI,
       requestedScopes: ['MESSAGING_WRITE'],
       outcome: 'denied',
+      kind: 'authorization',
       message: 'Requested scopes are not allowed',
       details: { offending: ['MESSAGING_WRITE'] },
     });
@@ -55,7 +56,7 @@ describe('attempts', () => {
   it('shows a settings save', async () => {
     await c.call('PUT', `${base}/mcp-settings`, c.admin, { enabled: true, allowedRedirectUris: [REDIRECT_URI], allowedClientIds: [], policyScopes: ['CONTACTS_READ'], policyActive: true });
     const [latest] = (await c.call('GET', `${base}/attempts`, c.admin)).json().attempts;
-    expect(latest).toMatchObject({ reason: 'settings_changed', message: 'MCP settings changed', details: { after: { policyScopes: ['CONTACTS_READ'] } } });
+    expect(latest).toMatchObject({ kind: 'admin', reason: 'settings_changed', message: 'MCP settings changed', details: { after: { policyScopes: ['CONTACTS_READ'] } } });
   });
 
   it.each([

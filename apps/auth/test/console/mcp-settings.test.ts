@@ -89,6 +89,19 @@ describe('MCP settings', () => {
     expect(response.json()).toMatchObject({ error: 'validation_failed', field, value });
   });
 
+  it('a body that is not a JSON object is a 4xx, never a 500', async () => {
+    for (const [payload, type] of [
+      ['[]', 'application/json'],
+      ['null', 'application/json'],
+      ['{"enabled":', 'application/json'],
+      ['enabled=true', 'text/plain'],
+    ] as const) {
+      const response = await c.call('PUT', url(), c.admin, payload, { 'content-type': type });
+      expect(response.statusCode, `${type} ${payload}`).toBeGreaterThanOrEqual(400);
+      expect(response.statusCode, `${type} ${payload}`).toBeLessThan(500);
+    }
+  });
+
   it('ALL is a known scope', async () => {
     const response = await c.call('PUT', url(), c.admin, { ...valid, policyScopes: ['ALL'] });
     expect(response.statusCode).toBe(200);

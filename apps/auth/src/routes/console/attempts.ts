@@ -4,7 +4,7 @@ import { listAttempts } from '@enginy/db/queries/console-attempts';
 import type { FastifyInstance } from 'fastify';
 import { ValidationFailed } from '../../errors.ts';
 import { readAccess } from './access.ts';
-import { reasonMessage } from './reasons.ts';
+import { eventKind, reasonMessage } from './reasons.ts';
 
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 200;
@@ -38,6 +38,7 @@ export async function consoleAttemptRoutes(app: FastifyInstance, config: StackCo
     const attempts = rows.map((row) => ({
       id: String(row.id),
       at: row.created_at,
+      kind: eventKind(row.reason),
       workspaceId: row.workspace_id,
       clientId: row.client_id,
       clientName: row.client_name ?? row.client_id,
