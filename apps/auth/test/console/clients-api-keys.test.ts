@@ -43,12 +43,15 @@ describe('pre-registered clients', () => {
     expect((await c.call('POST', `/console/workspaces/${GLOBEX}/clients/${created.clientId}/rotate-secret`, c.admin)).statusCode).toBe(404);
   });
 
-  it('a deleted client is an unknown client (invalid_client)', async () => {
+  it('a deleted client is an unknown client (invalid_client), and its connections end', async () => {
     const created = (await c.call('POST', `${base}/clients`, c.admin, newClient)).json();
+    const connection = await c.connect(ACME, undefined, created);
+    expect(await c.active(connection.accessToken)).toBeDefined();
     expect((await c.call('DELETE', `/console/workspaces/${GLOBEX}/clients/${created.clientId}`, c.admin)).statusCode).toBe(404);
     expect((await c.call('DELETE', `${base}/clients/${created.clientId}`, c.member)).statusCode).toBe(403);
     expect((await c.call('DELETE', `${base}/clients/${created.clientId}`, c.admin)).statusCode).toBe(204);
     expect(await tokenError(created.clientId, created.clientSecret)).toBe('invalid_client');
+    expect(await c.active(connection.accessToken)).toBeUndefined();
     expect((await c.call('DELETE', `${base}/clients/${created.clientId}`, c.admin)).statusCode).toBe(404);
     const listed = (await c.call('GET', `${base}/clients`, c.admin)).json().clients;
     expect(listed.some((x: { id: string }) => x.id === created.clientId)).toBe(false);

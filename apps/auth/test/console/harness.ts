@@ -26,7 +26,7 @@ export interface Console {
   /** A request as the web app sends it: cookie, CSRF header and the web origin. */
   call: (method: Method, url: string, who: Session | undefined, payload?: unknown, headers?: Record<string, string>) => Promise<LightMyRequestResponse>;
   /** Opens a connection as the admin: a registered client, an approved grant, and its access token. */
-  connect: (workspaceId: string, scope?: string) => Promise<{ clientId: string; accessToken: string; grantId: string }>;
+  connect: (workspaceId: string, scope?: string, client?: { clientId: string; clientSecret: string }) => Promise<{ clientId: string; accessToken: string; grantId: string }>;
   active: (accessToken: string) => ReturnType<typeof findActiveAccessToken>;
   close: () => Promise<void>;
 }
@@ -52,10 +52,10 @@ export async function startConsole(): Promise<Console> {
     return app.inject(options);
   };
   const active = (accessToken: string) => findActiveAccessToken(t.db, hashSecret(config.tokenHashKey, accessToken));
-  const connect: Console['connect'] = async (workspaceId, scope) => {
-    const { client_id: clientId } = await registerClient(app, { client_name: `Console test ${randomUUID()}` });
+  const connect: Console['connect'] = async (workspaceId, scope, client) => {
+    const clientId = client?.clientId ?? (await registerClient(app, { client_name: `Console test ${randomUUID()}` })).client_id;
     const { code, verifier } = await approvedCode(app, config, admin, workspaceId, { clientId, scope });
-    const response = await token(app, { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT_URI, client_id: clientId, resource: config.openapi.mcpUrl });
+    const response = await token(app, { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT_URI, client_id: clientId, resource: config.openapi.mcpUrl, ...(client ? { client_secret: client.clientSecret } : {}) });
     expect(response.statusCode).toBe(200);
     const accessToken = response.json<{ access_token: string }>().access_token;
     const grant = await active(accessToken);

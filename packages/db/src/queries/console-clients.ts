@@ -29,15 +29,31 @@ export async function rotateClientSecret(db: Db, tokenHashKey: string, workspace
   return row === undefined ? undefined : clientSecret;
 }
 
-/** Soft-deletes a live client of this workspace: from now on it is an unknown client (invalid_client). */
-export async function deleteWorkspaceClient(db: Db, workspaceId: string, clientId: string): Promise<boolean> {
-  const row = await db
-    .updateTable('oauth_clients')
-    .set({ deleted_at: sql<Date>`now()` })
-    .where('id', '=', clientId)
-    .where('workspace_id', '=', workspaceId)
-    .where('deleted_at', 'is', null)
-    .returning('id')
-    .executeTakeFirst();
-  return row !== undefined;
+/**
+ * Soft-deletes a live client of this workspace: from now on it is an unknown client (invalid_client),
+ * and every connection it holds, in any workspace, ends with it (its access tokens would otherwise
+ * live on until they expire). Returns the revoked grant ids, or undefined when not found.
+ */
+export async function deleteWorkspaceClient(db: Db, workspaceId: string, clientId: string): Promise<string[] | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .updateTable('oauth_clients')
+      .set({ deleted_at: sql<Date>`now()` })
+      .where('id', '=', clientId)
+      .where('workspace_id', '=', workspaceId)
+      .where('deleted_at', 'is', null)
+      .returning('id')
+      .executeTakeFirst();
+    if (row === undefined) return undefined;
+    const grants = await trx
+      .updateTable('oauth_grants')
+      .set({ revoked_at: sql<Date>`now()`, revoked_reason: 'client_deleted' })
+      .where('client_id', '=', clientId)
+      .where('revoked_at', 'is', null)
+      .returning('id')
+      .execute();
+    const grantIds = grants.map((g) => g.id);
+    if (grantIds.length > 0) await trx.updateTable('oauth_tokens').set({ revoked_at: sql<Date>`now()` }).where('grant_id', 'in', grantIds).where('revoked_at', 'is', null).execute();
+    return grantIds;
+  });
 }

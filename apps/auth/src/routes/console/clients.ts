@@ -47,8 +47,9 @@ export async function consoleClientRoutes(app: FastifyInstance, config: StackCon
 
   app.delete<{ Params: { id: string; clientId: string } }>('/console/workspaces/:id/clients/:clientId', async (request, reply) => {
     const caller = await writeAccess(request, db, config, request.params.id);
-    if (!(await deleteWorkspaceClient(db, caller.workspace.id, request.params.clientId))) throw new NotFound('Client not found in this workspace');
-    await audit(db, request.log, adminEvent(caller, 'client_deleted', {}, { clientId: request.params.clientId }));
+    const revokedGrantIds = await deleteWorkspaceClient(db, caller.workspace.id, request.params.clientId);
+    if (revokedGrantIds === undefined) throw new NotFound('Client not found in this workspace');
+    await audit(db, request.log, adminEvent(caller, 'client_deleted', { revokedGrantIds }, { clientId: request.params.clientId }));
     return reply.code(204).send();
   });
 }
