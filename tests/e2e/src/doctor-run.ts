@@ -3,7 +3,6 @@
 import { createServer } from 'node:net';
 import type { Db } from '@enginy/db/client';
 import { SEED_IDS } from '@enginy/db/seed';
-import { listAuthEvents } from '@enginy/db/queries/oauth-events';
 import type { Report, Step, StepId } from '@enginy/doctor/report';
 import { DEFAULT_OPTIONS, type DoctorOptions, runDoctor } from '@enginy/doctor/run';
 import type { TestStack } from '@enginy/stack/test-stack';
@@ -42,10 +41,63 @@ export async function doctor(stack: TestStack, overrides: Partial<DoctorOptions>
 
 export const step = (report: Report, id: StepId): Step => report.steps.find((s) => s.id === id) as Step;
 
-/** The newest audit event of the Acme workspace (or of any workspace, for pre-workspace checks). */
-export async function lastAuthEvent(db: Db, scope: 'acme' | 'any' = 'acme') {
-  const [event] = await listAuthEvents(db, { limit: 1, ...(scope === 'acme' ? { workspaceId: SEED_IDS.acme } : {}) });
-  return event;
+export interface ConsoleAttempt {
+  outcome: string;
+  reason: string;
+  message: string;
+  client_id: string | null;
+  redirect_uri: string | null;
+  requested_scopes: string[];
+  details: Record<string, unknown>;
+}
+
+/** A row as the console API sends it. */
+interface ConsoleAttemptRow {
+  outcome: string;
+  reason: string;
+  message: string;
+  clientId: string | null;
+  redirectUri: string | null;
+  requestedScopes: string[];
+  details: Record<string, unknown>;
+}
+
+const consoleSessions = new WeakMap<TestStack, Promise<string>>();
+
+/** The admin's session cookie, signed in once per stack through the web app's proxy, as a browser would. */
+function consoleSession(stack: TestStack): Promise<string> {
+  let session = consoleSessions.get(stack);
+  if (session === undefined) {
+    session = fetch(`${stack.config.web.url}/api/auth/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: stack.config.web.url },
+      body: JSON.stringify({ email: ADMIN.email, password: ADMIN.password }),
+    }).then((response) => {
+      if (!response.ok) throw new Error(`sign-in for the console failed: HTTP ${response.status}`);
+      return (response.headers.get('set-cookie') ?? '').split(';')[0] as string;
+    });
+    consoleSessions.set(stack, session);
+  }
+  return session;
+}
+
+/** The newest entry of Acme's "Authorization attempts" list, read through the console API. */
+export async function lastAttempt(stack: TestStack): Promise<ConsoleAttempt> {
+  const response = await fetch(`${stack.config.web.url}/api/auth/console/workspaces/${SEED_IDS.acme}/attempts?limit=1`, {
+    headers: { cookie: await consoleSession(stack) },
+  });
+  if (!response.ok) throw new Error(`the console's attempts list answered HTTP ${response.status}`);
+  const [attempt] = ((await response.json()) as { attempts: ConsoleAttemptRow[] }).attempts;
+  if (attempt === undefined) throw new Error('the console lists no attempt');
+  return {
+    outcome: attempt.outcome,
+    reason: attempt.reason,
+    message: attempt.message,
+    client_id: attempt.clientId,
+    redirect_uri: attempt.redirectUri,
+    requested_scopes: attempt.requestedScopes,
+    details: attempt.details,
+  };
 }
 
 export const setAcmeMcp = (

@@ -9,7 +9,7 @@ import { createPreregisteredClient } from '@enginy/db/queries/oauth-clients';
 import type { Report } from '@enginy/doctor/report';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type BrokenDeployment, serveBrokenDeployment } from '../src/doctor-fixtures.ts';
-import { doctor, lastAuthEvent, setAcmeMcp, step } from '../src/doctor-run.ts';
+import { doctor, lastAttempt, setAcmeMcp, step } from '../src/doctor-run.ts';
 import { useStackAndBrowser } from '../src/stack-fixture.ts';
 
 const e2e = useStackAndBrowser();
@@ -37,7 +37,7 @@ describe('the workspace refuses the browser step', () => {
     expect(report.verdict.fix).toContain(`Add ${CALLBACK} to "Allowed redirect URIs"`);
     expect(step(report, 'registration').status).toBe('pass');
     expect(step(report, 'token-exchange').status).toBe('skip');
-    expect(await lastAuthEvent(e2e.db)).toMatchObject({ outcome: 'denied', reason: 'redirect_uri_not_allowed', redirect_uri: CALLBACK });
+    expect(await lastAttempt(e2e.stack)).toMatchObject({ outcome: 'denied', reason: 'redirect_uri_not_allowed', message: 'redirect_uri is not allowed', redirect_uri: CALLBACK });
   });
 
   it.each([
@@ -47,14 +47,14 @@ describe('the workspace refuses the browser step', () => {
     const report = await doctor(e2e.stack, overrides);
     expect(verdictOf(report)).toEqual({ status: 'failed', step: 'redirect-uri', entry: 'redirect_uri is not allowed' });
     expect(report.verdict.fix).toContain(`Add ${sent} to "Allowed redirect URIs"`);
-    expect(await lastAuthEvent(e2e.db)).toMatchObject({ reason: 'redirect_uri_not_allowed', redirect_uri: sent });
+    expect(await lastAttempt(e2e.stack)).toMatchObject({ reason: 'redirect_uri_not_allowed', redirect_uri: sent });
   });
 
   it('client ID allowlist pinning another client: names the client ID to add', async () => {
     await setAcmeMcp(e2e.db, { allowed_client_ids: ['https://claude.ai/oauth/claude-code-client-metadata'] });
     const report = await doctor(e2e.stack);
     expect(verdictOf(report)).toEqual({ status: 'failed', step: 'client-id', entry: 'OAuth client_id is not allowed' });
-    const event = await lastAuthEvent(e2e.db);
+    const event = await lastAttempt(e2e.stack);
     expect(event).toMatchObject({ reason: 'client_id_not_allowed' });
     expect(report.verdict.fix).toContain(`Add this exact client ID to "Allowed OAuth client IDs": ${event?.client_id}`);
     expect(step(report, 'registration').detail).toContain(event?.client_id as string);
@@ -64,7 +64,7 @@ describe('the workspace refuses the browser step', () => {
     const report = await doctor(e2e.stack, { scope: 'CONTACTS_WRITE' });
     expect(verdictOf(report)).toEqual({ status: 'failed', step: 'scopes', entry: 'Requested scopes are not allowed' });
     expect(report.verdict.fix).toBe('Reduce the requested scopes or expand the policy in Enginy (requested: CONTACTS_WRITE).');
-    expect(await lastAuthEvent(e2e.db)).toMatchObject({ reason: 'scopes_not_allowed', requested_scopes: ['CONTACTS_WRITE'] });
+    expect(await lastAttempt(e2e.stack)).toMatchObject({ reason: 'scopes_not_allowed', requested_scopes: ['CONTACTS_WRITE'] });
   });
 
   it('MCP disabled: enable MCP for the workspace', async () => {
@@ -72,7 +72,7 @@ describe('the workspace refuses the browser step', () => {
     const report = await doctor(e2e.stack);
     expect(verdictOf(report)).toEqual({ status: 'failed', step: 'workspace-policy', entry: 'No active connection appears in Enginy' });
     expect(report.verdict.fix).toMatch(/^Enable MCP for the workspace/);
-    expect(await lastAuthEvent(e2e.db)).toMatchObject({ reason: 'mcp_disabled' });
+    expect(await lastAttempt(e2e.stack)).toMatchObject({ reason: 'mcp_disabled' });
   });
 
   it('policy with no scope: make the policy active with at least one scope', async () => {
@@ -80,14 +80,14 @@ describe('the workspace refuses the browser step', () => {
     const report = await doctor(e2e.stack);
     expect(verdictOf(report)).toEqual({ status: 'failed', step: 'workspace-policy', entry: 'No active connection appears in Enginy' });
     expect(report.verdict.fix).toMatch(/^Make the policy active with at least one scope/);
-    expect(await lastAuthEvent(e2e.db)).toMatchObject({ reason: 'policy_empty' });
+    expect(await lastAttempt(e2e.stack)).toMatchObject({ reason: 'policy_empty' });
   });
 
   it('consent denied (--deny): the flow must complete through the callback', async () => {
     const report = await doctor(e2e.stack, { login: { email: 'dev@enginy.local', password: 'enginy-dev', workspace: 'Acme Outreach', deny: true } });
     expect(verdictOf(report)).toEqual({ status: 'failed', step: 'consent', entry: 'No active connection appears in Enginy' });
     expect(report.verdict.cause).toBe('The callback received error=access_denied (The user denied the request)');
-    expect(await lastAuthEvent(e2e.db)).toMatchObject({ reason: 'access_denied' });
+    expect(await lastAttempt(e2e.stack)).toMatchObject({ reason: 'access_denied' });
   });
 });
 
@@ -100,7 +100,7 @@ describe('after the consent screen', () => {
     expect(report.verdict.fix).toContain('Check --client-secret and --auth-method');
     expect(step(report, 'consent').status).toBe('pass');
     // The approval, then the failed exchange with its reason: what the console's attempts list shows.
-    expect(await lastAuthEvent(e2e.db)).toMatchObject({ reason: 'token_exchange_failed', client_id: clientId, details: { error: 'invalid_client' } });
+    expect(await lastAttempt(e2e.stack)).toMatchObject({ reason: 'token_exchange_failed', client_id: clientId, details: { error: 'invalid_client' } });
   });
 });
 

@@ -5,6 +5,7 @@ const MESSAGES: Record<string, string> = {
   ...AUTHORIZATION_MESSAGES,
   approved: 'Approved: the client received an authorization code',
   access_denied: 'The user denied the request',
+  token_exchange_failed: 'The token exchange failed after the consent screen (details say why)',
   unknown_client: 'Unknown OAuth client (not registered, deleted, or its metadata document could not be used)',
   redirect_uri_not_registered: 'redirect_uri is not registered for this client',
   invalid_request: 'The authorization request is malformed',
