@@ -12,7 +12,7 @@ import { parsePost, RequestTransport } from './request-transport.ts';
 import { scopeHint } from './scope-hint.ts';
 import { type GeneratedTool, type OpenApiDocument, toolsFromOpenApi } from './tool-catalogue.ts';
 import { UsageRecorder } from './usage.ts';
-import { WHOAMI_TOOL, whoami } from './whoami.ts';
+import { ConnectionNames, WHOAMI_TOOL, whoami } from './whoami.ts';
 
 export interface McpOptions {
   config: StackConfig;
@@ -44,6 +44,7 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
   const dispatcher = new ToolDispatcher(app);
   app.addCredentialResolver(dispatcher.resolver);
   const usage = new UsageRecorder(db, app.log, usageFlushMs);
+  const names = new ConnectionNames(db);
   app.decorate('mcpUsage', usage);
   app.addHook('onClose', () => usage.close());
 
@@ -78,7 +79,7 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
       const name = call.params.name;
       usage.record(token.grantId, name);
       if (name === WHOAMI_TOOL.name) {
-        const result = await whoami(db, token);
+        const result = await whoami(names, token);
         return { content: [{ type: 'text', text: JSON.stringify(result, null, 2) }], structuredContent: result };
       }
       const tool = tools.find((candidate) => candidate.name === name);

@@ -1,6 +1,6 @@
 import type { Db } from '@enginy/db/client';
 import type { ActiveAccessToken } from '@enginy/db/queries/oauth-tokens';
-import { findConnectionParties } from '@enginy/db/queries/mcp';
+import { findConnectionNames } from '@enginy/db/queries/mcp';
 import { expandScopes } from '@enginy/policy/scopes';
 
 export const WHOAMI_TOOL = {
@@ -26,17 +26,43 @@ export interface WhoamiResult {
   checks: { check: string; ok: boolean; detail: string }[];
 }
 
+type Names = Awaited<ReturnType<typeof findConnectionNames>>;
+
+const NAMES_TTL_MS = 60_000;
+const NAMES_MAX = 1_000;
+
+/**
+ * The display names behind a token's ids, kept a minute: they are labels, not decisions (scopes and
+ * policy always come live with the token), and sparing their query halves a whoami's round trips.
+ */
+export class ConnectionNames {
+  private readonly entries = new Map<string, { names: Promise<Names>; until: number }>();
+
+  constructor(private readonly db: Db) {}
+
+  get(token: ActiveAccessToken): Promise<Names> {
+    const key = `${token.userId} ${token.workspaceId} ${token.clientId}`;
+    const hit = this.entries.get(key);
+    if (hit !== undefined && Date.now() < hit.until) return hit.names;
+    if (this.entries.size >= NAMES_MAX) this.entries.clear();
+    const names = findConnectionNames(this.db, token);
+    this.entries.set(key, { names, until: Date.now() + NAMES_TTL_MS });
+    names.catch(() => this.entries.delete(key));
+    return names;
+  }
+}
+
 /** Enginy's "verify the connection" step as data. Only reachable with an accepted token. */
-export async function whoami(db: Db, token: ActiveAccessToken): Promise<WhoamiResult> {
-  const parties = await findConnectionParties(db, token);
-  const policyScopes = parties?.policyScopes ?? [];
+export async function whoami(names: ConnectionNames, token: ActiveAccessToken): Promise<WhoamiResult> {
+  const labels = await names.get(token);
+  const policyScopes = token.policyScopes;
   const ceiling = expandScopes(policyScopes);
   // Granted scopes the workspace no longer approves (the admin narrowed the policy since).
   const beyondPolicy = token.grantedScopes.filter((scope) => ![...expandScopes([scope])].every((s) => ceiling.has(s)));
   return {
-    user: { id: token.userId, email: parties?.email ?? '', name: parties?.userName ?? '' },
-    workspace: { id: token.workspaceId, slug: parties?.slug ?? '', name: parties?.workspaceName ?? '' },
-    client: { id: token.clientId, name: parties?.clientName ?? null },
+    user: { id: token.userId, email: labels?.email ?? '', name: labels?.userName ?? '' },
+    workspace: { id: token.workspaceId, slug: labels?.slug ?? '', name: labels?.workspaceName ?? '' },
+    client: { id: token.clientId, name: labels?.clientName ?? null },
     grantedScopes: token.grantedScopes,
     effectiveScopes: token.effectiveScopes,
     policyScopes,

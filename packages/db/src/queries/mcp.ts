@@ -38,23 +38,13 @@ export function listToolUsage(db: Db, grantId: string) {
   return db.selectFrom('mcp_tool_usage').select(['tool', 'calls', 'last_called_at']).where('grant_id', '=', grantId).orderBy('tool').execute();
 }
 
-/** Who and what a token speaks for, for `mcp_whoami`. */
-export function findConnectionParties(db: Db, ids: { userId: string; workspaceId: string; clientId: string }) {
+/** The names behind a token's ids (user, workspace, client), for `mcp_whoami`. */
+export function findConnectionNames(db: Db, ids: { userId: string; workspaceId: string; clientId: string }) {
   return db
     .selectFrom('users')
     .innerJoin('workspaces', (join) => join.on('workspaces.id', '=', ids.workspaceId))
     .leftJoin('oauth_clients', (join) => join.on('oauth_clients.id', '=', ids.clientId))
-    .leftJoin('workspace_mcp_settings', 'workspace_mcp_settings.workspace_id', 'workspaces.id')
-    .select([
-      'users.id as userId',
-      'users.email',
-      'users.name as userName',
-      'workspaces.id as workspaceId',
-      'workspaces.slug',
-      'workspaces.name as workspaceName',
-      'oauth_clients.name as clientName',
-      'workspace_mcp_settings.policy_scopes as policyScopes',
-    ])
+    .select(['users.email', 'users.name as userName', 'workspaces.slug', 'workspaces.name as workspaceName', 'oauth_clients.name as clientName'])
     .where('users.id', '=', ids.userId)
     .executeTakeFirst();
 }

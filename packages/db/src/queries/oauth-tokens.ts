@@ -147,6 +147,8 @@ export interface ActiveAccessToken {
   grantedScopes: string[];
   /** Granted ∩ the workspace's current policy ceiling; empty when MCP is off or the policy inactive. */
   effectiveScopes: string[];
+  /** The workspace's policy ceiling as it is now. */
+  policyScopes: string[];
   mcpEnabled: boolean;
   policyActive: boolean;
   expiresAt: Date;
@@ -191,6 +193,7 @@ export async function findActiveAccessToken(db: Db, tokenHash: string): Promise<
     resource: row.resource,
     grantedScopes: row.scopes,
     effectiveScopes: mcpEnabled && policyActive ? effectiveScopes(row.scopes, row.policyScopes ?? []) : [],
+    policyScopes: row.policyScopes ?? [],
     mcpEnabled,
     policyActive,
     expiresAt: row.expiresAt,
