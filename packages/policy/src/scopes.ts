@@ -71,5 +71,6 @@ export function missingScopes(held: Iterable<string>, required: Iterable<string>
 /** What a grant may do today: its granted scopes cut down to the current policy ceiling. */
 export function effectiveScopes(granted: Iterable<string>, ceiling: Iterable<string>): ResourceScope[] {
   const allowed = expandScopes(ceiling);
-  return RESOURCE_SCOPE_LIST.filter((scope) => allowed.has(scope) && expandScopes(granted).has(scope));
+  const held = expandScopes(granted);
+  return RESOURCE_SCOPE_LIST.filter((scope) => allowed.has(scope) && held.has(scope));
 }
