@@ -68,6 +68,14 @@ export function missingScopes(held: Iterable<string>, required: Iterable<string>
   return [...required].filter((scope) => !allows(heldList, scope));
 }
 
+/**
+ * The ceiling that applies to live grants: the policy's scopes while MCP is enabled and the policy
+ * active, otherwise nothing (disabling MCP stops every token).
+ */
+export function ceilingInForce(settings: { enabled: boolean; policyActive: boolean; policyScopes: readonly string[] } | undefined): readonly string[] {
+  return settings?.enabled && settings.policyActive ? settings.policyScopes : [];
+}
+
 /** What a grant may do today: its granted scopes cut down to the current policy ceiling. */
 export function effectiveScopes(granted: Iterable<string>, ceiling: Iterable<string>): ResourceScope[] {
   const allowed = expandScopes(ceiling);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allows, effectiveScopes, expandScopes, missingScopes, parseScopeParam, READ_SCOPES, SCOPE_LIST } from '../src/scopes.ts';
+import { allows, ceilingInForce, effectiveScopes, expandScopes, missingScopes, parseScopeParam, READ_SCOPES, SCOPE_LIST } from '../src/scopes.ts';
 
 describe('scope list', () => {
   it('has every Enginy scope and ALL', () => {
@@ -47,5 +47,16 @@ describe('parseScopeParam', () => {
   it('splits on spaces and drops duplicates and blanks', () => {
     expect(parseScopeParam(' CONTACTS_READ  LISTS_READ CONTACTS_READ')).toEqual(['CONTACTS_READ', 'LISTS_READ']);
     expect(parseScopeParam(undefined)).toEqual([]);
+  });
+});
+
+describe('ceilingInForce', () => {
+  it.each([
+    [{ enabled: true, policyActive: true, policyScopes: ['CONTACTS_READ'] }, ['CONTACTS_READ']],
+    [{ enabled: false, policyActive: true, policyScopes: ['CONTACTS_READ'] }, []],
+    [{ enabled: true, policyActive: false, policyScopes: ['CONTACTS_READ'] }, []],
+    [undefined, []],
+  ])('%j → %j', (settings, expected) => {
+    expect(ceilingInForce(settings)).toEqual(expected);
   });
 });

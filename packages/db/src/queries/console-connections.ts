@@ -1,4 +1,4 @@
-import { effectiveScopes } from '@enginy/policy/scopes';
+import { ceilingInForce, effectiveScopes } from '@enginy/policy/scopes';
 import type { Db } from '../client.ts';
 
 export interface Connection {
@@ -52,7 +52,7 @@ export async function listConnections(db: Db, workspaceId: string): Promise<Conn
           )
           .orderBy('tool')
           .execute();
-  const ceiling = settings?.enabled && settings.policy_active ? settings.policy_scopes : [];
+  const ceiling = ceilingInForce(settings && { enabled: settings.enabled, policyActive: settings.policy_active, policyScopes: settings.policy_scopes });
   return grants.map((g) => {
     const tools = usage.filter((u) => u.grant_id === g.id).map((u) => ({ tool: u.tool, calls: Number(u.calls), lastCalledAt: u.last_called_at }));
     return {

@@ -1,4 +1,4 @@
-import { effectiveScopes } from '@enginy/policy/scopes';
+import { ceilingInForce, effectiveScopes } from '@enginy/policy/scopes';
 import { sql } from 'kysely';
 import type { Db } from '../client.ts';
 import type { OAuthTokenKind } from '../schema/oauth.ts';
@@ -192,7 +192,7 @@ export async function findActiveAccessToken(db: Db, tokenHash: string): Promise<
     clientId: row.clientId,
     resource: row.resource,
     grantedScopes: row.scopes,
-    effectiveScopes: mcpEnabled && policyActive ? effectiveScopes(row.scopes, row.policyScopes ?? []) : [],
+    effectiveScopes: effectiveScopes(row.scopes, ceilingInForce({ enabled: mcpEnabled, policyActive, policyScopes: row.policyScopes ?? [] })),
     policyScopes: row.policyScopes ?? [],
     mcpEnabled,
     policyActive,
