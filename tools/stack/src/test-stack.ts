@@ -3,13 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_DATABASE_NAME } from '@enginy/config/defaults';
 import { type Env, loadConfig } from '@enginy/config/load';
-import { startEmbeddedPostgres } from '@enginy/db/embedded';
-import { type LaunchedStack, launchStack } from './launch.ts';
+import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from '@enginy/db/embedded';
+import { type AppName, type LaunchedStack, launchStack } from './launch.ts';
 import { freePort } from './ports.ts';
 import { prepareDatabase } from './prepare.ts';
 
 export interface TestStack extends LaunchedStack {
   databaseUrl: string;
+  /**
+   * The embedded PostgreSQL this helper started (undefined with `databaseUrl`): stop it and start it
+   * again on the same port and data, to see how the apps live through a database outage.
+   */
+  database?: { stop(): Promise<void>; start(): Promise<void> };
   /** Stops the apps, then the database this helper started (if it started one). */
   close(): Promise<void>;
 }
@@ -18,16 +23,27 @@ export interface TestStack extends LaunchedStack {
  * The whole stack for an integration test: the three apps as real processes on free ports, on
  * `databaseUrl` or else a new embedded PostgreSQL in a temp dir, migrated and seeded.
  */
-export async function startTestStack(options: { databaseUrl?: string; env?: Env } = {}): Promise<TestStack> {
+export async function startTestStack(options: { databaseUrl?: string; env?: Env; only?: readonly AppName[] } = {}): Promise<TestStack> {
   let stopDatabase = async () => {};
   let databaseUrl = options.databaseUrl;
+  let database: TestStack['database'];
   if (databaseUrl === undefined) {
     const dir = mkdtempSync(join(tmpdir(), 'enginy-stack-pg-'));
     chmodSync(dir, 0o755);
-    const server = await startEmbeddedPostgres({ dataDir: join(dir, 'data'), port: await freePort(), database: DEFAULT_DATABASE_NAME });
+    const pgOptions = { dataDir: join(dir, 'data'), port: await freePort(), database: DEFAULT_DATABASE_NAME };
+    let server: EmbeddedPostgresHandle | undefined = await startEmbeddedPostgres(pgOptions);
     databaseUrl = server.url;
+    database = {
+      stop: async () => {
+        await server?.stop();
+        server = undefined;
+      },
+      start: async () => {
+        server ??= await startEmbeddedPostgres(pgOptions);
+      },
+    };
     stopDatabase = async () => {
-      await server.stop();
+      await server?.stop();
       rmSync(dir, { recursive: true, force: true });
     };
   }
@@ -43,10 +59,11 @@ export async function startTestStack(options: { databaseUrl?: string; env?: Env 
   };
   try {
     await prepareDatabase(databaseUrl, loadConfig({ ...env, DATABASE_URL: databaseUrl }));
-    const stack = await launchStack({ env, databaseUrl, mode: 'once', quiet: true });
+    const stack = await launchStack({ env, databaseUrl, mode: 'once', quiet: true, ...(options.only ? { only: options.only } : {}) });
     return {
       ...stack,
       databaseUrl,
+      ...(database ? { database } : {}),
       close: async () => {
         await stack.stop();
         await stopDatabase();
