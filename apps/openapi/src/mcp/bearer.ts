@@ -1,7 +1,7 @@
 import type { StackConfig } from '@enginy/config/load';
-import type { Db } from '@enginy/db/client';
-import { type ActiveAccessToken, findActiveAccessToken } from '@enginy/db/queries/oauth-tokens';
+import type { ActiveAccessToken } from '@enginy/db/queries/oauth-tokens';
 import { hashSecret } from '@enginy/security/tokens';
+import type { TokenLookups } from './token-lookups.ts';
 
 /** The exact text Enginy documents for a token the MCP server will not accept. */
 export const TOKEN_VALIDATION_FAILED = 'Token validation failed';
@@ -17,11 +17,11 @@ export type BearerCheck =
  * token in the query string or body is never looked at). The token must be live, minted for this
  * MCP resource (RFC 8707 audience) and its workspace must still have MCP enabled.
  */
-export async function checkBearer(db: Db, config: StackConfig, authorization: string | undefined): Promise<BearerCheck> {
+export async function checkBearer(lookups: TokenLookups, config: StackConfig, authorization: string | undefined): Promise<BearerCheck> {
   if (authorization === undefined || authorization.trim() === '') return { ok: false, status: 401, reason: 'No bearer token: authorize this client first.' };
   const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*)\s*$/i.exec(authorization);
   if (match === null) return { ok: false, status: 401, error: 'invalid_request', reason: 'The Authorization header must be "Bearer <token>".' };
-  const token = await findActiveAccessToken(db, hashSecret(config.tokenHashKey, match[1] as string));
+  const token = await lookups.find(hashSecret(config.tokenHashKey, match[1] as string));
   if (token === undefined) {
     return { ok: false, status: 401, error: 'invalid_token', reason: `${TOKEN_VALIDATION_FAILED}: the token is unknown, expired or revoked.` };
   }

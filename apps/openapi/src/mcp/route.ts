@@ -10,6 +10,7 @@ import { type BearerCheck, challenge, checkBearer, TOKEN_VALIDATION_FAILED } fro
 import { type ToolCallResult, ToolDispatcher, toolError } from './dispatch.ts';
 import { parsePost, RequestTransport } from './request-transport.ts';
 import { scopeHint } from './scope-hint.ts';
+import { TokenLookups } from './token-lookups.ts';
 import { type GeneratedTool, type OpenApiDocument, toolsFromOpenApi } from './tool-catalogue.ts';
 import { UsageRecorder } from './usage.ts';
 import { ConnectionNames, WHOAMI_TOOL, whoami } from './whoami.ts';
@@ -45,6 +46,7 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
   app.addCredentialResolver(dispatcher.resolver);
   const usage = new UsageRecorder(db, app.log, usageFlushMs);
   const names = new ConnectionNames(db);
+  const lookups = new TokenLookups(db);
   app.decorate('mcpUsage', usage);
   app.addHook('onClose', () => usage.close());
 
@@ -66,7 +68,7 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
     if (!hosts.has(hostnameOf(request.headers.host)) || (origin !== undefined && !origins.has(origin))) {
       return reply.code(403).send(JSONRPC_ERROR('Forbidden: this Host or Origin may not call the MCP endpoint'));
     }
-    const check = await checkBearer(db, config, request.headers.authorization);
+    const check = await checkBearer(lookups, config, request.headers.authorization);
     if (!check.ok) return refuse(reply, config, check, await scopeHint(db));
     const parsed = parsePost(request.headers, request.body);
     if (!parsed.ok) return reply.code(parsed.status).send(JSONRPC_ERROR(parsed.message, parsed.code));

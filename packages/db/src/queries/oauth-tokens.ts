@@ -160,11 +160,22 @@ export interface ActiveAccessToken {
  * on every call, rather than frozen into the token.
  */
 export async function findActiveAccessToken(db: Db, tokenHash: string): Promise<ActiveAccessToken | undefined> {
-  const row = await db
+  return (await findActiveAccessTokens(db, [tokenHash])).get(tokenHash);
+}
+
+/**
+ * The same lookup for several hashes in one round trip (the MCP endpoint batches the requests that
+ * arrive together); a hash with no live token is absent from the map.
+ */
+export async function findActiveAccessTokens(db: Db, tokenHashes: readonly string[]): Promise<Map<string, ActiveAccessToken>> {
+  const found = new Map<string, ActiveAccessToken>();
+  if (tokenHashes.length === 0) return found;
+  const rows = await db
     .selectFrom('oauth_tokens')
     .innerJoin('oauth_grants', 'oauth_grants.id', 'oauth_tokens.grant_id')
     .leftJoin('workspace_mcp_settings', 'workspace_mcp_settings.workspace_id', 'oauth_grants.workspace_id')
     .select([
+      'oauth_tokens.token_hash as tokenHash',
       'oauth_grants.id as grantId',
       'oauth_grants.workspace_id as workspaceId',
       'oauth_grants.user_id as userId',
@@ -176,26 +187,28 @@ export async function findActiveAccessToken(db: Db, tokenHash: string): Promise<
       'workspace_mcp_settings.policy_active as policyActive',
       'workspace_mcp_settings.policy_scopes as policyScopes',
     ])
-    .where('oauth_tokens.token_hash', '=', tokenHash)
+    .where('oauth_tokens.token_hash', tokenHashes.length === 1 ? '=' : 'in', tokenHashes.length === 1 ? (tokenHashes[0] as string) : [...tokenHashes])
     .where('oauth_tokens.kind', '=', 'access')
     .where('oauth_tokens.revoked_at', 'is', null)
     .where('oauth_tokens.expires_at', '>', sql<Date>`now()`)
     .where('oauth_grants.revoked_at', 'is', null)
-    .executeTakeFirst();
-  if (row === undefined) return undefined;
-  const mcpEnabled = row.enabled === true;
-  const policyActive = row.policyActive === true;
-  return {
-    grantId: row.grantId,
-    workspaceId: row.workspaceId,
-    userId: row.userId,
-    clientId: row.clientId,
-    resource: row.resource,
-    grantedScopes: row.scopes,
-    effectiveScopes: effectiveScopes(row.scopes, ceilingInForce({ enabled: mcpEnabled, policyActive, policyScopes: row.policyScopes ?? [] })),
-    policyScopes: row.policyScopes ?? [],
-    mcpEnabled,
-    policyActive,
-    expiresAt: row.expiresAt,
-  };
+    .execute();
+  for (const row of rows) {
+    const mcpEnabled = row.enabled === true;
+    const policyActive = row.policyActive === true;
+    found.set(row.tokenHash, {
+      grantId: row.grantId,
+      workspaceId: row.workspaceId,
+      userId: row.userId,
+      clientId: row.clientId,
+      resource: row.resource,
+      grantedScopes: row.scopes,
+      effectiveScopes: effectiveScopes(row.scopes, ceilingInForce({ enabled: mcpEnabled, policyActive, policyScopes: row.policyScopes ?? [] })),
+      policyScopes: row.policyScopes ?? [],
+      mcpEnabled,
+      policyActive,
+      expiresAt: row.expiresAt,
+    });
+  }
+  return found;
 }

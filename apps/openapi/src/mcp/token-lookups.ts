@@ -1,0 +1,52 @@
+import type { Db } from '@enginy/db/client';
+import { type ActiveAccessToken, findActiveAccessTokens } from '@enginy/db/queries/oauth-tokens';
+
+/** The most hashes one query carries; a burst larger than this is split over several queries. */
+const MAX_BATCH = 128;
+
+interface Waiting {
+  hash: string;
+  resolve(token: ActiveAccessToken | undefined): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Looks up access tokens by keyed hash, one database round trip for all the requests that arrive
+ * in the same turn of the event loop. Every lookup still reads the database after its request
+ * arrived, so a revocation or a narrowed policy applies to the very next call (nothing is cached);
+ * under load, the per-query cost (a write syscall, query building, the row description) is shared
+ * by the batch instead of paid by each request.
+ */
+export class TokenLookups {
+  private queue: Waiting[] = [];
+  private scheduled = false;
+
+  constructor(private readonly db: Db) {}
+
+  find(hash: string): Promise<ActiveAccessToken | undefined> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ hash, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        // setImmediate runs after the poll phase: the requests parsed from the same socket reads join.
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const queue = this.queue;
+    this.queue = [];
+    for (let start = 0; start < queue.length; start += MAX_BATCH) void this.run(queue.slice(start, start + MAX_BATCH));
+  }
+
+  private async run(batch: Waiting[]): Promise<void> {
+    try {
+      const found = await findActiveAccessTokens(this.db, [...new Set(batch.map((waiting) => waiting.hash))]);
+      for (const waiting of batch) waiting.resolve(found.get(waiting.hash));
+    } catch (error) {
+      for (const waiting of batch) waiting.reject(error);
+    }
+  }
+}
