@@ -7,7 +7,7 @@ import health from '@enginy/service/health';
 import { loggerOptions } from '@enginy/service/logger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { allowAnyOrigin } from './cors.ts';
-import { registerErrorHandling, TooManyRequests } from './errors.ts';
+import { registerErrorHandling, renderFrameworkError, TooManyRequests } from './errors.ts';
 import { AUTHORIZE_PATHS, authorizeRoutes } from './routes/authorize.ts';
 import { consentRoutes } from './routes/consent.ts';
 import { consoleApiKeyRoutes } from './routes/console/api-keys.ts';
@@ -32,7 +32,7 @@ export const OAUTH_PATHS = { authorize: AUTHORIZE_PATHS, token: TOKEN_PATHS, reg
 
 /** Builds the API OAuth routes (the authorization server). Never listens: see server.ts. */
 export async function buildApp(config: StackConfig, deps: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: loggerOptions(config, 'auth'), bodyLimit: 64 * 1024 });
+  const app = Fastify({ logger: loggerOptions(config, 'auth'), bodyLimit: 64 * 1024, frameworkErrors: renderFrameworkError });
   registerErrorHandling(app);
   // Infrastructure: body parsers, cookies, rate limits (per IP, on the routes that opt in).
   await app.register(formbody);

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /**
  * An OAuth error (RFC 6749 §4.1.2.1, §5.2; RFC 7591 §3.2.2; RFC 8707 §2): its `error` code, HTTP
@@ -133,4 +133,13 @@ export function registerErrorHandling(app: FastifyInstance): void {
     request.log.error({ err: error }, 'unhandled error');
     return reply.code(500).send({ error: 'server_error', error_description: 'Something went wrong on our side' });
   });
+}
+
+/**
+ * Errors the router raises before any route runs (a path that is not valid percent-encoded UTF-8,
+ * an overlong path parameter): rendered as OAuth JSON like every other error (the app's
+ * `frameworkErrors` option), not in Fastify's own shape.
+ */
+export function renderFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  reply.code(error.statusCode ?? 400).send({ error: 'invalid_request', error_description: error.message });
 }

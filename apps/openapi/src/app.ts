@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { apiKeyResolver } from './auth/api-key-resolver.ts';
 import authGate from './auth/gate.ts';
 import type { CredentialResolver } from './auth/principal.ts';
-import { registerErrorHandling } from './errors.ts';
+import { registerErrorHandling, renderFrameworkError } from './errors.ts';
 import { createActionRunner } from './jobs/action-runner.ts';
 import mcp from './mcp/route.ts';
 import { protectedResourceRoutes } from './mcp/protected-resource.ts';
@@ -34,7 +34,7 @@ export interface AppDeps {
 /** Builds the OpenAPI service (REST API + MCP endpoint). Never listens: see server.ts. */
 export async function buildApp(config: StackConfig, deps: AppDeps): Promise<FastifyInstance> {
   // No implicit HEAD routes: every operation in the document is one a client (or MCP tool) can call.
-  const app = Fastify({ logger: loggerOptions(config, 'openapi'), bodyLimit: 1024 * 1024, exposeHeadRoutes: false });
+  const app = Fastify({ logger: loggerOptions(config, 'openapi'), bodyLimit: 1024 * 1024, exposeHeadRoutes: false, frameworkErrors: renderFrameworkError });
   const { db } = deps;
   // Infrastructure: errors, validation, the document, the scope gate, rate limits.
   registerErrorHandling(app);

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { validationFailure } from './validation/problems.ts';
 
 /**
@@ -87,4 +87,13 @@ export function registerErrorHandling(app: FastifyInstance): void {
     request.log.error({ err: error }, 'unhandled error');
     return reply.code(500).send({ status: 'error', code: 'internal_error', message: 'Something went wrong on our side' });
   });
+}
+
+/**
+ * Errors the router raises before any route or hook runs (a path that is not valid percent-encoded
+ * UTF-8, a path parameter past the length limit): Fastify would answer them in its own shape, so
+ * they are rendered in the envelope here (the `frameworkErrors` option of the app).
+ */
+export function renderFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  reply.code(error.statusCode ?? 400).send({ status: 'error', code: 'bad_request', message: error.message });
 }
