@@ -1,0 +1,147 @@
+import { useState } from 'react';
+import { useConsole } from '../console-context.tsx';
+import { formatTime } from '../format.ts';
+import type { Attempt } from '../types.ts';
+import { Empty, InlineError, Loading, ScopeList } from '../ui.tsx';
+import { usePoll } from '../use-poll.ts';
+import { DETAIL_LABELS } from './preview-page.tsx';
+
+// The reasons an attempt can have, for the filter (codes from the auth service's audit trail).
+const REASONS: [string, string][] = [
+  ['', 'Any reason'],
+  ['approved', 'Approved'],
+  ['redirect_uri_not_allowed', 'redirect_uri is not allowed'],
+  ['client_id_not_allowed', 'OAuth client_id is not allowed'],
+  ['scopes_not_allowed', 'Requested scopes are not allowed'],
+  ['mcp_disabled', 'MCP disabled'],
+  ['policy_inactive', 'Policy inactive'],
+  ['policy_empty', 'Policy has no scope'],
+  ['access_denied', 'Consent denied'],
+  ['token_exchange_failed', 'Token exchange failed'],
+  ['unknown_client', 'Unknown client'],
+  ['redirect_uri_not_registered', 'redirect_uri not registered for the client'],
+  ['invalid_request', 'Malformed request'],
+  ['settings_changed', 'Settings changed (admin)'],
+  ['connection_revoked', 'Connection revoked (admin)'],
+  ['client_revoked', 'Client revoked (admin)'],
+];
+
+/** Every authorization attempt (and admin change), newest first, filterable, refreshed every 3 s. */
+export function AttemptsPage() {
+  const { read, workspace } = useConsole();
+  const [outcome, setOutcome] = useState('');
+  const [reason, setReason] = useState('');
+  const [clientId, setClientId] = useState('');
+  const [kind, setKind] = useState<'' | 'authorization' | 'admin'>('');
+  const query = new URLSearchParams({ limit: '100' });
+  if (outcome) query.set('outcome', outcome);
+  if (reason) query.set('reason', reason);
+  if (clientId.trim()) query.set('clientId', clientId.trim());
+  const polled = usePoll(async () => (await read<{ attempts: Attempt[] }>(`/attempts?${query}`)).attempts, `attempts:${workspace.id}:${query}`, 3_000);
+  const attempts = polled.data?.filter((a) => kind === '' || a.kind === kind);
+
+  return (
+    <section aria-labelledby="attempts-title">
+      <h1 id="attempts-title">Authorization attempts</h1>
+      <p className="lead">
+        Every attempt to authorize against {workspace.name}, with its outcome and reason: when no active connection appears, the reason is here.
+      </p>
+      <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filters">
+        <label>
+          Outcome
+          <select value={outcome} onChange={(e) => setOutcome(e.target.value)}>
+            <option value="">Any outcome</option>
+            <option value="allowed">Allowed</option>
+            <option value="denied">Denied</option>
+          </select>
+        </label>
+        <label>
+          Reason
+          <select value={reason} onChange={(e) => setReason(e.target.value)}>
+            {REASONS.map(([value, text]) => (
+              <option key={value} value={value}>
+                {text}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Kind
+          <select value={kind} onChange={(e) => setKind(e.target.value as typeof kind)}>
+            <option value="">Attempts and admin changes</option>
+            <option value="authorization">Authorization attempts only</option>
+            <option value="admin">Admin changes only</option>
+          </select>
+        </label>
+        <label>
+          Client ID
+          <input value={clientId} onChange={(e) => setClientId(e.target.value)} placeholder="exact client_id" />
+        </label>
+      </form>
+      {polled.error && <InlineError message={`Could not load the attempts: ${polled.error}`} />}
+      {attempts === undefined ? (
+        !polled.error && <Loading what="authorization attempts" />
+      ) : attempts.length === 0 ? (
+        <Empty>No attempt matches. An attempt is recorded as soon as a client reaches the authorization step for this workspace.</Empty>
+      ) : (
+        <div className="table-wrap">
+          <table aria-label="Authorization attempts">
+            <thead>
+              <tr>
+                <th scope="col">Time</th>
+                <th scope="col">Client</th>
+                <th scope="col">Redirect URI</th>
+                <th scope="col">Requested scopes</th>
+                <th scope="col">Outcome</th>
+                <th scope="col">Reason</th>
+              </tr>
+            </thead>
+            <tbody>
+              {attempts.map((a) => (
+                <tr key={a.id} data-outcome={a.outcome}>
+                  <td className="nowrap">{formatTime(a.at)}</td>
+                  <td>
+                    {a.clientName && <strong>{a.clientName}</strong>}
+                    {a.clientId && a.clientId !== a.clientName && (
+                      <>
+                        <br />
+                        <code className="small">{a.clientId}</code>
+                      </>
+                    )}
+                    {!a.clientId && <span className="muted">—</span>}
+                  </td>
+                  <td>{a.redirectUri ? <code className="small">{a.redirectUri}</code> : <span className="muted">—</span>}</td>
+                  <td>
+                    <ScopeList scopes={a.requestedScopes} />
+                  </td>
+                  <td>
+                    <span className={`badge ${a.kind === 'admin' ? 'admin' : a.outcome}`}>{a.kind === 'admin' ? 'admin change' : a.outcome}</span>
+                  </td>
+                  <td>
+                    <span className="reason">{a.message}</span>
+                    <Details details={a.details} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function Details({ details }: { details: Record<string, unknown> | null }) {
+  const entries = Object.entries(details ?? {}).filter(([name]) => !['before', 'after'].includes(name));
+  if (entries.length === 0) return null;
+  return (
+    <dl className="details">
+      {entries.map(([name, value]) => (
+        <div key={name}>
+          <dt>{DETAIL_LABELS[name] ?? name}</dt>
+          <dd>{Array.isArray(value) ? <code>{value.join(' ') || '(none)'}</code> : typeof value === 'object' && value !== null ? <code>{JSON.stringify(value)}</code> : <code>{String(value)}</code>}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}

@@ -1,0 +1,116 @@
+import { expandScopes } from '@enginy/policy/scopes';
+import { useState } from 'react';
+import { useConsole } from '../console-context.tsx';
+import { ago, errorText, formatTime } from '../format.ts';
+import type { Connection } from '../types.ts';
+import { Empty, InlineError, Loading, ScopeList } from '../ui.tsx';
+import { usePoll } from '../use-poll.ts';
+
+/** Active connections (one row per grant) with their usage, refreshed every 2 s, and revocation. */
+export function ConnectionsPage() {
+  const { read, write, workspace, isAdmin } = useConsole();
+  const polled = usePoll(async () => (await read<{ connections: Connection[] }>('/connections')).connections, `connections:${workspace.id}`, 2_000);
+  const [status, setStatus] = useState('');
+  const [error, setError] = useState<string | undefined>();
+
+  const revoke = async (what: string, request: () => Promise<{ revoked: string[] }>) => {
+    if (!window.confirm(`${what}? The client's next call fails; it must authorize again.`)) return;
+    setError(undefined);
+    setStatus('Revoking…');
+    try {
+      const { revoked } = await request();
+      setStatus(`Revoked ${revoked.length} connection(s): their tokens stopped working at once.`);
+      await polled.reload();
+    } catch (e) {
+      setStatus('');
+      setError(`Not revoked: ${errorText(e)}`);
+    }
+  };
+
+  const connections = polled.data;
+  return (
+    <section aria-labelledby="connections-title">
+      <h1 id="connections-title">Active connections</h1>
+      <p className="lead">Every live grant in {workspace.name}. Usage is written every 2 s and this list refreshes on its own.</p>
+      <p role="status" aria-live="polite" className="muted">
+        {status}
+      </p>
+      <InlineError message={error} />
+      {polled.error && <InlineError message={`Could not refresh the connections: ${polled.error}`} />}
+      {connections === undefined ? (
+        !polled.error && <Loading what="connections" />
+      ) : connections.length === 0 ? (
+        <Empty>No active connection. When a client completes the browser flow and the token exchange, it appears here; if it does not, look at the authorization attempts.</Empty>
+      ) : (
+        <div className="table-wrap">
+          <table aria-label="Active connections">
+            <thead>
+              <tr>
+                <th scope="col">Client</th>
+                <th scope="col">User</th>
+                <th scope="col">Workspace</th>
+                <th scope="col">Redirect URI</th>
+                <th scope="col">Scopes</th>
+                <th scope="col">Created</th>
+                <th scope="col">Last used</th>
+                <th scope="col">Calls</th>
+                {isAdmin && <th scope="col">Actions</th>}
+              </tr>
+            </thead>
+            <tbody>
+              {connections.map((c) => (
+                <tr key={c.grantId}>
+                  <td>
+                    <strong>{c.clientName}</strong>
+                    <br />
+                    <code className="small">{c.clientId}</code>
+                  </td>
+                  <td>{c.userEmail}</td>
+                  <td>{workspace.name}</td>
+                  <td>
+                    <code className="small">{c.redirectUri}</code>
+                  </td>
+                  <td>
+                    <ScopeList scopes={c.grantedScopes} />
+                    {c.effectiveScopes.length < expandScopes(c.grantedScopes).size && (
+                      <p className="muted small">
+                        In effect today: <ScopeList scopes={c.effectiveScopes} />
+                      </p>
+                    )}
+                  </td>
+                  <td>{formatTime(c.createdAt)}</td>
+                  <td title={formatTime(c.lastUsedAt)} data-testid="last-used">
+                    {ago(c.lastUsedAt)}
+                  </td>
+                  <td data-testid="calls" title={c.callsByTool.map((t) => `${t.tool}: ${t.calls}`).join('\n')}>
+                    {c.calls}
+                  </td>
+                  {isAdmin && (
+                    <td className="row-actions">
+                      <button
+                        type="button"
+                        className="danger small"
+                        aria-label={`Revoke ${c.clientName} for ${c.userEmail}`}
+                        onClick={() => void revoke(`Revoke ${c.clientName} for ${c.userEmail}`, () => write('POST', `/connections/${c.grantId}/revoke`))}
+                      >
+                        Revoke
+                      </button>
+                      <button
+                        type="button"
+                        className="secondary small"
+                        aria-label={`Revoke all for ${c.clientName}`}
+                        onClick={() => void revoke(`Revoke every connection of ${c.clientName}`, () => write('POST', `/clients/${encodeURIComponent(c.clientId)}/revoke-all`))}
+                      >
+                        Revoke all for this client
+                      </button>
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

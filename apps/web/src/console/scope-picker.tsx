@@ -1,0 +1,56 @@
+import { ALL_SCOPE, RESOURCE_SCOPES } from '@enginy/policy/scopes';
+
+/**
+ * The Enginy scopes as checkboxes, one row per resource (READ, WRITE), and `ALL`. What the picked
+ * scopes imply is shown ticked and disabled: a WRITE scope includes its READ, ALL includes everything.
+ */
+export function ScopePicker({ legend, value, onChange, disabled = false }: { legend: string; value: readonly string[]; onChange: (next: string[]) => void; disabled?: boolean }) {
+  const has = (scope: string) => value.includes(scope);
+  const all = has(ALL_SCOPE);
+  const toggle = (scope: string, on: boolean) => onChange(on ? [...value, scope] : value.filter((s) => s !== scope));
+  const impliedBy = (resource: string, level: string): string | undefined => {
+    if (all) return ALL_SCOPE;
+    if (level === 'READ' && has(`${resource}_WRITE`)) return `${resource}_WRITE`;
+    return undefined;
+  };
+  return (
+    <fieldset className="scope-picker" disabled={disabled}>
+      <legend>{legend}</legend>
+      <label className="check all">
+        <input type="checkbox" checked={all} onChange={(e) => toggle(ALL_SCOPE, e.target.checked)} />
+        <code>ALL</code> <span className="muted">the full MCP surface, every scope below</span>
+      </label>
+      <table className="scope-table">
+        <thead>
+          <tr>
+            <th scope="col">Resource</th>
+            <th scope="col">READ</th>
+            <th scope="col">WRITE (includes READ)</th>
+          </tr>
+        </thead>
+        <tbody>
+          {Object.entries(RESOURCE_SCOPES).map(([resource, levels]) => (
+            <tr key={resource}>
+              <th scope="row">{resource}</th>
+              {['READ', 'WRITE'].map((level) => {
+                const scope = `${resource}_${level}`;
+                if (!(levels as readonly string[]).includes(level)) return <td key={level} />;
+                const by = impliedBy(resource, level);
+                const implied = by !== undefined && !has(scope);
+                return (
+                  <td key={level}>
+                    <label className="check">
+                      <input type="checkbox" checked={has(scope) || by !== undefined} disabled={implied || all} onChange={(e) => toggle(scope, e.target.checked)} aria-label={scope} />
+                      <code>{scope}</code>
+                      {by !== undefined && <span className="muted"> (included by {by})</span>}
+                    </label>
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </fieldset>
+  );
+}

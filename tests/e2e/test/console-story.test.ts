@@ -1,0 +1,209 @@
+// The whole story in the console, in Chromium against the real stack: the admin signs in and
+// configures the workspace, Claude Code (the MCP SDK client) connects, the connection appears with
+// its usage updating, the admin revokes it and the client's next call fails; a denied attempt shows
+// up in the attempts list with its reason.
+import { createHash, randomBytes } from 'node:crypto';
+import { SEED_IDS } from '@enginy/db/seed';
+import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { approveInBrowser } from '../src/browser.ts';
+import { type ConsolePage, expectNoErrors, goTo, openConsole, screenshot } from '../src/console-page.ts';
+import { MemoryOAuthProvider } from '../src/sdk-provider.ts';
+import { ADMIN, MEMBER, useStackAndBrowser } from '../src/stack-fixture.ts';
+import { whoami } from '../src/whoami.ts';
+
+const e2e = useStackAndBrowser();
+let admin: ConsolePage;
+const provider = new MemoryOAuthProvider('Claude Code');
+let client: Client;
+
+beforeAll(async () => {
+  admin = await openConsole(e2e.browser, e2e.stack.config.web.url, '/console/connect', ADMIN);
+});
+afterAll(async () => {
+  await client?.close().catch(() => {});
+  await admin?.close();
+});
+
+const connectClient = async () => {
+  const c = new Client({ name: 'e2e-console-story', version: '1.0.0' });
+  await c.connect(new StreamableHTTPClientTransport(new URL(e2e.stack.config.openapi.mcpUrl), { authProvider: provider }));
+  return c;
+};
+
+/** The browser step for the provider's pending authorization, as the seeded admin. */
+async function authorizeInBrowser(): Promise<string> {
+  const step = await approveInBrowser((provider.authorizationUrl as URL).href, ADMIN, { browser: e2e.browser, workspace: 'Acme Outreach' });
+  expect(step.errorText).toBeUndefined();
+  return step.callback?.searchParams.get('code') as string;
+}
+
+/** The MCP endpoint's answer to a bare tools/list with this bearer token. */
+async function bearerStatus(accessToken: string): Promise<number> {
+  const response = await fetch(e2e.stack.config.openapi.mcpUrl, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+  });
+  return response.status;
+}
+
+describe('the console, from setup to revocation', () => {
+  it('shows the Connect Claude Code panel with the exact command, the live checklist and a waiting indicator', async () => {
+    const { page } = admin;
+    await expect.poll(() => page.title()).toBe('Connect Claude Code · Enginy console');
+    const command = `claude mcp add --transport http --callback-port 3118 enginy ${e2e.stack.config.openapi.mcpUrl}`;
+    expect(await page.getByTestId('claude-command').textContent()).toBe(command);
+    await page.getByRole('button', { name: 'Copy command' }).click();
+    await expect.poll(() => page.evaluate('navigator.clipboard.readText()')).toBe(command);
+    const checklist = page.getByRole('list', { name: 'Before you start' });
+    await expect.poll(() => checklist.getByRole('listitem').allTextContents()).toEqual([
+      '✓MCP integration enabled: done',
+      '✓MCP policy active with at least one scope: done',
+      '✓http://localhost:3118/callback in Allowed redirect URIs: done',
+      '✓Allowed OAuth client IDs empty for the first connection: done',
+    ]);
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'first connection' }).textContent()).toBe('Waiting for the first connection…');
+    await screenshot(page, 'connect-waiting');
+    expectNoErrors(admin);
+  });
+
+  it('configures the settings: the policy gains CONTACTS_WRITE (which includes CONTACTS_READ)', async () => {
+    const { page } = admin;
+    await goTo(page, 'MCP settings');
+    expect(page.url()).toBe(`${e2e.stack.config.web.url}/console/settings`);
+    await page.getByLabel('CONTACTS_WRITE', { exact: true }).check();
+    await expect.poll(() => page.getByLabel('CONTACTS_READ', { exact: true }).isChecked()).toBe(true);
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Saved at' }).textContent()).toContain('In effect at once for every live token');
+    const row = await e2e.db.selectFrom('workspace_mcp_settings').select('policy_scopes').where('workspace_id', '=', SEED_IDS.acme).executeTakeFirstOrThrow();
+    expect(row.policy_scopes).toContain('CONTACTS_WRITE');
+    expectNoErrors(admin);
+  });
+
+  it('turns the waiting indicator green when Claude Code connects', async () => {
+    const { page } = admin;
+    await goTo(page, 'Connect Claude Code');
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'first connection' }).count()).toBe(1);
+
+    const transport = new StreamableHTTPClientTransport(new URL(e2e.stack.config.openapi.mcpUrl), { authProvider: provider });
+    await expect(new Client({ name: 'e2e', version: '1' }).connect(transport)).rejects.toThrow(UnauthorizedError);
+    await transport.finishAuth(await authorizeInBrowser());
+    client = await connectClient();
+    expect((await whoami(client)).user.email).toBe(ADMIN.email);
+
+    const indicator = page.locator('.waiting');
+    await expect.poll(() => indicator.getAttribute('data-state'), { timeout: 10_000 }).toBe('connected');
+    expect(await indicator.textContent()).toContain(`Connected: Claude Code for ${ADMIN.email}`);
+    await screenshot(page, 'connect-connected');
+    expectNoErrors(admin);
+  });
+
+  it('lists the connection with its usage, and last used and calls update as the client works', async () => {
+    const { page } = admin;
+    await goTo(page, 'Connections');
+    const table = page.getByRole('table', { name: 'Active connections' });
+    const row = table.getByRole('row').filter({ hasText: 'Claude Code' });
+    await expect.poll(() => row.count()).toBe(1);
+    const cells = await row.getByRole('cell').allTextContents();
+    expect(cells[1]).toBe(ADMIN.email);
+    expect(cells[2]).toBe('Acme Outreach');
+    expect(cells[3]).toBe('http://localhost:3118/callback');
+    expect(cells[4]).toContain('CONTACTS_READ');
+    // whoami was one call; usage reaches the database within one 2 s flush and the page polls.
+    await expect.poll(() => row.getByTestId('calls').textContent(), { timeout: 10_000 }).toBe('1');
+    const lastUsedBefore = await row.getByTestId('last-used').getAttribute('title');
+    await new Promise((resolve) => setTimeout(resolve, 1_100)); // the time shown has 1 s resolution
+    await whoami(client);
+    await client.callTool({ name: 'get_credits', arguments: {} });
+    await expect.poll(() => row.getByTestId('calls').textContent(), { timeout: 10_000 }).toBe('3');
+    expect(await row.getByTestId('last-used').getAttribute('title')).not.toBe(lastUsedBefore);
+    await screenshot(page, 'connections');
+    expectNoErrors(admin);
+  });
+
+  it('a member sees the connection but cannot revoke it', async () => {
+    const member = await openConsole(e2e.browser, e2e.stack.config.web.url, '/console/connections', MEMBER);
+    try {
+      const row = member.page.getByRole('table', { name: 'Active connections' }).getByRole('row').filter({ hasText: 'Claude Code' });
+      await expect.poll(() => row.count()).toBe(1);
+      expect(await member.page.getByRole('button', { name: /Revoke/ }).count()).toBe(0);
+      expectNoErrors(member);
+    } finally {
+      await member.close();
+    }
+  });
+
+  it('revokes the connection: it leaves the list and the client’s next call fails', async () => {
+    const { page } = admin;
+    const accessToken = provider.saved?.access_token as string;
+    await page.getByRole('button', { name: `Revoke Claude Code for ${ADMIN.email}` }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Revoked' }).textContent()).toBe('Revoked 1 connection(s): their tokens stopped working at once.');
+    await expect.poll(() => page.getByText('No active connection.', { exact: false }).count()).toBe(1);
+    // The access token is refused at once, and the SDK's refresh fails too: the client must sign in again.
+    expect(await bearerStatus(accessToken)).toBe(401);
+    await expect(client.callTool({ name: 'mcp_whoami', arguments: {} })).rejects.toThrow('The refresh token was revoked');
+    await screenshot(page, 'connections-revoked');
+    expectNoErrors(admin);
+  });
+
+  it('"Revoke all for this client" ends every connection of the client', async () => {
+    for (let i = 0; i < 2; i++) {
+      provider.saved = undefined;
+      const transport = new StreamableHTTPClientTransport(new URL(e2e.stack.config.openapi.mcpUrl), { authProvider: provider });
+      await expect(new Client({ name: 'e2e', version: '1' }).connect(transport)).rejects.toThrow(UnauthorizedError);
+      await transport.finishAuth(await authorizeInBrowser());
+    }
+    client = await connectClient();
+    const { page } = admin;
+    const rows = page.getByRole('table', { name: 'Active connections' }).getByRole('row').filter({ hasText: 'Claude Code' });
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(2);
+    await page.getByRole('button', { name: 'Revoke all for Claude Code' }).first().click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Revoked' }).textContent()).toBe('Revoked 2 connection(s): their tokens stopped working at once.');
+    await expect.poll(() => rows.count()).toBe(0);
+    await expect(client.callTool({ name: 'mcp_whoami', arguments: {} })).rejects.toThrow('The refresh token was revoked');
+    expectNoErrors(admin);
+  });
+
+  it('a denied attempt (redirect URI not allowlisted) appears in the attempts list with its reason', async () => {
+    const redirectUri = 'http://127.0.0.1:3118/callback';
+    const registered = await fetch(`${e2e.stack.config.auth.issuer}/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ client_name: 'Claude Code (127.0.0.1)', redirect_uris: [redirectUri], token_endpoint_auth_method: 'none' }),
+    });
+    const { client_id: clientId } = (await registered.json()) as { client_id: string };
+    const q = new URLSearchParams({
+      response_type: 'code',
+      client_id: clientId,
+      redirect_uri: redirectUri,
+      code_challenge: createHash('sha256').update(randomBytes(32).toString('base64url')).digest('base64url'),
+      code_challenge_method: 'S256',
+      state: 's',
+      resource: e2e.stack.config.openapi.mcpUrl,
+    });
+    const step = await approveInBrowser(`${e2e.stack.config.auth.issuer}/authorize?${q}`, ADMIN, { browser: e2e.browser, redirectUri });
+    expect(step.errorText).toBe('redirect_uri is not allowed');
+
+    const { page } = admin;
+    await goTo(page, 'Authorization attempts');
+    await page.getByLabel('Outcome').selectOption('denied');
+    const row = page.getByRole('table', { name: 'Authorization attempts' }).getByRole('row').filter({ hasText: clientId }).first();
+    await expect.poll(() => row.count()).toBe(1);
+    const cells = await row.getByRole('cell').allTextContents();
+    expect(cells[1]).toBe(`Claude Code (127.0.0.1)${clientId}`);
+    expect(cells[2]).toBe(redirectUri);
+    expect(cells[4]).toBe('denied');
+    // The reason, what was sent and what is allowlisted: enough to fix it from the console alone.
+    expect(cells[5]).toContain('redirect_uri is not allowed');
+    expect(cells[5]).toContain(`Redirect URI sent${redirectUri}`);
+    expect(cells[5]).toContain('Allowlistedhttp://localhost:3118/callback');
+    expect(cells[5]).toContain('differs from the allowed http://localhost:3118/callback only by host');
+    // Only denials are listed under that filter.
+    expect(await page.locator('tbody tr[data-outcome="allowed"]').count()).toBe(0);
+    await screenshot(page, 'attempts-denied');
+    expectNoErrors(admin);
+  });
+});
