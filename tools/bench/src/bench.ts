@@ -1,81 +1,132 @@
-// `pnpm bench <scenario> [--url http://localhost:3001] [--duration 10] [--connections 50]`
-//   credits  GET /v1/credits with API keys, through the whole gate (key lookup, scope check, rate
-//            limit, database read, serialization)
-//   mcp      authenticated MCP `tools/call` of mcp_whoami (bearer verification, a stateless MCP
-//            server per request, the tool's database read)
-// Each beside a bare Fastify JSON route (/healthz: no auth, no database) measured in the same run.
-// Without --url it starts the real stack on free ports (startTestStack); with --url it targets a
-// running stack and issues its credentials on that stack's database (the dev stack's embedded
-// PostgreSQL, or DATABASE_URL).
+// `pnpm bench [scenario…|all] [--duration 5] [--connections 1,10,50] [--url http://localhost:3001]`
+// Every scenario of one run against one stack, each at each connection count, in one table, then
+// the goals. Scenarios (default: all):
+//   bare      GET /healthz: a bare Fastify JSON route, the machine's ceiling (always measured)
+//   mcp       MCP tools/call mcp_whoami with a bearer token (ours)
+//   peer      the same call on the MCP SDK's reference stack (Express, mcpAuthRouter,
+//             requireBearerAuth, stateless Streamable HTTP, in-memory provider), a separate process
+//   read      MCP tools/call get_credits: a read tool through the REST route to the database
+//   credits   REST GET /v1/credits with API keys
+//   refresh   POST /token refresh_token grant, a genuine rotation every request
+//   authflow  register → authorize → consent (signed-in user) → token, flows per second
+//   verify    the bearer check's token lookup alone, at concurrency 1
+//   startup   `pnpm dev` cold and warm, and the docker-compose start order with built apps
+// Without --url it starts the real stack on free ports with an embedded PostgreSQL
+// (startTestStack) and samples each process's memory; with --url it targets a running stack
+// (credentials are issued on that stack's database: the dev stack's embedded one, or DATABASE_URL).
 import { parseArgs } from 'node:util';
 import { loadConfig, type StackConfig } from '@enginy/config/load';
 import { resolveDatabase } from '@enginy/stack/database';
 import { startTestStack } from '@enginy/stack/test-stack';
 import { withAccessTokens, withApiKeys } from './credentials.ts';
-import { measure, type Measurement } from './measure.ts';
-import { printTable } from './table.ts';
+import { MemoryWatch } from './memory.ts';
+import { signIn } from './oauth-flow.ts';
+import { type PeerProcess, startPeer } from './peer/launch.ts';
+import { peerAccessTokens } from './peer/tokens.ts';
+import { printResults, type Results } from './report.ts';
+import { type Fixture, LOAD_SCENARIOS } from './scenarios.ts';
+import { measureDevStartup } from './startup/dev.ts';
+import { measureProductionStartup } from './startup/production.ts';
+import { timeTokenVerification } from './verification.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { url: { type: 'string' }, duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' } },
+  options: {
+    url: { type: 'string' },
+    duration: { type: 'string', default: '5' },
+    'warm-up': { type: 'string', default: '2' },
+    connections: { type: 'string', default: '1,10,50' },
+    'warm-runs': { type: 'string', default: '2' },
+  },
 });
 const duration = Number(values.duration);
-const connections = Number(values.connections);
+const warmUp = Number(values['warm-up']);
+const levels = values.connections.split(',').map(Number);
+const maxConnections = Math.max(...levels);
 
-type Scenario = (baseUrl: string, databaseUrl: string, config: StackConfig) => Promise<Measurement[]>;
-
-const bare = (baseUrl: string) => measure({ label: 'GET /healthz (bare Fastify route: no auth, no DB)', url: `${baseUrl}/healthz`, duration, connections });
-
-const SCENARIOS: Record<string, Scenario> = {
-  credits: (baseUrl, databaseUrl, config) =>
-    withApiKeys(databaseUrl, config, async (keys) => [
-      await bare(baseUrl),
-      await measure({ label: 'GET /v1/credits (x-api-key)', url: `${baseUrl}/v1/credits`, duration, connections, credentials: keys.map((key) => ({ 'x-api-key': key })) }),
-    ]),
-  mcp: (baseUrl, databaseUrl, config) =>
-    withAccessTokens(databaseUrl, config, connections, async (tokens) => [
-      await bare(baseUrl),
-      await measure({
-        label: 'POST /mcp tools/call mcp_whoami (Bearer)',
-        url: `${baseUrl}/mcp`,
-        duration,
-        connections,
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'mcp_whoami', arguments: {} } }),
-        credentials: tokens.map((token) => ({ authorization: `Bearer ${token}` })),
-      }),
-    ]),
-};
-
-const name = positionals[0] ?? 'credits';
-const scenario = SCENARIOS[name];
-if (scenario === undefined) {
-  process.stderr.write(`Unknown benchmark "${name}". Available: ${Object.keys(SCENARIOS).join(', ')}\n`);
+const ALL = [...LOAD_SCENARIOS.map((s) => s.name), 'verify', 'startup'];
+const ALIASES: Record<string, string> = { rest: 'credits', token: 'refresh', whoami: 'mcp' };
+const asked = (positionals.length === 0 ? ['all'] : positionals).flatMap((name) => (name === 'all' ? ALL : [ALIASES[name] ?? name]));
+const unknown = asked.filter((name) => !ALL.includes(name));
+if (unknown.length > 0 || levels.some((c) => !Number.isInteger(c) || c < 1) || !(duration > 0)) {
+  process.stderr.write(`Usage: pnpm bench [${ALL.join('|')}|all …] [--duration s] [--connections 1,10,50] [--url …]\n`);
+  if (unknown.length > 0) process.stderr.write(`Unknown scenario: ${unknown.join(', ')}\n`);
   process.exit(1);
 }
+// The ceiling is measured in every run that loads the stack, so ratios compare like with like.
+const load = LOAD_SCENARIOS.filter((s) => s.name === 'bare' || asked.includes(s.name));
+const wantsStack = asked.some((name) => name !== 'startup');
+const log = (text: string) => process.stderr.write(`${text}\n`);
 
-process.stderr.write(`Benchmark "${name}": ${connections} connections, ${duration} s each\n`);
-let rows: Measurement[];
-if (values.url !== undefined) {
-  const config = loadConfig(process.env);
-  const database = await resolveDatabase(config);
+const results: Results = { labels: Object.fromEntries(LOAD_SCENARIOS.map((s) => [s.name, s.label])), load: [] };
+
+async function runLoad(config: StackConfig, databaseUrl: string, watch: MemoryWatch | undefined, peer: PeerProcess | undefined): Promise<void> {
+  await withApiKeys(databaseUrl, config, (apiKeys) =>
+    withAccessTokens(databaseUrl, config, 200, async (accessTokens) => {
+      const fixture: Fixture = {
+        config,
+        accessTokens,
+        apiKeys,
+        session: await signIn(config, 'dev@enginy.local', process.env.SEED_ADMIN_PASSWORD ?? 'enginy-dev'),
+        ...(peer ? { peer: { url: peer.url, tokens: await peerAccessTokens(peer.url, 200) } } : {}),
+      };
+      for (const scenario of load) {
+        if (scenario.name === 'bare' && !asked.includes('bare') && !wantsLoad()) continue;
+        log(`  ${scenario.name}: warm-up ${warmUp} s, then ${levels.join('/')} connections × ${duration} s`);
+        watch?.loaded(true);
+        if (warmUp > 0) await scenario.run(fixture, maxConnections, warmUp);
+        for (const connections of levels) results.load.push(await scenario.run(fixture, connections, duration));
+        watch?.loaded(false);
+      }
+      if (asked.includes('verify')) {
+        log('  verify: timing the token lookup');
+        results.verification = await timeTokenVerification(databaseUrl, config, accessTokens[0] as string);
+      }
+    }),
+  );
+}
+
+function wantsLoad(): boolean {
+  return load.some((s) => s.name !== 'bare');
+}
+
+if (wantsStack) {
+  const peer = asked.includes('peer') ? await startPeer() : undefined;
   try {
-    rows = await scenario(values.url.replace(/\/$/, ''), database.url, config);
+    if (values.url !== undefined) {
+      const config = loadConfig({ ...process.env, OPENAPI_URL: values.url.replace(/\/$/, '') });
+      const database = await resolveDatabase(config);
+      try {
+        await runLoad(config, database.url, undefined, peer);
+      } finally {
+        await database.stop();
+      }
+    } else {
+      log('Starting the stack on free ports (embedded PostgreSQL)…');
+      // The refresh benchmark rotates far more than the default per-address /token limit allows.
+      const stack = await startTestStack({ env: { TOKEN_RATE_LIMIT_PER_MINUTE: '100000000' } });
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 2_000)); // idle: let start-up garbage settle
+        const watch = new MemoryWatch([
+          ...stack.apps.map((app) => ({ owner: app.name, pid: app.child.pid as number })),
+          ...(peer ? [{ owner: 'peer', pid: peer.pid }] : []),
+        ]);
+        await runLoad(stack.config, stack.databaseUrl, watch, peer);
+        results.memory = watch.finish();
+      } finally {
+        await stack.close();
+      }
+    }
   } finally {
-    await database.stop();
-  }
-} else {
-  process.stderr.write('Starting the stack on free ports (embedded PostgreSQL)…\n');
-  const stack = await startTestStack();
-  try {
-    rows = await scenario(stack.config.openapi.url, stack.databaseUrl, stack.config);
-  } finally {
-    await stack.close();
+    await peer?.stop();
   }
 }
-printTable(rows);
-const [ceiling, measured] = rows;
-if (ceiling && measured) {
-  process.stdout.write(`\n${measured.label} costs ${(ceiling.requestsPerSecond / measured.requestsPerSecond).toFixed(1)}× the bare route (req/s ratio)\n`);
+
+if (asked.includes('startup')) {
+  log(`  startup: pnpm dev (cold + ${values['warm-runs']} warm)`);
+  results.dev = await measureDevStartup(Number(values['warm-runs']));
+  log('  startup: production (compose order, built web app)');
+  results.production = await measureProductionStartup();
 }
+
+printResults(results);

@@ -8,7 +8,7 @@ import { hashSecret, newSecret } from '@enginy/security/tokens';
 
 // Each key may call /v1/credits 600 times a minute; enough keys, used in turn (as many clients
 // would), keep every request under its key's limit, so the figures are for served requests.
-const KEYS = 300;
+const KEYS = 400;
 
 async function withDb<T>(databaseUrl: string, use: (db: Db) => Promise<T>): Promise<T> {
   const db = createDb(databaseUrl, { max: 4 });
@@ -34,26 +34,34 @@ export function withApiKeys<T>(databaseUrl: string, config: StackConfig, use: (k
 
 /**
  * OAuth access tokens for the MCP endpoint, stored exactly as the authorization server stores them
- * (keyed hash, one grant, audience = the MCP URL), revoked afterwards with their grant.
+ * (keyed hash, audience = the MCP URL), one per pre-registered client and grant, revoked afterwards
+ * with their grants. Separate clients are separate rate-limit buckets (a tool call through a REST
+ * route is limited per client and user), so the figures are for served calls, as with many users.
  */
 export function withAccessTokens<T>(databaseUrl: string, config: StackConfig, count: number, use: (tokens: string[]) => Promise<T>): Promise<T> {
   return withDb(databaseUrl, async (db) => {
-    const { clientId } = await createPreregisteredClient(db, config.tokenHashKey, { name: 'Benchmark client', redirectUris: ['http://localhost:3118/callback'] });
-    const grantId = await createGrant(db, {
-      workspaceId: SEED_IDS.acme,
-      userId: SEED_IDS.admin,
-      clientId,
-      redirectUri: 'http://localhost:3118/callback',
-      scopes: ['WORKSPACE_READ'],
-      resource: config.openapi.mcpUrl,
-    });
-    const tokens = Array.from({ length: count }, () => newSecret('eat_'));
+    const grants: string[] = [];
+    const tokens: string[] = [];
     const expiresAt = new Date(Date.now() + 3_600_000);
-    await insertTokens(db, grantId, tokens.map((token) => ({ hash: hashSecret(config.tokenHashKey, token), kind: 'access' as const, expiresAt })));
     try {
+      for (let i = 0; i < count; i++) {
+        const { clientId } = await createPreregisteredClient(db, config.tokenHashKey, { name: `Benchmark client ${i}`, redirectUris: ['http://localhost:3118/callback'] });
+        const grantId = await createGrant(db, {
+          workspaceId: SEED_IDS.acme,
+          userId: SEED_IDS.admin,
+          clientId,
+          redirectUri: 'http://localhost:3118/callback',
+          scopes: ['WORKSPACE_READ'],
+          resource: config.openapi.mcpUrl,
+        });
+        grants.push(grantId);
+        const token = newSecret('eat_');
+        await insertTokens(db, grantId, [{ hash: hashSecret(config.tokenHashKey, token), kind: 'access', expiresAt }]);
+        tokens.push(token);
+      }
       return await use(tokens);
     } finally {
-      await revokeGrant(db, grantId, 'benchmark finished');
+      for (const grantId of grants) await revokeGrant(db, grantId, 'benchmark finished');
     }
   });
 }

@@ -1,0 +1,84 @@
+import type { Measurement } from './measure.ts';
+import type { MemoryRow } from './memory.ts';
+import type { DevStartup } from './startup/dev.ts';
+import type { ProductionStartup } from './startup/production.ts';
+import type { ProcessMemory } from './startup/stack-processes.ts';
+import { fixed, printTable } from './table.ts';
+import type { VerificationTiming } from './verification.ts';
+
+export interface Results {
+  labels: Record<string, string>;
+  load: Measurement[];
+  memory?: MemoryRow[];
+  verification?: VerificationTiming;
+  dev?: DevStartup;
+  production?: ProductionStartup;
+}
+
+const at = (rows: Measurement[], scenario: string, connections: number) => rows.find((row) => row.scenario === scenario && row.connections === connections);
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+
+export function printResults(results: Results): void {
+  const { load } = results;
+  if (load.length > 0) {
+    printTable(
+      'Load (autocannon, keep-alive connections, closed loop; authflow: sequential flows per connection)',
+      ['scenario', 'conns', 'rate', 'unit', 'p50 ms', 'p99 ms', 'requests', 'errors'],
+      load.map((row) => [results.labels[row.scenario] ?? row.scenario, String(row.connections), fixed(row.rate), row.unit, fixed(row.p50, 1), fixed(row.p99, 1), String(row.total), String(row.errors)]),
+    );
+    const levels = [...new Set(load.map((row) => row.connections))];
+    const pairs = levels.flatMap((c) => {
+      const ours = at(load, 'mcp', c);
+      const peer = at(load, 'peer', c);
+      const bare = at(load, 'bare', c);
+      if (ours === undefined || (peer === undefined && bare === undefined)) return [];
+      return [
+        [
+          String(c),
+          peer ? `${fixed(ours.rate / peer.rate, 2)}×` : '',
+          peer ? `${fixed(ours.p99, 1)} / ${fixed(peer.p99, 1)}` : '',
+          bare ? `${fixed(ours.rate / bare.rate, 2)}` : '',
+        ],
+      ];
+    });
+    if (pairs.length > 0) printTable('mcp_whoami: ours against the peer and the bare route', ['conns', 'req/s ours/peer', 'p99 ms ours / peer', 'req/s ours/bare'], pairs);
+  }
+  const memoryRows: string[][] = [];
+  // Shell wrappers and the like (a few MB each) would only lengthen the table.
+  for (const row of (results.memory ?? []).filter((r) => r.peakMb >= 8)) memoryRows.push([`${row.owner}${row.server ? '' : ' (helper)'}`, row.process, fixed(row.idleMb), fixed(row.peakMb), fixed(row.afterMb)]);
+  if (memoryRows.length > 0) printTable('Memory of the benchmarked processes (RSS MB; peak sampled every 250 ms under load)', ['process', 'command', 'idle', 'peak under load', 'after load'], memoryRows, 2);
+
+  if (results.verification) {
+    const v = results.verification;
+    process.stdout.write(
+      `\nToken verification, isolated: the MCP bearer check's own functions (keyed hash + live-token lookup, one\n` +
+        `PostgreSQL round trip), ${v.samples} calls in a row at concurrency 1: p50 ${fixed(v.lookupP50Ms, 3)} ms (hash alone ${fixed(v.hashP50Ms * 1000, 1)} µs), p99 ${fixed(v.lookupP99Ms, 3)} ms\n`,
+    );
+  }
+  const startup = [...(results.dev?.runs ?? []), ...(results.production?.runs ?? [])];
+  if (startup.length > 0) printTable('Start-up', ['run', 'seconds'], startup.map((run) => [run.label, fixed(run.readyMs / 1000, 2)]));
+  const idle: ProcessMemory[] = [...(results.dev?.idle ?? []), ...(results.production?.idle ?? [])].filter((p) => p.rssMb >= 8);
+  if (idle.length > 0) printTable('Idle memory after start-up (RSS MB, 5 s after ready)', ['stack', 'command', 'RSS'], idle.map((p) => [`${p.owner}${p.server ? '' : ' (helper)'}`, p.process, fixed(p.rssMb)]), 2);
+
+  printGoals(results);
+}
+
+function printGoals(results: Results): void {
+  const { load } = results;
+  const top = Math.max(0, ...load.filter((row) => row.scenario === 'mcp').map((row) => row.connections));
+  const ours = at(load, 'mcp', top);
+  const peer = at(load, 'peer', top);
+  const bare = at(load, 'bare', top);
+  const goals: [string, string, boolean | undefined][] = [];
+  goals.push(['tools/call req/s ≥ 1.5× the peer', ours && peer ? `${fixed(ours.rate / peer.rate, 2)}× at ${top} conns (${fixed(ours.rate)} vs ${fixed(peer.rate)})` : 'not measured', ours && peer ? ours.rate >= 1.5 * peer.rate : undefined]);
+  goals.push(['tools/call p99 no worse than the peer', ours && peer ? `${fixed(ours.p99, 1)} vs ${fixed(peer.p99, 1)} ms at ${top} conns` : 'not measured', ours && peer ? ours.p99 <= peer.p99 : undefined]);
+  goals.push(['tools/call ≥ 1/3 of the bare route', ours && bare ? `${fixed(ours.rate / bare.rate, 2)} at ${top} conns (${fixed(ours.rate)} vs ${fixed(bare.rate)})` : 'not measured', ours && bare ? ours.rate * 3 >= bare.rate : undefined]);
+  const v = results.verification;
+  goals.push(['token verification adds ≤ 1 ms p50', v ? `${fixed(v.lookupP50Ms, 3)} ms` : 'not measured', v ? v.lookupP50Ms <= 1 : undefined]);
+  const warm = (results.dev?.runs ?? []).filter((run) => run.label.includes('warm')).map((run) => run.readyMs / 1000);
+  goals.push(['warm pnpm dev ≤ 8 s', warm.length > 0 ? `${fixed(median(warm), 2)} s (median of ${warm.length})` : 'not measured', warm.length > 0 ? median(warm) <= 8 : undefined]);
+  const servers = (results.memory ?? []).filter((row) => row.server && (row.owner === 'openapi' || row.owner === 'auth'));
+  const worst = servers.reduce<MemoryRow | undefined>((max, row) => (max === undefined || row.peakMb > max.peakMb ? row : max), undefined);
+  goals.push(['each Fastify process ≤ 150 MB RSS under load', worst ? `max ${fixed(worst.peakMb)} MB (${worst.owner}); ${servers.map((s) => `${s.owner} ${fixed(s.peakMb)}`).join(', ')}` : 'not measured', worst ? worst.peakMb <= 150 : undefined]);
+  printTable('Goals (this machine, shared: figures are indicative)', ['goal', 'measured', 'result'], goals.map(([goal, measured, met]) => [goal, measured, met === undefined ? '—' : met ? 'met' : 'MISSED']), 2);
+}

@@ -1,0 +1,64 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { isPortFree } from '@enginy/stack/ports';
+import { isServer, processTree } from '../proc.ts';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+
+export interface ProcessMemory {
+  owner: string;
+  process: string;
+  pid: number;
+  server: boolean;
+  rssMb: number;
+}
+
+/** Starts `command` in its own process group (so a stop reaches everything it spawned). */
+export function spawnGroup(command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  return spawn(command, args, { cwd: REPO_ROOT, env, detached: true, stdio: 'ignore' });
+}
+
+export function exited(child: ChildProcess): Promise<number | null> {
+  return child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+/** Polls until every URL answers 2xx; rejects after `timeoutMs`. */
+export async function waitForAll(urls: string[], timeoutMs = 180_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const answers = await Promise.all(urls.map((url) => fetch(url, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false)));
+    if (answers.every(Boolean)) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`not ready within ${timeoutMs / 1000} s: ${urls.join(', ')}`);
+}
+
+/** Each process of each tree with its resident memory now. */
+export function memoryOf(roots: { owner: string; pid: number }[]): ProcessMemory[] {
+  return roots.flatMap(({ owner, pid }) => {
+    const tree = processTree(pid);
+    return tree.map((info) => ({ owner, process: info.command, pid: info.pid, server: isServer(info, tree), rssMb: info.rssMb }));
+  });
+}
+
+/** SIGINT (a terminal's Ctrl-C) or SIGTERM to a process group; SIGKILL after 10 s. */
+export async function stopGroup(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.pid === undefined) return;
+  const pid = child.pid;
+  const send = (s: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, s);
+    } catch {
+      // gone already
+    }
+  };
+  send(signal);
+  const timer = setTimeout(() => send('SIGKILL'), 10_000);
+  await exited(child);
+  clearTimeout(timer);
+  send('SIGKILL');
+}
+
+export async function waitForFreePorts(ports: number[]): Promise<void> {
+  for (const port of ports) while (!(await isPortFree(port))) await new Promise((resolve) => setTimeout(resolve, 100));
+}
