@@ -139,7 +139,7 @@ function Details({ details }: { details: Record<string, unknown> | null }) {
       {entries.map(([name, value]) => (
         <div key={name}>
           <dt>{DETAIL_LABELS[name] ?? name}</dt>
-          <dd>{Array.isArray(value) ? <code>{value.join(' ') || '(none)'}</code> : typeof value === 'object' && value !== null ? <code>{JSON.stringify(value)}</code> : <code>{String(value)}</code>}</dd>
+          <dd>{name === 'hint' || name === 'description' ? String(value) : <code>{Array.isArray(value) ? value.join(' ') || '(none)' : typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)}</code>}</dd>
         </div>
       ))}
     </dl>
