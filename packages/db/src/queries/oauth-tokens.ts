@@ -1,5 +1,5 @@
 import { ceilingInForce, effectiveScopes } from '@enginy/policy/scopes';
-import { sql } from 'kysely';
+import { type CompiledQuery, sql } from 'kysely';
 import type { Db } from '../client.ts';
 import type { OAuthTokenKind } from '../schema/oauth.ts';
 
@@ -170,29 +170,9 @@ export async function findActiveAccessToken(db: Db, tokenHash: string): Promise<
 export async function findActiveAccessTokens(db: Db, tokenHashes: readonly string[]): Promise<Map<string, ActiveAccessToken>> {
   const found = new Map<string, ActiveAccessToken>();
   if (tokenHashes.length === 0) return found;
-  const rows = await db
-    .selectFrom('oauth_tokens')
-    .innerJoin('oauth_grants', 'oauth_grants.id', 'oauth_tokens.grant_id')
-    .leftJoin('workspace_mcp_settings', 'workspace_mcp_settings.workspace_id', 'oauth_grants.workspace_id')
-    .select([
-      'oauth_tokens.token_hash as tokenHash',
-      'oauth_grants.id as grantId',
-      'oauth_grants.workspace_id as workspaceId',
-      'oauth_grants.user_id as userId',
-      'oauth_grants.client_id as clientId',
-      'oauth_grants.resource',
-      'oauth_grants.scopes',
-      'oauth_tokens.expires_at as expiresAt',
-      'workspace_mcp_settings.enabled',
-      'workspace_mcp_settings.policy_active as policyActive',
-      'workspace_mcp_settings.policy_scopes as policyScopes',
-    ])
-    .where('oauth_tokens.token_hash', tokenHashes.length === 1 ? '=' : 'in', tokenHashes.length === 1 ? (tokenHashes[0] as string) : [...tokenHashes])
-    .where('oauth_tokens.kind', '=', 'access')
-    .where('oauth_tokens.revoked_at', 'is', null)
-    .where('oauth_tokens.expires_at', '>', sql<Date>`now()`)
-    .where('oauth_grants.revoked_at', 'is', null)
-    .execute();
+  const compiled = activeAccessTokensQuery(db);
+  const parameters = compiled.parameters.map((parameter) => (parameter === HASHES ? [...tokenHashes] : parameter));
+  const rows = (await db.executeQuery<LookupRow>({ ...compiled, parameters })).rows;
   for (const row of rows) {
     const mcpEnabled = row.enabled === true;
     const policyActive = row.policyActive === true;
@@ -211,4 +191,45 @@ export async function findActiveAccessTokens(db: Db, tokenHashes: readonly strin
     });
   }
   return found;
+}
+
+// The lookup runs on every MCP call: its SQL is built once (one array parameter, whatever the
+// batch size) rather than by the query builder per call.
+type LookupRow = ReturnType<typeof buildActiveAccessTokensQuery> extends CompiledQuery<infer Row> ? Row : never;
+/** Stands for the hashes in the compiled query's parameters. */
+const HASHES: string[] = [];
+const compiledLookups = new WeakMap<Db, ReturnType<typeof buildActiveAccessTokensQuery>>();
+function activeAccessTokensQuery(db: Db) {
+  let compiled = compiledLookups.get(db);
+  if (compiled === undefined) {
+    compiled = buildActiveAccessTokensQuery(db);
+    compiledLookups.set(db, compiled);
+  }
+  return compiled;
+}
+
+function buildActiveAccessTokensQuery(db: Db) {
+  return db
+    .selectFrom('oauth_tokens')
+    .innerJoin('oauth_grants', 'oauth_grants.id', 'oauth_tokens.grant_id')
+    .leftJoin('workspace_mcp_settings', 'workspace_mcp_settings.workspace_id', 'oauth_grants.workspace_id')
+    .select([
+      'oauth_tokens.token_hash as tokenHash',
+      'oauth_grants.id as grantId',
+      'oauth_grants.workspace_id as workspaceId',
+      'oauth_grants.user_id as userId',
+      'oauth_grants.client_id as clientId',
+      'oauth_grants.resource',
+      'oauth_grants.scopes',
+      'oauth_tokens.expires_at as expiresAt',
+      'workspace_mcp_settings.enabled',
+      'workspace_mcp_settings.policy_active as policyActive',
+      'workspace_mcp_settings.policy_scopes as policyScopes',
+    ])
+    .where(sql<boolean>`oauth_tokens.token_hash = any(${HASHES}::text[])`)
+    .where('oauth_tokens.kind', '=', 'access')
+    .where('oauth_tokens.revoked_at', 'is', null)
+    .where('oauth_tokens.expires_at', '>', sql<Date>`now()`)
+    .where('oauth_grants.revoked_at', 'is', null)
+    .compile();
 }
