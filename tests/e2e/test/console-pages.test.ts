@@ -182,6 +182,7 @@ describe('Authorization attempts', () => {
     expect(failed).toContain('The token exchange failed after the consent screen');
     expect(failed).toContain('PKCE verification failed: code_verifier does not match code_challenge');
     expect(approved).toContain('Approved: the client received an authorization code');
+    await screenshot(page, 'attempts-token-exchange-failed');
 
     await page.getByLabel('Reason').selectOption({ label: 'Token exchange failed' });
     await expect.poll(() => table.locator('tbody tr').count()).toBe(1);

@@ -18,7 +18,7 @@ export function ScopePicker({ legend, value, onChange, disabled = false }: { leg
       <legend>{legend}</legend>
       <label className="check all">
         <input type="checkbox" checked={all} onChange={(e) => toggle(ALL_SCOPE, e.target.checked)} aria-label="ALL" />
-        <code>ALL</code> <span className="muted">the full MCP surface, every scope below</span>
+        <code>ALL</code> <span className="muted">everything: every scope below</span>
       </label>
       <table className="scope-table">
         <thead>

@@ -110,7 +110,7 @@ export function AttemptsPage() {
                     )}
                     {!a.clientId && <span className="muted">—</span>}
                   </td>
-                  <td>{a.redirectUri ? <code className="small">{a.redirectUri}</code> : <span className="muted">—</span>}</td>
+                  <td>{a.redirectUri ? <code className="small uri">{a.redirectUri}</code> : <span className="muted">—</span>}</td>
                   <td>
                     <ScopeList scopes={a.requestedScopes} />
                   </td>

@@ -68,7 +68,7 @@ export function ConnectionsPage() {
                   <td>{c.userEmail}</td>
                   <td>{workspace.name}</td>
                   <td>
-                    <code className="small">{c.redirectUri}</code>
+                    <code className="small uri">{c.redirectUri}</code>
                   </td>
                   <td>
                     <ScopeList scopes={c.grantedScopes} />

@@ -88,7 +88,7 @@ export function SettingsPage() {
             <input type="checkbox" checked={draft.enabled} onChange={(e) => change({ enabled: e.target.checked })} />
             Enable the MCP integration
           </label>
-          <p className="muted">Off: no client can connect, and every existing connection stops working at once.</p>
+          <p className="muted">When off, no client can connect, and every existing connection stops working at once.</p>
         </fieldset>
 
         <h2 id="redirect-heading">Allowed redirect URIs</h2>
@@ -133,10 +133,10 @@ export function SettingsPage() {
             The policy has no scope: no client can be granted anything, and every live connection loses all its scopes.
           </p>
         )}
-        <ScopePicker legend="MCP policy scopes" value={draft.policyScopes} onChange={(policyScopes) => change({ policyScopes })} disabled={!isAdmin} />
+        <ScopePicker legend="Scope ceiling: tick what clients may be granted" value={draft.policyScopes} onChange={(policyScopes) => change({ policyScopes })} disabled={!isAdmin} />
 
         {isAdmin ? (
-          <div className="actions sticky">
+          <div className="actions">
             <button type="submit" disabled={busy || !dirty}>
               Save settings
             </button>
