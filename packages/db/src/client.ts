@@ -22,6 +22,13 @@ export function createDb(url: string, options: DbOptions = {}): Db {
     idleTimeoutMillis: 30_000,
   });
   pool.on('error', (error) => options.onError?.(error));
+  // The pool listens for errors on idle connections only. A connection that is checked out (inside
+  // a transaction, between two statements) and dies with the server (a restart, a failover) emits
+  // 'error' on its client with no listener, and an unhandled 'error' event ends the process. With
+  // this listener the death surfaces as the failing query instead, and the pool drops the connection.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => options.onError?.(error));
+  });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
@@ -41,4 +48,24 @@ export async function isDatabaseReady(db: Db, timeoutMs = 2_000): Promise<boolea
   } finally {
     clearTimeout(timer);
   }
+}
+
+// Node socket errors and PostgreSQL SQLSTATEs that mean "the database cannot be reached right now"
+// (class 08 connection exception; 57P01–57P03 shutdown or starting up; 53300 too many connections).
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '53300']);
+// What node-postgres throws without a code when a connection dies or cannot be made in time.
+const UNREACHABLE_MESSAGES = [/^Connection terminated/, /^timeout exceeded when trying to connect/, /not queryable/, /^terminating connection/];
+
+/**
+ * Whether `error` means the database is unreachable (down, restarting, or out of connections),
+ * rather than a bad query: the request may succeed later, so it is a 503, not a 500.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || code.startsWith('08'))) return true;
+  // An AggregateError (both loopback addresses refused) carries the reasons in `errors`.
+  const inner = (error as { errors?: unknown }).errors;
+  if (Array.isArray(inner) && inner.length > 0 && inner.every(isDatabaseUnavailable)) return true;
+  return typeof message === 'string' && UNREACHABLE_MESSAGES.some((pattern) => pattern.test(message));
 }
