@@ -124,6 +124,27 @@ describe('the console, from setup to revocation', () => {
     expectNoErrors(admin);
   });
 
+  it('a settings save applies at once to the live connection: the write scope goes, the read stays', async () => {
+    const body = { firstName: 'Ada', lastName: 'Lovelace', jobTitle: 'Analyst' };
+    const text = (r: Awaited<ReturnType<Client['callTool']>>) => (r.content as { text: string }[])[0]?.text;
+    expect((await client.callTool({ name: 'create_contact', arguments: { body } })).isError).toBeFalsy();
+    const { page } = admin;
+    await goTo(page, 'MCP settings');
+    await page.getByLabel('CONTACTS_WRITE', { exact: true }).uncheck();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: 'Saved at' }).textContent())
+      .toContain('In effect at once for every live token, no re-authorization: 1 active connection(s), 1 with scopes left under the new policy.');
+    expect(text(await client.callTool({ name: 'create_contact', arguments: { body } }))).toBe('Tool requires scopes: CONTACTS_WRITE');
+    expect((await client.callTool({ name: 'get_credits', arguments: {} })).isError).toBeFalsy();
+    await goTo(page, 'Connections');
+    const row = page.getByRole('table', { name: 'Active connections' }).getByRole('row').filter({ hasText: 'Claude Code' });
+    await expect.poll(() => row.getByText('In effect today:').count()).toBe(1);
+    expect(await row.getByText('In effect today:').textContent()).not.toContain('CONTACTS_WRITE');
+    await screenshot(page, 'connections-policy-narrowed');
+    expectNoErrors(admin);
+  });
+
   it('a member sees the connection but cannot revoke it', async () => {
     const member = await openConsole(e2e.browser, e2e.stack.config.web.url, '/console/connections', MEMBER);
     try {

@@ -117,7 +117,7 @@ export function AttemptsPage() {
                   <td>
                     <span className={`badge ${a.kind === 'admin' ? 'admin' : a.outcome}`}>{a.kind === 'admin' ? 'admin change' : a.outcome}</span>
                   </td>
-                  <td>
+                  <td className="reason-cell">
                     <span className="reason">{a.message}</span>
                     <Details details={a.details} />
                   </td>
@@ -131,17 +131,55 @@ export function AttemptsPage() {
   );
 }
 
+const SCOPE_DETAILS = new Set(['scopes', 'offending', 'ceiling', 'policyScopes']);
+
 function Details({ details }: { details: Record<string, unknown> | null }) {
   const entries = Object.entries(details ?? {}).filter(([name]) => !['before', 'after'].includes(name));
-  if (entries.length === 0) return null;
+  const changes = settingsChanges(details);
+  if (entries.length === 0 && changes.length === 0) return null;
   return (
     <dl className="details">
       {entries.map(([name, value]) => (
         <div key={name}>
           <dt>{DETAIL_LABELS[name] ?? name}</dt>
-          <dd>{name === 'hint' || name === 'description' ? String(value) : <code>{Array.isArray(value) ? value.join(' ') || '(none)' : typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)}</code>}</dd>
+          <dd>
+            {SCOPE_DETAILS.has(name) && Array.isArray(value) ? (
+              <ScopeList scopes={value.map(String)} />
+            ) : name === 'hint' || name === 'description' ? (
+              String(value)
+            ) : (
+              <code>{Array.isArray(value) ? value.join(' ') || '(none)' : typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)}</code>
+            )}
+          </dd>
+        </div>
+      ))}
+      {changes.map(([name, before, after]) => (
+        <div key={name}>
+          <dt>{name}</dt>
+          <dd>
+            <code>{before}</code> → <code>{after}</code>
+          </dd>
         </div>
       ))}
     </dl>
   );
+}
+
+const SETTING_NAMES: Record<string, string> = {
+  enabled: 'MCP enabled',
+  allowedRedirectUris: 'Allowed redirect URIs',
+  allowedClientIds: 'Allowed OAuth client IDs',
+  policyScopes: 'MCP policy scopes',
+  policyActive: 'Policy active',
+};
+
+/** What a settings change changed: [setting, before, after] for each field that differs. */
+function settingsChanges(details: Record<string, unknown> | null): [string, string, string][] {
+  const after = details?.after as Record<string, unknown> | undefined;
+  if (after === undefined || after === null) return [];
+  const before = (details?.before ?? {}) as Record<string, unknown>;
+  const show = (v: unknown) => (Array.isArray(v) ? v.join(' ') || '(none)' : v === undefined ? '(unset)' : String(v));
+  return Object.keys(after)
+    .filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]))
+    .map((key) => [SETTING_NAMES[key] ?? key, show(before[key]), show(after[key])]);
 }
