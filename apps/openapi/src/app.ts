@@ -3,6 +3,7 @@ import type { Db } from '@enginy/db/client';
 import health from '@enginy/service/health';
 import { loggerOptions } from '@enginy/service/logger';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { ApiKeyLastUsed } from './auth/api-key-last-used.ts';
 import { apiKeyResolver } from './auth/api-key-resolver.ts';
 import authGate from './auth/gate.ts';
 import type { CredentialResolver } from './auth/principal.ts';
@@ -23,12 +24,21 @@ import { listRoutes } from './routes/v1/lists.ts';
 import { workspaceRoutes } from './routes/v1/workspace.ts';
 import { registerValidation } from './validation/ajv.ts';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Writes the batched usage (API keys' and MCP connections' last use) now, e.g. in a test. */
+    flushUsage(): Promise<void>;
+  }
+}
+
 export interface AppDeps {
   db: Db;
   /** More ways to authenticate, asked after the API key (e.g. OAuth bearer tokens). */
   credentialResolvers?: CredentialResolver[];
   /** How long a started action waits before it runs (default 1.5 s). */
   actionDelayMs?: number;
+  /** How often batched usage (API keys' and MCP connections' last use) is written (default 2 s). */
+  usageFlushMs?: number;
 }
 
 /** Builds the OpenAPI service (REST API + MCP endpoint). Never listens: see server.ts. */
@@ -42,7 +52,14 @@ export async function buildApp(config: StackConfig, deps: AppDeps): Promise<Fast
   // The API speaks JSON only: any other body is a 415, not a string handed to a route.
   app.removeContentTypeParser('text/plain');
   await app.register(openapiDocs, { serverUrl: config.openapi.url });
-  await app.register(authGate, { resolvers: [apiKeyResolver(db, config.tokenHashKey), ...(deps.credentialResolvers ?? [])] });
+  const keysLastUsed = new ApiKeyLastUsed(db, app.log, deps.usageFlushMs);
+  app.addHook('onReady', async () => keysLastUsed.start());
+  app.addHook('onClose', () => keysLastUsed.close());
+  app.decorate('flushUsage', async () => {
+    await keysLastUsed.flush();
+    await app.mcpUsage.flush();
+  });
+  await app.register(authGate, { resolvers: [apiKeyResolver(db, config.tokenHashKey, (keyId) => keysLastUsed.record(keyId)), ...(deps.credentialResolvers ?? [])] });
   await app.register(rateLimits);
 
   // Decorators and background work.
@@ -58,6 +75,6 @@ export async function buildApp(config: StackConfig, deps: AppDeps): Promise<Fast
   }
   // The MCP endpoint, its tools generated from the document above, and its resource metadata.
   await app.register(protectedResourceRoutes, { config });
-  await app.register(mcp, { config, db });
+  await app.register(mcp, { config, db, ...(deps.usageFlushMs === undefined ? {} : { usageFlushMs: deps.usageFlushMs }) });
   return app;
 }

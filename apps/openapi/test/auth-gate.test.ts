@@ -1,5 +1,6 @@
 import { SEED_IDS } from '@enginy/db/seed';
 import { revokeApiKey } from '@enginy/db/queries/api-keys';
+import { hashSecret } from '@enginy/security/tokens';
 import { testConfig } from '@enginy/testing/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CredentialResolver } from '../src/auth/principal.ts';
@@ -33,6 +34,22 @@ describe('the scope gate with API keys', () => {
     const row = await h.t.db.selectFrom('api_keys').select('id').orderBy('created_at', 'desc').executeTakeFirstOrThrow();
     await revokeApiKey(h.t.db, SEED_IDS.acme, row.id);
     expect((await h.call('GET', '/v1/credits', { key })).statusCode).toBe(401);
+  });
+
+  it("records a key's last use in a batch; a call refused for scope still used the key", async () => {
+    const key = await h.key(['WORKSPACE_READ']);
+    const lastUsed = () => h.t.db.selectFrom('api_keys').select('last_used_at').where('key_hash', '=', hashSecret(h.config.tokenHashKey, key)).executeTakeFirstOrThrow();
+    expect((await lastUsed()).last_used_at).toBeNull();
+    const before = Date.now();
+    expect((await h.call('GET', '/v1/credits', { key })).statusCode).toBe(200);
+    await h.app.flushUsage();
+    const used = (await lastUsed()).last_used_at;
+    expect(used?.getTime()).toBeGreaterThanOrEqual(before - 5);
+    const narrow = await h.key([]);
+    expect((await h.call('GET', '/v1/credits', { key: narrow })).statusCode).toBe(403);
+    await h.app.flushUsage();
+    const narrowRow = await h.t.db.selectFrom('api_keys').select('last_used_at').where('key_hash', '=', hashSecret(h.config.tokenHashKey, narrow)).executeTakeFirstOrThrow();
+    expect(narrowRow.last_used_at).not.toBeNull();
   });
 
   it('a key with no scopes is denied everything', async () => {

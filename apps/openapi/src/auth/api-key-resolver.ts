@@ -6,8 +6,8 @@ import type { CredentialResolver } from './principal.ts';
 // gsk_ + 32 random bytes in base64url (43 characters); anything else cannot be a key of ours.
 const KEY_SHAPE = /^gsk_[A-Za-z0-9_-]{43}$/;
 
-/** Resolves `x-api-key: gsk_...` to the key's workspace and scopes. */
-export function apiKeyResolver(db: Db, hashKey: string): CredentialResolver {
+/** Resolves `x-api-key: gsk_...` to the key's workspace and scopes; `onUse` hears of each accepted key. */
+export function apiKeyResolver(db: Db, hashKey: string, onUse: (keyId: string) => void = () => {}): CredentialResolver {
   return {
     name: 'api_key',
     presented: 'an x-api-key header',
@@ -19,6 +19,7 @@ export function apiKeyResolver(db: Db, hashKey: string): CredentialResolver {
       }
       const key = await findApiKey(db, hashKey, value.trim());
       if (key === undefined) throw apiError('invalid_api_key', 'Invalid API key: it does not exist or was revoked');
+      onUse(key.id);
       return { kind: 'api_key', workspaceId: key.workspaceId, keyId: key.id, userId: key.createdBy ?? undefined, scopes: key.scopes };
     },
   };

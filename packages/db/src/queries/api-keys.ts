@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { isScope, SCOPE_LIST } from '@enginy/policy/scopes';
 import { hashSecret, newSecret } from '@enginy/security/tokens';
 import type { Db } from '../client.ts';
@@ -52,6 +53,16 @@ export async function findApiKey(db: Db, hashKey: string, key: string): Promise<
     .where('key_hash', '=', hashSecret(hashKey, key))
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
+}
+
+/** Moves each key's `last_used_at` forward, never back (batched writes may land out of order). */
+export async function touchApiKeys(db: Db, lastUsed: ReadonlyMap<string, Date>): Promise<void> {
+  if (lastUsed.size === 0) return;
+  const ids = [...lastUsed.keys()];
+  const times = ids.map((id) => (lastUsed.get(id) as Date).toISOString());
+  await sql`update api_keys set last_used_at = greatest(api_keys.last_used_at, used.at)
+    from unnest(${ids}::uuid[], ${times}::timestamptz[]) as used(id, at)
+    where api_keys.id = used.id`.execute(db);
 }
 
 export async function revokeApiKey(db: Db, workspaceId: string, keyId: string): Promise<boolean> {
