@@ -14,10 +14,15 @@
 // Without --url it starts the real stack on free ports with an embedded PostgreSQL
 // (startTestStack) and samples each process's memory; with --url it targets a running stack
 // (credentials are issued on that stack's database: the dev stack's embedded one, or DATABASE_URL).
+// --cpu-prof <dir> profiles our processes and the peer's under the same load (V8 .cpuprofile files).
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig, type StackConfig } from '@enginy/config/load';
 import { resolveDatabase } from '@enginy/stack/database';
 import { startTestStack } from '@enginy/stack/test-stack';
+import { summarizeProfiles } from './cpu-profile.ts';
 import { withAccessTokens, withApiKeys } from './credentials.ts';
 import { MemoryWatch } from './memory.ts';
 import { signIn } from './oauth-flow.ts';
@@ -37,6 +42,7 @@ const { values, positionals } = parseArgs({
     'warm-up': { type: 'string', default: '2' },
     connections: { type: 'string', default: '1,10,50' },
     'warm-runs': { type: 'string', default: '2' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const duration = Number(values.duration);
@@ -57,6 +63,10 @@ if (unknown.length > 0 || levels.some((c) => !Number.isInteger(c) || c < 1) || !
 const load = LOAD_SCENARIOS.filter((s) => s.name === 'bare' || asked.includes(s.name));
 const wantsStack = asked.some((name) => name !== 'startup');
 const log = (text: string) => process.stderr.write(`${text}\n`);
+// --cpu-prof <dir>: our two services and the peer write V8 CPU profiles of the loaded phase.
+const profileDir = values['cpu-prof'] === undefined ? undefined : resolve(values['cpu-prof']);
+if (profileDir) mkdirSync(profileDir, { recursive: true });
+const profilerEnv = profileDir ? { NODE_OPTIONS: `--require ${fileURLToPath(new URL('./cpu-profiler.cjs', import.meta.url))}`, BENCH_CPU_PROF_DIR: profileDir } : undefined;
 
 const results: Results = { labels: Object.fromEntries(LOAD_SCENARIOS.map((s) => [s.name, s.label])), load: [] };
 
@@ -75,7 +85,10 @@ async function runLoad(config: StackConfig, databaseUrl: string, watch: MemoryWa
         log(`  ${scenario.name}: warm-up ${warmUp} s, then ${levels.join('/')} connections × ${duration} s`);
         watch?.loaded(true);
         if (warmUp > 0) await scenario.run(fixture, maxConnections, warmUp);
+        const profiled = profileDir ? profiledFor(scenario.name, watch) : [];
+        await toggleProfilers(profiled);
         for (const connections of levels) results.load.push(await scenario.run(fixture, connections, duration));
+        await toggleProfilers(profiled, scenario.name);
         watch?.loaded(false);
       }
       if (asked.includes('verify')) {
@@ -86,12 +99,42 @@ async function runLoad(config: StackConfig, databaseUrl: string, watch: MemoryWa
   );
 }
 
+/** The serving processes a scenario loads: the peer's, or our two services. */
+function profiledFor(scenario: string, watch: MemoryWatch | undefined): { pid: number; owner: string }[] {
+  const owners = scenario === 'peer' ? ['peer'] : ['openapi', 'auth'];
+  return (watch?.servers() ?? []).filter((row) => owners.includes(row.owner));
+}
+
+const profileLabels = new Map<string, string>();
+const profileCounts = new Map<number, number>();
+
+/**
+ * SIGUSR2 to each process (see cpu-profiler.cjs): starts its profiler, or, with `scenario`, stops
+ * it and waits for the profile it writes.
+ */
+async function toggleProfilers(processes: { pid: number; owner: string }[], scenario?: string): Promise<void> {
+  for (const { pid } of processes) process.kill(pid, 'SIGUSR2');
+  if (scenario === undefined || profileDir === undefined) {
+    if (processes.length > 0) await new Promise((r) => setTimeout(r, 300)); // let the profilers start
+    return;
+  }
+  const files = processes.map(({ pid, owner }) => {
+    const n = (profileCounts.get(pid) ?? 0) + 1;
+    profileCounts.set(pid, n);
+    const file = `CPU.${pid}.${n}.cpuprofile`;
+    profileLabels.set(file, `${owner} during ${scenario}`);
+    return join(profileDir, file);
+  });
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline && !files.every((file) => existsSync(file))) await new Promise((r) => setTimeout(r, 200));
+}
+
 function wantsLoad(): boolean {
   return load.some((s) => s.name !== 'bare');
 }
 
 if (wantsStack) {
-  const peer = asked.includes('peer') ? await startPeer() : undefined;
+  const peer = asked.includes('peer') ? await startPeer(profilerEnv ? { env: profilerEnv } : {}) : undefined;
   try {
     if (values.url !== undefined) {
       const config = loadConfig({ ...process.env, OPENAPI_URL: values.url.replace(/\/$/, '') });
@@ -104,7 +147,7 @@ if (wantsStack) {
     } else {
       log('Starting the stack on free ports (embedded PostgreSQL)…');
       // The refresh benchmark rotates far more than the default per-address /token limit allows.
-      const stack = await startTestStack({ env: { TOKEN_RATE_LIMIT_PER_MINUTE: '100000000' } });
+      const stack = await startTestStack({ env: { TOKEN_RATE_LIMIT_PER_MINUTE: '100000000', ...profilerEnv } });
       try {
         await new Promise((resolve) => setTimeout(resolve, 2_000)); // idle: let start-up garbage settle
         const watch = new MemoryWatch([
@@ -130,3 +173,7 @@ if (asked.includes('startup')) {
 }
 
 printResults(results);
+if (profileDir) {
+  summarizeProfiles(profileDir, profileLabels);
+  process.stdout.write(`\nProfiles in ${profileDir}: open them in Chrome DevTools (Performance) or speedscope for flame graphs.\n`);
+}

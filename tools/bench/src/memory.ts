@@ -28,6 +28,11 @@ export class MemoryWatch {
     }
   }
 
+  /** The processes that serve requests (not launchers or helpers). */
+  servers(): MemoryRow[] {
+    return this.rows.filter((row) => row.server);
+  }
+
   /** Starts or stops peak sampling around a loaded phase. */
   loaded(on: boolean): void {
     if (on && this.timer === undefined) this.timer = setInterval(() => this.sample(), 250);

@@ -11,11 +11,11 @@ export interface PeerProcess {
 const SERVER = fileURLToPath(new URL('./server.ts', import.meta.url));
 
 /** Starts the peer stack as its own process on a free port; resolves once it listens. */
-export async function startPeer(options: { nodeOptions?: string } = {}): Promise<PeerProcess> {
+export async function startPeer(options: { env?: NodeJS.ProcessEnv } = {}): Promise<PeerProcess> {
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', SERVER, String(port)], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_ENV: 'production', ...(options.nodeOptions ? { NODE_OPTIONS: options.nodeOptions } : {}) },
+    env: { ...process.env, NODE_ENV: 'production', ...options.env },
   });
   let output = '';
   await new Promise<void>((resolve, reject) => {
