@@ -2,10 +2,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
   isInitializeRequest,
-  isJSONRPCErrorResponse,
-  isJSONRPCRequest,
-  isJSONRPCResultResponse,
   type JSONRPCMessage,
+  type JSONRPCRequest,
   JSONRPCMessageSchema,
   type MessageExtraInfo,
   type RequestId,
@@ -49,6 +47,14 @@ export function parsePost(headers: IncomingHttpHeaders, body: unknown): ParsedPo
 }
 
 /**
+ * A request (it gets a response), for a message already checked against the JSON-RPC schema:
+ * the SDK's `isJSONRPCRequest` would parse it with zod again, on every call.
+ */
+export function isRequest(message: JSONRPCMessage): message is JSONRPCRequest {
+  return 'method' in message && 'id' in message;
+}
+
+/**
  * A transport for one stateless HTTP request: it hands the request's messages to the SDK's
  * server and collects the responses, which the route returns as one JSON body. It replaces the
  * SDK's Streamable HTTP server transport, whose conversion to web Request/Response objects and
@@ -67,7 +73,7 @@ export class RequestTransport implements Transport {
   readonly finished: Promise<JSONRPCMessage[]>;
 
   constructor(private readonly messages: JSONRPCMessage[]) {
-    this.order = messages.filter(isJSONRPCRequest).map((message) => message.id);
+    this.order = messages.filter(isRequest).map((message) => message.id);
     this.finished = new Promise((resolve) => {
       this.finish = resolve;
     });
@@ -82,7 +88,8 @@ export class RequestTransport implements Transport {
   }
 
   async send(message: JSONRPCMessage): Promise<void> {
-    if (!isJSONRPCResultResponse(message) && !isJSONRPCErrorResponse(message)) return;
+    // Only the server's responses (result or error) answer this request; it builds them itself.
+    if (!('result' in message) && !('error' in message)) return;
     const id = (message as { id?: RequestId }).id;
     if (id === undefined || !this.order.includes(id)) return;
     this.responses.set(id, message);

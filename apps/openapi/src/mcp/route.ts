@@ -2,13 +2,13 @@ import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
-import { CallToolRequestSchema, ErrorCode, isJSONRPCRequest, ListToolsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Principal } from '../auth/principal.ts';
 import { type BearerCheck, challenge, checkBearer, TOKEN_VALIDATION_FAILED } from './bearer.ts';
 import { type ToolCallResult, ToolDispatcher, toolError } from './dispatch.ts';
-import { parsePost, RequestTransport } from './request-transport.ts';
+import { isRequest, parsePost, RequestTransport } from './request-transport.ts';
 import { scopeHint } from './scope-hint.ts';
 import { TokenLookups } from './token-lookups.ts';
 import { type GeneratedTool, type OpenApiDocument, toolsFromOpenApi } from './tool-catalogue.ts';
@@ -90,7 +90,7 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
       const problem = argumentProblem(tool, args);
       return problem === undefined ? dispatcher.call(tool, principal, args) : toolError(problem);
     });
-    if (!parsed.messages.some((message) => isJSONRPCRequest(message) && message.method === 'tools/call')) usage.record(token.grantId);
+    if (!parsed.messages.some((message) => isRequest(message) && message.method === 'tools/call')) usage.record(token.grantId);
 
     const transport = new RequestTransport(parsed.messages);
     await server.connect(transport);
