@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from '@enginy/db/client';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { validationFailure } from './validation/problems.ts';
 
@@ -34,7 +35,11 @@ export const ERROR_CODES = {
   invalid_reference: 422,
   rate_limited: 429,
   internal_error: 500,
+  service_unavailable: 503,
 } as const;
+
+/** How long a client should wait before retrying while the database is unreachable (Retry-After, seconds). */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
@@ -72,6 +77,12 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((raw: FastifyError | ApiError, request, reply) => {
     let error: FastifyError | ApiError = raw;
     if (!(error instanceof ApiError) && error.validation) error = validationFailure(error.validation, error.validationContext);
+    if (!(error instanceof ApiError) && isDatabaseUnavailable(error)) {
+      // The database is down or restarting: the same request will work again shortly (RFC 9110 §15.6.4).
+      request.log.warn({ err: error }, 'database unavailable');
+      reply.header('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
+      error = apiError('service_unavailable', 'The service is temporarily unavailable (its database cannot be reached); try again in a few seconds');
+    }
     if (!(error instanceof ApiError)) {
       const known = FASTIFY_CODES[error.code] ?? fromPostgres(error);
       if (typeof known === 'string') error = apiError(known, error.message);
