@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from '@enginy/db/client';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /**
@@ -108,6 +109,9 @@ export class ValidationFailed extends OAuthError {
   }
 }
 
+/** How long a client should wait before retrying while the database is unreachable (Retry-After, seconds). */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
 export function registerErrorHandling(app: FastifyInstance): void {
   // Every unknown path answers JSON, never a framework 404 page (clients probe guessed paths).
   app.setNotFoundHandler((request, reply) => {
@@ -125,6 +129,14 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     if (error.validation) {
       return reply.code(400).send({ error: 'invalid_request', error_description: error.message });
+    }
+    if (isDatabaseUnavailable(error)) {
+      // RFC 6749 §4.1.2.1 / §5.2 use temporarily_unavailable for this; 503 + Retry-After (RFC 9110 §15.6.4).
+      request.log.warn({ err: error }, 'database unavailable');
+      return reply
+        .code(503)
+        .header('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS))
+        .send({ error: 'temporarily_unavailable', error_description: 'The authorization server cannot reach its database; try again in a few seconds' });
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {

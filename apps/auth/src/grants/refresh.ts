@@ -40,7 +40,11 @@ export class RefreshService {
     if (previous !== undefined && previous.key === key) return previous.result;
     const result = this.rotate(client, hash, body);
     this.recent.set(hash, { key, at: Date.now(), result });
-    result.catch(() => {}); // the caller handles it; the stored copy must not count as unhandled
+    // Only an answer is kept for identical retries: a failure (the database was unreachable) must not be
+    // replayed to the retry that would now succeed. The caller handles the rejection itself.
+    result.catch(() => {
+      if (this.recent.get(hash)?.result === result) this.recent.delete(hash);
+    });
     return result;
   }
 

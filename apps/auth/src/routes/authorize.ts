@@ -58,7 +58,9 @@ export async function authorizeRoutes(app: FastifyInstance, config: StackConfig,
     try {
       client = await resolveClient(db, config, q.client_id);
     } catch (error) {
-      const message = error instanceof OAuthError ? error.description : 'Unknown client';
+      // Only a verdict about the client is an invalid_client; anything else (the database is down) is not.
+      if (!(error instanceof OAuthError)) throw error;
+      const message = error.description;
       await audit(db, request.log, { ...event, outcome: 'denied', reason: 'unknown_client', details: { clientId: q.client_id ?? null, error: message } });
       return sendErrorPage(request, reply, 400, 'invalid_client', message, { client_id: q.client_id ?? '(missing)' });
     }
