@@ -57,3 +57,19 @@ export function ScopeList({ scopes }: { scopes: readonly string[] }) {
     </span>
   );
 }
+
+/** A URI that may wrap only after a slash (never inside a word), for narrow table cells. */
+export function Uri({ value }: { value: string }) {
+  const parts = value.split(/(?<=\/)/);
+  return (
+    <code className="small uri">
+      {parts.map((part, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one fixed string, never reordered
+        <span key={i}>
+          {part}
+          <wbr />
+        </span>
+      ))}
+    </code>
+  );
+}

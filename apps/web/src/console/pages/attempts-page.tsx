@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useConsole } from '../console-context.tsx';
 import { formatTime } from '../format.ts';
 import type { Attempt } from '../types.ts';
-import { Empty, InlineError, Loading, ScopeList } from '../ui.tsx';
+import { Empty, InlineError, Loading, ScopeList, Uri } from '../ui.tsx';
 import { usePoll } from '../use-poll.ts';
 import { DETAIL_LABELS } from './preview-page.tsx';
 
@@ -100,7 +100,7 @@ export function AttemptsPage() {
               {attempts.map((a) => (
                 <tr key={a.id} data-outcome={a.outcome}>
                   <td className="nowrap">{formatTime(a.at)}</td>
-                  <td>
+                  <td className="client-cell">
                     {a.clientName && <strong>{a.clientName}</strong>}
                     {a.clientId && a.clientId !== a.clientName && (
                       <>
@@ -110,7 +110,7 @@ export function AttemptsPage() {
                     )}
                     {!a.clientId && <span className="muted">—</span>}
                   </td>
-                  <td>{a.redirectUri ? <code className="small uri">{a.redirectUri}</code> : <span className="muted">—</span>}</td>
+                  <td>{a.redirectUri ? <Uri value={a.redirectUri} /> : <span className="muted">—</span>}</td>
                   <td>
                     <ScopeList scopes={a.requestedScopes} />
                   </td>

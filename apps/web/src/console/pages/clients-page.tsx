@@ -120,14 +120,16 @@ export function ClientsPage() {
                   </td>
                   <td className="nowrap">{formatTime(c.createdAt)}</td>
                   {isAdmin && (
-                    <td className="row-actions">
+                    <td>
+<div className="row-actions">
                       <button type="button" className="secondary small" disabled={busy} aria-label={`Rotate secret of ${c.name}`} onClick={() => rotate(c)}>
                         Rotate secret
                       </button>
                       <button type="button" className="danger small" disabled={busy} aria-label={`Delete ${c.name}`} onClick={() => remove(c)}>
                         Delete
                       </button>
-                    </td>
+                    </div>
+</td>
                   )}
                 </tr>
               ))}

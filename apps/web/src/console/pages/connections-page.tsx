@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useConsole } from '../console-context.tsx';
 import { ago, errorText, formatTime } from '../format.ts';
 import type { Connection } from '../types.ts';
-import { Empty, InlineError, Loading, ScopeList } from '../ui.tsx';
+import { Empty, InlineError, Loading, ScopeList, Uri } from '../ui.tsx';
 import { usePoll } from '../use-poll.ts';
 
 /** Active connections (one row per grant) with their usage, refreshed every 2 s, and revocation. */
@@ -60,7 +60,7 @@ export function ConnectionsPage() {
             <tbody>
               {connections.map((c) => (
                 <tr key={c.grantId}>
-                  <td>
+                  <td className="client-cell">
                     <strong>{c.clientName}</strong>
                     <br />
                     <code className="small">{c.clientId}</code>
@@ -68,13 +68,13 @@ export function ConnectionsPage() {
                   <td>{c.userEmail}</td>
                   <td>{workspace.name}</td>
                   <td>
-                    <code className="small uri">{c.redirectUri}</code>
+                    <Uri value={c.redirectUri} />
                   </td>
-                  <td>
+                  <td className="scopes-cell">
                     <ScopeList scopes={c.grantedScopes} />
-                    {c.effectiveScopes.length < expandScopes(c.grantedScopes).size && (
-                      <p className="muted small">
-                        In effect today: <ScopeList scopes={c.effectiveScopes} />
+                    {notInEffect(c).length > 0 && (
+                      <p className="cut small">
+                        Not in effect under the current policy: <ScopeList scopes={notInEffect(c)} />
                       </p>
                     )}
                   </td>
@@ -86,7 +86,8 @@ export function ConnectionsPage() {
                     {c.calls}
                   </td>
                   {isAdmin && (
-                    <td className="row-actions">
+                    <td>
+<div className="row-actions">
                       <button
                         type="button"
                         className="danger small"
@@ -103,7 +104,8 @@ export function ConnectionsPage() {
                       >
                         Revoke all for this client
                       </button>
-                    </td>
+                    </div>
+</td>
                   )}
                 </tr>
               ))}
@@ -113,4 +115,10 @@ export function ConnectionsPage() {
       )}
     </section>
   );
+}
+
+/** What the grant holds that the workspace's policy cuts today (a policy change applies to live tokens at once). */
+function notInEffect(c: Connection): string[] {
+  const effective = new Set(c.effectiveScopes);
+  return [...expandScopes(c.grantedScopes)].filter((scope) => !effective.has(scope));
 }
