@@ -296,8 +296,8 @@ describe('the console shell', () => {
     await page.getByLabel('Workspace').selectOption({ label: 'Globex Sales (admin)' });
     const checklist = page.getByRole('list', { name: 'Before you start' });
     await expect.poll(() => checklist.locator('[data-state="todo"]').allTextContents()).toEqual([
-      '✗MCP integration enabled: not yet — Enable the MCP integration in MCP settings.',
-      '✗http://localhost:3118/callback in Allowed redirect URIs: not yet — Add http://localhost:3118/callback to Allowed redirect URIs (exact match).',
+      '✗MCP integration enabled: not yet — Enable the MCP integration in MCP settings. Open MCP settings',
+      '✗http://localhost:3118/callback in Allowed redirect URIs: not yet — Add http://localhost:3118/callback to Allowed redirect URIs (exact match). Open MCP settings',
     ]);
     await screenshot(page, 'connect-globex');
     await goTo(page, 'Connections');

@@ -1,3 +1,4 @@
+import { Link } from '../../router.tsx';
 import { useConsole } from '../console-context.tsx';
 import { ago } from '../format.ts';
 import type { Connection, McpSettings } from '../types.ts';
@@ -57,7 +58,12 @@ export function ConnectPage() {
               </span>
               <span>
                 {item.label}: <strong>{item.ok ? 'done' : 'not yet'}</strong>
-                {!item.ok && <span className="muted"> — {item.fix}</span>}
+                {!item.ok && (
+                  <span className="muted">
+                    {' '}
+                    — {item.fix} <Link to="/console/settings">Open MCP settings</Link>
+                  </span>
+                )}
               </span>
             </li>
           ))}
