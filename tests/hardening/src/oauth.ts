@@ -3,6 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { StackConfig } from '@enginy/config/load';
 import { SEED_IDS } from '@enginy/db/seed';
+import { rawRequest } from './http.ts';
 import { CALLBACK } from './stack.ts';
 
 export interface Session {
@@ -32,14 +33,16 @@ export function form(params: Record<string, string | undefined>): URLSearchParam
   return new URLSearchParams(Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
 
+/** A new public client (from a rotating loopback address, like /authorize: registration is limited per address). */
 export async function registerClient(config: StackConfig, redirectUris: string[] = [CALLBACK], name = 'hardening'): Promise<string> {
-  const response = await fetch(`${config.auth.issuer}/register`, {
+  const answer = await rawRequest(`${config.auth.issuer}/register`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     // A unique name: identical public registrations from one address share one client.
     body: JSON.stringify({ client_name: `${name} ${randomBytes(4).toString('hex')}`, redirect_uris: redirectUris, token_endpoint_auth_method: 'none' }),
   });
-  return (await ok<{ client_id: string }>(response)).client_id;
+  if (answer.status !== 201) throw new Error(`/register: HTTP ${answer.status} ${answer.text}`);
+  return (JSON.parse(answer.text) as { client_id: string }).client_id;
 }
 
 export async function signIn(config: StackConfig, who: { email: string; password: string }): Promise<Session> {
@@ -52,15 +55,17 @@ export function authorizeUrl(config: StackConfig, params: Record<string, string 
   return `${config.auth.issuer}/authorize?${form(params)}`;
 }
 
-/** GET /authorize for a valid request; resolves to the pending request's id the consent page gets. */
+/**
+ * GET /authorize for a valid request; resolves to the pending request's id the consent page gets.
+ * Sent from a rotating loopback address: the per-address limit on /authorize is not what is tested here.
+ */
 export async function startAuthorization(config: StackConfig, clientId: string, challenge: string, extra: Record<string, string | undefined> = {}): Promise<string> {
-  const response = await fetch(
+  const answer = await rawRequest(
     authorizeUrl(config, { response_type: 'code', client_id: clientId, redirect_uri: CALLBACK, code_challenge: challenge, code_challenge_method: 'S256', state: 'st', resource: config.openapi.mcpUrl, ...extra }),
-    { redirect: 'manual' },
   );
-  const location = response.headers.get('location') ?? '';
+  const location = String(answer.headers.location ?? '');
   const id = location.startsWith(`${config.web.url}/consent`) ? new URL(location).searchParams.get('request') : null;
-  if (id === null) throw new Error(`/authorize did not hand over to the consent page: ${response.status} ${location} ${await response.text()}`);
+  if (id === null) throw new Error(`/authorize did not hand over to the consent page: ${answer.status} ${location} ${answer.text}`);
   return id;
 }
 

@@ -1,0 +1,75 @@
+// PostgreSQL stops under load: readiness goes 503, every request gets a clear 503 in bounded time
+// (no 500, no hang), the processes live on, and service resumes by itself when PostgreSQL returns.
+import { issueApiKey } from '@enginy/db/queries/api-keys';
+import { SEED_IDS } from '@enginy/db/seed';
+import { describe, expect, it } from 'vitest';
+import { expectAlive } from '../src/alive.ts';
+import { authorizeAndRedeem, signIn } from '../src/oauth.ts';
+import { type Outcome, type ProbeCredentials, probeAll, succeeded } from '../src/probes.ts';
+import { ADMIN, useStack } from '../src/stack.ts';
+
+// A request during the outage must be answered within this (the pool's connect timeout is 5 s).
+const BOUND_MS = 8_000;
+const h = useStack({ TOKEN_RATE_LIMIT_PER_MINUTE: '100000' });
+
+/** Probes in rounds for `ms`, all kinds at once each round. */
+async function loadFor(ms: number, credentials: ProbeCredentials): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  const end = Date.now() + ms;
+  while (Date.now() < end) outcomes.push(...(await probeAll(h.stack.config, credentials, BOUND_MS + 2_000)));
+  return outcomes;
+}
+
+function describeOutcome(o: Outcome): string {
+  return `${o.kind}: ${o.status} in ${Math.round(o.ms)} ms ${o.body.slice(0, 200)}`;
+}
+
+describe('PostgreSQL stops under load', () => {
+  it('readiness goes 503, requests get a clear 503 in bounded time, and service resumes by itself', async () => {
+    const { config } = h.stack;
+    const database = h.stack.database;
+    if (database === undefined) throw new Error('this test needs the embedded PostgreSQL of the test stack');
+    const tokens = await authorizeAndRedeem(config, await signIn(config, ADMIN));
+    const apiKey = (await issueApiKey(h.db, config.tokenHashKey, { workspaceId: SEED_IDS.acme, name: 'outage', scopes: ['WORKSPACE_READ'] })).key;
+    const credentials: ProbeCredentials = { apiKey, accessToken: tokens.access_token, clientId: tokens.clientId, refreshToken: tokens.refresh_token };
+    const pids = h.stack.apps.map((app) => app.child.pid);
+
+    // Healthy: everything succeeds.
+    const before = await loadFor(2_000, credentials);
+    expect(before.filter((o) => !succeeded(o)).map(describeOutcome)).toEqual([]);
+
+    // Outage: load keeps running while PostgreSQL stops, and for a while after.
+    const during = loadFor(8_000, credentials);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await database.stop();
+    const outage = await during;
+    // Once the stop has taken effect, the rounds that follow are all refused.
+    const refused = outage.filter((o) => !succeeded(o));
+    expect(refused.length).toBeGreaterThan(0);
+    const unclear = refused.filter((o) => {
+      if (o.status !== 503 || o.ms > BOUND_MS) return true;
+      const body = JSON.parse(o.body) as Record<string, unknown>;
+      const message = body.error_description ?? body.message ?? (body.checks as Record<string, unknown> | undefined)?.database;
+      return typeof message !== 'string' || message === '';
+    });
+    for (const app of h.stack.apps) expect(app.child.exitCode, `${app.name} exited during the outage:\n${app.recent.join('\n')}`).toBeNull();
+    expect(unclear.map(describeOutcome)).toEqual([]);
+    const kinds = new Set(refused.map((o) => o.kind));
+    expect([...kinds].sort()).toEqual(['authorize', 'mcp', 'readyz auth', 'readyz openapi', 'refresh', 'rest']);
+
+    // PostgreSQL returns: the same processes become ready again without a restart.
+    await database.start();
+    const deadline = Date.now() + 30_000;
+    let ready = false;
+    while (!ready && Date.now() < deadline) {
+      const answers = await Promise.all([config.openapi.url, config.auth.issuer].map((base) => fetch(`${base}/readyz`).then((r) => r.status)));
+      ready = answers.every((status) => status === 200);
+      if (!ready) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(ready).toBe(true);
+    const after = await loadFor(2_000, credentials);
+    expect(after.filter((o) => !succeeded(o)).map(describeOutcome)).toEqual([]);
+    expect(h.stack.apps.map((app) => app.child.pid)).toEqual(pids);
+    await expectAlive(h.stack);
+  });
+});
