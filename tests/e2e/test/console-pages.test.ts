@@ -311,7 +311,7 @@ describe('the console shell', () => {
     expectNoErrors(admin);
   });
 
-  it('the home page links to the console; the keyboard reaches the nav; signing out shows the sign-in form', async () => {
+  it('the home page links to the console; an ended session returns to sign-in; the keyboard reaches the nav; signing out', async () => {
     const c = await openConsole(e2e.browser, e2e.stack.config.web.url, '/', undefined);
     try {
       const { page } = c;
@@ -319,20 +319,32 @@ describe('the console shell', () => {
       await page.getByRole('button', { name: 'Sign in' }).waitFor();
       expect(page.url()).toBe(`${e2e.stack.config.web.url}/console/connect`);
       await screenshot(page, 'sign-in');
-      await page.getByLabel('Email').fill(ADMIN.email);
+      await page.getByLabel('Email').fill(MEMBER.email);
       await page.getByLabel('Password').fill('wrong password');
       await page.getByRole('button', { name: 'Sign in' }).click();
       await expect.poll(() => page.getByRole('alert').textContent()).toBe('Wrong email or password');
       c.errors.splice(0); // that 401 was the point
-      await page.getByLabel('Password').fill(ADMIN.password);
+      await page.getByLabel('Password').fill(MEMBER.password);
       await page.getByLabel('Password').press('Enter');
       await page.getByRole('navigation', { name: 'Console' }).waitFor();
 
-      // Keyboard: focus a nav link and follow it with Enter.
+      // The session ends on the server (expiry): the next poll brings the sign-in form back.
+      const member = await e2e.db.selectFrom('users').select('id').where('email', '=', MEMBER.email).executeTakeFirstOrThrow();
+      await e2e.db.deleteFrom('oauth_sessions').where('user_id', '=', member.id).execute();
+      await page.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 10_000 });
+      expect(c.errors.every((e) => /status of 401 .*\/api\/auth\/console\//.test(e))).toBe(true);
+      c.errors.splice(0); // the refused polls were the point
+      await page.getByLabel('Email').fill(MEMBER.email);
+      await page.getByLabel('Password').fill(MEMBER.password);
+      await page.getByLabel('Password').press('Enter');
+      await page.getByRole('navigation', { name: 'Console' }).waitFor();
+
+      // Keyboard: focus a nav link and follow it with Enter; Back returns.
       await page.getByRole('link', { name: 'API keys' }).focus();
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { name: 'API keys' }).waitFor();
       expect(page.url()).toBe(`${e2e.stack.config.web.url}/console/api-keys`);
+      expect(await page.getByRole('button', { name: 'Create API key' }).count()).toBe(0); // a member
       await page.goBack();
       await page.getByRole('heading', { name: 'Connect Claude Code' }).waitFor();
 

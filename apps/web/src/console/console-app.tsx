@@ -55,7 +55,8 @@ export function ConsoleApp({ path }: { path: string }) {
   }, [page]);
 
   const workspace = state.kind === 'ready' ? (state.workspaces.find((w) => w.id === workspaceId) ?? state.workspaces[0]) : undefined;
-  const context = useMemo(() => (state.kind === 'ready' && workspace ? consoleContext(state.session, workspace) : undefined), [state, workspace]);
+  const signedOut = useCallback(() => setState({ kind: 'sign-in' }), []);
+  const context = useMemo(() => (state.kind === 'ready' && workspace ? consoleContext(state.session, workspace, signedOut) : undefined), [state, workspace, signedOut]);
 
   if (state.kind !== 'ready') {
     return (

@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react';
-import { call, type Session } from '../api.ts';
+import { ApiError, call, type Session } from '../api.ts';
 import type { Workspace } from './types.ts';
 
 /** What every console page knows: who is signed in, in which workspace, and how to call the API for it. */
@@ -22,13 +22,22 @@ export function useConsole(): ConsoleContext {
   return value;
 }
 
-export function consoleContext(session: Session, workspace: Workspace): ConsoleContext {
+/** `signedOut` runs when the session has ended (expired, or signed out in another tab): back to sign-in. */
+export function consoleContext(session: Session, workspace: Workspace, signedOut: () => void): ConsoleContext {
   const base = `/console/workspaces/${encodeURIComponent(workspace.id)}`;
+  const watch = async <T,>(request: Promise<T>): Promise<T> => {
+    try {
+      return await request;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) signedOut();
+      throw e;
+    }
+  };
   return {
     session,
     workspace,
     isAdmin: workspace.role === 'admin',
-    read: (path, body) => call(body === undefined ? 'GET' : 'POST', `${base}${path}`, body === undefined ? {} : { body }),
-    write: (method, path, body) => call(method, `${base}${path}`, { body, csrfToken: session.csrfToken }),
+    read: (path, body) => watch(call(body === undefined ? 'GET' : 'POST', `${base}${path}`, body === undefined ? {} : { body })),
+    write: (method, path, body) => watch(call(method, `${base}${path}`, { body, csrfToken: session.csrfToken })),
   };
 }
