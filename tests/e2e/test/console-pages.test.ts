@@ -293,6 +293,11 @@ describe('the console shell', () => {
   it('switches workspaces: Globex (MCP disabled) shows the checklist items left to do', async () => {
     const { page } = admin;
     await goTo(page, 'Connect Claude Code');
+    // No connection in Acme yet: the latest attempt (the failed token exchange above) says why.
+    await expect
+      .poll(() => page.getByTestId('latest-attempt').textContent())
+      .toMatch(/^Latest authorization attempt, .*: PKCE test client denied The token exchange failed after the consent screen \(details say why\)\. See every attempt$/);
+    await screenshot(page, 'connect-latest-attempt');
     await page.getByLabel('Workspace').selectOption({ label: 'Globex Sales (admin)' });
     const checklist = page.getByRole('list', { name: 'Before you start' });
     await expect.poll(() => checklist.locator('[data-state="todo"]').allTextContents()).toEqual([

@@ -120,6 +120,8 @@ describe('the console, from setup to revocation', () => {
     await client.callTool({ name: 'get_credits', arguments: {} });
     await expect.poll(() => row.getByTestId('calls').textContent(), { timeout: 10_000 }).toBe('3');
     expect(await row.getByTestId('last-used').getAttribute('title')).not.toBe(lastUsedBefore);
+    await row.getByText('by tool').click();
+    expect(await row.locator('.by-tool li').allTextContents()).toEqual(['get_credits: 1', 'mcp_whoami: 2']);
     await screenshot(page, 'connections');
     expectNoErrors(admin);
   });

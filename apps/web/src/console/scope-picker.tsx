@@ -1,5 +1,20 @@
 import { ALL_SCOPE, RESOURCE_SCOPES } from '@enginy/policy/scopes';
 
+// What each resource's scopes cover (the product's scope list).
+const COVERS: Record<string, string> = {
+  WORKSPACE: 'credits, saved views, validation',
+  IDENTITIES: 'sender identities',
+  OWNERS: 'CRM owners',
+  CAMPAIGNS: 'campaigns; WRITE: create, clone, status, membership',
+  CONTACTS: 'contacts',
+  COMPANIES: 'companies',
+  LISTS: 'lists; WRITE: create lists and folders, move members',
+  AI_VARIABLES: 'AI variables',
+  ANALYTICS: 'analytics',
+  ACTIONS: 'actions; WRITE: start actions, AI Finder import',
+  MESSAGING: 'inbox threads; WRITE: send messages',
+};
+
 /**
  * The Enginy scopes as checkboxes, one row per resource (READ, WRITE), and `ALL`. What the picked
  * scopes imply is shown ticked and disabled: a WRITE scope includes its READ, ALL includes everything.
@@ -26,6 +41,7 @@ export function ScopePicker({ legend, value, onChange, disabled = false }: { leg
             <th scope="col">Resource</th>
             <th scope="col">READ</th>
             <th scope="col">WRITE (includes READ)</th>
+            <th scope="col">Covers</th>
           </tr>
         </thead>
         <tbody>
@@ -47,6 +63,7 @@ export function ScopePicker({ legend, value, onChange, disabled = false }: { leg
                   </td>
                 );
               })}
+              <td className="muted small">{COVERS[resource]}</td>
             </tr>
           ))}
         </tbody>

@@ -1,7 +1,7 @@
 import { Link } from '../../router.tsx';
 import { useConsole } from '../console-context.tsx';
-import { ago } from '../format.ts';
-import type { Connection, McpSettings } from '../types.ts';
+import { ago, formatTime } from '../format.ts';
+import type { Attempt, Connection, McpSettings } from '../types.ts';
 import { CopyButton, InlineError, Loading } from '../ui.tsx';
 import { usePoll } from '../use-poll.ts';
 
@@ -34,6 +34,9 @@ export function ConnectPage() {
     },
   ];
   const first = connections.data?.[0];
+  // While waiting, the latest authorization attempt says why nothing has connected yet.
+  const attempts = usePoll(async () => (await read<{ attempts: Attempt[] }>('/attempts?limit=20')).attempts, `attempts:${workspace.id}`, first ? 0 : 3_000);
+  const latest = attempts.data?.find((a) => a.kind === 'authorization');
 
   return (
     <section aria-labelledby="connect-title">
@@ -93,6 +96,13 @@ export function ConnectPage() {
           <span>Waiting for the first connection…</span>
         )}
       </div>
+      {!first && latest && (
+        <p className="latest-attempt" data-testid="latest-attempt">
+          Latest authorization attempt, {formatTime(latest.at)}: <strong>{latest.clientName ?? latest.clientId ?? 'unknown client'}</strong>{' '}
+          <span className={`badge ${latest.outcome}`}>{latest.outcome}</span> <span className="reason">{latest.message}</span>.{' '}
+          <Link to="/console/attempts">See every attempt</Link>
+        </p>
+      )}
     </section>
   );
 }

@@ -82,8 +82,20 @@ export function ConnectionsPage() {
                   <td title={formatTime(c.lastUsedAt)} data-testid="last-used">
                     {ago(c.lastUsedAt)}
                   </td>
-                  <td data-testid="calls" title={c.callsByTool.map((t) => `${t.tool}: ${t.calls}`).join('\n')}>
-                    {c.calls}
+                  <td>
+                    <span data-testid="calls">{c.calls}</span>
+                    {c.callsByTool.length > 0 && (
+                      <details className="by-tool">
+                        <summary>by tool</summary>
+                        <ul>
+                          {c.callsByTool.map((t) => (
+                            <li key={t.tool}>
+                              <code>{t.tool}</code>: {t.calls}
+                            </li>
+                          ))}
+                        </ul>
+                      </details>
+                    )}
                   </td>
                   {isAdmin && (
                     <td>
