@@ -60,3 +60,8 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 export function expectNoErrors(c: ConsolePage): void {
   expect(c.errors).toEqual([]);
 }
+
+/** expect.poll with room for a slow machine: the pages refresh every 2–3 s, so 1 s (the default) is too short. */
+export function eventually<T>(read: () => T | Promise<T>, timeout = 15_000) {
+  return expect.poll(read, { timeout, interval: 100 });
+}

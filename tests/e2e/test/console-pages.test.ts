@@ -5,7 +5,7 @@ import { SEED_IDS } from '@enginy/db/seed';
 import { READ_SCOPES } from '@enginy/policy/scopes';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { approveInBrowser } from '../src/browser.ts';
-import { type ConsolePage, expectNoErrors, goTo, openConsole, screenshot } from '../src/console-page.ts';
+import { type ConsolePage, eventually, expectNoErrors, goTo, openConsole, screenshot } from '../src/console-page.ts';
 import { ADMIN, MEMBER, useStackAndBrowser } from '../src/stack-fixture.ts';
 
 const e2e = useStackAndBrowser();
@@ -45,7 +45,7 @@ describe('MCP settings', () => {
     const { page } = admin;
     await goTo(page, 'MCP settings');
     const redirects = page.getByRole('list', { name: 'Allowed redirect URIs' });
-    await expect.poll(() => redirects.getByRole('listitem').allTextContents()).toEqual([`${CALLBACK}Remove`]);
+    await eventually(() => redirects.getByRole('listitem').allTextContents()).toEqual([`${CALLBACK}Remove`]);
     expect(await page.getByRole('list', { name: 'Allowed OAuth client IDs' }).textContent()).toBe('Empty: any client may connect');
 
     // Not an absolute URI: refused before it reaches the list, with the reason.
@@ -66,7 +66,7 @@ describe('MCP settings', () => {
     for (const scope of READ_SCOPES) await page.getByLabel(scope, { exact: true }).uncheck();
     expect(await page.getByRole('note').filter({ hasText: 'The policy has no scope' }).count()).toBe(1);
     await page.getByRole('button', { name: 'Save settings' }).click();
-    await expect.poll(() => statusText(admin, 'Saved at')).toContain('In effect at once for every live token');
+    await eventually(() => statusText(admin, 'Saved at')).toContain('In effect at once for every live token');
     const warnings = page.getByRole('region', { name: 'Warnings' });
     expect(await warnings.textContent()).toContain('The policy has no scope: no client can be granted anything');
     const saved = await acmeSettings();
@@ -86,11 +86,11 @@ describe('MCP settings', () => {
     await page.getByLabel('Enable the MCP integration').uncheck();
     await page.getByRole('button', { name: 'Remove pinned-client' }).click();
     await page.getByRole('button', { name: 'Save settings' }).click();
-    await expect.poll(async () => (await acmeSettings()).policy_scopes).toEqual(['LISTS_WRITE']);
+    await eventually(async () => (await acmeSettings()).policy_scopes).toEqual(['LISTS_WRITE']);
     const after = await acmeSettings();
     expect(after.enabled).toBe(false);
     expect(after.allowed_client_ids).toEqual([]);
-    await expect.poll(() => warnings.textContent()).toContain('MCP is disabled: no client can connect, and existing connections stop working');
+    await eventually(() => warnings.textContent()).toContain('MCP is disabled: no client can connect, and existing connections stop working');
     await screenshot(page, 'settings-saved');
     expectNoErrors(admin);
   });
@@ -124,27 +124,27 @@ describe('Policy preview', () => {
     const decision = page.getByRole('status', { name: 'Decision' });
     expect(await decision.textContent()).toBe('Enter a client ID and a redirect URI.');
     await page.getByLabel('Client ID').fill('some-client');
-    await expect.poll(() => decision.textContent()).toContain('Allowed. The client would be granted:');
+    await eventually(() => decision.textContent()).toContain('Allowed. The client would be granted:');
     expect(await decision.textContent()).toContain('WORKSPACE_READ');
 
     await page.getByLabel('Redirect URI').fill('http://127.0.0.1:3118/callback');
-    await expect.poll(() => decision.locator('.reason').textContent()).toBe('redirect_uri is not allowed');
+    await eventually(() => decision.locator('.reason').textContent()).toBe('redirect_uri is not allowed');
     expect(await decision.textContent()).toContain('differs from the allowed http://localhost:3118/callback only by host');
     await page.getByRole('button', { name: 'Ask the server' }).click();
-    await expect.poll(() => page.getByRole('region', { name: 'Server decision' }).textContent()).toBe('The server decides: redirect_uri is not allowed (the same decision as above)');
+    await eventually(() => page.getByRole('region', { name: 'Server decision' }).textContent()).toBe('The server decides: redirect_uri is not allowed (the same decision as above)');
 
     await page.getByLabel('Redirect URI').fill(CALLBACK);
     await page.getByLabel('MESSAGING_WRITE', { exact: true }).check();
-    await expect.poll(() => decision.locator('.reason').textContent()).toBe('Requested scopes are not allowed');
+    await eventually(() => decision.locator('.reason').textContent()).toBe('Requested scopes are not allowed');
     expect(await decision.textContent()).toContain('Sent back to the client: error=invalid_scope.');
     await page.getByRole('button', { name: 'Ask the server' }).click();
-    await expect.poll(() => page.getByRole('region', { name: 'Server decision' }).textContent()).toBe('The server decides: Requested scopes are not allowed (the same decision as above)');
+    await eventually(() => page.getByRole('region', { name: 'Server decision' }).textContent()).toBe('The server decides: Requested scopes are not allowed (the same decision as above)');
     await screenshot(page, 'preview-scopes');
 
     // Pinning client IDs: the preview picks up the saved settings (it refreshes them every 5 s).
     await e2e.db.updateTable('workspace_mcp_settings').set({ allowed_client_ids: ['pinned-client'] }).where('workspace_id', '=', SEED_IDS.acme).execute();
     await page.getByLabel('MESSAGING_WRITE', { exact: true }).uncheck();
-    await expect.poll(() => decision.locator('.reason').textContent(), { timeout: 10_000 }).toBe('OAuth client_id is not allowed');
+    await eventually(() => decision.locator('.reason').textContent()).toBe('OAuth client_id is not allowed');
     expectNoErrors(admin);
   });
 });
@@ -177,7 +177,7 @@ describe('Authorization attempts', () => {
     await goTo(page, 'Authorization attempts');
     const table = page.getByRole('table', { name: 'Authorization attempts' });
     const rows = table.locator('tbody tr').filter({ hasText: clientId });
-    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(2);
+    await eventually(() => rows.count()).toBe(2);
     const [failed, approved] = await rows.allTextContents();
     expect(failed).toContain('The token exchange failed after the consent screen');
     expect(failed).toContain('PKCE verification failed: code_verifier does not match code_challenge');
@@ -185,11 +185,11 @@ describe('Authorization attempts', () => {
     await screenshot(page, 'attempts-token-exchange-failed');
 
     await page.getByLabel('Reason').selectOption({ label: 'Token exchange failed' });
-    await expect.poll(() => table.locator('tbody tr').count()).toBe(1);
+    await eventually(() => table.locator('tbody tr').count()).toBe(1);
     await page.getByLabel('Reason').selectOption({ label: 'Any reason' });
     await page.getByLabel('Client ID').fill(clientId);
     await page.getByLabel('Outcome').selectOption('allowed');
-    await expect.poll(() => table.locator('tbody tr').allTextContents()).toHaveLength(1);
+    await eventually(() => table.locator('tbody tr').allTextContents()).toHaveLength(1);
     expect(await table.locator('tbody tr').textContent()).toContain('Approved');
     await screenshot(page, 'attempts-filtered');
 
@@ -198,12 +198,12 @@ describe('Authorization attempts', () => {
     await page.getByLabel('Outcome').selectOption('');
     await page.getByLabel('Kind').selectOption('admin');
     await page.getByLabel('Reason').selectOption({ label: 'Settings changed (admin)' });
-    await expect.poll(async () => (await table.locator('tbody tr').count()) > 0).toBe(true);
+    await eventually(async () => (await table.locator('tbody tr').count()) > 0).toBe(true);
     expect(new Set(await table.locator('.badge').allTextContents())).toEqual(new Set(['admin change']));
 
     // A filter nothing matches says so.
     await page.getByLabel('Client ID').fill('no-such-client');
-    await expect.poll(() => page.getByText('No attempt matches.').count()).toBe(1);
+    await eventually(() => page.getByText('No attempt matches.').count()).toBe(1);
     await page.getByLabel('Client ID').fill('');
     await page.getByLabel('Kind').selectOption('');
     await page.getByLabel('Reason').selectOption({ label: 'Any reason' });
@@ -215,7 +215,7 @@ describe('OAuth clients', () => {
   it('creates a client with its secret shown once, rotates the secret and deletes the client', async () => {
     const { page } = admin;
     await goTo(page, 'OAuth clients');
-    await expect.poll(() => page.getByText('No pre-registered client yet.').count()).toBe(1);
+    await eventually(() => page.getByText('No pre-registered client yet.').count()).toBe(1);
     await screenshot(page, 'clients-empty');
     await page.getByLabel('Name').fill('CI client');
     await page.getByLabel('Token endpoint authentication').selectOption('client_secret_basic');
@@ -225,7 +225,7 @@ describe('OAuth clients', () => {
     const clientId = (await shown.getByTestId('Client ID').textContent()) ?? '';
     expect(secret).toMatch(/^ecs_/);
     const row = page.getByRole('table', { name: 'Pre-registered clients' }).locator('tbody tr').filter({ hasText: clientId });
-    await expect.poll(() => row.textContent()).toContain(`CI client${clientId}${CALLBACK}client_secret_basic`);
+    await eventually(() => row.textContent()).toContain(`CI client${clientId}${CALLBACK}client_secret_basic`);
     await screenshot(page, 'clients-created');
     await shown.getByRole('button', { name: 'Done, I saved it' }).click();
     expect(await page.getByText(secret).count()).toBe(0);
@@ -238,8 +238,8 @@ describe('OAuth clients', () => {
     expect((await e2e.db.selectFrom('oauth_clients').select('secret_hash').where('id', '=', clientId).executeTakeFirstOrThrow()).secret_hash).not.toBe(hashBefore);
 
     await row.getByRole('button', { name: 'Delete CI client' }).click();
-    await expect.poll(() => statusText(admin, 'deleted')).toBe('CI client deleted; its connections ended');
-    await expect.poll(() => row.count()).toBe(0);
+    await eventually(() => statusText(admin, 'deleted')).toBe('CI client deleted; its connections ended');
+    await eventually(() => row.count()).toBe(0);
     expect((await e2e.db.selectFrom('oauth_clients').select('deleted_at').where('id', '=', clientId).executeTakeFirstOrThrow()).deleted_at).not.toBeNull();
     expectNoErrors(admin);
   });
@@ -250,7 +250,7 @@ describe('OAuth clients', () => {
       await c.page.getByLabel('Name').fill('Bad client');
       await c.page.getByLabel('Redirect URIs (one per line)').fill('http://example.com/callback');
       await c.page.getByRole('button', { name: 'Create client' }).click();
-      await expect.poll(() => c.page.getByRole('alert').textContent()).toBe('redirectUris[0]: must be https, or http on localhost/127.0.0.1, with no fragment');
+      await eventually(() => c.page.getByRole('alert').textContent()).toBe('redirectUris[0]: must be https, or http on localhost/127.0.0.1, with no fragment');
       expectNoErrors(c);
     } finally {
       await c.close();
@@ -262,7 +262,7 @@ describe('API keys', () => {
   it('creates a key with scopes (shown once) that works on the REST API, and revokes it', async () => {
     const { page } = admin;
     await goTo(page, 'API keys');
-    await expect.poll(() => page.getByText('No API key yet.').count()).toBe(1);
+    await eventually(() => page.getByText('No API key yet.').count()).toBe(1);
     await page.getByLabel('Key name').fill('Reporting');
     await page.getByRole('button', { name: 'Create API key' }).click();
     expect(await page.getByRole('alert').textContent()).toBe('Choose at least one scope: a key without scopes is denied everything.');
@@ -282,8 +282,8 @@ describe('API keys', () => {
     await screenshot(page, 'api-keys');
 
     await row.getByRole('button', { name: 'Revoke Reporting' }).click();
-    await expect.poll(() => statusText(admin, 'revoked')).toBe('API key Reporting revoked');
-    await expect.poll(() => row.count()).toBe(0);
+    await eventually(() => statusText(admin, 'revoked')).toBe('API key Reporting revoked');
+    await eventually(() => row.count()).toBe(0);
     expect((await search()).status).toBe(401);
     expectNoErrors(admin);
   });
@@ -294,19 +294,18 @@ describe('the console shell', () => {
     const { page } = admin;
     await goTo(page, 'Connect Claude Code');
     // No connection in Acme yet: the latest attempt (the failed token exchange above) says why.
-    await expect
-      .poll(() => page.getByTestId('latest-attempt').textContent())
+    await eventually(() => page.getByTestId('latest-attempt').textContent())
       .toMatch(/^Latest authorization attempt, .*: PKCE test client denied The token exchange failed after the consent screen \(details say why\)\. See every attempt$/);
     await screenshot(page, 'connect-latest-attempt');
     await page.getByLabel('Workspace').selectOption({ label: 'Globex Sales (admin)' });
     const checklist = page.getByRole('list', { name: 'Before you start' });
-    await expect.poll(() => checklist.locator('[data-state="todo"]').allTextContents()).toEqual([
+    await eventually(() => checklist.locator('[data-state="todo"]').allTextContents()).toEqual([
       '✗MCP integration enabled: not yet — Enable the MCP integration in MCP settings. Open MCP settings',
       '✗http://localhost:3118/callback in Allowed redirect URIs: not yet — Add http://localhost:3118/callback to Allowed redirect URIs (exact match). Open MCP settings',
     ]);
     await screenshot(page, 'connect-globex');
     await goTo(page, 'Connections');
-    await expect.poll(() => page.getByText('No active connection.', { exact: false }).count()).toBe(1);
+    await eventually(() => page.getByText('No active connection.', { exact: false }).count()).toBe(1);
     await screenshot(page, 'connections-empty');
     // The choice is remembered across a reload of a bookmarked page.
     await page.goto(`${e2e.stack.config.web.url}/console/attempts`);
@@ -327,7 +326,7 @@ describe('the console shell', () => {
       await page.getByLabel('Email').fill(MEMBER.email);
       await page.getByLabel('Password').fill('wrong password');
       await page.getByRole('button', { name: 'Sign in' }).click();
-      await expect.poll(() => page.getByRole('alert').textContent()).toBe('Wrong email or password');
+      await eventually(() => page.getByRole('alert').textContent()).toBe('Wrong email or password');
       c.errors.splice(0); // that 401 was the point
       await page.getByLabel('Password').fill(MEMBER.password);
       await page.getByLabel('Password').press('Enter');

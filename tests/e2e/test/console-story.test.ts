@@ -9,7 +9,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approveInBrowser } from '../src/browser.ts';
-import { type ConsolePage, expectNoErrors, goTo, openConsole, screenshot } from '../src/console-page.ts';
+import { type ConsolePage, eventually, expectNoErrors, goTo, openConsole, screenshot } from '../src/console-page.ts';
 import { MemoryOAuthProvider } from '../src/sdk-provider.ts';
 import { ADMIN, MEMBER, useStackAndBrowser } from '../src/stack-fixture.ts';
 import { whoami } from '../src/whoami.ts';
@@ -53,19 +53,19 @@ async function bearerStatus(accessToken: string): Promise<number> {
 describe('the console, from setup to revocation', () => {
   it('shows the Connect Claude Code panel with the exact command, the live checklist and a waiting indicator', async () => {
     const { page } = admin;
-    await expect.poll(() => page.title()).toBe('Connect Claude Code · Enginy console');
+    await eventually(() => page.title()).toBe('Connect Claude Code · Enginy console');
     const command = `claude mcp add --transport http --callback-port 3118 enginy ${e2e.stack.config.openapi.mcpUrl}`;
     expect(await page.getByTestId('claude-command').textContent()).toBe(command);
     await page.getByRole('button', { name: 'Copy command' }).click();
-    await expect.poll(() => page.evaluate('navigator.clipboard.readText()')).toBe(command);
+    await eventually(() => page.evaluate('navigator.clipboard.readText()')).toBe(command);
     const checklist = page.getByRole('list', { name: 'Before you start' });
-    await expect.poll(() => checklist.getByRole('listitem').allTextContents()).toEqual([
+    await eventually(() => checklist.getByRole('listitem').allTextContents()).toEqual([
       '✓MCP integration enabled: done',
       '✓MCP policy active with at least one scope: done',
       '✓http://localhost:3118/callback in Allowed redirect URIs: done',
       '✓Allowed OAuth client IDs empty for the first connection: done',
     ]);
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'first connection' }).textContent()).toBe('Waiting for the first connection…');
+    await eventually(() => page.getByRole('status').filter({ hasText: 'first connection' }).textContent()).toBe('Waiting for the first connection…');
     await screenshot(page, 'connect-waiting');
     expectNoErrors(admin);
   });
@@ -75,9 +75,9 @@ describe('the console, from setup to revocation', () => {
     await goTo(page, 'MCP settings');
     expect(page.url()).toBe(`${e2e.stack.config.web.url}/console/settings`);
     await page.getByLabel('CONTACTS_WRITE', { exact: true }).check();
-    await expect.poll(() => page.getByLabel('CONTACTS_READ', { exact: true }).isChecked()).toBe(true);
+    await eventually(() => page.getByLabel('CONTACTS_READ', { exact: true }).isChecked()).toBe(true);
     await page.getByRole('button', { name: 'Save settings' }).click();
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Saved at' }).textContent()).toContain('In effect at once for every live token');
+    await eventually(() => page.getByRole('status').filter({ hasText: 'Saved at' }).textContent()).toContain('In effect at once for every live token');
     const row = await e2e.db.selectFrom('workspace_mcp_settings').select('policy_scopes').where('workspace_id', '=', SEED_IDS.acme).executeTakeFirstOrThrow();
     expect(row.policy_scopes).toContain('CONTACTS_WRITE');
     expectNoErrors(admin);
@@ -86,7 +86,7 @@ describe('the console, from setup to revocation', () => {
   it('turns the waiting indicator green when Claude Code connects', async () => {
     const { page } = admin;
     await goTo(page, 'Connect Claude Code');
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'first connection' }).count()).toBe(1);
+    await eventually(() => page.getByRole('status').filter({ hasText: 'first connection' }).count()).toBe(1);
 
     const transport = new StreamableHTTPClientTransport(new URL(e2e.stack.config.openapi.mcpUrl), { authProvider: provider });
     await expect(new Client({ name: 'e2e', version: '1' }).connect(transport)).rejects.toThrow(UnauthorizedError);
@@ -95,7 +95,7 @@ describe('the console, from setup to revocation', () => {
     expect((await whoami(client)).user.email).toBe(ADMIN.email);
 
     const indicator = page.locator('.waiting');
-    await expect.poll(() => indicator.getAttribute('data-state'), { timeout: 10_000 }).toBe('connected');
+    await eventually(() => indicator.getAttribute('data-state')).toBe('connected');
     expect(await indicator.textContent()).toContain(`Connected: Claude Code for ${ADMIN.email}`);
     await screenshot(page, 'connect-connected');
     expectNoErrors(admin);
@@ -106,19 +106,19 @@ describe('the console, from setup to revocation', () => {
     await goTo(page, 'Connections');
     const table = page.getByRole('table', { name: 'Active connections' });
     const row = table.getByRole('row').filter({ hasText: 'Claude Code' });
-    await expect.poll(() => row.count()).toBe(1);
+    await eventually(() => row.count()).toBe(1);
     const cells = await row.getByRole('cell').allTextContents();
     expect(cells[1]).toBe(ADMIN.email);
     expect(cells[2]).toBe('Acme Outreach');
     expect(cells[3]).toBe('http://localhost:3118/callback');
     expect(cells[4]).toContain('CONTACTS_READ');
     // whoami was one call; usage reaches the database within one 2 s flush and the page polls.
-    await expect.poll(() => row.getByTestId('calls').textContent(), { timeout: 10_000 }).toBe('1');
+    await eventually(() => row.getByTestId('calls').textContent()).toBe('1');
     const lastUsedBefore = await row.getByTestId('last-used').getAttribute('title');
     await new Promise((resolve) => setTimeout(resolve, 1_100)); // the time shown has 1 s resolution
     await whoami(client);
     await client.callTool({ name: 'get_credits', arguments: {} });
-    await expect.poll(() => row.getByTestId('calls').textContent(), { timeout: 10_000 }).toBe('3');
+    await eventually(() => row.getByTestId('calls').textContent()).toBe('3');
     expect(await row.getByTestId('last-used').getAttribute('title')).not.toBe(lastUsedBefore);
     await row.getByText('by tool').click();
     expect(await row.locator('.by-tool li').allTextContents()).toEqual(['get_credits: 1', 'mcp_whoami: 2']);
@@ -134,14 +134,13 @@ describe('the console, from setup to revocation', () => {
     await goTo(page, 'MCP settings');
     await page.getByLabel('CONTACTS_WRITE', { exact: true }).uncheck();
     await page.getByRole('button', { name: 'Save settings' }).click();
-    await expect
-      .poll(() => page.getByRole('status').filter({ hasText: 'Saved at' }).textContent())
+    await eventually(() => page.getByRole('status').filter({ hasText: 'Saved at' }).textContent())
       .toContain('In effect at once for every live token, no re-authorization: 1 active connection(s), 1 with scopes left under the new policy.');
     expect(text(await client.callTool({ name: 'create_contact', arguments: { body } }))).toBe('Tool requires scopes: CONTACTS_WRITE');
     expect((await client.callTool({ name: 'get_credits', arguments: {} })).isError).toBeFalsy();
     await goTo(page, 'Connections');
     const row = page.getByRole('table', { name: 'Active connections' }).getByRole('row').filter({ hasText: 'Claude Code' });
-    await expect.poll(() => row.locator('.cut').textContent()).toBe('Not in effect under the current policy: CONTACTS_WRITE');
+    await eventually(() => row.locator('.cut').textContent()).toBe('Not in effect under the current policy: CONTACTS_WRITE');
     await screenshot(page, 'connections-policy-narrowed');
     expectNoErrors(admin);
   });
@@ -150,7 +149,7 @@ describe('the console, from setup to revocation', () => {
     const member = await openConsole(e2e.browser, e2e.stack.config.web.url, '/console/connections', MEMBER);
     try {
       const row = member.page.getByRole('table', { name: 'Active connections' }).getByRole('row').filter({ hasText: 'Claude Code' });
-      await expect.poll(() => row.count()).toBe(1);
+      await eventually(() => row.count()).toBe(1);
       expect(await member.page.getByRole('button', { name: /Revoke/ }).count()).toBe(0);
       expectNoErrors(member);
     } finally {
@@ -162,8 +161,8 @@ describe('the console, from setup to revocation', () => {
     const { page } = admin;
     const accessToken = provider.saved?.access_token as string;
     await page.getByRole('button', { name: `Revoke Claude Code for ${ADMIN.email}` }).click();
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Revoked' }).textContent()).toBe('Revoked 1 connection(s): their tokens stopped working at once.');
-    await expect.poll(() => page.getByText('No active connection.', { exact: false }).count()).toBe(1);
+    await eventually(() => page.getByRole('status').filter({ hasText: 'Revoked' }).textContent()).toBe('Revoked 1 connection(s): their tokens stopped working at once.');
+    await eventually(() => page.getByText('No active connection.', { exact: false }).count()).toBe(1);
     // The access token is refused at once, and the SDK's refresh fails too: the client must sign in again.
     expect(await bearerStatus(accessToken)).toBe(401);
     await expect(client.callTool({ name: 'mcp_whoami', arguments: {} })).rejects.toThrow('The refresh token was revoked');
@@ -181,10 +180,10 @@ describe('the console, from setup to revocation', () => {
     client = await connectClient();
     const { page } = admin;
     const rows = page.getByRole('table', { name: 'Active connections' }).getByRole('row').filter({ hasText: 'Claude Code' });
-    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(2);
+    await eventually(() => rows.count()).toBe(2);
     await page.getByRole('button', { name: 'Revoke all for Claude Code' }).first().click();
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Revoked' }).textContent()).toBe('Revoked 2 connection(s): their tokens stopped working at once.');
-    await expect.poll(() => rows.count()).toBe(0);
+    await eventually(() => page.getByRole('status').filter({ hasText: 'Revoked' }).textContent()).toBe('Revoked 2 connection(s): their tokens stopped working at once.');
+    await eventually(() => rows.count()).toBe(0);
     await expect(client.callTool({ name: 'mcp_whoami', arguments: {} })).rejects.toThrow('The refresh token was revoked');
     expectNoErrors(admin);
   });
@@ -213,7 +212,7 @@ describe('the console, from setup to revocation', () => {
     await goTo(page, 'Authorization attempts');
     await page.getByLabel('Outcome').selectOption('denied');
     const row = page.getByRole('table', { name: 'Authorization attempts' }).getByRole('row').filter({ hasText: clientId }).first();
-    await expect.poll(() => row.count()).toBe(1);
+    await eventually(() => row.count()).toBe(1);
     const cells = await row.getByRole('cell').allTextContents();
     expect(cells[1]).toBe(`Claude Code (127.0.0.1)${clientId}`);
     expect(cells[2]).toBe(redirectUri);

@@ -11,6 +11,7 @@ export function formatTime(value: string | null | undefined): string {
 export function ago(value: string | null | undefined, now = Date.now()): string {
   if (value === null || value === undefined) return 'never';
   const seconds = Math.max(0, Math.round((now - new Date(value).getTime()) / 1000));
+  if (seconds < 5) return 'just now';
   if (seconds < 60) return `${seconds} s ago`;
   if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
   if (seconds < 86_400) return `${Math.floor(seconds / 3600)} h ago`;

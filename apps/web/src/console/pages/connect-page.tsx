@@ -88,7 +88,7 @@ export function ConnectPage() {
         <span className="dot" aria-hidden="true" />
         {first ? (
           <span>
-            Connected: <strong>{first.clientName}</strong> for {first.userEmail}, last used {ago(first.lastUsedAt)}
+            Connected: <strong>{first.clientName}</strong> for {first.userEmail}, last used {ago(first.lastUsedAt)}. <Link to="/console/connections">See connections</Link>
           </span>
         ) : connections.error ? (
           <span>Could not check for connections: {connections.error}</span>
