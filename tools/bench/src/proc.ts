@@ -1,5 +1,5 @@
 // Process facts from /proc (Linux): who descends from whom, and resident memory.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 export interface ProcessInfo {
   pid: number;
@@ -7,6 +7,8 @@ export interface ProcessInfo {
   rssMb: number;
   /** The command line, shortened to what tells processes apart (the script, not node's flags). */
   command: string;
+  /** The app whose directory it runs in (`apps/<app>`), if any. */
+  app?: string;
 }
 
 function read(pid: number): ProcessInfo | undefined {
@@ -15,7 +17,8 @@ function read(pid: number): ProcessInfo | undefined {
     const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
     const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
     const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-    return { pid, ppid, rssMb: rssKb / 1024, command: shorten(argv) };
+    const app = /\/apps\/([^/]+)$/.exec(readlinkSync(`/proc/${pid}/cwd`))?.[1];
+    return { pid, ppid, rssMb: rssKb / 1024, command: shorten(argv), ...(app ? { app } : {}) };
   } catch {
     return undefined; // exited while we looked
   }

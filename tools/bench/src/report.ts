@@ -57,6 +57,8 @@ export function printResults(results: Results): void {
   }
   const startup = [...(results.dev?.runs ?? []), ...(results.production?.runs ?? [])];
   if (startup.length > 0) printTable('Start-up', ['run', 'seconds'], startup.map((run) => [run.label, fixed(run.readyMs / 1000, 2)]));
+  const phases = results.dev?.phases ?? [];
+  if (phases.length > 0) printTable('pnpm dev, last warm run: when each step was printed', ['step', 'seconds'], phases.map((p) => [p.label, fixed(p.readyMs / 1000, 2)]));
   const idle: ProcessMemory[] = [...(results.dev?.idle ?? []), ...(results.production?.idle ?? [])].filter((p) => p.rssMb >= 8);
   if (idle.length > 0) printTable('Idle memory after start-up (RSS MB, 5 s after ready)', ['stack', 'command', 'RSS'], idle.map((p) => [`${p.owner}${p.server ? '' : ' (helper)'}`, p.process, fixed(p.rssMb)]), 2);
 

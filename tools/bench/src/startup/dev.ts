@@ -11,6 +11,8 @@ export interface StartupRun {
 
 export interface DevStartup {
   runs: StartupRun[];
+  /** When `pnpm dev` printed each of its steps, in the last warm run. */
+  phases: StartupRun[];
   idle: ProcessMemory[];
 }
 
@@ -27,14 +29,20 @@ export async function measureDevStartup(warmRuns: number): Promise<DevStartup> {
   const readyUrls = [`http://localhost:${ports.OPENAPI_PORT}/readyz`, `http://localhost:${ports.AUTH_PORT}/readyz`, `http://localhost:${ports.WEB_PORT}/`];
   const runs: StartupRun[] = [];
   let idle: ProcessMemory[] = [];
+  let phases: StartupRun[] = [];
   try {
     for (let i = 0; i <= warmRuns; i++) {
       const started = performance.now();
-      const dev = spawnGroup('pnpm', ['dev'], env);
+      const steps: StartupRun[] = [];
+      // pnpm dev's own progress lines ("✓ PostgreSQL started", "… starting openapi, auth and web").
+      const dev = spawnGroup('pnpm', ['dev'], env, (line) => {
+        if (/^\s+[✓…]/.test(line)) steps.push({ label: line.trim(), readyMs: performance.now() - started });
+      });
       try {
-        await waitForAll(readyUrls);
+        await waitForAll(readyUrls, [dev]);
         runs.push({ label: i === 0 ? 'pnpm dev, cold (new data dir)' : `pnpm dev, warm #${i}`, readyMs: performance.now() - started });
         if (i === warmRuns) {
+          phases = [...steps, { label: 'all three answer (readyz, web page)', readyMs: performance.now() - started }];
           await new Promise((resolve) => setTimeout(resolve, 5_000)); // let start-up garbage settle
           idle = memoryOf([{ owner: 'pnpm dev', pid: dev.pid as number }]);
         }
@@ -46,5 +54,5 @@ export async function measureDevStartup(warmRuns: number): Promise<DevStartup> {
   } finally {
     rmSync(dataRoot, { recursive: true, force: true });
   }
-  return { runs, idle };
+  return { runs, phases, idle };
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { DEFAULT_DATABASE_NAME } from '@enginy/config/defaults';
 import { startEmbeddedPostgres } from '@enginy/db/embedded';
 import { freePort } from '@enginy/stack/ports';
-import { exited, memoryOf, type ProcessMemory, spawnGroup, stopGroup, waitForAll, waitForFreePorts } from './stack-processes.ts';
+import { exited, lastLines, memoryOf, type ProcessMemory, spawnGroup, stopGroup, waitForAll, waitForFreePorts } from './stack-processes.ts';
 import type { StartupRun } from './dev.ts';
 
 export interface ProductionStartup {
@@ -41,20 +41,20 @@ export async function measureProductionStartup(): Promise<ProductionStartup> {
   try {
     const started = performance.now();
     const setup = spawnGroup('pnpm', ['db:seed'], env);
-    if ((await exited(setup)) !== 0) throw new Error('pnpm db:seed failed');
+    if ((await exited(setup)) !== 0) throw new Error(`pnpm db:seed failed:\n${lastLines(setup)}`);
     runs.push({ label: 'production: setup (pnpm db:seed: migrate + seed)', readyMs: performance.now() - started });
 
     const appsStarted = performance.now();
     const openapi = spawnGroup('pnpm', ['--filter', '@enginy/openapi', 'start'], env);
     const auth = spawnGroup('pnpm', ['--filter', '@enginy/auth', 'start'], env);
     children.push(openapi, auth);
-    await waitForAll([`http://localhost:${ports.OPENAPI_PORT}/readyz`, `http://localhost:${ports.AUTH_PORT}/readyz`]);
+    await waitForAll([`http://localhost:${ports.OPENAPI_PORT}/readyz`, `http://localhost:${ports.AUTH_PORT}/readyz`], [openapi, auth]);
     runs.push({ label: 'production: openapi + auth start → /readyz', readyMs: performance.now() - appsStarted });
 
     const webStarted = performance.now();
     const web = spawnGroup('sh', ['-c', 'pnpm --filter @enginy/web build && pnpm --filter @enginy/web start'], env);
     children.push(web);
-    await waitForAll([`http://localhost:${ports.WEB_PORT}/`]);
+    await waitForAll([`http://localhost:${ports.WEB_PORT}/`], [web]);
     runs.push({ label: 'production: web (vite build + vite preview) → page', readyMs: performance.now() - webStarted });
     runs.push({ label: 'production: setup → all ready (compose order)', readyMs: performance.now() - started });
 

@@ -13,19 +13,39 @@ export interface ProcessMemory {
   rssMb: number;
 }
 
+const recent = new WeakMap<ChildProcess, string[]>();
+
 /** Starts `command` in its own process group (so a stop reaches everything it spawned). */
-export function spawnGroup(command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(command, args, { cwd: REPO_ROOT, env, detached: true, stdio: 'ignore' });
+export function spawnGroup(command: string, args: string[], env: NodeJS.ProcessEnv, onLine?: (line: string) => void): ChildProcess {
+  const child = spawn(command, args, { cwd: REPO_ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  recent.set(child, lines);
+  const keep = (chunk: Buffer) => {
+    const fresh = chunk.toString('utf8').split('\n').filter((line) => line.trim() !== '');
+    if (onLine) for (const line of fresh) onLine(line);
+    lines.push(...fresh);
+    lines.splice(0, Math.max(0, lines.length - 20));
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return child;
+}
+
+/** The last lines a process printed, for an error message. */
+export function lastLines(child: ChildProcess): string {
+  return (recent.get(child) ?? []).join('\n');
 }
 
 export function exited(child: ChildProcess): Promise<number | null> {
   return child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
-/** Polls until every URL answers 2xx; rejects after `timeoutMs`. */
-export async function waitForAll(urls: string[], timeoutMs = 180_000): Promise<void> {
+/** Polls until every URL answers 2xx; rejects after `timeoutMs` or once one of `children` has exited. */
+export async function waitForAll(urls: string[], children: ChildProcess[], timeoutMs = 180_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    const dead = children.find((child) => child.exitCode !== null || child.signalCode !== null);
+    if (dead) throw new Error(`${dead.spawnargs.join(' ')} exited (code ${dead.exitCode}) before all was ready:\n${lastLines(dead)}`);
     const answers = await Promise.all(urls.map((url) => fetch(url, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false)));
     if (answers.every(Boolean)) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -37,7 +57,7 @@ export async function waitForAll(urls: string[], timeoutMs = 180_000): Promise<v
 export function memoryOf(roots: { owner: string; pid: number }[]): ProcessMemory[] {
   return roots.flatMap(({ owner, pid }) => {
     const tree = processTree(pid);
-    return tree.map((info) => ({ owner, process: info.command, pid: info.pid, server: isServer(info, tree), rssMb: info.rssMb }));
+    return tree.map((info) => ({ owner: info.app && !owner.startsWith(info.app) ? `${owner} › ${info.app}` : owner, process: info.command, pid: info.pid, server: isServer(info, tree), rssMb: info.rssMb }));
   });
 }
 
