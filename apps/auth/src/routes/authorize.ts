@@ -3,6 +3,7 @@ import type { Db } from '@enginy/db/client';
 import type { OAuthClient } from '@enginy/db/queries/oauth-clients';
 import { createAuthorizationRequest } from '@enginy/db/queries/oauth-requests';
 import { requestedEnginyScopes } from '@enginy/policy/authorization';
+import { isLoopbackRedirectUri } from '@enginy/policy/redirect-uri';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { audit } from '../audit.ts';
 import { isRegisteredRedirectUri, resolveClient } from '../clients/resolve.ts';
@@ -24,6 +25,20 @@ function single(query: unknown): Query {
     if (typeof value === 'string') result[name] = value;
   }
   return result;
+}
+
+/**
+ * RFC 9700 §4.18: "the authorization server MUST only automatically redirect the user agent if it
+ * trusts the redirect URI". Registration is open, so a registered https URI may be a phishing page
+ * that an attacker bounces victims to through a request that fails at once. Trusted: a loopback or
+ * private-use-scheme URI (a native app on the user's own device, RFC 8252) and the URIs of clients a
+ * workspace admin pre-registered. After sign-in and consent the user has seen the client, so the
+ * consent step's redirects are not affected.
+ */
+function trustedForUnattendedRedirect(client: OAuthClient, redirectUri: string): boolean {
+  if (client.kind === 'preregistered' || isLoopbackRedirectUri(redirectUri)) return true;
+  const { protocol } = new URL(redirectUri);
+  return protocol !== 'https:' && protocol !== 'http:';
 }
 
 /** The checks that may answer through the client's redirect URI, once that URI is known to be the client's. */
@@ -84,6 +99,7 @@ export async function authorizeRoutes(app: FastifyInstance, config: StackConfig,
     } catch (error) {
       if (!(error instanceof OAuthError)) throw error;
       await audit(db, request.log, { ...event, outcome: 'denied', reason: error.error, details: { error: error.description } });
+      if (!trustedForUnattendedRedirect(client, redirectUri)) return sendErrorPage(request, reply, error.statusCode, error.error, error.description, { client_id: client.id });
       return reply.redirect(authorizationResponseUrl(redirectUri, config.auth.issuer, { error: error.error, error_description: error.description, state: q.state }), 302);
     }
 
