@@ -122,6 +122,27 @@ describe('RFC 9700 §4.1 insufficient redirect URI validation (and §4.11.2 open
   });
 });
 
+describe('RFC 9700 §4.18 authorization server redirecting to a phishing site', () => {
+  it('§4.18 an error before any user interaction is shown, not redirected, when the redirect URI is a registered web URI nobody vouched for', async () => {
+    // Open registration: anyone can register a client whose redirect URI is a phishing page, then
+    // send victims an /authorize link that fails at once, so the trusted issuer bounces them there.
+    const phishing = `https://${EVIL}/login`;
+    const attacker = await registerClient(h.stack.config, [phishing], 'phisher');
+    for (const params of [{ code_challenge_method: 'plain' }, { response_type: 'token' }, { resource: 'https://other.example/mcp' }, { code_challenge: undefined }]) {
+      const response = await authorize({ client_id: attacker, redirect_uri: phishing, ...params });
+      expect(response.status, JSON.stringify(params)).toBe(400);
+      expectNoRedirectTo(response, phishing);
+      expect(await unclearError(response)).toBeUndefined();
+    }
+  });
+
+  it('§4.18 a loopback redirect URI (a native app on the same machine) still gets the error redirect', async () => {
+    const response = await authorize({ code_challenge_method: 'plain' });
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')?.startsWith(`${CALLBACK}?`)).toBe(true);
+  });
+});
+
 describe('RFC 9700 §2.1.1 / §4.8 PKCE', () => {
   it('§4.8 PKCE downgrade to "plain" is refused', async () => {
     const response = await authorize({ code_challenge_method: 'plain', code_challenge: 'a'.repeat(43) });
@@ -334,7 +355,7 @@ describe('RFC 9700 §4.3 / §2.1.2 tokens in URLs', () => {
     expect(page.headers.get('referrer-policy')).toBe('no-referrer');
   });
 
-  it('§4.13 the authorization endpoint redirects with 302, never 307 (which would replay the POSTed credentials)', async () => {
+  it('§4.12 the authorization endpoint redirects with 302, never 307 (which would replay the POSTed credentials)', async () => {
     const response = await authorize({});
     expect(response.status).toBe(302);
   });
