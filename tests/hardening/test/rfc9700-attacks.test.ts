@@ -1,9 +1,11 @@
 // Every attack of RFC 9700 (OAuth 2.0 Security Best Current Practice) that applies to this
 // authorization server and its MCP resource server, one named test each, against the real stack.
+import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
 import { issueApiKey } from '@enginy/db/queries/api-keys';
 import { demoId, SEED_IDS } from '@enginy/db/seed';
 import { hashSecret } from '@enginy/security/tokens';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAlive } from '../src/alive.ts';
 import { unclearError } from '../src/clear-error.ts';
 import { callTool, mcpPost } from '../src/mcp.ts';
@@ -24,7 +26,8 @@ import {
 import { ADMIN, CALLBACK, MEMBER, useStack } from '../src/stack.ts';
 
 // The web app too: the consent page it serves must refuse to be framed.
-const h = useStack({}, ['openapi', 'auth', 'web']);
+// CIMD over http on localhost: the metadata-document client below is served by this test.
+const h = useStack({ CIMD_ALLOW_HTTP_LOCALHOST: 'true' }, ['openapi', 'auth', 'web']);
 const EVIL = 'evil.example';
 let admin: Session;
 let clientId: string;
@@ -118,6 +121,73 @@ describe('RFC 9700 §4.1 insufficient redirect URI validation (and §4.11.2 open
       });
       expect(response.status, uri).toBe(400);
       expect((await errorOf(response)).error).toBe('invalid_redirect_uri');
+    }
+  });
+});
+
+describe('RFC 9700 §4.1 with a client ID metadata document (loopback ports may vary, nothing else)', () => {
+  let server: Server;
+  let documentUrl: string;
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ client_id: documentUrl, client_name: 'CIMD client', redirect_uris: ['http://localhost/callback'], token_endpoint_auth_method: 'none' }));
+      void request;
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    documentUrl = `http://localhost:${(server.address() as AddressInfo).port}/client.json`;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  it('§4.1 / RFC 8252 §7.3 another loopback port is accepted for the document\'s http://localhost/callback', async () => {
+    const response = await authorize({ client_id: documentUrl, redirect_uri: 'http://localhost:49152/callback' });
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')?.startsWith(`${h.stack.config.web.url}/consent?`)).toBe(true);
+  });
+
+  const variants: [string, string][] = [
+    ['another loopback host', 'http://127.0.0.1:49152/callback'],
+    ['another path', 'http://localhost:49152/callback2'],
+    ['path traversal', 'http://localhost:49152/callback/../evil'],
+    ['trailing slash', 'http://localhost:49152/callback/'],
+    ['a query', 'http://localhost:49152/callback?next=x'],
+    ['userinfo', `http://${EVIL}@localhost:49152/callback`],
+    ['attacker host behind userinfo', `http://localhost:49152@${EVIL}/callback`],
+    ['https to the attacker', `https://${EVIL}/callback`],
+  ];
+  for (const [name, uri] of variants) {
+    it(`§4.1 the metadata-document client's redirect URI with ${name} is refused without redirecting: ${uri}`, async () => {
+      const response = await authorize({ client_id: documentUrl, redirect_uri: uri });
+      expect(response.status).toBe(400);
+      expect(response.headers.get('location')).toBeNull();
+    });
+  }
+});
+
+describe('RFC 9700 §4.15 client impersonating the resource owner', () => {
+  it('§4.15 no client can get a token of its own (client_credentials) that could pass for a user\'s', async () => {
+    const { config } = h.stack;
+    const response = await tokenRequest(config, { grant_type: 'client_credentials', client_id: clientId, scope: 'CONTACTS_READ' });
+    expect(response.status).toBe(400);
+    expect((await errorOf(response)).error).toBe('unauthorized_client');
+    const registration = await fetch(`${config.auth.issuer}/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ client_name: 'impersonator', redirect_uris: [CALLBACK], grant_types: ['client_credentials'] }),
+    });
+    expect(registration.status).toBe(400);
+    expect((await errorOf(registration)).error).toBe('invalid_client_metadata');
+  });
+});
+
+describe('RFC 9700 §4.17 in-browser communication flows', () => {
+  it('§4.17 no postMessage or fragment response mode: the response always goes by query to the validated URI', async () => {
+    for (const mode of ['web_message', 'fragment', 'form_post']) {
+      const requestId = await startAuthorization(h.stack.config, clientId, pkce().challenge, { response_mode: mode });
+      const url = await approve(h.stack.config, admin, requestId);
+      expect(`${url.origin}${url.pathname}`, mode).toBe(CALLBACK);
+      expect(url.hash).toBe('');
+      expect(url.searchParams.get('code')).toMatch(/^eac_/);
     }
   });
 });
@@ -311,7 +381,7 @@ describe('RFC 9700 §4.16 clickjacking', () => {
 });
 
 describe('RFC 9700 §4.3 / §2.1.2 tokens in URLs', () => {
-  it('§2.1.2 the implicit grant (response_type=token) is refused: tokens never travel in a URL', async () => {
+  it('§2.1.2 / §4.6 the implicit grant (response_type=token) is refused: tokens never travel in a URL, so none can be injected', async () => {
     for (const responseType of ['token', 'id_token token', 'code token']) {
       const response = await authorize({ response_type: responseType });
       const location = new URL(response.headers.get('location') ?? '');
@@ -448,7 +518,7 @@ describe('RFC 9700 §2.3 / §4.10 access token privilege restriction (audience a
     expect((await errorOf(refreshed)).error).toBe('invalid_target');
   });
 
-  it('§4.10 a token minted for another resource is refused by the MCP endpoint (audience check)', async () => {
+  it('§4.9.1 / §4.10.2 a token minted for another resource is refused by the MCP endpoint (audience check)', async () => {
     const { config } = h.stack;
     const tokens = await authorizeAndRedeem(config, admin);
     const row = await h.db.selectFrom('oauth_tokens').select('grant_id').where('token_hash', '=', hashSecret(config.tokenHashKey, tokens.access_token)).executeTakeFirstOrThrow();
