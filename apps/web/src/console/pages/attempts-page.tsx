@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { useConsole } from '../console-context.tsx';
+import { DETAIL_LABELS } from '../detail-labels.ts';
 import { formatTime } from '../format.ts';
 import type { Attempt } from '../types.ts';
 import { Empty, InlineError, Loading, ScopeList, Uri } from '../ui.tsx';
 import { usePoll } from '../use-poll.ts';
-import { DETAIL_LABELS } from './preview-page.tsx';
 
 // The reasons an attempt can have, for the filter (codes from the auth service's audit trail).
 const REASONS: [string, string][] = [

@@ -1,5 +1,6 @@
 import { expandScopes } from '@enginy/policy/scopes';
 import { useState } from 'react';
+import { Link } from '../../router.tsx';
 import { useConsole } from '../console-context.tsx';
 import { ago, errorText, formatTime } from '../format.ts';
 import type { Connection } from '../types.ts';
@@ -40,7 +41,10 @@ export function ConnectionsPage() {
       {connections === undefined ? (
         !polled.error && <Loading what="connections" />
       ) : connections.length === 0 ? (
-        <Empty>No active connection. When a client completes the browser flow and the token exchange, it appears here; if it does not, look at the authorization attempts.</Empty>
+        <Empty>
+          No active connection. When a client completes the browser flow and the token exchange, it appears here; if it does not, the{' '}
+          <Link to="/console/attempts">authorization attempts</Link> say why.
+        </Empty>
       ) : (
         <div className="table-wrap">
           <table aria-label="Active connections">

@@ -1,6 +1,7 @@
 import { type AuthorizationDecision, decideAuthorization } from '@enginy/policy/authorization';
 import { useState } from 'react';
 import { useConsole } from '../console-context.tsx';
+import { DETAIL_LABELS } from '../detail-labels.ts';
 import { errorText } from '../format.ts';
 import { ScopePicker } from '../scope-picker.tsx';
 import type { McpSettings } from '../types.ts';
@@ -109,24 +110,3 @@ function DecisionView({ decision }: { decision: AuthorizationDecision }) {
     </div>
   );
 }
-
-export const DETAIL_LABELS: Record<string, string> = {
-  sent: 'Redirect URI sent',
-  allowed: 'Allowlisted',
-  clientId: 'Client ID',
-  offending: 'Scopes outside the policy',
-  ceiling: 'Workspace policy scopes',
-  enabled: 'MCP enabled',
-  policyActive: 'Policy active',
-  policyScopes: 'Policy scopes',
-  hint: 'Hint',
-  scopes: 'Scopes',
-  grantIds: 'Connections',
-  keyId: 'Key',
-  name: 'Name',
-  redirectUris: 'Redirect URIs',
-  revokedGrantIds: 'Connections ended',
-  by: 'By',
-  error: 'Error',
-  description: 'Why',
-};

@@ -1,0 +1,21 @@
+// What the values in a decision's or an audit event's details are, in words (keys from packages/policy and the auth service).
+export const DETAIL_LABELS: Record<string, string> = {
+  sent: 'Redirect URI sent',
+  allowed: 'Allowlisted',
+  clientId: 'Client ID',
+  offending: 'Scopes outside the policy',
+  ceiling: 'Workspace policy scopes',
+  enabled: 'MCP enabled',
+  policyActive: 'Policy active',
+  policyScopes: 'Policy scopes',
+  hint: 'Hint',
+  scopes: 'Scopes',
+  grantIds: 'Connections',
+  keyId: 'Key',
+  name: 'Name',
+  redirectUris: 'Redirect URIs',
+  revokedGrantIds: 'Connections ended',
+  by: 'By',
+  error: 'Error',
+  description: 'Why',
+};
