@@ -2,6 +2,7 @@
 // (no 500, no hang), the processes live on, and service resumes by itself when PostgreSQL returns.
 import { issueApiKey } from '@enginy/db/queries/api-keys';
 import { SEED_IDS } from '@enginy/db/seed';
+import { hashSecret } from '@enginy/security/tokens';
 import { describe, expect, it } from 'vitest';
 import { expectAlive } from '../src/alive.ts';
 import { authorizeAndRedeem, signIn } from '../src/oauth.ts';
@@ -71,5 +72,14 @@ describe('PostgreSQL stops under load', () => {
     expect(after.filter((o) => !succeeded(o)).map(describeOutcome)).toEqual([]);
     expect(h.stack.apps.map((app) => app.child.pid)).toEqual(pids);
     await expectAlive(h.stack);
+
+    // MCP usage is counted in memory and written every 2 s; the writes that failed during the outage
+    // are retried, so every answered call is in the console's count.
+    const answered = [...before, ...outage, ...after].filter((o) => o.kind === 'mcp' && succeeded(o)).length;
+    const { grant_id: grantId } = await h.db.selectFrom('oauth_tokens').select('grant_id').where('token_hash', '=', hashSecret(config.tokenHashKey, tokens.access_token)).executeTakeFirstOrThrow();
+    const counted = async () => (await h.db.selectFrom('mcp_tool_usage').select('calls').where('grant_id', '=', grantId).where('tool', '=', 'mcp_whoami').executeTakeFirst())?.calls ?? 0;
+    const usageDeadline = Date.now() + 15_000;
+    while ((await counted()) < answered && Date.now() < usageDeadline) await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await counted()).toBeGreaterThanOrEqual(answered);
   });
 });
