@@ -6,6 +6,7 @@ export function banner(config: StackConfig, databaseLabel: string, readyMs: numb
     config.seed.adminPassword === DEFAULT_SEED_ADMIN.password ? config.seed.adminPassword : '(the password in SEED_ADMIN_PASSWORD)';
   const rows: [string, string][] = [
     ['Web app (sign-in, console)', config.web.url],
+    ['Console', `${config.web.url}/console/connect`],
     ['OpenAPI service', config.openapi.url],
     ['MCP endpoint', config.openapi.mcpUrl],
     ['API OAuth routes (issuer)', config.auth.issuer],
@@ -23,6 +24,7 @@ export function banner(config: StackConfig, databaseLabel: string, readyMs: numb
     '',
     '  Connect Claude Code:',
     `    claude mcp add --transport http --callback-port 3118 enginy ${config.openapi.mcpUrl}`,
+    `    then watch it arrive in ${config.web.url}/console/connect`,
     '',
     '  Ctrl-C stops everything.',
     rule,

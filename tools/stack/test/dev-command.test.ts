@@ -50,12 +50,13 @@ describe('pnpm dev', () => {
     expect(banner).toContain(`http://localhost:${ports.OPENAPI_PORT}/mcp`);
     expect(banner).toContain(`http://localhost:${ports.AUTH_PORT}`);
     expect(banner).toContain(`http://localhost:${ports.WEB_PORT}`);
+    expect(banner).toContain(`http://localhost:${ports.WEB_PORT}/console/connect`);
     expect(banner).toContain('Sign in as dev@enginy.local / enginy-dev');
     expect(banner).toContain(`claude mcp add --transport http --callback-port 3118 enginy http://localhost:${ports.OPENAPI_PORT}/mcp`);
     expect(banner.match(/Enginy Local is running/g)).toHaveLength(1);
     expect(banner).not.toContain('enginy:enginy@'); // the database password is masked
 
-    for (const url of [`http://localhost:${ports.OPENAPI_PORT}/readyz`, `http://localhost:${ports.AUTH_PORT}/readyz`, `http://localhost:${ports.WEB_PORT}/`]) {
+    for (const url of [`http://localhost:${ports.OPENAPI_PORT}/readyz`, `http://localhost:${ports.AUTH_PORT}/readyz`, `http://localhost:${ports.WEB_PORT}/`, `http://localhost:${ports.WEB_PORT}/console/connect`]) {
       expect((await fetch(url)).status, url).toBe(200);
     }
 
