@@ -16,7 +16,11 @@ export interface Results {
 }
 
 const at = (rows: Measurement[], scenario: string, connections: number) => rows.find((row) => row.scenario === scenario && row.connections === connections);
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
 
 export function printResults(results: Results): void {
   const { load } = results;

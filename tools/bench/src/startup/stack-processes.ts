@@ -40,14 +40,22 @@ export function exited(child: ChildProcess): Promise<number | null> {
   return child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
-/** Polls until every URL answers 2xx; rejects after `timeoutMs` or once one of `children` has exited. */
-export async function waitForAll(urls: string[], children: ChildProcess[], timeoutMs = 180_000): Promise<void> {
+/**
+ * Polls until every URL answers 2xx; rejects after `timeoutMs` or once one of `children` has exited.
+ * Resolves with the moment (performance.now()) each URL first answered.
+ */
+export async function waitForAll(urls: string[], children: ChildProcess[], timeoutMs = 180_000): Promise<Map<string, number>> {
   const deadline = Date.now() + timeoutMs;
+  const ready = new Map<string, number>();
   while (Date.now() < deadline) {
     const dead = children.find((child) => child.exitCode !== null || child.signalCode !== null);
     if (dead) throw new Error(`${dead.spawnargs.join(' ')} exited (code ${dead.exitCode}) before all was ready:\n${lastLines(dead)}`);
-    const answers = await Promise.all(urls.map((url) => fetch(url, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false)));
-    if (answers.every(Boolean)) return;
+    const pending = urls.filter((url) => !ready.has(url));
+    const answers = await Promise.all(pending.map((url) => fetch(url, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false)));
+    pending.forEach((url, i) => {
+      if (answers[i]) ready.set(url, performance.now());
+    });
+    if (ready.size === urls.length) return ready;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`not ready within ${timeoutMs / 1000} s: ${urls.join(', ')}`);
