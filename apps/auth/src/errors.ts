@@ -138,6 +138,12 @@ export function registerErrorHandling(app: FastifyInstance): void {
         .header('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS))
         .send({ error: 'temporarily_unavailable', error_description: 'The authorization server cannot reach its database; try again in a few seconds' });
     }
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      // Answered before the whole body arrived: read and drop the rest rather than close with it
+      // unread, which resets the connection and loses this 413 for a client still sending.
+      reply.removeHeader('connection');
+      request.raw.resume();
+    }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       return reply.code(status).send({ error: 'invalid_request', error_description: error.message });

@@ -88,6 +88,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
       if (typeof known === 'string') error = apiError(known, error.message);
       else if (known) error = known;
     }
+    if (!(raw instanceof ApiError) && raw.code === 'FST_ERR_CTP_BODY_TOO_LARGE') readRestOfRefusedBody(request, reply);
     if (error instanceof ApiError) {
       return reply.code(error.statusCode).send({ status: 'error', code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) });
     }
@@ -107,4 +108,14 @@ export function registerErrorHandling(app: FastifyInstance): void {
  */
 export function renderFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
   reply.code(error.statusCode ?? 400).send({ status: 'error', code: 'bad_request', message: error.message });
+}
+
+/**
+ * A body refused for its size is answered before it has all arrived. Closing the connection then
+ * (Fastify's default) with the rest unread makes the kernel reset it, and a client still sending
+ * loses the 413 to ECONNRESET/EPIPE. So the rest is read and dropped, and the connection kept.
+ */
+function readRestOfRefusedBody(request: FastifyRequest, reply: FastifyReply): void {
+  reply.removeHeader('connection');
+  request.raw.resume();
 }
