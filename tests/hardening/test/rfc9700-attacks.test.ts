@@ -493,7 +493,7 @@ describe('RFC 9700 §2.3 / §4.10 access token privilege restriction (audience a
     expect(rest.status).toBe(404);
   });
 
-  it('§2.3 a token whose workspace has MCP disabled is refused (Globex, where the admin is also a member)', async () => {
+  it('§2.3 no token can be minted for a workspace whose MCP integration is disabled (approving in Globex is refused)', async () => {
     const { config } = h.stack;
     const requestId = await startAuthorization(config, clientId, pkce().challenge);
     // Globex has MCP disabled: approving there is refused before any code exists.
