@@ -26,7 +26,8 @@ describe('while the database cannot be reached', () => {
         payload: { jsonrpc: '2.0', id: 1, method: 'tools/list' },
       });
       expect(mcp.statusCode).toBe(503);
-      expect(mcp.json()).toMatchObject({ code: 'service_unavailable' });
+      expect(mcp.headers['retry-after']).toBe('5');
+      expect(mcp.json()).toEqual({ jsonrpc: '2.0', error: { code: -32000, message: expect.stringContaining('database') }, id: null });
     } finally {
       await app.close();
       await db.destroy();

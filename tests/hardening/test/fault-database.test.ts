@@ -50,7 +50,8 @@ describe('PostgreSQL stops under load', () => {
     const unclear = refused.filter((o) => {
       if (o.status !== 503 || o.ms > BOUND_MS) return true;
       const body = JSON.parse(o.body) as Record<string, unknown>;
-      const message = body.error_description ?? body.message ?? (body.checks as Record<string, unknown> | undefined)?.database;
+      const message =
+        body.error_description ?? body.message ?? (body.error as { message?: unknown } | undefined)?.message ?? (body.checks as Record<string, unknown> | undefined)?.database;
       return typeof message !== 'string' || message === '';
     });
     for (const app of h.stack.apps) expect(app.child.exitCode, `${app.name} exited during the outage:\n${app.recent.join('\n')}`).toBeNull();

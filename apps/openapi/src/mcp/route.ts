@@ -1,11 +1,12 @@
 import type { StackConfig } from '@enginy/config/load';
-import type { Db } from '@enginy/db/client';
+import { type Db, isDatabaseUnavailable } from '@enginy/db/client';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Principal } from '../auth/principal.ts';
+import { UNAVAILABLE_RETRY_AFTER_SECONDS } from '../errors.ts';
 import { type BearerCheck, challenge, checkBearer, TOKEN_VALIDATION_FAILED } from './bearer.ts';
 import { type ToolCallResult, ToolDispatcher, toolError } from './dispatch.ts';
 import { isRequest, parsePost, RequestTransport } from './request-transport.ts';
@@ -68,7 +69,18 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
     if (!hosts.has(hostnameOf(request.headers.host)) || (origin !== undefined && !origins.has(origin))) {
       return reply.code(403).send(JSONRPC_ERROR('Forbidden: this Host or Origin may not call the MCP endpoint'));
     }
-    const check = await checkBearer(lookups, config, request.headers.authorization);
+    let check: BearerCheck;
+    try {
+      check = await checkBearer(lookups, config, request.headers.authorization);
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      // Said in JSON-RPC, like every other answer of this endpoint; the client may retry shortly.
+      request.log.warn({ err: error }, 'database unavailable');
+      return reply
+        .code(503)
+        .header('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS))
+        .send(JSONRPC_ERROR('Service unavailable: the database cannot be reached; try again in a few seconds'));
+    }
     if (!check.ok) return refuse(reply, config, check, await scopeHint(db));
     const parsed = parsePost(request.headers, request.body);
     if (!parsed.ok) return reply.code(parsed.status).send(JSONRPC_ERROR(parsed.message, parsed.code));
