@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isPortFree } from '@enginy/stack/ports';
 import { isServer, processTree } from '../proc.ts';
@@ -69,24 +70,47 @@ export function memoryOf(roots: { owner: string; pid: number }[]): ProcessMemory
   });
 }
 
-/** SIGINT (a terminal's Ctrl-C) or SIGTERM to a process group; SIGKILL after 10 s. */
+/**
+ * SIGINT (a terminal's Ctrl-C) or SIGTERM to a process group, then waits for every process of the
+ * tree, not just the leader: `pnpm dev` starts each app in a group of its own and stops them
+ * itself, which takes longer than pnpm's own exit. Whatever is left after 15 s gets SIGKILL.
+ */
 export async function stopGroup(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   if (child.exitCode !== null || child.pid === undefined) return;
-  const pid = child.pid;
-  const send = (s: NodeJS.Signals) => {
+  const tree = processTree(child.pid).map((info) => info.pid);
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // gone already
+  }
+  const alive = () => tree.filter((pid) => existsSync(`/proc/${pid}`) && !isZombie(pid));
+  const deadline = Date.now() + 15_000;
+  while (alive().length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  for (const pid of alive()) {
     try {
-      process.kill(-pid, s);
+      process.kill(pid, 'SIGKILL');
     } catch {
-      // gone already
+      // exited meanwhile
     }
-  };
-  send(signal);
-  const timer = setTimeout(() => send('SIGKILL'), 10_000);
+  }
   await exited(child);
-  clearTimeout(timer);
-  send('SIGKILL');
 }
 
-export async function waitForFreePorts(ports: number[]): Promise<void> {
-  for (const port of ports) while (!(await isPortFree(port))) await new Promise((resolve) => setTimeout(resolve, 100));
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return true;
+  }
+}
+
+export async function waitForFreePorts(ports: number[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const port of ports) {
+    while (!(await isPortFree(port))) {
+      if (Date.now() > deadline) throw new Error(`port ${port} is still in use after the stack stopped`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }
