@@ -8,6 +8,7 @@ import { loggerOptions } from '@enginy/service/logger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { allowAnyOrigin } from './cors.ts';
 import { registerErrorHandling, renderFrameworkError, TooManyRequests } from './errors.ts';
+import { purgeExpiredJob } from './jobs/purge-expired.ts';
 import { AUTHORIZE_PATHS, authorizeRoutes } from './routes/authorize.ts';
 import { consentRoutes } from './routes/consent.ts';
 import { consoleApiKeyRoutes } from './routes/console/api-keys.ts';
@@ -42,6 +43,11 @@ export async function buildApp(config: StackConfig, deps: AppDeps): Promise<Fast
     errorResponseBuilder: (_request, context) => new TooManyRequests(Math.ceil(context.ttl / 1000)),
   });
   allowAnyOrigin(app, [...METADATA_PATHS, ...TOKEN_PATHS, ...REGISTER_PATHS, ...REVOKE_PATHS]);
+
+  // Background work: expired sessions, requests, codes and tokens are purged hourly.
+  const purge = purgeExpiredJob(deps.db, app.log);
+  app.addHook('onReady', async () => purge.start());
+  app.addHook('onClose', () => purge.close());
 
   await app.register(health, { service: 'auth', db: deps.db });
   await metadataRoutes(app, config);

@@ -1,0 +1,47 @@
+import type { Db } from '@enginy/db/client';
+import { purgeExpired } from '@enginy/db/queries/oauth-purge';
+import type { FastifyBaseLogger } from 'fastify';
+
+/** What expired less than this long ago is kept, so a late request still gets "expired", not "unknown". */
+const KEEP_EXPIRED_MS = 24 * 60 * 60 * 1000;
+const EVERY_MS = 60 * 60 * 1000;
+
+export interface PurgeJob {
+  /** One purge now (at start-up), then one every hour. */
+  start(): void;
+  runOnce(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Keeps the OAuth tables from growing without bound: expired sessions, authorization requests,
+ * codes and tokens are deleted a day after they expire. A failed run (say the database is
+ * restarting) is logged and tried again at the next one.
+ */
+export function purgeExpiredJob(db: Db, log: FastifyBaseLogger, now: () => number = Date.now): PurgeJob {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const runOnce = () => {
+    running = running.then(async () => {
+      try {
+        const purged = await purgeExpired(db, new Date(now() - KEEP_EXPIRED_MS));
+        if (Object.values(purged).some((count) => count > 0)) log.info({ purged }, 'expired OAuth rows deleted');
+      } catch (error) {
+        log.warn({ err: error }, 'expired OAuth rows not purged; will retry');
+      }
+    });
+    return running;
+  };
+  return {
+    start() {
+      void runOnce();
+      timer = setInterval(() => void runOnce(), EVERY_MS);
+      timer.unref();
+    },
+    runOnce,
+    async close() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import { createSession } from '@enginy/db/queries/oauth-sessions';
+import { SEED_IDS } from '@enginy/db/seed';
+import { testConfig } from '@enginy/testing/config';
+import { createTestDatabase, type TestDatabase } from '@enginy/testing/database';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/app.ts';
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(() => t.drop());
+
+describe('the hourly purge of expired OAuth rows', () => {
+  it('runs when the app starts: a session that expired two days ago is gone, a live one stays', async () => {
+    await createSession(t.db, { idHash: 'long-gone', userId: SEED_IDS.member, csrfToken: 'x', expiresAt: new Date(Date.now() - 48 * 3_600_000) });
+    await createSession(t.db, { idHash: 'live', userId: SEED_IDS.member, csrfToken: 'x', expiresAt: new Date(Date.now() + 3_600_000) });
+    const app = await buildApp(testConfig(t.url), { db: t.db });
+    await app.ready();
+    // close() waits for the purge started by ready().
+    await app.close();
+    const left = await t.db.selectFrom('oauth_sessions').select('id_hash').where('id_hash', 'in', ['long-gone', 'live']).execute();
+    expect(left.map((row) => row.id_hash)).toEqual(['live']);
+  });
+});
