@@ -28,7 +28,7 @@ import { MemoryWatch } from './memory.ts';
 import { signIn } from './oauth-flow.ts';
 import { type PeerProcess, startPeer } from './peer/launch.ts';
 import { peerAccessTokens } from './peer/tokens.ts';
-import { printResults, type Results } from './report.ts';
+import { printLoadResults, printStartupAndGoals, type Results } from './report.ts';
 import { type Fixture, LOAD_SCENARIOS } from './scenarios.ts';
 import { measureDevStartup } from './startup/dev.ts';
 import { measureProductionStartup } from './startup/production.ts';
@@ -165,6 +165,7 @@ if (wantsStack) {
   }
 }
 
+printLoadResults(results);
 if (asked.includes('startup')) {
   log(`  startup: pnpm dev (cold + ${values['warm-runs']} warm)`);
   results.dev = await measureDevStartup(Number(values['warm-runs']));
@@ -172,7 +173,7 @@ if (asked.includes('startup')) {
   results.production = await measureProductionStartup();
 }
 
-printResults(results);
+printStartupAndGoals(results);
 if (profileDir) {
   summarizeProfiles(profileDir, profileLabels);
   process.stdout.write(`\nProfiles in ${profileDir}: open them in Chrome DevTools (Performance) or speedscope for flame graphs.\n`);

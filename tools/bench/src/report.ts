@@ -22,7 +22,8 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
-export function printResults(results: Results): void {
+/** The load, memory and verification tables: printed as soon as the stack has been measured. */
+export function printLoadResults(results: Results): void {
   const { load } = results;
   if (load.length > 0) {
     printTable(
@@ -59,6 +60,10 @@ export function printResults(results: Results): void {
         `PostgreSQL round trip), ${v.samples} calls in a row at concurrency 1: p50 ${fixed(v.lookupP50Ms, 3)} ms (hash alone ${fixed(v.hashP50Ms * 1000, 1)} µs), p99 ${fixed(v.lookupP99Ms, 3)} ms\n`,
     );
   }
+}
+
+/** The start-up tables, then the goals table over everything measured. */
+export function printStartupAndGoals(results: Results): void {
   const startup = [...(results.dev?.runs ?? []), ...(results.production?.runs ?? [])];
   if (startup.length > 0) printTable('Start-up', ['run', 'seconds'], startup.map((run) => [run.label, fixed(run.readyMs / 1000, 2)]));
   const phases = results.dev?.phases ?? [];

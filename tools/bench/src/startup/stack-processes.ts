@@ -37,8 +37,14 @@ export function lastLines(child: ChildProcess): string {
   return (recent.get(child) ?? []).join('\n');
 }
 
+/** Resolves with the exit code (null when a signal ended it), at once if it has already exited. */
 export function exited(child: ChildProcess): Promise<number | null> {
-  return child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  if (hasExited(child)) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
 }
 
 /**
@@ -49,7 +55,7 @@ export async function waitForAll(urls: string[], children: ChildProcess[], timeo
   const deadline = Date.now() + timeoutMs;
   const ready = new Map<string, number>();
   while (Date.now() < deadline) {
-    const dead = children.find((child) => child.exitCode !== null || child.signalCode !== null);
+    const dead = children.find(hasExited);
     if (dead) throw new Error(`${dead.spawnargs.join(' ')} exited (code ${dead.exitCode}) before all was ready:\n${lastLines(dead)}`);
     const pending = urls.filter((url) => !ready.has(url));
     const answers = await Promise.all(pending.map((url) => fetch(url, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false)));
@@ -76,7 +82,7 @@ export function memoryOf(roots: { owner: string; pid: number }[]): ProcessMemory
  * itself, which takes longer than pnpm's own exit. Whatever is left after 15 s gets SIGKILL.
  */
 export async function stopGroup(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (child.exitCode !== null || child.pid === undefined) return;
+  if (hasExited(child) || child.pid === undefined) return;
   const tree = processTree(child.pid).map((info) => info.pid);
   try {
     process.kill(-child.pid, signal);
