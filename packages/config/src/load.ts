@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DEFAULT_HOST, DEFAULT_PORTS, DEFAULT_SEED_ADMIN } from './defaults.ts';
@@ -26,7 +28,8 @@ export interface StackConfig {
 
 export type Env = Record<string, string | undefined>;
 
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+// Found by walking up to pnpm-workspace.yaml: this module also runs bundled into an app's dist/.
+const REPO_ROOT = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
 const DEV_TOKEN_HASH_KEY = 'enginy-local-development-only-token-hash-key';
 
 const port = (name: string) =>
@@ -153,5 +156,12 @@ function isHttpUrl(value: string): boolean {
     return (url.protocol === 'http:' || url.protocol === 'https:') && !value.endsWith('/') && url.search === '' && url.hash === '';
   } catch {
     return false;
+  }
+}
+
+function findRepoRoot(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return `${dir}/`;
+    if (dirname(dir) === dir) return `${start}/`;
   }
 }

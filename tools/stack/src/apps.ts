@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { StackConfig } from '@enginy/config/load';
+import { SERVICE_NODE_FLAGS, type Service, serviceBundle } from './build-services.ts';
 import { REPO_ROOT } from './processes.ts';
 
 export interface AppSpec {
@@ -11,15 +12,19 @@ export interface AppSpec {
 }
 
 /**
- * The three apps of the stack. `watch` restarts a service when its code changes (pnpm dev); `once`
- * runs it plainly (tests). The web app is Vite's dev server in both.
+ * The three apps of the stack. `watch` restarts a service when its code changes (pnpm dev, through
+ * tsx); `once` runs each service's production build with plain node, as docker compose does
+ * (tests and benchmarks: build it first, see build-services.ts). The web app is Vite's dev server in both.
  */
 export function stackApps(config: StackConfig, mode: 'watch' | 'once'): AppSpec[] {
   const bin = (app: string, tool: string) => join(REPO_ROOT, 'apps', app, 'node_modules', '.bin', tool);
-  const tsxArgs = mode === 'watch' ? ['watch', '--clear-screen=false', 'src/server.ts'] : ['src/server.ts'];
+  const service = (name: Service) =>
+    mode === 'watch'
+      ? { command: bin(name, 'tsx'), args: ['watch', '--clear-screen=false', 'src/server.ts'] }
+      : { command: process.execPath, args: [...SERVICE_NODE_FLAGS, serviceBundle(name)] };
   return [
-    { name: 'openapi', cwd: join(REPO_ROOT, 'apps/openapi'), command: bin('openapi', 'tsx'), args: tsxArgs, readyUrl: `http://localhost:${config.openapi.port}/readyz` },
-    { name: 'auth', cwd: join(REPO_ROOT, 'apps/auth'), command: bin('auth', 'tsx'), args: tsxArgs, readyUrl: `http://localhost:${config.auth.port}/readyz` },
+    { name: 'openapi', cwd: join(REPO_ROOT, 'apps/openapi'), ...service('openapi'), readyUrl: `http://localhost:${config.openapi.port}/readyz` },
+    { name: 'auth', cwd: join(REPO_ROOT, 'apps/auth'), ...service('auth'), readyUrl: `http://localhost:${config.auth.port}/readyz` },
     {
       name: 'web',
       cwd: join(REPO_ROOT, 'apps/web'),
