@@ -1,5 +1,6 @@
 // `pnpm test:all`: every package's tests through Turborepo, one package at a time (the integration
-// suites start whole stacks and browsers), then one closing line summed over all of them.
+// suites start whole stacks and browsers), then the hardening suite (`pnpm test:hardening`: its
+// script has another name, so turbo's `test` leaves it out), then one closing line summed over all.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +20,13 @@ const run = spawnSync(
   { cwd: REPO_ROOT, stdio: 'inherit' },
 );
 
+const hardeningDir = join(REPO_ROOT, 'tests/hardening');
+process.stdout.write('\n» the hardening suite (pnpm test:hardening)\n');
+const hardening = spawnSync(join(hardeningDir, 'node_modules/.bin/vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${RESULTS}`], {
+  cwd: hardeningDir,
+  stdio: 'inherit',
+});
+
 let passed = 0;
 let failed = 0;
 let skipped = 0;
@@ -32,4 +40,4 @@ for (const dir of PACKAGE_DIRS) {
   rmSync(file, { force: true });
 }
 process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
-process.exit(run.status ?? 1);
+process.exit(run.status === 0 && hardening.status === 0 ? 0 : 1);
