@@ -1,3 +1,4 @@
+import { DecisionDetails } from '../decision-details.tsx';
 import { groupScopes } from '@enginy/policy/scope-groups';
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError, type ConsentView, call, type Session } from '../api.ts';
@@ -83,16 +84,7 @@ export function ConsentPage({ requestId }: { requestId: string }) {
         <p role="alert" className="error">
           {d.message}
         </p>
-        <dl>
-          {Object.entries(d.details).map(([name, value]) => (
-            <div key={name}>
-              <dt>{DETAIL_LABELS[name] ?? name}</dt>
-              <dd>
-                <code>{Array.isArray(value) ? value.join(' ') || '(none)' : String(value)}</code>
-              </dd>
-            </div>
-          ))}
-        </dl>
+        <DecisionDetails details={d.details} labels={DETAIL_LABELS} />
         {d.hint && <p className="hint">{d.hint}</p>}
         {d.redirectTo ? (
           <a href={d.redirectTo}>Return to the application</a>

@@ -121,15 +121,15 @@ export function ClientsPage() {
                   <td className="nowrap">{formatTime(c.createdAt)}</td>
                   {isAdmin && (
                     <td>
-<div className="row-actions">
-                      <button type="button" className="secondary small" disabled={busy} aria-label={`Rotate secret of ${c.name}`} onClick={() => rotate(c)}>
-                        Rotate secret
-                      </button>
-                      <button type="button" className="danger small" disabled={busy} aria-label={`Delete ${c.name}`} onClick={() => remove(c)}>
-                        Delete
-                      </button>
-                    </div>
-</td>
+                      <div className="row-actions">
+                        <button type="button" className="secondary small" disabled={busy} aria-label={`Rotate secret of ${c.name}`} onClick={() => rotate(c)}>
+                          Rotate secret
+                        </button>
+                        <button type="button" className="danger small" disabled={busy} aria-label={`Delete ${c.name}`} onClick={() => remove(c)}>
+                          Delete
+                        </button>
+                      </div>
+                    </td>
                   )}
                 </tr>
               ))}

@@ -103,25 +103,25 @@ export function ConnectionsPage() {
                   </td>
                   {isAdmin && (
                     <td>
-<div className="row-actions">
-                      <button
-                        type="button"
-                        className="danger small"
-                        aria-label={`Revoke ${c.clientName} for ${c.userEmail}`}
-                        onClick={() => void revoke(`Revoke ${c.clientName} for ${c.userEmail}`, () => write('POST', `/connections/${c.grantId}/revoke`))}
-                      >
-                        Revoke
-                      </button>
-                      <button
-                        type="button"
-                        className="secondary small"
-                        aria-label={`Revoke all for ${c.clientName}`}
-                        onClick={() => void revoke(`Revoke every connection of ${c.clientName}`, () => write('POST', `/clients/${encodeURIComponent(c.clientId)}/revoke-all`))}
-                      >
-                        Revoke all for this client
-                      </button>
-                    </div>
-</td>
+                      <div className="row-actions">
+                        <button
+                          type="button"
+                          className="danger small"
+                          aria-label={`Revoke ${c.clientName} for ${c.userEmail}`}
+                          onClick={() => void revoke(`Revoke ${c.clientName} for ${c.userEmail}`, () => write('POST', `/connections/${c.grantId}/revoke`))}
+                        >
+                          Revoke
+                        </button>
+                        <button
+                          type="button"
+                          className="secondary small"
+                          aria-label={`Revoke all for ${c.clientName}`}
+                          onClick={() => void revoke(`Revoke every connection of ${c.clientName}`, () => write('POST', `/clients/${encodeURIComponent(c.clientId)}/revoke-all`))}
+                        >
+                          Revoke all for this client
+                        </button>
+                      </div>
+                    </td>
                   )}
                 </tr>
               ))}

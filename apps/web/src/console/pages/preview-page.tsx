@@ -1,3 +1,4 @@
+import { DecisionDetails } from '../../decision-details.tsx';
 import { type AuthorizationDecision, decideAuthorization } from '@enginy/policy/authorization';
 import { useState } from 'react';
 import { useConsole } from '../console-context.tsx';
@@ -93,16 +94,7 @@ function DecisionView({ decision }: { decision: AuthorizationDecision }) {
       <p>
         <strong>Denied:</strong> <span className="reason">{decision.message}</span>
       </p>
-      <dl>
-        {Object.entries(decision.details).map(([name, value]) => (
-          <div key={name}>
-            <dt>{DETAIL_LABELS[name] ?? name}</dt>
-            <dd>
-              <code>{Array.isArray(value) ? value.join(' ') || '(none)' : String(value)}</code>
-            </dd>
-          </div>
-        ))}
-      </dl>
+      <DecisionDetails details={decision.details} labels={DETAIL_LABELS} />
       {decision.hint && <p className="hint">{decision.hint}</p>}
       <p className="muted">
         {decision.redirectError ? `Sent back to the client: error=${decision.redirectError}.` : 'Shown on the error page; nothing is sent back to the client.'}
