@@ -14,6 +14,15 @@ export interface DbOptions {
 // int8 (bigint) columns come back as numbers; counts here stay far below 2^53.
 pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
 
+// SQL texts that run as named prepared statements: parsed and planned once per connection instead of
+// on every call. Kept for the few queries on a hot path (registered by their query modules).
+const preparedStatements = new Map<string, string>();
+
+/** Runs `sqlText` as the prepared statement `name` on every connection of every pool from now on. */
+export function usePreparedStatement(name: string, sqlText: string): void {
+  preparedStatements.set(sqlText, name);
+}
+
 export function createDb(url: string, options: DbOptions = {}): Db {
   const pool = new pg.Pool({
     connectionString: url,
@@ -28,6 +37,14 @@ export function createDb(url: string, options: DbOptions = {}): Db {
   // this listener the death surfaces as the failing query instead, and the pool drops the connection.
   pool.on('connect', (client) => {
     client.on('error', (error) => options.onError?.(error));
+    // Kysely calls query(text, values); a registered text goes as a named statement instead.
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    Object.assign(client, {
+      query: (text: unknown, ...rest: unknown[]) => {
+        const name = typeof text === 'string' ? preparedStatements.get(text) : undefined;
+        return name === undefined ? query(text, ...rest) : query({ name, text, values: rest[0] }, ...rest.slice(1));
+      },
+    });
   });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

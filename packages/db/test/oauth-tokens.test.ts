@@ -1,8 +1,9 @@
 import { createDb, type Db } from '@enginy/db/client';
 import { createPreregisteredClient, findClient, registerDynamicClient } from '@enginy/db/queries/oauth-clients';
-import { claimCode, createCode, createGrant, findActiveAccessToken, insertTokens, revokeGrant } from '@enginy/db/queries/oauth-tokens';
+import { claimCode, createCode, createGrant, findActiveAccessToken, findActiveAccessTokens, insertTokens, revokeGrant } from '@enginy/db/queries/oauth-tokens';
 import { SEED_IDS } from '@enginy/db/seed';
 import { createTestDatabase, type TestDatabase } from '@enginy/testing/database';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let t: TestDatabase;
@@ -55,6 +56,24 @@ describe('findActiveAccessToken', () => {
     expect(await findActiveAccessToken(t.db, 'refresh')).toBeUndefined();
     await revokeGrant(t.db, grantId, 'test');
     expect(await findActiveAccessToken(t.db, 'live')).toBeUndefined();
+  });
+});
+
+describe('the live-token lookup', () => {
+  it('runs as a prepared statement, planned once per connection, and still sees a revoke at once', async () => {
+    const one = createDb(t.url, { max: 1 });
+    try {
+      const grantId = await createGrant(one, { workspaceId: SEED_IDS.acme, userId: SEED_IDS.member, clientId: 'c', redirectUri: 'r', scopes: ['CONTACTS_READ'], resource: 'r' });
+      await insertTokens(one, grantId, [{ hash: 'prepared', kind: 'access', expiresAt: new Date(Date.now() + 60_000) }]);
+      expect(await findActiveAccessToken(one, 'prepared')).toBeDefined();
+      expect(await findActiveAccessTokens(one, ['prepared', 'unknown'])).toHaveProperty('size', 1);
+      const prepared = await sql<{ name: string }>`select name from pg_prepared_statements`.execute(one);
+      expect(prepared.rows.map((row) => row.name)).toContain('active_access_tokens');
+      await revokeGrant(one, grantId, 'test');
+      expect(await findActiveAccessToken(one, 'prepared')).toBeUndefined();
+    } finally {
+      await one.destroy();
+    }
   });
 });
 
