@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { REPO_ROOT } from './processes.ts';
 
@@ -51,16 +52,17 @@ const externalNpmPackages: Plugin = {
       // Workspace packages are TypeScript sources: bundled. Node built-ins: left as they are.
       if (args.path.startsWith('@enginy/') || args.path.startsWith('node:') || args.pluginData === 'resolving') return undefined;
       const resolved = await context.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'resolving' });
-      if (resolved.errors.length > 0 || resolved.external || !resolved.path.includes(`${join('node_modules', '')}`)) return undefined;
+      if (resolved.errors.length > 0 || resolved.external || !resolved.path.includes('/node_modules/')) return undefined;
       return { path: resolved.path, external: true };
     });
   },
 };
 
 // `tsx tools/stack/src/build-services.ts [openapi|auth]…`: the `pnpm build` step.
-if (process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
-  const wanted = process.argv.slice(2).filter((name): name is Service => (SERVICES as readonly string[]).includes(name));
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const named = process.argv.slice(2).filter((name): name is Service => (SERVICES as readonly string[]).includes(name));
+  const services = named.length > 0 ? named : SERVICES;
   const started = performance.now();
-  await buildServices(wanted.length > 0 ? wanted : SERVICES);
-  process.stdout.write(`built ${(wanted.length > 0 ? wanted : SERVICES).map((s) => `apps/${s}/dist/server.mjs`).join(', ')} in ${Math.round(performance.now() - started)} ms\n`);
+  await buildServices(services);
+  process.stdout.write(`built ${services.map((service) => `apps/${service}/dist/server.mjs`).join(', ')} in ${Math.round(performance.now() - started)} ms\n`);
 }
