@@ -12,15 +12,16 @@ export interface AppSpec {
 }
 
 /**
- * The three apps of the stack. `watch` restarts a service when its code changes (pnpm dev, through
- * tsx); `once` runs each service's production build with plain node, as docker compose does
- * (tests and benchmarks: build it first, see build-services.ts). The web app is Vite's dev server in both.
+ * The three apps of the stack, each service run from its bundle (see build-services.ts). `watch`
+ * (pnpm dev) restarts a service when its bundle is rebuilt from changed sources, with source maps for
+ * readable stack traces; `once` runs it as docker compose does (tests, benchmarks). The web app is
+ * Vite's dev server in both.
  */
 export function stackApps(config: StackConfig, mode: 'watch' | 'once'): AppSpec[] {
   const bin = (app: string, tool: string) => join(REPO_ROOT, 'apps', app, 'node_modules', '.bin', tool);
   const service = (name: Service) =>
     mode === 'watch'
-      ? { command: bin(name, 'tsx'), args: ['watch', '--clear-screen=false', 'src/server.ts'] }
+      ? { command: process.execPath, args: ['--watch', '--watch-preserve-output', '--enable-source-maps', serviceBundle(name)] }
       : { command: process.execPath, args: [...SERVICE_NODE_FLAGS, serviceBundle(name)] };
   return [
     { name: 'openapi', cwd: join(REPO_ROOT, 'apps/openapi'), ...service('openapi'), readyUrl: `http://localhost:${config.openapi.port}/readyz` },

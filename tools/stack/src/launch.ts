@@ -1,5 +1,5 @@
 import { type Env, loadConfig, type StackConfig } from '@enginy/config/load';
-import { buildServices, SERVICES } from './build-services.ts';
+import { buildServices, SERVICES, watchServices } from './build-services.ts';
 import { type AppSpec, stackApps } from './apps.ts';
 import { type AppProcess, killGroup, startApp, stopApp, waitUntilReady } from './processes.ts';
 
@@ -35,13 +35,17 @@ export async function launchStack(options: LaunchOptions): Promise<LaunchedStack
   const env = { ...options.env, DATABASE_URL: options.databaseUrl };
   const config = loadConfig(env);
   const specs = stackApps(config, options.mode).filter((spec) => options.only === undefined || options.only.includes(spec.name));
-  // `once` runs the services' production builds: build them from the current sources first (~0.5 s).
-  if (options.mode === 'once') await buildServices(SERVICES.filter((service) => specs.some((spec) => spec.name === service)));
+  // The services run from their bundles: built from the current sources first (~0.5 s), and in
+  // `watch` mode rebuilt on every change until the stack stops.
+  const services = SERVICES.filter((service) => specs.some((spec) => spec.name === service));
+  const watcher = options.mode === 'watch' ? await watchServices(services) : undefined;
+  if (options.mode === 'once') await buildServices(services);
   const launch = (spec: AppSpec) => startApp(spec.name, spec.cwd, spec.command, spec.args, env as NodeJS.ProcessEnv, options.quiet);
   // Replaced in place by restart(), so `apps` always holds the live processes.
   const apps = specs.map(launch);
   const stop = async () => {
     await Promise.all(apps.map((app) => stopApp(app)));
+    await watcher?.dispose();
   };
 
   const timeout = options.readyTimeoutMs ?? 90_000;

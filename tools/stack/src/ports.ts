@@ -29,8 +29,22 @@ export async function busyPortMessages(ports: readonly NamedPort[]): Promise<str
   return messages;
 }
 
-/** A free TCP port chosen by the OS. */
-export function freePort(): Promise<number> {
+// Ports this process already handed out: the OS may offer a just-released port again, and two
+// services of one stack must not be given the same one.
+const handedOut = new Set<number>();
+
+/** A free TCP port chosen by the OS, never one this process handed out before. */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await osFreePort();
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+}
+
+function osFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
