@@ -49,7 +49,9 @@ export async function approveWithPlaywright(startUrl: string, login: PlaywrightL
       } else if (!pickedWorkspace && (await page.getByLabel('Workspace').count()) > 0) {
         // The picker shows on the consent page and on a refusal alike: choose before reading either.
         await page.getByLabel('Workspace').selectOption({ label: login.workspace as string });
-        await page.waitForLoadState('networkidle');
+        // The page then loads that workspace's decision and shows it with the chooser on it. Network
+        // quiet is no sign: it was reached before the load started, so waiting for it returns at once.
+        await page.getByRole('option', { name: login.workspace as string, selected: true }).waitFor({ state: 'attached' });
         pickedWorkspace = true;
       } else if ((await page.getByRole('heading', { name: 'Authorization error' }).count()) > 0) {
         return { errorText: await alertText(page) };

@@ -70,7 +70,9 @@ export async function approveInBrowser(authorizeUrl: string, credentials: Creden
     let step = await waitForStep(page, reached, ['consent', 'error', 'callback']);
     if (options.workspace !== undefined && step !== 'callback') {
       await page.getByLabel('Workspace').selectOption({ label: options.workspace });
-      await page.waitForLoadState('networkidle');
+      // The page loads that workspace's decision, then shows it with the chooser on it: wait for that,
+      // not for network quiet (already reached before the load starts, so it would not wait at all).
+      await page.getByRole('option', { name: options.workspace, selected: true }).waitFor({ state: 'attached' });
       step = await waitForStep(page, reached, ['consent', 'error', 'callback']);
     }
     if (options.screenshots && step !== 'callback') await page.screenshot({ path: `${options.screenshots}-${step}.png`, fullPage: true });
