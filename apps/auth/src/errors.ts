@@ -1,4 +1,5 @@
 import { isDatabaseUnavailable } from '@enginy/db/client';
+import { readRestOfRefusedBody, UNAVAILABLE_RETRY_AFTER_SECONDS } from '@enginy/service/http-errors';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /**
@@ -109,9 +110,6 @@ export class ValidationFailed extends OAuthError {
   }
 }
 
-/** How long a client should wait before retrying while the database is unreachable (Retry-After, seconds). */
-export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
-
 export function registerErrorHandling(app: FastifyInstance): void {
   // Every unknown path answers JSON, never a framework 404 page (clients probe guessed paths).
   app.setNotFoundHandler((request, reply) => {
@@ -138,12 +136,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
         .header('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS))
         .send({ error: 'temporarily_unavailable', error_description: 'The authorization server cannot reach its database; try again in a few seconds' });
     }
-    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      // Answered before the whole body arrived: read and drop the rest rather than close with it
-      // unread, which resets the connection and loses this 413 for a client still sending.
-      reply.removeHeader('connection');
-      request.raw.resume();
-    }
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') readRestOfRefusedBody(request, reply);
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       return reply.code(status).send({ error: 'invalid_request', error_description: error.message });

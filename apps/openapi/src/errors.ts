@@ -1,4 +1,5 @@
 import { isDatabaseUnavailable } from '@enginy/db/client';
+import { readRestOfRefusedBody, UNAVAILABLE_RETRY_AFTER_SECONDS } from '@enginy/service/http-errors';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { validationFailure } from './validation/problems.ts';
 
@@ -38,8 +39,6 @@ export const ERROR_CODES = {
   service_unavailable: 503,
 } as const;
 
-/** How long a client should wait before retrying while the database is unreachable (Retry-After, seconds). */
-export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
@@ -108,14 +107,4 @@ export function registerErrorHandling(app: FastifyInstance): void {
  */
 export function renderFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
   reply.code(error.statusCode ?? 400).send({ status: 'error', code: 'bad_request', message: error.message });
-}
-
-/**
- * A body refused for its size is answered before it has all arrived. Closing the connection then
- * (Fastify's default) with the rest unread makes the kernel reset it, and a client still sending
- * loses the 413 to ECONNRESET/EPIPE. So the rest is read and dropped, and the connection kept.
- */
-function readRestOfRefusedBody(request: FastifyRequest, reply: FastifyReply): void {
-  reply.removeHeader('connection');
-  request.raw.resume();
 }

@@ -1,12 +1,12 @@
 import type { StackConfig } from '@enginy/config/load';
 import { type Db, isDatabaseUnavailable } from '@enginy/db/client';
+import { UNAVAILABLE_RETRY_AFTER_SECONDS } from '@enginy/service/http-errors';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Principal } from '../auth/principal.ts';
-import { UNAVAILABLE_RETRY_AFTER_SECONDS } from '../errors.ts';
 import { type BearerCheck, challenge, checkBearer, TOKEN_VALIDATION_FAILED } from './bearer.ts';
 import { type ToolCallResult, ToolDispatcher, toolError } from './dispatch.ts';
 import { isRequest, parsePost, RequestTransport } from './request-transport.ts';
