@@ -1,6 +1,6 @@
 // `pnpm dev` as a person runs it: the banner, readiness, and a Ctrl-C that leaves nothing behind.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,10 +14,14 @@ interface Run {
   exited: Promise<number | null>;
 }
 
+// The very command the `dev` script runs.
+const DEV_SCRIPT: string = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).scripts.dev;
+
 function runDev(env: Record<string, string>): Run {
-  const child = spawn(join(REPO_ROOT, 'node_modules/.bin/tsx'), ['tools/stack/src/dev.ts'], {
+  const [command, ...args] = DEV_SCRIPT.split(' ');
+  const child = spawn(command as string, args, {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_PRETTY: 'false', ...env },
+    env: { PATH: `${join(REPO_ROOT, 'node_modules/.bin')}:${process.env.PATH}`, HOME: process.env.HOME, LOG_PRETTY: 'false', ...env },
     detached: true, // its own process group, like a terminal's foreground job
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -60,7 +64,14 @@ describe('pnpm dev', () => {
       expect((await fetch(url)).status, url).toBe(200);
     }
 
-    process.kill(-(run.child.pid as number), 'SIGINT'); // what a terminal's Ctrl-C does
+    // A terminal's Ctrl-C signals the whole group, here while the process is too busy to answer at
+    // once (held stopped for 300 ms): it must still stop the stack itself, not be killed mid-way
+    // (as a relaying parent such as `tsx` does after 60 ms, exiting 130 and orphaning the apps).
+    const pid = run.child.pid as number;
+    process.kill(pid, 'SIGSTOP');
+    process.kill(-pid, 'SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    process.kill(pid, 'SIGCONT');
     expect(await run.exited).toBe(0);
     expect(run.output()).toContain('Stopped.');
     for (const port of Object.values(ports)) expect(await isPortFree(port), `port ${port} still in use`).toBe(true);
