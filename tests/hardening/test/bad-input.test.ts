@@ -174,7 +174,8 @@ describe('the MCP endpoint under generated input', () => {
       { weight: 4, arbitrary: fc.record(
         {
           jsonrpc: fc.oneof(fc.constant('2.0'), anyJson),
-          id: fc.oneof(fc.integer(), nastyString, fc.constant(null), fc.double(), anyJson),
+          // A small pool too, so that a batch's requests share ids often.
+          id: fc.oneof(fc.integer({ min: 0, max: 3 }), fc.integer(), nastyString, fc.constant(null), fc.double(), anyJson),
           method: fc.oneof(fc.constantFrom('initialize', 'tools/list', 'tools/call', 'ping', 'notifications/initialized', 'notifications/cancelled', 'resources/list', 'prompts/get', 'logging/setLevel', 'completion/complete'), nastyString),
           params,
         },
@@ -202,6 +203,23 @@ describe('the MCP endpoint under generated input', () => {
         return;
       }
       await expectClear(label, answer);
+    });
+  });
+
+  it('POST /mcp: a batch of well-formed requests gets one answer per request, or a clear 4xx (ids that collide)', async () => {
+    const { config } = h.stack;
+    const request = fc.record({
+      jsonrpc: fc.constant('2.0'),
+      id: fc.oneof(fc.integer({ min: 0, max: 3 }), fc.constantFrom('a', '0')),
+      method: fc.constantFrom('tools/list', 'tools/call', 'ping', 'resources/list'),
+      params: fc.oneof(fc.constant({}), fc.record({ name: fc.constantFrom(...toolNames), arguments: fc.constant({}) })),
+    });
+    await property(fc.array(request, { minLength: 1, maxLength: 6 }), async (batch) => {
+      const payload = JSON.stringify(batch);
+      const answer = await rawRequest(config.openapi.mcpUrl, { method: 'POST', headers: { ...MCP_HEADERS, authorization: `Bearer ${accessToken}` }, body: payload, timeoutMs: 5_000 });
+      if (answer.status !== 200) return expectClear(`/mcp ${payload}`, answer);
+      const replies = JSON.parse(answer.text) as { id: unknown }[];
+      expect(replies.map((reply) => reply.id), payload).toEqual(batch.map((message) => message.id));
     });
   });
 

@@ -19,7 +19,8 @@ export type ParsedPost =
 /**
  * The checks Streamable HTTP puts on a POST (MCP transports, "Sending Messages to the Server"):
  * the client accepts JSON and SSE, the body is one JSON-RPC message or a batch, `initialize`
- * comes alone, and a later request names a protocol version this server speaks.
+ * comes alone, and a later request names a protocol version this server speaks; each request of a
+ * batch has its own id.
  */
 export function parsePost(headers: IncomingHttpHeaders, body: unknown): ParsedPost {
   const accept = headers.accept ?? '';
@@ -34,6 +35,13 @@ export function parsePost(headers: IncomingHttpHeaders, body: unknown): ParsedPo
     const parsed = JSONRPCMessageSchema.safeParse(item);
     if (!parsed.success) return { ok: false, status: 400, code: -32700, message: 'Parse error: Invalid JSON-RPC message' };
     messages.push(parsed.data);
+  }
+  // Responses are matched to requests by id: two requests sharing one could not be told apart.
+  const ids = new Set<RequestId>();
+  for (const message of messages) {
+    if (!isRequest(message)) continue;
+    if (ids.has(message.id)) return { ok: false, status: 400, code: -32600, message: `Invalid Request: each request of a batch needs its own id (${JSON.stringify(message.id)} is used twice)` };
+    ids.add(message.id);
   }
   if (messages.some(isInitializeRequest)) {
     if (messages.length > 1) return { ok: false, status: 400, code: -32600, message: 'Invalid Request: Only one initialization request is allowed' };

@@ -194,6 +194,10 @@ describe('POST /mcp with a valid token', () => {
     expect(badVersion.json().error.message).toContain('Unsupported protocol version');
     const initInBatch = await post([rpc('initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } }), rpc('ping', {}, 2)], auth(token));
     expect(initInBatch.statusCode).toBe(400);
+    // Two requests of one batch sharing an id could not be told apart in the answer.
+    const sameId = await post([rpc('ping', {}, 7), rpc('tools/call', { name: 'mcp_whoami', arguments: {} }, 7)], auth(token));
+    expect(sameId.statusCode).toBe(400);
+    expect(sameId.json().error).toEqual({ code: -32600, message: 'Invalid Request: each request of a batch needs its own id (7 is used twice)' });
     const notJsonRpc = await post({ hello: 'world' }, auth(token));
     expect(notJsonRpc.statusCode).toBe(400);
     expect(notJsonRpc.json().error.code).toBe(-32700);
