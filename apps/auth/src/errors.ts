@@ -1,4 +1,4 @@
-import { isDatabaseUnavailable } from '@enginy/db/client';
+import { invalidInputProblem, isDatabaseUnavailable } from '@enginy/db/client';
 import { readRestOfRefusedBody, UNAVAILABLE_RETRY_AFTER_SECONDS } from '@enginy/service/http-errors';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
@@ -136,6 +136,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
         .header('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS))
         .send({ error: 'temporarily_unavailable', error_description: 'The authorization server cannot reach its database; try again in a few seconds' });
     }
+    const problem = invalidInputProblem(error);
+    if (problem !== undefined) return reply.code(400).send({ error: 'invalid_request', error_description: problem });
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') readRestOfRefusedBody(request, reply);
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {

@@ -1,4 +1,4 @@
-import { isDatabaseUnavailable } from '@enginy/db/client';
+import { invalidInputProblem, isDatabaseUnavailable } from '@enginy/db/client';
 import { readRestOfRefusedBody, UNAVAILABLE_RETRY_AFTER_SECONDS } from '@enginy/service/http-errors';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { validationFailure } from './validation/problems.ts';
@@ -58,13 +58,14 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
 };
 
-// PostgreSQL errors that only a bad input value can cause (SQLSTATE classes 22 and 23): the
-// request was wrong, not the server. E.g. 22021 is a NUL byte in text, 22P02 a malformed uuid.
+// PostgreSQL errors that only a bad input value can cause: a data exception (class 22) or a
+// constraint the request broke (class 23). The request was wrong, not the server.
 function fromPostgres(error: { code?: unknown; message: string }): ApiError | undefined {
-  if (typeof error.code !== 'string' || !/^2[23][0-9A-Z]{3}$/.test(error.code)) return undefined;
+  const problem = invalidInputProblem(error);
+  if (problem !== undefined) return apiError('validation_error', problem);
+  if (typeof error.code !== 'string' || !/^23[0-9A-Z]{3}$/.test(error.code)) return undefined;
   if (error.code === '23505') return apiError('conflict', 'A record with these values already exists');
   if (error.code === '23503') return apiError('invalid_reference', 'A referenced record does not exist in this workspace');
-  if (error.code === '22021' || error.code === '22P05') return apiError('validation_error', 'Text may not contain NUL (\\u0000) characters');
   return apiError('validation_error', 'A value in the request cannot be stored (invalid characters or out of range)');
 }
 

@@ -86,3 +86,15 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (Array.isArray(inner) && inner.length > 0 && inner.every(isDatabaseUnavailable)) return true;
   return typeof message === 'string' && UNREACHABLE_MESSAGES.some((pattern) => pattern.test(message));
 }
+
+/**
+ * What was wrong with the input, when `error` is a PostgreSQL data exception (SQLSTATE class 22)
+ * that only a bad value can cause, such as a NUL byte in text (22021) or a malformed uuid (22P02):
+ * the request was wrong, not the server, so it is a 400, not a 500.
+ */
+export function invalidInputProblem(error: unknown): string | undefined {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  if (typeof code !== 'string' || !/^22[0-9A-Z]{3}$/.test(code)) return undefined;
+  if (code === '22021' || code === '22P05') return 'Text may not contain NUL (\\u0000) characters';
+  return 'A value in the request cannot be stored (invalid characters or out of range)';
+}

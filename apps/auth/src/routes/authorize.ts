@@ -22,7 +22,10 @@ function single(query: unknown): Query {
   for (const [name, value] of Object.entries((query ?? {}) as Record<string, unknown>)) {
     // RFC 6749 §3.1: "Request and response parameters MUST NOT be included more than once."
     if (Array.isArray(value)) throw new InvalidRequest(`${name} is repeated`);
-    if (typeof value === 'string') result[name] = value;
+    if (typeof value !== 'string') continue;
+    // Not a character any parameter has, and nothing to store, audit or show back.
+    if (value.includes('\u0000')) throw new InvalidRequest(`${name.replaceAll('\u0000', '?')} contains a NUL (%00) character`);
+    result[name] = value;
   }
   return result;
 }
