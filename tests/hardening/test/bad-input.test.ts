@@ -206,20 +206,28 @@ describe('the MCP endpoint under generated input', () => {
     });
   });
 
-  it('POST /mcp: a batch of well-formed requests gets one answer per request, or a clear 4xx (ids that collide)', async () => {
+  it('POST /mcp: a batch of well-formed messages gets one answer per request, or a clear 4xx (ids that collide, cancellations)', async () => {
     const { config } = h.stack;
+    const id = fc.oneof(fc.integer({ min: 0, max: 3 }), fc.constantFrom('a', '0'));
     const request = fc.record({
       jsonrpc: fc.constant('2.0'),
-      id: fc.oneof(fc.integer({ min: 0, max: 3 }), fc.constantFrom('a', '0')),
+      id,
       method: fc.constantFrom('tools/list', 'tools/call', 'ping', 'resources/list'),
       params: fc.oneof(fc.constant({}), fc.record({ name: fc.constantFrom(...toolNames), arguments: fc.constant({}) })),
     });
-    await property(fc.array(request, { minLength: 1, maxLength: 6 }), async (batch) => {
+    const notification = fc.oneof(
+      fc.record({ jsonrpc: fc.constant('2.0'), method: fc.constant('notifications/cancelled'), params: fc.record({ requestId: id, reason: fc.constant('generated') }) }),
+      fc.constant({ jsonrpc: '2.0', method: 'notifications/initialized' }),
+    );
+    const message = fc.oneof({ weight: 3, arbitrary: request }, { weight: 1, arbitrary: notification });
+    await property(fc.array(message, { minLength: 1, maxLength: 6 }), async (batch) => {
       const payload = JSON.stringify(batch);
       const answer = await rawRequest(config.openapi.mcpUrl, { method: 'POST', headers: { ...MCP_HEADERS, authorization: `Bearer ${accessToken}` }, body: payload, timeoutMs: 5_000 });
+      const ids = batch.flatMap((sent) => ('id' in sent ? [sent.id] : []));
+      if (answer.status === 202 && ids.length === 0) return;
       if (answer.status !== 200) return expectClear(`/mcp ${payload}`, answer);
-      const replies = JSON.parse(answer.text) as { id: unknown }[];
-      expect(replies.map((reply) => reply.id), payload).toEqual(batch.map((message) => message.id));
+      const replies = ([] as { id: unknown }[]).concat(JSON.parse(answer.text));
+      expect(replies.map((reply) => reply.id), payload).toEqual(ids);
     });
   });
 

@@ -89,9 +89,16 @@ export class RequestTransport implements Transport {
 
   async start(): Promise<void> {}
 
-  /** Delivers the request's messages to the server (after `server.connect(this)`). */
+  /**
+   * Delivers the request's messages to the server (after `server.connect(this)`). Cancellations are
+   * ignored, as MCP allows: the SDK sends no response for a cancelled request, and this POST must
+   * answer every request it carries; a request in another POST is out of reach anyway.
+   */
   deliver(extra: MessageExtraInfo): void {
-    for (const message of this.messages) this.onmessage?.(message, extra);
+    for (const message of this.messages) {
+      if ('method' in message && message.method === 'notifications/cancelled') continue;
+      this.onmessage?.(message, extra);
+    }
     if (this.order.length === 0) this.finish([]);
   }
 

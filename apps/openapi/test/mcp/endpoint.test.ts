@@ -198,6 +198,10 @@ describe('POST /mcp with a valid token', () => {
     const sameId = await post([rpc('ping', {}, 7), rpc('tools/call', { name: 'mcp_whoami', arguments: {} }, 7)], auth(token));
     expect(sameId.statusCode).toBe(400);
     expect(sameId.json().error).toEqual({ code: -32600, message: 'Invalid Request: each request of a batch needs its own id (7 is used twice)' });
+    // A stateless server ignores cancellation (MCP allows it): the request is answered, the POST never left hanging.
+    const cancelled = await post([rpc('tools/call', { name: 'mcp_whoami', arguments: {} }, 3), { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 3 } }], auth(token));
+    expect(cancelled.statusCode).toBe(200);
+    expect(cancelled.json().map((r: { id: number }) => r.id)).toEqual([3]);
     const notJsonRpc = await post({ hello: 'world' }, auth(token));
     expect(notJsonRpc.statusCode).toBe(400);
     expect(notJsonRpc.json().error.code).toBe(-32700);
