@@ -26,6 +26,7 @@ import { summarizeProfiles } from './cpu-profile.ts';
 import { withAccessTokens, withApiKeys } from './credentials.ts';
 import { MemoryWatch } from './memory.ts';
 import { signIn } from './oauth-flow.ts';
+import { cpuSeconds } from './proc.ts';
 import { type PeerProcess, startPeer } from './peer/launch.ts';
 import { peerAccessTokens } from './peer/tokens.ts';
 import { printLoadResults, printStartupAndGoals, type Results } from './report.ts';
@@ -87,7 +88,14 @@ async function runLoad(config: StackConfig, databaseUrl: string, watch: MemoryWa
         if (warmUp > 0) await scenario.run(fixture, maxConnections, warmUp);
         const profiled = profileDir ? profiledFor(scenario.name, watch) : [];
         await toggleProfilers(profiled);
-        for (const connections of levels) results.load.push(await scenario.run(fixture, connections, duration));
+        const serving = profiledFor(scenario.name, watch).map(({ pid }) => pid);
+        const cpu = () => serving.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+        for (const connections of levels) {
+          const before = cpu();
+          const measured = await scenario.run(fixture, connections, duration);
+          if (serving.length > 0 && measured.total > 0) measured.cpuUs = ((cpu() - before) / measured.total) * 1e6;
+          results.load.push(measured);
+        }
         await toggleProfilers(profiled, scenario.name);
         watch?.loaded(false);
       }
@@ -99,7 +107,7 @@ async function runLoad(config: StackConfig, databaseUrl: string, watch: MemoryWa
   );
 }
 
-/** The serving processes a scenario loads: the peer's, or our two services. */
+/** The serving processes a scenario loads (profiled, and their CPU per request counted): the peer's, or our two services. */
 function profiledFor(scenario: string, watch: MemoryWatch | undefined): { pid: number; owner: string }[] {
   const owners = scenario === 'peer' ? ['peer'] : ['openapi', 'auth'];
   return (watch?.servers() ?? []).filter((row) => owners.includes(row.owner));

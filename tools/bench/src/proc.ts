@@ -64,3 +64,18 @@ export function isServer(info: ProcessInfo, tree: readonly ProcessInfo[]): boole
   const isNode = (p: ProcessInfo) => p.command.startsWith('node');
   return isNode(info) && !tree.some((child) => child.ppid === info.pid && isNode(child));
 }
+
+// /proc/<pid>/stat counts CPU time in clock ticks: 100 a second on Linux (USER_HZ).
+const TICKS_PER_SECOND = 100;
+
+/** CPU time one process has used so far (user + system), in seconds; 0 once it has exited. */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command's closing parenthesis: state is field 3, utime 14 and stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}

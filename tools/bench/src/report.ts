@@ -28,8 +28,18 @@ export function printLoadResults(results: Results): void {
   if (load.length > 0) {
     printTable(
       'Load (autocannon, keep-alive connections, closed loop; authflow: sequential flows per connection)',
-      ['scenario', 'conns', 'rate', 'unit', 'p50 ms', 'p99 ms', 'requests', 'errors'],
-      load.map((row) => [results.labels[row.scenario] ?? row.scenario, String(row.connections), fixed(row.rate), row.unit, fixed(row.p50, 1), fixed(row.p99, 1), String(row.total), String(row.errors)]),
+      ['scenario', 'conns', 'rate', 'unit', 'p50 ms', 'p99 ms', 'requests', 'errors', 'CPU µs/req'],
+      load.map((row) => [
+        results.labels[row.scenario] ?? row.scenario,
+        String(row.connections),
+        fixed(row.rate),
+        row.unit,
+        fixed(row.p50, 1),
+        fixed(row.p99, 1),
+        String(row.total),
+        String(row.errors),
+        row.cpuUs === undefined ? '' : fixed(row.cpuUs),
+      ]),
     );
     const levels = [...new Set(load.map((row) => row.connections))];
     const pairs = levels.flatMap((c) => {
@@ -43,10 +53,13 @@ export function printLoadResults(results: Results): void {
           peer ? `${fixed(ours.rate / peer.rate, 2)}×` : '',
           peer ? `${fixed(ours.p99, 1)} / ${fixed(peer.p99, 1)}` : '',
           bare ? `${fixed(ours.rate / bare.rate, 2)}` : '',
+          [ours, peer, bare].map((row) => (row?.cpuUs === undefined ? '–' : fixed(row.cpuUs))).join(' / '),
         ],
       ];
     });
-    if (pairs.length > 0) printTable('mcp_whoami: ours against the peer and the bare route', ['conns', 'req/s ours/peer', 'p99 ms ours / peer', 'req/s ours/bare'], pairs);
+    if (pairs.length > 0) {
+      printTable('mcp_whoami: ours against the peer and the bare route', ['conns', 'req/s ours/peer', 'p99 ms ours / peer', 'req/s ours/bare', 'CPU µs/req ours / peer / bare'], pairs);
+    }
   }
   const memoryRows: string[][] = [];
   // Shell wrappers and the like (a few MB each) would only lengthen the table.
