@@ -7,7 +7,8 @@ import type { TokenLookups } from './token-lookups.ts';
 export const TOKEN_VALIDATION_FAILED = 'Token validation failed';
 
 export type BearerCheck =
-  | { ok: true; token: ActiveAccessToken }
+  /** `bearer`: the token as sent; `token`: what it stands for. */
+  | { ok: true; bearer: string; token: ActiveAccessToken }
   /** `error` absent: no credential at all (RFC 6750 §3.1: then the challenge carries no error code). */
   | { ok: false; status: 401; error?: 'invalid_token' | 'invalid_request'; reason: string }
   | { ok: false; status: 403; error: 'insufficient_scope'; reason: string };
@@ -21,7 +22,8 @@ export async function checkBearer(lookups: TokenLookups, config: StackConfig, au
   if (authorization === undefined || authorization.trim() === '') return { ok: false, status: 401, reason: 'No bearer token: authorize this client first.' };
   const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*)\s*$/i.exec(authorization);
   if (match === null) return { ok: false, status: 401, error: 'invalid_request', reason: 'The Authorization header must be "Bearer <token>".' };
-  const token = await lookups.find(hashSecret(config.tokenHashKey, match[1] as string));
+  const bearer = match[1] as string;
+  const token = await lookups.find(hashSecret(config.tokenHashKey, bearer));
   if (token === undefined) {
     return { ok: false, status: 401, error: 'invalid_token', reason: `${TOKEN_VALIDATION_FAILED}: the token is unknown, expired or revoked.` };
   }
@@ -39,7 +41,7 @@ export async function checkBearer(lookups: TokenLookups, config: StackConfig, au
       reason: token.policyActive ? "The workspace's MCP policy grants none of this connection's scopes." : "The workspace's MCP policy is inactive.",
     };
   }
-  return { ok: true, token };
+  return { ok: true, bearer, token };
 }
 
 /** The `WWW-Authenticate` challenge (RFC 6750 §3, MCP authorization: `resource_metadata` and `scope`). */

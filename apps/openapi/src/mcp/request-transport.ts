@@ -63,52 +63,49 @@ export function isRequest(message: JSONRPCMessage): message is JSONRPCRequest {
 }
 
 /**
- * A transport for one stateless HTTP request: it hands the request's messages to the SDK's
- * server and collects the responses, which the route returns as one JSON body. It replaces the
- * SDK's Streamable HTTP server transport, whose conversion to web Request/Response objects and
- * stream bookkeeping cost more CPU than the rest of an MCP call; with no session and no stream,
- * server-initiated messages have nowhere to go and are dropped.
+ * The transport between the endpoint's one SDK server and every POST (stateless: no session, no
+ * stream). Each POST hands its requests over with its own credentials and gets back their responses;
+ * it replaces the SDK's Streamable HTTP server transport, whose conversion to web Request/Response
+ * objects and stream bookkeeping cost more CPU than the rest of an MCP call, and a server per POST,
+ * whose construction cost a third of it.
+ *
+ * Concurrent POSTs reuse the same JSON-RPC ids (every client starts at 0), so each request reaches
+ * the server under an id of its own and its response goes back under the client's id. Only requests
+ * are delivered: the server asks the client nothing (a response from the client answers nothing), and
+ * a stateless server acts on no notification. That includes cancellation, which MCP lets a server
+ * ignore: the SDK sends nothing for a cancelled request, while this POST must answer every request it
+ * carries, and a request of another POST is out of its reach.
  */
-export class RequestTransport implements Transport {
+export class ExchangeTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
 
-  private readonly order: RequestId[];
-  private readonly responses = new Map<RequestId, JSONRPCMessage>();
-  private finish: (responses: JSONRPCMessage[]) => void = () => {};
-  /** Every request's response, in the order the requests came; empty for notifications only. */
-  readonly finished: Promise<JSONRPCMessage[]>;
-
-  constructor(private readonly messages: JSONRPCMessage[]) {
-    this.order = messages.filter(isRequest).map((message) => message.id);
-    this.finished = new Promise((resolve) => {
-      this.finish = resolve;
-    });
-  }
+  private lastId = 0;
+  private readonly waiting = new Map<number, (response: JSONRPCMessage) => void>();
 
   async start(): Promise<void> {}
 
-  /**
-   * Delivers the request's messages to the server (after `server.connect(this)`). Cancellations are
-   * ignored, as MCP allows: the SDK sends no response for a cancelled request, and this POST must
-   * answer every request it carries; a request in another POST is out of reach anyway.
-   */
-  deliver(extra: MessageExtraInfo): void {
-    for (const message of this.messages) {
-      if ('method' in message && message.method === 'notifications/cancelled') continue;
-      this.onmessage?.(message, extra);
+  /** Delivers one POST's requests (after `server.connect(this)`); their responses, in the same order. */
+  exchange(messages: readonly JSONRPCMessage[], extra: MessageExtraInfo): Promise<JSONRPCMessage[]> {
+    const responses: Promise<JSONRPCMessage>[] = [];
+    for (const message of messages) {
+      if (!isRequest(message)) continue;
+      const id = ++this.lastId;
+      responses.push(new Promise((resolve) => this.waiting.set(id, (response) => resolve({ ...response, id: message.id } as JSONRPCMessage))));
+      this.onmessage?.({ ...message, id }, extra);
     }
-    if (this.order.length === 0) this.finish([]);
+    return Promise.all(responses);
   }
 
   async send(message: JSONRPCMessage): Promise<void> {
-    // Only the server's responses (result or error) answer this request; it builds them itself.
+    // Only responses (result or error) answer a POST; server-initiated messages have nowhere to go.
     if (!('result' in message) && !('error' in message)) return;
     const id = (message as { id?: RequestId }).id;
-    if (id === undefined || !this.order.includes(id)) return;
-    this.responses.set(id, message);
-    if (this.responses.size === this.order.length) this.finish(this.order.map((key) => this.responses.get(key) as JSONRPCMessage));
+    const deliver = typeof id === 'number' ? this.waiting.get(id) : undefined;
+    if (deliver === undefined) return;
+    this.waiting.delete(id as number);
+    deliver(message);
   }
 
   async close(): Promise<void> {

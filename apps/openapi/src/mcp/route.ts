@@ -1,7 +1,9 @@
 import type { StackConfig } from '@enginy/config/load';
+import type { ActiveAccessToken } from '@enginy/db/queries/oauth-tokens';
 import { type Db, isDatabaseUnavailable } from '@enginy/db/client';
 import { UNAVAILABLE_RETRY_AFTER_SECONDS } from '@enginy/service/http-errors';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
@@ -9,7 +11,7 @@ import fp from 'fastify-plugin';
 import type { Principal } from '../auth/principal.ts';
 import { type BearerCheck, challenge, checkBearer, TOKEN_VALIDATION_FAILED } from './bearer.ts';
 import { type ToolCallResult, ToolDispatcher, toolError } from './dispatch.ts';
-import { isRequest, parsePost, RequestTransport } from './request-transport.ts';
+import { ExchangeTransport, isRequest, parsePost } from './request-transport.ts';
 import { scopeHint } from './scope-hint.ts';
 import { TokenLookups } from './token-lookups.ts';
 import { type GeneratedTool, type OpenApiDocument, toolsFromOpenApi } from './tool-catalogue.ts';
@@ -31,14 +33,11 @@ declare module 'fastify' {
   }
 }
 
-// One schema validator for every per-request server: building one (an Ajv instance) costs more
-// CPU than the rest of a request together.
-const jsonSchemaValidator = new AjvJsonSchemaValidator();
 
 const JSONRPC_ERROR = (message: string, code = -32000) => ({ jsonrpc: '2.0', error: { code, message }, id: null });
 
 /**
- * `POST /mcp`: Streamable HTTP, stateless (a new server and transport per request, no session id),
+ * `POST /mcp`: Streamable HTTP, stateless (one server for every request, no session id),
  * behind OAuth bearer tokens. Tools are the REST operations of the OpenAPI document plus `mcp_whoami`.
  */
 const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlushMs }) => {
@@ -59,6 +58,29 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
     listed = { tools: [WHOAMI_TOOL, ...tools.map(({ name, title, description, inputSchema, annotations }) => ({ name, title, description, inputSchema, annotations }))] };
     usage.start();
   });
+
+  // One SDK server for every POST: each request's credentials come with it, in `authInfo`.
+  const server = new Server({ name: 'enginy', title: 'Enginy MCP (local)', version: '1.0.0' }, { capabilities: { tools: { listChanged: false } }, jsonSchemaValidator: new AjvJsonSchemaValidator() });
+  server.setRequestHandler(ListToolsRequestSchema, async () => listed);
+  server.setRequestHandler(CallToolRequestSchema, async (call, { authInfo }): Promise<ToolCallResult> => {
+    const token = authInfo?.extra?.token as ActiveAccessToken;
+    const name = call.params.name;
+    usage.record(token.grantId, name);
+    if (name === WHOAMI_TOOL.name) {
+      const result = await whoami(names, token);
+      return { content: [{ type: 'text', text: JSON.stringify(result, null, 2) }], structuredContent: result };
+    }
+    const tool = tools.find((candidate) => candidate.name === name);
+    if (tool === undefined) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
+    const args = call.params.arguments ?? {};
+    const problem = argumentProblem(tool, args);
+    if (problem !== undefined) return toolError(problem);
+    const principal: Principal = { kind: 'oauth', workspaceId: token.workspaceId, userId: token.userId, clientId: token.clientId, scopes: token.effectiveScopes };
+    return dispatcher.call(tool, principal, args);
+  });
+  const transport = new ExchangeTransport();
+  await server.connect(transport);
+  app.addHook('onClose', () => server.close());
 
   const hosts = allowedHostnames(config);
   const origins = new Set([new URL(config.openapi.url).origin, new URL(config.web.url).origin]);
@@ -85,31 +107,10 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
     const parsed = parsePost(request.headers, request.body);
     if (!parsed.ok) return reply.code(parsed.status).send(JSONRPC_ERROR(parsed.message, parsed.code));
 
-    const { token } = check;
-    const principal: Principal = { kind: 'oauth', workspaceId: token.workspaceId, userId: token.userId, clientId: token.clientId, scopes: token.effectiveScopes };
-    const server = new Server({ name: 'enginy', title: 'Enginy MCP (local)', version: '1.0.0' }, { capabilities: { tools: { listChanged: false } }, jsonSchemaValidator });
-    server.setRequestHandler(ListToolsRequestSchema, async () => listed);
-    server.setRequestHandler(CallToolRequestSchema, async (call): Promise<ToolCallResult> => {
-      const name = call.params.name;
-      usage.record(token.grantId, name);
-      if (name === WHOAMI_TOOL.name) {
-        const result = await whoami(names, token);
-        return { content: [{ type: 'text', text: JSON.stringify(result, null, 2) }], structuredContent: result };
-      }
-      const tool = tools.find((candidate) => candidate.name === name);
-      if (tool === undefined) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
-      const args = call.params.arguments ?? {};
-      const problem = argumentProblem(tool, args);
-      return problem === undefined ? dispatcher.call(tool, principal, args) : toolError(problem);
-    });
+    const { bearer, token } = check;
     if (!parsed.messages.some((message) => isRequest(message) && message.method === 'tools/call')) usage.record(token.grantId);
-
-    const transport = new RequestTransport(parsed.messages);
-    await server.connect(transport);
-    transport.deliver({ requestInfo: { headers: request.headers as Record<string, string> } });
-    const responses = await transport.finished;
-    // No server.close(): this server holds nothing but memory, and closing builds a "connection
-    // closed" error (with its stack trace) and an abort per handler, a twentieth of a call's CPU.
+    const authInfo: AuthInfo = { token: bearer, clientId: token.clientId, scopes: token.effectiveScopes, extra: { token } };
+    const responses = await transport.exchange(parsed.messages, { authInfo, requestInfo: { headers: request.headers as Record<string, string> } });
     if (responses.length === 0) return reply.code(202).send();
     return reply.header('content-type', 'application/json').send(parsed.batch ? responses : responses[0]);
   });

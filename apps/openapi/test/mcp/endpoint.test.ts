@@ -207,6 +207,26 @@ describe('POST /mcp with a valid token', () => {
     expect(notJsonRpc.json().error.code).toBe(-32700);
   });
 
+  it('keeps concurrent requests of different connections apart, though they all use id 1', async () => {
+    const connections = await Promise.all([['CONTACTS_READ'], ['LISTS_READ'], ['CONTACTS_READ', 'LISTS_READ']].map(async (scopes) => ({ scopes, ...(await mintAccessToken(h.t.db, h.config, { scopes })) })));
+    const calls = connections.flatMap((connection) =>
+      Array.from({ length: 8 }, async (_, i) => {
+        const whoami = post(rpc('tools/call', { name: 'mcp_whoami', arguments: {} }, 1), auth(connection.token));
+        const lists = post([rpc('tools/call', { name: 'list_lists', arguments: {} }, 1), rpc('ping', {}, 10 + i)], auth(connection.token));
+        const me = (await whoami).json();
+        expect(me.id).toBe(1);
+        expect(me.result.structuredContent.client.id).toBe(connection.clientId);
+        expect(me.result.structuredContent.grantedScopes).toEqual(connection.scopes);
+        const [listed, pong] = (await lists).json();
+        expect([listed.id, pong.id]).toEqual([1, 10 + i]);
+        const allowed = connection.scopes.includes('LISTS_READ');
+        expect(listed.result.isError, connection.scopes.join(' ')).toBe(allowed ? undefined : true);
+        if (!allowed) expect(listed.result.content[0].text).toBe('Tool requires scopes: LISTS_READ');
+      }),
+    );
+    await Promise.all(calls);
+  });
+
   it('applies a policy change and a revocation to the very next call of a token already in use', async () => {
     const { token, grantId } = await mintAccessToken(h.t.db, h.config, { scopes: ['CONTACTS_READ', 'LISTS_READ'] });
     const call = () => post(rpc('tools/call', { name: 'list_lists', arguments: {} }), auth(token));
