@@ -86,10 +86,10 @@ async function runLoad(config: StackConfig, databaseUrl: string, watch: MemoryWa
         log(`  ${scenario.name}: warm-up ${warmUp} s, then ${levels.join('/')} connections × ${duration} s`);
         watch?.loaded(true);
         if (warmUp > 0) await scenario.run(fixture, maxConnections, warmUp);
-        const profiled = profileDir ? profiledFor(scenario.name, watch) : [];
+        const serving = servingProcesses(scenario.name, watch);
+        const profiled = profileDir ? serving : [];
         await toggleProfilers(profiled);
-        const serving = profiledFor(scenario.name, watch).map(({ pid }) => pid);
-        const cpu = () => serving.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+        const cpu = () => serving.reduce((sum, { pid }) => sum + cpuSeconds(pid), 0);
         for (const connections of levels) {
           const before = cpu();
           const measured = await scenario.run(fixture, connections, duration);
@@ -108,7 +108,7 @@ async function runLoad(config: StackConfig, databaseUrl: string, watch: MemoryWa
 }
 
 /** The serving processes a scenario loads (profiled, and their CPU per request counted): the peer's, or our two services. */
-function profiledFor(scenario: string, watch: MemoryWatch | undefined): { pid: number; owner: string }[] {
+function servingProcesses(scenario: string, watch: MemoryWatch | undefined): { pid: number; owner: string }[] {
   const owners = scenario === 'peer' ? ['peer'] : ['openapi', 'auth'];
   return (watch?.servers() ?? []).filter((row) => owners.includes(row.owner));
 }

@@ -11,7 +11,7 @@ export interface Measurement {
   total: number;
   /** Non-2xx answers, socket errors, timeouts and 2xx answers that carry an error (e.g. a tool error). */
   errors: number;
-  /** CPU time the serving processes spent per request (or flow), in µs; throughput's noise-free twin. */
+  /** CPU time the serving processes spent per request (or flow), in µs: steadier than the rate on a shared machine. */
   cpuUs?: number;
 }
 

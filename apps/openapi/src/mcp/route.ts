@@ -1,6 +1,6 @@
 import type { StackConfig } from '@enginy/config/load';
-import type { ActiveAccessToken } from '@enginy/db/queries/oauth-tokens';
 import { type Db, isDatabaseUnavailable } from '@enginy/db/client';
+import type { ActiveAccessToken } from '@enginy/db/queries/oauth-tokens';
 import { UNAVAILABLE_RETRY_AFTER_SECONDS } from '@enginy/service/http-errors';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
@@ -32,7 +32,6 @@ declare module 'fastify' {
     mcpUsage: UsageRecorder;
   }
 }
-
 
 const JSONRPC_ERROR = (message: string, code = -32000) => ({ jsonrpc: '2.0', error: { code, message }, id: null });
 
