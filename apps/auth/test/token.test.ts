@@ -7,6 +7,7 @@ import { createTestDatabase, type TestDatabase } from '@enginy/testing/database'
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
+import { REFRESH_RETRY_GRACE_MS } from '../src/grants/refresh.ts';
 import { approvedCode, REDIRECT_URI, registerClient, signIn, token } from './flow.ts';
 
 let t: TestDatabase;
@@ -126,23 +127,55 @@ describe('refresh_token grant', () => {
     expect(await isAccessActive(a.json().access_token)).toBe(true);
   });
 
-  it('reuse of a spent refresh token (after the grace period) revokes the whole grant', async () => {
+  it('a retry whose answer was lost, even across a restart of the service, gets the same answer', async () => {
+    const first = await tokens();
+    const lost = (await refresh(first.refresh_token)).json();
+    // The answer never reached the client: the service crashed. A new instance remembers nothing in memory.
+    const restarted = await buildApp(config(), { db: t.db });
+    try {
+      const retry = await token(restarted, { grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: clientId });
+      expect(retry.statusCode).toBe(200);
+      expect(retry.json()).toEqual(lost);
+      expect(await isAccessActive(lost.access_token)).toBe(true);
+      expect((await token(restarted, { grant_type: 'refresh_token', refresh_token: lost.refresh_token, client_id: clientId })).statusCode).toBe(200);
+    } finally {
+      await restarted.close();
+    }
+    // Stored sealed: the database holds neither the new tokens nor anything the server's keys can open.
+    const row = await t.db.selectFrom('oauth_tokens').select('retry_answer').where('token_hash', '=', hashSecret(config().tokenHashKey, first.refresh_token)).executeTakeFirstOrThrow();
+    expect(row.retry_answer).toBeInstanceOf(Buffer);
+    expect((row.retry_answer as Buffer).toString('latin1')).not.toContain(lost.refresh_token);
+    expect((row.retry_answer as Buffer).toString('latin1')).not.toContain(lost.access_token);
+  });
+
+  it('once the new refresh token has been used, the old one again is reuse: the whole grant is revoked', async () => {
     const first = await tokens();
     const second = (await refresh(first.refresh_token)).json();
-    // Mark the first rotation as old: the grace memory is per process, so use a second app instance.
-    const other = await buildApp(config(), { db: t.db });
-    const reuse = await other.inject({
-      method: 'POST',
-      url: '/token',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: clientId }).toString(),
-    });
-    await other.close();
+    const third = (await refresh(second.refresh_token)).json();
+    const reuse = await refresh(first.refresh_token);
+    expect(reuse.json()).toMatchObject({ error: 'invalid_grant', error_description: expect.stringContaining('already used') });
+    expect(await isAccessActive(third.access_token)).toBe(false);
+    expect((await refresh(third.refresh_token)).json().error).toBe('invalid_grant');
+    const grant = await t.db.selectFrom('oauth_grants').select('revoked_reason').orderBy('created_at', 'desc').executeTakeFirst();
+    expect(grant?.revoked_reason).toBe('refresh_token_reuse');
+  });
+
+  it('reuse of a spent refresh token after the grace period revokes the whole grant', async () => {
+    const first = await tokens();
+    const second = (await refresh(first.refresh_token)).json();
+    const hash = hashSecret(config().tokenHashKey, first.refresh_token);
+    await t.db.updateTable('oauth_tokens').set({ spent_at: new Date(Date.now() - REFRESH_RETRY_GRACE_MS - 1_000) }).where('token_hash', '=', hash).execute();
+    const reuse = await refresh(first.refresh_token);
     expect(reuse.json()).toMatchObject({ error: 'invalid_grant', error_description: expect.stringContaining('already used') });
     expect(await isAccessActive(second.access_token)).toBe(false);
     expect((await refresh(second.refresh_token)).json().error).toBe('invalid_grant');
-    const grant = await t.db.selectFrom('oauth_grants').select('revoked_reason').orderBy('created_at', 'desc').executeTakeFirst();
-    expect(grant?.revoked_reason).toBe('refresh_token_reuse');
+  });
+
+  it('a retry asking for something else (another scope) is not a retry: reuse', async () => {
+    const first = await tokens();
+    await refresh(first.refresh_token);
+    const other = await token(app, { grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: clientId, scope: 'CONTACTS_READ' });
+    expect(other.json().error).toBe('invalid_grant');
   });
 
   it('a refresh token from another client is refused', async () => {

@@ -16,7 +16,7 @@ const HOUR = 3_600_000;
 const at = (offsetMs: number) => new Date(Date.now() + offsetMs);
 
 describe('purgeExpired', () => {
-  it('deletes what expired before the cut-off and keeps everything else, spent refresh tokens included', async () => {
+  it('deletes what expired before the cut-off and keeps everything else, spent refresh tokens included; clears retry answers past their grace', async () => {
     const grantId = await createGrant(t.db, { workspaceId: SEED_IDS.acme, userId: SEED_IDS.member, clientId: 'c', redirectUri: 'r', scopes: ['CONTACTS_READ'], resource: 'http://localhost:3001/mcp' });
     for (const [name, expiresAt] of [['old', at(-48 * HOUR)], ['recent', at(-1 * HOUR)], ['live', at(HOUR)]] as const) {
       await createSession(t.db, { idHash: `session-${name}`, userId: SEED_IDS.member, csrfToken: 'x', expiresAt });
@@ -26,9 +26,11 @@ describe('purgeExpired', () => {
       const requestId = await createAuthorizationRequest(t.db, { clientId: `purge-${name}`, redirectUri: 'r', scope: null, state: null, codeChallenge: 'x', resource: 'r' }, 60);
       await t.db.updateTable('oauth_authorization_requests').set({ expires_at: expiresAt }).where('id', '=', requestId).execute();
     }
-    await t.db.updateTable('oauth_tokens').set({ spent_at: new Date() }).where('token_hash', '=', 'refresh-live').execute();
+    // Two spent refresh tokens with their sealed retry answers: one spent just now, one 10 minutes ago.
+    await t.db.updateTable('oauth_tokens').set({ spent_at: new Date(), retry_answer: Buffer.from('now') }).where('token_hash', '=', 'refresh-live').execute();
+    await t.db.updateTable('oauth_tokens').set({ spent_at: at(-600_000), retry_answer: Buffer.from('old') }).where('token_hash', '=', 'refresh-recent').execute();
 
-    const purged = await purgeExpired(t.db, at(-24 * HOUR));
+    const purged = await purgeExpired(t.db, at(-24 * HOUR), at(-30_000));
     expect(purged).toEqual({ sessions: 1, authorizationRequests: 1, codes: 1, tokens: 2 });
 
     const left = {
@@ -43,6 +45,12 @@ describe('purgeExpired', () => {
       tokens: ['access-live', 'access-recent', 'refresh-live', 'refresh-recent'],
       requests: ['purge-live', 'purge-recent'],
     });
+    // Retry answers go once their grace period is over; the spent tokens themselves stay.
+    const answers = await t.db.selectFrom('oauth_tokens').select(['token_hash', 'retry_answer']).where('token_hash', 'in', ['refresh-live', 'refresh-recent']).orderBy('token_hash').execute();
+    expect(answers.map((r) => [r.token_hash, r.retry_answer?.toString() ?? null])).toEqual([
+      ['refresh-live', 'now'],
+      ['refresh-recent', null],
+    ]);
     // The grant itself (the console's history) is kept.
     expect(await t.db.selectFrom('oauth_grants').select('id').where('id', '=', grantId).executeTakeFirst()).toBeDefined();
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hashPassword, verifyPassword } from '../src/passwords.ts';
-import { hashSecret, newSecret, safeEqual } from '../src/tokens.ts';
+import { hashSecret, newSecret, openWithSecret, safeEqual, sealWithSecret } from '../src/tokens.ts';
 
 describe('passwords', () => {
   it('stores argon2id hashes that verify only the right password', async () => {
@@ -28,5 +28,18 @@ describe('secrets', () => {
     expect(safeEqual('abc', 'abc')).toBe(true);
     expect(safeEqual('abc', 'abd')).toBe(false);
     expect(safeEqual('abc', 'abcd')).toBe(false);
+  });
+
+  it('seals so that only the same secret opens, and a changed byte is refused', () => {
+    const secret = newSecret('ert_');
+    const sealed = sealWithSecret(secret, '{"refresh_token":"ert_next"}');
+    expect(sealed.toString('utf8')).not.toContain('ert_next');
+    expect(sealWithSecret(secret, 'same')).not.toEqual(sealWithSecret(secret, 'same')); // a fresh nonce each time
+    expect(openWithSecret(secret, sealed)).toBe('{"refresh_token":"ert_next"}');
+    expect(openWithSecret(newSecret('ert_'), sealed)).toBeUndefined();
+    const tampered = Buffer.from(sealed);
+    tampered[tampered.length - 1] = (tampered[tampered.length - 1] as number) ^ 1;
+    expect(openWithSecret(secret, tampered)).toBeUndefined();
+    expect(openWithSecret(secret, Buffer.alloc(5))).toBeUndefined();
   });
 });

@@ -1,64 +1,47 @@
 import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
 import type { OAuthClient } from '@enginy/db/queries/oauth-clients';
-import { findToken, revokeGrant, spendRefreshToken, touchGrant } from '@enginy/db/queries/oauth-tokens';
+import { findToken, insertTokens, revokeGrant, spendRefreshToken, touchGrant } from '@enginy/db/queries/oauth-tokens';
 import { parseScopeParam } from '@enginy/policy/scopes';
-import { hashSecret } from '@enginy/security/tokens';
+import { hashSecret, openWithSecret, sealWithSecret } from '@enginy/security/tokens';
 import { InvalidGrant, InvalidRequest, InvalidScope, InvalidTarget } from '../errors.ts';
-import { issueTokenPair, type TokenResponse } from './issue.ts';
+import { newTokenPair, type TokenResponse } from './issue.ts';
 
-/** How long an identical retry of a refresh (a lost response, a double click) gets the same answer. */
-export const REFRESH_RETRY_GRACE_MS = 5_000;
+/**
+ * How long after a rotation an identical retry (a lost answer, a double click, a crash before the
+ * reply) gets the same answer: long enough for a crashed service to restart and its client to retry.
+ */
+export const REFRESH_RETRY_GRACE_MS = 30_000;
 
-interface Attempt {
-  key: string;
-  at: number;
-  result: Promise<TokenResponse>;
+/** What a rotation keeps, sealed with the spent refresh token: the request it answered, and the answer. */
+interface RetryAnswer {
+  request: string;
+  response: TokenResponse;
 }
 
 /**
  * Refresh with rotation (OAuth 2.1 §4.3.1: refresh tokens for public clients MUST be sender-constrained
- * or rotated). Reusing a spent refresh token revokes the whole grant (OAuth 2.1 §6.1) — except an
- * identical retry within the grace period, which gets the same response. The grace memory lives in
- * this process: the stack runs one auth process.
+ * or rotated). Reusing a spent refresh token revokes the whole grant (OAuth 2.1 §6.1), except an
+ * identical retry within the grace period while the new refresh token is still unused: it gets the same
+ * answer. The answer is kept in the database, sealed with the spent refresh token, so it survives a
+ * restart of this service and only the holder of that token can read it.
  */
 export class RefreshService {
-  private readonly recent = new Map<string, Attempt>();
-
   constructor(
     private readonly db: Db,
     private readonly config: StackConfig,
   ) {}
 
-  refresh(client: OAuthClient, body: Record<string, string | undefined>): Promise<TokenResponse> {
+  async refresh(client: OAuthClient, body: Record<string, string | undefined>): Promise<TokenResponse> {
     const token = body.refresh_token;
     if (token === undefined || token === '') throw new InvalidRequest('refresh_token is required');
     const hash = hashSecret(this.config.tokenHashKey, token);
-    const key = JSON.stringify([client.id, body.scope ?? null, body.resource ?? null]);
-    this.sweep();
-    const previous = this.recent.get(hash);
-    if (previous !== undefined && previous.key === key) return previous.result;
-    const result = this.rotate(client, hash, body);
-    this.recent.set(hash, { key, at: Date.now(), result });
-    // Only an answer is kept for identical retries: a failure (the database was unreachable) must not be
-    // replayed to the retry that would now succeed. The caller handles the rejection itself.
-    result.catch(() => {
-      if (this.recent.get(hash)?.result === result) this.recent.delete(hash);
-    });
-    return result;
-  }
-
-  private sweep(): void {
-    const now = Date.now();
-    for (const [hash, attempt] of this.recent) if (now - attempt.at > REFRESH_RETRY_GRACE_MS) this.recent.delete(hash);
-  }
-
-  private async rotate(client: OAuthClient, hash: string, body: Record<string, string | undefined>): Promise<TokenResponse> {
+    const request = JSON.stringify([client.id, body.scope ?? null, body.resource ?? null]);
     const row = await findToken(this.db, hash);
     if (row === undefined || row.kind !== 'refresh') throw new InvalidGrant('Unknown refresh token');
     if (row.clientId !== client.id) throw new InvalidGrant('The refresh token was issued to another client');
     if (row.revokedAt !== null || row.grantRevokedAt !== null) throw new InvalidGrant('The refresh token was revoked');
-    if (row.spentAt !== null) return this.reused(row.grantId);
+    if (row.spentAt !== null) return this.retried(token, request, row.grantId);
     if (row.expiresAt.getTime() <= Date.now()) throw new InvalidGrant('The refresh token has expired');
     if (body.resource !== undefined && body.resource !== row.resource) throw new InvalidTarget(`resource must be ${row.resource}`);
     // RFC 6749 §6: "The requested scope MUST NOT include any scope not originally granted". Tokens
@@ -66,15 +49,28 @@ export class RefreshService {
     const wider = parseScopeParam(body.scope).filter((s) => s !== 'offline_access' && !row.scopes.includes(s));
     if (wider.length > 0) throw new InvalidScope(`Requested scopes are not allowed: ${wider.join(' ')} was not granted`);
 
-    const issued = await this.db.transaction().execute(async (trx) => {
-      if (!(await spendRefreshToken(trx, hash))) return undefined;
+    const pair = newTokenPair(this.config, row.scopes);
+    const answer: RetryAnswer = { request, response: pair.response };
+    const rotated = await this.db.transaction().execute(async (trx) => {
+      if (!(await spendRefreshToken(trx, hash, sealWithSecret(token, JSON.stringify(answer))))) return false;
       await touchGrant(trx, row.grantId);
-      return issueTokenPair(trx, this.config, row.grantId, row.scopes);
+      await insertTokens(trx, row.grantId, pair.rows);
+      return true;
     });
-    return issued ?? this.reused(row.grantId);
+    // Spent meanwhile: by an identical request that got there first (its answer is this one's), or reuse.
+    return rotated ? pair.response : this.retried(token, request, row.grantId);
   }
 
-  private async reused(grantId: string): Promise<never> {
+  /** A spent refresh token again: the answer its rotation gave, if this is that request's retry; else reuse. */
+  private async retried(token: string, request: string, grantId: string): Promise<TokenResponse> {
+    const row = await findToken(this.db, hashSecret(this.config.tokenHashKey, token));
+    const sealed = row?.spentAt && row.retryAnswer && Date.now() - row.spentAt.getTime() <= REFRESH_RETRY_GRACE_MS ? openWithSecret(token, row.retryAnswer) : undefined;
+    const answer = sealed === undefined ? undefined : (JSON.parse(sealed) as RetryAnswer);
+    if (answer !== undefined && answer.request === request) {
+      // Only while the new refresh token is unused and the grant stands: after that, this is reuse.
+      const next = await findToken(this.db, hashSecret(this.config.tokenHashKey, answer.response.refresh_token));
+      if (next !== undefined && next.spentAt === null && next.revokedAt === null && next.grantRevokedAt === null) return answer.response;
+    }
     await revokeGrant(this.db, grantId, 'refresh_token_reuse');
     throw new InvalidGrant('The refresh token was already used; the connection is revoked and must be authorized again');
   }

@@ -1,6 +1,7 @@
 import type { Db } from '@enginy/db/client';
 import { purgeExpired } from '@enginy/db/queries/oauth-purge';
 import type { FastifyBaseLogger } from 'fastify';
+import { REFRESH_RETRY_GRACE_MS } from '../grants/refresh.ts';
 
 /** What expired less than this long ago is kept, so a late request still gets "expired", not "unknown". */
 const KEEP_EXPIRED_MS = 24 * 60 * 60 * 1000;
@@ -15,7 +16,8 @@ export interface PurgeJob {
 
 /**
  * Keeps the OAuth tables from growing without bound: expired sessions, authorization requests,
- * codes and tokens are deleted a day after they expire. A failed run (say the database is
+ * codes and tokens are deleted a day after they expire, and spent refresh tokens' retry answers are
+ * cleared once their grace period is over. A failed run (say the database is
  * restarting) is logged and tried again at the next one.
  */
 export function purgeExpiredJob(db: Db, log: FastifyBaseLogger, now: () => number = Date.now): PurgeJob {
@@ -24,7 +26,7 @@ export function purgeExpiredJob(db: Db, log: FastifyBaseLogger, now: () => numbe
   const runOnce = () => {
     running = running.then(async () => {
       try {
-        const purged = await purgeExpired(db, new Date(now() - KEEP_EXPIRED_MS));
+        const purged = await purgeExpired(db, new Date(now() - KEEP_EXPIRED_MS), new Date(now() - REFRESH_RETRY_GRACE_MS));
         if (Object.values(purged).some((count) => count > 0)) log.info({ purged }, 'expired OAuth rows deleted');
       } catch (error) {
         log.warn({ err: error }, 'expired OAuth rows not purged; will retry');

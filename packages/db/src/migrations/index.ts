@@ -4,6 +4,7 @@ import * as m0002 from './0002-domain.ts';
 import * as m0003 from './0003-oauth.ts';
 import * as m0004 from './0004-mcp-usage.ts';
 import * as m0005 from './0005-console.ts';
+import * as m0006 from './0006-refresh-retry.ts';
 
 /**
  * Every migration, by name, in the order they run. Forward-only: a migration that has shipped is
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '0003-oauth': m0003,
   '0004-mcp-usage': m0004,
   '0005-console': m0005,
+  '0006-refresh-retry': m0006,
 };

@@ -101,6 +101,7 @@ export function findToken(db: Db, tokenHash: string) {
       'oauth_tokens.expires_at as expiresAt',
       'oauth_tokens.spent_at as spentAt',
       'oauth_tokens.revoked_at as revokedAt',
+      'oauth_tokens.retry_answer as retryAnswer',
       'oauth_grants.client_id as clientId',
       'oauth_grants.workspace_id as workspaceId',
       'oauth_grants.scopes',
@@ -112,13 +113,13 @@ export function findToken(db: Db, tokenHash: string) {
 }
 
 /**
- * Spends a live refresh token (rotation). Atomic like claimCode: exactly one caller wins; false means
- * it was already spent, revoked or expired.
+ * Spends a live refresh token (rotation), keeping the rotation's sealed answer for a retry. Atomic like
+ * claimCode: exactly one caller wins; false means it was already spent, revoked or expired.
  */
-export async function spendRefreshToken(db: Db, tokenHash: string): Promise<boolean> {
+export async function spendRefreshToken(db: Db, tokenHash: string, retryAnswer: Buffer): Promise<boolean> {
   const row = await db
     .updateTable('oauth_tokens')
-    .set({ spent_at: sql<Date>`now()` })
+    .set({ spent_at: sql<Date>`now()`, retry_answer: retryAnswer })
     .where('token_hash', '=', tokenHash)
     .where('kind', '=', 'refresh')
     .where('spent_at', 'is', null)

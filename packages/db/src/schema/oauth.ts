@@ -92,6 +92,11 @@ export interface OAuthTokensTable {
   /** A refresh token is spent once rotated; presenting it again is reuse. */
   spent_at: NullableTimestamp;
   revoked_at: NullableTimestamp;
+  /**
+   * A spent refresh token's rotation answer, sealed with that refresh token (readable only by whoever
+   * holds it): the retry of a lost answer gets it again within the grace period. Cleared by the purge.
+   */
+  retry_answer: Buffer | null;
 }
 
 export type AuthEventOutcome = 'allowed' | 'denied';
