@@ -449,11 +449,19 @@ describe('RFC 9700 §4.14 refresh token protection', () => {
     expect(result.content[0]?.text).toContain('Tool requires scopes: CONTACTS_WRITE');
   });
 
-  it('§4.14.2 a spent refresh token presented again revokes the whole grant', async () => {
+  it.each([
+    ['past the identical-retry grace period', 'aged'],
+    ['once the rotated refresh token has been used', 'used'],
+  ])('§4.14.2 a spent refresh token presented again (%s) revokes the whole grant', async (_when, how) => {
     const { config } = h.stack;
     const tokens = await authorizeAndRedeem(config, admin);
-    const rotated = await refresh(config, tokens.clientId, tokens.refresh_token);
-    await new Promise((resolve) => setTimeout(resolve, 5_500)); // past the identical-retry grace period
+    let rotated = await refresh(config, tokens.clientId, tokens.refresh_token);
+    if (how === 'aged') {
+      const spentAt = new Date(Date.now() - 31_000); // the grace is 30 s
+      await h.db.updateTable('oauth_tokens').set({ spent_at: spentAt }).where('token_hash', '=', hashSecret(config.tokenHashKey, tokens.refresh_token)).execute();
+    } else {
+      rotated = await refresh(config, tokens.clientId, rotated.refresh_token);
+    }
     const reuse = await tokenRequest(config, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: tokens.clientId });
     expect(reuse.status).toBe(400);
     expect((await errorOf(reuse)).error).toBe('invalid_grant');
