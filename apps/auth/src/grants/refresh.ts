@@ -13,6 +13,8 @@ import { newTokenPair, type TokenResponse } from './issue.ts';
  */
 export const REFRESH_RETRY_GRACE_MS = 30_000;
 
+type FoundToken = NonNullable<Awaited<ReturnType<typeof findToken>>>;
+
 /** What a rotation keeps, sealed with the spent refresh token: the request it answered, and the answer. */
 interface RetryAnswer {
   request: string;
@@ -41,7 +43,7 @@ export class RefreshService {
     if (row === undefined || row.kind !== 'refresh') throw new InvalidGrant('Unknown refresh token');
     if (row.clientId !== client.id) throw new InvalidGrant('The refresh token was issued to another client');
     if (row.revokedAt !== null || row.grantRevokedAt !== null) throw new InvalidGrant('The refresh token was revoked');
-    if (row.spentAt !== null) return this.retried(token, request, row.grantId);
+    if (row.spentAt !== null) return this.retried(token, request, row);
     if (row.expiresAt.getTime() <= Date.now()) throw new InvalidGrant('The refresh token has expired');
     if (body.resource !== undefined && body.resource !== row.resource) throw new InvalidTarget(`resource must be ${row.resource}`);
     // RFC 6749 §6: "The requested scope MUST NOT include any scope not originally granted". Tokens
@@ -58,20 +60,19 @@ export class RefreshService {
       return true;
     });
     // Spent meanwhile: by an identical request that got there first (its answer is this one's), or reuse.
-    return rotated ? pair.response : this.retried(token, request, row.grantId);
+    return rotated ? pair.response : this.retried(token, request, (await findToken(this.db, hash)) ?? row);
   }
 
   /** A spent refresh token again: the answer its rotation gave, if this is that request's retry; else reuse. */
-  private async retried(token: string, request: string, grantId: string): Promise<TokenResponse> {
-    const row = await findToken(this.db, hashSecret(this.config.tokenHashKey, token));
-    const sealed = row?.spentAt && row.retryAnswer && Date.now() - row.spentAt.getTime() <= REFRESH_RETRY_GRACE_MS ? openWithSecret(token, row.retryAnswer) : undefined;
+  private async retried(token: string, request: string, row: FoundToken): Promise<TokenResponse> {
+    const sealed = row.spentAt && row.retryAnswer && Date.now() - row.spentAt.getTime() <= REFRESH_RETRY_GRACE_MS ? openWithSecret(token, row.retryAnswer) : undefined;
     const answer = sealed === undefined ? undefined : (JSON.parse(sealed) as RetryAnswer);
     if (answer !== undefined && answer.request === request) {
       // Only while the new refresh token is unused and the grant stands: after that, this is reuse.
       const next = await findToken(this.db, hashSecret(this.config.tokenHashKey, answer.response.refresh_token));
       if (next !== undefined && next.spentAt === null && next.revokedAt === null && next.grantRevokedAt === null) return answer.response;
     }
-    await revokeGrant(this.db, grantId, 'refresh_token_reuse');
+    await revokeGrant(this.db, row.grantId, 'refresh_token_reuse');
     throw new InvalidGrant('The refresh token was already used; the connection is revoked and must be authorized again');
   }
 }
