@@ -4,8 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 
-// PostgreSQL text cannot hold a NUL byte: a value with one is the client's mistake, a 400, wherever
-// it would have reached the database (the hardening suite's fast-check found `client_id=%00`).
+// Input no route can take: a path the router cannot decode (refused before any route runs, still
+// in OAuth-style JSON), and a NUL character, which PostgreSQL text cannot hold (the hardening
+// suite's fast-check found `client_id=%00` answering 500).
 let t: TestDatabase;
 let app: FastifyInstance;
 beforeAll(async () => {
@@ -15,6 +16,14 @@ beforeAll(async () => {
 afterAll(async () => {
   await app.close();
   await t.drop();
+});
+
+describe('a path the router cannot decode', () => {
+  it.each(['/consent/%ED%A0%80', '/consent/%C0%AF', '/consent/%E2%82'])('%s is a 400 invalid_request in JSON', async (url) => {
+    const response = await app.inject(url);
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toEqual({ error: 'invalid_request', error_description: expect.stringContaining('is not a valid url component') });
+  });
 });
 
 const form = { 'content-type': 'application/x-www-form-urlencoded' };
