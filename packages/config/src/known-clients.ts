@@ -1,0 +1,170 @@
+// The MCP clients this stack is tested with, as they really behave (observed against this stack,
+// offline, with the pinned versions below; see tests/e2e/test/real-clients-*.test.ts). One table
+// serves the console's Connect page, the consent page's hints and the doctor's presets.
+import { CLAUDE_CODE_CALLBACK_PORT, CLAUDE_CODE_REDIRECT_URI } from './defaults.ts';
+
+export type KnownClientId = 'claude-code' | 'codex' | 'gemini-cli' | 'opencode' | 'mcp-remote' | 'mcp-inspector' | 'mcp-sdk';
+
+/** How a client picks the scopes it asks for when nothing is configured. */
+export type ScopeChoice = 'resource-metadata' | 'challenge' | 'app';
+
+export interface KnownClient {
+  id: KnownClientId;
+  name: string;
+  /** The npm package and the version the tests pin. */
+  npmPackage: string;
+  testedVersion: string;
+  /** How it registers: a client ID metadata document (CIMD), dynamic registration, or the app decides. */
+  registration: 'cimd' | 'dcr' | 'app';
+  /** The `client_id` it sends when the authorization server advertises CIMD. */
+  metadataDocumentUrl?: string;
+  /** The `client_name` it registers with (DCR), to recognise it. */
+  registeredName?: string;
+  scopeChoice: ScopeChoice;
+  /** The redirect URI it sends by default (`<port>` where it is random). */
+  defaultRedirectUri: string;
+  /** The redirect URI its recipe makes it send: the one to allowlist. */
+  recipeRedirectUri: string;
+  /** How the recipe fixes the callback, in words. */
+  callbackFix: string;
+  /** Shell commands (or a config file) that connect it to `mcpUrl`. */
+  setup(mcpUrl: string): { commands: string[]; configFile?: { path: string; content: string } };
+  /** How to make it ask for exactly `scopes` (when its default request is outside the policy). */
+  narrowScopes(scopes: string[]): string;
+}
+
+const SERVER_NAME = 'enginy';
+
+export const KNOWN_CLIENTS: readonly KnownClient[] = [
+  {
+    id: 'claude-code',
+    name: 'Claude Code',
+    npmPackage: '@anthropic-ai/claude-code',
+    testedVersion: '2.1.328',
+    registration: 'cimd',
+    metadataDocumentUrl: 'https://claude.ai/oauth/claude-code-client-metadata',
+    scopeChoice: 'resource-metadata',
+    defaultRedirectUri: 'http://localhost:<port>/callback',
+    recipeRedirectUri: CLAUDE_CODE_REDIRECT_URI,
+    callbackFix: `--callback-port ${CLAUDE_CODE_CALLBACK_PORT} fixes the port; host and path are always localhost and /callback`,
+    setup: (mcpUrl) => ({
+      commands: [`claude mcp add --transport http --callback-port ${CLAUDE_CODE_CALLBACK_PORT} ${SERVER_NAME} ${mcpUrl}`, `claude mcp login ${SERVER_NAME}`, 'claude mcp list'],
+    }),
+    narrowScopes: (scopes) =>
+      `In the "${SERVER_NAME}" entry of .mcp.json (project) or ~/.claude.json (user), add "oauth": { "scopes": "${scopes.join(' ')}" }, then run claude mcp login ${SERVER_NAME} again`,
+  },
+  {
+    id: 'codex',
+    name: 'Codex CLI',
+    npmPackage: '@openai/codex',
+    testedVersion: '0.171.0',
+    registration: 'cimd',
+    metadataDocumentUrl: 'https://chatgpt.com/oauth/codex/client.json',
+    scopeChoice: 'resource-metadata',
+    defaultRedirectUri: 'http://127.0.0.1:<port>/callback',
+    recipeRedirectUri: CLAUDE_CODE_REDIRECT_URI,
+    callbackFix: `-c mcp_oauth_callback_port=${CLAUDE_CODE_CALLBACK_PORT} -c 'mcp_oauth_callback_url="${CLAUDE_CODE_REDIRECT_URI}"' (or the same two keys in ~/.codex/config.toml)`,
+    setup: (mcpUrl) => {
+      const callback = `-c mcp_oauth_callback_port=${CLAUDE_CODE_CALLBACK_PORT} -c 'mcp_oauth_callback_url="${CLAUDE_CODE_REDIRECT_URI}"'`;
+      return { commands: [`codex mcp add ${SERVER_NAME} --url ${mcpUrl}`, `codex mcp login ${SERVER_NAME} ${callback}`, 'codex mcp list'] };
+    },
+    narrowScopes: (scopes) => `Log in with the scopes named: codex mcp login ${SERVER_NAME} --scopes ${scopes.join(',')} (plus the callback settings of the recipe)`,
+  },
+  {
+    id: 'gemini-cli',
+    name: 'Gemini CLI',
+    npmPackage: '@google/gemini-cli',
+    testedVersion: '0.61.0',
+    registration: 'dcr',
+    registeredName: 'Gemini CLI MCP Client',
+    scopeChoice: 'resource-metadata',
+    defaultRedirectUri: 'http://localhost:<port>/oauth/callback',
+    recipeRedirectUri: `http://localhost:${CLAUDE_CODE_CALLBACK_PORT}/oauth/callback`,
+    callbackFix: `"oauth": { "redirectUri": "http://localhost:${CLAUDE_CODE_CALLBACK_PORT}/oauth/callback" } in the server's settings entry (or OAUTH_CALLBACK_PORT=${CLAUDE_CODE_CALLBACK_PORT})`,
+    setup: (mcpUrl) => ({
+      commands: [`gemini mcp add --transport http ${SERVER_NAME} ${mcpUrl}`, 'gemini   # trust the folder, then type: /mcp auth enginy'],
+      configFile: {
+        path: '.gemini/settings.json',
+        content: JSON.stringify(
+          { mcpServers: { [SERVER_NAME]: { httpUrl: mcpUrl, oauth: { enabled: true, redirectUri: `http://localhost:${CLAUDE_CODE_CALLBACK_PORT}/oauth/callback` } } } },
+          null,
+          2,
+        ),
+      },
+    }),
+    narrowScopes: (scopes) => `In the "${SERVER_NAME}" entry of .gemini/settings.json, set "oauth": { "scopes": ${JSON.stringify(scopes)} }, then /mcp auth ${SERVER_NAME} again`,
+  },
+  {
+    id: 'opencode',
+    name: 'opencode',
+    npmPackage: 'opencode-ai',
+    testedVersion: '1.18.33',
+    registration: 'dcr',
+    registeredName: 'OpenCode',
+    scopeChoice: 'challenge',
+    defaultRedirectUri: 'http://127.0.0.1:19876/mcp/oauth/callback',
+    recipeRedirectUri: 'http://127.0.0.1:19876/mcp/oauth/callback',
+    callbackFix: 'fixed: opencode always listens on 127.0.0.1:19876; allowlist this exact URI',
+    setup: (mcpUrl) => ({
+      commands: [`opencode mcp auth ${SERVER_NAME}`, 'opencode mcp list'],
+      configFile: { path: 'opencode.json', content: JSON.stringify({ $schema: 'https://opencode.ai/config.json', mcp: { [SERVER_NAME]: { type: 'remote', url: mcpUrl } } }, null, 2) },
+    }),
+    narrowScopes: (scopes) => `In the "${SERVER_NAME}" entry of opencode.json, set "oauth": { "scope": "${scopes.join(' ')}" }, then opencode mcp auth ${SERVER_NAME} again`,
+  },
+  {
+    id: 'mcp-remote',
+    name: 'mcp-remote',
+    npmPackage: 'mcp-remote',
+    testedVersion: '0.15.1',
+    registration: 'dcr',
+    registeredName: 'MCP CLI Proxy',
+    scopeChoice: 'challenge',
+    defaultRedirectUri: 'http://localhost:<port>/oauth/callback',
+    recipeRedirectUri: CLAUDE_CODE_REDIRECT_URI,
+    callbackFix: `a port argument and --callback-path: mcp-remote <url> ${CLAUDE_CODE_CALLBACK_PORT} --callback-path /callback`,
+    setup: (mcpUrl) => ({ commands: [`npx -y mcp-remote@0.15.1 ${mcpUrl} ${CLAUDE_CODE_CALLBACK_PORT} --callback-path /callback`] }),
+    narrowScopes: (scopes) => `Add --static-oauth-client-metadata '{"scope":"${scopes.join(' ')}"}' to the mcp-remote command`,
+  },
+  {
+    id: 'mcp-inspector',
+    name: 'MCP Inspector',
+    npmPackage: '@modelcontextprotocol/inspector',
+    testedVersion: '2.12',
+    registration: 'dcr',
+    registeredName: 'MCP Inspector',
+    scopeChoice: 'challenge',
+    defaultRedirectUri: 'http://localhost:6274/oauth/callback',
+    recipeRedirectUri: 'http://localhost:6274/oauth/callback',
+    callbackFix: 'fixed by the Inspector UI port (6274); its guided flow also uses http://localhost:6274/oauth/callback/debug',
+    setup: (mcpUrl) => ({ commands: [`npx @modelcontextprotocol/inspector   # Transport: Streamable HTTP, URL: ${mcpUrl}, then Connect`] }),
+    narrowScopes: (scopes) => `In the Inspector's Authentication settings, set Scope to "${scopes.join(' ')}"`,
+  },
+  {
+    id: 'mcp-sdk',
+    name: 'MCP SDK client',
+    npmPackage: '@modelcontextprotocol/sdk',
+    testedVersion: '1.32.2',
+    registration: 'app',
+    scopeChoice: 'challenge',
+    defaultRedirectUri: 'the redirect_uris of your OAuthClientProvider',
+    recipeRedirectUri: CLAUDE_CODE_REDIRECT_URI,
+    callbackFix: 'your OAuthClientProvider.redirectUrl decides it; listen on that exact URI',
+    setup: (mcpUrl) => ({
+      commands: [`new StreamableHTTPClientTransport(new URL('${mcpUrl}'), { authProvider })   // redirectUrl ${CLAUDE_CODE_REDIRECT_URI}`],
+    }),
+    narrowScopes: (scopes) => `Set clientMetadata.scope to "${scopes.join(' ')}" in your OAuthClientProvider`,
+  },
+];
+
+/** The known client behind a `client_id` (a metadata document URL) or a registered `client_name`. */
+export function recogniseClient(clientId: string | null | undefined, clientName?: string | null): KnownClient | undefined {
+  return KNOWN_CLIENTS.find(
+    (client) => (clientId != null && client.metadataDocumentUrl === clientId) || (clientName != null && client.registeredName !== undefined && client.registeredName === clientName),
+  );
+}
+
+export function knownClient(id: KnownClientId): KnownClient {
+  const client = KNOWN_CLIENTS.find((candidate) => candidate.id === id);
+  if (client === undefined) throw new Error(`Unknown client ${id}`);
+  return client;
+}
