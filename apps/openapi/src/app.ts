@@ -74,7 +74,7 @@ export async function buildApp(config: StackConfig, deps: AppDeps): Promise<Fast
     await app.register(routes, { db, actions });
   }
   // The MCP endpoint, its tools generated from the document above, and its resource metadata.
-  await app.register(protectedResourceRoutes, { config });
+  await app.register(protectedResourceRoutes, { config, db });
   await app.register(mcp, { config, db, ...(deps.usageFlushMs === undefined ? {} : { usageFlushMs: deps.usageFlushMs }) });
   return app;
 }

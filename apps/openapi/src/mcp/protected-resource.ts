@@ -1,27 +1,37 @@
 import type { StackConfig } from '@enginy/config/load';
-import { RESOURCE_SCOPE_LIST } from '@enginy/policy/scopes';
+import type { Db } from '@enginy/db/client';
 import type { FastifyPluginAsync } from 'fastify';
+import { scopeHint } from './scope-hint.ts';
 
 /**
  * Protected Resource Metadata (RFC 9728) in both forms MCP clients try: the path form
  * (`/.well-known/oauth-protected-resource/mcp`, §3.1) and the root form. CORS `*` without
  * credentials, so browser-based clients can read it.
+ *
+ * `scopes_supported` lists what can be granted today: the scopes of the MCP-enabled workspaces'
+ * active policies, computed as the 401 challenge's `scope` is. Claude Code, Codex and Gemini CLI ask
+ * for the whole list on `mcp login`, so listing every Enginy scope made them ask for more than the
+ * seeded read-only policy allows, and fail. Omitted while no workspace grants anything (RFC 9728 §2:
+ * the member is OPTIONAL); `offline_access` is never in it.
  */
-export const protectedResourceRoutes: FastifyPluginAsync<{ config: StackConfig }> = async (app, { config }) => {
-  const metadata = {
-    resource: config.openapi.mcpUrl,
-    authorization_servers: [config.auth.issuer],
-    // The Enginy scopes a client may ask for; `offline_access` is not one of them.
-    scopes_supported: [...RESOURCE_SCOPE_LIST, 'ALL'],
-    bearer_methods_supported: ['header'],
-    resource_name: 'Enginy MCP (local)',
-    resource_documentation: `${config.openapi.url}/docs`,
+export const protectedResourceRoutes: FastifyPluginAsync<{ config: StackConfig; db: Db }> = async (app, { config, db }) => {
+  const metadata = async () => {
+    const scopes = await scopeHint(db);
+    return {
+      resource: config.openapi.mcpUrl,
+      authorization_servers: [config.auth.issuer],
+      ...(scopes.length === 0 ? {} : { scopes_supported: scopes }),
+      bearer_methods_supported: ['header'],
+      resource_name: 'Enginy MCP (local)',
+      resource_documentation: `${config.openapi.url}/docs`,
+    };
   };
   const paths = ['/.well-known/oauth-protected-resource', `/.well-known/oauth-protected-resource${new URL(config.openapi.mcpUrl).pathname}`];
   for (const url of paths) {
     app.get(url, { schema: { hide: true } }, async (_request, reply) => {
-      reply.header('access-control-allow-origin', '*').header('cache-control', 'public, max-age=60');
-      return metadata;
+      // Revalidated every time: a policy change must show in the very next discovery.
+      reply.header('access-control-allow-origin', '*').header('cache-control', 'no-cache');
+      return metadata();
     });
     app.options(url, { schema: { hide: true } }, async (_request, reply) => {
       reply.header('access-control-allow-origin', '*').header('access-control-allow-methods', 'GET, OPTIONS').header('access-control-allow-headers', '*').code(204).send();

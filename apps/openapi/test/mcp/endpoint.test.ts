@@ -1,4 +1,5 @@
 import { SEED_IDS } from '@enginy/db/seed';
+import { READ_SCOPES } from '@enginy/policy/scopes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../helpers/harness.ts';
 import { MCP_HEADERS, mintAccessToken, rpc } from '../helpers/oauth-token.ts';
@@ -87,8 +88,32 @@ describe('protected resource metadata', () => {
     expect(body.resource).toBe('http://localhost:3001/mcp');
     expect(body.authorization_servers).toEqual(['http://localhost:3002']);
     expect(body.bearer_methods_supported).toEqual(['header']);
-    expect(body.scopes_supported).toContain('MESSAGING_WRITE');
     expect(body.scopes_supported).not.toContain('offline_access');
+  });
+
+  // Claude Code, Codex and Gemini CLI request the whole scopes_supported on `mcp login`: listing
+  // every Enginy scope made them ask for WRITE scopes the seeded read-only policy refuses.
+  it('lists what the enabled policies grant, as the 401 challenge does, so a client asking for all of it is granted', async () => {
+    const body = (await h.app.inject('/.well-known/oauth-protected-resource/mcp')).json();
+    expect(body.scopes_supported).toEqual([...READ_SCOPES].sort());
+    expect(body.scopes_supported).not.toContain('MESSAGING_WRITE');
+    expect(body.scopes_supported).not.toContain('ALL');
+    const challenge = (await post(rpc('initialize'))).headers['www-authenticate'] as string;
+    expect(challenge).toContain(`scope="${body.scopes_supported.join(' ')}"`);
+  });
+
+  it('follows a policy change, and is omitted while no workspace grants anything', async () => {
+    const scopesSupported = async () => (await h.app.inject('/.well-known/oauth-protected-resource')).json().scopes_supported as string[] | undefined;
+    const acme = await h.t.db.selectFrom('workspace_mcp_settings').selectAll().where('workspace_id', '=', SEED_IDS.acme).executeTakeFirstOrThrow();
+    try {
+      await h.t.db.updateTable('workspace_mcp_settings').set({ policy_scopes: ['CONTACTS_WRITE'] }).where('workspace_id', '=', SEED_IDS.acme).execute();
+      await expect.poll(scopesSupported, { timeout: 3_000 }).toEqual(['CONTACTS_WRITE']);
+      await h.t.db.updateTable('workspace_mcp_settings').set({ enabled: false }).where('workspace_id', '=', SEED_IDS.acme).execute();
+      await expect.poll(scopesSupported, { timeout: 3_000 }).toBeUndefined();
+    } finally {
+      await h.t.db.updateTable('workspace_mcp_settings').set({ policy_scopes: acme.policy_scopes, enabled: acme.enabled }).where('workspace_id', '=', SEED_IDS.acme).execute();
+    }
+    await expect.poll(scopesSupported, { timeout: 3_000 }).toEqual([...READ_SCOPES].sort());
   });
 });
 
