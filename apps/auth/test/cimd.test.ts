@@ -5,7 +5,7 @@ import { createTestDatabase, type TestDatabase } from '@enginy/testing/database'
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
-import { isPublicAddress } from '../src/clients/safe-fetch.ts';
+import { isPublicAddress } from '../src/clients/address-policy.ts';
 import { authorizeQuery, pkcePair } from './flow.ts';
 
 let t: TestDatabase;
@@ -55,15 +55,29 @@ describe('client ID metadata documents (local http documents allowed for this te
   });
 
   it.each([
-    ['client_id differing from the document URL', '/mismatch.json', "client_id must equal its URL"],
+    ['client_id differing from the document URL', '/mismatch.json', 'client_id must equal its URL'],
     ['a document for a confidential client', '/secret.json', 'must use token_endpoint_auth_method none'],
-    ['a missing document', '/missing.json', 'answered HTTP 404'],
-    ['a document over the size limit', '/huge.json', 'is larger than'],
   ])('refuses %s with an error page', async (_rule, path, message) => {
     const response = await authorize(app, `${base}${path}`, 'http://localhost:3118/callback');
     expect(response.statusCode).toBe(400);
     expect(response.headers.location).toBeUndefined();
     expect(response.json().error_description).toContain(message);
+  });
+
+  // The fetch's own failure is no business of an unauthenticated caller (it would make /authorize a
+  // port scanner): a generic message, and the detail in the audit. A host that answered is not
+  // "unreachable", so no offline fallback applies either.
+  it.each([
+    ['a missing document', '/missing.json', 'answered HTTP 404'],
+    ['a document over the size limit', '/huge.json', 'is larger than'],
+  ])('refuses %s generically, with the detail in the audit only', async (_rule, path, detail) => {
+    const response = await authorize(app, `${base}${path}`, 'http://localhost:3118/callback');
+    expect(response.statusCode).toBe(400);
+    expect(response.headers.location).toBeUndefined();
+    expect(response.json().error_description).toBe(`The client metadata document at ${base}${path} could not be used: it could not be fetched`);
+    expect(response.body).not.toContain(detail);
+    const event = await t.db.selectFrom('auth_events').selectAll().where('client_id', '=', `${base}${path}`).orderBy('created_at', 'desc').executeTakeFirstOrThrow();
+    expect(event.details).toMatchObject({ fetchFailure: expect.stringContaining(detail) });
   });
 });
 
@@ -84,6 +98,14 @@ describe('client ID metadata documents with the default settings', () => {
     ['::1', false],
     ['fd00::1', false],
     ['::ffff:127.0.0.1', false],
+    ['::ffff:7f00:2', false],
+    ['::ffff:a00:1', false],
+    ['::127.0.0.1', false],
+    ['64:ff9b::a00:1', false],
+    ['2002:c0a8:101::1', false],
+    ['fe80::1', false],
+    ['0.0.0.0', false],
+    ['64:ff9b::5db8:d822', true],
     ['93.184.216.34', true],
     ['2606:4700::1111', true],
   ])('address %s is public: %s', (address, expected) => {

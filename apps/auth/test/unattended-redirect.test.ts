@@ -45,10 +45,17 @@ describe('an error before any user interaction', () => {
     expect(new URL(response.headers.location as string).searchParams.get('error')).toBe('invalid_request');
   });
 
-  it('is redirected for an https URI of a client a workspace admin pre-registered', async () => {
-    const { clientId } = await createPreregisteredClient(t.db, config().tokenHashKey, { name: 'Trusted web client', redirectUris: ['https://trusted.example/cb'] });
-    const response = await failingAuthorize(clientId, 'https://trusted.example/cb');
-    expect(response.statusCode).toBe(302);
-    expect(response.headers.location).toMatch(/^https:\/\/trusted\.example\/cb\?/);
+  // Any admin of any workspace can pre-register a client with an https URI: that vouches for nothing,
+  // so an unauthenticated request that fails at once must not bounce the browser there with the
+  // attacker's text in `state` (an open redirect).
+  it('is shown, not redirected, for an https URI of a pre-registered client', async () => {
+    const { clientId } = await createPreregisteredClient(t.db, config().tokenHashKey, { name: 'Landing page', redirectUris: ['https://evil.example/landing'] });
+    const query = new URLSearchParams(authorizeQuery(config(), { clientId, redirectUri: 'https://evil.example/landing', challenge: pkcePair().challenge }));
+    query.set('response_type', 'x');
+    query.set('state', 'URGENT: security notice - reauthorize at https://evil.example/fix');
+    const response = await app.inject({ method: 'GET', url: `/authorize?${query}` });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers.location).toBeUndefined();
+    expect(response.json()).toMatchObject({ error: 'unsupported_response_type' });
   });
 });

@@ -22,8 +22,14 @@ export interface StackConfig {
   seed: { adminEmail: string; adminPassword: string };
   /** Key for the keyed hashes that tokens, codes and API keys are stored as. */
   tokenHashKey: string;
-  /** The authorization server's token lifetimes, limits and the local-testing switch for CIMD. */
+  /** The authorization server's token lifetimes and limits. */
   oauth: { accessTokenTtlSeconds: number; refreshTokenTtlSeconds: number; tokenRateLimitPerMinute: number; cimdAllowHttpLocalhost: boolean };
+  /**
+   * Client ID metadata documents when the live document cannot be had (its host is unreachable):
+   * a cached copy up to `staleSeconds` old, then a bundled copy of a well-known client's public
+   * document, then (development) an unverified client restricted to loopback redirect URIs.
+   */
+  cimd: { staleSeconds: number; bundledDocuments: boolean; unverifiedLoopback: boolean };
 }
 
 export type Env = Record<string, string | undefined>;
@@ -68,6 +74,9 @@ const envSchema = z.object({
   REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(300, 'REFRESH_TOKEN_TTL_SECONDS must be at least 300').default(30 * 24 * 3600),
   TOKEN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1, 'TOKEN_RATE_LIMIT_PER_MINUTE must be at least 1').default(600),
   CIMD_ALLOW_HTTP_LOCALHOST: z.enum(['true', 'false']).default('false'),
+  CIMD_STALE_SECONDS: z.coerce.number().int('CIMD_STALE_SECONDS must be a whole number').min(0, 'CIMD_STALE_SECONDS must be 0 or more').optional(),
+  CIMD_BUNDLED_DOCUMENTS: z.enum(['true', 'false'], { error: 'CIMD_BUNDLED_DOCUMENTS must be true or false' }).optional(),
+  CIMD_UNVERIFIED_LOOPBACK: z.enum(['true', 'false'], { error: 'CIMD_UNVERIFIED_LOOPBACK must be true or false' }).optional(),
 });
 
 /**
@@ -94,6 +103,7 @@ export function loadConfig(env: Env): StackConfig {
     throw new ConfigError([`${clashes.map(([name]) => name).join(' and ')} must differ (both are ${clashes[0]?.[1]})`]);
   }
 
+  const production = e.NODE_ENV === 'production';
   const openapiUrl = e.OPENAPI_URL ?? `http://localhost:${e.OPENAPI_PORT}`;
   const authIssuer = e.AUTH_ISSUER ?? `http://localhost:${e.AUTH_PORT}`;
   return {
@@ -117,6 +127,13 @@ export function loadConfig(env: Env): StackConfig {
       tokenRateLimitPerMinute: e.TOKEN_RATE_LIMIT_PER_MINUTE,
       // Off by default: only a local test serves client metadata documents over http://localhost.
       cimdAllowHttpLocalhost: e.CIMD_ALLOW_HTTP_LOCALHOST === 'true',
+    },
+    // A development stack must not depend on reaching claude.ai or chatgpt.com; production is
+    // strict (a day of stale cache at most, no bundled copies, no unverified clients) unless configured.
+    cimd: {
+      staleSeconds: e.CIMD_STALE_SECONDS ?? (production ? 24 * 3600 : 30 * 24 * 3600),
+      bundledDocuments: e.CIMD_BUNDLED_DOCUMENTS === undefined ? !production : e.CIMD_BUNDLED_DOCUMENTS === 'true',
+      unverifiedLoopback: e.CIMD_UNVERIFIED_LOOPBACK === undefined ? !production : e.CIMD_UNVERIFIED_LOOPBACK === 'true',
     },
   };
 }

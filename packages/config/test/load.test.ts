@@ -52,6 +52,20 @@ describe('loadConfig', () => {
     expect(error.message).not.toContain('s3cret');
   });
 
+  it.each([
+    ['development', {}, { staleSeconds: 30 * 24 * 3600, bundledDocuments: true, unverifiedLoopback: true }],
+    ['test', { NODE_ENV: 'test' }, { staleSeconds: 30 * 24 * 3600, bundledDocuments: true, unverifiedLoopback: true }],
+    ['production', { NODE_ENV: 'production', TOKEN_HASH_KEY: 'k'.repeat(32) }, { staleSeconds: 24 * 3600, bundledDocuments: false, unverifiedLoopback: false }],
+    ['development, switched off', { CIMD_BUNDLED_DOCUMENTS: 'false', CIMD_UNVERIFIED_LOOPBACK: 'false', CIMD_STALE_SECONDS: '0' }, { staleSeconds: 0, bundledDocuments: false, unverifiedLoopback: false }],
+    ['production, configured', { NODE_ENV: 'production', TOKEN_HASH_KEY: 'k'.repeat(32), CIMD_BUNDLED_DOCUMENTS: 'true' }, { staleSeconds: 24 * 3600, bundledDocuments: true, unverifiedLoopback: false }],
+  ])('client metadata documents offline: %s', (_case, env, expected) => {
+    expect(loadConfig(env).cimd).toEqual(expected);
+  });
+
+  it('names a bad CIMD switch', () => {
+    expect(configError({ CIMD_UNVERIFIED_LOOPBACK: 'yes' }).message).toContain('CIMD_UNVERIFIED_LOOPBACK must be true or false');
+  });
+
   it('redacts passwords from URLs', () => {
     expect(redactUrl('postgres://enginy:hunter2@localhost:5432/enginy')).toBe('postgres://enginy:***@localhost:5432/enginy');
   });

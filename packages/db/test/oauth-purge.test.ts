@@ -23,7 +23,7 @@ describe('purgeExpired', () => {
       await createCode(t.db, { codeHash: `code-${name}`, clientId: 'c', redirectUri: 'r', codeChallenge: 'x', resource: 'r', workspaceId: SEED_IDS.acme, userId: SEED_IDS.member, scopes: [], expiresAt });
       await insertTokens(t.db, grantId, [{ hash: `access-${name}`, kind: 'access', expiresAt }]);
       await insertTokens(t.db, grantId, [{ hash: `refresh-${name}`, kind: 'refresh', expiresAt }]);
-      const requestId = await createAuthorizationRequest(t.db, { clientId: `purge-${name}`, redirectUri: 'r', scope: null, state: null, codeChallenge: 'x', resource: 'r' }, 60);
+      const requestId = await createAuthorizationRequest(t.db, { clientId: `purge-${name}`, redirectUri: 'r', scope: null, state: null, codeChallenge: 'x', resource: 'r', clientSource: null }, 60);
       await t.db.updateTable('oauth_authorization_requests').set({ expires_at: expiresAt }).where('id', '=', requestId).execute();
     }
     // Two spent refresh tokens with their sealed retry answers: one spent just now, one 10 minutes ago.

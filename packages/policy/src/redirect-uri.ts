@@ -46,6 +46,28 @@ export function loopbackRedirectMatches(registered: string, sent: string): boole
   return a.hostname === b.hostname && a.pathname === b.pathname && a.search === b.search && a.username === b.username && a.password === b.password;
 }
 
+/** What check 1 (at /authorize) knows of a client's own redirect URIs. */
+export interface ClientRedirectRegistration {
+  /** `cimd`: a client ID metadata document; anything else was registered or pre-registered here. */
+  kind: string;
+  /** Metadata documents only: `unverified` when no document could be had (development). */
+  metadataSource: string | null;
+  redirectUris: readonly string[];
+}
+
+/**
+ * Check 1: whether `sent` is one of the client's own redirect URIs. Exact match (OAuth 2.1 §4.1.1),
+ * except that a metadata document's loopback URIs admit any port (RFC 8252 §7.3: Claude Code's
+ * document lists `http://localhost/callback` while it listens on :3118), and that an unverified
+ * metadata-document client (development only) may use any loopback URI and nothing else: only a
+ * program on the user's own machine can receive it.
+ */
+export function isClientRedirectUri(client: ClientRedirectRegistration, sent: string): boolean {
+  if (client.kind !== 'cimd') return client.redirectUris.includes(sent);
+  if (client.metadataSource === 'unverified') return isLoopbackRedirectUri(sent) && isValidRedirectUri(sent);
+  return client.redirectUris.some((registered) => loopbackRedirectMatches(registered, sent));
+}
+
 /** A normalised form ignoring the differences people trip on: loopback alias, port, trailing slash. */
 function looseKey(uri: string): string | undefined {
   const url = parse(uri);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isLoopbackRedirectUri, isRedirectUriAllowed, isValidRedirectUri, loopbackRedirectMatches, redirectUriHint } from '../src/redirect-uri.ts';
+import { isClientRedirectUri, isLoopbackRedirectUri, isRedirectUriAllowed, isValidRedirectUri, loopbackRedirectMatches, redirectUriHint } from '../src/redirect-uri.ts';
 
 describe('isValidRedirectUri', () => {
   it.each([
@@ -60,5 +60,25 @@ describe('redirectUriHint', () => {
 
   it('gives no hint for an unrelated URI', () => {
     expect(redirectUriHint(allowed, 'http://localhost:3118/oauth/callback')).toBeUndefined();
+  });
+});
+
+describe('isClientRedirectUri (check 1, at /authorize)', () => {
+  const registered = { kind: 'dynamic', metadataSource: null, redirectUris: ['http://localhost:3118/callback'] };
+  const document = { kind: 'cimd', metadataSource: 'fetched', redirectUris: ['http://localhost/callback'] };
+  const unverified = { kind: 'cimd', metadataSource: 'unverified', redirectUris: [] };
+  it.each([
+    ['a registered client: the exact URI', registered, 'http://localhost:3118/callback', true],
+    ['a registered client: another port', registered, 'http://localhost:3119/callback', false],
+    ['a metadata document: its loopback URI on any port (RFC 8252 §7.3)', document, 'http://localhost:3118/callback', true],
+    ['a metadata document: another path', document, 'http://localhost:3118/other', false],
+    ['a metadata document: another loopback host', document, 'http://127.0.0.1:3118/callback', false],
+    ['an unverified client: any loopback URI', unverified, 'http://127.0.0.1:1455/callback', true],
+    ['an unverified client: [::1]', unverified, 'http://[::1]:1455/cb', true],
+    ['an unverified client: https', unverified, 'https://evil.example/callback', false],
+    ['an unverified client: a private-use scheme', unverified, 'com.example.app:/cb', false],
+    ['an unverified client: a loopback URI with a fragment', unverified, 'http://localhost:1/cb#x', false],
+  ])('%s → %s', (_rule, client, sent, expected) => {
+    expect(isClientRedirectUri(client, sent)).toBe(expected);
   });
 });

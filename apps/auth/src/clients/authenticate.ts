@@ -3,7 +3,7 @@ import type { Db } from '@enginy/db/client';
 import type { OAuthClient } from '@enginy/db/queries/oauth-clients';
 import { hashSecret, safeEqual } from '@enginy/security/tokens';
 import { InvalidClient, InvalidRequest } from '../errors.ts';
-import { resolveClient } from './resolve.ts';
+import { findKnownClient } from './resolve.ts';
 
 interface Credentials {
   clientId: string | undefined;
@@ -45,7 +45,7 @@ export async function authenticateClient(
   body: Record<string, string | undefined>,
 ): Promise<OAuthClient> {
   const credentials = readCredentials(authorization, body);
-  const client = await resolveClient(db, config, credentials.clientId);
+  const client = await findKnownClient(db, credentials.clientId);
   if (client.secretHash === null) {
     if (credentials.clientSecret !== undefined) throw new InvalidClient('This client is public and has no secret');
     return client;

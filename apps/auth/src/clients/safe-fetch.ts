@@ -1,41 +1,8 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
-import { BlockList, isIP, type LookupFunction } from 'node:net';
-
-// Addresses a fetched URL may never reach (SSRF): private, loopback, link-local, CGNAT, multicast…
-const BLOCKED = new BlockList();
-for (const [net, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.168.0.0', 16],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-] as const) {
-  BLOCKED.addSubnet(net, prefix, 'ipv4');
-}
-for (const [net, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-] as const) {
-  BLOCKED.addSubnet(net, prefix, 'ipv6');
-}
-
-export function isPublicAddress(address: string): boolean {
-  // An IPv4-mapped IPv6 address (::ffff:10.0.0.1) is judged as the IPv4 address it carries.
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-  if (mapped !== undefined) return isPublicAddress(mapped);
-  const family = isIP(address);
-  if (family === 0) return false;
-  return !BLOCKED.check(address, family === 4 ? 'ipv4' : 'ipv6');
-}
+import type { LookupFunction } from 'node:net';
+import { ipLiteralOf, isPublicAddress, isTestLoopback } from './address-policy.ts';
 
 export interface SafeFetchOptions {
   maxBytes: number;
@@ -44,18 +11,34 @@ export interface SafeFetchOptions {
   allowLoopback: boolean;
 }
 
+/** The fetch was refused by this server (address policy) or the answer is not a usable document. */
 export class FetchRefused extends Error {}
+/** The host could not be reached (DNS, connection, TLS, time limit, or it failed with a 5xx). */
+export class FetchUnreachable extends Error {}
+
+// Socket and TLS failures: the host is unreachable from here, as opposed to answering something unusable.
+const UNREACHABLE_CODES = /^(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE|ERR_SSL_|ERR_TLS_|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_)/;
+
+function classify(error: Error): Error {
+  if (error instanceof FetchRefused || error instanceof FetchUnreachable) return error;
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  return UNREACHABLE_CODES.test(code) ? new FetchUnreachable(error.message) : new FetchRefused(error.message);
+}
 
 /**
  * GET a small JSON document without following redirects, with a size and time limit, refusing
- * private and loopback addresses at connect time (the check runs in the socket's DNS lookup, so a
- * name that resolves differently the second time cannot slip through).
+ * private and loopback addresses before connecting: an IP literal is judged at once (Node never
+ * calls `lookup` for one), a name in the socket's DNS lookup (so a name that resolves differently
+ * the second time cannot slip through). Both go through the one address policy.
  */
 export function safeFetchJson(url: URL, options: SafeFetchOptions): Promise<unknown> {
+  const allowed = (address: string) => isPublicAddress(address) || (options.allowLoopback && isTestLoopback(address));
+  const literal = ipLiteralOf(url);
+  if (literal !== undefined && !allowed(literal)) return Promise.reject(new FetchRefused(`${literal} is a private or loopback address`));
   const lookup: LookupFunction = (hostname, lookupOptions, callback) => {
     dnsLookup(hostname, { ...lookupOptions, all: true }, (error, addresses: LookupAddress[]) => {
       if (error) return callback(error, '', 0);
-      const usable = addresses.filter((a) => isPublicAddress(a.address) || (options.allowLoopback && (a.address === '127.0.0.1' || a.address === '::1')));
+      const usable = addresses.filter((a) => allowed(a.address));
       const first = usable[0];
       if (first === undefined) return callback(new FetchRefused(`${hostname} resolves to a private or loopback address`), '', 0);
       if (lookupOptions.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, usable);
@@ -66,18 +49,19 @@ export function safeFetchJson(url: URL, options: SafeFetchOptions): Promise<unkn
   return new Promise((resolve, reject) => {
     let settled = false;
     // The socket `timeout` only catches idleness; this bounds the whole fetch (a slow drip included).
-    const deadline = setTimeout(() => fail(new FetchRefused(`took longer than ${options.timeoutMs} ms`)), options.timeoutMs);
+    const deadline = setTimeout(() => fail(new FetchUnreachable(`took longer than ${options.timeoutMs} ms`)), options.timeoutMs);
     const fail = (error: Error) => {
       if (settled) return;
       settled = true;
       clearTimeout(deadline);
       request.destroy();
-      reject(error);
+      reject(classify(error));
     };
     const request = client.get(url, { lookup, timeout: options.timeoutMs, headers: { accept: 'application/json' } }, (response) => {
       if (response.statusCode !== 200) {
         response.resume();
-        return fail(new FetchRefused(`answered HTTP ${response.statusCode}`));
+        const status = response.statusCode ?? 0;
+        return fail(status >= 500 ? new FetchUnreachable(`answered HTTP ${status}`) : new FetchRefused(`answered HTTP ${status}`));
       }
       const chunks: Buffer[] = [];
       let size = 0;
@@ -99,7 +83,7 @@ export function safeFetchJson(url: URL, options: SafeFetchOptions): Promise<unkn
       });
       response.on('error', fail);
     });
-    request.on('timeout', () => fail(new FetchRefused(`took longer than ${options.timeoutMs} ms`)));
+    request.on('timeout', () => fail(new FetchUnreachable(`took longer than ${options.timeoutMs} ms`)));
     request.on('error', fail);
   });
 }

@@ -1,12 +1,12 @@
 import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
-import type { OAuthClient } from '@enginy/db/queries/oauth-clients';
 import { createAuthorizationRequest } from '@enginy/db/queries/oauth-requests';
 import { requestedEnginyScopes } from '@enginy/policy/authorization';
-import { isLoopbackRedirectUri } from '@enginy/policy/redirect-uri';
+import { isClientRedirectUri, isLoopbackRedirectUri } from '@enginy/policy/redirect-uri';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { audit } from '../audit.ts';
-import { isRegisteredRedirectUri, resolveClient } from '../clients/resolve.ts';
+import { UnusableMetadataDocument } from '../clients/cimd.ts';
+import { type ResolvedClient, resolveClient } from '../clients/resolve.ts';
 import { sendErrorPage } from '../error-page.ts';
 import { InvalidRequest, InvalidTarget, OAuthError, UnsupportedResponseType } from '../errors.ts';
 import { isValidChallenge } from '../pkce.ts';
@@ -32,14 +32,15 @@ function single(query: unknown): Query {
 
 /**
  * RFC 9700 §4.18: "the authorization server MUST only automatically redirect the user agent if it
- * trusts the redirect URI". Registration is open, so a registered https URI may be a phishing page
- * that an attacker bounces victims to through a request that fails at once. Trusted: a loopback or
- * private-use-scheme URI (a native app on the user's own device, RFC 8252) and the URIs of clients a
- * workspace admin pre-registered. After sign-in and consent the user has seen the client, so the
+ * trusts the redirect URI". Nobody has vouched for an https URI before the user has seen the client
+ * (registration is open, and a workspace admin's pre-registered client is no proof either: any admin
+ * of any workspace can register one), so a request that fails at once is shown, not bounced there.
+ * Trusted: a loopback or private-use-scheme URI, which only a native app on the user's own device
+ * receives (RFC 8252 §7.1, §7.3). After sign-in and consent the user has seen the client, so the
  * consent step's redirects are not affected.
  */
-function trustedForUnattendedRedirect(client: OAuthClient, redirectUri: string): boolean {
-  if (client.kind === 'preregistered' || isLoopbackRedirectUri(redirectUri)) return true;
+function trustedForUnattendedRedirect(redirectUri: string): boolean {
+  if (isLoopbackRedirectUri(redirectUri)) return true;
   const { protocol } = new URL(redirectUri);
   return protocol !== 'https:' && protocol !== 'http:';
 }
@@ -72,27 +73,32 @@ export async function authorizeRoutes(app: FastifyInstance, config: StackConfig,
     const requestedScopes = requestedEnginyScopes(q.scope);
     const event = { clientId: q.client_id ?? null, redirectUri: q.redirect_uri ?? null, requestedScopes };
 
-    let client: OAuthClient;
+    let resolved: ResolvedClient;
     try {
-      client = await resolveClient(db, config, q.client_id);
+      resolved = await resolveClient(db, config, q.client_id);
     } catch (error) {
       // Only a verdict about the client is an invalid_client; anything else (the database is down) is not.
       if (!(error instanceof OAuthError)) throw error;
       const message = error.description;
-      await audit(db, request.log, { ...event, outcome: 'denied', reason: 'unknown_client', details: { clientId: q.client_id ?? null, error: message } });
+      // The fetch's own failure (a socket error, a status) goes to the audit only: echoed to anyone, it
+      // would make this endpoint a port scanner (draft-ietf-oauth-client-id-metadata-document §6).
+      const detail = error instanceof UnusableMetadataDocument ? { fetchFailure: error.detail ?? null } : {};
+      await audit(db, request.log, { ...event, outcome: 'denied', reason: 'unknown_client', details: { clientId: q.client_id ?? null, error: message, ...detail } });
       return sendErrorPage(request, reply, 400, 'invalid_client', message, { client_id: q.client_id ?? '(missing)' });
     }
+    const { client, source } = resolved;
+    const sourceDetails = source === null ? {} : { clientSource: source, ...(resolved.fetchFailure === undefined ? {} : { fetchFailure: resolved.fetchFailure }) };
     const redirectUri = q.redirect_uri ?? (client.redirectUris.length === 1 ? client.redirectUris[0] : undefined);
-    if (redirectUri === undefined || !isRegisteredRedirectUri(client, redirectUri)) {
+    if (redirectUri === undefined || !isClientRedirectUri(client, redirectUri)) {
       await audit(db, request.log, {
         ...event,
         outcome: 'denied',
         reason: 'redirect_uri_not_registered',
-        details: { sent: q.redirect_uri ?? null, registered: client.redirectUris },
+        details: { sent: q.redirect_uri ?? null, registered: client.redirectUris, ...sourceDetails },
       });
       return sendErrorPage(request, reply, 400, 'invalid_request', 'redirect_uri is not registered for this client', {
         'redirect_uri sent': q.redirect_uri ?? '(missing)',
-        'registered redirect URIs': client.redirectUris.join(' '),
+        'registered redirect URIs': source === 'unverified' ? 'any loopback URI (unverified client, development only)' : client.redirectUris.join(' '),
       });
     }
 
@@ -101,14 +107,14 @@ export async function authorizeRoutes(app: FastifyInstance, config: StackConfig,
       resource = checkRequest(q, config);
     } catch (error) {
       if (!(error instanceof OAuthError)) throw error;
-      await audit(db, request.log, { ...event, outcome: 'denied', reason: error.error, details: { error: error.description } });
-      if (!trustedForUnattendedRedirect(client, redirectUri)) return sendErrorPage(request, reply, error.statusCode, error.error, error.description, { client_id: client.id });
+      await audit(db, request.log, { ...event, outcome: 'denied', reason: error.error, details: { error: error.description, ...sourceDetails } });
+      if (!trustedForUnattendedRedirect(redirectUri)) return sendErrorPage(request, reply, error.statusCode, error.error, error.description, { client_id: client.id });
       return reply.redirect(authorizationResponseUrl(redirectUri, config.auth.issuer, { error: error.error, error_description: error.description, state: q.state }), 302);
     }
 
     const id = await createAuthorizationRequest(
       db,
-      { clientId: client.id, redirectUri, scope: q.scope ?? null, state: q.state ?? null, codeChallenge: q.code_challenge as string, resource },
+      { clientId: client.id, redirectUri, scope: q.scope ?? null, state: q.state ?? null, codeChallenge: q.code_challenge as string, resource, clientSource: source },
       PENDING_TTL_SECONDS,
     );
     return reply.header('cache-control', 'no-store').redirect(`${config.web.url}/consent?request=${encodeURIComponent(id)}`, 302);

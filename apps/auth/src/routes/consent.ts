@@ -51,7 +51,7 @@ function auditDecision(db: Db, log: FastifyBaseLogger, c: Context, outcome: 'all
     requestedScopes: c.decision.requestedScopes,
     outcome,
     reason,
-    details,
+    details: c.pending.clientSource === null ? details : { ...details, clientSource: c.pending.clientSource },
   });
 }
 
@@ -72,6 +72,9 @@ export async function consentRoutes(app: FastifyInstance, config: StackConfig, d
         clientName: client?.name ?? c.pending.clientId,
         redirectUri: c.pending.redirectUri,
         requestedScopes: d.requestedScopes,
+        // Where a metadata-document client's metadata came from when /authorize accepted it.
+        clientSource:
+          c.pending.clientSource === null ? null : { kind: c.pending.clientSource, fetchedAt: client?.fetchedAt?.toISOString() ?? null },
       },
       workspaces: c.workspaces,
       workspaceId: c.workspace.id,

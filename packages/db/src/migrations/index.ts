@@ -5,6 +5,7 @@ import * as m0003 from './0003-oauth.ts';
 import * as m0004 from './0004-mcp-usage.ts';
 import * as m0005 from './0005-console.ts';
 import * as m0006 from './0006-refresh-retry.ts';
+import * as m0007 from './0007-client-metadata-source.ts';
 
 /**
  * Every migration, by name, in the order they run. Forward-only: a migration that has shipped is
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '0004-mcp-usage': m0004,
   '0005-console': m0005,
   '0006-refresh-retry': m0006,
+  '0007-client-metadata-source': m0007,
 };

@@ -2,7 +2,7 @@ import { isValidRedirectUri } from '@enginy/policy/redirect-uri';
 import { hashSecret, newSecret } from '@enginy/security/tokens';
 import { type Selectable, sql } from 'kysely';
 import type { Db } from '../client.ts';
-import type { OAuthClientKind, OAuthClientsTable, TokenEndpointAuthMethod } from '../schema/oauth.ts';
+import type { ClientMetadataSource, OAuthClientKind, OAuthClientsTable, TokenEndpointAuthMethod } from '../schema/oauth.ts';
 
 export interface OAuthClient {
   id: string;
@@ -14,6 +14,9 @@ export interface OAuthClient {
   metadata: Record<string, unknown>;
   createdAt: Date;
   fetchedAt: Date | null;
+  /** Metadata-document clients only: what their metadata is, and when the live document was last tried. */
+  metadataSource: ClientMetadataSource | null;
+  metadataCheckedAt: Date | null;
 }
 
 export interface NewOAuthClient {
@@ -26,7 +29,19 @@ export interface NewOAuthClient {
   fingerprint?: string | null;
 }
 
-const COLUMNS = ['id', 'kind', 'name', 'redirect_uris', 'token_endpoint_auth_method', 'secret_hash', 'metadata', 'created_at', 'fetched_at'] as const;
+const COLUMNS = [
+  'id',
+  'kind',
+  'name',
+  'redirect_uris',
+  'token_endpoint_auth_method',
+  'secret_hash',
+  'metadata',
+  'created_at',
+  'fetched_at',
+  'metadata_source',
+  'metadata_checked_at',
+] as const;
 
 function toClient(row: Pick<Selectable<OAuthClientsTable>, (typeof COLUMNS)[number]>): OAuthClient {
   return {
@@ -39,6 +54,8 @@ function toClient(row: Pick<Selectable<OAuthClientsTable>, (typeof COLUMNS)[numb
     metadata: row.metadata,
     createdAt: row.created_at,
     fetchedAt: row.fetched_at,
+    metadataSource: row.metadata_source,
+    metadataCheckedAt: row.metadata_checked_at,
   };
 }
 
@@ -88,15 +105,22 @@ export async function registerDynamicClient(db: Db, id: string, client: NewOAuth
   return { client: toClient(existing), created: false };
 }
 
-/** Stores (or refreshes) the cached copy of a client ID metadata document. */
-export async function upsertCimdClient(db: Db, id: string, client: Omit<NewOAuthClient, 'kind'>): Promise<OAuthClient> {
+/**
+ * Stores (or refreshes) a metadata-document client: a fetched document (`fetched_at` now), or, when
+ * the live document could not be had, a bundled copy or an unverified client (`fetched_at` kept, so
+ * a cached fetched copy's age stays known).
+ */
+export async function upsertCimdClient(db: Db, id: string, client: Omit<NewOAuthClient, 'kind'>, source: ClientMetadataSource): Promise<OAuthClient> {
+  const now = new Date();
   const values = {
     name: client.name,
     redirect_uris: client.redirectUris,
     token_endpoint_auth_method: client.tokenEndpointAuthMethod,
     metadata: JSON.stringify(client.metadata),
-    fetched_at: new Date(),
+    metadata_source: source,
+    metadata_checked_at: now,
     deleted_at: null,
+    ...(source === 'fetched' ? { fetched_at: now } : {}),
   };
   const row = await db
     .insertInto('oauth_clients')
@@ -105,6 +129,11 @@ export async function upsertCimdClient(db: Db, id: string, client: Omit<NewOAuth
     .returning(COLUMNS)
     .executeTakeFirstOrThrow();
   return toClient(row);
+}
+
+/** Records that the live document was tried again (and could not be had), keeping what the client is. */
+export async function touchCimdClient(db: Db, id: string): Promise<void> {
+  await db.updateTable('oauth_clients').set({ metadata_checked_at: sql<Date>`now()` }).where('id', '=', id).where('kind', '=', 'cimd').execute();
 }
 
 export async function deleteClient(db: Db, id: string): Promise<void> {

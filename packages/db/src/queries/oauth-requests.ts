@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../client.ts';
+import type { ClientSourceAtAuthorize } from '../schema/oauth.ts';
 
 export interface PendingAuthorization {
   id: string;
@@ -9,9 +10,12 @@ export interface PendingAuthorization {
   state: string | null;
   codeChallenge: string;
   resource: string;
+  /** Metadata-document clients: what their metadata was when /authorize accepted the request. */
+  clientSource: ClientSourceAtAuthorize | null;
+  createdAt: Date;
 }
 
-export async function createAuthorizationRequest(db: Db, request: Omit<PendingAuthorization, 'id'>, ttlSeconds: number): Promise<string> {
+export async function createAuthorizationRequest(db: Db, request: Omit<PendingAuthorization, 'id' | 'createdAt'>, ttlSeconds: number): Promise<string> {
   const row = await db
     .insertInto('oauth_authorization_requests')
     .values({
@@ -21,6 +25,7 @@ export async function createAuthorizationRequest(db: Db, request: Omit<PendingAu
       state: request.state,
       code_challenge: request.codeChallenge,
       resource: request.resource,
+      client_source: request.clientSource,
       expires_at: new Date(Date.now() + ttlSeconds * 1000),
     })
     .returning('id')
@@ -49,6 +54,8 @@ export async function findPendingAuthorization(db: Db, id: string): Promise<Pend
       state: row.state,
       codeChallenge: row.code_challenge,
       resource: row.resource,
+      clientSource: row.client_source,
+      createdAt: row.created_at,
     }
   );
 }

@@ -6,6 +6,10 @@ type NullableTimestamp = ColumnType<Date | null, Date | null | undefined, Date |
 
 /** How a client came to be known: RFC 7591 registration, a fetched metadata document, or an admin. */
 export type OAuthClientKind = 'dynamic' | 'cimd' | 'preregistered';
+/** Where a metadata-document client's metadata came from (see apps/auth/src/clients/cimd.ts). */
+export type ClientMetadataSource = 'fetched' | 'bundled' | 'unverified';
+/** What a metadata-document client's metadata was when a request used it (`cached`: a stored fetched copy). */
+export type ClientSourceAtAuthorize = ClientMetadataSource | 'cached';
 export type TokenEndpointAuthMethod = 'none' | 'client_secret_post' | 'client_secret_basic';
 
 export interface OAuthClientsTable {
@@ -22,6 +26,10 @@ export interface OAuthClientsTable {
   created_at: CreatedAt;
   /** When a metadata document was last fetched (CIMD cache). */
   fetched_at: NullableTimestamp;
+  /** CIMD clients only: what the metadata is (a fetched document, a bundled copy, or unverified). */
+  metadata_source: ColumnType<ClientMetadataSource | null, ClientMetadataSource | null | undefined, ClientMetadataSource | null>;
+  /** CIMD clients only: when the live document was last tried. */
+  metadata_checked_at: NullableTimestamp;
   deleted_at: NullableTimestamp;
   /** The workspace whose admin pre-registered it; null for dynamic and CIMD clients. */
   workspace_id: ColumnType<string | null, string | null | undefined, string | null>;
@@ -45,6 +53,8 @@ export interface OAuthAuthorizationRequestsTable {
   state: string | null;
   code_challenge: string;
   resource: string;
+  /** Metadata-document clients: fetched, cached, bundled or unverified when /authorize accepted it. */
+  client_source: ColumnType<ClientSourceAtAuthorize | null, ClientSourceAtAuthorize | null | undefined, never>;
   created_at: CreatedAt;
   expires_at: Date;
   completed_at: NullableTimestamp;
