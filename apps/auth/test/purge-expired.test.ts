@@ -22,4 +22,15 @@ describe('the hourly purge of expired OAuth rows', () => {
     const left = await t.db.selectFrom('oauth_sessions').select('id_hash').where('id_hash', 'in', ['long-gone', 'live']).execute();
     expect(left.map((row) => row.id_hash)).toEqual(['live']);
   });
+
+  it('deletes audit events past the 90-day retention and keeps newer ones', async () => {
+    const old = await t.db.insertInto('auth_events').values({ client_id: 'retention-old', requested_scopes: [], outcome: 'denied', reason: 'x', details: '{}' }).returning('id').executeTakeFirstOrThrow();
+    await t.db.insertInto('auth_events').values({ client_id: 'retention-new', requested_scopes: [], outcome: 'denied', reason: 'x', details: '{}' }).execute();
+    await t.db.updateTable('auth_events').set({ created_at: new Date(Date.now() - 91 * 24 * 3_600_000) } as never).where('id', '=', old.id).execute();
+    const app = await buildApp(testConfig(t.url), { db: t.db });
+    await app.ready();
+    await app.close();
+    const left = await t.db.selectFrom('auth_events').select('client_id').where('client_id', 'like', 'retention-%').execute();
+    expect(left.map((row) => row.client_id)).toEqual(['retention-new']);
+  });
 });

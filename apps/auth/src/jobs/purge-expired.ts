@@ -1,4 +1,5 @@
 import type { Db } from '@enginy/db/client';
+import { purgeAuthEvents } from '@enginy/db/queries/oauth-events';
 import { purgeExpired } from '@enginy/db/queries/oauth-purge';
 import type { FastifyBaseLogger } from 'fastify';
 import { REFRESH_RETRY_GRACE_MS } from '../grants/refresh.ts';
@@ -6,6 +7,8 @@ import { REFRESH_RETRY_GRACE_MS } from '../grants/refresh.ts';
 /** What expired less than this long ago is kept, so a late request still gets "expired", not "unknown". */
 const KEEP_EXPIRED_MS = 24 * 60 * 60 * 1000;
 const EVERY_MS = 60 * 60 * 1000;
+/** The audit of authorization attempts and admin changes is kept 90 days (README, "Security notes"). */
+export const AUTH_EVENTS_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
 
 export interface PurgeJob {
   /** One purge now (at start-up), then one every hour. */
@@ -26,7 +29,10 @@ export function purgeExpiredJob(db: Db, log: FastifyBaseLogger, now: () => numbe
   const runOnce = () => {
     running = running.then(async () => {
       try {
-        const purged = await purgeExpired(db, new Date(now() - KEEP_EXPIRED_MS), new Date(now() - REFRESH_RETRY_GRACE_MS));
+        const purged = {
+          ...(await purgeExpired(db, new Date(now() - KEEP_EXPIRED_MS), new Date(now() - REFRESH_RETRY_GRACE_MS))),
+          authEvents: await purgeAuthEvents(db, new Date(now() - AUTH_EVENTS_RETENTION_MS)),
+        };
         if (Object.values(purged).some((count) => count > 0)) log.info({ purged }, 'expired OAuth rows deleted');
       } catch (error) {
         log.warn({ err: error }, 'expired OAuth rows not purged; will retry');

@@ -24,16 +24,16 @@ describe('attempts', () => {
   it('lists denials newest first with the product message, and filters them', async () => {
     await attempt('http://127.0.0.1:3118/callback');
     await attempt(REDIRECT_URI, 'MESSAGING_WRITE');
-    // Refused before sign-in (unregistered redirect URI): no workspace yet, shown because this client tried ACME.
+    // Refused before sign-in (unregistered redirect URI): nobody signed in, and anyone could have sent
+    // it naming this client, so it is not ACME's to see.
     const early = await c.app.inject({ method: 'GET', url: `/authorize?response_type=code&client_id=${clientId}&redirect_uri=${encodeURIComponent('http://localhost:9999/cb')}&code_challenge=${pkcePair().challenge}&code_challenge_method=S256` });
     expect(early.statusCode).toBe(400);
 
     const response = await c.call('GET', `${base}/attempts?clientId=${encodeURIComponent(clientId)}`, c.member);
     expect(response.statusCode).toBe(200);
     const attempts = response.json().attempts;
-    expect(attempts.map((a: { reason: string }) => a.reason)).toEqual(['redirect_uri_not_registered', 'scopes_not_allowed', 'redirect_uri_not_allowed']);
-    expect(attempts[0]).toMatchObject({ workspaceId: null, message: 'redirect_uri is not registered for this client' });
-    expect(attempts[1]).toMatchObject({
+    expect(attempts.map((a: { reason: string }) => a.reason)).toEqual(['scopes_not_allowed', 'redirect_uri_not_allowed']);
+    expect(attempts[0]).toMatchObject({
       clientId,
       clientName: 'Attempts client',
       redirectUri: REDIRECT_URI,
@@ -43,7 +43,7 @@ describe('attempts', () => {
       message: 'Requested scopes are not allowed',
       details: { offending: ['MESSAGING_WRITE'] },
     });
-    expect(attempts[2]).toMatchObject({ message: 'redirect_uri is not allowed', details: { sent: 'http://127.0.0.1:3118/callback' } });
+    expect(attempts[1]).toMatchObject({ message: 'redirect_uri is not allowed', details: { sent: 'http://127.0.0.1:3118/callback' } });
 
     const byReason = (await c.call('GET', `${base}/attempts?reason=redirect_uri_not_allowed`, c.admin)).json().attempts;
     expect(byReason).toHaveLength(1);
@@ -51,6 +51,44 @@ describe('attempts', () => {
     expect((await c.call('GET', `${base}/attempts?limit=1`, c.admin)).json().attempts).toHaveLength(1);
     // The other workspace sees none of it.
     expect((await c.call('GET', `/console/workspaces/${GLOBEX}/attempts`, c.admin)).json().attempts).toEqual([]);
+  });
+
+  // Security review: with no session, one /authorize and one /token naming Claude Code's public client
+  // ID put an attacker's text and redirect URI into acme's list, and acme saw other tenants' failures.
+  it('takes nothing unauthenticated into a workspace list, except its own pre-registered clients, labelled unauthenticated', async () => {
+    const claudeCode = 'https://claude.ai/oauth/claude-code-client-metadata';
+    // Claude Code has tried acme for real: its refused request is acme's to see.
+    const id = await startAuthorization(c.app, c.config, { clientId: claudeCode, redirectUri: REDIRECT_URI, scope: 'MESSAGING_WRITE', challenge: pkcePair().challenge });
+    expect((await c.app.inject({ method: 'GET', url: `/consent/${id}?workspace=${ACME}`, headers: { cookie: c.admin.cookie } })).statusCode).toBe(200);
+    await c.app.inject({
+      method: 'GET',
+      url: `/authorize?response_type=code&client_id=${encodeURIComponent(claudeCode)}&redirect_uri=${encodeURIComponent('https://evil.example/fix')}&state=${encodeURIComponent('URGENT: security notice - reauthorize at https://evil.example/fix')}`,
+    });
+    await c.app.inject({
+      method: 'POST',
+      url: '/token',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ grant_type: 'authorization_code', code: 'URGENT: security notice - reauthorize at https://evil.example/fix', client_id: claudeCode, redirect_uri: 'https://evil.example/fix' }).toString(),
+    });
+    await c.app.inject({ method: 'GET', url: `/authorize?response_type=code&client_id=${clientId}&redirect_uri=${encodeURIComponent('https://evil.example/fix')}` });
+    const listed = JSON.stringify((await c.call('GET', `${base}/attempts?limit=200`, c.admin)).json().attempts);
+    expect(listed).toContain('MESSAGING_WRITE');
+    expect(listed).not.toContain('evil.example');
+    expect((await c.call('GET', `/console/workspaces/${GLOBEX}/attempts?limit=200`, c.admin)).json().attempts).toEqual([]);
+
+    const own = (await c.call('POST', `${base}/clients`, c.admin, { name: 'Acme CI', redirectUris: [REDIRECT_URI] })).json();
+    await c.app.inject({ method: 'GET', url: `/authorize?response_type=code&client_id=${own.clientId}&redirect_uri=${encodeURIComponent('http://localhost:9999/cb')}` });
+    const [latest] = (await c.call('GET', `${base}/attempts?clientId=${own.clientId}`, c.admin)).json().attempts;
+    expect(latest).toMatchObject({ reason: 'redirect_uri_not_registered', workspaceId: null, unauthenticated: true });
+    expect((await c.call('GET', `/console/workspaces/${GLOBEX}/attempts?clientId=${own.clientId}`, c.admin)).json().attempts).toEqual([]);
+  });
+
+  it('stores a bounded event however large the request', async () => {
+    const huge = `http://localhost:3118/${'x'.repeat(60_000)}`;
+    await c.app.inject({ method: 'GET', url: `/authorize?response_type=code&client_id=${clientId}&redirect_uri=${encodeURIComponent(huge)}&scope=${'A '.repeat(5_000)}` });
+    const row = await c.t.db.selectFrom('auth_events').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(JSON.stringify(row).length).toBeLessThan(4_000);
+    expect(row.redirect_uri).toMatch(/^http:\/\/localhost:3118\/x+… \(\d+ more characters\)$/);
   });
 
   it('shows a settings save', async () => {

@@ -9,8 +9,12 @@ export interface AttemptFilter {
 }
 
 /**
- * The workspace's audit trail, newest first: its own events, plus the events with no workspace yet
- * (refused before sign-in) of clients that have tried this workspace.
+ * The workspace's audit trail, newest first: only events attributable to it. Those are its own
+ * events (a signed-in member chose it, or a code or token it issued was presented), and the events
+ * refused before sign-in of the clients its admins pre-registered: nobody signed in to those, so the
+ * console labels them as unauthenticated. Other events without a workspace are not shown: anyone
+ * can send `/authorize` or `/token` naming any client (Claude Code's public client ID included), and
+ * they must neither write into a workspace's list nor show one tenant another's failures.
  */
 export function listAttempts(db: Db, workspaceId: string, filter: AttemptFilter) {
   let query = db
@@ -31,10 +35,7 @@ export function listAttempts(db: Db, workspaceId: string, filter: AttemptFilter)
     .where((eb) =>
       eb.or([
         eb('auth_events.workspace_id', '=', workspaceId),
-        eb.and([
-          eb('auth_events.workspace_id', 'is', null),
-          eb('auth_events.client_id', 'in', eb.selectFrom('auth_events as tried').select('tried.client_id').where('tried.workspace_id', '=', workspaceId).where('tried.client_id', 'is not', null)),
-        ]),
+        eb.and([eb('auth_events.workspace_id', 'is', null), eb('oauth_clients.kind', '=', 'preregistered'), eb('oauth_clients.workspace_id', '=', workspaceId)]),
       ]),
     )
     // The bigserial id is insertion order; created_at ties within a transaction.

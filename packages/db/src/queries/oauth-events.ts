@@ -34,3 +34,9 @@ export function listAuthEvents(db: Db, options: { workspaceId?: string; limit?: 
   if (options.workspaceId !== undefined) query = query.where('workspace_id', '=', options.workspaceId);
   return query.execute();
 }
+
+/** Deletes audit events recorded before `before` (the stated retention); returns how many. */
+export async function purgeAuthEvents(db: Db, before: Date): Promise<number> {
+  const result = await db.deleteFrom('auth_events').where('created_at', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -40,6 +40,8 @@ export async function consoleAttemptRoutes(app: FastifyInstance, config: StackCo
       at: row.created_at,
       kind: eventKind(row.reason),
       workspaceId: row.workspace_id,
+      // Refused before anyone signed in: unauthenticated, so not something a member of this workspace did.
+      unauthenticated: row.workspace_id === null,
       clientId: row.client_id,
       clientName: row.client_name ?? row.client_id,
       redirectUri: row.redirect_uri,
