@@ -1,6 +1,7 @@
 import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
 import { findClient, type OAuthClient, touchCimdClient, upsertCimdClient } from '@enginy/db/queries/oauth-clients';
+import { cleanClientName } from '@enginy/policy/client-name';
 import { isValidRedirectUri } from '@enginy/policy/redirect-uri';
 import { InvalidClient } from '../errors.ts';
 import { BUNDLED_DOCUMENTS } from './bundled-documents.ts';
@@ -128,6 +129,6 @@ async function storeDocument(db: Db, clientId: string, document: unknown, source
   const method = doc.token_endpoint_auth_method ?? 'none';
   // A document is public: anyone can read it, so it can only describe a public client (or private_key_jwt, not supported).
   if (method !== 'none') throw new UnusableMetadataDocument(clientId, 'client metadata documents must use token_endpoint_auth_method none');
-  const name = typeof doc.client_name === 'string' && doc.client_name.trim() !== '' ? doc.client_name.slice(0, 200) : new URL(clientId).hostname;
+  const name = cleanClientName(doc.client_name, new URL(clientId).hostname);
   return upsertCimdClient(db, clientId, { name, redirectUris, tokenEndpointAuthMethod: 'none', metadata: doc }, source);
 }

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
 import { countLiveDynamicClients, registerDynamicClient } from '@enginy/db/queries/oauth-clients';
+import { cleanClientName } from '@enginy/policy/client-name';
 import { isLoopbackRedirectUri, isValidRedirectUri } from '@enginy/policy/redirect-uri';
 import { hashSecret, newSecret } from '@enginy/security/tokens';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -38,7 +39,7 @@ export async function registerRoutes(app: FastifyInstance, config: StackConfig, 
     if (responseTypes.some((r) => r !== 'code')) throw new InvalidClientMetadata('response_types must be ["code"]');
     const method = body.token_endpoint_auth_method ?? 'none';
     if (typeof method !== 'string' || !AUTH_METHODS.has(method)) throw new InvalidClientMetadata('token_endpoint_auth_method must be none, client_secret_post or client_secret_basic');
-    const name = typeof body.client_name === 'string' && body.client_name.trim() !== '' ? body.client_name.trim().slice(0, 200) : 'Unnamed MCP client';
+    const name = cleanClientName(body.client_name, 'Unnamed MCP client');
     const applicationType = body.application_type ?? (redirectUris.every(isLoopbackRedirectUri) ? 'native' : 'web');
 
     if ((await countLiveDynamicClients(db)) >= MAX_DYNAMIC_CLIENTS) throw new TemporarilyUnavailable('Too many registered clients; try again later');
