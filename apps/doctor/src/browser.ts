@@ -16,6 +16,8 @@ export interface PlaywrightLogin {
 /** The web app's error page text, when the authorization server refused instead of redirecting. */
 export interface BrowserRefusal {
   errorText: string;
+  /** The page's details, label → value (e.g. "Workspace policy scopes" → "CONTACTS_READ …"). */
+  details: Record<string, string>;
 }
 
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -54,7 +56,7 @@ export async function approveWithPlaywright(startUrl: string, login: PlaywrightL
         await page.getByRole('option', { name: login.workspace as string, selected: true }).waitFor({ state: 'attached' });
         pickedWorkspace = true;
       } else if ((await page.getByRole('heading', { name: 'Authorization error' }).count()) > 0) {
-        return { errorText: await alertText(page) };
+        return { errorText: await alertText(page), details: await detailsOf(page) };
       } else if (await visible(page, 'Approve')) {
         await page.getByRole('button', { name: login.deny ? 'Deny' : 'Approve' }).click();
         await waitUntil(done, deadline);
@@ -74,6 +76,12 @@ async function visible(page: Page, button: string): Promise<boolean> {
 
 async function alertText(page: Page): Promise<string> {
   return ((await page.locator('[role="alert"]').first().textContent({ timeout: 5_000 })) ?? '').trim();
+}
+
+/** The definition list under the error (the decision's details), as label → value. */
+async function detailsOf(page: Page): Promise<Record<string, string>> {
+  const pairs = await page.locator('dl dt').evaluateAll((terms) => terms.map((dt) => [dt.textContent ?? '', dt.nextElementSibling?.textContent ?? ''] as const));
+  return Object.fromEntries(pairs.map(([term, value]) => [term.trim(), value.trim()]));
 }
 
 async function waitUntil(done: () => boolean, deadline: number): Promise<void> {

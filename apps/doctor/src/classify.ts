@@ -1,22 +1,33 @@
 // How the browser step ended, turned into the failed checklist step with the product's
-// troubleshooting entry and the concrete fix.
+// troubleshooting entry and the concrete fix, in the terms of the client the doctor stands in for.
+import type { KnownClient } from '@enginy/config/known-clients';
 import { ENTRIES, StepFailure } from './report.ts';
 
 export interface FlowFacts {
+  /** The real client the doctor stands in for (`--as`): its fixes are the ones printed. */
+  client: KnownClient;
   clientId: string;
   redirectUri: string;
   callbackPort: number;
   requestedScopes: string[];
 }
 
+/** The labels the consent page shows a denial's details under (apps/web, keys from packages/policy). */
+const POLICY_SCOPES_LABEL = 'Workspace policy scopes';
+const OFFENDING_LABEL = 'Scopes outside the policy';
+
 const RETRY = 'then run the doctor again (the policy applies at once, no restart).';
 
 /** The web app's or the auth server's error page text (exact strings, see packages/policy). */
-export function classifyRefusal(text: string, facts: FlowFacts): StepFailure {
+export function classifyRefusal(text: string, facts: FlowFacts, details: Record<string, string> = {}): StepFailure {
   const fail = (step: ConstructorParameters<typeof StepFailure>[0], entry: ConstructorParameters<typeof StepFailure>[2], fix: string) =>
     new StepFailure(step, `The browser step stopped on: ${text}`, entry, fix);
   if (text.includes('redirect_uri is not allowed')) {
-    return fail('redirect-uri', ENTRIES.redirect, `Add ${facts.redirectUri} to "Allowed redirect URIs" in the workspace MCP settings (exact match; Claude Code with --callback-port ${facts.callbackPort} sends this URI), ${RETRY}`);
+    return fail(
+      'redirect-uri',
+      ENTRIES.redirect,
+      `Add ${facts.redirectUri} to "Allowed redirect URIs" in the workspace MCP settings (exact match: the URI ${facts.client.name} sends here; how its recipe fixes the callback: ${facts.client.callbackFix}), ${RETRY}`,
+    );
   }
   if (text.includes('redirect_uri is not registered')) {
     return fail('redirect-uri', ENTRIES.redirect, `The client ${facts.clientId} is not registered for ${facts.redirectUri}: register that redirect URI with the client (loopback ports may vary, host and path may not).`);
@@ -28,17 +39,67 @@ export function classifyRefusal(text: string, facts: FlowFacts): StepFailure {
   if (text.includes('policy of this workspace is inactive') || text.includes('has no scopes')) {
     return fail('workspace-policy', ENTRIES.noConnection, `Make the policy active with at least one scope in the workspace MCP settings, ${RETRY}`);
   }
-  if (text.includes('Requested scopes are not allowed')) return scopeFailure(facts, `The browser step stopped on: ${text}`);
+  if (text.includes('Requested scopes are not allowed')) {
+    return scopeFailure(facts, `The browser step stopped on: ${text}`, words(details[POLICY_SCOPES_LABEL]), words(details[OFFENDING_LABEL]));
+  }
+  if (isUnusableMetadataDocument(text)) return metadataDocumentFailure(text, facts);
   if (/client/i.test(text)) return fail('client-id', ENTRIES.clientId, `The authorization server does not know client ${facts.clientId}: register it again (dynamic registration) or check --client-id.`);
   return fail('consent', ENTRIES.noConnection, 'Complete the browser flow all the way to the callback; fix what the page says and start again.');
 }
 
-function scopeFailure(facts: FlowFacts, detail: string): StepFailure {
+const words = (value: string | undefined) => (value === undefined ? undefined : value.split(/\s+/).filter((w) => w !== '' && w !== '(none)'));
+
+/**
+ * The request is wider than the workspace policy: the client's own way to ask for less (from the
+ * known-clients table), or a wider policy. The policy's scopes come from the error page's details;
+ * when the denial went straight back to the callback they are unknown and named in words.
+ */
+function scopeFailure(facts: FlowFacts, detail: string, policyScopes?: string[], offending?: string[]): StepFailure {
+  const policy = policyScopes !== undefined && policyScopes.length > 0 ? policyScopes : undefined;
+  const narrow = facts.client.narrowScopes(policy ?? ['<the workspace policy scopes>']);
+  const outside = offending !== undefined && offending.length > 0 ? ` to include ${offending.join(' ')}` : '';
   return new StepFailure(
     'scopes',
     detail,
     ENTRIES.scopes,
-    `Reduce the requested scopes or expand the policy in Enginy (requested: ${facts.requestedScopes.join(' ') || '(none)'}).`,
+    `${facts.client.name} requested ${facts.requestedScopes.join(' ') || '(none)'}${policy ? `; the workspace policy allows ${policy.join(' ')}` : ''}. ` +
+      `Narrow the request: ${narrow} (the doctor: --scope "${policy?.join(' ') ?? '<scopes>'}") — or expand the policy in Enginy${outside} (workspace settings → MCP), ${RETRY}`,
+  );
+}
+
+/** The authorization server's invalid_client for a client ID metadata document it could not use (apps/auth). */
+export function isUnusableMetadataDocument(description: string): boolean {
+  return /The client metadata document at \S+ could not be used/.test(description);
+}
+
+/** Network-level reasons a fetch got no answer (older auth services put the socket error in the text). */
+const UNREACHABLE = /could not be reached|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|timed out/;
+
+/**
+ * The authorization server could not use the client's metadata document: usually its host (claude.ai,
+ * chatgpt.com) is unreachable from the server, e.g. offline.
+ */
+export function metadataDocumentFailure(description: string, facts: Pick<FlowFacts, 'client' | 'clientId' | 'redirectUri'>): StepFailure {
+  const pin =
+    `pin a DCR client instead of the document: pnpm oauth-client create --name "${facts.client.name}" --redirect-uri ${facts.redirectUri} and give its client_id to ${facts.client.name} ` +
+    '(the doctor: --client-id … --client-secret …, or --registration dcr to register dynamically).';
+  const detail = `The authorization server refused client_id ${facts.clientId}: ${description}`;
+  if (!UNREACHABLE.test(description)) {
+    return new StepFailure(
+      'registration',
+      detail,
+      ENTRIES.clientId,
+      `The document at ${facts.clientId} was reached but cannot be used: it must be JSON served over https whose client_id equals its URL, with redirect_uris and token_endpoint_auth_method none. Fix the document, or ${pin}`,
+    );
+  }
+  return new StepFailure(
+    'registration',
+    detail,
+    ENTRIES.clientId,
+    `The authorization server could not fetch ${facts.clientId}: its host is unreachable from the server (offline, DNS or a firewall). ` +
+      "In development the stack does not need the network for this: it uses a bundled copy of Claude Code's document, and accepts other https client IDs as unverified clients restricted to loopback redirect URIs " +
+      '(CIMD_BUNDLED_DOCUMENTS and CIMD_UNVERIFIED_LOOPBACK, on unless NODE_ENV=production; restart the auth service without them set to false). ' +
+      `Otherwise connect the auth service to the network, or ${pin}`,
   );
 }
 
@@ -46,6 +107,7 @@ function scopeFailure(facts: FlowFacts, detail: string): StepFailure {
 export function classifyCallbackError(error: string, description: string, facts: FlowFacts): StepFailure {
   const detail = `The callback received error=${error}${description ? ` (${description})` : ''}`;
   if (error === 'invalid_scope') return scopeFailure(facts, detail);
+  if (error === 'invalid_client' && isUnusableMetadataDocument(description)) return metadataDocumentFailure(description, facts);
   if (error === 'access_denied') {
     return new StepFailure('consent', detail, ENTRIES.noConnection, 'The consent was denied in the browser: the OAuth flow must complete all the way through the browser callback. Start again and choose Approve.');
   }

@@ -24,6 +24,9 @@ export interface AuthServerMetadata {
   tokenEndpoint: string;
   registrationEndpoint: string | undefined;
   tokenAuthMethods: string[];
+  /** `client_id_metadata_document_supported`: clients with a metadata document send its URL as client_id. */
+  cimdSupported: boolean;
+  scopesSupported: string[];
 }
 
 const STALE = 'you are usually hitting a stale server, a proxy, or the wrong base URL';
@@ -124,6 +127,8 @@ export async function readAuthServerMetadata(issuer: string): Promise<AuthServer
       tokenEndpoint: doc.token_endpoint,
       registrationEndpoint: typeof doc.registration_endpoint === 'string' ? doc.registration_endpoint : undefined,
       tokenAuthMethods: Array.isArray(doc.token_endpoint_auth_methods_supported) ? doc.token_endpoint_auth_methods_supported.map(String) : [],
+      cimdSupported: doc.client_id_metadata_document_supported === true,
+      scopesSupported: Array.isArray(doc.scopes_supported) ? doc.scopes_supported.filter((s): s is string => typeof s === 'string') : [],
     };
   }
   throw new StepFailure(

@@ -1,17 +1,26 @@
 // Command-line options of `pnpm run doctor [mcp-url]`.
 import { parseArgs } from 'node:util';
 import type { BrowserMode } from './browser.ts';
+import { DEFAULT_PRESET, noDocument, PRESETS, presetClient, presetSummaries, type RedirectHost, type RegistrationKind } from './presets.ts';
 import type { AuthMethod } from './registration.ts';
 import { DEFAULT_OPTIONS, type DoctorOptions } from './run.ts';
 
 export const USAGE = `Usage: pnpm run doctor [mcp-url] [options]   (default ${DEFAULT_OPTIONS.mcpUrl})
 
-  --callback-port <port>     loopback callback port (default 3118, like claude mcp add --callback-port 3118)
-  --redirect-host <host>     localhost (default) or 127.0.0.1, as some Claude Code versions send
-  --client-id <id>           use a pre-registered (or CIMD URL) client instead of dynamic registration
+Connects the way a real client does and prints a checklist with the fix for each failure.
+
+  --as <client>              the client whose choices to make (default ${DEFAULT_PRESET}):
+${presetSummaries()
+  .map((line) => `      ${line}`)
+  .join('\n')}
+  --registration <kind>      cimd or dcr, instead of what the client would choose from the server's metadata
+  --client-id <id>           use a pre-registered client (or a client ID metadata document URL) instead
   --client-secret <secret>   its secret
   --auth-method <method>     client_secret_post (default with a secret) or client_secret_basic
-  --scope "<scopes>"         request these scopes (default: what the server's 401 challenge names)
+  --scope "<scopes>"         request these scopes instead of the client's own choice
+  --callback-port <port>     loopback callback port instead of the client's recipe (3118; opencode 19876)
+  --redirect-host <host>     localhost or 127.0.0.1 instead of the recipe's (some Claude Code versions send 127.0.0.1)
+  --callback-path <path>     callback path instead of the recipe's (/callback; opencode /mcp/oauth/callback)
   --browser <mode>           system ($BROWSER or xdg-open, default), print, or playwright
   --email, --password        with --browser=playwright: sign in as this user
   --workspace <name>         with --browser=playwright: choose this workspace
@@ -27,7 +36,10 @@ export function parseOptions(argv: string[]): CliOptions {
     args: argv,
     allowPositionals: true,
     options: {
+      as: { type: 'string' },
+      registration: { type: 'string' },
       'callback-port': { type: 'string' },
+      'callback-path': { type: 'string' },
       'redirect-host': { type: 'string' },
       'client-id': { type: 'string' },
       'client-secret': { type: 'string' },
@@ -48,15 +60,23 @@ export function parseOptions(argv: string[]): CliOptions {
     if (!(allowed as readonly string[]).includes(value)) throw new Error(`--${name} must be one of ${allowed.join(', ')}`);
     return value as T;
   };
-  const port = Number(values['callback-port'] ?? DEFAULT_OPTIONS.callbackPort);
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new Error('--callback-port must be a port number');
+  const port = values['callback-port'] === undefined ? undefined : Number(values['callback-port']);
+  if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65_535)) throw new Error('--callback-port must be a port number');
+  const path = values['callback-path'];
+  if (path !== undefined && !path.startsWith('/')) throw new Error('--callback-path must start with /');
+  const as = oneOf('as', values.as, PRESETS) ?? DEFAULT_OPTIONS.as;
+  const registration = oneOf<RegistrationKind>('registration', values.registration, ['cimd', 'dcr']);
+  if (registration === 'cimd' && values['client-id'] === undefined && presetClient(as).metadataDocumentUrl === undefined) throw new Error(noDocument(as));
   const browser = oneOf<BrowserMode>('browser', values.browser, ['system', 'print', 'playwright']) ?? DEFAULT_OPTIONS.browser;
   if (browser === 'playwright' && (values.email === undefined || values.password === undefined)) throw new Error('--browser=playwright needs --email and --password');
   return {
     ...DEFAULT_OPTIONS,
     mcpUrl: positionals[0] ?? DEFAULT_OPTIONS.mcpUrl,
+    as,
+    registration,
     callbackPort: port,
-    redirectHost: oneOf('redirect-host', values['redirect-host'], ['localhost', '127.0.0.1'] as const) ?? DEFAULT_OPTIONS.redirectHost,
+    redirectHost: oneOf<RedirectHost>('redirect-host', values['redirect-host'], ['localhost', '127.0.0.1']),
+    callbackPath: path,
     clientId: values['client-id'],
     clientSecret: values['client-secret'],
     authMethod: oneOf<AuthMethod>('auth-method', values['auth-method'], ['client_secret_post', 'client_secret_basic']),

@@ -1,5 +1,6 @@
-// Step "registration": dynamic client registration (RFC 7591) with what Claude Code sends, or a
-// pre-registered client given on the command line.
+// Step "registration": dynamic client registration (RFC 7591) with what the client sends, a client
+// ID metadata document the authorization server must be able to use, or a pre-registered client.
+import { createHash, randomUUID } from 'node:crypto';
 import type { AuthServerMetadata } from './discovery.ts';
 import { describe, isObject, networkError, type Probe, probe } from './http.ts';
 import { ENTRIES, StepFailure } from './report.ts';
@@ -45,4 +46,40 @@ export async function registerClient(as: AuthServerMetadata, clientName: string,
   const clientId = isObject(p.json) && typeof p.json.client_id === 'string' ? p.json.client_id : undefined;
   if (clientId === undefined) throw new StepFailure('registration', `POST ${as.registrationEndpoint} answered ${describe(p)} without a client_id`, ENTRIES.tokenPath, 'Fix the auth service.');
   return { clientId, clientSecret: undefined, authMethod: 'none', dynamic: true };
+}
+
+/**
+ * A client ID metadata document is not registered: the authorization server resolves it at
+ * /authorize. Before the browser step the doctor asks /authorize (as JSON, not following the
+ * redirect) what it makes of the client_id, so an unusable document fails here in every browser
+ * mode instead of on a page only the person sees. A usable one leaves an unused pending request.
+ */
+export async function checkMetadataDocumentClient(
+  as: AuthServerMetadata,
+  request: { clientId: string; redirectUri: string; resource: string; scopes: string[] },
+): Promise<{ ok: true } | { ok: false; error: string; description: string }> {
+  const url = new URL(as.authorizationEndpoint);
+  const params = {
+    response_type: 'code',
+    client_id: request.clientId,
+    redirect_uri: request.redirectUri,
+    // A well-formed S256 challenge; no code is ever exchanged for it.
+    code_challenge: createHash('sha256').update(randomUUID()).digest('base64url'),
+    code_challenge_method: 'S256',
+    resource: request.resource,
+    state: 'doctor-preflight',
+    ...(request.scopes.length > 0 ? { scope: request.scopes.join(' ') } : {}),
+  };
+  for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+  let p: Probe;
+  try {
+    p = await probe(url.href, { headers: { accept: 'application/json' } });
+  } catch (error) {
+    throw new StepFailure('registration', `GET ${as.authorizationEndpoint}: ${networkError(error)}`, ENTRIES.tokenPath, 'The authorization endpoint is unreachable: check the auth service.');
+  }
+  if (p.status >= 400 && isObject(p.json) && p.json.error === 'invalid_client') {
+    return { ok: false, error: 'invalid_client', description: String(p.json.error_description ?? '') };
+  }
+  // A redirect to sign-in, or a refusal of something else, which the browser step then names.
+  return { ok: true };
 }

@@ -62,8 +62,21 @@ export interface Connection {
   policyScopes: string[];
 }
 
+/** The real client the doctor stands in for (`--as`) and the choices it made as that client. */
+export interface ClientPlan {
+  preset: string;
+  /** "Claude Code 2.1.328". */
+  client: string;
+  redirectUri: string;
+  redirectWhy: string;
+  /** Known once the authorization server's metadata was read. */
+  registration?: { kind: 'cimd' | 'dcr' | 'preregistered'; clientId?: string; why: string };
+  scopes?: { requested: string[]; why: string };
+}
+
 export interface Report {
   mcpUrl: string;
+  plan?: ClientPlan;
   steps: Step[];
   verdict: Verdict;
   connection?: Connection;
@@ -85,6 +98,7 @@ export class StepFailure extends Error {
 export class Checklist {
   private readonly results = new Map<StepId, Pick<Step, 'status' | 'detail' | 'entry' | 'fix'>>();
   connection: Connection | undefined;
+  plan: ClientPlan | undefined;
 
   pass(id: StepId, detail: string): void {
     this.results.set(id, { status: 'pass', detail });
@@ -108,7 +122,7 @@ export class Checklist {
       failed === undefined
         ? { status: 'connected', cause: 'Connected: every step passed' }
         : { status: 'failed', step: failed.id, cause: failed.detail, ...(failed.entry ? { entry: failed.entry } : {}), ...(failed.fix ? { fix: failed.fix } : {}) };
-    return { mcpUrl, steps, verdict, ...(this.connection ? { connection: this.connection } : {}) };
+    return { mcpUrl, ...(this.plan ? { plan: this.plan } : {}), steps, verdict, ...(this.connection ? { connection: this.connection } : {}) };
   }
 }
 
@@ -116,7 +130,7 @@ const MARKS: Record<StepStatus, string> = { pass: '✓', fail: '✗', skip: '·'
 
 /** The checklist as a person reads it at a glance. */
 export function renderText(report: Report): string {
-  const lines = [`Enginy connection doctor: ${report.mcpUrl}`, ''];
+  const lines = [`Enginy connection doctor: ${report.mcpUrl}`, ...renderPlan(report.plan), ''];
   for (const step of report.steps) {
     lines.push(`  ${MARKS[step.status]} ${step.label}${step.status === 'skip' ? ' (skipped)' : ''}`);
     if (step.status !== 'skip') lines.push(`      ${step.detail}`);
@@ -126,6 +140,23 @@ export function renderText(report: Report): string {
   lines.push('');
   lines.push(report.verdict.status === 'connected' ? `Verdict: ${report.verdict.cause}` : `Verdict: FAILED at "${labelOf(report.verdict.step)}": ${report.verdict.cause}`);
   return lines.join('\n');
+}
+
+const KIND: Record<NonNullable<ClientPlan['registration']>['kind'], string> = {
+  cimd: 'client ID metadata document',
+  dcr: 'dynamic registration',
+  preregistered: 'pre-registered client',
+};
+
+/** Who the doctor connects as, and why it sends what it sends. */
+function renderPlan(plan: ClientPlan | undefined): string[] {
+  if (plan === undefined) return [];
+  const lines = [`As ${plan.client} (--as ${plan.preset})`];
+  const { registration, scopes } = plan;
+  if (registration) lines.push(`  Client:       ${KIND[registration.kind]}${registration.clientId ? ` ${registration.clientId}` : ''} (${registration.why})`);
+  if (scopes) lines.push(`  Scopes:       ${scopes.requested.join(' ') || '(none)'} (${scopes.why})`);
+  lines.push(`  Redirect URI: ${plan.redirectUri} (${plan.redirectWhy})`);
+  return lines;
 }
 
 const labelOf = (id: StepId | undefined) => STEPS.find(([stepId]) => stepId === id)?.[1] ?? '';

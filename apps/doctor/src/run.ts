@@ -1,25 +1,21 @@
-// The doctor: connects to an MCP URL the way Claude Code does and records each step in the checklist.
-// It needs only HTTP access to the servers, so it works against any Enginy-like deployment.
+// The doctor: connects to an MCP URL the way a real client does (`--as`, Claude Code by default) and
+// records each step in the checklist. It needs only HTTP access to the servers, so it works against
+// any Enginy-like deployment.
 import { approveWithPlaywright, type BrowserMode, type BrowserRefusal, openSystemBrowser, type PlaywrightLogin } from './browser.ts';
 import { type CallbackListener, type CallbackOutcome, startCallbackListener } from './callback-server.ts';
-import { classifyCallbackError, classifyRefusal, classifyTokenError, type FlowFacts } from './classify.ts';
-import { probeTokenEndpoint, readAuthServerMetadata, readChallenge, readResourceMetadata } from './discovery.ts';
-import { type AuthMethod, type RegisteredClient, registerClient } from './registration.ts';
+import { classifyCallbackError, classifyRefusal, classifyTokenError, type FlowFacts, isUnusableMetadataDocument, metadataDocumentFailure } from './classify.ts';
+import { type AuthServerMetadata, probeTokenEndpoint, readAuthServerMetadata, readChallenge, readResourceMetadata } from './discovery.ts';
+import { DEFAULT_PRESET, type PresetId, type PresetOverrides, planRedirect, planRegistration, planScopes, presetClient, presetLabel, type RegistrationPlan } from './presets.ts';
+import { type AuthMethod, checkMetadataDocumentClient, type RegisteredClient, registerClient } from './registration.ts';
 import { Checklist, ENTRIES, type Report, StepFailure } from './report.ts';
 import { callWhoami } from './verify.ts';
 
-export interface DoctorOptions {
+export interface DoctorOptions extends PresetOverrides {
   mcpUrl: string;
-  callbackPort: number;
-  /** `localhost` like Claude Code; some versions send `127.0.0.1`. */
-  redirectHost: 'localhost' | '127.0.0.1';
-  callbackPath: string;
-  clientName: string;
-  clientId?: string;
+  /** The real client whose choices the doctor makes: registration, scopes, redirect URI. */
+  as: PresetId;
   clientSecret?: string;
   authMethod?: AuthMethod;
-  /** Space-separated; default: the 401 challenge's scope, else the metadata's scopes_supported. */
-  scope?: string;
   browser: BrowserMode;
   login?: PlaywrightLogin;
   /** How long to wait for the browser step. */
@@ -30,13 +26,13 @@ export interface DoctorOptions {
 
 export const DEFAULT_OPTIONS: Omit<DoctorOptions, 'say'> = {
   mcpUrl: 'http://localhost:3001/mcp',
-  callbackPort: 3118,
-  redirectHost: 'localhost',
-  callbackPath: '/callback',
-  clientName: 'Claude Code (enginy doctor)',
+  as: DEFAULT_PRESET,
   browser: 'system',
   timeoutMs: 300_000,
 };
+
+/** The loopback port the doctor will listen on for these options (the preset's, or --callback-port). */
+export const callbackPortOf = (options: Pick<DoctorOptions, 'as' | 'callbackPort'>): number => planRedirect(options.as, options).port;
 
 export async function runDoctor(options: DoctorOptions): Promise<Report> {
   const checklist = new Checklist();
@@ -51,37 +47,63 @@ export async function runDoctor(options: DoctorOptions): Promise<Report> {
 
 async function diagnose(options: DoctorOptions, checklist: Checklist): Promise<void> {
   const { mcpUrl } = options;
+  const known = presetClient(options.as);
+  const redirect = planRedirect(options.as, options);
+  const redirectUri = redirect.uri;
+  checklist.plan = { preset: options.as, client: presetLabel(options.as), redirectUri, redirectWhy: redirect.why };
+
   const challenge = await readChallenge(mcpUrl);
   checklist.pass('reachable', `POST ${mcpUrl} → 401 with resource_metadata=${challenge.resourceMetadataUrl ?? '(none)'} scope="${challenge.scope ?? ''}"`);
-
   const prm = await readResourceMetadata(mcpUrl, challenge);
-  checklist.pass('resource-metadata', `${prm.url}: resource ${prm.resource}, authorization server ${prm.authorizationServer}`);
+  checklist.pass('resource-metadata', `${prm.url}: resource ${prm.resource}, authorization server ${prm.authorizationServer}, scopes_supported "${prm.scopesSupported.join(' ')}"`);
   const as = await readAuthServerMetadata(prm.authorizationServer);
-  checklist.pass('auth-server-metadata', `${as.url}: issuer ${as.issuer}, S256, token endpoint ${as.tokenEndpoint}`);
+  checklist.pass('auth-server-metadata', `${as.url}: issuer ${as.issuer}, S256, token endpoint ${as.tokenEndpoint}${as.cimdSupported ? ', client ID metadata documents supported' : ''}`);
   checklist.pass('token-endpoint', await probeTokenEndpoint(as.tokenEndpoint));
 
-  const redirectUri = `http://${options.redirectHost}:${options.callbackPort}${options.callbackPath}`;
-  const client = await obtainClient(options, as, redirectUri);
-  checklist.pass('registration', client.dynamic ? `Registered ${client.clientId} for ${redirectUri} (dynamic registration, public client)` : `Using client ${client.clientId} (${client.authMethod})`);
+  // The client's two choices that depend on what the servers advertise.
+  const registration = planRegistration(options.as, as, options);
+  const scopePlan = planScopes(options.as, { challengeScope: challenge.scope, resourceScopes: prm.scopesSupported, authServerScopes: as.scopesSupported }, options.scope);
+  const scopes = scopePlan.scopes;
+  const planned = { kind: registration.kind, why: registration.why, ...(registration.kind === 'dcr' ? {} : { clientId: registration.clientId }) };
+  checklist.plan = { ...checklist.plan, registration: planned, scopes: { requested: scopes, why: scopePlan.why } };
 
-  const scopes = (options.scope ?? challenge.scope ?? prm.scopesSupported.join(' ')).split(' ').filter(Boolean);
+  const client = await obtainClient(options, registration, as, { redirectUri, resource: prm.resource, scopes });
+  checklist.plan = { ...checklist.plan, registration: { ...planned, clientId: client.clientId } };
+  checklist.pass('registration', registrationDetail(registration, client, redirectUri));
+
   let listener: CallbackListener;
   try {
-    listener = await startCallbackListener({ as, client, redirectUri, port: options.callbackPort, resource: prm.resource, scopes });
+    listener = await startCallbackListener({ as, client, redirectUri, port: redirect.port, resource: prm.resource, scopes });
   } catch (error) {
-    throw new StepFailure('callback-listener', `Could not listen on 127.0.0.1:${options.callbackPort}: ${(error as Error).message}`, ENTRIES.verify, `Close what uses port ${options.callbackPort} (another Claude Code login?) or pass --callback-port.`);
+    throw new StepFailure(
+      'callback-listener',
+      `Could not listen on 127.0.0.1:${redirect.port}: ${(error as Error).message}`,
+      ENTRIES.verify,
+      `Close what uses port ${redirect.port} (another ${known.name} login?) or pass --callback-port.`,
+    );
   }
-  checklist.pass('callback-listener', `Listening on 127.0.0.1:${options.callbackPort}; redirect URI ${redirectUri}`);
-  const facts: FlowFacts = { clientId: client.clientId, redirectUri, callbackPort: options.callbackPort, requestedScopes: scopes };
+  checklist.pass('callback-listener', `Listening on 127.0.0.1:${redirect.port}; redirect URI ${redirectUri}`);
+  const facts: FlowFacts = { client: known, clientId: client.clientId, redirectUri, callbackPort: redirect.port, requestedScopes: scopes };
   try {
     const outcome = await browserStep(options, listener);
-    if ('errorText' in outcome) throw classifyRefusal(outcome.errorText, facts);
-    if (outcome.kind === 'authorization-error') throw classifyCallbackError(outcome.error, outcome.description, facts);
+    const passed = {
+      'redirect-uri': `${redirectUri} is allowed`,
+      'client-id': `${client.clientId} is allowed`,
+      'workspace-policy': 'MCP is enabled and the policy is active with scopes',
+      scopes: `Requested ${scopes.join(' ') || '(none: the policy ceiling applies)'} (${scopePlan.why})`,
+    } as const;
+    if ('errorText' in outcome || outcome.kind === 'authorization-error') {
+      const failure = 'errorText' in outcome ? classifyRefusal(outcome.errorText, facts, outcome.details) : classifyCallbackError(outcome.error, outcome.description, facts);
+      // The workspace checks run in this order (packages/policy): the ones before the failed one passed.
+      const order = Object.keys(passed) as (keyof typeof passed)[];
+      // A denial at the consent screen means every workspace check had passed (only then is Approve shown).
+      const deniedByPerson = !('errorText' in outcome) && outcome.error === 'access_denied';
+      const failedAt = deniedByPerson ? order.length : order.indexOf(failure.step as keyof typeof passed);
+      for (const step of order.slice(0, Math.max(failedAt, 0))) checklist.pass(step, passed[step]);
+      throw failure;
+    }
     // A code came back: the authorization server ran every check of the browser step and let it through.
-    checklist.pass('redirect-uri', `${redirectUri} is allowed`);
-    checklist.pass('client-id', `${client.clientId} is allowed`);
-    checklist.pass('workspace-policy', 'MCP is enabled and the policy is active with scopes');
-    checklist.pass('scopes', `Requested ${scopes.join(' ') || '(none: the policy ceiling applies)'}`);
+    for (const [step, detail] of Object.entries(passed)) checklist.pass(step as keyof typeof passed, detail);
     checklist.pass('consent', `Approved; the callback reached ${redirectUri}`);
     if (outcome.kind === 'token-error') throw classifyTokenError(outcome.status, outcome.error, outcome.description, as.tokenEndpoint);
     const token = outcome.token as typeof outcome.token & { scope?: string };
@@ -96,10 +118,30 @@ async function diagnose(options: DoctorOptions, checklist: Checklist): Promise<v
   }
 }
 
-async function obtainClient(options: DoctorOptions, as: Awaited<ReturnType<typeof readAuthServerMetadata>>, redirectUri: string): Promise<RegisteredClient> {
-  if (options.clientId === undefined) return registerClient(as, options.clientName, redirectUri);
-  const authMethod = options.authMethod ?? (options.clientSecret === undefined ? 'none' : 'client_secret_post');
-  return { clientId: options.clientId, clientSecret: options.clientSecret, authMethod, dynamic: false };
+async function obtainClient(
+  options: DoctorOptions,
+  registration: RegistrationPlan,
+  as: AuthServerMetadata,
+  request: { redirectUri: string; resource: string; scopes: string[] },
+): Promise<RegisteredClient> {
+  if (registration.kind === 'dcr') return registerClient(as, registration.clientName, request.redirectUri);
+  if (registration.kind === 'preregistered') {
+    const authMethod = options.authMethod ?? (options.clientSecret === undefined ? 'none' : 'client_secret_post');
+    return { clientId: registration.clientId, clientSecret: options.clientSecret, authMethod, dynamic: false };
+  }
+  const check = await checkMetadataDocumentClient(as, { clientId: registration.clientId, ...request });
+  if (!check.ok) {
+    const facts = { client: presetClient(options.as), clientId: registration.clientId, redirectUri: request.redirectUri };
+    if (isUnusableMetadataDocument(check.description)) throw metadataDocumentFailure(check.description, facts);
+    throw new StepFailure('registration', `The authorization server refused client_id ${registration.clientId}: ${check.description}`, ENTRIES.clientId, `Check the client ID metadata document at ${registration.clientId}.`);
+  }
+  return { clientId: registration.clientId, clientSecret: undefined, authMethod: 'none', dynamic: false };
+}
+
+function registrationDetail(registration: RegistrationPlan, client: RegisteredClient, redirectUri: string): string {
+  if (registration.kind === 'dcr') return `Registered ${client.clientId} as "${registration.clientName}" for ${redirectUri} (dynamic registration, public client)`;
+  if (registration.kind === 'cimd') return `${client.clientId}: client ID metadata document, which the authorization server resolved (nothing registered)`;
+  return `Using client ${client.clientId} (${client.authMethod})`;
 }
 
 /** Opens the browser and waits for the callback, or for the page to show a refusal. */

@@ -37,4 +37,25 @@ describe('Checklist', () => {
     expect(text).toContain('  · Token exchange (skipped)');
     expect(text.split('\n').at(-1)).toBe('Verdict: FAILED at "Protected-resource metadata valid (resource equals the MCP URL)": HTTP 404 with HTML');
   });
+
+  it('names the client it stands in for, its client_id kind, the scopes and why', () => {
+    const checklist = new Checklist();
+    checklist.plan = {
+      preset: 'claude-code',
+      client: 'Claude Code 2.1.328',
+      redirectUri: 'http://localhost:3118/callback',
+      redirectWhy: "Claude Code's recipe",
+      registration: { kind: 'cimd', clientId: 'https://claude.ai/oauth/claude-code-client-metadata', why: 'advertised' },
+      scopes: { requested: ['CONTACTS_READ', 'offline_access'], why: 'the metadata' },
+    };
+    const report = checklist.report('http://localhost:3001/mcp');
+    expect(report.plan?.registration?.kind).toBe('cimd');
+    expect(renderText(report).split('\n').slice(0, 5)).toEqual([
+      'Enginy connection doctor: http://localhost:3001/mcp',
+      'As Claude Code 2.1.328 (--as claude-code)',
+      '  Client:       client ID metadata document https://claude.ai/oauth/claude-code-client-metadata (advertised)',
+      '  Scopes:       CONTACTS_READ offline_access (the metadata)',
+      "  Redirect URI: http://localhost:3118/callback (Claude Code's recipe)",
+    ]);
+  });
 });
