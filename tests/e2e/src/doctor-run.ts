@@ -4,12 +4,12 @@ import { createServer } from 'node:net';
 import type { Db } from '@enginy/db/client';
 import { SEED_IDS } from '@enginy/db/seed';
 import type { Report, Step, StepId } from '@enginy/doctor/report';
-import { DEFAULT_OPTIONS, type DoctorOptions, runDoctor } from '@enginy/doctor/run';
+import { callbackPortOf, DEFAULT_OPTIONS, type DoctorOptions, runDoctor } from '@enginy/doctor/run';
 import type { TestStack } from '@enginy/stack/test-stack';
 import { ADMIN } from './stack-fixture.ts';
 
 /**
- * Waits until nothing listens on 127.0.0.1:`port`. Port 3118 is Claude Code's fixed callback port:
+ * Waits until nothing listens on 127.0.0.1:`port`. Port 3118 is the recipes' fixed callback port:
  * other suites on this machine (mcp-remote, SDK flows) bind it too, one run at a time.
  */
 export async function waitForFreePort(port: number, timeoutMs = 90_000): Promise<void> {
@@ -27,7 +27,7 @@ export async function waitForFreePort(port: number, timeoutMs = 90_000): Promise
 }
 
 export async function doctor(stack: TestStack, overrides: Partial<DoctorOptions> = {}): Promise<Report> {
-  await waitForFreePort(overrides.callbackPort ?? DEFAULT_OPTIONS.callbackPort);
+  await waitForFreePort(callbackPortOf({ ...DEFAULT_OPTIONS, ...overrides }));
   return runDoctor({
     ...DEFAULT_OPTIONS,
     mcpUrl: stack.config.openapi.mcpUrl,
@@ -100,7 +100,9 @@ export async function lastAttempt(stack: TestStack): Promise<ConsoleAttempt> {
   };
 }
 
-export const setAcmeMcp = (
-  db: Db,
-  values: Partial<{ enabled: boolean; allowed_redirect_uris: string[]; allowed_client_ids: string[]; policy_scopes: string[]; policy_active: boolean }>,
-) => db.updateTable('workspace_mcp_settings').set(values).where('workspace_id', '=', SEED_IDS.acme).execute();
+type McpSettings = Partial<{ enabled: boolean; allowed_redirect_uris: string[]; allowed_client_ids: string[]; policy_scopes: string[]; policy_active: boolean }>;
+
+export const setWorkspaceMcp = (db: Db, workspaceId: string, values: McpSettings) =>
+  db.updateTable('workspace_mcp_settings').set(values).where('workspace_id', '=', workspaceId).execute();
+
+export const setAcmeMcp = (db: Db, values: McpSettings) => setWorkspaceMcp(db, SEED_IDS.acme, values);

@@ -55,7 +55,7 @@ function expectDoctorConnected(report: Report, clientName: string) {
 describe('client matrix', { timeout: 60_000 }, () => {
   it('the doctor CLI (dynamic registration, Chromium) exits 0 with every step passed', async () => {
     const cli = require.resolve('@enginy/doctor/run').replace(/run\.ts$/, 'cli.ts');
-    const args = [cli, e2e.stack.config.openapi.mcpUrl, '--browser=playwright', '--email', ADMIN.email, '--password', ADMIN.password, '--workspace', 'Acme Outreach', '--json'];
+    const args = [cli, e2e.stack.config.openapi.mcpUrl, '--registration', 'dcr', '--browser=playwright', '--email', ADMIN.email, '--password', ADMIN.password, '--workspace', 'Acme Outreach', '--json'];
     // Rejects on a non-zero exit.
     await waitForFreePort(3118);
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', ...args], { encoding: 'utf8' });

@@ -4,6 +4,7 @@
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
+import { knownClient } from '@enginy/config/known-clients';
 import { SEED_IDS } from '@enginy/db/seed';
 import { createPreregisteredClient } from '@enginy/db/queries/oauth-clients';
 import type { Report } from '@enginy/doctor/report';
@@ -51,7 +52,7 @@ describe('the workspace refuses the browser step', () => {
   });
 
   it('client ID allowlist pinning another client: names the client ID to add', async () => {
-    await setAcmeMcp(e2e.db, { allowed_client_ids: ['https://claude.ai/oauth/claude-code-client-metadata'] });
+    await setAcmeMcp(e2e.db, { allowed_client_ids: ['https://chatgpt.com/oauth/codex/client.json'] });
     const report = await doctor(e2e.stack);
     expect(verdictOf(report)).toEqual({ status: 'failed', step: 'client-id', entry: 'OAuth client_id is not allowed' });
     const event = await lastAttempt(e2e.stack);
@@ -60,10 +61,12 @@ describe('the workspace refuses the browser step', () => {
     expect(step(report, 'registration').detail).toContain(event?.client_id as string);
   });
 
-  it('scopes outside the ceiling (--scope CONTACTS_WRITE): reduce or expand', async () => {
+  it('scopes outside the ceiling (--scope CONTACTS_WRITE): narrow the request the client\'s way, or expand', async () => {
     const report = await doctor(e2e.stack, { scope: 'CONTACTS_WRITE' });
     expect(verdictOf(report)).toEqual({ status: 'failed', step: 'scopes', entry: 'Requested scopes are not allowed' });
-    expect(report.verdict.fix).toBe('Reduce the requested scopes or expand the policy in Enginy (requested: CONTACTS_WRITE).');
+    expect(report.verdict.fix).toContain(`Claude Code requested CONTACTS_WRITE; the workspace policy allows ${seeded.policy_scopes.join(' ')}.`);
+    expect(report.verdict.fix).toContain(`Narrow the request: ${knownClient('claude-code').narrowScopes(seeded.policy_scopes)}`);
+    expect(report.verdict.fix).toContain('or expand the policy in Enginy to include CONTACTS_WRITE');
     expect(await lastAttempt(e2e.stack)).toMatchObject({ reason: 'scopes_not_allowed', requested_scopes: ['CONTACTS_WRITE'] });
   });
 
