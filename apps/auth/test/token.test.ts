@@ -171,6 +171,20 @@ describe('refresh_token grant', () => {
     expect((await refresh(second.refresh_token)).json().error).toBe('invalid_grant');
   });
 
+  // Security review: within the grace, whoever presents the just-spent token gets the live pair. The
+  // grace is now what real clients need (Claude Code retries a lost refresh after 0.5 s), not 30 s.
+  it('a replay 15 s after the rotation is reuse, not a retry: the grace is 10 s', async () => {
+    expect(REFRESH_RETRY_GRACE_MS).toBe(10_000);
+    const first = await tokens();
+    const second = (await refresh(first.refresh_token)).json();
+    const hash = hashSecret(config().tokenHashKey, first.refresh_token);
+    await t.db.updateTable('oauth_tokens').set({ spent_at: new Date(Date.now() - 15_000) }).where('token_hash', '=', hash).execute();
+    const replay = await refresh(first.refresh_token);
+    expect(replay.json()).toMatchObject({ error: 'invalid_grant' });
+    expect(replay.body).not.toContain(second.access_token);
+    expect(await isAccessActive(second.access_token)).toBe(false);
+  });
+
   it('a retry asking for something else (another scope) is not a retry: reuse', async () => {
     const first = await tokens();
     await refresh(first.refresh_token);

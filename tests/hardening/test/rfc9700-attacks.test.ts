@@ -457,7 +457,7 @@ describe('RFC 9700 §4.14 refresh token protection', () => {
     const tokens = await authorizeAndRedeem(config, admin);
     let rotated = await refresh(config, tokens.clientId, tokens.refresh_token);
     if (how === 'aged') {
-      const spentAt = new Date(Date.now() - 31_000); // the grace is 30 s
+      const spentAt = new Date(Date.now() - 11_000); // the grace is 10 s
       await h.db.updateTable('oauth_tokens').set({ spent_at: spentAt }).where('token_hash', '=', hashSecret(config.tokenHashKey, tokens.refresh_token)).execute();
     } else {
       rotated = await refresh(config, tokens.clientId, rotated.refresh_token);
