@@ -7,17 +7,19 @@ import { BatchedWrites } from '../jobs/batched-writes.ts';
  * When each API key was last used, written in one statement every `intervalMs`: a REST call never
  * waits for the write, and the console's "last used" is at most one interval behind.
  */
-export class ApiKeyLastUsed extends BatchedWrites<Map<string, Date>> {
+export class ApiKeyLastUsed extends BatchedWrites<Map<string, Date>, [keyId: string, at: Date]> {
   constructor(db: Db, log: FastifyBaseLogger, intervalMs?: number) {
     super(
       {
         what: 'API key last-used times',
         empty: () => new Map(),
-        isEmpty: (batch) => batch.size === 0,
-        write: (batch) => touchApiKeys(db, batch),
-        mergeFailed: (failed, into) => {
-          for (const [keyId, at] of failed) if (!into.has(keyId)) into.set(keyId, at);
+        rows: (batch) => [...batch],
+        write: (rows) => touchApiKeys(db, new Map(rows)),
+        keep: ([keyId, at], into) => {
+          if (!into.has(keyId)) into.set(keyId, at);
         },
+        // The key's id, never the key.
+        describe: ([keyId]) => ({ keyId }),
       },
       log,
       intervalMs,

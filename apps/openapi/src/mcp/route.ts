@@ -50,10 +50,12 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
   app.addHook('onClose', () => usage.close());
 
   let tools: GeneratedTool[] = [];
+  let byName = new Map<string, GeneratedTool>();
   let listed: { tools: object[] } = { tools: [] };
   app.decorate('mcpTools', () => tools);
   app.addHook('onReady', async () => {
     tools = toolsFromOpenApi(app.swagger() as OpenApiDocument);
+    byName = new Map(tools.map((tool) => [tool.name, tool]));
     listed = { tools: [WHOAMI_TOOL, ...tools.map(({ name, title, description, inputSchema, annotations }) => ({ name, title, description, inputSchema, annotations }))] };
     usage.start();
   });
@@ -64,13 +66,20 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
   server.setRequestHandler(CallToolRequestSchema, async (call, { authInfo }): Promise<ToolCallResult> => {
     const token = authInfo?.extra?.token as ActiveAccessToken;
     const name = call.params.name;
-    usage.record(token.grantId, name);
     if (name === WHOAMI_TOOL.name) {
+      usage.record(token.grantId, WHOAMI_TOOL.name);
       const result = await whoami(names, token);
       return { content: [{ type: 'text', text: JSON.stringify(result, null, 2) }], structuredContent: result };
     }
-    const tool = tools.find((candidate) => candidate.name === name);
-    if (tool === undefined) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
+    const tool = byName.get(name);
+    if (tool === undefined) {
+      // Counted per tool only under a catalogue name: a client's free text would add a row per name
+      // sent, and one the database refuses (a NUL; ~4 kB, past a btree entry's 2,704 bytes) failed
+      // the whole usage batch. The grant was still used.
+      usage.record(token.grantId);
+      throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
+    }
+    usage.record(token.grantId, tool.name);
     const args = call.params.arguments ?? {};
     const problem = argumentProblem(tool, args);
     if (problem !== undefined) return toolError(problem);
