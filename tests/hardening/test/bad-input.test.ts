@@ -9,7 +9,7 @@ import { expectAlive } from '../src/alive.ts';
 import { anyJson, CONTENT_TYPES, encode, nastyString, paramString, rawBody } from '../src/arbitraries.ts';
 import { unclearError } from '../src/clear-error.ts';
 import { type RawResponse, rawRequest } from '../src/http.ts';
-import { MCP_HEADERS } from '../src/mcp.ts';
+import { callTool, MCP_HEADERS } from '../src/mcp.ts';
 import { authorizeAndRedeem, registerClient, type Session, signIn, startAuthorization } from '../src/oauth.ts';
 import { ADMIN, CALLBACK, useStack } from '../src/stack.ts';
 
@@ -245,6 +245,26 @@ describe('the MCP endpoint under generated input', () => {
       },
       Math.ceil(RUNS / 2),
     );
+  });
+});
+
+describe('MCP path parameters (RFC 3986 §3.3 dot-segments)', () => {
+  // Seen in review: add_contacts_to_list with listId ".." ran POST /v1/contacts. With get_campaign,
+  // campaignId "." would run list_campaigns (GET /v1/campaigns), a read the same token may make.
+  it('`..`, `.`, `%2e%2e`, `a/b` and `../campaigns` in a path parameter never run another operation than the tool\'s', async () => {
+    const { config } = h.stack;
+    const token = (await authorizeAndRedeem(config, session, { scope: 'CAMPAIGNS_READ' })).access_token;
+    const getCampaign = async (campaignId: string) => {
+      const result = await callTool(config, token, 'get_campaign', { pathParams: { campaignId } });
+      // Refused before any route ("pathParams.campaignId may not be..."), or refused by get_campaign's
+      // own route (not a uuid); another operation would have answered with data, or not named it.
+      expect(result.isError, `${JSON.stringify(campaignId)}: ${result.content[0]?.text}`).toBe(true);
+      expect(result.content[0]?.text, JSON.stringify(campaignId)).toContain('campaignId');
+    };
+    for (const campaignId of ['..', '.', '%2e%2e', '%2E.', 'a/b', '../campaigns', '..%2fcampaigns', './']) await getCampaign(campaignId);
+    const pieces = fc.constantFrom('.', '..', '%2e', '%2E', '/', '%2f', '\\', 'campaigns', 'a');
+    // At most 100 runs: get_campaign takes 120 calls a minute per connection.
+    await property(fc.array(pieces, { minLength: 1, maxLength: 5 }).map((parts) => parts.join('')), getCampaign, Math.min(100, RUNS));
   });
 });
 

@@ -14,7 +14,7 @@ import { type ToolCallResult, ToolDispatcher, toolError } from './dispatch.ts';
 import { ExchangeTransport, isRequest, parsePost } from './request-transport.ts';
 import { scopeHint } from './scope-hint.ts';
 import { TokenLookups } from './token-lookups.ts';
-import { type GeneratedTool, type OpenApiDocument, toolsFromOpenApi } from './tool-catalogue.ts';
+import { type GeneratedTool, type OpenApiDocument, toolsFromOpenApi, unfitPathParams } from './tool-catalogue.ts';
 import { UsageRecorder } from './usage.ts';
 import { ConnectionNames, WHOAMI_TOOL, whoami } from './whoami.ts';
 
@@ -140,7 +140,7 @@ function refuse(reply: FastifyReply, config: StackConfig, check: Exclude<BearerC
     .send({ error: check.error ?? 'unauthorized', error_description: check.error === 'invalid_token' ? TOKEN_VALIDATION_FAILED : check.reason, message: check.reason });
 }
 
-/** The shape errors the REST route would report less clearly: the parts must be objects, path params present. */
+/** The shape errors the REST route would report less clearly: the parts must be objects, each path param one segment. */
 function argumentProblem(tool: GeneratedTool, args: Record<string, unknown>): string | undefined {
   for (const part of ['pathParams', 'query'] as const) {
     const value = args[part];
@@ -148,9 +148,12 @@ function argumentProblem(tool: GeneratedTool, args: Record<string, unknown>): st
   }
   const unknown = Object.keys(args).filter((key) => !(key in tool.inputSchema.properties));
   if (unknown.length > 0) return `Unknown argument${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')} (this tool takes ${Object.keys(tool.inputSchema.properties).join(', ') || 'no arguments'})`;
-  const pathParams = (args.pathParams ?? {}) as Record<string, unknown>;
-  const missing = [...tool.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] as string).filter((name) => pathParams[name] === undefined || pathParams[name] === '');
+  const { missing, dotSegments } = unfitPathParams(tool, args.pathParams as Record<string, unknown> | undefined);
   if (missing.length > 0) return `Missing path parameter${missing.length > 1 ? 's' : ''}: ${missing.map((name) => `pathParams.${name}`).join(', ')}`;
+  // RFC 3986 §3.3: 'The path segments "." and "..", also known as dot-segments, are defined for
+  // relative reference within the path name hierarchy', and §5.2.4 removes them: the call would run
+  // another operation than this tool's (`/v1/lists/../contacts` is `POST /v1/contacts`).
+  if (dotSegments.length > 0) return `${dotSegments.map((name) => `pathParams.${name}`).join(', ')} may not be "." or "..": a path parameter is one path segment`;
   return undefined;
 }
 

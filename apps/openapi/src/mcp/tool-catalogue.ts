@@ -112,9 +112,35 @@ function inputSchema(operation: OpenApiOperation): JsonSchemaObject {
   return { type: 'object', properties, ...(required.length > 0 ? { required } : {}), additionalProperties: false };
 }
 
-/** The concrete URL of a tool call: path parameters substituted (encoded), query appended. */
+/**
+ * The path parameters that cannot be one path segment: absent (or null), empty, `.` or `..`; the
+ * last two are dot-segments, removed when the path is resolved (RFC 3986 §5.2.4), also as `%2e`
+ * (the WHATWG URL parser inject uses), so no encoding keeps them in their place.
+ */
+export function unfitPathParams(tool: GeneratedTool, pathParams: Record<string, unknown> = {}): { missing: string[]; dotSegments: string[] } {
+  const names = [...tool.path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1] as string);
+  const value = (name: string) => (pathParams[name] === undefined || pathParams[name] === null ? '' : String(pathParams[name]));
+  return { missing: names.filter((name) => value(name) === ''), dotSegments: names.filter((name) => value(name) === '.' || value(name) === '..') };
+}
+
+/**
+ * A path parameter as exactly one segment: `/`, `?`, `#` and `%` encoded by encodeURIComponent, and
+ * `.` too. A lone `%2E` or `%2E%2E` is still a dot-segment to a URL parser: those values are refused
+ * before this, by `unfitPathParams`.
+ */
+function segment(value: unknown): string {
+  return encodeURIComponent(String(value)).replaceAll('.', '%2E');
+}
+
+/**
+ * The concrete URL of a tool call: path parameters substituted (each one segment), query appended.
+ * Throws for a parameter `unfitPathParams` names: such a call must be refused before it gets here.
+ */
 export function requestUrl(tool: GeneratedTool, pathParams: Record<string, unknown> = {}, query: Record<string, unknown> = {}): string {
-  const path = tool.path.replace(/\{([^}]+)\}/g, (_match, name: string) => encodeURIComponent(String(pathParams[name] ?? '')));
+  const unfit = unfitPathParams(tool, pathParams);
+  const names = [...unfit.missing, ...unfit.dotSegments];
+  if (names.length > 0) throw new Error(`${tool.name}: path parameter ${names.join(', ')} is not one path segment`);
+  const path = tool.path.replace(/\{([^}]+)\}/g, (_match, name: string) => segment(pathParams[name]));
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined || value === null) continue;

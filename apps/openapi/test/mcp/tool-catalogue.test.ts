@@ -58,4 +58,20 @@ describe('toolsFromOpenApi', () => {
     expect(requestUrl(tools[0] as never, { contactId: 'a/b c' })).toBe('/v1/contacts/a%2Fb%20c');
     expect(requestUrl(tools[2] as never, {}, { page: 2, q: 'x y', skip: undefined })).toBe('/v1/lists?page=2&q=x+y');
   });
+
+  // RFC 3986 §3.3 dot-segments: a path parameter is one segment, never a step up or a separator.
+  it.each([
+    ['a.b', '/v1/contacts/a%2Eb'],
+    ['...', '/v1/contacts/%2E%2E%2E'],
+    ['%2e%2e', '/v1/contacts/%252e%252e'],
+    ['a/b', '/v1/contacts/a%2Fb'],
+    ['../x', '/v1/contacts/%2E%2E%2Fx'],
+    ['?q#f', '/v1/contacts/%3Fq%23f'],
+  ])('encodes path parameter %j as one segment: %s', (value, url) => {
+    expect(requestUrl(tools[0] as never, { contactId: value })).toBe(url);
+  });
+
+  it.each(['.', '..', '', null, undefined, ['..']])('never builds a URL for path parameter %j (a dot-segment or nothing)', (value) => {
+    expect(() => requestUrl(tools[0] as never, { contactId: value })).toThrow('contactId');
+  });
 });
