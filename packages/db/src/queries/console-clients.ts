@@ -57,3 +57,46 @@ export async function deleteWorkspaceClient(db: Db, workspaceId: string, clientI
     return grantIds;
   });
 }
+
+/**
+ * The client ID metadata document clients this workspace has seen (an authorization attempt or a
+ * grant in it), with where their metadata came from and how old it is; most recently seen first.
+ * A client only ever seen in other workspaces is none of this workspace's business.
+ */
+export async function listWorkspaceCimdClients(db: Db, workspaceId: string) {
+  const rows = await db
+    .selectFrom('oauth_clients')
+    .select((eb) => [
+      'oauth_clients.id',
+      'oauth_clients.name',
+      'oauth_clients.redirect_uris as redirectUris',
+      'oauth_clients.metadata_source as metadataSource',
+      'oauth_clients.fetched_at as fetchedAt',
+      'oauth_clients.metadata_checked_at as checkedAt',
+      eb
+        .selectFrom('auth_events')
+        .select((e) => e.fn.max('auth_events.created_at').as('at'))
+        .whereRef('auth_events.client_id', '=', 'oauth_clients.id')
+        .where('auth_events.workspace_id', '=', workspaceId)
+        .as('lastAttemptAt'),
+      eb
+        .selectFrom('oauth_grants')
+        .select((e) => e.fn.countAll<string>().as('n'))
+        .whereRef('oauth_grants.client_id', '=', 'oauth_clients.id')
+        .where('oauth_grants.workspace_id', '=', workspaceId)
+        .where('oauth_grants.revoked_at', 'is', null)
+        .as('liveConnections'),
+    ])
+    .where('oauth_clients.kind', '=', 'cimd')
+    .where('oauth_clients.deleted_at', 'is', null)
+    .where((eb) =>
+      eb.or([
+        eb.exists(eb.selectFrom('auth_events').select('auth_events.id').whereRef('auth_events.client_id', '=', 'oauth_clients.id').where('auth_events.workspace_id', '=', workspaceId)),
+        eb.exists(eb.selectFrom('oauth_grants').select('oauth_grants.id').whereRef('oauth_grants.client_id', '=', 'oauth_clients.id').where('oauth_grants.workspace_id', '=', workspaceId)),
+      ]),
+    )
+    .orderBy('lastAttemptAt', (ob) => ob.desc().nullsLast())
+    .orderBy('oauth_clients.name')
+    .execute();
+  return rows.map((row) => ({ ...row, liveConnections: Number(row.liveConnections ?? 0) }));
+}

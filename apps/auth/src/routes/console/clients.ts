@@ -1,6 +1,6 @@
 import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
-import { deleteWorkspaceClient, listWorkspaceClients, rotateClientSecret } from '@enginy/db/queries/console-clients';
+import { deleteWorkspaceClient, listWorkspaceCimdClients, listWorkspaceClients, rotateClientSecret } from '@enginy/db/queries/console-clients';
 import { createPreregisteredClient } from '@enginy/db/queries/oauth-clients';
 import { isValidRedirectUri } from '@enginy/policy/redirect-uri';
 import type { FastifyInstance } from 'fastify';
@@ -13,11 +13,20 @@ import { body, list, text } from './input.ts';
 const AUTH_METHODS = ['client_secret_post', 'client_secret_basic'] as const;
 type AuthMethod = (typeof AUTH_METHODS)[number];
 
-/** Pre-registered confidential clients (`claude mcp add --client-id … --client-secret …`). Secrets are shown once. */
+/**
+ * Pre-registered confidential clients (`claude mcp add --client-id … --client-secret …`). Secrets are
+ * shown once. Beside them, read-only: the client ID metadata document clients seen in the workspace.
+ */
 export async function consoleClientRoutes(app: FastifyInstance, config: StackConfig, db: Db): Promise<void> {
   app.get<{ Params: { id: string } }>('/console/workspaces/:id/clients', async (request, reply) => {
     const caller = await readAccess(request, db, config, request.params.id);
     return reply.header('cache-control', 'no-store').send({ clients: await listWorkspaceClients(db, caller.workspace.id) });
+  });
+
+  // Only clients with an attempt or a grant in this workspace: a member learns nothing of the others'.
+  app.get<{ Params: { id: string } }>('/console/workspaces/:id/cimd-clients', async (request, reply) => {
+    const caller = await readAccess(request, db, config, request.params.id);
+    return reply.header('cache-control', 'no-store').send({ clients: await listWorkspaceCimdClients(db, caller.workspace.id) });
   });
 
   app.post<{ Params: { id: string } }>('/console/workspaces/:id/clients', async (request, reply) => {
