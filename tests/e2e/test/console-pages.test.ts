@@ -316,7 +316,7 @@ describe('API keys', () => {
 describe('the console shell', () => {
   it('switches workspaces: Globex (MCP disabled) shows the checklist items left to do', async () => {
     const { page } = admin;
-    await goTo(page, 'Connect Claude Code');
+    await goTo(page, 'Connect a client');
     // No connection in Acme yet: the latest attempt (the consent denied above) says why.
     await eventually(() => page.getByTestId('latest-attempt').textContent())
       .toMatch(/^Latest authorization attempt, .*: Denied client denied The user denied the request\. See every attempt$/);
@@ -325,7 +325,7 @@ describe('the console shell', () => {
     const checklist = page.getByRole('list', { name: 'Before you start' });
     await eventually(() => checklist.locator('[data-state="todo"]').allTextContents()).toEqual([
       '✗MCP integration enabled: not yet — Enable the MCP integration in MCP settings. Open MCP settings',
-      '✗http://localhost:3118/callback in Allowed redirect URIs: not yet — Add http://localhost:3118/callback to Allowed redirect URIs (exact match). Open MCP settings',
+      '✗http://localhost:3118/callback in Allowed redirect URIs: not yetAdd http://localhost:3118/callback to Allowed redirect URIs',
     ]);
     await screenshot(page, 'connect-globex');
     await goTo(page, 'Connections');
@@ -373,7 +373,7 @@ describe('the console shell', () => {
       expect(page.url()).toBe(`${e2e.stack.config.web.url}/console/api-keys`);
       expect(await page.getByRole('button', { name: 'Create API key' }).count()).toBe(0); // a member
       await page.goBack();
-      await page.getByRole('heading', { name: 'Connect Claude Code' }).waitFor();
+      await page.getByRole('heading', { name: 'Connect a client' }).waitFor();
 
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.getByRole('button', { name: 'Sign in' }).waitFor();

@@ -51,12 +51,12 @@ async function bearerStatus(accessToken: string): Promise<number> {
 }
 
 describe('the console, from setup to revocation', () => {
-  it('shows the Connect Claude Code panel with the exact command, the live checklist and a waiting indicator', async () => {
+  it('shows Claude Code first on the Connect page, with the exact command, the live checklist and a waiting indicator', async () => {
     const { page } = admin;
-    await eventually(() => page.title()).toBe('Connect Claude Code · Enginy console');
+    await eventually(() => page.title()).toBe('Connect a client · Enginy console');
     const command = `claude mcp add --transport http --callback-port 3118 enginy ${e2e.stack.config.openapi.mcpUrl}`;
-    expect(await page.getByTestId('claude-command').textContent()).toBe(command);
-    await page.getByRole('button', { name: 'Copy command' }).click();
+    expect(await page.getByTestId('command-1').textContent()).toBe(command);
+    await page.getByRole('button', { name: 'Copy command 1' }).click();
     await eventually(() => page.evaluate('navigator.clipboard.readText()')).toBe(command);
     const checklist = page.getByRole('list', { name: 'Before you start' });
     await eventually(() => checklist.getByRole('listitem').allTextContents()).toEqual([
@@ -85,7 +85,7 @@ describe('the console, from setup to revocation', () => {
 
   it('turns the waiting indicator green when Claude Code connects', async () => {
     const { page } = admin;
-    await goTo(page, 'Connect Claude Code');
+    await goTo(page, 'Connect a client');
     await eventually(() => page.getByRole('status').filter({ hasText: 'first connection' }).count()).toBe(1);
 
     const transport = new StreamableHTTPClientTransport(new URL(e2e.stack.config.openapi.mcpUrl), { authProvider: provider });

@@ -1,7 +1,7 @@
 import { type ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiError, call, type Session } from '../api.ts';
 import { SignInForm } from '../pages/sign-in-form.tsx';
-import { Link, navigate } from '../router.tsx';
+import { Link, navigate, usePath } from '../router.tsx';
 import { consoleContext, ConsoleProvider } from './console-context.tsx';
 import { errorText } from './format.ts';
 import { ApiKeysPage } from './pages/api-keys-page.tsx';
@@ -15,7 +15,7 @@ import type { Workspace } from './types.ts';
 import { InlineError, Loading } from './ui.tsx';
 
 const PAGES: { path: string; title: string; render: () => ReactNode }[] = [
-  { path: '/console/connect', title: 'Connect Claude Code', render: () => <ConnectPage /> },
+  { path: '/console/connect', title: 'Connect a client', render: () => <ConnectPage /> },
   { path: '/console/settings', title: 'MCP settings', render: () => <SettingsPage /> },
   { path: '/console/preview', title: 'Policy preview', render: () => <PreviewPage /> },
   { path: '/console/connections', title: 'Connections', render: () => <ConnectionsPage /> },
@@ -33,6 +33,9 @@ export function ConsoleApp({ path }: { path: string }) {
   const [state, setState] = useState<State>({ kind: 'loading' });
   const [workspaceId, setWorkspaceId] = useState<string | null>(() => window.localStorage.getItem(WORKSPACE_KEY));
   const page = PAGES.find((p) => p.path === path);
+  // A link from elsewhere (the consent page) may name the workspace: ?workspace=<id> wins over the stored choice.
+  const { search } = usePath();
+  const linked = search.get('workspace');
 
   const load = useCallback(async () => {
     try {
@@ -54,7 +57,17 @@ export function ConsoleApp({ path }: { path: string }) {
     else document.title = `${page.title} · Enginy console`;
   }, [page]);
 
-  const workspace = state.kind === 'ready' ? (state.workspaces.find((w) => w.id === workspaceId) ?? state.workspaces[0]) : undefined;
+  const workspace =
+    state.kind === 'ready' ? (state.workspaces.find((w) => w.id === linked) ?? state.workspaces.find((w) => w.id === workspaceId) ?? state.workspaces[0]) : undefined;
+
+  // Remember a linked workspace as the choice, as if it had been picked in the switcher.
+  useEffect(() => {
+    if (workspace !== undefined && workspace.id === linked) {
+      window.localStorage.setItem(WORKSPACE_KEY, workspace.id);
+      setWorkspaceId(workspace.id);
+    }
+  }, [workspace, linked]);
+
   const signedOut = useCallback(() => setState({ kind: 'sign-in' }), []);
   const context = useMemo(() => (state.kind === 'ready' && workspace ? consoleContext(state.session, workspace, signedOut) : undefined), [state, workspace, signedOut]);
 
@@ -78,6 +91,11 @@ export function ConsoleApp({ path }: { path: string }) {
   const choose = (id: string) => {
     window.localStorage.setItem(WORKSPACE_KEY, id);
     setWorkspaceId(id);
+    // The switcher's choice wins from now on: drop a linked workspace from the address.
+    if (linked !== null) {
+      search.delete('workspace');
+      navigate(`${path}${search.size > 0 ? `?${search}` : ''}`, { replace: true });
+    }
   };
 
   return (

@@ -1,7 +1,12 @@
+import { KNOWN_CLIENTS, knownClient } from '@enginy/config/known-clients';
 import { Link } from '../router.tsx';
 import { StackStatus } from '../stack-status.tsx';
 
+const claudeCode = knownClient('claude-code');
+const others = KNOWN_CLIENTS.filter((client) => client !== claudeCode).map((client) => client.name);
+
 export function HomePage() {
+  const [add] = claudeCode.setup(__ENGINY_MCP_URL__).commands;
   return (
     <>
       <header>
@@ -10,10 +15,10 @@ export function HomePage() {
       </header>
       <StackStatus />
       <section aria-labelledby="connect-heading">
-        <h2 id="connect-heading">Connect Claude Code</h2>
-        <pre className="command">claude mcp add --transport http --callback-port 3118 enginy {__ENGINY_MCP_URL__}</pre>
+        <h2 id="connect-heading">Connect {claudeCode.name}</h2>
+        <pre className="command">{add}</pre>
         <p>
-          <Link to="/console/connect">Open the console</Link> to set up the workspace's MCP settings, watch connections arrive and read every authorization attempt.
+          <Link to="/console/connect">Open the console</Link> for the other tested clients ({others.join(', ')}), to set up the workspace's MCP settings, watch connections arrive and read every authorization attempt.
         </p>
       </section>
     </>
