@@ -1,4 +1,5 @@
 // The web app's calls to the auth service, through the same-origin /api/auth proxy.
+import type { ClientSource } from './client-source.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -32,7 +33,15 @@ export interface Session {
 }
 
 export interface ConsentView {
-  request: { id: string; clientId: string; clientName: string; redirectUri: string; requestedScopes: string[] };
+  request: {
+    id: string;
+    clientId: string;
+    clientName: string;
+    redirectUri: string;
+    requestedScopes: string[];
+    /** Client ID metadata document clients: where the metadata came from; null for registered clients. */
+    clientSource?: ClientSource | null;
+  };
   workspaces: { id: string; name: string; role: string }[];
   workspaceId: string;
   decision:

@@ -52,9 +52,10 @@ export async function goTo(page: Page, title: string): Promise<void> {
   await page.getByRole('heading', { level: 1 }).first().waitFor();
 }
 
-export async function screenshot(page: Page, name: string): Promise<void> {
+/** screenshots/<prefix>-<name>.png: `console-…` for console pages, e.g. `consent-…` for the others. */
+export async function screenshot(page: Page, name: string, prefix = 'console'): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: `${SCREENSHOTS}console-${name}.png`, fullPage: true });
+  await page.screenshot({ path: `${SCREENSHOTS}${prefix}-${name}.png`, fullPage: true });
 }
 
 export function expectNoErrors(c: ConsolePage): void {

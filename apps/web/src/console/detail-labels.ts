@@ -18,4 +18,7 @@ export const DETAIL_LABELS: Record<string, string> = {
   by: 'By',
   error: 'Error',
   description: 'Why',
+  registered: 'Registered for the client',
+  clientSource: 'Client metadata document',
+  fetchFailure: 'Why the live document was not used',
 };

@@ -54,6 +54,19 @@ export interface PreregisteredClient {
   createdAt: string;
 }
 
+/** A client ID metadata document client seen in the workspace (read-only: nothing to register). */
+export interface CimdClient {
+  id: string;
+  name: string;
+  redirectUris: string[];
+  metadataSource: 'fetched' | 'bundled' | 'unverified' | null;
+  fetchedAt: string | null;
+  /** When the live document was last tried. */
+  checkedAt: string | null;
+  lastAttemptAt: string | null;
+  liveConnections: number;
+}
+
 export interface ApiKey {
   id: string;
   name: string;

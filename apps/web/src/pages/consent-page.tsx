@@ -2,6 +2,8 @@ import { DecisionDetails } from '../decision-details.tsx';
 import { groupScopes } from '@enginy/policy/scope-groups';
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError, type ConsentView, call, type Session } from '../api.ts';
+import { type ClientSource, clientSourceText } from '../client-source.ts';
+import { ScopeNarrowing } from './scope-narrowing.tsx';
 import { SignInForm } from './sign-in-form.tsx';
 
 type State = { kind: 'loading' } | { kind: 'sign-in' } | { kind: 'failed'; message: string } | { kind: 'ready'; session: Session; view: ConsentView };
@@ -77,6 +79,7 @@ export function ConsentPage({ requestId }: { requestId: string }) {
 
   if (view.decision.outcome === 'denied') {
     const d = view.decision;
+    const workspace = view.workspaces.find((w) => w.id === view.workspaceId);
     return (
       <section className="card" aria-labelledby="error-heading">
         <h1 id="error-heading">Authorization error</h1>
@@ -86,6 +89,21 @@ export function ConsentPage({ requestId }: { requestId: string }) {
         </p>
         <DecisionDetails details={d.details} labels={DETAIL_LABELS} />
         {d.hint && <p className="hint">{d.hint}</p>}
+        {view.request.clientSource && (
+          <p>
+            Client metadata document of {view.request.clientName}: <ClientSourceText source={view.request.clientSource} />
+          </p>
+        )}
+        {d.reason === 'scopes_not_allowed' && workspace && (
+          <>
+            <ScopeNarrowing request={view.request} details={d.details} workspace={workspace} />
+            <div className="actions">
+              <button type="button" className="secondary" onClick={() => void load(view.workspaceId)}>
+                Check again
+              </button>
+            </div>
+          </>
+        )}
         {d.redirectTo ? (
           <a href={d.redirectTo}>Return to the application</a>
         ) : (
@@ -109,6 +127,14 @@ export function ConsentPage({ requestId }: { requestId: string }) {
         <dd>
           <code>{view.request.redirectUri}</code>
         </dd>
+        {view.request.clientSource && (
+          <>
+            <dt>Client metadata document</dt>
+            <dd>
+              <ClientSourceText source={view.request.clientSource} />
+            </dd>
+          </>
+        )}
       </dl>
       {chooser}
       <h2>It will be able to</h2>
@@ -140,6 +166,16 @@ const DETAIL_LABELS: Record<string, string> = {
   offending: 'Scopes outside the policy',
   ceiling: 'Workspace policy scopes',
 };
+
+/** Where the client's metadata document came from; unverified is a warning. */
+function ClientSourceText({ source }: { source: ClientSource }) {
+  const { text, warning } = clientSourceText(source);
+  return (
+    <span className={warning ? 'source-warning' : undefined} data-testid="client-source">
+      {text}
+    </span>
+  );
+}
 
 function ErrorPanel({ message }: { message: string }) {
   return (

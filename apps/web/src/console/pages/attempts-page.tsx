@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { clientSourceText, parseClientSource } from '../../client-source.ts';
 import { useConsole } from '../console-context.tsx';
 import { DETAIL_LABELS } from '../detail-labels.ts';
 import { formatTime } from '../format.ts';
@@ -105,7 +106,8 @@ export function AttemptsPage() {
                     {a.clientId && a.clientId !== a.clientName && (
                       <>
                         <br />
-                        <code className="small">{a.clientId}</code>
+                        {/* A metadata document client's ID is a URL: wrap it only after a slash. */}
+                        {URL.canParse(a.clientId) ? <Uri value={a.clientId} /> : <code className="small">{a.clientId}</code>}
                       </>
                     )}
                     {!a.clientId && <span className="muted">—</span>}
@@ -147,6 +149,8 @@ function Details({ details }: { details: Record<string, unknown> | null }) {
               <ScopeList scopes={value.map(String)} />
             ) : name === 'hint' || name === 'description' ? (
               String(value)
+            ) : name === 'clientSource' ? (
+              <SourceText value={value} />
             ) : (
               <code>{Array.isArray(value) ? value.join(' ') || '(none)' : typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)}</code>
             )}
@@ -163,6 +167,14 @@ function Details({ details }: { details: Record<string, unknown> | null }) {
       ))}
     </dl>
   );
+}
+
+/** Where a metadata-document client's metadata came from at that attempt; unverified is a warning. */
+function SourceText({ value }: { value: unknown }) {
+  const source = parseClientSource(value);
+  if (source === undefined) return <code>{String(value)}</code>;
+  const { text, warning } = clientSourceText(source);
+  return <span className={warning ? 'source-warning' : undefined}>{text}</span>;
 }
 
 const SETTING_NAMES: Record<string, string> = {

@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from 'react';
+import { CimdClients } from '../cimd-clients.tsx';
 import { useConsole } from '../console-context.tsx';
 import { errorText, formatTime } from '../format.ts';
 import { SecretOnce } from '../secret-once.tsx';
@@ -8,7 +9,10 @@ import { usePoll } from '../use-poll.ts';
 
 type Shown = { title: string; clientId: string; clientSecret: string };
 
-/** Pre-registered (confidential) OAuth clients: create with a secret shown once, rotate, delete. */
+/**
+ * Pre-registered (confidential) OAuth clients: create with a secret shown once, rotate, delete; and
+ * the client ID metadata document clients seen in the workspace, with where their metadata came from.
+ */
 export function ClientsPage() {
   const { read, write, workspace, isAdmin } = useConsole();
   const polled = usePoll(async () => (await read<{ clients: PreregisteredClient[] }>('/clients')).clients, `clients:${workspace.id}`);
@@ -73,8 +77,12 @@ export function ClientsPage() {
     <section aria-labelledby="clients-title">
       <h1 id="clients-title">OAuth clients</h1>
       <p className="lead">
-        Pre-registered confidential clients of {workspace.name}, for tools that cannot register themselves: <code>claude mcp add … --client-id … --client-secret …</code>. Clients that
-        register dynamically (Claude Code by default) need nothing here.
+        The OAuth clients of {workspace.name}: the ones its admins pre-registered, and the clients that identify themselves with a client ID metadata document. Clients that register
+        dynamically need nothing here.
+      </p>
+      <h2 id="preregistered-heading">Pre-registered clients</h2>
+      <p className="muted">
+        Confidential clients for tools that cannot register themselves: <code>claude mcp add … --client-id … --client-secret …</code>.
       </p>
       {shown && <SecretOnce title={shown.title} rows={[['Client ID', shown.clientId], ['Client secret', shown.clientSecret]]} onDone={() => setShown(undefined)} />}
       <p role="status" aria-live="polite" className="muted">
@@ -162,6 +170,7 @@ export function ClientsPage() {
           </div>
         </form>
       )}
+      <CimdClients />
     </section>
   );
 }

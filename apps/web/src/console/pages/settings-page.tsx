@@ -1,10 +1,13 @@
-import { type FormEvent, useEffect, useState } from 'react';
+import { knownClient } from '@enginy/config/known-clients';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { Link, navigate, usePath } from '../../router.tsx';
+import { type Preselection, preselection } from '../add-scopes.ts';
 import { useConsole } from '../console-context.tsx';
 import { errorText, formatTime } from '../format.ts';
 import { absoluteUriProblem, clientIdProblem, ListEditor } from '../list-editor.tsx';
 import { ScopePicker } from '../scope-picker.tsx';
 import type { Connection, McpSettings } from '../types.ts';
-import { InlineError, Loading } from '../ui.tsx';
+import { InlineError, Loading, ScopeList } from '../ui.tsx';
 import { usePoll } from '../use-poll.ts';
 
 type Draft = Pick<McpSettings, 'enabled' | 'allowedRedirectUris' | 'allowedClientIds' | 'policyScopes' | 'policyActive'>;
@@ -17,22 +20,40 @@ const draftOf = (s: McpSettings): Draft => ({
   policyActive: s.policyActive,
 });
 
-/** Workspace MCP settings: the switch, both allowlists and the scope ceiling. Members see them read-only. */
+const claudeCode = knownClient('claude-code');
+
+/**
+ * Workspace MCP settings: the switch, both allowlists and the scope ceiling. Members see them
+ * read-only. `?addScopes=A,B` (a link from the consent page) ticks those scopes for an admin to review: never saved by itself.
+ */
 export function SettingsPage() {
   const { read, write, workspace, isAdmin } = useConsole();
+  const { search } = usePath();
+  // Read when the settings arrive, not a reason to reload them: dropping it from the address after a save changes nothing.
+  const addScopes = useRef<string | null>(null);
+  addScopes.current = isAdmin ? search.get('addScopes') : null;
   const loaded = usePoll(() => read<McpSettings>('/mcp-settings'), `settings:${workspace.id}`);
   const [draft, setDraft] = useState<Draft | undefined>();
   const [saved, setSaved] = useState<McpSettings | undefined>();
+  const [preselected, setPreselected] = useState<Preselection | undefined>();
   const [status, setStatus] = useState('');
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
     if (loaded.data !== undefined) {
+      const wanted = preselection(loaded.data.policyScopes, addScopes.current);
       setSaved(loaded.data);
-      setDraft(draftOf(loaded.data));
+      setDraft({ ...draftOf(loaded.data), policyScopes: [...loaded.data.policyScopes, ...wanted.add] });
+      setPreselected(wanted.add.length > 0 || wanted.ignored.length > 0 ? wanted : undefined);
     }
   }, [loaded.data]);
+
+  // Once saved or discarded, the preselection is done with: a reload must not tick the scopes again.
+  const forgetPreselection = () => {
+    setPreselected(undefined);
+    if (search.has('addScopes')) navigate('/console/settings', { replace: true });
+  };
 
   if (loaded.error && saved === undefined) return <InlineError message={`Could not read the MCP settings: ${loaded.error}`} />;
   if (draft === undefined || saved === undefined) return <Loading what="the MCP settings" />;
@@ -52,6 +73,7 @@ export function SettingsPage() {
       const after = await write<McpSettings>('PUT', '/mcp-settings', draft);
       setSaved(after);
       setDraft(draftOf(after));
+      forgetPreselection();
       // Tokens are checked against the settings on every call: say what that means right now.
       const { connections } = await read<{ connections: Connection[] }>('/connections');
       const live = connections.filter((c) => c.effectiveScopes.length > 0).length;
@@ -72,6 +94,19 @@ export function SettingsPage() {
       <p className="lead">
         What {workspace.name} lets MCP clients do. Last saved {formatTime(saved.updatedAt)}.
       </p>
+      {preselected && (
+        <p className="notice preselected" role="note" data-testid="preselected-scopes">
+          {preselected.add.length > 0 ? (
+            <>
+              From the consent page: <ScopeList scopes={preselected.add} /> {preselected.add.length === 1 ? 'is' : 'are'} ticked in the scope ceiling below but{' '}
+              <strong>not saved</strong>. Review them, then Save settings to allow them, or Discard changes.
+            </>
+          ) : (
+            'From the consent page: nothing to tick.'
+          )}
+          {preselected.ignored.length > 0 && ` Ignored, not Enginy scopes: ${preselected.ignored.join(', ')}.`}
+        </p>
+      )}
       {saved.warnings.length > 0 && (
         <section className="warnings" aria-label="Warnings">
           <strong>Warnings for the saved settings</strong>
@@ -93,15 +128,16 @@ export function SettingsPage() {
 
         <h2 id="redirect-heading">Allowed redirect URIs</h2>
         <p className="muted">
-          Exact match: the <code>redirect_uri</code> a client sends must equal one of these character for character. With <code>--callback-port 3118</code> Claude Code sends{' '}
-          <code>http://localhost:3118/callback</code>; another port, <code>127.0.0.1</code> instead of <code>localhost</code>, or a trailing slash is a different URI.
+          Exact match: the <code>redirect_uri</code> a client sends must equal one of these character for character. With its recipe {claudeCode.name} sends{' '}
+          <code>{claudeCode.recipeRedirectUri}</code>; another port, <code>127.0.0.1</code> instead of <code>localhost</code>, or a trailing slash is a different URI.{' '}
+          <Link to="/console/connect">Connect a client</Link> shows the URI each tested client sends.
         </p>
         <ListEditor
           label="Allowed redirect URIs"
           items={draft.allowedRedirectUris}
           onChange={(allowedRedirectUris) => change({ allowedRedirectUris })}
           check={absoluteUriProblem}
-          placeholder="http://localhost:3118/callback"
+          placeholder={claudeCode.recipeRedirectUri}
           emptyText="None: every authorization fails with redirect_uri is not allowed"
           readOnly={!isAdmin}
         />
@@ -140,7 +176,15 @@ export function SettingsPage() {
             <button type="submit" disabled={busy || !dirty}>
               Save settings
             </button>
-            <button type="button" className="secondary" disabled={busy || !dirty} onClick={() => setDraft(draftOf(saved))}>
+            <button
+              type="button"
+              className="secondary"
+              disabled={busy || !dirty}
+              onClick={() => {
+                setDraft(draftOf(saved));
+                forgetPreselection();
+              }}
+            >
               Discard changes
             </button>
             <span role="status" aria-live="polite" className="muted">
