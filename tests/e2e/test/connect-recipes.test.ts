@@ -239,6 +239,7 @@ describe('the consent page for a request wider than the policy', () => {
       expect(await settings.getByLabel('CONTACTS_WRITE', { exact: true }).isChecked()).toBe(true);
       expect(await settings.getByLabel('MESSAGING_WRITE', { exact: true }).isChecked()).toBe(true);
       expect(await settings.getByLabel('LISTS_WRITE', { exact: true }).isChecked()).toBe(false);
+      expect(await settings.locator('label.highlighted').allTextContents()).toEqual(['CONTACTS_WRITE', 'MESSAGING_WRITE']);
       expect(await settings.getByRole('status').filter({ hasText: 'Unsaved changes' }).count()).toBe(1);
       expect((await acmeSettings()).policy_scopes).toEqual([...READ_SCOPES]);
       await screenshot(settings, 'settings-add-scopes');
@@ -247,6 +248,7 @@ describe('the consent page for a request wider than the policy', () => {
       await settings.getByRole('button', { name: 'Save settings' }).click();
       await eventually(async () => (await acmeSettings()).policy_scopes).toEqual([...READ_SCOPES, 'CONTACTS_WRITE', 'MESSAGING_WRITE']);
       await eventually(() => note.count()).toBe(0);
+      expect(await settings.locator('label.highlighted').count()).toBe(0);
       expect(settings.url()).toBe(`${web()}/console/settings`);
       await page.getByRole('button', { name: 'Check again' }).click();
       await page.getByRole('button', { name: 'Approve' }).waitFor();

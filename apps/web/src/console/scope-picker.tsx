@@ -19,7 +19,20 @@ const COVERS: Record<string, string> = {
  * The Enginy scopes as checkboxes, one row per resource (READ, WRITE), and `ALL`. What the picked
  * scopes imply is shown ticked and disabled: a WRITE scope includes its READ, ALL includes everything.
  */
-export function ScopePicker({ legend, value, onChange, disabled = false }: { legend: string; value: readonly string[]; onChange: (next: string[]) => void; disabled?: boolean }) {
+export function ScopePicker({
+  legend,
+  value,
+  onChange,
+  disabled = false,
+  highlight = [],
+}: {
+  legend: string;
+  value: readonly string[];
+  onChange: (next: string[]) => void;
+  disabled?: boolean;
+  /** Scopes ticked for the admin's review (not saved yet): marked, so they are found in the table. */
+  highlight?: readonly string[];
+}) {
   const has = (scope: string) => value.includes(scope);
   const all = has(ALL_SCOPE);
   const toggle = (scope: string, on: boolean) => onChange(on ? [...value, scope] : value.filter((s) => s !== scope));
@@ -31,7 +44,7 @@ export function ScopePicker({ legend, value, onChange, disabled = false }: { leg
   return (
     <fieldset className="scope-picker" disabled={disabled}>
       <legend>{legend}</legend>
-      <label className="check all">
+      <label className={`check all${highlight.includes(ALL_SCOPE) ? ' highlighted' : ''}`}>
         <input type="checkbox" checked={all} onChange={(e) => toggle(ALL_SCOPE, e.target.checked)} aria-label="ALL" />
         <code>ALL</code> <span className="muted">everything: every scope below</span>
       </label>
@@ -55,7 +68,7 @@ export function ScopePicker({ legend, value, onChange, disabled = false }: { leg
                 const implied = by !== undefined && !has(scope);
                 return (
                   <td key={level}>
-                    <label className="check">
+                    <label className={`check${highlight.includes(scope) ? ' highlighted' : ''}`}>
                       <input type="checkbox" checked={has(scope) || by !== undefined} disabled={implied || all} onChange={(e) => toggle(scope, e.target.checked)} aria-label={scope} />
                       <code>{scope}</code>
                       {by !== undefined && <span className="muted"> (included by {by})</span>}

@@ -169,7 +169,13 @@ export function SettingsPage() {
             The policy has no scope: no client can be granted anything, and every live connection loses all its scopes.
           </p>
         )}
-        <ScopePicker legend="Scope ceiling: tick what clients may be granted" value={draft.policyScopes} onChange={(policyScopes) => change({ policyScopes })} disabled={!isAdmin} />
+        <ScopePicker
+          legend="Scope ceiling: tick what clients may be granted"
+          value={draft.policyScopes}
+          onChange={(policyScopes) => change({ policyScopes })}
+          disabled={!isAdmin}
+          highlight={preselected?.add}
+        />
 
         {isAdmin ? (
           <div className="actions">
