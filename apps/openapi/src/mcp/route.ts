@@ -1,6 +1,7 @@
 import type { StackConfig } from '@enginy/config/load';
 import { type Db, isDatabaseUnavailable } from '@enginy/db/client';
 import type { ActiveAccessToken } from '@enginy/db/queries/oauth-tokens';
+import { isAllowedOrigin } from '@enginy/policy/origin';
 import { UNAVAILABLE_RETRY_AFTER_SECONDS } from '@enginy/service/http-errors';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
@@ -91,12 +92,13 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
   app.addHook('onClose', () => server.close());
 
   const hosts = allowedHostnames(config);
-  const origins = new Set([new URL(config.openapi.url).origin, new URL(config.web.url).origin]);
+  // The MCP URL's own origin and the web app's; on a loopback host, under each loopback name alike.
+  const origins = [new URL(config.openapi.url).origin, new URL(config.web.url).origin];
 
   app.post(mcpPath, { schema: { hide: true } }, async (request, reply) => {
     // DNS rebinding: a page on another site that resolves to 127.0.0.1 still sends its own Host/Origin.
     const origin = request.headers.origin;
-    if (!hosts.has(hostnameOf(request.headers.host)) || (origin !== undefined && !origins.has(origin))) {
+    if (!hosts.has(hostnameOf(request.headers.host)) || (origin !== undefined && !isAllowedOrigin(origin, origins))) {
       return reply.code(403).send(JSONRPC_ERROR('Forbidden: this Host or Origin may not call the MCP endpoint'));
     }
     let check: BearerCheck;

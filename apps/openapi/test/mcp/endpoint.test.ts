@@ -70,6 +70,22 @@ describe('POST /mcp without a valid token', () => {
     expect((await post(rpc('initialize'), { ...auth(token), host: 'evil.example:3001' })).statusCode).toBe(403);
   });
 
+  // The conformance suite's localhost-host-valid-accepted, addressed as 127.0.0.1 or [::1]: the same
+  // server under another loopback name is not a rebinding page (same scheme and port only).
+  it.each([
+    ['localhost:3001', 'http://localhost:3001', 200],
+    ['127.0.0.1:3001', 'http://127.0.0.1:3001', 200],
+    ['[::1]:3001', 'http://[::1]:3001', 200],
+    ['localhost:3001', 'http://127.0.0.1:5173', 200],
+    ['127.0.0.1:3001', 'http://127.0.0.1:3002', 403],
+    ['127.0.0.1:3001', 'https://127.0.0.1:3001', 403],
+    ['127.0.0.1:3001', 'http://localhost.evil.example:3001', 403],
+    ['127.0.0.1:3001', 'null', 403],
+  ])('Host %s with Origin %s → %i', async (host, origin, status) => {
+    const { token } = await mintAccessToken(h.t.db, h.config, { scopes: ['CONTACTS_READ'] });
+    expect((await post(rpc('initialize', { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } }), { ...auth(token), host, origin })).statusCode).toBe(status);
+  });
+
   it('answers GET and DELETE with 405', async () => {
     for (const method of ['GET', 'DELETE'] as const) {
       const response = await h.app.inject({ method, url: '/mcp' });
