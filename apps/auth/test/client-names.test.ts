@@ -42,7 +42,7 @@ async function consentName(clientId: string): Promise<string> {
 describe('bidirectional controls in client names', () => {
   it('are stripped at dynamic registration', async () => {
     const registered = await registerClient(app, { client_name: SPOOFED, redirect_uris: [REDIRECT_URI] });
-    expect(registered.client_name).toBe('Enginy Official ppa lanretxe');
+    expect((registered as { client_name?: string }).client_name).toBe('Enginy Official ppa lanretxe');
     expect(await consentName(registered.client_id)).toBe('Enginy Official ppa lanretxe');
   });
 
