@@ -46,7 +46,9 @@ export function CimdClients() {
                 return (
                   <tr key={c.id}>
                     <td>
-                      <strong>{c.name}</strong>
+                      <strong>
+                        <bdi>{c.name}</bdi>
+                      </strong>
                       {known && <div className="muted small">{known.name === c.name ? 'tested client' : `tested client: ${known.name}`}</div>}
                     </td>
                     <td>

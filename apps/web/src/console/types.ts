@@ -36,6 +36,8 @@ export interface Attempt {
   id: string;
   at: string;
   kind: 'admin' | 'authorization';
+  /** Refused before anyone signed in (a client this workspace pre-registered): not a member's doing. */
+  unauthenticated: boolean;
   clientId: string | null;
   clientName: string | null;
   redirectUri: string | null;

@@ -91,7 +91,7 @@ export function ConsentPage({ requestId }: { requestId: string }) {
         {d.hint && <p className="hint">{d.hint}</p>}
         {view.request.clientSource && (
           <p>
-            Client metadata document of {view.request.clientName}: <ClientSourceText source={view.request.clientSource} />
+            Client metadata document of <bdi>{view.request.clientName}</bdi>: <ClientSourceText source={view.request.clientSource} />
           </p>
         )}
         {d.reason === 'scopes_not_allowed' && workspace && (
@@ -115,10 +115,14 @@ export function ConsentPage({ requestId }: { requestId: string }) {
 
   return (
     <section className="card" aria-labelledby="consent-heading">
-      <h1 id="consent-heading">Allow {view.request.clientName} to use Enginy?</h1>
+      <h1 id="consent-heading">
+        Allow <bdi>{view.request.clientName}</bdi> to use Enginy?
+      </h1>
       <dl>
         <dt>Application</dt>
-        <dd>{view.request.clientName}</dd>
+        <dd>
+          <bdi>{view.request.clientName}</bdi>
+        </dd>
         <dt>Client ID</dt>
         <dd>
           <code>{view.request.clientId}</code>

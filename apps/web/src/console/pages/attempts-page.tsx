@@ -102,7 +102,11 @@ export function AttemptsPage() {
                 <tr key={a.id} data-outcome={a.outcome}>
                   <td className="nowrap">{formatTime(a.at)}</td>
                   <td className="client-cell">
-                    {a.clientName && <strong>{a.clientName}</strong>}
+                    {a.clientName && (
+                      <strong>
+                        <bdi>{a.clientName}</bdi>
+                      </strong>
+                    )}
                     {a.clientId && a.clientId !== a.clientName && (
                       <>
                         <br />
@@ -118,6 +122,11 @@ export function AttemptsPage() {
                   </td>
                   <td>
                     <span className={`badge ${a.kind === 'admin' ? 'admin' : a.outcome}`}>{a.kind === 'admin' ? 'admin change' : a.outcome}</span>
+                    {a.unauthenticated && (
+                      <div className="muted small" title="Nobody had signed in: anyone could have sent this request naming this client">
+                        before sign-in, unauthenticated
+                      </div>
+                    )}
                   </td>
                   <td className="reason-cell">
                     <span className="reason">{a.message}</span>

@@ -111,7 +111,9 @@ export function ClientsPage() {
               {clients.map((c) => (
                 <tr key={c.id}>
                   <td>
-                    <strong>{c.name}</strong>
+                    <strong>
+                      <bdi>{c.name}</bdi>
+                    </strong>
                   </td>
                   <td>
                     <code className="small">{c.id}</code>

@@ -65,7 +65,9 @@ export function ConnectionsPage() {
               {connections.map((c) => (
                 <tr key={c.grantId}>
                   <td className="client-cell">
-                    <strong>{c.clientName}</strong>
+                    <strong>
+                      <bdi>{c.clientName}</bdi>
+                    </strong>
                     <br />
                     <code className="small">{c.clientId}</code>
                   </td>
