@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -22,6 +23,11 @@ export interface StackConfig {
   seed: { adminEmail: string; adminPassword: string };
   /** Key for the keyed hashes that tokens, codes and API keys are stored as. */
   tokenHashKey: string;
+  /**
+   * Addresses and CIDR ranges whose X-Forwarded-For the auth service believes: the stack's own
+   * proxies (the OpenAPI service's OAuth aliases, the web app's proxy). Loopback unless configured.
+   */
+  trustedProxies: string[];
   /** The authorization server's token lifetimes and limits. */
   oauth: { accessTokenTtlSeconds: number; refreshTokenTtlSeconds: number; tokenRateLimitPerMinute: number; cimdAllowHttpLocalhost: boolean };
   /**
@@ -37,6 +43,7 @@ export type Env = Record<string, string | undefined>;
 // Found by walking up to pnpm-workspace.yaml: this module also runs bundled into an app's dist/.
 const REPO_ROOT = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
 const DEV_TOKEN_HASH_KEY = 'enginy-local-development-only-token-hash-key';
+const LOOPBACK = ['127.0.0.0/8', '::1'];
 
 const port = (name: string) =>
   z.coerce
@@ -70,6 +77,7 @@ const envSchema = z.object({
   SEED_ADMIN_EMAIL: z.email('SEED_ADMIN_EMAIL must be an email address').default(DEFAULT_SEED_ADMIN.email),
   SEED_ADMIN_PASSWORD: z.string().min(8, 'SEED_ADMIN_PASSWORD must have at least 8 characters').default(DEFAULT_SEED_ADMIN.password),
   TOKEN_HASH_KEY: z.string().min(32, 'TOKEN_HASH_KEY must have at least 32 characters').optional(),
+  TRUSTED_PROXIES: z.string().refine(isProxyList, 'TRUSTED_PROXIES must be "none" or IP addresses and CIDR ranges separated by commas (e.g. 127.0.0.0/8,::1)').optional(),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60, 'ACCESS_TOKEN_TTL_SECONDS must be at least 60').default(3600),
   REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(300, 'REFRESH_TOKEN_TTL_SECONDS must be at least 300').default(30 * 24 * 3600),
   TOKEN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1, 'TOKEN_RATE_LIMIT_PER_MINUTE must be at least 1').default(600),
@@ -121,6 +129,7 @@ export function loadConfig(env: Env): StackConfig {
     web: { port: e.WEB_PORT, url: e.WEB_URL ?? `http://localhost:${e.WEB_PORT}` },
     seed: { adminEmail: e.SEED_ADMIN_EMAIL, adminPassword: e.SEED_ADMIN_PASSWORD },
     tokenHashKey: e.TOKEN_HASH_KEY ?? DEV_TOKEN_HASH_KEY,
+    trustedProxies: e.TRUSTED_PROXIES === undefined ? LOOPBACK : proxyList(e.TRUSTED_PROXIES),
     oauth: {
       accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
@@ -165,6 +174,20 @@ function isPostgresUrl(value: string): boolean {
   } catch {
     return false;
   }
+}
+
+function proxyList(value: string): string[] {
+  return value.trim() === 'none' ? [] : value.split(',').map((entry) => entry.trim());
+}
+
+/** `none`, or addresses and CIDR ranges (`10.0.0.5`, `10.0.0.0/24`, `::1`, `fd00::/8`). */
+function isProxyList(value: string): boolean {
+  return proxyList(value).every((entry) => {
+    const [address = '', bits, extra] = entry.split('/');
+    const version = isIP(address);
+    if (version === 0 || extra !== undefined) return false;
+    return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128));
+  });
 }
 
 function isHttpUrl(value: string): boolean {

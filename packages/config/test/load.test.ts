@@ -66,6 +66,18 @@ describe('loadConfig', () => {
     expect(configError({ CIMD_UNVERIFIED_LOOPBACK: 'yes' }).message).toContain('CIMD_UNVERIFIED_LOOPBACK must be true or false');
   });
 
+  it.each([
+    ['unset: loopback only', {}, ['127.0.0.0/8', '::1']],
+    ['the compose network\'s proxies', { TRUSTED_PROXIES: '127.0.0.0/8, ::1, 10.213.55.11,10.213.55.13' }, ['127.0.0.0/8', '::1', '10.213.55.11', '10.213.55.13']],
+    ['none: no X-Forwarded-For is believed', { TRUSTED_PROXIES: 'none' }, []],
+  ])('trusted proxies (whose X-Forwarded-For the auth service believes): %s', (_case, env, expected) => {
+    expect(loadConfig(env).trustedProxies).toEqual(expected);
+  });
+
+  it.each(['*', 'true', 'localhost', '127.0.0.1/33', '::1/129', '10.0.0.0/8/1', '127.0.0.1,'])('refuses TRUSTED_PROXIES=%s (only addresses and CIDR ranges; trusting everyone would let any client choose its address)', (value) => {
+    expect(configError({ TRUSTED_PROXIES: value }).message).toContain('TRUSTED_PROXIES must be "none" or IP addresses and CIDR ranges');
+  });
+
   it('redacts passwords from URLs', () => {
     expect(redactUrl('postgres://enginy:hunter2@localhost:5432/enginy')).toBe('postgres://enginy:***@localhost:5432/enginy');
   });
