@@ -96,7 +96,7 @@ describe('sign-in', () => {
   it('sets an HttpOnly, SameSite=Lax session cookie and refuses a wrong password or another origin', async () => {
     const ok = await app.inject({ method: 'POST', url: '/session', headers: { origin: config().web.url }, payload: { email: 'DEV@enginy.local', password: 'enginy-dev' } });
     expect(ok.statusCode).toBe(200);
-    expect(ok.headers['set-cookie']).toMatch(/enginy_session=ess_[^;]+; Max-Age=43200; Path=\/; HttpOnly; SameSite=Lax/);
+    expect(ok.headers['set-cookie']?.[0]).toMatch(/enginy_session=ess_[^;]+; Max-Age=43200; Path=\/api\/auth; HttpOnly; SameSite=Lax/);
     const wrong = await app.inject({ method: 'POST', url: '/session', headers: { origin: config().web.url }, payload: { email: 'dev@enginy.local', password: 'nope-nope' } });
     expect(wrong.statusCode).toBe(401);
     expect(wrong.json().error_description).toBe('Wrong email or password');

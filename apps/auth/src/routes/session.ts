@@ -34,7 +34,7 @@ export async function sessionRoutes(app: FastifyInstance, config: StackConfig, d
     const cookie = newSecret('ess_');
     const csrfToken = randomBytes(24).toString('base64url');
     await createSession(db, { idHash: hashSecret(config.tokenHashKey, cookie), userId: user.id, csrfToken, expiresAt: new Date(Date.now() + SESSION_TTL_SECONDS * 1000) });
-    setSessionCookie(reply, cookie);
+    setSessionCookie(reply, config, cookie);
     return reply.header('cache-control', 'no-store').send({ user: { email: user.email, name: user.name }, csrfToken });
   });
 
@@ -47,7 +47,7 @@ export async function sessionRoutes(app: FastifyInstance, config: StackConfig, d
     requireSameOrigin(request, config);
     const session = await currentSession(request, db, config);
     await deleteSession(db, session.idHash);
-    setSessionCookie(reply, '', 0);
+    setSessionCookie(reply, config, '', 0);
     return reply.code(204).send();
   });
 }
