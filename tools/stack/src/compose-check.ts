@@ -14,3 +14,5 @@ if (problems.length > 0) {
   process.exit(1);
 }
 process.stdout.write(`✓ docker-compose.yml is valid (${validation?.validator}) and defines the documented services\n`);
+// The file requires a key and ships none; the validation above used a stand-in (compose.ts: validationEnv).
+if (!process.env.TOKEN_HASH_KEY) process.stdout.write('  docker compose up needs TOKEN_HASH_KEY: export TOKEN_HASH_KEY="$(openssl rand -base64 32)" (and keep it)\n');
