@@ -33,9 +33,18 @@ export const OAUTH_PATHS = { authorize: AUTHORIZE_PATHS, token: TOKEN_PATHS, reg
 
 /** Builds the API OAuth routes (the authorization server). Never listens: see server.ts. */
 export async function buildApp(config: StackConfig, deps: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: loggerOptions(config, 'auth'), bodyLimit: 64 * 1024, frameworkErrors: renderFrameworkError });
+  const app = Fastify({
+    logger: loggerOptions(config, 'auth'),
+    bodyLimit: 64 * 1024,
+    frameworkErrors: renderFrameworkError,
+    // request.ip is the caller's address, as the stack's own proxies (the OpenAPI service's OAuth
+    // aliases, the web app's proxy) forward it in X-Forwarded-For; believed from them only (TRUSTED_PROXIES,
+    // loopback by default). RFC 7239 §8.1: a forwarding header "cannot be relied upon to be correct, as it
+    // may be modified ... by every node on the way to the server, including the client making the request".
+    trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
+  });
   registerErrorHandling(app);
-  // Infrastructure: body parsers, cookies, rate limits (per IP, on the routes that opt in).
+  // Infrastructure: body parsers, cookies, rate limits (per caller address, on the routes that opt in).
   await app.register(formbody);
   await app.register(cookie);
   await app.register(rateLimit, {

@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import { registerDynamicClient } from '@enginy/db/queries/oauth-clients';
 import { createSession } from '@enginy/db/queries/oauth-sessions';
+import { createGrant } from '@enginy/db/queries/oauth-tokens';
 import { SEED_IDS } from '@enginy/db/seed';
 import { testConfig } from '@enginy/testing/config';
 import { createTestDatabase, type TestDatabase } from '@enginy/testing/database';
@@ -32,5 +35,20 @@ describe('the hourly purge of expired OAuth rows', () => {
     await app.close();
     const left = await t.db.selectFrom('auth_events').select('client_id').where('client_id', 'like', 'retention-%').execute();
     expect(left.map((row) => row.client_id)).toEqual(['retention-new']);
+  });
+
+  it('deletes a dynamic client that never completed a grant a day after it registered; a used one stays', async () => {
+    const ids: string[] = [];
+    for (const name of ['never used', 'used']) {
+      const { client } = await registerDynamicClient(t.db, randomUUID(), { kind: 'dynamic', name, redirectUris: ['http://localhost:3118/callback'], tokenEndpointAuthMethod: 'none', metadata: {}, registeredFrom: '127.0.0.9' });
+      ids.push(client.id);
+    }
+    await createGrant(t.db, { workspaceId: SEED_IDS.acme, userId: SEED_IDS.member, clientId: ids[1] as string, redirectUri: 'http://localhost:3118/callback', scopes: ['CONTACTS_READ'], resource: 'r' });
+    await t.db.updateTable('oauth_clients').set({ registered_at: new Date(Date.now() - 25 * 3_600_000) }).where('id', 'in', ids).execute();
+    const app = await buildApp(testConfig(t.url), { db: t.db });
+    await app.ready();
+    await app.close();
+    const left = await t.db.selectFrom('oauth_clients').select('id').where('id', 'in', ids).execute();
+    expect(left.map((row) => row.id)).toEqual([ids[1]]);
   });
 });

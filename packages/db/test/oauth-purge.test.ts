@@ -1,3 +1,4 @@
+import { countUnusedDynamicClientsFrom, purgeUnusedDynamicClients, registerDynamicClient, upsertCimdClient } from '@enginy/db/queries/oauth-clients';
 import { purgeExpired } from '@enginy/db/queries/oauth-purge';
 import { createAuthorizationRequest } from '@enginy/db/queries/oauth-requests';
 import { createSession } from '@enginy/db/queries/oauth-sessions';
@@ -53,5 +54,42 @@ describe('purgeExpired', () => {
     ]);
     // The grant itself (the console's history) is kept.
     expect(await t.db.selectFrom('oauth_grants').select('id').where('id', '=', grantId).executeTakeFirst()).toBeDefined();
+  });
+});
+
+describe('purgeUnusedDynamicClients (RFC 7591 §3: open registration "MAY be rate-limited or otherwise limited")', () => {
+  const client = (name: string) => ({ kind: 'dynamic' as const, name, redirectUris: ['http://localhost:3118/callback'], tokenEndpointAuthMethod: 'none' as const, metadata: { client_name: name }, fingerprint: `fp-${name}`, registeredFrom: '127.0.0.9' });
+  const age = (id: string, ms: number) => t.db.updateTable('oauth_clients').set({ registered_at: at(-ms) }).where('id', '=', id).execute();
+
+  it('deletes dynamic clients that never completed a grant a day after their last registration, and nothing else', async () => {
+    const ids = Object.fromEntries(
+      await Promise.all(
+        ['stale', 'granted', 'revoked', 'fresh', 'pending', 'reregistered'].map(async (name, i) => {
+          const { client: row } = await registerDynamicClient(t.db, `00000000-0000-4000-8000-0000000001${String(i).padStart(2, '0')}`, client(name));
+          return [name, row.id] as const;
+        }),
+      ),
+    );
+    for (const name of ['stale', 'granted', 'revoked', 'pending', 'reregistered']) await age(ids[name] as string, 25 * HOUR);
+    await age(ids.fresh as string, 23 * HOUR);
+    const grant = { workspaceId: SEED_IDS.acme, userId: SEED_IDS.member, redirectUri: 'r', scopes: ['CONTACTS_READ'], resource: 'r' };
+    await createGrant(t.db, { ...grant, clientId: ids.granted as string });
+    const revoked = await createGrant(t.db, { ...grant, clientId: ids.revoked as string });
+    await t.db.updateTable('oauth_grants').set({ revoked_at: new Date(), revoked_reason: 'test' }).where('id', '=', revoked).execute();
+    // A sign-in under way for a day-old client is not cut short.
+    await createAuthorizationRequest(t.db, { clientId: ids.pending as string, redirectUri: 'r', scope: null, state: null, codeChallenge: 'x', resource: 'r', clientSource: null }, 600);
+    // An identical re-registration (Claude Code registers on every login) restarts the day.
+    const again = await registerDynamicClient(t.db, '00000000-0000-4000-8000-0000000001ff', client('reregistered'));
+    expect(again).toMatchObject({ created: false, client: { id: ids.reregistered } });
+    // Metadata-document and pre-registered clients are not registrations and never expire this way.
+    await upsertCimdClient(t.db, 'https://old.example/client.json', { name: 'cimd', redirectUris: [], tokenEndpointAuthMethod: 'none', metadata: {} }, 'fetched');
+    await t.db.updateTable('oauth_clients').set({ registered_at: at(-25 * HOUR) }).where('id', '=', 'https://old.example/client.json').execute();
+
+    expect(await countUnusedDynamicClientsFrom(t.db, '127.0.0.9')).toBe(4);
+    expect(await purgeUnusedDynamicClients(t.db, at(-24 * HOUR))).toBe(1);
+    const left = await t.db.selectFrom('oauth_clients').select('id').where('id', 'in', [...Object.values(ids), 'https://old.example/client.json']).execute();
+    expect(left.map((row) => row.id).sort()).toEqual([...Object.values(ids).filter((id) => id !== ids.stale), 'https://old.example/client.json'].sort());
+    expect(await countUnusedDynamicClientsFrom(t.db, '127.0.0.9')).toBe(3);
+    expect(await countUnusedDynamicClientsFrom(t.db, '127.0.0.10')).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
 import type { Db } from '@enginy/db/client';
+import { purgeUnusedDynamicClients } from '@enginy/db/queries/oauth-clients';
 import { purgeAuthEvents } from '@enginy/db/queries/oauth-events';
 import { purgeExpired } from '@enginy/db/queries/oauth-purge';
 import type { FastifyBaseLogger } from 'fastify';
@@ -9,6 +10,13 @@ const KEEP_EXPIRED_MS = 24 * 60 * 60 * 1000;
 const EVERY_MS = 60 * 60 * 1000;
 /** The audit of authorization attempts and admin changes is kept 90 days (README, "Security notes"). */
 export const AUTH_EVENTS_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
+/**
+ * A dynamic client that never completed a grant is deleted a day after its last registration. RFC
+ * 7591 §3: anonymous registration requests "MAY be rate-limited or otherwise limited to prevent a
+ * denial-of-service attack on the client registration endpoint"; kept for ever, such clients filled
+ * the cap until nobody could register.
+ */
+export const UNUSED_DYNAMIC_CLIENT_TTL_MS = 24 * 60 * 60 * 1000;
 
 export interface PurgeJob {
   /** One purge now (at start-up), then one every hour. */
@@ -19,9 +27,10 @@ export interface PurgeJob {
 
 /**
  * Keeps the OAuth tables from growing without bound: expired sessions, authorization requests,
- * codes and tokens are deleted a day after they expire, and spent refresh tokens' retry answers are
- * cleared once their grace period is over. A failed run (say the database is
- * restarting) is logged and tried again at the next one.
+ * codes and tokens are deleted a day after they expire, dynamic clients that never completed a grant
+ * a day after they last registered, and spent refresh tokens' retry answers are cleared once their
+ * grace period is over. A failed run (say the database is restarting) is logged and tried again at
+ * the next one.
  */
 export function purgeExpiredJob(db: Db, log: FastifyBaseLogger, now: () => number = Date.now): PurgeJob {
   let timer: NodeJS.Timeout | undefined;
@@ -32,6 +41,7 @@ export function purgeExpiredJob(db: Db, log: FastifyBaseLogger, now: () => numbe
         const purged = {
           ...(await purgeExpired(db, new Date(now() - KEEP_EXPIRED_MS), new Date(now() - REFRESH_RETRY_GRACE_MS))),
           authEvents: await purgeAuthEvents(db, new Date(now() - AUTH_EVENTS_RETENTION_MS)),
+          unusedDynamicClients: await purgeUnusedDynamicClients(db, new Date(now() - UNUSED_DYNAMIC_CLIENT_TTL_MS), new Date(now())),
         };
         if (Object.values(purged).some((count) => count > 0)) log.info({ purged }, 'expired OAuth rows deleted');
       } catch (error) {

@@ -1,16 +1,23 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
-import { countLiveDynamicClients, registerDynamicClient } from '@enginy/db/queries/oauth-clients';
+import { countUnusedDynamicClientsFrom, registerDynamicClient } from '@enginy/db/queries/oauth-clients';
 import { cleanClientName } from '@enginy/policy/client-name';
 import { isLoopbackRedirectUri, isValidRedirectUri } from '@enginy/policy/redirect-uri';
 import { hashSecret, newSecret } from '@enginy/security/tokens';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidClientMetadata, InvalidRedirectUri, TemporarilyUnavailable } from '../errors.ts';
+import { sourceAddress } from '../source-address.ts';
 
 export const REGISTER_PATHS = ['/register', '/oauth/register'] as const;
-/** A global cap: registration is open to anyone, so the table must not grow without bound. */
-export const MAX_DYNAMIC_CLIENTS = 10_000;
+/**
+ * Registration is open to anyone, so each address may hold this many clients that never completed a
+ * grant (they expire a day after registering: jobs/purge-expired.ts). Per address, not one global
+ * count: a global cap let one caller shut registration off for everyone.
+ */
+export const MAX_UNUSED_CLIENTS_PER_ADDRESS = 100;
+/** The purge runs hourly: by then the oldest unused clients may have expired. */
+const CAP_RETRY_AFTER_SECONDS = 3600;
 const AUTH_METHODS = new Set(['none', 'client_secret_post', 'client_secret_basic']);
 
 function stringList(value: unknown, field: string, fallback: string[]): string[] {
@@ -42,7 +49,14 @@ export async function registerRoutes(app: FastifyInstance, config: StackConfig, 
     const name = cleanClientName(body.client_name, 'Unnamed MCP client');
     const applicationType = body.application_type ?? (redirectUris.every(isLoopbackRedirectUri) ? 'native' : 'web');
 
-    if ((await countLiveDynamicClients(db)) >= MAX_DYNAMIC_CLIENTS) throw new TemporarilyUnavailable('Too many registered clients; try again later');
+    // RFC 7591 §3: registration requests with no authorization "MAY be rate-limited or otherwise
+    // limited to prevent a denial-of-service attack on the client registration endpoint". The
+    // address is the caller's, forwarded by the OpenAPI service's aliases (app.ts: trusted proxies).
+    const source = sourceAddress(request.ip);
+    if ((await countUnusedDynamicClientsFrom(db, source)) >= MAX_UNUSED_CLIENTS_PER_ADDRESS) {
+      reply.header('retry-after', String(CAP_RETRY_AFTER_SECONDS));
+      throw new TemporarilyUnavailable('Too many registered clients from this address; try again later');
+    }
 
     const confidential = method !== 'none';
     const clientSecret = confidential ? newSecret('ecs_') : undefined;
@@ -55,7 +69,8 @@ export async function registerRoutes(app: FastifyInstance, config: StackConfig, 
       application_type: applicationType,
     };
     // Identical public registrations from one address reuse one client (a secret cannot be shown twice,
-    // so confidential registrations are always new).
+    // so confidential registrations are always new). The caller's own address, not the proxy's: else
+    // anyone registering through the OpenAPI aliases got the very client ID another caller pinned.
     const fingerprint = confidential ? null : createHash('sha256').update(JSON.stringify({ ...metadata, ip: request.ip })).digest('base64url');
     const { client } = await registerDynamicClient(db, randomUUID(), {
       kind: 'dynamic',
@@ -65,6 +80,7 @@ export async function registerRoutes(app: FastifyInstance, config: StackConfig, 
       metadata,
       secretHash: clientSecret === undefined ? null : hashSecret(config.tokenHashKey, clientSecret),
       fingerprint,
+      registeredFrom: source,
     });
     return reply
       .code(201)
@@ -77,6 +93,7 @@ export async function registerRoutes(app: FastifyInstance, config: StackConfig, 
       });
   };
   for (const url of REGISTER_PATHS) {
+    // Per caller address (request.ip), as forwarded by the stack's own proxies.
     app.post(url, { config: { rateLimit: { max: 60, timeWindow: '1 minute' } } }, handler);
   }
 }

@@ -10,11 +10,17 @@ const FORWARDED_HEADERS = ['content-type', 'cache-control', 'pragma', 'www-authe
 async function forward(config: StackConfig, path: string, request: FastifyRequest, reply: FastifyReply) {
   const contentType = request.headers['content-type'] ?? '';
   const body = typeof request.body === 'string' ? request.body : JSON.stringify(request.body ?? {});
-  const headers: Record<string, string> = { 'content-type': contentType || 'application/json' };
+  // The caller's address, for the auth service's per-address limits (registration, token requests):
+  // else every client arriving here shared this process's one address, one rate-limit bucket and one
+  // registration dedup key. Set, never appended: what a client sent as X-Forwarded-For is dropped,
+  // since the auth service believes this header from the stack's own proxies only (TRUSTED_PROXIES).
+  // request.ip is the socket's peer (this service trusts no proxy in front of it).
+  const headers: Record<string, string> = { 'content-type': contentType || 'application/json', 'x-forwarded-for': request.ip };
   if (request.headers.authorization !== undefined) headers.authorization = request.headers.authorization;
   let upstream: Response;
   try {
-    upstream = await fetch(`${config.auth.issuer}${path}`, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+    // The internal URL: inside docker compose the issuer's localhost is not the auth container.
+    upstream = await fetch(`${config.auth.internalUrl}${path}`, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(10_000) });
   } catch {
     return reply.code(502).send({ error: 'temporarily_unavailable', error_description: `The authorization server ${config.auth.issuer} did not answer` });
   }

@@ -6,6 +6,7 @@ import * as m0004 from './0004-mcp-usage.ts';
 import * as m0005 from './0005-console.ts';
 import * as m0006 from './0006-refresh-retry.ts';
 import * as m0007 from './0007-client-metadata-source.ts';
+import * as m0008 from './0008-dynamic-client-source.ts';
 
 /**
  * Every migration, by name, in the order they run. Forward-only: a migration that has shipped is
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '0005-console': m0005,
   '0006-refresh-retry': m0006,
   '0007-client-metadata-source': m0007,
+  '0008-dynamic-client-source': m0008,
 };

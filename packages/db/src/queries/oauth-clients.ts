@@ -1,7 +1,8 @@
 import { isValidRedirectUri } from '@enginy/policy/redirect-uri';
 import { hashSecret, newSecret } from '@enginy/security/tokens';
-import { type Selectable, sql } from 'kysely';
+import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
 import type { Db } from '../client.ts';
+import type { Database } from '../schema.ts';
 import type { ClientMetadataSource, OAuthClientKind, OAuthClientsTable, TokenEndpointAuthMethod } from '../schema/oauth.ts';
 
 export interface OAuthClient {
@@ -27,6 +28,8 @@ export interface NewOAuthClient {
   metadata: Record<string, unknown>;
   secretHash?: string | null;
   fingerprint?: string | null;
+  /** Dynamic clients: the registering address (see apps/auth/src/routes/register.ts). */
+  registeredFrom?: string | null;
 }
 
 const COLUMNS = [
@@ -65,22 +68,53 @@ export async function findClient(db: Db, id: string): Promise<OAuthClient | unde
   return row && toClient(row);
 }
 
-export async function countLiveDynamicClients(db: Db): Promise<number> {
+/** No grant was ever made to the client (revoked ones count: it completed one). */
+function neverGranted(eb: ExpressionBuilder<Database, 'oauth_clients'>) {
+  return eb.not(eb.exists(eb.selectFrom('oauth_grants').select('oauth_grants.id').whereRef('oauth_grants.client_id', '=', 'oauth_clients.id')));
+}
+
+/** Live dynamic clients registered from `address` that never completed a grant (the per-address cap). */
+export async function countUnusedDynamicClientsFrom(db: Db, address: string): Promise<number> {
   const row = await db
     .selectFrom('oauth_clients')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('kind', '=', 'dynamic')
     .where('deleted_at', 'is', null)
+    .where('registered_from', '=', address)
+    .where(neverGranted)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
 /**
+ * Deletes dynamic clients last registered before `registeredBefore` that never completed a grant,
+ * unless an authorization request or code for them is still pending. Returns how many.
+ */
+export async function purgeUnusedDynamicClients(db: Db, registeredBefore: Date, now = new Date()): Promise<number> {
+  const result = await db
+    .deleteFrom('oauth_clients')
+    .where('kind', '=', 'dynamic')
+    .where('registered_at', '<', registeredBefore)
+    .where(neverGranted)
+    .where((eb) =>
+      eb.not(
+        eb.or([
+          eb.exists(eb.selectFrom('oauth_authorization_requests as r').select('r.id').whereRef('r.client_id', '=', 'oauth_clients.id').where('r.expires_at', '>', now)),
+          eb.exists(eb.selectFrom('oauth_codes as c').select('c.code_hash').whereRef('c.client_id', '=', 'oauth_clients.id').where('c.expires_at', '>', now)),
+        ]),
+      ),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/**
  * Inserts a dynamically registered client, or returns the live one registered with the same
- * fingerprint (identical metadata), so a client that re-registers on every start does not pile up.
+ * fingerprint (identical metadata), so a client that re-registers on every start does not pile up;
+ * either way its registration time is now (an unused client expires a day after it).
  */
 export async function registerDynamicClient(db: Db, id: string, client: NewOAuthClient): Promise<{ client: OAuthClient; created: boolean }> {
-  const inserted = await db
+  const row = await db
     .insertInto('oauth_clients')
     .values({
       id,
@@ -90,19 +124,14 @@ export async function registerDynamicClient(db: Db, id: string, client: NewOAuth
       token_endpoint_auth_method: client.tokenEndpointAuthMethod,
       secret_hash: client.secretHash ?? null,
       registration_fingerprint: client.fingerprint ?? null,
+      registered_from: client.registeredFrom ?? null,
       metadata: JSON.stringify(client.metadata),
     })
-    .onConflict((oc) => oc.column('registration_fingerprint').where('deleted_at', 'is', null).doNothing())
-    .returning(COLUMNS)
-    .executeTakeFirst();
-  if (inserted !== undefined) return { client: toClient(inserted), created: true };
-  const existing = await db
-    .selectFrom('oauth_clients')
-    .select(COLUMNS)
-    .where('registration_fingerprint', '=', client.fingerprint ?? '')
-    .where('deleted_at', 'is', null)
+    .onConflict((oc) => oc.column('registration_fingerprint').where('deleted_at', 'is', null).doUpdateSet({ registered_at: sql<Date>`now()` }))
+    // xmax is 0 only on a row this statement inserted (PostgreSQL), not on one it updated.
+    .returning([...COLUMNS, sql<boolean>`(xmax = 0)`.as('inserted')])
     .executeTakeFirstOrThrow();
-  return { client: toClient(existing), created: false };
+  return { client: toClient(row), created: row.inserted };
 }
 
 /**

@@ -22,6 +22,10 @@ export interface OAuthClientsTable {
   secret_hash: string | null;
   /** Hash of a dynamic registration's canonical metadata: identical re-registrations reuse the client. */
   registration_fingerprint: string | null;
+  /** Dynamic clients: the address that registered it (an IPv6 /64 as one); the cap is per address. */
+  registered_from: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Dynamic clients: the last (re-)registration; unused for 24 h after it, the client is purged. */
+  registered_at: Timestamp;
   metadata: JSONColumnType<Record<string, unknown>>;
   created_at: CreatedAt;
   /** When a metadata document was last fetched (CIMD cache). */
