@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hashPassword, verifyPassword } from '../src/passwords.ts';
+import { hashPassword, PASSWORD_HASHING, PasswordHashingBusy, passwordHashingLoad, verifyPassword } from '../src/passwords.ts';
+import { createSlots, SlotsBusy } from '../src/slots.ts';
 import { hashSecret, newSecret, openWithSecret, safeEqual, sealWithSecret } from '../src/tokens.ts';
 
 describe('passwords', () => {
@@ -12,6 +13,58 @@ describe('passwords', () => {
 
   it('treats a malformed stored hash as a wrong password', async () => {
     expect(await verifyPassword('not-a-hash', 'enginy-dev')).toBe(false);
+  });
+
+  it('40 verifications at once: two run (19 MiB each), sixteen wait, the rest are refused with PasswordHashingBusy at once', async () => {
+    const stored = await hashPassword('enginy-dev');
+    const all = Array.from({ length: 40 }, () => verifyPassword(stored, 'enginy-dev'));
+    expect(passwordHashingLoad()).toEqual({ active: PASSWORD_HASHING.concurrency, waiting: PASSWORD_HASHING.maxWaiting });
+    const settled = await Promise.allSettled(all);
+    const verified = settled.filter((s) => s.status === 'fulfilled' && s.value === true).length;
+    const refused = settled.filter((s) => s.status === 'rejected' && s.reason instanceof PasswordHashingBusy);
+    expect(verified).toBe(2 + 16);
+    expect(refused).toHaveLength(40 - 18);
+    expect(passwordHashingLoad()).toEqual({ active: 0, waiting: 0 });
+    // Once the burst is over, a verification runs again.
+    expect(await verifyPassword(stored, 'enginy-dev')).toBe(true);
+  });
+});
+
+describe('slots (a semaphore with a bounded wait list)', () => {
+  function deferred() {
+    let resolve!: () => void;
+    let reject!: (error: Error) => void;
+    const promise = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    return { promise, resolve, reject };
+  }
+
+  it('runs at most `concurrency` tasks, starts waiters first come first served, refuses past the wait list, and frees a slot when a task fails', async () => {
+    const slots = createSlots(2, 2);
+    const tasks = Array.from({ length: 5 }, deferred);
+    const started: number[] = [];
+    const runs = tasks.map((task, i) =>
+      slots.run(async () => {
+        started.push(i);
+        await task.promise;
+        return i;
+      }),
+    );
+    await Promise.resolve();
+    expect(started).toEqual([0, 1]);
+    expect({ active: slots.active, waiting: slots.waiting }).toEqual({ active: 2, waiting: 2 });
+    await expect(runs[4]).rejects.toBeInstanceOf(SlotsBusy);
+    tasks[1]?.reject(new Error('boom'));
+    await expect(runs[1]).rejects.toThrow('boom');
+    expect(started).toEqual([0, 1, 2]);
+    tasks[0]?.resolve();
+    tasks[2]?.resolve();
+    tasks[3]?.resolve();
+    expect(await Promise.all([runs[0], runs[2], runs[3]])).toEqual([0, 2, 3]);
+    expect(started).toEqual([0, 1, 2, 3]);
+    expect({ active: slots.active, waiting: slots.waiting }).toEqual({ active: 0, waiting: 0 });
   });
 });
 
