@@ -32,14 +32,20 @@ export interface BrowserStepOptions {
   redirectUri?: string;
   /** Save screenshots of the sign-in and consent pages under this path prefix. */
   screenshots?: string;
+  /**
+   * `intercept` (default): the callback is answered here and the client never sees it. `deliver`:
+   * the browser really requests it, so a client's own loopback listener receives the code.
+   */
+  callback?: 'intercept' | 'deliver';
 }
 
 /** The callback the flow ended on, or the error text the page showed instead of redirecting. */
-export type BrowserStepResult = { callback: URL; errorText?: undefined } | { callback?: undefined; errorText: string };
+export type BrowserStepResult = { callback: URL; errorText?: undefined } | { callback?: undefined; errorText: string; pageText: string };
 
 /**
  * Opens `authorizeUrl`, signs in with the labelled `Email`/`Password` fields and `Sign in`, then
- * clicks `Approve` (or `Deny`). The client's callback is intercepted, never contacted.
+ * clicks `Approve` (or `Deny`). The client's callback is intercepted, never contacted, unless
+ * `callback: 'deliver'`.
  */
 export async function approveInBrowser(authorizeUrl: string, credentials: Credentials, options: BrowserStepOptions = {}): Promise<BrowserStepResult> {
   const browser = options.browser ?? (await launchBrowser());
@@ -50,13 +56,18 @@ export async function approveInBrowser(authorizeUrl: string, credentials: Creden
     const callbackBase = target === '' ? undefined : new URL(target);
     const seen: { callback?: URL } = {};
     const reached = () => seen.callback;
-    await page.route(
-      (url) => callbackBase !== undefined && url.origin === callbackBase.origin && url.pathname === callbackBase.pathname,
-      async (route) => {
+    const isCallback = (url: URL) => callbackBase !== undefined && url.origin === callbackBase.origin && url.pathname === callbackBase.pathname;
+    if (options.callback === 'deliver') {
+      // Reached once the client's listener has answered, so the context is not closed before it has.
+      page.on('requestfinished', (request) => {
+        if (isCallback(new URL(request.url()))) seen.callback = new URL(request.url());
+      });
+    } else {
+      await page.route(isCallback, async (route) => {
         seen.callback = new URL(route.request().url());
         await route.fulfill({ status: 200, contentType: 'text/html', body: '<p>Authorization complete. You can close this window.</p>' });
-      },
-    );
+      });
+    }
     trace(`goto ${authorizeUrl}`);
     await page.goto(authorizeUrl);
     const settled = await waitForStep(page, reached);
@@ -112,7 +123,9 @@ async function waitForStep(page: Page, callback: () => URL | undefined, steps: S
 }
 
 async function result(page: Page, callback: URL | undefined): Promise<BrowserStepResult> {
-  return callback === undefined ? { errorText: await alertText(page) } : { callback };
+  if (callback !== undefined) return { callback };
+  // biome-ignore lint/performance/useDomNodeTextContent: innerText keeps the page's line breaks, which the tests read.
+  return { errorText: await alertText(page), pageText: (await page.locator('body').innerText({ timeout: 5_000 })).trim() };
 }
 
 async function alertText(page: Page): Promise<string> {

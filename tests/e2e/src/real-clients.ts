@@ -1,0 +1,99 @@
+// What the real-client tests share: a stack per file, mcp_whoami with the token a CLI stored, and
+// one report line per client of what it really sent (read from the authorize URL it opened and the
+// client the authorization server recorded).
+import type { Env } from '@enginy/config/load';
+import { createDb, type Db } from '@enginy/db/client';
+import { startTestStack, type TestStack } from '@enginy/stack/test-stack';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { afterAll, beforeAll } from 'vitest';
+import { type AgentCli, cliVersion } from './agent-clis.ts';
+import { waitForFreePort } from './doctor-run.ts';
+import { type Whoami, whoami } from './whoami.ts';
+
+/** The fixed callback port of the recipes (Claude Code's): one login on it at a time. */
+export const CALLBACK_PORT = 3118;
+export const freeCallbackPort = () => waitForFreePort(CALLBACK_PORT);
+
+export interface RealClientContext {
+  stack: TestStack;
+  db: Db;
+}
+
+/** A seeded stack for the file's tests, started before them and stopped after. */
+export function useStack(env: Env = {}): RealClientContext {
+  const context = {} as RealClientContext;
+  beforeAll(async () => {
+    context.stack = await startTestStack({ env });
+    context.db = createDb(context.stack.databaseUrl, { max: 2 });
+  });
+  afterAll(async () => {
+    await context.db?.destroy();
+    await context.stack?.close();
+  });
+  return context;
+}
+
+/** mcp_whoami's answer, with what the policy tests read too. */
+export interface FullWhoami extends Omit<Whoami, 'checks'> {
+  effectiveScopes: string[];
+  policyScopes: string[];
+  checks: { check: string; ok: boolean; detail: string }[];
+}
+
+/** mcp_whoami called with `accessToken`, as the CLI would send it. */
+export async function whoamiWithToken(mcpUrl: string, accessToken: string): Promise<FullWhoami> {
+  const client = new Client({ name: 'e2e-stored-token', version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl), { requestInit: { headers: { authorization: `Bearer ${accessToken}` } } }));
+  try {
+    return (await whoami(client)) as unknown as FullWhoami;
+  } finally {
+    await client.close();
+  }
+}
+
+/** The status code /mcp answers `accessToken` with (200 accepted, 401 not). */
+export async function mcpStatus(mcpUrl: string, accessToken: string): Promise<number> {
+  const response = await fetch(mcpUrl, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+  });
+  await response.body?.cancel();
+  return response.status;
+}
+
+/** How the client behind `clientId` came to be known: a metadata document (and which copy) or a registration. */
+export async function registrationOf(db: Db, clientId: string): Promise<string> {
+  const row = await db.selectFrom('oauth_clients').select(['kind', 'name', 'metadata_source']).where('id', '=', clientId).executeTakeFirst();
+  if (row === undefined) return `unknown client ${clientId}`;
+  if (row.kind === 'cimd') return `CIMD ${clientId} (${row.metadata_source ?? 'fetched'} metadata)`;
+  if (row.kind === 'dynamic') return `DCR client_name "${row.name}"`;
+  return `pre-registered "${row.name}"`;
+}
+
+export interface ClientFacts {
+  cli: AgentCli;
+  /** The authorization URL the CLI opened (the one that connected, or the last one). */
+  authorizeUrl: string;
+  result: string;
+  /** From the login command's start until the CLI's own status said connected. */
+  secondsToConnected?: number;
+}
+
+/** Prints one line: client, version, registration, redirect URI, scopes, result, seconds. */
+export async function reportClient(db: Db, facts: ClientFacts): Promise<string> {
+  const query = new URL(facts.authorizeUrl).searchParams;
+  const scopes = (query.get('scope') ?? '').split(' ').filter(Boolean);
+  const line = [
+    `[real-client] ${facts.cli} ${cliVersion(facts.cli)}`,
+    await registrationOf(db, query.get('client_id') ?? ''),
+    `redirect_uri ${query.get('redirect_uri')}`,
+    `scope (${scopes.length}) ${scopes.join(' ')}`,
+    facts.result,
+    facts.secondsToConnected === undefined ? 'never connected' : `${facts.secondsToConnected.toFixed(1)} s to connected`,
+  ].join(' | ');
+  // biome-ignore lint/suspicious/noConsole: this line is the report the real-client tests exist to print.
+  console.log(line);
+  return line;
+}
