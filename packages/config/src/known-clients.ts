@@ -1,5 +1,5 @@
 // The MCP clients this stack is tested with, as they really behave (observed against this stack,
-// offline, with the pinned versions below; see tests/e2e/test/real-clients-*.test.ts). One table
+// offline, with the pinned versions below; see tests/e2e/test/real-client-*.test.ts). One table
 // serves the console's Connect page, the consent page's hints and the doctor's presets.
 import { CLAUDE_CODE_CALLBACK_PORT, CLAUDE_CODE_REDIRECT_URI } from './defaults.ts';
 
@@ -64,9 +64,12 @@ export const KNOWN_CLIENTS: readonly KnownClient[] = [
     defaultRedirectUri: 'http://127.0.0.1:<port>/callback',
     recipeRedirectUri: CLAUDE_CODE_REDIRECT_URI,
     callbackFix: `-c mcp_oauth_callback_port=${CLAUDE_CODE_CALLBACK_PORT} -c 'mcp_oauth_callback_url="${CLAUDE_CODE_REDIRECT_URI}"' (or the same two keys in ~/.codex/config.toml)`,
+    // `codex mcp add` starts the OAuth flow itself as soon as it sees the 401: without the callback
+    // settings that first flow uses 127.0.0.1:<random> and waits for a callback that never comes.
+    // `codex mcp login` (same settings) logs in again later.
     setup: (mcpUrl) => {
       const callback = `-c mcp_oauth_callback_port=${CLAUDE_CODE_CALLBACK_PORT} -c 'mcp_oauth_callback_url="${CLAUDE_CODE_REDIRECT_URI}"'`;
-      return { commands: [`codex mcp add ${SERVER_NAME} --url ${mcpUrl}`, `codex mcp login ${SERVER_NAME} ${callback}`, 'codex mcp list'] };
+      return { commands: [`codex mcp add ${SERVER_NAME} --url ${mcpUrl} ${callback}`, 'codex mcp list', `codex mcp login ${SERVER_NAME} ${callback}   # to log in again later`] };
     },
     narrowScopes: (scopes) => `Log in with the scopes named: codex mcp login ${SERVER_NAME} --scopes ${scopes.join(',')} (plus the callback settings of the recipe)`,
   },
@@ -77,6 +80,10 @@ export const KNOWN_CLIENTS: readonly KnownClient[] = [
     testedVersion: '0.61.0',
     registration: 'dcr',
     registeredName: 'Gemini CLI MCP Client',
+    // Observed (0.61.0, mcp/oauth-utils discoverOAuthConfig): the resource metadata only leads it to the
+    // authorization server, and it asks for the AUTHORIZATION SERVER metadata's whole scopes_supported
+    // (not the resource metadata's, nor the challenge's). ScopeChoice has no value for that yet; the two
+    // lists are the same only when the authorization server advertises the grantable scopes too.
     scopeChoice: 'resource-metadata',
     defaultRedirectUri: 'http://localhost:<port>/oauth/callback',
     recipeRedirectUri: `http://localhost:${CLAUDE_CODE_CALLBACK_PORT}/oauth/callback`,
@@ -86,7 +93,8 @@ export const KNOWN_CLIENTS: readonly KnownClient[] = [
       configFile: {
         path: '.gemini/settings.json',
         content: JSON.stringify(
-          { mcpServers: { [SERVER_NAME]: { httpUrl: mcpUrl, oauth: { enabled: true, redirectUri: `http://localhost:${CLAUDE_CODE_CALLBACK_PORT}/oauth/callback` } } } },
+          // What `gemini mcp add --transport http` writes, plus the recipe's redirect URI.
+          { mcpServers: { [SERVER_NAME]: { url: mcpUrl, type: 'http', oauth: { redirectUri: `http://localhost:${CLAUDE_CODE_CALLBACK_PORT}/oauth/callback` } } } },
           null,
           2,
         ),
@@ -104,7 +112,7 @@ export const KNOWN_CLIENTS: readonly KnownClient[] = [
     scopeChoice: 'challenge',
     defaultRedirectUri: 'http://127.0.0.1:19876/mcp/oauth/callback',
     recipeRedirectUri: 'http://127.0.0.1:19876/mcp/oauth/callback',
-    callbackFix: 'fixed: opencode always listens on 127.0.0.1:19876; allowlist this exact URI',
+    callbackFix: `by default always 127.0.0.1:19876/mcp/oauth/callback (allowlist this exact URI); "oauth": { "redirectUri": "${CLAUDE_CODE_REDIRECT_URI}" } (or "callbackPort") in its opencode.json entry makes it send and listen on that instead`,
     setup: (mcpUrl) => ({
       commands: [`opencode mcp auth ${SERVER_NAME}`, 'opencode mcp list'],
       configFile: { path: 'opencode.json', content: JSON.stringify({ $schema: 'https://opencode.ai/config.json', mcp: { [SERVER_NAME]: { type: 'remote', url: mcpUrl } } }, null, 2) },
