@@ -1,7 +1,7 @@
 // How the browser step ended, turned into the failed checklist step with the product's
 // troubleshooting entry and the concrete fix, in the terms of the client the doctor stands in for.
 import type { KnownClient } from '@enginy/config/known-clients';
-import { ENTRIES, StepFailure } from './report.ts';
+import { ENTRIES, type Entry, type StepId, StepFailure } from './report.ts';
 
 export interface FlowFacts {
   /** The real client the doctor stands in for (`--as`): its fixes are the ones printed. */
@@ -20,7 +20,7 @@ const RETRY = 'then run the doctor again (the policy applies at once, no restart
 
 /** The web app's or the auth server's error page text (exact strings, see packages/policy). */
 export function classifyRefusal(text: string, facts: FlowFacts, details: Record<string, string> = {}): StepFailure {
-  const fail = (step: ConstructorParameters<typeof StepFailure>[0], entry: ConstructorParameters<typeof StepFailure>[2], fix: string) =>
+  const fail = (step: StepId, entry: Entry, fix: string) =>
     new StepFailure(step, `The browser step stopped on: ${text}`, entry, fix);
   if (text.includes('redirect_uri is not allowed')) {
     return fail(

@@ -1,5 +1,7 @@
 #!/usr/bin/env -S npx tsx
-// `pnpm run doctor [mcp-url]`: prints the checklist (or --json) and exits 0 only when every step passed.
+// `pnpm run doctor [mcp-url]`: prints the checklist (or --json) and exits 0 only when every step passed;
+// `--conformance` prints the conformance checklist instead.
+import { runConformance } from './conformance.ts';
 import { parseOptions, USAGE } from './options.ts';
 import { renderText } from './report.ts';
 import { runDoctor } from './run.ts';
@@ -15,6 +17,7 @@ if (options.help) {
   process.stdout.write(USAGE);
   process.exit(0);
 }
-const report = await runDoctor({ ...options, say: (line) => console.error(line) });
+const say = (line: string) => console.error(line);
+const report = options.conformance ? await runConformance({ ...options, say }) : await runDoctor({ ...options, say });
 process.stdout.write(`${options.json ? JSON.stringify(report, null, 2) : renderText(report)}\n`);
-process.exit(report.verdict.status === 'connected' ? 0 : 1);
+process.exit(report.verdict.status === 'failed' ? 1 : 0);

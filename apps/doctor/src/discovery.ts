@@ -15,6 +15,8 @@ export interface ResourceMetadata {
   resource: string;
   authorizationServer: string;
   scopesSupported: string[];
+  /** The whole document, for the conformance checks. */
+  document: Record<string, unknown>;
 }
 
 export interface AuthServerMetadata {
@@ -27,6 +29,8 @@ export interface AuthServerMetadata {
   /** `client_id_metadata_document_supported`: clients with a metadata document send its URL as client_id. */
   cimdSupported: boolean;
   scopesSupported: string[];
+  /** The whole document, for the conformance checks. */
+  document: Record<string, unknown>;
 }
 
 const STALE = 'you are usually hitting a stale server, a proxy, or the wrong base URL';
@@ -91,7 +95,7 @@ export async function readResourceMetadata(mcpUrl: string, challenge: Challenge)
     const servers = Array.isArray(doc.authorization_servers) ? doc.authorization_servers.filter((s): s is string => typeof s === 'string') : [];
     if (servers[0] === undefined) throw fail('authorization_servers is missing or empty');
     const scopes = Array.isArray(doc.scopes_supported) ? doc.scopes_supported.filter((s): s is string => typeof s === 'string') : [];
-    return { url, resource: doc.resource, authorizationServer: servers[0], scopesSupported: scopes };
+    return { url, resource: doc.resource, authorizationServer: servers[0], scopesSupported: scopes, document: doc };
   }
   throw new StepFailure(
     'resource-metadata',
@@ -129,6 +133,7 @@ export async function readAuthServerMetadata(issuer: string): Promise<AuthServer
       tokenAuthMethods: Array.isArray(doc.token_endpoint_auth_methods_supported) ? doc.token_endpoint_auth_methods_supported.map(String) : [],
       cimdSupported: doc.client_id_metadata_document_supported === true,
       scopesSupported: Array.isArray(doc.scopes_supported) ? doc.scopes_supported.filter((s): s is string => typeof s === 'string') : [],
+      document: doc,
     };
   }
   throw new StepFailure(

@@ -6,8 +6,12 @@ import type { AuthMethod } from './registration.ts';
 import { DEFAULT_OPTIONS, type DoctorOptions } from './run.ts';
 
 export const USAGE = `Usage: pnpm run doctor [mcp-url] [options]   (default ${DEFAULT_OPTIONS.mcpUrl})
+       pnpm run doctor --conformance [mcp-url] [--token <token>] [options]
 
 Connects the way a real client does and prints a checklist with the fix for each failure.
+With --conformance, checks what the deployment publishes instead: protected-resource and
+authorization-server metadata, the 401 challenge, OAuth errors at /token, the Host/Origin rules,
+and initialize, ping and tools/list with a token (--token, or one from the connection flow).
 
   --as <client>              the client whose choices to make (default ${DEFAULT_PRESET}):
 ${presetSummaries()
@@ -26,10 +30,12 @@ ${presetSummaries()
   --workspace <name>         with --browser=playwright: choose this workspace
   --deny                     with --browser=playwright: press Deny instead of Approve
   --timeout <seconds>        how long to wait for the browser step (default 300)
+  --conformance              the conformance checklist instead of the connection checklist
+  --token <token>            with --conformance: use this access token instead of the connection flow
   --json                     print the checklist as JSON
 `;
 
-export type CliOptions = Omit<DoctorOptions, 'say'> & { json: boolean; help: boolean };
+export type CliOptions = Omit<DoctorOptions, 'say'> & { json: boolean; help: boolean; conformance: boolean; token?: string };
 
 export function parseOptions(argv: string[]): CliOptions {
   const { values, positionals } = parseArgs({
@@ -51,6 +57,8 @@ export function parseOptions(argv: string[]): CliOptions {
       workspace: { type: 'string' },
       deny: { type: 'boolean', default: false },
       timeout: { type: 'string' },
+      conformance: { type: 'boolean', default: false },
+      token: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -69,6 +77,7 @@ export function parseOptions(argv: string[]): CliOptions {
   if (registration === 'cimd' && values['client-id'] === undefined && presetClient(as).metadataDocumentUrl === undefined) throw new Error(noDocument(as));
   const browser = oneOf<BrowserMode>('browser', values.browser, ['system', 'print', 'playwright']) ?? DEFAULT_OPTIONS.browser;
   if (browser === 'playwright' && (values.email === undefined || values.password === undefined)) throw new Error('--browser=playwright needs --email and --password');
+  if (values.token !== undefined && !values.conformance) throw new Error('--token needs --conformance (the connection checklist gets its own token)');
   return {
     ...DEFAULT_OPTIONS,
     mcpUrl: positionals[0] ?? DEFAULT_OPTIONS.mcpUrl,
@@ -84,6 +93,8 @@ export function parseOptions(argv: string[]): CliOptions {
     browser,
     login: values.email === undefined || values.password === undefined ? undefined : { email: values.email, password: values.password, workspace: values.workspace, deny: values.deny },
     timeoutMs: values.timeout === undefined ? DEFAULT_OPTIONS.timeoutMs : Number(values.timeout) * 1000,
+    conformance: values.conformance,
+    ...(values.token === undefined ? {} : { token: values.token }),
     json: values.json,
     help: values.help,
   };

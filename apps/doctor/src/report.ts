@@ -21,6 +21,8 @@ export const STEPS = [
 
 export type StepId = (typeof STEPS)[number][0];
 export type StepStatus = 'pass' | 'fail' | 'skip';
+/** A checklist's rows in order: id and label. */
+export type StepTable<Id extends string> = readonly (readonly [Id, string])[];
 
 /** The headings of "Common Claude Code issues" on the product page, plus the verification step. */
 export const ENTRIES = {
@@ -34,8 +36,8 @@ export const ENTRIES = {
 
 export type Entry = (typeof ENTRIES)[keyof typeof ENTRIES];
 
-export interface Step {
-  id: StepId;
+export interface Step<Id extends string = StepId> {
+  id: Id;
   label: string;
   status: StepStatus;
   detail: string;
@@ -44,10 +46,11 @@ export interface Step {
   fix?: string;
 }
 
-export interface Verdict {
-  status: 'connected' | 'failed';
+export interface Verdict<Id extends string = StepId> {
+  /** `connected` for the connection checklist, `conformant` for `--conformance`. */
+  status: 'connected' | 'conformant' | 'failed';
   /** The first failed step. */
-  step?: StepId;
+  step?: Id;
   cause: string;
   entry?: Entry;
   fix?: string;
@@ -74,71 +77,97 @@ export interface ClientPlan {
   scopes?: { requested: string[]; why: string };
 }
 
-export interface Report {
+export interface Report<Id extends string = StepId> {
+  /** Present for `--conformance`; the connection checklist has none. */
+  kind?: 'conformance';
   mcpUrl: string;
   plan?: ClientPlan;
-  steps: Step[];
-  verdict: Verdict;
+  steps: Step<Id>[];
+  verdict: Verdict<Id>;
   connection?: Connection;
 }
 
 /** A thrown failure of one step; the runner turns it into the failed row. */
-export class StepFailure extends Error {
+export class StepFailure<Id extends string = StepId> extends Error {
   constructor(
-    readonly step: StepId,
+    readonly step: Id,
     readonly detail: string,
-    readonly entry: Entry,
+    /** The troubleshooting entry, when the failure belongs to one. */
+    readonly entry: Entry | undefined,
     readonly fix: string,
   ) {
     super(detail);
   }
 }
 
-/** Collects results in order; a failure marks every later step skipped. */
-export class Checklist {
-  private readonly results = new Map<StepId, Pick<Step, 'status' | 'detail' | 'entry' | 'fix'>>();
+/**
+ * Collects results in order. The connection checklist is a chain: a failure marks every later step
+ * skipped. The conformance checklist's rows are independent: each one not run says why (`skip`).
+ */
+export class Checklist<Id extends string = StepId> {
+  private readonly results = new Map<Id, Pick<Step<Id>, 'status' | 'detail' | 'entry' | 'fix'>>();
   connection: Connection | undefined;
   plan: ClientPlan | undefined;
 
-  pass(id: StepId, detail: string): void {
+  constructor(
+    private readonly table: StepTable<Id> = STEPS as unknown as StepTable<Id>,
+    private readonly kind: 'connection' | 'conformance' = 'connection',
+  ) {}
+
+  pass(id: Id, detail: string): void {
     this.results.set(id, { status: 'pass', detail });
   }
 
-  fail(failure: StepFailure): void {
+  fail(failure: StepFailure<Id>): void {
     // Steps between the last result and the failure were implied by it (e.g. the browser step).
-    this.results.set(failure.step, { status: 'fail', detail: failure.detail, entry: failure.entry, fix: failure.fix });
+    this.results.set(failure.step, { status: 'fail', detail: failure.detail, ...(failure.entry ? { entry: failure.entry } : {}), fix: failure.fix });
   }
 
-  report(mcpUrl: string): Report {
-    let failed: Step | undefined;
-    const steps = STEPS.map(([id, label]): Step => {
+  skip(id: Id, detail: string): void {
+    this.results.set(id, { status: 'skip', detail });
+  }
+
+  report(mcpUrl: string): Report<Id> {
+    let failed: Step<Id> | undefined;
+    const chained = this.kind === 'connection';
+    const steps = this.table.map(([id, label]): Step<Id> => {
       const result = this.results.get(id);
-      if (failed !== undefined || result === undefined) return { id, label, status: 'skip', detail: failed ? `Skipped: ${failed.label} failed` : 'Skipped' };
-      const step: Step = { id, label, ...result };
-      if (step.status === 'fail') failed = step;
+      if ((chained && failed !== undefined) || result === undefined) return { id, label, status: 'skip', detail: failed && chained ? `Skipped: ${failed.label} failed` : 'Skipped' };
+      const step: Step<Id> = { id, label, ...result };
+      if (step.status === 'fail') failed ??= step;
       return step;
     });
-    const verdict: Verdict =
+    const passed: Verdict<Id> = chained ? { status: 'connected', cause: 'Connected: every step passed' } : { status: 'conformant', cause: 'Conformant: every check passed' };
+    const verdict: Verdict<Id> =
       failed === undefined
-        ? { status: 'connected', cause: 'Connected: every step passed' }
+        ? passed
         : { status: 'failed', step: failed.id, cause: failed.detail, ...(failed.entry ? { entry: failed.entry } : {}), ...(failed.fix ? { fix: failed.fix } : {}) };
-    return { mcpUrl, ...(this.plan ? { plan: this.plan } : {}), steps, verdict, ...(this.connection ? { connection: this.connection } : {}) };
+    return {
+      ...(chained ? {} : { kind: 'conformance' as const }),
+      mcpUrl,
+      ...(this.plan ? { plan: this.plan } : {}),
+      steps,
+      verdict,
+      ...(this.connection ? { connection: this.connection } : {}),
+    };
   }
 }
 
 const MARKS: Record<StepStatus, string> = { pass: '✓', fail: '✗', skip: '·' };
 
 /** The checklist as a person reads it at a glance. */
-export function renderText(report: Report): string {
-  const lines = [`Enginy connection doctor: ${report.mcpUrl}`, ...renderPlan(report.plan), ''];
+export function renderText<Id extends string>(report: Report<Id>): string {
+  const lines = [`Enginy ${report.kind ?? 'connection'} doctor: ${report.mcpUrl}`, ...renderPlan(report.plan), ''];
   for (const step of report.steps) {
     lines.push(`  ${MARKS[step.status]} ${step.label}${step.status === 'skip' ? ' (skipped)' : ''}`);
-    if (step.status !== 'skip') lines.push(`      ${step.detail}`);
+    // A conformance row skips for a reason of its own (no token, no metadata); a connection step, because an earlier one failed.
+    if (step.status !== 'skip' || (report.kind === 'conformance' && step.detail !== 'Skipped')) lines.push(`      ${step.detail}`);
     if (step.entry) lines.push(`      Troubleshooting: "${step.entry}"`);
     if (step.fix) lines.push(`      Fix: ${step.fix}`);
   }
   lines.push('');
-  lines.push(report.verdict.status === 'connected' ? `Verdict: ${report.verdict.cause}` : `Verdict: FAILED at "${labelOf(report.verdict.step)}": ${report.verdict.cause}`);
+  const failedLabel = report.steps.find((step) => step.id === report.verdict.step)?.label ?? '';
+  lines.push(report.verdict.status === 'failed' ? `Verdict: FAILED at "${failedLabel}": ${report.verdict.cause}` : `Verdict: ${report.verdict.cause}`);
   return lines.join('\n');
 }
 
@@ -158,5 +187,3 @@ function renderPlan(plan: ClientPlan | undefined): string[] {
   lines.push(`  Redirect URI: ${plan.redirectUri} (${plan.redirectWhy})`);
   return lines;
 }
-
-const labelOf = (id: StepId | undefined) => STEPS.find(([stepId]) => stepId === id)?.[1] ?? '';

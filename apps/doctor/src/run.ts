@@ -35,17 +35,23 @@ export const DEFAULT_OPTIONS: Omit<DoctorOptions, 'say'> = {
 export const callbackPortOf = (options: Pick<DoctorOptions, 'as' | 'callbackPort'>): number => planRedirect(options.as, options).port;
 
 export async function runDoctor(options: DoctorOptions): Promise<Report> {
+  return (await connect(options)).report;
+}
+
+/** The connection checklist and, once the token exchange succeeded, the access token it got. */
+export async function connect(options: DoctorOptions): Promise<{ report: Report; accessToken?: string }> {
   const checklist = new Checklist();
+  const got: { accessToken?: string } = {};
   try {
-    await diagnose(options, checklist);
+    await diagnose(options, checklist, got);
   } catch (error) {
     if (!(error instanceof StepFailure)) throw error;
     checklist.fail(error);
   }
-  return checklist.report(options.mcpUrl);
+  return { report: checklist.report(options.mcpUrl), ...got };
 }
 
-async function diagnose(options: DoctorOptions, checklist: Checklist): Promise<void> {
+async function diagnose(options: DoctorOptions, checklist: Checklist, got: { accessToken?: string }): Promise<void> {
   const { mcpUrl } = options;
   const known = presetClient(options.as);
   const redirect = planRedirect(options.as, options);
@@ -112,6 +118,7 @@ async function diagnose(options: DoctorOptions, checklist: Checklist): Promise<v
       throw new StepFailure('token-exchange', `The token response has no expires_in`, ENTRIES.tokenPath, 'Send expires_in with every token response, or Claude Code shows "needs authentication" at each start.');
     }
     checklist.pass('token-exchange', `Access token (expires_in ${token.expires_in}), scope "${String(token.scope ?? '')}"${outcome.iss === as.issuer ? ', iss matches' : ''}`);
+    got.accessToken = String(token.access_token);
     await verify(mcpUrl, String(token.access_token), checklist);
   } finally {
     await listener.close();

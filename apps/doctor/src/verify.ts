@@ -13,9 +13,16 @@ export interface Whoami {
   checks: { check: string; ok: boolean; detail: string }[];
 }
 
-export async function callWhoami(mcpUrl: string, accessToken: string): Promise<{ whoami: Whoami; tools: string[] }> {
+/** The MCP SDK client, initialized (initialize, notifications/initialized) with the bearer token. */
+export async function connectClient(mcpUrl: string, accessToken: string): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
   const client = new Client({ name: 'enginy-doctor', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl), { requestInit: { headers: { authorization: `Bearer ${accessToken}` } } }));
+  const transport = new StreamableHTTPClientTransport(new URL(mcpUrl), { requestInit: { headers: { authorization: `Bearer ${accessToken}` } } });
+  await client.connect(transport);
+  return { client, transport };
+}
+
+export async function callWhoami(mcpUrl: string, accessToken: string): Promise<{ whoami: Whoami; tools: string[] }> {
+  const { client } = await connectClient(mcpUrl, accessToken);
   try {
     const result = await client.callTool({ name: 'mcp_whoami', arguments: {} });
     if (result.isError) throw new Error(JSON.stringify(result.content));

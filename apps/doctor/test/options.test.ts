@@ -53,7 +53,14 @@ describe('parseOptions', () => {
     });
   });
 
+  it('reads --conformance with an MCP URL and a token', () => {
+    expect(parseOptions(['--conformance', 'https://mcp.example.com/mcp', '--token', 'eat_1', '--json'])).toMatchObject({ conformance: true, mcpUrl: 'https://mcp.example.com/mcp', token: 'eat_1', json: true });
+    expect(parseOptions(['--conformance'])).toMatchObject({ conformance: true, mcpUrl: 'http://localhost:3001/mcp' });
+    expect(parseOptions([]).conformance).toBe(false);
+  });
+
   it.each([
+    [['--token', 'eat_1'], '--token needs --conformance'],
     [['--as', 'cursor'], '--as must be one of claude-code, codex, opencode, mcp-remote'],
     [['--registration', 'manual'], '--registration must be one of cimd, dcr'],
     [['--as', 'opencode', '--registration', 'cimd'], '--registration cimd: opencode has no client ID metadata document'],

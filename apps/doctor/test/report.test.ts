@@ -58,4 +58,34 @@ describe('Checklist', () => {
       "  Redirect URI: http://localhost:3118/callback (Claude Code's recipe)",
     ]);
   });
+
+  it('keeps the conformance rows independent: a failure skips nothing, a row not run says why', () => {
+    const table = [
+      ['a', 'Check A'],
+      ['b', 'Check B'],
+      ['c', 'Check C'],
+    ] as const;
+    const checklist = new Checklist<'a' | 'b' | 'c'>(table, 'conformance');
+    checklist.fail(new StepFailure('a', 'A is wrong', undefined, 'Fix A'));
+    checklist.skip('b', 'Skipped: needs A');
+    checklist.pass('c', 'C is fine');
+    const report = checklist.report('http://localhost:3001/mcp');
+    expect(report.kind).toBe('conformance');
+    expect(report.steps.map((s) => [s.id, s.status, s.detail])).toEqual([
+      ['a', 'fail', 'A is wrong'],
+      ['b', 'skip', 'Skipped: needs A'],
+      ['c', 'pass', 'C is fine'],
+    ]);
+    expect(report.verdict).toEqual({ status: 'failed', step: 'a', cause: 'A is wrong', fix: 'Fix A' });
+    const text = renderText(report);
+    expect(text.split('\n')[0]).toBe('Enginy conformance doctor: http://localhost:3001/mcp');
+    expect(text).toContain('  ✗ Check A\n      A is wrong\n      Fix: Fix A\n  · Check B (skipped)\n      Skipped: needs A\n  ✓ Check C');
+    expect(text.split('\n').at(-1)).toBe('Verdict: FAILED at "Check A": A is wrong');
+  });
+
+  it('calls a conformance checklist with every row passed conformant', () => {
+    const checklist = new Checklist<'a'>([['a', 'Check A']], 'conformance');
+    checklist.pass('a', 'ok');
+    expect(checklist.report('http://x/mcp').verdict).toEqual({ status: 'conformant', cause: 'Conformant: every check passed' });
+  });
 });
