@@ -59,7 +59,7 @@ export async function buildApp(config: StackConfig, deps: AppDeps): Promise<Fast
   app.addHook('onClose', () => purge.close());
 
   await app.register(health, { service: 'auth', db: deps.db });
-  await metadataRoutes(app, config);
+  await metadataRoutes(app, config, deps.db);
   await registerRoutes(app, config, deps.db);
   await authorizeRoutes(app, config, deps.db);
   await tokenRoutes(app, config, deps.db);

@@ -1,4 +1,5 @@
 import { deleteClient } from '@enginy/db/queries/oauth-clients';
+import { READ_SCOPES } from '@enginy/policy/scopes';
 import { testConfig } from '@enginy/testing/config';
 import { createTestDatabase, type TestDatabase } from '@enginy/testing/database';
 import type { FastifyInstance } from 'fastify';
@@ -82,6 +83,13 @@ describe('metadata and CORS', () => {
     expect(preflight.statusCode).toBe(204);
     expect(preflight.headers['access-control-allow-origin']).toBe('*');
     expect(preflight.headers['access-control-allow-credentials']).toBeUndefined();
+  });
+
+  // Gemini CLI 0.61 asks for the authorization server metadata's whole scopes_supported: listing every
+  // Enginy scope made it ask for WRITE scopes the seeded read-only policy refuses.
+  it('lists only the scopes the enabled policies grant, the same list as the resource metadata', async () => {
+    expect((await app.inject('/.well-known/oauth-authorization-server')).json().scopes_supported).toEqual([...READ_SCOPES].sort());
+    expect((await app.inject('/.well-known/openid-configuration')).json().scopes_supported).toEqual([...READ_SCOPES].sort());
   });
 
   it('never sends CORS headers on /authorize or the session API', async () => {

@@ -6,7 +6,7 @@ import { CLAUDE_CODE_CALLBACK_PORT, CLAUDE_CODE_REDIRECT_URI } from './defaults.
 export type KnownClientId = 'claude-code' | 'codex' | 'gemini-cli' | 'opencode' | 'mcp-remote' | 'mcp-inspector' | 'mcp-sdk';
 
 /** How a client picks the scopes it asks for when nothing is configured. */
-export type ScopeChoice = 'resource-metadata' | 'challenge' | 'app';
+export type ScopeChoice = 'resource-metadata' | 'authorization-server-metadata' | 'challenge' | 'app';
 
 export interface KnownClient {
   id: KnownClientId;
@@ -82,9 +82,8 @@ export const KNOWN_CLIENTS: readonly KnownClient[] = [
     registeredName: 'Gemini CLI MCP Client',
     // Observed (0.61.0, mcp/oauth-utils discoverOAuthConfig): the resource metadata only leads it to the
     // authorization server, and it asks for the AUTHORIZATION SERVER metadata's whole scopes_supported
-    // (not the resource metadata's, nor the challenge's). ScopeChoice has no value for that yet; the two
-    // lists are the same only when the authorization server advertises the grantable scopes too.
-    scopeChoice: 'resource-metadata',
+    // (not the resource metadata's, nor the challenge's).
+    scopeChoice: 'authorization-server-metadata',
     defaultRedirectUri: 'http://localhost:<port>/oauth/callback',
     recipeRedirectUri: `http://localhost:${CLAUDE_CODE_CALLBACK_PORT}/oauth/callback`,
     callbackFix: `"oauth": { "redirectUri": "http://localhost:${CLAUDE_CODE_CALLBACK_PORT}/oauth/callback" } in the server's settings entry (or OAUTH_CALLBACK_PORT=${CLAUDE_CODE_CALLBACK_PORT})`,

@@ -1,11 +1,18 @@
 import type { StackConfig } from '@enginy/config/load';
-import { SCOPE_LIST } from '@enginy/policy/scopes';
+import type { Db } from '@enginy/db/client';
+import { enabledPolicyScopes } from '@enginy/db/queries/mcp';
 import type { FastifyInstance } from 'fastify';
 
 export const METADATA_PATHS = ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'] as const;
 
-/** RFC 8414 metadata. Only what is really implemented is advertised. */
-export function authorizationServerMetadata(config: StackConfig) {
+/**
+ * RFC 8414 metadata. Only what is really implemented is advertised, and `scopes_supported` lists
+ * only what can be granted today: the scopes of the MCP-enabled workspaces' active policies, the
+ * same list as the protected-resource metadata's. Gemini CLI asks for this whole list (and Claude
+ * Code appends `offline_access` when it is listed, so it is not); listing every Enginy scope made it
+ * ask for WRITE scopes the seeded read-only policy refuses. Omitted while nothing can be granted.
+ */
+export function authorizationServerMetadata(config: StackConfig, grantableScopes: readonly string[]) {
   const issuer = config.auth.issuer;
   return {
     // RFC 8414 §3.3: "The issuer value returned MUST be identical to the authorization server's issuer identifier".
@@ -14,7 +21,7 @@ export function authorizationServerMetadata(config: StackConfig) {
     token_endpoint: `${issuer}/token`,
     registration_endpoint: `${issuer}/register`,
     revocation_endpoint: `${issuer}/revoke`,
-    scopes_supported: [...SCOPE_LIST],
+    ...(grantableScopes.length === 0 ? {} : { scopes_supported: [...grantableScopes] }),
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
     grant_types_supported: ['authorization_code', 'refresh_token'],
@@ -26,9 +33,12 @@ export function authorizationServerMetadata(config: StackConfig) {
   };
 }
 
-export async function metadataRoutes(app: FastifyInstance, config: StackConfig): Promise<void> {
-  const metadata = authorizationServerMetadata(config);
+export async function metadataRoutes(app: FastifyInstance, config: StackConfig, db: Db): Promise<void> {
   for (const url of METADATA_PATHS) {
-    app.get(url, async (_request, reply) => reply.header('cache-control', 'public, max-age=300').send(metadata));
+    app.get(url, async (_request, reply) => {
+      const metadata = authorizationServerMetadata(config, await enabledPolicyScopes(db));
+      // Revalidated every time: a policy change must show in the very next discovery.
+      return reply.header('cache-control', 'no-cache').send(metadata);
+    });
   }
 }

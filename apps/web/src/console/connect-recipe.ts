@@ -79,6 +79,7 @@ export function registrationText(client: KnownClient): string {
 
 const SCOPE_CHOICES: Record<ScopeChoice, string> = {
   'resource-metadata': "every scope in the server's resource metadata (scopes_supported)",
+  'authorization-server-metadata': "every scope in the authorization server's metadata (scopes_supported)",
   challenge: "the scope of the server's 401 challenge",
   app: 'the scope your app puts in its client metadata',
 };
