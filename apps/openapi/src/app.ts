@@ -13,6 +13,7 @@ import mcp from './mcp/route.ts';
 import { protectedResourceRoutes } from './mcp/protected-resource.ts';
 import openapiDocs from './plugins/openapi-docs.ts';
 import rateLimits from './plugins/rate-limit.ts';
+import { claimShadowedMethods, recordRouteMethods } from './plugins/route-methods.ts';
 import { actionRoutes } from './routes/v1/actions.ts';
 import { campaignRoutes } from './routes/v1/campaigns.ts';
 import { companyRoutes } from './routes/v1/companies.ts';
@@ -46,8 +47,10 @@ export async function buildApp(config: StackConfig, deps: AppDeps): Promise<Fast
   // No implicit HEAD routes: every operation in the document is one a client (or MCP tool) can call.
   const app = Fastify({ logger: loggerOptions(config, 'openapi'), bodyLimit: 1024 * 1024, exposeHeadRoutes: false, frameworkErrors: renderFrameworkError });
   const { db } = deps;
-  // Infrastructure: errors, validation, the document, the scope gate, rate limits.
-  registerErrorHandling(app);
+  // Infrastructure: the methods of every path (for 405s), errors, validation, the document, the
+  // scope gate, rate limits.
+  const routeMethods = recordRouteMethods(app);
+  registerErrorHandling(app, routeMethods);
   registerValidation(app);
   // The API speaks JSON only: any other body is a 415, not a string handed to a route.
   app.removeContentTypeParser('text/plain');
@@ -76,5 +79,7 @@ export async function buildApp(config: StackConfig, deps: AppDeps): Promise<Fast
   // The MCP endpoint, its tools generated from the document above, and its resource metadata.
   await app.register(protectedResourceRoutes, { config, db });
   await app.register(mcp, { config, db, ...(deps.usageFlushMs === undefined ? {} : { usageFlushMs: deps.usageFlushMs }) });
+  // Last: GET /v1/companies/search answers 405 (Allow: POST) instead of reaching /{companyId}.
+  claimShadowedMethods(app, routeMethods);
   return app;
 }

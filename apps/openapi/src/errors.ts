@@ -1,6 +1,7 @@
 import { invalidInputProblem, isDatabaseUnavailable } from '@enginy/db/client';
 import { readRestOfRefusedBody, UNAVAILABLE_RETRY_AFTER_SECONDS } from '@enginy/service/http-errors';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type RouteMethods, sendMethodNotAllowed } from './plugins/route-methods.ts';
 import { validationFailure } from './validation/problems.ts';
 
 /**
@@ -27,6 +28,7 @@ export const ERROR_CODES = {
   insufficient_credits: 402,
   insufficient_scope: 403,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   invalid_status_transition: 409,
   idempotency_key_reused: 409,
@@ -69,9 +71,13 @@ function fromPostgres(error: { code?: unknown; message: string }): ApiError | un
   return apiError('validation_error', 'A value in the request cannot be stored (invalid characters or out of range)');
 }
 
-export function registerErrorHandling(app: FastifyInstance): void {
+export function registerErrorHandling(app: FastifyInstance, routes: RouteMethods): void {
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send({ status: 'error', code: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}` });
+    const path = request.url.split('?')[0] ?? '/';
+    // A path the app has, asked with a method it does not support: 405 with Allow, not 404.
+    const owner = routes.owner(path);
+    if (owner !== undefined && !owner.methods.includes(request.method)) return sendMethodNotAllowed(reply, request.method, path, owner.methods);
+    return reply.code(404).send({ status: 'error', code: 'not_found', message: `No route for ${request.method} ${path}` });
   });
 
   app.setErrorHandler((raw: FastifyError | ApiError, request, reply) => {
