@@ -51,7 +51,7 @@ describe('/definitions.json', () => {
       expect(op.tags?.length, where).toBe(1);
       const success = Object.entries(op.responses).find(([status]) => status.startsWith('2'));
       expect(success?.[1].content?.['application/json']?.schema, where).toBeDefined();
-      for (const status of ['401', '403', '422', '429']) expect(op.responses[status]?.content?.['application/json']?.schema, `${where} ${status}`).toBeDefined();
+      for (const status of ['401', '403', '429', '500', '503']) expect(op.responses[status]?.content?.['application/json']?.schema, `${where} ${status}`).toBeDefined();
       if (method === 'post' || method === 'patch') expect(op.requestBody?.content['application/json']?.schema, where).toBeDefined();
       for (const name of path.match(/\{(\w+)\}/g) ?? []) {
         expect(op.parameters?.some((p) => p.in === 'path' && `{${p.name}}` === name && p.schema), `${where} ${name}`).toBe(true);

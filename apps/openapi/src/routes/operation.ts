@@ -2,12 +2,13 @@ import type { Scope } from '@enginy/policy/scopes';
 import type { TSchema } from 'typebox';
 import { ERROR_CODES, type ErrorCode } from '../errors.ts';
 import { ErrorResponse } from '../schemas/common.ts';
+import type { Tag } from './tags.ts';
 
 export interface OperationSpec<B, Q, P, R, S extends number> {
   /** Short imperative phrase; the MCP server turns it into the tool name, so keep it distinct. */
   summary: string;
   description: string;
-  tag: string;
+  tag: Tag;
   scope: Scope;
   perMinute: number;
   body?: B;
@@ -20,8 +21,21 @@ export interface OperationSpec<B, Q, P, R, S extends number> {
   errors?: ErrorCode[];
 }
 
-// Every operation behind the gate can answer these.
-const ALWAYS: ErrorCode[] = ['unauthenticated', 'insufficient_scope', 'validation_error', 'rate_limited'];
+// Every operation behind the gate can answer these: no or a bad credential, a missing scope, its
+// rate limit, and the server's own failures (503 with Retry-After while the database is unreachable).
+const ALWAYS: ErrorCode[] = ['unauthenticated', 'invalid_api_key', 'insufficient_scope', 'rate_limited', 'internal_error', 'service_unavailable'];
+// Any input can be invalid (422); a JSON body can also be malformed (400), too large (413) or of
+// another media type (415); a path parameter can be undecodable percent-encoding (400).
+const WITH_INPUT: ErrorCode[] = ['validation_error'];
+const WITH_BODY: ErrorCode[] = ['invalid_json', 'bad_request', 'payload_too_large', 'unsupported_media_type'];
+const WITH_PARAMS: ErrorCode[] = ['bad_request'];
+
+/** The error codes an operation can answer with, so that each of their statuses is documented. */
+export function errorCodes(spec: { body?: unknown; querystring?: unknown; params?: unknown; errors?: ErrorCode[] }): ErrorCode[] {
+  const input = spec.body !== undefined || spec.querystring !== undefined || spec.params !== undefined;
+  const codes = [...ALWAYS, ...(input ? WITH_INPUT : []), ...(spec.body ? WITH_BODY : []), ...(spec.params ? WITH_PARAMS : []), ...(spec.errors ?? [])];
+  return [...new Set(codes)];
+}
 
 const camel = (summary: string) =>
   summary
@@ -40,8 +54,11 @@ const camel = (summary: string) =>
 export function operation<B extends TSchema | undefined, Q extends TSchema | undefined, P extends TSchema | undefined, R extends TSchema, S extends number = 200>(
   spec: OperationSpec<B, Q, P, R, S>,
 ) {
-  const statuses = [...new Set([...ALWAYS, ...(spec.errors ?? [])].map((code) => ERROR_CODES[code]))].sort();
-  const errorResponses = Object.fromEntries(statuses.map((status) => [status, { ...ErrorResponse, description: codesFor(status, spec.errors) }]));
+  const codes = errorCodes(spec);
+  const statuses = [...new Set(codes.map((code) => ERROR_CODES[code]))].sort();
+  // One envelope for every error status; the published document makes each of them a reference to
+  // its one `Error` response (plugins/openapi-publish.ts), described by the codes it can carry.
+  const errorResponses = Object.fromEntries(statuses.map((status) => [status, { description: codesFor(status, codes), content: { 'application/json': { schema: ErrorResponse } } }]));
   return {
     schema: {
       summary: spec.summary,
@@ -59,7 +76,6 @@ export function operation<B extends TSchema | undefined, Q extends TSchema | und
   };
 }
 
-function codesFor(status: number, extra: ErrorCode[] = []): string {
-  const codes = [...ALWAYS, ...extra].filter((code) => ERROR_CODES[code] === status);
-  return `Error: ${codes.join(', ')}`;
+function codesFor(status: number, codes: ErrorCode[]): string {
+  return `Error: ${codes.filter((code) => ERROR_CODES[code] === status).join(', ')}`;
 }

@@ -1,5 +1,5 @@
 import { type TSchema, Type } from 'typebox';
-import { Nullable, StringEnum, Text, Timestamp, Uuid } from './common.ts';
+import { Nullable, PageFields, StringEnum, Text, Timestamp, Uuid } from './common.ts';
 
 export const CAMPAIGN_STATUSES = ['DRAFT', 'ACTIVE', 'PAUSED', 'FINISHED'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
@@ -72,7 +72,6 @@ export const CreateCampaignBody = Type.Object(
 export const CampaignStatusBody = Type.Object({ status: StringEnum(['ACTIVE', 'PAUSED', 'FINISHED'] as const) }, { additionalProperties: false });
 
 export const CampaignListQuery = Type.Object({
-  page: Type.Integer({ minimum: 1, maximum: 100_000, default: 1 }),
-  pageSize: Type.Integer({ minimum: 1, maximum: 100, default: 25 }),
+  ...PageFields,
   status: Type.Optional(StringEnum(CAMPAIGN_STATUSES)),
 });

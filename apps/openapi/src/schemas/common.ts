@@ -11,16 +11,48 @@ export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Ty
 
 export const Uuid = (description?: string) => Type.String({ format: 'uuid', ...(description ? { description } : {}) });
 
-export const Text = (maxLength: number, description?: string) => Type.String({ minLength: 1, maxLength, ...(description ? { description } : {}) });
+/**
+ * PostgreSQL text cannot hold U+0000, so no input string may contain it. Said as a `pattern`, the
+ * refusal is in the document (a client or a fuzzer reads it) and Ajv enforces it with a field path.
+ */
+export const NO_NUL = '^[^\\u0000]*$';
 
-export const Timestamp = Type.String({ format: 'date-time' });
+export const Text = (maxLength: number, description?: string) => Type.String({ minLength: 1, maxLength, pattern: NO_NUL, ...(description ? { description } : {}) });
+
+/**
+ * The one definition of an email address, used by the document (as `pattern`, which every tool reads
+ * the same way, unlike `format: email`) and by validation (Ajv's `email` format is this regex too):
+ * an RFC 5322 dot-atom local part, and a domain of at least two labels (`a@org` is refused).
+ */
+export const EMAIL_PATTERN = "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$";
+
+export const Email = Type.String({ format: 'email', pattern: EMAIL_PATTERN, maxLength: 320, description: 'An email address such as ada@example.com (a domain of at least two labels)' });
+
+/** A web address (http or https), e.g. a LinkedIn profile. */
+export const HttpUrl = Type.String({ format: 'uri', maxLength: 500, pattern: '^https?://[^\\u0000]*$' });
+
+/**
+ * A property the server fills in when it is left out (Ajv's `useDefaults`): optional in the document
+ * and to clients, always present once validated, which is what the handler's type says.
+ */
+export const Defaulted = <T extends TSchema>(schema: T): T => Type.Optional(schema) as unknown as T;
+
+/**
+ * An RFC 3339 date-time, but never a leap second: PostgreSQL cannot store `23:59:60`, so the pattern
+ * says so (and Ajv refuses it with the field's path) instead of a valid-looking value failing later.
+ */
+export const Timestamp = Type.String({
+  format: 'date-time',
+  pattern: '^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:[0-5]\\d(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$',
+  description: 'RFC 3339 date-time, e.g. 2026-01-05T09:30:00Z (seconds 00 to 59: no leap second)',
+});
 
 /** Up to 100 distinct ids in one call. */
 export const IdList = (what: string) => Type.Array(Uuid(), { minItems: 1, maxItems: 100, uniqueItems: true, description: `${what} ids (1 to 100)` });
 
 export const PageFields = {
-  page: Type.Integer({ minimum: 1, maximum: 100_000, default: 1, description: 'Page number, from 1' }),
-  pageSize: Type.Integer({ minimum: 1, maximum: 100, default: 25, description: 'Rows per page (max 100)' }),
+  page: Defaulted(Type.Integer({ minimum: 1, maximum: 100_000, default: 1, description: 'Page number, from 1' })),
+  pageSize: Defaulted(Type.Integer({ minimum: 1, maximum: 100, default: 25, description: 'Rows per page (max 100)' })),
 };
 
 export const PageQuery = Type.Object(PageFields);

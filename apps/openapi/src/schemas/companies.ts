@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Nullable, PageFields, Text, Timestamp, Uuid } from './common.ts';
+import { HttpUrl, Nullable, PageFields, Text, Timestamp, Uuid } from './common.ts';
 
 export const Company = Type.Object(
   {
@@ -42,7 +42,7 @@ export const CreateCompanyBody = Type.Object(
   {
     name: Text(200),
     domain: Type.Optional(Nullable(Type.String({ maxLength: 253, pattern: '^[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+$', description: 'e.g. acme.com' }))),
-    companyLinkedInUrl: Type.Optional(Nullable(Type.String({ format: 'uri', maxLength: 500, pattern: '^https?://' }))),
+    companyLinkedInUrl: Type.Optional(Nullable(HttpUrl)),
     industry: Type.Optional(Nullable(Text(100))),
     employeeCount: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 10_000_000 }))),
     country: Type.Optional(Nullable(Type.String({ pattern: '^[A-Z]{2}$' }))),

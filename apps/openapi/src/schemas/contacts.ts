@@ -1,10 +1,8 @@
 import { Type } from 'typebox';
-import { IdList, Nullable, PageFields, StringEnum, Text, Timestamp, Uuid } from './common.ts';
+import { Email, HttpUrl, IdList, Nullable, PageFields, StringEnum, Text, Timestamp, Uuid } from './common.ts';
 
 export const EMAIL_STATUSES = ['UNVERIFIED', 'VALID', 'INVALID', 'RISKY'] as const;
 
-const Email = Type.String({ format: 'email', maxLength: 320 });
-const Url = Type.String({ format: 'uri', maxLength: 500, pattern: '^https?://' });
 const Phone = Type.String({ minLength: 3, maxLength: 40, pattern: '^[+0-9 ().-]+$' });
 
 export const Contact = Type.Object(
@@ -59,7 +57,7 @@ export const ContactSearchBody = Type.Object(
 
 const writable = {
   jobTitle: Type.Optional(Nullable(Text(200))),
-  linkedInProfileUrl: Type.Optional(Nullable(Url)),
+  linkedInProfileUrl: Type.Optional(Nullable(HttpUrl)),
   linkedInHeadline: Type.Optional(Nullable(Text(300))),
   professionalEmail: Type.Optional(Nullable(Email)),
   personalEmails: Type.Optional(Type.Array(Email, { maxItems: 10 })),

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Nullable, PageFields, StringEnum, Text, Timestamp, Uuid } from './common.ts';
+import { Defaulted, Nullable, PageFields, StringEnum, Text, Timestamp, Uuid } from './common.ts';
 
 export const CHANNELS = ['EMAIL', 'LINKEDIN'] as const;
 
@@ -39,7 +39,7 @@ export const ThreadQuery = Type.Object({
   ...PageFields,
   search: Type.Optional(Text(200, 'Matches contact name, email or company')),
   senderIdentityId: Type.Optional(Uuid()),
-  archived: Type.Boolean({ default: false }),
+  archived: Defaulted(Type.Boolean({ default: false, description: 'Archived threads instead of open ones' })),
 });
 
 export const InboxContactParams = Type.Object({ contactId: Uuid('The contact whose messages to read') });

@@ -58,6 +58,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
       summary: 'Create campaign draft',
       description:
         'Creates a DRAFT campaign from ordered steps (email, linkedin_message, linkedin_connection, condition with onTrue/onFalse branches, task, end). ' +
+        'A branch ends where it says `end`: `end` only as the last step of its branch, anywhere else it is a 422 at that step. ' +
         'Validation errors name the step field, e.g. `steps[0].subject` or `steps[1].onTrue[0].message`.',
       tag: TAG,
       scope: 'CAMPAIGNS_WRITE',

@@ -55,7 +55,9 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { d
       summary: 'Send inbox message',
       description:
         'Sends a message to a contact from a sender identity, by EMAIL or LINKEDIN. Give a `requestId` to make it idempotent: ' +
-        'the same requestId again returns the first result and sends nothing; reusing it for a different message is a 409.',
+        'the same requestId again returns the first result and sends nothing; reusing it for a different message is a 409. ' +
+        'A 422 names the field that breaks a rule about the stored rows: the type must be a channel of the sender identity, ' +
+        'an EMAIL needs a contact with a professional email, and a LINKEDIN message has no subject.',
       tag: TAG,
       scope: 'MESSAGING_WRITE',
       perMinute: 30,
