@@ -12,7 +12,7 @@ import { newTokenPair, type TokenResponse } from './issue.ts';
  * same answer. RFC 9700 §4.14.2 wants a spent refresh token refused; the grace trades a little of
  * that for not logging a user out over one lost packet, so it is as short as real clients allow:
  * Claude Code 2.1.328, its refresh answer dropped by a proxy, retried the same refresh token after
- * 0.5 s (tests/e2e, real-client lifecycle); a crashed auth service restarts in about 2 s here.
+ * 0.5 s (tests/e2e/test/real-client-claude-code-refresh-retry.test.ts); a crashed auth service restarts in about 2 s here.
  * 10 s covers both with room; within it, whoever holds the spent token gets the live pair.
  */
 export const REFRESH_RETRY_GRACE_MS = 10_000;
