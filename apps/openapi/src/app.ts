@@ -54,7 +54,7 @@ export async function buildApp(config: StackConfig, deps: AppDeps): Promise<Fast
   registerValidation(app);
   // The API speaks JSON only: any other body is a 415, not a string handed to a route.
   app.removeContentTypeParser('text/plain');
-  await app.register(openapiDocs, { serverUrl: config.openapi.url });
+  await app.register(openapiDocs);
   const keysLastUsed = new ApiKeyLastUsed(db, app.log, deps.usageFlushMs);
   app.addHook('onReady', async () => keysLastUsed.start());
   app.addHook('onClose', () => keysLastUsed.close());
