@@ -9,7 +9,7 @@ describe('cleanClientName', () => {
     ['isolates (U+2066–U+2069)', '\u2067Admin\u2069 Tool', 'Admin Tool'],
     ['marks and the Arabic letter mark', 'A\u200Eb\u200Fc\u061Cd', 'Abcd'],
     ['zero-width characters', 'Cl\u200Baude\u2060 Code\uFEFF', 'Claude Code'],
-    ['control characters and newlines', 'Line\none\u0007', 'Line one'],
+    ['newlines and tabs', 'Line\none\tend', 'Line one end'],
     ['a right-to-left script itself stays', 'עברית', 'עברית'],
     ['nothing left', '\u202E\u202C', 'fallback'],
     ['not text', 42, 'fallback'],

@@ -76,7 +76,8 @@ describe('the seeded stack (development defaults: CIMD works offline)', () => {
     const first = await doctor(e2e.stack, { as: 'opencode' });
     expect(failedAt(first)).toEqual({ status: 'failed', step: 'redirect-uri', entry: 'redirect_uri is not allowed' });
     expect(first.verdict.fix).toContain(`Add ${OPENCODE_CALLBACK} to "Allowed redirect URIs"`);
-    expect(first.verdict.fix).toContain('opencode always listens on 127.0.0.1:19876');
+    // And how opencode's own config changes it (the tested-clients table's callback fix).
+    expect(first.verdict.fix).toContain(knownClient('opencode').callbackFix);
     expect(first.plan?.registration).toMatchObject({ kind: 'dcr' });
     expect(await lastAttempt(e2e.stack)).toMatchObject({ reason: 'redirect_uri_not_allowed', redirect_uri: OPENCODE_CALLBACK });
 
