@@ -12,7 +12,10 @@ import { CALLBACK, useStack } from '../src/stack.ts';
 
 // The document fetch's own limit is 5 s; the hanging /authorize must be over well within this.
 const BOUND_MS = 10_000;
-const h = useStack({ CIMD_ALLOW_HTTP_LOCALHOST: 'true' });
+// Strict, as in production: a host that times out is unreachable, and in development the stack would
+// go on with an unverified loopback-only client (apps/auth/test/cimd-offline.test.ts); here the
+// time-out itself must end the request with invalid_client.
+const h = useStack({ CIMD_ALLOW_HTTP_LOCALHOST: 'true', CIMD_BUNDLED_DOCUMENTS: 'false', CIMD_UNVERIFIED_LOOPBACK: 'false' });
 const sockets = new Set<Socket>();
 let silent: Server;
 let drip: HttpServer;
