@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { addScopesLink, preselection } from '../src/console/add-scopes.ts';
 
 describe('addScopesLink', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { KNOWN_CLIENTS, knownClient } from '@enginy/config/known-clients';
 import { READ_SCOPES } from '@enginy/policy/scopes';
 import { narrowingHints, scopesWithinPolicy } from '../src/client-hints.ts';

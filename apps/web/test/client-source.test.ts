@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { clientSourceText, parseClientSource } from '../src/client-source.ts';
 
 const NOW = Date.parse('2026-11-27T12:00:00Z');

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { KNOWN_CLIENTS, knownClient } from '@enginy/config/known-clients';
 import { clientFromQuery, clientIdItem, isConcreteUri, redirectFacts, withRedirectUri } from '../src/console/connect-recipe.ts';
 import type { McpSettings } from '../src/console/types.ts';
