@@ -1,12 +1,9 @@
 // What the real-client tests share: a stack per file, mcp_whoami with the token a CLI stored, and
 // one report line per client of what it really sent (read from the authorize URL it opened and the
 // client the authorization server recorded).
-import type { Env } from '@enginy/config/load';
-import { createDb, type Db } from '@enginy/db/client';
-import { startTestStack, type TestStack } from '@enginy/stack/test-stack';
+import type { Db } from '@enginy/db/client';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { afterAll, beforeAll } from 'vitest';
 import { type AgentCli, cliVersion } from './agent-clis.ts';
 import { waitForFreePort } from './doctor-run.ts';
 import { type Whoami, whoami } from './whoami.ts';
@@ -14,25 +11,6 @@ import { type Whoami, whoami } from './whoami.ts';
 /** The fixed callback port of the recipes (Claude Code's): one login on it at a time. */
 export const CALLBACK_PORT = 3118;
 export const freeCallbackPort = () => waitForFreePort(CALLBACK_PORT);
-
-export interface RealClientContext {
-  stack: TestStack;
-  db: Db;
-}
-
-/** A seeded stack for the file's tests, started before them and stopped after. */
-export function useStack(env: Env = {}): RealClientContext {
-  const context = {} as RealClientContext;
-  beforeAll(async () => {
-    context.stack = await startTestStack({ env });
-    context.db = createDb(context.stack.databaseUrl, { max: 2 });
-  });
-  afterAll(async () => {
-    await context.db?.destroy();
-    await context.stack?.close();
-  });
-  return context;
-}
 
 /** mcp_whoami's answer, with what the policy tests read too. */
 export interface FullWhoami extends Omit<Whoami, 'checks'> {

@@ -10,24 +10,37 @@ import { launchBrowser } from './browser.ts';
 export const ADMIN = { email: 'dev@enginy.local', password: 'enginy-dev' };
 export const MEMBER = { email: 'member@enginy.local', password: 'enginy-dev' };
 
-export interface E2eContext {
+export interface StackContext {
   stack: TestStack;
-  browser: Browser;
   db: Db;
 }
 
-/** Registers the hooks; the returned object's fields are set once `beforeAll` has run. */
-export function useStackAndBrowser(env: Env = {}): E2eContext {
-  const context = {} as E2eContext;
+export interface E2eContext extends StackContext {
+  browser: Browser;
+}
+
+/** A seeded stack and a database connection for the file's tests; fields are set once `beforeAll` has run. */
+export function useStack(env: Env = {}): StackContext {
+  const context = {} as StackContext;
   beforeAll(async () => {
     context.stack = await startTestStack({ env });
-    context.browser = await launchBrowser();
     context.db = createDb(context.stack.databaseUrl, { max: 2 });
   });
   afterAll(async () => {
     await context.db?.destroy();
-    await context.browser?.close();
     await context.stack?.close();
+  });
+  return context;
+}
+
+/** The same, with one Chromium for the file (hooks run in order: the browser closes before the stack). */
+export function useStackAndBrowser(env: Env = {}): E2eContext {
+  const context = useStack(env) as E2eContext;
+  beforeAll(async () => {
+    context.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await context.browser?.close();
   });
   return context;
 }

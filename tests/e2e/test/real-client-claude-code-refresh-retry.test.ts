@@ -9,7 +9,8 @@ import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliCommand, inTty, loginThroughBrowser, run, scratch } from '../src/agent-clis.ts';
 import { consoleApi } from '../src/console-api.ts';
-import { freeCallbackPort, useStack } from '../src/real-clients.ts';
+import { freeCallbackPort } from '../src/real-clients.ts';
+import { useStack } from '../src/stack-fixture.ts';
 
 async function freePort(): Promise<number> {
   const probe = createNetServer();

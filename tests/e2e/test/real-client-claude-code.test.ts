@@ -9,7 +9,8 @@ import { READ_SCOPES } from '@enginy/policy/scopes';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliCommand, inTty, loginThroughBrowser, run, scratch } from '../src/agent-clis.ts';
 import { consoleApi } from '../src/console-api.ts';
-import { freeCallbackPort, mcpStatus, reportClient, useStack, whoamiWithToken } from '../src/real-clients.ts';
+import { freeCallbackPort, mcpStatus, reportClient, whoamiWithToken } from '../src/real-clients.ts';
+import { useStack } from '../src/stack-fixture.ts';
 import { ADMIN } from '../src/whoami.ts';
 
 // The shortest lifetime the config accepts, so that the test sees an access token expire.

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { READ_SCOPES } from '@enginy/policy/scopes';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliCommand, loginThroughBrowser, run, scratch } from '../src/agent-clis.ts';
-import { freeCallbackPort, reportClient, useStack, whoamiWithToken } from '../src/real-clients.ts';
+import { freeCallbackPort, reportClient, whoamiWithToken } from '../src/real-clients.ts';
+import { useStack } from '../src/stack-fixture.ts';
 import { ADMIN } from '../src/whoami.ts';
 
 const e2e = useStack();

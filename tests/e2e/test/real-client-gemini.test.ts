@@ -13,7 +13,8 @@ import { READ_SCOPES } from '@enginy/policy/scopes';
 import { afterAll, describe, expect, it } from 'vitest';
 import { browserRecord, cliCommand, run, scratch } from '../src/agent-clis.ts';
 import { consoleApi } from '../src/console-api.ts';
-import { freeCallbackPort, reportClient, useStack, whoamiWithToken } from '../src/real-clients.ts';
+import { freeCallbackPort, reportClient, whoamiWithToken } from '../src/real-clients.ts';
+import { useStack } from '../src/stack-fixture.ts';
 import { TerminalSession } from '../src/tmux.ts';
 import { ADMIN } from '../src/whoami.ts';
 

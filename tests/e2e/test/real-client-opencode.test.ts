@@ -11,7 +11,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cliCommand, loginThroughBrowser, run, scratch } from '../src/agent-clis.ts';
 import { consoleApi } from '../src/console-api.ts';
 import { waitForFreePort } from '../src/doctor-run.ts';
-import { reportClient, useStack, whoamiWithToken } from '../src/real-clients.ts';
+import { reportClient, whoamiWithToken } from '../src/real-clients.ts';
+import { useStack } from '../src/stack-fixture.ts';
 import { ADMIN } from '../src/whoami.ts';
 
 const OPENCODE_REDIRECT_URI = 'http://127.0.0.1:19876/mcp/oauth/callback';
