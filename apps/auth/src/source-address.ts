@@ -1,4 +1,5 @@
 import { isIPv6 } from 'node:net';
+import { hextets } from './clients/address-policy.ts';
 
 /**
  * The caller a per-address limit counts: `request.ip` (the forwarded address when a trusted proxy
@@ -9,12 +10,9 @@ export function sourceAddress(ip: string): string {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
   if (mapped?.[1] !== undefined) return mapped[1];
   if (!isIPv6(ip)) return ip;
-  const [head = '', tail] = ip.split('%')[0]?.split('::') ?? [];
-  const groups = (part: string | undefined) => (part === undefined || part === '' ? [] : part.split(':').flatMap((g) => (g.includes('.') ? ['0', '0'] : [g])));
-  const missing = tail === undefined ? 0 : 8 - groups(head).length - groups(tail).length;
-  const all = [...groups(head), ...Array<string>(missing).fill('0'), ...groups(tail)];
-  return `${all
+  const address = ip.split('%')[0] ?? ip;
+  return `${hextets(address)
     .slice(0, 4)
-    .map((g) => Number.parseInt(g, 16).toString(16))
+    .map((group) => group.toString(16))
     .join(':')}::/64`;
 }

@@ -1,6 +1,5 @@
 // Redirect-URI rules. Pure: the console previews exactly what the server decides.
-
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+import { isLoopbackHostname } from './origin.ts';
 
 function parse(uri: string): URL | undefined {
   try {
@@ -13,7 +12,7 @@ function parse(uri: string): URL | undefined {
 /** `http://localhost…`, `http://127.0.0.1…` or `http://[::1]…`: a native app's loopback listener. */
 export function isLoopbackRedirectUri(uri: string): boolean {
   const url = parse(uri);
-  return url !== undefined && url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
+  return url !== undefined && url.protocol === 'http:' && isLoopbackHostname(url.hostname);
 }
 
 /**
@@ -24,7 +23,7 @@ export function isValidRedirectUri(uri: string): boolean {
   const url = parse(uri);
   if (url === undefined || url.hash !== '' || uri.includes('#')) return false;
   if (url.protocol === 'https:') return true;
-  if (url.protocol === 'http:') return LOOPBACK_HOSTS.has(url.hostname);
+  if (url.protocol === 'http:') return isLoopbackHostname(url.hostname);
   return /^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+:$/.test(url.protocol); // reverse-domain private-use scheme
 }
 
@@ -72,7 +71,7 @@ export function isClientRedirectUri(client: ClientRedirectRegistration, sent: st
 function looseKey(uri: string): string | undefined {
   const url = parse(uri);
   if (url === undefined) return undefined;
-  const host = LOOPBACK_HOSTS.has(url.hostname) ? 'loopback' : url.hostname;
+  const host = isLoopbackHostname(url.hostname) ? 'loopback' : url.hostname;
   const path = url.pathname.replace(/\/+$/, '');
   return `${url.protocol}//${host}${path}${url.search}`;
 }

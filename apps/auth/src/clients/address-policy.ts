@@ -49,7 +49,7 @@ function subnet(net: string, prefix: number): BlockList {
 }
 
 /** The eight hextets of an IPv6 address (`::` expanded, a dotted IPv4 tail converted). */
-function hextets(address: string): number[] {
+export function hextets(address: string): number[] {
   let text = address.toLowerCase();
   const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text)?.[1];
   if (dotted !== undefined) {
