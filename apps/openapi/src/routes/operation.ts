@@ -47,9 +47,10 @@ const camel = (summary: string) =>
 
 /**
  * A route's options from one description: the schema that validates, serializes and documents it,
- * the scope the gate enforces and the rate limit. Scope and limit are also written into the
- * description as `**Required scope:** X` and `**Rate limit:** N requests per minute`, which is where
- * the MCP server (and a person reading /docs) finds them.
+ * the scope the gate enforces and the rate limit. The document states the scope as data, in the
+ * operation's `x-required-scope` (where the MCP tool catalogue reads it), and both scope and limit
+ * in prose at the end of the description, `**Required scope:** X` and `**Rate limit:** N requests
+ * per minute`, for a person reading /docs.
  */
 export function operation<B extends TSchema | undefined, Q extends TSchema | undefined, P extends TSchema | undefined, R extends TSchema, S extends number = 200>(
   spec: OperationSpec<B, Q, P, R, S>,
@@ -65,6 +66,8 @@ export function operation<B extends TSchema | undefined, Q extends TSchema | und
       operationId: camel(spec.summary),
       tags: [spec.tag],
       description: `${spec.description}\n\n**Required scope:** ${spec.scope}\n\n**Rate limit:** ${spec.perMinute} requests per minute`,
+      // A Specification Extension (OpenAPI 3.1 allows `x-` keys on an operation); @fastify/swagger copies it there.
+      'x-required-scope': spec.scope,
       security: [{ apiKey: [] }],
       // Only the parts an operation has: Fastify warns about (and documents) an explicit undefined.
       ...(spec.body ? { body: spec.body } : {}),
