@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { apiError, sendError } from '../errors.ts';
 
 type Segment = { kind: 0 | 1 | 2; text: string }; // 0 static, 1 parameter, 2 wildcard: the router's precedence
 
@@ -73,10 +74,7 @@ export class RouteMethods {
 /** RFC 9110 §15.5.6: a 405 "MUST generate an Allow header field" listing the target's methods. */
 export function sendMethodNotAllowed(reply: FastifyReply, method: string, path: string, allowed: string[]): FastifyReply {
   const allow = allowed.join(', ');
-  return reply
-    .code(405)
-    .header('allow', allow)
-    .send({ status: 'error', code: 'method_not_allowed', message: `${method} is not allowed on ${path}; it allows ${allow}` });
+  return sendError(reply.header('allow', allow), apiError('method_not_allowed', `${method} is not allowed on ${path}; it allows ${allow}`));
 }
 
 // The routes that only answer 405: not methods their path supports.
