@@ -23,7 +23,7 @@ import { inboxRoutes } from './routes/v1/inbox.ts';
 import { oauthAliasRoutes } from './routes/oauth-aliases.ts';
 import { listRoutes } from './routes/v1/lists.ts';
 import { workspaceRoutes } from './routes/v1/workspace.ts';
-import { registerValidation } from './validation/ajv.ts';
+import validation from './validation/ajv.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -51,7 +51,7 @@ export async function buildApp(config: StackConfig, deps: AppDeps): Promise<Fast
   // scope gate, rate limits.
   const routeMethods = recordRouteMethods(app);
   await app.register(errorHandler, { routes: routeMethods });
-  registerValidation(app);
+  await app.register(validation);
   // The API speaks JSON only: any other body is a 415, not a string handed to a route.
   app.removeContentTypeParser('text/plain');
   await app.register(openapiDocs);
