@@ -63,7 +63,7 @@ export function toolsFromOpenApi(doc: OpenApiDocument): GeneratedTool[] {
       const operation = item?.[method.toLowerCase()];
       if (operation === undefined) continue;
       let name = toolName(operation.summary, method, path);
-      for (let n = 2; taken.has(name); n++) name = `${toolName(operation.summary, method, path).slice(0, MAX_NAME - String(n).length - 1)}_${n}`;
+      for (let suffix = 2; taken.has(name); suffix++) name = `${toolName(operation.summary, method, path).slice(0, MAX_NAME - String(suffix).length - 1)}_${suffix}`;
       taken.add(name);
       const requiredScope = operation['x-required-scope'];
       const title = operation.summary?.trim() || `${method} ${path}`;

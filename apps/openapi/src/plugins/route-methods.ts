@@ -12,18 +12,19 @@ const parse = (url: string): Segment[] =>
 /** How well `pattern` matches `path`: one rank per segment (lower is more specific), or undefined. */
 function rank(pattern: Segment[], path: string[]): number[] | undefined {
   const ranks: number[] = [];
-  for (const [i, segment] of pattern.entries()) {
+  for (const [index, segment] of pattern.entries()) {
     if (segment.kind === 2) return [...ranks, 2];
-    const part = path[i];
+    const part = path[index];
     if (part === undefined || (segment.kind === 0 ? part !== segment.text : part === '')) return undefined;
     ranks.push(segment.kind);
   }
   return path.length === pattern.length ? ranks : undefined;
 }
 
-const moreSpecific = (a: number[], b: number[]) => {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return (a[i] as number) < (b[i] as number);
-  return a.length > b.length;
+/** Whether a route ranked `ranks` beats one ranked `other`: the first segment where they differ decides. */
+const moreSpecific = (ranks: number[], other: number[]) => {
+  for (let index = 0; index < Math.min(ranks.length, other.length); index++) if (ranks[index] !== other[index]) return (ranks[index] as number) < (other[index] as number);
+  return ranks.length > other.length;
 };
 
 /**
