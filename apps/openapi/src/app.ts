@@ -7,10 +7,10 @@ import { ApiKeyLastUsed } from './auth/api-key-last-used.ts';
 import { apiKeyResolver } from './auth/api-key-resolver.ts';
 import authGate from './auth/gate.ts';
 import type { CredentialResolver } from './auth/principal.ts';
-import { registerErrorHandling, renderFrameworkError } from './errors.ts';
 import { createActionRunner } from './jobs/action-runner.ts';
 import mcp from './mcp/route.ts';
 import { protectedResourceRoutes } from './mcp/protected-resource.ts';
+import errorHandler, { renderFrameworkError } from './plugins/error-handler.ts';
 import openapiDocs from './plugins/openapi-docs.ts';
 import rateLimits from './plugins/rate-limit.ts';
 import { claimShadowedMethods, recordRouteMethods } from './plugins/route-methods.ts';
@@ -23,7 +23,7 @@ import { inboxRoutes } from './routes/v1/inbox.ts';
 import { oauthAliasRoutes } from './routes/oauth-aliases.ts';
 import { listRoutes } from './routes/v1/lists.ts';
 import { workspaceRoutes } from './routes/v1/workspace.ts';
-import { registerValidation } from './validation/ajv.ts';
+import validation from './validation/ajv.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -50,8 +50,8 @@ export async function buildApp(config: StackConfig, deps: AppDeps): Promise<Fast
   // Infrastructure: the methods of every path (for 405s), errors, validation, the document, the
   // scope gate, rate limits.
   const routeMethods = recordRouteMethods(app);
-  registerErrorHandling(app, routeMethods);
-  registerValidation(app);
+  await app.register(errorHandler, { routes: routeMethods });
+  await app.register(validation);
   // The API speaks JSON only: any other body is a 415, not a string handed to a route.
   app.removeContentTypeParser('text/plain');
   await app.register(openapiDocs);

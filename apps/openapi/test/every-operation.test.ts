@@ -5,7 +5,7 @@ import { ACME } from './helpers/seed-ids.ts';
 // Table-driven over the served document, so an operation added later is covered without a new
 // test: the scope the document states is the one the gate enforces, and every input is validated.
 
-type Operation = { description: string; requestBody?: unknown; parameters?: { in: string; name: string }[] };
+type Operation = { 'x-required-scope'?: string; requestBody?: unknown; parameters?: { in: string; name: string }[] };
 
 let h: Harness;
 let operations: { method: string; path: string; scope: string; op: Operation }[];
@@ -13,7 +13,7 @@ beforeAll(async () => {
   h = await startHarness();
   const doc = (await h.call('GET', '/definitions.json')).json() as { paths: Record<string, Record<string, Operation>> };
   operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
-    Object.entries(methods).map(([method, op]) => ({ method: method.toUpperCase(), path, op, scope: op.description.match(/\*\*Required scope:\*\* (\w+)/)?.[1] ?? '' })),
+    Object.entries(methods).map(([method, op]) => ({ method: method.toUpperCase(), path, op, scope: op['x-required-scope'] ?? '' })),
   );
 });
 afterAll(() => h.close());

@@ -7,6 +7,7 @@ type Operation = {
   summary?: string;
   operationId?: string;
   description?: string;
+  'x-required-scope'?: string;
   tags?: string[];
   requestBody?: { content: Record<string, { schema: unknown }> };
   parameters?: { in: string; name: string; schema: unknown }[];
@@ -53,7 +54,7 @@ describe('/definitions.json', () => {
     for (const { method, path, op } of operations) {
       const where = `${method.toUpperCase()} ${path}`;
       expect(op.summary, where).toMatch(/^[A-Z][a-z]+( [a-zA-Z]+){1,4}$/);
-      const scope = op.description?.match(/\*\*Required scope:\*\* ([A-Z_]+)/)?.[1];
+      const scope = op['x-required-scope'];
       expect(SCOPE_LIST, where).toContain(scope);
       expect(op.description, where).toMatch(/\*\*Rate limit:\*\* \d+ requests per minute/);
       expect(op.tags?.length, where).toBe(1);

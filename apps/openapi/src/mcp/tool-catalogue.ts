@@ -1,5 +1,6 @@
 // Tools are generated from the service's own OpenAPI document, the way Enginy's hosted MCP server
-// does it: one tool per operation, input `{ pathParams, query, body }`, scope from the description.
+// does it: one tool per operation, input `{ pathParams, query, body }`, scope from the operation's
+// `x-required-scope` (routes/operation.ts writes it from the scope the gate enforces).
 
 export interface GeneratedTool {
   name: string;
@@ -26,6 +27,8 @@ interface OpenApiParameter {
 interface OpenApiOperation {
   summary?: string;
   description?: string;
+  /** The scope the operation requires, as routes/operation.ts states it. */
+  'x-required-scope'?: string;
   parameters?: OpenApiParameter[];
   requestBody?: { required?: boolean; content?: Record<string, { schema?: Record<string, unknown> }> };
 }
@@ -35,7 +38,6 @@ export interface OpenApiDocument {
 
 const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
 const MAX_NAME = 64; // MCP clients (Claude among them) cap tool names at 64 characters
-const REQUIRED_SCOPE = /\*\*Required scope:\*\*\s*([A-Z_]+(?:\s*,\s*[A-Z_]+)*)/;
 
 /**
  * The naming rule, deterministic and documented: the operation's summary in snake_case
@@ -61,9 +63,9 @@ export function toolsFromOpenApi(doc: OpenApiDocument): GeneratedTool[] {
       const operation = item?.[method.toLowerCase()];
       if (operation === undefined) continue;
       let name = toolName(operation.summary, method, path);
-      for (let n = 2; taken.has(name); n++) name = `${toolName(operation.summary, method, path).slice(0, MAX_NAME - String(n).length - 1)}_${n}`;
+      for (let suffix = 2; taken.has(name); suffix++) name = `${toolName(operation.summary, method, path).slice(0, MAX_NAME - String(suffix).length - 1)}_${suffix}`;
       taken.add(name);
-      const requiredScopes = (operation.description?.match(REQUIRED_SCOPE)?.[1] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+      const requiredScope = operation['x-required-scope'];
       const title = operation.summary?.trim() || `${method} ${path}`;
       tools.push({
         name,
@@ -77,7 +79,7 @@ export function toolsFromOpenApi(doc: OpenApiDocument): GeneratedTool[] {
           idempotentHint: method === 'GET' || method === 'PUT' || method === 'DELETE',
           openWorldHint: false,
         },
-        requiredScopes,
+        requiredScopes: requiredScope === undefined ? [] : [requiredScope],
         method,
         path,
       });

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { apiError, sendError } from '../errors.ts';
 
 type Segment = { kind: 0 | 1 | 2; text: string }; // 0 static, 1 parameter, 2 wildcard: the router's precedence
 
@@ -11,18 +12,19 @@ const parse = (url: string): Segment[] =>
 /** How well `pattern` matches `path`: one rank per segment (lower is more specific), or undefined. */
 function rank(pattern: Segment[], path: string[]): number[] | undefined {
   const ranks: number[] = [];
-  for (const [i, segment] of pattern.entries()) {
+  for (const [index, segment] of pattern.entries()) {
     if (segment.kind === 2) return [...ranks, 2];
-    const part = path[i];
+    const part = path[index];
     if (part === undefined || (segment.kind === 0 ? part !== segment.text : part === '')) return undefined;
     ranks.push(segment.kind);
   }
   return path.length === pattern.length ? ranks : undefined;
 }
 
-const moreSpecific = (a: number[], b: number[]) => {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return (a[i] as number) < (b[i] as number);
-  return a.length > b.length;
+/** Whether a route ranked `ranks` beats one ranked `other`: the first segment where they differ decides. */
+const moreSpecific = (ranks: number[], other: number[]) => {
+  for (let index = 0; index < Math.min(ranks.length, other.length); index++) if (ranks[index] !== other[index]) return (ranks[index] as number) < (other[index] as number);
+  return ranks.length > other.length;
 };
 
 /**
@@ -73,10 +75,7 @@ export class RouteMethods {
 /** RFC 9110 §15.5.6: a 405 "MUST generate an Allow header field" listing the target's methods. */
 export function sendMethodNotAllowed(reply: FastifyReply, method: string, path: string, allowed: string[]): FastifyReply {
   const allow = allowed.join(', ');
-  return reply
-    .code(405)
-    .header('allow', allow)
-    .send({ status: 'error', code: 'method_not_allowed', message: `${method} is not allowed on ${path}; it allows ${allow}` });
+  return sendError(reply.header('allow', allow), apiError('method_not_allowed', `${method} is not allowed on ${path}; it allows ${allow}`));
 }
 
 // The routes that only answer 405: not methods their path supports.

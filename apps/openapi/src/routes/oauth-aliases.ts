@@ -1,5 +1,5 @@
 import type { StackConfig } from '@enginy/config/load';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 
 // Clients that fail discovery guess /authorize, /token and /register at the MCP server's origin
 // root ("Cannot POST /token"). These aliases send them to the authorization server. Hidden from the
@@ -31,8 +31,7 @@ async function forward(config: StackConfig, path: string, request: FastifyReques
   return reply.code(upstream.status).header('access-control-allow-origin', '*').send(await upstream.text());
 }
 
-export async function oauthAliasRoutes(app: FastifyInstance, options: { config: StackConfig }): Promise<void> {
-  const { config } = options;
+export const oauthAliasRoutes: FastifyPluginAsync<{ config: StackConfig }> = async (app, { config }) => {
   // Token requests are form-encoded; keep the body as sent, to forward it unchanged (this plugin only).
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
@@ -58,4 +57,4 @@ export async function oauthAliasRoutes(app: FastifyInstance, options: { config: 
         .send(),
     );
   }
-}
+};

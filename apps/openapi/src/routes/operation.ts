@@ -4,19 +4,19 @@ import { ERROR_CODES, type ErrorCode } from '../errors.ts';
 import { ErrorResponse } from '../schemas/common.ts';
 import type { Tag } from './tags.ts';
 
-export interface OperationSpec<B, Q, P, R, S extends number> {
+export interface OperationSpec<TBody, TQuery, TParams, TResponse, TStatus extends number> {
   /** Short imperative phrase; the MCP server turns it into the tool name, so keep it distinct. */
   summary: string;
   description: string;
   tag: Tag;
   scope: Scope;
   perMinute: number;
-  body?: B;
-  querystring?: Q;
-  params?: P;
+  body?: TBody;
+  querystring?: TQuery;
+  params?: TParams;
   /** The success response (`status`, 200 unless given). */
-  response: R;
-  status?: S;
+  response: TResponse;
+  status?: TStatus;
   /** Error codes this operation can answer with beyond the ones every operation can. */
   errors?: ErrorCode[];
 }
@@ -42,18 +42,23 @@ const camel = (summary: string) =>
     .toLowerCase()
     .split(/[^a-z0-9]+/)
     .filter(Boolean)
-    .map((word, i) => (i === 0 ? word : word[0]?.toUpperCase() + word.slice(1)))
+    .map((word, index) => (index === 0 ? word : word[0]?.toUpperCase() + word.slice(1)))
     .join('');
 
 /**
  * A route's options from one description: the schema that validates, serializes and documents it,
- * the scope the gate enforces and the rate limit. Scope and limit are also written into the
- * description as `**Required scope:** X` and `**Rate limit:** N requests per minute`, which is where
- * the MCP server (and a person reading /docs) finds them.
+ * the scope the gate enforces and the rate limit. The document states the scope as data, in the
+ * operation's `x-required-scope` (where the MCP tool catalogue reads it), and both scope and limit
+ * in prose at the end of the description, `**Required scope:** X` and `**Rate limit:** N requests
+ * per minute`, for a person reading /docs.
  */
-export function operation<B extends TSchema | undefined, Q extends TSchema | undefined, P extends TSchema | undefined, R extends TSchema, S extends number = 200>(
-  spec: OperationSpec<B, Q, P, R, S>,
-) {
+export function operation<
+  TBody extends TSchema | undefined,
+  TQuery extends TSchema | undefined,
+  TParams extends TSchema | undefined,
+  TResponse extends TSchema,
+  TStatus extends number = 200,
+>(spec: OperationSpec<TBody, TQuery, TParams, TResponse, TStatus>) {
   const codes = errorCodes(spec);
   const statuses = [...new Set(codes.map((code) => ERROR_CODES[code]))].sort();
   // One envelope for every error status; the published document makes each of them a reference to
@@ -65,13 +70,15 @@ export function operation<B extends TSchema | undefined, Q extends TSchema | und
       operationId: camel(spec.summary),
       tags: [spec.tag],
       description: `${spec.description}\n\n**Required scope:** ${spec.scope}\n\n**Rate limit:** ${spec.perMinute} requests per minute`,
+      // A Specification Extension (OpenAPI 3.1 allows `x-` keys on an operation); @fastify/swagger copies it there.
+      'x-required-scope': spec.scope,
       security: [{ apiKey: [] }],
       // Only the parts an operation has: Fastify warns about (and documents) an explicit undefined.
       ...(spec.body ? { body: spec.body } : {}),
       ...(spec.querystring ? { querystring: spec.querystring } : {}),
       ...(spec.params ? { params: spec.params } : {}),
-      response: { [spec.status ?? 200]: spec.response, ...errorResponses } as { [K in S]: R },
-    } as { body: B; querystring: Q; params: P; response: { [K in S]: R } } & Record<string, unknown>,
+      response: { [spec.status ?? 200]: spec.response, ...errorResponses } as { [K in TStatus]: TResponse },
+    } as { body: TBody; querystring: TQuery; params: TParams; response: { [K in TStatus]: TResponse } } & Record<string, unknown>,
     config: { scope: spec.scope, rateLimit: { max: spec.perMinute, timeWindow: 60_000 } },
   };
 }

@@ -1,6 +1,7 @@
 import { Ajv, type Options } from 'ajv';
 import addFormats from 'ajv-formats';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
 import { EMAIL_PATTERN } from '../schemas/common.ts';
 
 // Query strings, path parameters and headers arrive as text, so they are coerced to the schema's
@@ -24,8 +25,10 @@ function makeAjv(options: Options): Ajv {
 }
 
 /** One Ajv for bodies, one (coercing) for everything else, behind Fastify's validator compiler. */
-export function registerValidation(app: FastifyInstance): void {
+const validation: FastifyPluginAsync = async (app) => {
   const body = makeAjv({});
   const text = makeAjv({ coerceTypes: 'array' });
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? body : text).compile(schema));
-}
+};
+
+export default fp(validation, { name: 'validation', fastify: '5.x' });

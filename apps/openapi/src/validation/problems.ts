@@ -1,5 +1,4 @@
 import type { FastifySchemaValidationError, SchemaErrorDataVar } from 'fastify/types/schema.js';
-import { ApiError } from '../errors.ts';
 
 export interface Problem {
   /** Where the problem is, as a person writes it: `steps[0].onTrue[1].subject`, `query.pageSize`. */
@@ -38,9 +37,12 @@ export function toProblem(error: FastifySchemaValidationError, context: SchemaEr
   return { path, message: `${error.message ?? 'is invalid'}${allowed}` };
 }
 
-/** The 422 the API answers any schema violation with. */
-export function validationFailure(errors: FastifySchemaValidationError[], context: SchemaErrorDataVar | undefined): ApiError {
+/**
+ * A schema violation as the API states it: every problem, and a one-line message naming the first
+ * (`steps[0].subject is required`). The error handler answers it as a 422 `validation_error`.
+ */
+export function validationProblems(errors: FastifySchemaValidationError[], context: SchemaErrorDataVar | undefined): { message: string; problems: Problem[] } {
   const problems = errors.map((error) => toProblem(error, context));
   const first = problems[0] ?? { path: 'body', message: 'is invalid' };
-  return new ApiError(422, 'validation_error', `${first.path} ${first.message}`, problems);
+  return { message: `${first.path} ${first.message}`, problems };
 }

@@ -18,19 +18,19 @@ describe('toolsFromOpenApi', () => {
   const doc = {
     paths: {
       '/v1/contacts/{contactId}': {
-        get: { summary: 'Get contact', description: 'One contact.\n\n**Required scope:** CONTACTS_READ', parameters: [{ name: 'contactId', in: 'path', required: true, schema: { type: 'string' } }] },
-        delete: { summary: 'Get contact', description: '**Required scope:** CONTACTS_WRITE', parameters: [{ name: 'contactId', in: 'path', required: true, schema: { type: 'string' } }] },
+        get: { summary: 'Get contact', description: 'One contact.', 'x-required-scope': 'CONTACTS_READ', parameters: [{ name: 'contactId', in: 'path', required: true, schema: { type: 'string' } }] },
+        delete: { summary: 'Get contact', 'x-required-scope': 'CONTACTS_WRITE', parameters: [{ name: 'contactId', in: 'path', required: true, schema: { type: 'string' } }] },
       },
       '/v1/lists': {
         get: {
           summary: 'List lists',
-          description: '**Required scope:** LISTS_READ',
+          'x-required-scope': 'LISTS_READ',
           parameters: [
             { name: 'page', in: 'query', required: true, schema: { type: 'integer', default: 1 } },
             { name: 'q', in: 'query', required: true, schema: { type: 'string' } },
           ],
         },
-        post: { summary: 'Create list', description: '**Required scope:** LISTS_WRITE', requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } } },
+        post: { summary: 'Create list', 'x-required-scope': 'LISTS_WRITE', requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } } },
         head: { summary: 'Not a tool' },
       },
     },
@@ -47,7 +47,7 @@ describe('toolsFromOpenApi', () => {
     expect(tools[3]?.inputSchema).toMatchObject({ required: ['body'], properties: { body: { type: 'object' } } });
   });
 
-  it('reads the required scope from the description and annotates by method', () => {
+  it('reads the required scope from x-required-scope and annotates by method', () => {
     expect(tools.map((t) => t.requiredScopes)).toEqual([['CONTACTS_READ'], ['CONTACTS_WRITE'], ['LISTS_READ'], ['LISTS_WRITE']]);
     expect(tools[0]?.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false, idempotentHint: true });
     expect(tools[1]?.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true });
