@@ -3,8 +3,8 @@ import type { Db } from '@enginy/db/client';
 import { findLiveWorkspaceGrant, listConnections, liveGrantIdsOfClient } from '@enginy/db/queries/console-connections';
 import { revokeGrant } from '@enginy/db/queries/oauth-tokens';
 import type { FastifyInstance } from 'fastify';
-import { audit } from '../../audit.ts';
-import { NotFound } from '../../errors.ts';
+import { audit } from '../audit.ts';
+import { NotFound } from '../errors.ts';
 import { readAccess, requireUuid, writeAccess } from './access.ts';
 import { adminEvent } from './admin-event.ts';
 

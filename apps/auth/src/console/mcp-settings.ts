@@ -5,7 +5,7 @@ import { getMcpSettings, type McpSettings } from '@enginy/db/queries/workspaces'
 import { isValidRedirectUri } from '@enginy/policy/redirect-uri';
 import { ALL_SCOPE } from '@enginy/policy/scopes';
 import type { FastifyInstance } from 'fastify';
-import { audit } from '../../audit.ts';
+import { audit } from '../audit.ts';
 import { readAccess, writeAccess } from './access.ts';
 import { adminEvent } from './admin-event.ts';
 import { absoluteUri, body, bool, clientIdEntry, list, scopeList } from './input.ts';

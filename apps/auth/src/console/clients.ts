@@ -4,8 +4,8 @@ import { deleteWorkspaceClient, listWorkspaceCimdClients, listWorkspaceClients, 
 import { createPreregisteredClient } from '@enginy/db/queries/oauth-clients';
 import { isValidRedirectUri } from '@enginy/policy/redirect-uri';
 import type { FastifyInstance } from 'fastify';
-import { audit } from '../../audit.ts';
-import { NotFound, ValidationFailed } from '../../errors.ts';
+import { audit } from '../audit.ts';
+import { NotFound, ValidationFailed } from '../errors.ts';
 import { readAccess, writeAccess } from './access.ts';
 import { adminEvent } from './admin-event.ts';
 import { body, list, text } from './input.ts';

@@ -1,6 +1,6 @@
 // Console input checks: each failure is a 422 naming the field (with its index) and the value.
 import { isScope, SCOPE_LIST } from '@enginy/policy/scopes';
-import { ValidationFailed } from '../../errors.ts';
+import { ValidationFailed } from '../errors.ts';
 
 export type Body = Record<string, unknown>;
 

@@ -4,8 +4,8 @@ import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
 import { listMemberships } from '@enginy/db/queries/workspaces';
 import type { FastifyRequest } from 'fastify';
-import { Forbidden, NotFound } from '../../errors.ts';
-import { currentSession, requireCsrfToken, requireSameOrigin } from '../../session.ts';
+import { Forbidden, NotFound } from '../errors.ts';
+import { currentSession, requireCsrfToken, requireSameOrigin } from '../session.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

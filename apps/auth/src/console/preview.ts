@@ -3,7 +3,7 @@ import type { Db } from '@enginy/db/client';
 import { getMcpSettings } from '@enginy/db/queries/workspaces';
 import { decideAuthorization } from '@enginy/policy/authorization';
 import type { FastifyInstance } from 'fastify';
-import { ValidationFailed } from '../../errors.ts';
+import { ValidationFailed } from '../errors.ts';
 import { readAccess } from './access.ts';
 import { type Body, body } from './input.ts';
 

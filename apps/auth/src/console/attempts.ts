@@ -2,7 +2,7 @@ import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
 import { listAttempts } from '@enginy/db/queries/console-attempts';
 import type { FastifyInstance } from 'fastify';
-import { ValidationFailed } from '../../errors.ts';
+import { ValidationFailed } from '../errors.ts';
 import { readAccess } from './access.ts';
 import { eventKind, reasonMessage } from './reasons.ts';
 
