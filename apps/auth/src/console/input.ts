@@ -39,15 +39,3 @@ export function list(b: Body, field: string, max: number, check: (value: string)
 export function scopeList(b: Body, field: string): string[] {
   return list(b, field, SCOPE_LIST.length, (s) => (isScope(s) ? undefined : `unknown scope; scopes are ${SCOPE_LIST.join(', ')}`));
 }
-
-/** An absolute URI, compared later by exact string match: no surrounding spaces, no fragment. */
-export function absoluteUri(value: string): string | undefined {
-  if (value !== value.trim() || value === '') return 'must not be empty or have surrounding spaces';
-  if (!URL.canParse(value)) return 'must be an absolute URI, e.g. http://localhost:3118/callback';
-  if (value.includes('#')) return 'must not contain a fragment (#)';
-  return undefined;
-}
-
-export function clientIdEntry(value: string): string | undefined {
-  return value === '' || value !== value.trim() ? 'must not be empty or have surrounding spaces' : undefined;
-}

@@ -1,3 +1,4 @@
+import { CLAUDE_CODE_REDIRECT_URI } from '@enginy/config/defaults';
 import { type FormEvent, useState } from 'react';
 import { CimdClients } from '../cimd-clients.tsx';
 import { useConsole } from '../console-context.tsx';
@@ -156,7 +157,7 @@ export function ClientsPage() {
           </label>
           <label>
             Redirect URIs (one per line)
-            <textarea name="redirectUris" required rows={2} defaultValue="http://localhost:3118/callback" />
+            <textarea name="redirectUris" required rows={2} defaultValue={CLAUDE_CODE_REDIRECT_URI} />
           </label>
           <label>
             Token endpoint authentication
