@@ -7,11 +7,11 @@ import { useConsole } from '../console-context.tsx';
 import { errorText, formatTime } from '../format.ts';
 import { ListEditor } from '../list-editor.tsx';
 import { ScopePicker } from '../scope-picker.tsx';
-import type { Connection, McpSettings } from '../types.ts';
+import type { Connection, McpSettings, McpSettingsInput } from '../types.ts';
 import { InlineError, Loading, ScopeList } from '../ui.tsx';
 import { usePoll } from '../use-poll.ts';
 
-type Draft = Pick<McpSettings, 'enabled' | 'allowedRedirectUris' | 'allowedClientIds' | 'policyScopes' | 'policyActive'>;
+type Draft = McpSettingsInput;
 
 const draftOf = (s: McpSettings): Draft => ({
   enabled: s.enabled,
