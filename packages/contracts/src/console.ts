@@ -147,11 +147,3 @@ export const ApiKeyParams = Type.Object({ id: Type.String(), keyId: Type.String(
 export const NewApiKey = Type.Object({ name: Name, scopes: EntryList }, body);
 /** The key is in this answer only: it is stored as a keyed hash. */
 export const CreatedApiKey = Type.Object({ id: Type.String(), key: Type.String(), name: Type.String(), scopes: Strings });
-
-/** Every console error: `field` and `value` on a 422 only. */
-export const ConsoleErrorBody = Type.Object({
-  error: Type.String(),
-  error_description: Type.String(),
-  field: Type.Optional(Type.String()),
-  value: Type.Optional(Type.Unknown()),
-});
