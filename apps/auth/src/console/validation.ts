@@ -5,8 +5,8 @@ import type { FastifySchemaCompiler } from 'fastify';
 import { type ConsoleError, validationFailed } from './errors.ts';
 
 // Nothing is coerced ("true" is not a boolean, a repeated query parameter is a list, not its first
-// value); the failing value is kept
-// (`verbose`) for the answer; the first error only, so a huge bad payload costs one error.
+// value); the failing value is kept (`verbose`) for the answer; the first error only, so a huge bad
+// payload costs one error. `errorMessage` (the ajv-errors convention) is read by the formatter below.
 const ajv = new Ajv({ allErrors: false, coerceTypes: false, useDefaults: false, removeAdditional: false, strict: false, verbose: true });
 
 export const compileConsoleSchema: FastifySchemaCompiler<unknown> = ({ schema }) => ajv.compile(schema as object);
