@@ -11,13 +11,7 @@ import { registerErrorHandling, renderFrameworkError, TooManyRequests } from './
 import { purgeExpiredJob } from './jobs/purge-expired.ts';
 import { AUTHORIZE_PATHS, authorizeRoutes } from './routes/authorize.ts';
 import { consentRoutes } from './routes/consent.ts';
-import { consoleApiKeyRoutes } from './routes/console/api-keys.ts';
-import { consoleAttemptRoutes } from './routes/console/attempts.ts';
-import { consoleClientRoutes } from './routes/console/clients.ts';
-import { consoleConnectionRoutes } from './routes/console/connections.ts';
-import { consoleMcpSettingsRoutes } from './routes/console/mcp-settings.ts';
-import { consolePreviewRoutes } from './routes/console/preview.ts';
-import { consoleWorkspaceRoutes } from './routes/console/workspaces.ts';
+import consoleApi from './console/console-api.ts';
 import { METADATA_PATHS, metadataRoutes } from './routes/metadata.ts';
 import { REGISTER_PATHS, registerRoutes } from './routes/register.ts';
 import { REVOKE_PATHS, revokeRoutes } from './routes/revoke.ts';
@@ -67,12 +61,6 @@ export async function buildApp(config: StackConfig, deps: AppDeps): Promise<Fast
   await sessionRoutes(app, config, deps.db);
   await consentRoutes(app, config, deps.db);
   // The workspace console (the web app calls these as /api/auth/console/...): members read, admins write.
-  await consoleWorkspaceRoutes(app, config, deps.db);
-  await consoleMcpSettingsRoutes(app, config, deps.db);
-  await consoleConnectionRoutes(app, config, deps.db);
-  await consoleAttemptRoutes(app, config, deps.db);
-  await consolePreviewRoutes(app, config, deps.db);
-  await consoleClientRoutes(app, config, deps.db);
-  await consoleApiKeyRoutes(app, config, deps.db);
+  await app.register(consoleApi, { config, db: deps.db });
   return app;
 }

@@ -1,5 +1,7 @@
 // The web app's calls to the auth service, through the same-origin /api/auth proxy.
-import type { ClientSource } from './client-source.ts';
+import type { ConsentAnswer as ConsentAnswerSchema, ConsentView as ConsentViewSchema } from '@enginy/contracts/consent';
+import type { Session as SessionSchema } from '@enginy/contracts/session';
+import type { Static } from 'typebox';
 
 export class ApiError extends Error {
   constructor(
@@ -27,24 +29,7 @@ export async function call<T>(method: string, path: string, options: { body?: un
   return data as T;
 }
 
-export interface Session {
-  user: { email: string; name: string };
-  csrfToken: string;
-}
-
-export interface ConsentView {
-  request: {
-    id: string;
-    clientId: string;
-    clientName: string;
-    redirectUri: string;
-    requestedScopes: string[];
-    /** Client ID metadata document clients: where the metadata came from; null for registered clients. */
-    clientSource?: ClientSource | null;
-  };
-  workspaces: { id: string; name: string; role: string }[];
-  workspaceId: string;
-  decision:
-    | { outcome: 'allowed'; scopes: string[] }
-    | { outcome: 'denied'; reason: string; message: string; hint: string | null; details: Record<string, unknown>; redirectTo: string | null };
-}
+// The answers of the session and consent API, derived from their schemas (@enginy/contracts).
+export type Session = Static<typeof SessionSchema>;
+export type ConsentView = Static<typeof ConsentViewSchema>;
+export type ConsentAnswer = Static<typeof ConsentAnswerSchema>;

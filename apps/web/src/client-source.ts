@@ -1,15 +1,13 @@
 // Where a client ID metadata document client's metadata came from, in words: the consent page, the
 // attempts list and the OAuth clients page say it the same way. Kinds come from the auth service
 // (apps/auth/src/clients/cimd.ts): `cached` is only ever a moment's answer, never stored.
+import type { ClientSource as ClientSourceSchema } from '@enginy/contracts/consent';
+import type { Static } from 'typebox';
 import { ago } from './console/format.ts';
 
-export type ClientSourceKind = 'fetched' | 'cached' | 'bundled' | 'unverified';
-
-export interface ClientSource {
-  kind: ClientSourceKind;
-  /** When the live document was last fetched, if ever. */
-  fetchedAt: string | null;
-}
+/** As the consent answer carries it (@enginy/contracts/consent): a kind, and when the document was last fetched. */
+export type ClientSource = Static<typeof ClientSourceSchema>;
+export type ClientSourceKind = ClientSource['kind'];
 
 export interface ClientSourceText {
   text: string;

@@ -1,4 +1,5 @@
 import type { KnownClient } from '@enginy/config/known-clients';
+import { failedReadinessChecks } from '@enginy/policy/readiness';
 import { useState } from 'react';
 import { Link } from '../router.tsx';
 import { type ChecklistItem, clientIdItem, redirectFacts, registrationText, scopeChoiceText, withRedirectUri } from './connect-recipe.ts';
@@ -71,12 +72,14 @@ function Checklist({ client, settings: s, reload }: { client: KnownClient; setti
     setAddedUri(uri);
   };
   const facts = redirectFacts(client, s.allowedRedirectUris);
+  // The workspace-wide items are packages/policy's readiness checks, the settings' warnings on the server.
+  const failed = failedReadinessChecks(s);
   const items: (ChecklistItem & { add?: string })[] = [
-    { label: 'MCP integration enabled', ok: s.enabled, fix: 'Enable the MCP integration in MCP settings.' },
+    { label: 'MCP integration enabled', ok: !failed.has('mcp_disabled'), fix: 'Enable the MCP integration in MCP settings.' },
     {
       label: 'MCP policy active with at least one scope',
-      ok: s.policyActive && s.policyScopes.length > 0,
-      fix: s.policyActive ? `Choose the MCP policy scopes ${client.name} may request.` : 'Make the policy active in MCP settings.',
+      ok: !failed.has('policy_inactive') && !failed.has('policy_empty'),
+      fix: failed.has('policy_inactive') ? 'Make the policy active in MCP settings.' : `Choose the MCP policy scopes ${client.name} may request.`,
     },
     { label: `${facts.sent} in Allowed redirect URIs`, ok: facts.allowlisted, fix: `Add ${facts.sent} to Allowed redirect URIs (exact match).`, add: facts.addable ? facts.sent : undefined },
     clientIdItem(client, s.allowedClientIds),

@@ -2,7 +2,7 @@
 // redirect URI it sends, whether that exact URI is allowed, and whether a button may add it. The
 // client facts come from packages/config's table; here they only meet the settings.
 import { KNOWN_CLIENTS, type KnownClient, knownClient, type ScopeChoice } from '@enginy/config/known-clients';
-import type { McpSettings } from './types.ts';
+import type { McpSettings, McpSettingsInput } from './types.ts';
 
 /** The client the page opens on when the query string names none (or one it does not know). */
 export const DEFAULT_CLIENT = knownClient('claude-code');
@@ -39,7 +39,7 @@ export function redirectFacts(client: KnownClient, allowedRedirectUris: readonly
 }
 
 /** The settings to save so that `uri` is allowed as well: everything else exactly as saved. */
-export function withRedirectUri(settings: McpSettings, uri: string) {
+export function withRedirectUri(settings: McpSettings, uri: string): McpSettingsInput {
   const { enabled, allowedRedirectUris, allowedClientIds, policyScopes, policyActive } = settings;
   return {
     enabled,

@@ -18,10 +18,6 @@ export function ago(value: string | null | undefined, now = Date.now()): string 
   return `${Math.floor(seconds / 86_400)} d ago`;
 }
 
-export function scopeText(scopes: readonly string[]): string {
-  return scopes.length === 0 ? '(none)' : scopes.join(' ');
-}
-
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

@@ -2,7 +2,8 @@ import { type FormEvent, useId, useState } from 'react';
 
 /**
  * An editable list of exact strings (redirect URIs, client IDs): each entry with Remove, and one
- * input to add another, checked by `check` before it joins the list (the server checks again).
+ * input to add another, checked by `check` (a packages/policy allowlist-entry rule, the one the server
+ * applies) before it joins the list.
  */
 export function ListEditor({
   label,
@@ -80,16 +81,4 @@ export function ListEditor({
       )}
     </div>
   );
-}
-
-/** The same rule as the server's settings check: an absolute URI, no spaces around it, no fragment. */
-export function absoluteUriProblem(value: string): string | undefined {
-  if (value === '' || value !== value.trim()) return 'must not be empty or have surrounding spaces';
-  if (!URL.canParse(value)) return 'must be an absolute URI, e.g. http://localhost:3118/callback';
-  if (value.includes('#')) return 'must not contain a fragment (#)';
-  return undefined;
-}
-
-export function clientIdProblem(value: string): string | undefined {
-  return value === '' || value !== value.trim() ? 'must not be empty or have surrounding spaces' : undefined;
 }

@@ -1,82 +1,30 @@
-// The console API's answers (apps/auth/src/routes/console/*), as the browser receives them (dates are strings).
-import type { AuthorizationDecision } from '@enginy/policy/authorization';
+// The console API's answers as the browser receives them (dates are strings), derived from the very
+// schemas the console serializes with (@enginy/contracts/console): a change there is a type error here.
+import type {
+  ApiKey as ApiKeySchema,
+  Attempt as AttemptSchema,
+  CimdClient as CimdClientSchema,
+  Connection as ConnectionSchema,
+  CreatedApiKey as CreatedApiKeySchema,
+  CreatedClient as CreatedClientSchema,
+  McpSettingsInput as McpSettingsInputSchema,
+  McpSettings as McpSettingsSchema,
+  PreregisteredClient as PreregisteredClientSchema,
+  RotatedSecret as RotatedSecretSchema,
+  Workspace as WorkspaceSchema,
+} from '@enginy/contracts/console';
+import type { Static } from 'typebox';
 
-export interface Workspace {
-  id: string;
-  slug: string;
-  name: string;
-  role: string;
-}
-
-export interface McpSettings {
-  enabled: boolean;
-  allowedRedirectUris: string[];
-  allowedClientIds: string[];
-  policyScopes: string[];
-  policyActive: boolean;
-  updatedAt: string | null;
-  warnings: string[];
-}
-
-export interface Connection {
-  grantId: string;
-  clientId: string;
-  clientName: string;
-  userEmail: string;
-  redirectUri: string;
-  grantedScopes: string[];
-  effectiveScopes: string[];
-  createdAt: string;
-  lastUsedAt: string | null;
-  calls: number;
-  callsByTool: { tool: string; calls: number; lastCalledAt: string }[];
-}
-
-export interface Attempt {
-  id: string;
-  at: string;
-  kind: 'admin' | 'authorization';
-  /** Refused before anyone signed in (a client this workspace pre-registered): not a member's doing. */
-  unauthenticated: boolean;
-  clientId: string | null;
-  clientName: string | null;
-  redirectUri: string | null;
-  requestedScopes: string[];
-  outcome: 'allowed' | 'denied';
-  reason: string;
-  message: string;
-  details: Record<string, unknown> | null;
-}
-
-export interface PreregisteredClient {
-  id: string;
-  name: string;
-  redirectUris: string[];
-  tokenEndpointAuthMethod: string;
-  createdAt: string;
-}
-
+export type Workspace = Static<typeof WorkspaceSchema>;
+export type McpSettings = Static<typeof McpSettingsSchema>;
+/** What a save sends: the settings without their date and warnings. */
+export type McpSettingsInput = Static<typeof McpSettingsInputSchema>;
+export type Connection = Static<typeof ConnectionSchema>;
+export type Attempt = Static<typeof AttemptSchema>;
+export type PreregisteredClient = Static<typeof PreregisteredClientSchema>;
+export type CreatedClient = Static<typeof CreatedClientSchema>;
+export type RotatedSecret = Static<typeof RotatedSecretSchema>;
 /** A client ID metadata document client seen in the workspace (read-only: nothing to register). */
-export interface CimdClient {
-  id: string;
-  name: string;
-  redirectUris: string[];
-  metadataSource: 'fetched' | 'bundled' | 'unverified' | null;
-  fetchedAt: string | null;
-  /** When the live document was last tried. */
-  checkedAt: string | null;
-  lastAttemptAt: string | null;
-  liveConnections: number;
-}
-
-export interface ApiKey {
-  id: string;
-  name: string;
-  prefix: string;
-  scopes: string[];
-  createdAt: string;
-  lastUsedAt: string | null;
-  createdBy: string | null;
-}
-
-export type Decision = AuthorizationDecision;
+export type CimdClient = Static<typeof CimdClientSchema>;
+export type ApiKey = Static<typeof ApiKeySchema>;
+export type CreatedApiKey = Static<typeof CreatedApiKeySchema>;

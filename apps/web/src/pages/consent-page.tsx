@@ -1,7 +1,7 @@
 import { DecisionDetails } from '../decision-details.tsx';
 import { groupScopes } from '@enginy/policy/scope-groups';
 import { useCallback, useEffect, useState } from 'react';
-import { ApiError, type ConsentView, call, type Session } from '../api.ts';
+import { ApiError, type ConsentAnswer, type ConsentView, call, type Session } from '../api.ts';
 import { type ClientSource, clientSourceText } from '../client-source.ts';
 import { ScopeNarrowing } from './scope-narrowing.tsx';
 import { SignInForm } from './sign-in-form.tsx';
@@ -48,7 +48,7 @@ export function ConsentPage({ requestId }: { requestId: string }) {
   const decide = async (decision: 'approve' | 'deny') => {
     setBusy(true);
     try {
-      const result = await call<{ redirectTo: string }>('POST', `/consent/${encodeURIComponent(requestId)}`, {
+      const result = await call<ConsentAnswer>('POST', `/consent/${encodeURIComponent(requestId)}`, {
         body: { workspaceId: view.workspaceId, decision },
         csrfToken: session.csrfToken,
       });

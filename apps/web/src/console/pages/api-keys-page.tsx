@@ -1,9 +1,10 @@
+import { MAX_NAME_LENGTH } from '@enginy/contracts/limits';
 import { type FormEvent, useState } from 'react';
 import { useConsole } from '../console-context.tsx';
 import { errorText, formatTime } from '../format.ts';
 import { ScopePicker } from '../scope-picker.tsx';
 import { SecretOnce } from '../secret-once.tsx';
-import type { ApiKey } from '../types.ts';
+import type { ApiKey, CreatedApiKey } from '../types.ts';
 import { Empty, InlineError, Loading, ScopeList } from '../ui.tsx';
 import { usePoll } from '../use-poll.ts';
 
@@ -40,7 +41,7 @@ export function ApiKeysPage() {
       return;
     }
     void run('Creating…', async () => {
-      const created = await write<{ key: string; name: string }>('POST', '/api-keys', { name, scopes });
+      const created = await write<CreatedApiKey>('POST', '/api-keys', { name, scopes });
       setShown({ name: created.name, key: created.key });
       setName('');
       setScopes([]);
@@ -119,7 +120,7 @@ export function ApiKeysPage() {
           <h2 id="new-key-heading">New API key</h2>
           <label>
             Key name
-            <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} placeholder="Reporting script" />
+            <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={MAX_NAME_LENGTH} placeholder="Reporting script" />
           </label>
           <ScopePicker legend="Key scopes" value={scopes} onChange={setScopes} />
           <div>

@@ -1,9 +1,11 @@
+import { CLAUDE_CODE_REDIRECT_URI } from '@enginy/config/defaults';
+import { MAX_NAME_LENGTH } from '@enginy/contracts/limits';
 import { type FormEvent, useState } from 'react';
 import { CimdClients } from '../cimd-clients.tsx';
 import { useConsole } from '../console-context.tsx';
 import { errorText, formatTime } from '../format.ts';
 import { SecretOnce } from '../secret-once.tsx';
-import type { PreregisteredClient } from '../types.ts';
+import type { CreatedClient, PreregisteredClient, RotatedSecret } from '../types.ts';
 import { Empty, InlineError, Loading } from '../ui.tsx';
 import { usePoll } from '../use-poll.ts';
 
@@ -46,7 +48,7 @@ export function ClientsPage() {
       .map((line) => line.trim())
       .filter((line) => line !== '');
     void act('Creating…', 'Client created', async () => {
-      const created = await write<{ clientId: string; clientSecret: string; name: string }>('POST', '/clients', {
+      const created = await write<CreatedClient>('POST', '/clients', {
         name: data.get('name'),
         redirectUris,
         tokenEndpointAuthMethod: data.get('method'),
@@ -59,7 +61,7 @@ export function ClientsPage() {
   const rotate = (c: PreregisteredClient) => {
     if (!window.confirm(`Rotate the secret of ${c.name}? The old secret stops working at once.`)) return;
     void act('Rotating…', `New secret for ${c.name}`, async () => {
-      const rotated = await write<{ clientId: string; clientSecret: string }>('POST', `/clients/${encodeURIComponent(c.id)}/rotate-secret`);
+      const rotated = await write<RotatedSecret>('POST', `/clients/${encodeURIComponent(c.id)}/rotate-secret`);
       setShown({ title: `New client secret for ${c.name}`, clientId: rotated.clientId, clientSecret: rotated.clientSecret });
     });
   };
@@ -152,11 +154,11 @@ export function ClientsPage() {
           <h2 id="new-client-heading">New pre-registered client</h2>
           <label>
             Name
-            <input name="name" required maxLength={200} placeholder="CI client" />
+            <input name="name" required maxLength={MAX_NAME_LENGTH} placeholder="CI client" />
           </label>
           <label>
             Redirect URIs (one per line)
-            <textarea name="redirectUris" required rows={2} defaultValue="http://localhost:3118/callback" />
+            <textarea name="redirectUris" required rows={2} defaultValue={CLAUDE_CODE_REDIRECT_URI} />
           </label>
           <label>
             Token endpoint authentication

@@ -1,3 +1,4 @@
+import { CLAUDE_CODE_REDIRECT_URI } from '@enginy/config/defaults';
 import { DecisionDetails } from '../../decision-details.tsx';
 import { type AuthorizationDecision, decideAuthorization } from '@enginy/policy/authorization';
 import { useState } from 'react';
@@ -18,7 +19,7 @@ export function PreviewPage() {
   const { read, workspace } = useConsole();
   const settings = usePoll(() => read<McpSettings>('/mcp-settings'), `settings:${workspace.id}`, 5_000);
   const [clientId, setClientId] = useState('');
-  const [redirectUri, setRedirectUri] = useState('http://localhost:3118/callback');
+  const [redirectUri, setRedirectUri] = useState(CLAUDE_CODE_REDIRECT_URI);
   const [scopes, setScopes] = useState<string[]>([]);
   const [server, setServer] = useState<{ decision?: AuthorizationDecision; error?: string; asked?: string }>({});
 

@@ -1,16 +1,17 @@
 import { knownClient } from '@enginy/config/known-clients';
+import { clientIdEntryProblem, redirectUriEntryProblem } from '@enginy/policy/allowlist-entry';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { Link, navigate, usePath } from '../../router.tsx';
 import { type Preselection, preselection } from '../add-scopes.ts';
 import { useConsole } from '../console-context.tsx';
 import { errorText, formatTime } from '../format.ts';
-import { absoluteUriProblem, clientIdProblem, ListEditor } from '../list-editor.tsx';
+import { ListEditor } from '../list-editor.tsx';
 import { ScopePicker } from '../scope-picker.tsx';
-import type { Connection, McpSettings } from '../types.ts';
+import type { Connection, McpSettings, McpSettingsInput } from '../types.ts';
 import { InlineError, Loading, ScopeList } from '../ui.tsx';
 import { usePoll } from '../use-poll.ts';
 
-type Draft = Pick<McpSettings, 'enabled' | 'allowedRedirectUris' | 'allowedClientIds' | 'policyScopes' | 'policyActive'>;
+type Draft = McpSettingsInput;
 
 const draftOf = (s: McpSettings): Draft => ({
   enabled: s.enabled,
@@ -136,7 +137,7 @@ export function SettingsPage() {
           label="Allowed redirect URIs"
           items={draft.allowedRedirectUris}
           onChange={(allowedRedirectUris) => change({ allowedRedirectUris })}
-          check={absoluteUriProblem}
+          check={redirectUriEntryProblem}
           placeholder={claudeCode.recipeRedirectUri}
           emptyText="None: every authorization fails with redirect_uri is not allowed"
           readOnly={!isAdmin}
@@ -150,7 +151,7 @@ export function SettingsPage() {
           label="Allowed OAuth client IDs"
           items={draft.allowedClientIds}
           onChange={(allowedClientIds) => change({ allowedClientIds })}
-          check={clientIdProblem}
+          check={clientIdEntryProblem}
           placeholder="a client ID"
           emptyText="Empty: any client may connect"
           readOnly={!isAdmin}

@@ -1,0 +1,51 @@
+import { ClientParams, ConnectionList, GrantParams, Revoked, WorkspaceParams } from '@enginy/contracts/console';
+import { findLiveWorkspaceGrant, listConnections, liveGrantIdsOfClient } from '@enginy/db/queries/console-connections';
+import { revokeGrant } from '@enginy/db/queries/oauth-tokens';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { audit } from '../audit.ts';
+import { callerOf, requireUuid } from './access.ts';
+import { adminEvent } from './admin-event.ts';
+import type { ConsoleDeps } from './console-api.ts';
+import { notFound } from './errors.ts';
+import { iso } from './wire.ts';
+
+/** Active connections (live grants) with usage, and revocation: one connection, or every one of a client. */
+export const connectionRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app, { db, access }) => {
+  app.get('/console/workspaces/:id/connections', { preValidation: access.member, schema: { params: WorkspaceParams, response: { 200: ConnectionList } } }, async (request, reply) => {
+    const connections = (await listConnections(db, callerOf(request).workspace.id)).map((c) => ({
+      ...c,
+      createdAt: iso(c.createdAt),
+      lastUsedAt: iso(c.lastUsedAt),
+      callsByTool: c.callsByTool.map((t) => ({ ...t, lastCalledAt: iso(t.lastCalledAt) })),
+    }));
+    return reply.header('cache-control', 'no-store').send({ connections });
+  });
+
+  app.post(
+    '/console/workspaces/:id/connections/:grantId/revoke',
+    { preValidation: access.admin, schema: { params: GrantParams, response: { 200: Revoked } } },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      // Another workspace's grant is "not found" here: no cross-workspace access.
+      const grant = await findLiveWorkspaceGrant(db, caller.workspace.id, requireUuid(request.params.grantId, 'Connection'));
+      if (grant === undefined) throw notFound('Connection not found or already revoked');
+      await revokeGrant(db, grant.id, 'revoked_by_admin');
+      await audit(db, request.log, adminEvent(caller, 'connection_revoked', { grantIds: [grant.id] }, { clientId: grant.clientId, redirectUri: grant.redirectUri, scopes: grant.scopes }));
+      return reply.send({ revoked: [grant.id] });
+    },
+  );
+
+  app.post(
+    '/console/workspaces/:id/clients/:clientId/revoke-all',
+    { preValidation: access.admin, schema: { params: ClientParams, response: { 200: Revoked } } },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      const clientId = request.params.clientId;
+      const grantIds = await liveGrantIdsOfClient(db, caller.workspace.id, clientId);
+      if (grantIds.length === 0) throw notFound('This client has no active connection in this workspace');
+      for (const grantId of grantIds) await revokeGrant(db, grantId, 'revoked_by_admin');
+      await audit(db, request.log, adminEvent(caller, 'client_revoked', { grantIds }, { clientId }));
+      return reply.send({ revoked: grantIds });
+    },
+  );
+};

@@ -1,0 +1,46 @@
+// The workspace console API (the web app calls it as /api/auth/console/...): members read, admins write.
+// An encapsulated plugin: its schemas, validation and errors stop at its edge, and the OAuth server's
+// routes and errors never see them.
+import type { StackConfig } from '@enginy/config/load';
+import type { Db } from '@enginy/db/client';
+import type { ErrorObject } from 'ajv';
+import type { FastifyError, FastifyPluginAsync } from 'fastify';
+import { type AccessHooks, accessHooks } from './access.ts';
+import { apiKeyRoutes } from './api-keys.ts';
+import { attemptRoutes } from './attempts.ts';
+import { clientRoutes } from './clients.ts';
+import { connectionRoutes } from './connections.ts';
+import { ConsoleError } from './errors.ts';
+import { mcpSettingsRoutes } from './mcp-settings.ts';
+import { previewRoutes } from './preview.ts';
+import { compileConsoleSchema, consoleValidationError } from './validation.ts';
+import { workspaceRoutes } from './workspaces.ts';
+
+export interface ConsoleOptions {
+  config: StackConfig;
+  db: Db;
+}
+
+/** What each route plugin gets: the stack's config, the database, and the access hooks. */
+export interface ConsoleDeps extends ConsoleOptions {
+  access: AccessHooks;
+}
+
+const consoleApi: FastifyPluginAsync<ConsoleOptions> = async (app, { config, db }) => {
+  app.setValidatorCompiler(compileConsoleSchema);
+  app.setSchemaErrorFormatter((errors) => consoleValidationError(errors as ErrorObject[]));
+  app.setErrorHandler((error: FastifyError | ConsoleError, _request, reply) => {
+    if (error instanceof ConsoleError) return reply.code(error.statusCode).send(error.body());
+    // Everything else (no session, a wrong CSRF token, a body that is not JSON, the database down)
+    // goes to the app's handler, which renders it as every other answer of this service.
+    throw error;
+  });
+  app.decorateRequest('consoleCaller', null);
+
+  const deps: ConsoleDeps = { config, db, access: accessHooks(db, config) };
+  for (const routes of [workspaceRoutes, mcpSettingsRoutes, connectionRoutes, attemptRoutes, previewRoutes, clientRoutes, apiKeyRoutes]) {
+    await app.register(routes, deps);
+  }
+};
+
+export default consoleApi;
