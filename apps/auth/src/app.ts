@@ -9,8 +9,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { allowAnyOrigin } from './cors.ts';
 import { registerErrorHandling, renderFrameworkError, TooManyRequests } from './errors.ts';
 import { purgeExpiredJob } from './jobs/purge-expired.ts';
-import { AUTHORIZE_PATHS, authorizeRoutes } from './routes/authorize.ts';
-import { consentRoutes } from './routes/consent.ts';
+import { AUTHORIZE_PATHS, authorizeRoutes } from './oauth/authorize/endpoint.ts';
+import { consentRoutes } from './oauth/consent/endpoint.ts';
 import { consoleApiKeyRoutes } from './routes/console/api-keys.ts';
 import { consoleAttemptRoutes } from './routes/console/attempts.ts';
 import { consoleClientRoutes } from './routes/console/clients.ts';
@@ -18,11 +18,11 @@ import { consoleConnectionRoutes } from './routes/console/connections.ts';
 import { consoleMcpSettingsRoutes } from './routes/console/mcp-settings.ts';
 import { consolePreviewRoutes } from './routes/console/preview.ts';
 import { consoleWorkspaceRoutes } from './routes/console/workspaces.ts';
-import { METADATA_PATHS, metadataRoutes } from './routes/metadata.ts';
-import { REGISTER_PATHS, registerRoutes } from './routes/register.ts';
-import { REVOKE_PATHS, revokeRoutes } from './routes/revoke.ts';
-import { sessionRoutes } from './routes/session.ts';
-import { TOKEN_PATHS, tokenRoutes } from './routes/token.ts';
+import { METADATA_PATHS, metadataRoutes } from './oauth/metadata/endpoint.ts';
+import { REGISTER_PATHS, registerRoutes } from './oauth/register/endpoint.ts';
+import { REVOKE_PATHS, revokeRoutes } from './oauth/revoke/endpoint.ts';
+import { sessionRoutes } from './session/routes.ts';
+import { TOKEN_PATHS, tokenRoutes } from './oauth/token/endpoint.ts';
 
 export interface AppDeps {
   db: Db;

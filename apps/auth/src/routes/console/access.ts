@@ -5,7 +5,7 @@ import type { Db } from '@enginy/db/client';
 import { listMemberships } from '@enginy/db/queries/workspaces';
 import type { FastifyRequest } from 'fastify';
 import { Forbidden, NotFound } from '../../errors.ts';
-import { currentSession, requireCsrfToken, requireSameOrigin } from '../../session.ts';
+import { currentSession, requireCsrfToken, requireSameOrigin } from '../../session/session.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

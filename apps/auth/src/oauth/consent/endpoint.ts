@@ -7,10 +7,10 @@ import { getMcpSettings, listMemberships } from '@enginy/db/queries/workspaces';
 import { type AuthorizationDecision, decideAuthorization } from '@enginy/policy/authorization';
 import { hashSecret, newSecret } from '@enginy/security/tokens';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
-import { audit } from '../audit.ts';
-import { Forbidden, InvalidRequest, NotFound } from '../errors.ts';
-import { authorizationResponseUrl } from '../redirect.ts';
-import { currentSession, requireCsrfToken, requireSameOrigin } from '../session.ts';
+import { audit } from '../../audit.ts';
+import { Forbidden, InvalidRequest, NotFound } from '../../errors.ts';
+import { authorizationResponseUrl } from '../authorization-response.ts';
+import { currentSession, requireCsrfToken, requireSameOrigin } from '../../session/session.ts';
 
 const CODE_TTL_SECONDS = 60;
 const EXPIRED = 'This authorization request has expired or was already used. Start again from the application.';

@@ -4,7 +4,7 @@ import type { OAuthClient } from '@enginy/db/queries/oauth-clients';
 import { findToken, insertTokens, revokeGrant, spendRefreshToken, touchGrant } from '@enginy/db/queries/oauth-tokens';
 import { parseScopeParam } from '@enginy/policy/scopes';
 import { hashSecret, openWithSecret, sealWithSecret } from '@enginy/security/tokens';
-import { InvalidGrant, InvalidRequest, InvalidScope, InvalidTarget } from '../errors.ts';
+import { InvalidGrant, InvalidRequest, InvalidScope, InvalidTarget } from '../../errors.ts';
 import { newTokenPair, type TokenResponse } from './issue.ts';
 
 /**

@@ -4,13 +4,13 @@ import { createAuthorizationRequest } from '@enginy/db/queries/oauth-requests';
 import { requestedEnginyScopes } from '@enginy/policy/authorization';
 import { isClientRedirectUri, isLoopbackRedirectUri } from '@enginy/policy/redirect-uri';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { audit } from '../audit.ts';
+import { audit } from '../../audit.ts';
 import { UnusableMetadataDocument } from '../clients/cimd.ts';
 import { type ResolvedClient, resolveClient } from '../clients/resolve.ts';
 import { sendErrorPage } from '../error-page.ts';
-import { InvalidRequest, InvalidTarget, OAuthError, UnsupportedResponseType } from '../errors.ts';
+import { InvalidRequest, InvalidTarget, OAuthError, UnsupportedResponseType } from '../../errors.ts';
 import { isValidChallenge } from '../pkce.ts';
-import { authorizationResponseUrl } from '../redirect.ts';
+import { authorizationResponseUrl } from '../authorization-response.ts';
 
 export const AUTHORIZE_PATHS = ['/authorize', '/oauth/authorize'] as const;
 const PENDING_TTL_SECONDS = 600;

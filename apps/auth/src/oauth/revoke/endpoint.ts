@@ -4,8 +4,8 @@ import { findToken, revokeGrant, revokeToken } from '@enginy/db/queries/oauth-to
 import { hashSecret } from '@enginy/security/tokens';
 import type { FastifyInstance } from 'fastify';
 import { authenticateClient } from '../clients/authenticate.ts';
-import { InvalidRequest } from '../errors.ts';
-import { formParams } from './token.ts';
+import { InvalidRequest } from '../../errors.ts';
+import { formParams } from '../token/endpoint.ts';
 
 export const REVOKE_PATHS = ['/revoke', '/oauth/revoke'] as const;
 

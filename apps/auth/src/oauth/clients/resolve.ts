@@ -1,7 +1,7 @@
 import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
 import { findClient, type OAuthClient } from '@enginy/db/queries/oauth-clients';
-import { InvalidClient } from '../errors.ts';
+import { InvalidClient } from '../../errors.ts';
 import { type ClientSourceKind, isMetadataDocumentUrl, resolveMetadataDocumentClient } from './cimd.ts';
 
 export interface ResolvedClient {

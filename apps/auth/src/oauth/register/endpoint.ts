@@ -6,8 +6,8 @@ import { cleanClientName } from '@enginy/policy/client-name';
 import { isLoopbackRedirectUri, isValidRedirectUri } from '@enginy/policy/redirect-uri';
 import { hashSecret, newSecret } from '@enginy/security/tokens';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { InvalidClientMetadata, InvalidRedirectUri, TemporarilyUnavailable } from '../errors.ts';
-import { sourceAddress } from '../source-address.ts';
+import { InvalidClientMetadata, InvalidRedirectUri, TemporarilyUnavailable } from '../../errors.ts';
+import { sourceAddress } from '../../source-address.ts';
 
 export const REGISTER_PATHS = ['/register', '/oauth/register'] as const;
 /**

@@ -7,8 +7,8 @@ import { hashPassword, PasswordHashingBusy, verifyPassword } from '@enginy/secur
 import { hashSecret, newSecret } from '@enginy/security/tokens';
 import type { FastifyInstance } from 'fastify';
 import { InvalidRequest, OAuthError, TemporarilyUnavailable, TooManyRequests } from '../errors.ts';
-import { currentSession, requireSameOrigin, SESSION_TTL_SECONDS, setSessionCookie } from '../session.ts';
-import { createSignInBackoff } from '../sign-in-backoff.ts';
+import { currentSession, requireSameOrigin, SESSION_TTL_SECONDS, setSessionCookie } from './session.ts';
+import { createSignInBackoff } from './sign-in-backoff.ts';
 import { sourceAddress } from '../source-address.ts';
 
 // Verified against when the email is unknown, so a wrong email costs as long as a wrong password.

@@ -2,7 +2,7 @@ import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticateClient } from '../clients/authenticate.ts';
-import { InvalidRequest, OAuthError, UnauthorizedClient, UnsupportedGrantType } from '../errors.ts';
+import { InvalidRequest, OAuthError, UnauthorizedClient, UnsupportedGrantType } from '../../errors.ts';
 import { auditFailedExchange } from '../grants/exchange-audit.ts';
 import { redeemAuthorizationCode } from '../grants/authorization-code.ts';
 import { RefreshService } from '../grants/refresh.ts';
