@@ -2,7 +2,7 @@ import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
 import { createAuthorizationRequest } from '@enginy/db/queries/oauth-requests';
 import { requestedEnginyScopes } from '@enginy/policy/authorization';
-import { isClientRedirectUri, isLoopbackRedirectUri } from '@enginy/policy/redirect-uri';
+import { redirectUriMatchesClient, redirectUriTrustedUnattended } from '@enginy/policy/redirect-uri';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { audit } from '../../audit.ts';
 import { UnusableMetadataDocument } from '../clients/cimd.ts';
@@ -28,21 +28,6 @@ function single(query: unknown): Query {
     result[name] = value;
   }
   return result;
-}
-
-/**
- * RFC 9700 §4.18: "the authorization server MUST only automatically redirect the user agent if it
- * trusts the redirect URI". Nobody has vouched for an https URI before the user has seen the client
- * (registration is open, and a workspace admin's pre-registered client is no proof either: any admin
- * of any workspace can register one), so a request that fails at once is shown, not bounced there.
- * Trusted: a loopback or private-use-scheme URI, which only a native app on the user's own device
- * receives (RFC 8252 §7.1, §7.3). After sign-in and consent the user has seen the client, so the
- * consent step's redirects are not affected.
- */
-function trustedForUnattendedRedirect(redirectUri: string): boolean {
-  if (isLoopbackRedirectUri(redirectUri)) return true;
-  const { protocol } = new URL(redirectUri);
-  return protocol !== 'https:' && protocol !== 'http:';
 }
 
 /** The checks that may answer through the client's redirect URI, once that URI is known to be the client's. */
@@ -89,7 +74,7 @@ export async function authorizeRoutes(app: FastifyInstance, config: StackConfig,
     const { client, source } = resolved;
     const sourceDetails = source === null ? {} : { clientSource: source, ...(resolved.fetchFailure === undefined ? {} : { fetchFailure: resolved.fetchFailure }) };
     const redirectUri = q.redirect_uri ?? (client.redirectUris.length === 1 ? client.redirectUris[0] : undefined);
-    if (redirectUri === undefined || !isClientRedirectUri(client, redirectUri)) {
+    if (redirectUri === undefined || !redirectUriMatchesClient(client, redirectUri)) {
       await audit(db, request.log, {
         ...event,
         outcome: 'denied',
@@ -108,7 +93,8 @@ export async function authorizeRoutes(app: FastifyInstance, config: StackConfig,
     } catch (error) {
       if (!(error instanceof OAuthError)) throw error;
       await audit(db, request.log, { ...event, outcome: 'denied', reason: error.error, details: { error: error.description, ...sourceDetails } });
-      if (!trustedForUnattendedRedirect(redirectUri)) return sendErrorPage(request, reply, error.statusCode, error.error, error.description, { client_id: client.id });
+      // RFC 9700 §4.18: redirect automatically only to a trusted redirect URI (packages/policy).
+      if (!redirectUriTrustedUnattended(redirectUri)) return sendErrorPage(request, reply, error.statusCode, error.error, error.description, { client_id: client.id });
       return reply.redirect(authorizationResponseUrl(redirectUri, config.auth.issuer, { error: error.error, error_description: error.description, state: q.state }), 302);
     }
 

@@ -3,7 +3,7 @@ import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
 import { countUnusedDynamicClientsFrom, registerDynamicClient } from '@enginy/db/queries/oauth-clients';
 import { cleanClientName } from '@enginy/policy/client-name';
-import { isLoopbackRedirectUri, isValidRedirectUri } from '@enginy/policy/redirect-uri';
+import { isLoopbackRedirectUri, redirectUriRegistrable } from '@enginy/policy/redirect-uri';
 import { hashSecret, newSecret } from '@enginy/security/tokens';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidClientMetadata, InvalidRedirectUri, TemporarilyUnavailable } from '../../errors.ts';
@@ -36,7 +36,7 @@ export async function registerRoutes(app: FastifyInstance, config: StackConfig, 
     const redirectUris = stringList(body.redirect_uris, 'redirect_uris', []);
     // RFC 7591 §2: redirect_uris is required for redirect-based flows.
     if (redirectUris.length === 0) throw new InvalidRedirectUri('redirect_uris must list at least one URI');
-    const bad = redirectUris.find((uri) => !isValidRedirectUri(uri));
+    const bad = redirectUris.find((uri) => !redirectUriRegistrable(uri));
     if (bad !== undefined) throw new InvalidRedirectUri(`${bad} is not a valid redirect URI (https, or http on localhost/127.0.0.1)`);
     const grantTypes = stringList(body.grant_types, 'grant_types', ['authorization_code', 'refresh_token']);
     if (!grantTypes.includes('authorization_code') || grantTypes.some((g) => g !== 'authorization_code' && g !== 'refresh_token')) {

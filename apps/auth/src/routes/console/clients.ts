@@ -2,7 +2,7 @@ import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
 import { deleteWorkspaceClient, listWorkspaceCimdClients, listWorkspaceClients, rotateClientSecret } from '@enginy/db/queries/console-clients';
 import { createPreregisteredClient } from '@enginy/db/queries/oauth-clients';
-import { isValidRedirectUri } from '@enginy/policy/redirect-uri';
+import { redirectUriRegistrable } from '@enginy/policy/redirect-uri';
 import type { FastifyInstance } from 'fastify';
 import { audit } from '../../audit.ts';
 import { NotFound, ValidationFailed } from '../../errors.ts';
@@ -34,7 +34,7 @@ export async function consoleClientRoutes(app: FastifyInstance, config: StackCon
     const b = body(request.body);
     const name = text(b, 'name');
     // The same rule as dynamic registration: https, loopback http, or a private-use scheme (RFC 8252).
-    const redirectUris = list(b, 'redirectUris', 20, (uri) => (isValidRedirectUri(uri) ? undefined : 'must be https, or http on localhost/127.0.0.1, with no fragment'));
+    const redirectUris = list(b, 'redirectUris', 20, (uri) => (redirectUriRegistrable(uri) ? undefined : 'must be https, or http on localhost/127.0.0.1, with no fragment'));
     if (redirectUris.length === 0) throw new ValidationFailed('redirectUris', [], 'at least one redirect URI is required');
     const method = b.tokenEndpointAuthMethod ?? 'client_secret_post';
     if (!AUTH_METHODS.includes(method as AuthMethod)) throw new ValidationFailed('tokenEndpointAuthMethod', method, `must be ${AUTH_METHODS.join(' or ')}`);

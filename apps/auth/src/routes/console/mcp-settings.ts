@@ -2,7 +2,7 @@ import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
 import { saveMcpSettings } from '@enginy/db/queries/console-settings';
 import { getMcpSettings, type McpSettings } from '@enginy/db/queries/workspaces';
-import { isValidRedirectUri } from '@enginy/policy/redirect-uri';
+import { redirectUriRegistrable } from '@enginy/policy/redirect-uri';
 import { ALL_SCOPE } from '@enginy/policy/scopes';
 import type { FastifyInstance } from 'fastify';
 import { audit } from '../../audit.ts';
@@ -22,7 +22,7 @@ export function settingsWarnings(s: Settings): string[] {
   if (s.policyScopes.length === 0) warnings.push('The policy has no scope: no client can be granted anything');
   if (s.allowedRedirectUris.length === 0) warnings.push('No redirect URI is allowed: every authorization fails with "redirect_uri is not allowed"');
   for (const uri of s.allowedRedirectUris) {
-    if (!isValidRedirectUri(uri)) warnings.push(`${uri}: clients cannot register this redirect URI (https, or http on localhost/127.0.0.1 only)`);
+    if (!redirectUriRegistrable(uri)) warnings.push(`${uri}: clients cannot register this redirect URI (https, or http on localhost/127.0.0.1 only)`);
   }
   if (s.policyScopes.includes(ALL_SCOPE) && s.policyScopes.length > 1) warnings.push('ALL already grants the full MCP surface; the other scopes add nothing');
   return warnings;
