@@ -6,7 +6,7 @@ import { findUserByEmail } from '@enginy/db/queries/workspaces';
 import { hashPassword, PasswordHashingBusy, verifyPassword } from '@enginy/security/passwords';
 import { hashSecret, newSecret } from '@enginy/security/tokens';
 import type { FastifyInstance } from 'fastify';
-import { InvalidRequest, OAuthError, TemporarilyUnavailable, TooManyRequests } from '../errors.ts';
+import { InvalidCredentials, InvalidRequest, TemporarilyUnavailable, TooManyRequests } from '../errors.ts';
 import { currentSession, requireSameOrigin, SESSION_TTL_SECONDS, setSessionCookie } from './session.ts';
 import { createSignInBackoff } from './sign-in-backoff.ts';
 import { sourceAddress } from '../source-address.ts';
@@ -47,7 +47,7 @@ export async function sessionRoutes(app: FastifyInstance, config: StackConfig, d
       reply.header('retry-after', String(error.retryAfterSeconds));
       throw new TemporarilyUnavailable('Too many sign-ins at once; try again in a moment');
     }
-    if (user === undefined || !ok) throw new OAuthError('invalid_credentials', 401, 'Wrong email or password');
+    if (user === undefined || !ok) throw new InvalidCredentials();
     backoff.succeeded(address, account);
     const cookie = newSecret('ess_');
     const csrfToken = randomBytes(24).toString('base64url');

@@ -34,11 +34,11 @@ function single(query: unknown): Query {
 function checkRequest(q: Query, config: StackConfig): string {
   if (q.response_type !== 'code') throw new UnsupportedResponseType(q.response_type ?? '');
   // OAuth 2.1 §4.1.1 / MCP: PKCE is required, and only S256 is supported.
-  if (q.code_challenge === undefined || !isValidChallenge(q.code_challenge)) throw new InvalidRequest('code_challenge (PKCE, S256) is required', true);
-  if (q.code_challenge_method !== 'S256') throw new InvalidRequest('code_challenge_method must be S256', true);
+  if (q.code_challenge === undefined || !isValidChallenge(q.code_challenge)) throw new InvalidRequest('code_challenge (PKCE, S256) is required');
+  if (q.code_challenge_method !== 'S256') throw new InvalidRequest('code_challenge_method must be S256');
   // RFC 8707 §2: the resource must be one this server issues tokens for: the MCP endpoint.
   const resource = q.resource ?? config.openapi.mcpUrl;
-  if (resource !== config.openapi.mcpUrl) throw new InvalidTarget(`resource must be ${config.openapi.mcpUrl}`, true);
+  if (resource !== config.openapi.mcpUrl) throw new InvalidTarget(`resource must be ${config.openapi.mcpUrl}`);
   return resource;
 }
 
