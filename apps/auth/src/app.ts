@@ -9,8 +9,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { allowAnyOrigin } from './cors.ts';
 import { registerErrorHandling, renderFrameworkError, TooManyRequests } from './errors.ts';
 import { purgeExpiredJob } from './jobs/purge-expired.ts';
-import { AUTHORIZE_PATHS, authorizeRoutes } from './oauth/authorize/endpoint.ts';
-import { consentRoutes } from './oauth/consent/endpoint.ts';
+import { authorizeEndpoint } from './oauth/authorize/endpoint.ts';
+import { consentEndpoint } from './oauth/consent/endpoint.ts';
 import { consoleApiKeyRoutes } from './routes/console/api-keys.ts';
 import { consoleAttemptRoutes } from './routes/console/attempts.ts';
 import { consoleClientRoutes } from './routes/console/clients.ts';
@@ -18,18 +18,15 @@ import { consoleConnectionRoutes } from './routes/console/connections.ts';
 import { consoleMcpSettingsRoutes } from './routes/console/mcp-settings.ts';
 import { consolePreviewRoutes } from './routes/console/preview.ts';
 import { consoleWorkspaceRoutes } from './routes/console/workspaces.ts';
-import { METADATA_PATHS, metadataRoutes } from './oauth/metadata/endpoint.ts';
-import { REGISTER_PATHS, registerRoutes } from './oauth/register/endpoint.ts';
-import { REVOKE_PATHS, revokeRoutes } from './oauth/revoke/endpoint.ts';
+import { METADATA_PATHS, metadataEndpoint } from './oauth/metadata/endpoint.ts';
+import { REGISTER_PATHS, registerEndpoint } from './oauth/register/endpoint.ts';
+import { REVOKE_PATHS, revokeEndpoint } from './oauth/revoke/endpoint.ts';
+import { TOKEN_PATHS, tokenEndpoint } from './oauth/token/endpoint.ts';
 import { sessionRoutes } from './session/routes.ts';
-import { TOKEN_PATHS, tokenRoutes } from './oauth/token/endpoint.ts';
 
 export interface AppDeps {
   db: Db;
 }
-
-/** Every path the authorization server answers at, aliases included (the OpenAPI service mirrors some). */
-export const OAUTH_PATHS = { authorize: AUTHORIZE_PATHS, token: TOKEN_PATHS, register: REGISTER_PATHS, revoke: REVOKE_PATHS } as const;
 
 /** Builds the API OAuth routes (the authorization server). Never listens: see server.ts. */
 export async function buildApp(config: StackConfig, deps: AppDeps): Promise<FastifyInstance> {
@@ -59,13 +56,17 @@ export async function buildApp(config: StackConfig, deps: AppDeps): Promise<Fast
   app.addHook('onClose', () => purge.close());
 
   await app.register(health, { service: 'auth', db: deps.db });
-  await metadataRoutes(app, config, deps.db);
-  await registerRoutes(app, config, deps.db);
-  await authorizeRoutes(app, config, deps.db);
-  await tokenRoutes(app, config, deps.db);
-  await revokeRoutes(app, config, deps.db);
-  await sessionRoutes(app, config, deps.db);
-  await consentRoutes(app, config, deps.db);
+  // The OAuth authorization server (src/oauth/), one plugin per endpoint.
+  const routeOptions = { config, db: deps.db };
+  await app.register(metadataEndpoint, routeOptions);
+  await app.register(registerEndpoint, routeOptions);
+  await app.register(authorizeEndpoint, routeOptions);
+  await app.register(tokenEndpoint, routeOptions);
+  await app.register(revokeEndpoint, routeOptions);
+  // The web app's sign-in session (src/session/) and the consent step it leads to.
+  await app.register(sessionRoutes, routeOptions);
+  await app.register(consentEndpoint, routeOptions);
+
   // The workspace console (the web app calls these as /api/auth/console/...): members read, admins write.
   await consoleWorkspaceRoutes(app, config, deps.db);
   await consoleMcpSettingsRoutes(app, config, deps.db);

@@ -1,134 +1,91 @@
-import type { StackConfig } from '@enginy/config/load';
-import type { Db } from '@enginy/db/client';
 import { findClient } from '@enginy/db/queries/oauth-clients';
-import { completeAuthorization, findPendingAuthorization, type PendingAuthorization } from '@enginy/db/queries/oauth-requests';
-import { createCode } from '@enginy/db/queries/oauth-tokens';
-import { getMcpSettings, listMemberships } from '@enginy/db/queries/workspaces';
-import { type AuthorizationDecision, decideAuthorization } from '@enginy/policy/authorization';
-import { hashSecret, newSecret } from '@enginy/security/tokens';
-import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
-import { audit } from '../../audit.ts';
-import { Forbidden, InvalidRequest, NotFound } from '../../errors.ts';
+import { completeAuthorization } from '@enginy/db/queries/oauth-requests';
+import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsync } from 'fastify';
+import { Forbidden, NotFound } from '../../errors.ts';
+import { requireCsrfToken, requireSameOrigin } from '../../session/session.ts';
 import { authorizationResponseUrl } from '../authorization-response.ts';
-import { currentSession, requireCsrfToken, requireSameOrigin } from '../../session/session.ts';
-
-const CODE_TTL_SECONDS = 60;
-const EXPIRED = 'This authorization request has expired or was already used. Start again from the application.';
-
-interface Context {
-  pending: PendingAuthorization;
-  userId: string;
-  workspace: { id: string; name: string };
-  workspaces: { id: string; name: string; role: string }[];
-  decision: AuthorizationDecision;
-}
+import type { AppPluginOptions } from '../../plugin-options.ts';
+import { auditDecision } from './audit-decision.ts';
+import { issueCode } from './issue-code.ts';
+import { type ConsentContext, EXPIRED, loadConsentRequest } from './load-request.ts';
+import { ConsentDecisionBody, ConsentParams, consentBodyError } from './schemas.ts';
 
 /**
- * Loads the pending request and runs checks 2–5 (packages/policy) for the chosen workspace, or the
- * user's first one. The same decision the console previews.
+ * The consent step's JSON API for the web app's consent page: GET shows the pending request and the
+ * workspace's decision (checks 2–5), POST records the user's answer and returns where the browser
+ * goes next: the client's redirect URI with a code or an error (RFC 6749 §4.1.2, §4.1.2.1).
  */
-async function evaluate(db: Db, request: FastifyRequest, config: StackConfig, id: string, workspaceId: string | undefined): Promise<Context & { csrfToken: string }> {
-  const session = await currentSession(request, db, config);
-  const pending = await findPendingAuthorization(db, id);
-  if (pending === undefined) throw new NotFound(EXPIRED);
-  const workspaces = await listMemberships(db, session.userId);
-  const workspace = workspaceId === undefined ? workspaces[0] : workspaces.find((w) => w.id === workspaceId);
-  if (workspace === undefined) throw new Forbidden(workspaceId === undefined ? 'Your account belongs to no workspace' : 'You are not a member of that workspace');
-  const settings = await getMcpSettings(db, workspace.id);
-  const decision = decideAuthorization(
-    settings ?? { enabled: false, allowedRedirectUris: [], allowedClientIds: [], policyScopes: [], policyActive: false },
-    { clientId: pending.clientId, redirectUri: pending.redirectUri, scope: pending.scope ?? undefined },
-  );
-  return { pending, userId: session.userId, workspace, workspaces, decision, csrfToken: session.csrfToken };
-}
+export const consentEndpoint: FastifyPluginAsync<AppPluginOptions> = async (plugin, { config, db }) => {
+  const app = plugin.withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
 
-function auditDecision(db: Db, log: FastifyBaseLogger, c: Context, outcome: 'allowed' | 'denied', reason: string, details: Record<string, unknown>) {
-  return audit(db, log, {
-    workspaceId: c.workspace.id,
-    userId: c.userId,
-    clientId: c.pending.clientId,
-    redirectUri: c.pending.redirectUri,
-    requestedScopes: c.decision.requestedScopes,
-    outcome,
-    reason,
-    details: c.pending.clientSource === null ? details : { ...details, clientSource: c.pending.clientSource },
-  });
-}
+  const scopeErrorRedirect = (context: ConsentContext) =>
+    authorizationResponseUrl(context.pending.redirectUri, config.auth.issuer, { error: 'invalid_scope', error_description: 'Requested scopes are not allowed', state: context.pending.state });
 
-function scopeErrorRedirect(config: StackConfig, c: Context): string {
-  return authorizationResponseUrl(c.pending.redirectUri, config.auth.issuer, { error: 'invalid_scope', error_description: 'Requested scopes are not allowed', state: c.pending.state });
-}
-
-export async function consentRoutes(app: FastifyInstance, config: StackConfig, db: Db): Promise<void> {
-  app.get<{ Params: { id: string }; Querystring: { workspace?: string } }>('/consent/:id', async (request, reply) => {
-    const c = await evaluate(db, request, config, request.params.id, request.query.workspace);
-    const client = await findClient(db, c.pending.clientId);
-    const d = c.decision;
-    if (d.outcome === 'denied') await auditDecision(db, request.log, c, 'denied', d.reason, { ...d.details, ...(d.hint ? { hint: d.hint } : {}) });
+  // ?workspace= is read as sent: a repeated one names no workspace of the user's (403), as before.
+  app.get<{ Params: { id: string }; Querystring: { workspace?: string } }>('/consent/:id', { schema: { params: ConsentParams } }, async (request, reply) => {
+    const context = await loadConsentRequest(db, request, config, request.params.id, request.query.workspace);
+    const client = await findClient(db, context.pending.clientId);
+    const { decision, pending } = context;
+    if (decision.outcome === 'denied') await auditDecision(db, request.log, context, 'denied', decision.reason, { ...decision.details, ...(decision.hint ? { hint: decision.hint } : {}) });
     return reply.header('cache-control', 'no-store').send({
       request: {
-        id: c.pending.id,
-        clientId: c.pending.clientId,
-        clientName: client?.name ?? c.pending.clientId,
-        redirectUri: c.pending.redirectUri,
-        requestedScopes: d.requestedScopes,
+        id: pending.id,
+        clientId: pending.clientId,
+        clientName: client?.name ?? pending.clientId,
+        redirectUri: pending.redirectUri,
+        requestedScopes: decision.requestedScopes,
         // Where a metadata-document client's metadata came from when /authorize accepted it.
-        clientSource:
-          c.pending.clientSource === null ? null : { kind: c.pending.clientSource, fetchedAt: client?.fetchedAt?.toISOString() ?? null },
+        clientSource: pending.clientSource === null ? null : { kind: pending.clientSource, fetchedAt: client?.fetchedAt?.toISOString() ?? null },
       },
-      workspaces: c.workspaces,
-      workspaceId: c.workspace.id,
+      workspaces: context.workspaces,
+      workspaceId: context.workspace.id,
       decision:
-        d.outcome === 'allowed'
-          ? { outcome: 'allowed', scopes: d.scopes }
+        decision.outcome === 'allowed'
+          ? { outcome: 'allowed', scopes: decision.scopes }
           : {
               outcome: 'denied',
-              reason: d.reason,
-              message: d.message,
-              hint: d.hint ?? null,
-              details: d.details,
+              reason: decision.reason,
+              message: decision.message,
+              hint: decision.hint ?? null,
+              details: decision.details,
               // Only the scope check answers the client; its redirect URI has passed checks 1 and 2.
-              redirectTo: d.redirectError === 'invalid_scope' ? scopeErrorRedirect(config, c) : null,
+              redirectTo: decision.redirectError === 'invalid_scope' ? scopeErrorRedirect(context) : null,
             },
     });
   });
 
-  app.post<{ Params: { id: string }; Body: { workspaceId?: unknown; decision?: unknown } }>('/consent/:id', async (request, reply) => {
-    requireSameOrigin(request, config);
-    const body = request.body ?? {};
-    if (typeof body.workspaceId !== 'string' || (body.decision !== 'approve' && body.decision !== 'deny')) {
-      throw new InvalidRequest('workspaceId and decision (approve or deny) are required');
-    }
-    const c = await evaluate(db, request, config, request.params.id, body.workspaceId);
-    requireCsrfToken(request, c.csrfToken);
-    const d = c.decision;
-    // A request whose redirect URI the workspace does not allow never goes back to the client, even on Deny.
-    if (d.outcome === 'denied' && d.redirectError === undefined) throw new Forbidden(d.message);
-    if (!(await completeAuthorization(db, c.pending.id))) throw new NotFound(EXPIRED);
+  app.post(
+    '/consent/:id',
+    {
+      schema: { params: ConsentParams, body: ConsentDecisionBody },
+      schemaErrorFormatter: consentBodyError,
+      // Before the body is looked at: a state-changing request must come from the web app's own page.
+      preValidation: async (request) => requireSameOrigin(request, config),
+    },
+    async (request, reply) => {
+      const context = await loadConsentRequest(db, request, config, request.params.id, request.body.workspaceId);
+      requireCsrfToken(request, context.csrfToken);
+      const { decision, pending } = context;
+      // A request whose redirect URI the workspace does not allow never goes back to the client, even on Deny.
+      if (decision.outcome === 'denied' && decision.redirectError === undefined) throw new Forbidden(decision.message);
+      if (!(await completeAuthorization(db, pending.id))) throw new NotFound(EXPIRED);
 
-    if (body.decision === 'deny') {
-      await auditDecision(db, request.log, c, 'denied', 'access_denied', { by: 'user' });
-      const redirectTo = authorizationResponseUrl(c.pending.redirectUri, config.auth.issuer, { error: 'access_denied', error_description: 'The user denied the request', state: c.pending.state });
+      if (request.body.decision === 'deny') {
+        await auditDecision(db, request.log, context, 'denied', 'access_denied', { by: 'user' });
+        // RFC 6749 §4.1.2.1: "access_denied: The resource owner or authorization server denied the request."
+        const redirectTo = authorizationResponseUrl(pending.redirectUri, config.auth.issuer, { error: 'access_denied', error_description: 'The user denied the request', state: pending.state });
+        return reply.header('cache-control', 'no-store').send({ redirectTo });
+      }
+      if (decision.outcome === 'denied') {
+        await auditDecision(db, request.log, context, 'denied', decision.reason, decision.details);
+        return reply.header('cache-control', 'no-store').send({ redirectTo: scopeErrorRedirect(context) });
+      }
+      const code = await issueCode(db, config, context, decision.scopes);
+      await auditDecision(db, request.log, context, 'allowed', 'approved', { scopes: decision.scopes });
+      const redirectTo = authorizationResponseUrl(pending.redirectUri, config.auth.issuer, { code, state: pending.state });
       return reply.header('cache-control', 'no-store').send({ redirectTo });
-    }
-    if (d.outcome === 'denied') {
-      await auditDecision(db, request.log, c, 'denied', d.reason, d.details);
-      return reply.header('cache-control', 'no-store').send({ redirectTo: scopeErrorRedirect(config, c) });
-    }
-    const code = newSecret('eac_');
-    await createCode(db, {
-      codeHash: hashSecret(config.tokenHashKey, code),
-      clientId: c.pending.clientId,
-      redirectUri: c.pending.redirectUri,
-      codeChallenge: c.pending.codeChallenge,
-      resource: c.pending.resource,
-      workspaceId: c.workspace.id,
-      userId: c.userId,
-      scopes: d.scopes,
-      expiresAt: new Date(Date.now() + CODE_TTL_SECONDS * 1000),
-    });
-    await auditDecision(db, request.log, c, 'allowed', 'approved', { scopes: d.scopes });
-    const redirectTo = authorizationResponseUrl(c.pending.redirectUri, config.auth.issuer, { code, state: c.pending.state });
-    return reply.header('cache-control', 'no-store').send({ redirectTo });
-  });
-}
+    },
+  );
+};
