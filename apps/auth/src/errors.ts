@@ -26,7 +26,7 @@ interface CatalogueRow {
 }
 
 /** The catalogue: one row per error code this service answers with; the classes below are generated from it. */
-export const CATALOGUE = {
+const CATALOGUE = {
   // RFC 6749 §5.2: "invalid_request … HTTP 400 (Bad Request) unless specified otherwise"; §4.1.2.1 lists it for the authorization response.
   invalid_request: { status: 400, mayRedirect: true, description: 'The request is missing a parameter or is malformed' },
   // RFC 6749 §5.2: client authentication failed → 401. Never redirects: the client is not trusted.
@@ -54,7 +54,7 @@ export const CATALOGUE = {
   validation_failed: { status: 422, mayRedirect: false, description: 'The input is not valid' },
 } as const satisfies Record<string, CatalogueRow>;
 
-export type ErrorCode = keyof typeof CATALOGUE;
+type ErrorCode = keyof typeof CATALOGUE;
 
 /** The class for one catalogue row: `new InvalidGrant('…')`, `error instanceof InvalidGrant`. */
 function errorClass(code: ErrorCode) {

@@ -1,5 +1,5 @@
 import { redirectUriMatchesClient } from '@enginy/policy/redirect-uri';
-import type { ResolvedClient } from '../clients/resolve.ts';
+import type { ResolvedClient } from './check-client.ts';
 
 /**
  * Check 1b: the redirect URI is one of the client's own (packages/policy, stage: /authorize). RFC 6749
