@@ -4,7 +4,7 @@ import { findUserByEmail } from '@enginy/db/queries/workspaces';
 import { hashPassword, PasswordHashingBusy, verifyPassword } from '@enginy/security/passwords';
 import { hashSecret, newSecret } from '@enginy/security/tokens';
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { InvalidCredentials, InvalidRequest, TemporarilyUnavailable, TooManyRequests } from '../errors.ts';
 import type { AppPluginOptions } from '../plugin-options.ts';
@@ -26,48 +26,45 @@ export const sessionRoutes: FastifyPluginAsync<AppPluginOptions> = async (plugin
   // address is the browser's: the web app's proxy forwards it (app.ts believes it from that proxy only).
   const backoff = createSignInBackoff();
 
-  app.post(
-    '/session',
-    {
-      schema: { body: SignInBody },
-      schemaErrorFormatter: signInBodyError,
-      // Before the body is looked at: a sign-in from another origin (login CSRF) is refused whatever it sends.
-      preValidation: async (request) => requireSameOrigin(request, config),
-    },
-    async (request, reply) => {
-      const body = request.body;
-      // Lengths in UTF-16 code units: nothing longer is a real address or password, and hashing costs time.
-      if (body.email.length > 320 || body.password.length > 1024) throw signInBodyError();
-      const address = sourceAddress(request.ip);
-      const account = body.email.trim().toLowerCase();
-      const waitMs = backoff.admit(address, account);
-      if (waitMs > 0) {
-        // RFC 6585 §4: 429 "MAY include a Retry-After header indicating how long to wait".
-        const seconds = Math.ceil(waitMs / 1000);
-        reply.header('retry-after', String(seconds));
-        throw new TooManyRequests(seconds);
-      }
-      let ok: boolean;
-      let user: Awaited<ReturnType<typeof findUserByEmail>>;
-      try {
-        user = await findUserByEmail(db, body.email);
-        ok = await verifyPassword(user?.password_hash ?? (await DUMMY_HASH), body.password);
-      } catch (error) {
-        backoff.withdraw(address, account);
-        if (!(error instanceof PasswordHashingBusy)) throw error;
-        // RFC 9110 §15.6.4: 503 for "a temporary overload"; "The server MAY send a Retry-After header field".
-        reply.header('retry-after', String(error.retryAfterSeconds));
-        throw new TemporarilyUnavailable('Too many sign-ins at once; try again in a moment');
-      }
-      if (user === undefined || !ok) throw new InvalidCredentials();
-      backoff.succeeded(address, account);
-      const cookie = newSecret('ess_');
-      const csrfToken = randomBytes(24).toString('base64url');
-      await createSession(db, { idHash: hashSecret(config.tokenHashKey, cookie), userId: user.id, csrfToken, expiresAt: new Date(Date.now() + SESSION_TTL_SECONDS * 1000) });
-      setSessionCookie(reply, config, cookie);
-      return reply.header('cache-control', 'no-store').send({ user: { email: user.email, name: user.name }, csrfToken });
-    },
-  );
+  const signIn = {
+    schema: { body: SignInBody },
+    schemaErrorFormatter: signInBodyError,
+    // Before the body is looked at: a sign-in from another origin (login CSRF) is refused whatever it sends.
+    preValidation: async (request: FastifyRequest) => requireSameOrigin(request, config),
+  };
+  app.post('/session', signIn, async (request, reply) => {
+    const body = request.body;
+    // Lengths in UTF-16 code units: nothing longer is a real address or password, and hashing costs time.
+    if (body.email.length > 320 || body.password.length > 1024) throw signInBodyError();
+    const address = sourceAddress(request.ip);
+    const account = body.email.trim().toLowerCase();
+    const waitMs = backoff.admit(address, account);
+    if (waitMs > 0) {
+      // RFC 6585 §4: 429 "MAY include a Retry-After header indicating how long to wait".
+      const seconds = Math.ceil(waitMs / 1000);
+      reply.header('retry-after', String(seconds));
+      throw new TooManyRequests(seconds);
+    }
+    let ok: boolean;
+    let user: Awaited<ReturnType<typeof findUserByEmail>>;
+    try {
+      user = await findUserByEmail(db, body.email);
+      ok = await verifyPassword(user?.password_hash ?? (await DUMMY_HASH), body.password);
+    } catch (error) {
+      backoff.withdraw(address, account);
+      if (!(error instanceof PasswordHashingBusy)) throw error;
+      // RFC 9110 §15.6.4: 503 for "a temporary overload"; "The server MAY send a Retry-After header field".
+      reply.header('retry-after', String(error.retryAfterSeconds));
+      throw new TemporarilyUnavailable('Too many sign-ins at once; try again in a moment');
+    }
+    if (user === undefined || !ok) throw new InvalidCredentials();
+    backoff.succeeded(address, account);
+    const cookie = newSecret('ess_');
+    const csrfToken = randomBytes(24).toString('base64url');
+    await createSession(db, { idHash: hashSecret(config.tokenHashKey, cookie), userId: user.id, csrfToken, expiresAt: new Date(Date.now() + SESSION_TTL_SECONDS * 1000) });
+    setSessionCookie(reply, config, cookie);
+    return reply.header('cache-control', 'no-store').send({ user: { email: user.email, name: user.name }, csrfToken });
+  });
 
   app.get('/session', async (request, reply) => {
     const session = await currentSession(request, db, config);
