@@ -9,21 +9,18 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { allowAnyOrigin } from './cors.ts';
 import { registerErrorHandling, renderFrameworkError, TooManyRequests } from './errors.ts';
 import { purgeExpiredJob } from './jobs/purge-expired.ts';
-import { AUTHORIZE_PATHS, authorizeRoutes } from './routes/authorize.ts';
-import { consentRoutes } from './routes/consent.ts';
 import consoleApi from './console/console-api.ts';
-import { METADATA_PATHS, metadataRoutes } from './routes/metadata.ts';
-import { REGISTER_PATHS, registerRoutes } from './routes/register.ts';
-import { REVOKE_PATHS, revokeRoutes } from './routes/revoke.ts';
-import { sessionRoutes } from './routes/session.ts';
-import { TOKEN_PATHS, tokenRoutes } from './routes/token.ts';
+import { authorizeEndpoint } from './oauth/authorize/endpoint.ts';
+import { consentEndpoint } from './oauth/consent/endpoint.ts';
+import { METADATA_PATHS, metadataEndpoint } from './oauth/metadata/endpoint.ts';
+import { REGISTER_PATHS, registerEndpoint } from './oauth/register/endpoint.ts';
+import { REVOKE_PATHS, revokeEndpoint } from './oauth/revoke/endpoint.ts';
+import { TOKEN_PATHS, tokenEndpoint } from './oauth/token/endpoint.ts';
+import { sessionRoutes } from './session/routes.ts';
 
 export interface AppDeps {
   db: Db;
 }
-
-/** Every path the authorization server answers at, aliases included (the OpenAPI service mirrors some). */
-export const OAUTH_PATHS = { authorize: AUTHORIZE_PATHS, token: TOKEN_PATHS, register: REGISTER_PATHS, revoke: REVOKE_PATHS } as const;
 
 /** Builds the API OAuth routes (the authorization server). Never listens: see server.ts. */
 export async function buildApp(config: StackConfig, deps: AppDeps): Promise<FastifyInstance> {
@@ -53,14 +50,18 @@ export async function buildApp(config: StackConfig, deps: AppDeps): Promise<Fast
   app.addHook('onClose', () => purge.close());
 
   await app.register(health, { service: 'auth', db: deps.db });
-  await metadataRoutes(app, config, deps.db);
-  await registerRoutes(app, config, deps.db);
-  await authorizeRoutes(app, config, deps.db);
-  await tokenRoutes(app, config, deps.db);
-  await revokeRoutes(app, config, deps.db);
-  await sessionRoutes(app, config, deps.db);
-  await consentRoutes(app, config, deps.db);
+  // The OAuth authorization server (src/oauth/), one plugin per endpoint.
+  const routeOptions = { config, db: deps.db };
+  await app.register(metadataEndpoint, routeOptions);
+  await app.register(registerEndpoint, routeOptions);
+  await app.register(authorizeEndpoint, routeOptions);
+  await app.register(tokenEndpoint, routeOptions);
+  await app.register(revokeEndpoint, routeOptions);
+  // The web app's sign-in session (src/session/) and the consent step it leads to.
+  await app.register(sessionRoutes, routeOptions);
+  await app.register(consentEndpoint, routeOptions);
+
   // The workspace console (the web app calls these as /api/auth/console/...): members read, admins write.
-  await app.register(consoleApi, { config, db: deps.db });
+  await app.register(consoleApi, routeOptions);
   return app;
 }

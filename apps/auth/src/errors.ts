@@ -3,9 +3,9 @@ import { readRestOfRefusedBody, UNAVAILABLE_RETRY_AFTER_SECONDS } from '@enginy/
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /**
- * An OAuth error (RFC 6749 §4.1.2.1, §5.2; RFC 7591 §3.2.2; RFC 8707 §2): its `error` code, HTTP
- * status, and whether it may be sent back to the client's redirect URI. Errors about the client or
- * the redirect URI itself never redirect.
+ * An error this service answers with `{ error, error_description }`: its `error` code, HTTP status,
+ * and whether the code may be sent back to the client's redirect URI (RFC 6749 §4.1.2.1). Errors
+ * about the client or the redirect URI itself never redirect. Every subclass comes from CATALOGUE.
  */
 export class OAuthError extends Error {
   constructor(
@@ -18,95 +18,97 @@ export class OAuthError extends Error {
   }
 }
 
-// The catalogue. RFC 6749 §5.2: "invalid_request … HTTP 400 (Bad Request) unless specified otherwise".
-export class InvalidRequest extends OAuthError {
-  constructor(description: string, mayRedirect = false) {
-    super('invalid_request', 400, description, mayRedirect);
-  }
+interface CatalogueRow {
+  status: number;
+  /** RFC 6749 §4.1.2.1 (and RFC 8707 §2): a code the authorization response may carry to the client. */
+  mayRedirect: boolean;
+  description: string;
 }
-/** RFC 6749 §5.2: client authentication failed → 401. Never redirects: the client is not trusted. */
-export class InvalidClient extends OAuthError {
-  constructor(description = 'Client authentication failed or the client is unknown') {
-    super('invalid_client', 401, description);
-  }
+
+/** The catalogue: one row per error code this service answers with; the classes below are generated from it. */
+const CATALOGUE = {
+  // RFC 6749 §5.2: "invalid_request … HTTP 400 (Bad Request) unless specified otherwise"; §4.1.2.1 lists it for the authorization response.
+  invalid_request: { status: 400, mayRedirect: true, description: 'The request is missing a parameter or is malformed' },
+  // RFC 6749 §5.2: client authentication failed → 401. Never redirects: the client is not trusted.
+  invalid_client: { status: 401, mayRedirect: false, description: 'Client authentication failed or the client is unknown' },
+  // RFC 6749 §5.2: the grant (code, refresh token) is invalid, expired, revoked or another client's.
+  invalid_grant: { status: 400, mayRedirect: false, description: 'The grant is invalid, expired or revoked' },
+  unauthorized_client: { status: 400, mayRedirect: true, description: 'The client may not use this grant type' },
+  unsupported_grant_type: { status: 400, mayRedirect: false, description: 'The grant type is not supported' },
+  unsupported_response_type: { status: 400, mayRedirect: true, description: 'The response type is not supported; use code' },
+  invalid_scope: { status: 400, mayRedirect: true, description: 'Requested scopes are not allowed' },
+  // RFC 8707 §2: "invalid_target: The requested resource is invalid, missing, unknown, or malformed."
+  invalid_target: { status: 400, mayRedirect: true, description: 'The requested resource is invalid, missing, unknown, or malformed' },
+  // RFC 7591 §3.2.2.
+  invalid_redirect_uri: { status: 400, mayRedirect: false, description: 'A redirect URI is not valid' },
+  invalid_client_metadata: { status: 400, mayRedirect: false, description: 'A client metadata field is not valid' },
+  // RFC 6585 §4 (429); not an OAuth code, answered in the same shape.
+  too_many_requests: { status: 429, mayRedirect: false, description: 'Too many requests; try again later' },
+  // RFC 6749 §4.1.2.1 / §5.2; 503 (RFC 9110 §15.6.4).
+  temporarily_unavailable: { status: 503, mayRedirect: false, description: 'The service is temporarily unavailable; try again later' },
+  // The web app's session, consent and console API (not OAuth), in the same shape.
+  invalid_credentials: { status: 401, mayRedirect: false, description: 'Wrong email or password' },
+  not_signed_in: { status: 401, mayRedirect: false, description: 'Sign in to continue' },
+  forbidden: { status: 403, mayRedirect: false, description: 'Forbidden' },
+  not_found: { status: 404, mayRedirect: false, description: 'Not found' },
+  validation_failed: { status: 422, mayRedirect: false, description: 'The input is not valid' },
+} as const satisfies Record<string, CatalogueRow>;
+
+type ErrorCode = keyof typeof CATALOGUE;
+
+/** The class for one catalogue row: `new InvalidGrant('…')`, `error instanceof InvalidGrant`. */
+function errorClass(code: ErrorCode) {
+  const row: CatalogueRow = CATALOGUE[code];
+  const generated = class extends OAuthError {
+    constructor(description: string = row.description) {
+      super(code, row.status, description, row.mayRedirect);
+    }
+  };
+  // invalid_grant → InvalidGrant, so logs name the class.
+  const name = code.replace(/(^|_)([a-z])/g, (_match, _separator, letter: string) => letter.toUpperCase());
+  Object.defineProperty(generated, 'name', { value: name });
+  return generated;
 }
-export class InvalidGrant extends OAuthError {
-  constructor(description: string) {
-    super('invalid_grant', 400, description);
-  }
-}
-export class UnauthorizedClient extends OAuthError {
-  constructor(description: string) {
-    super('unauthorized_client', 400, description);
-  }
-}
-export class UnsupportedGrantType extends OAuthError {
+
+export const InvalidRequest = errorClass('invalid_request');
+export const InvalidClient = errorClass('invalid_client');
+export const InvalidGrant = errorClass('invalid_grant');
+export const UnauthorizedClient = errorClass('unauthorized_client');
+export const InvalidScope = errorClass('invalid_scope');
+export const InvalidTarget = errorClass('invalid_target');
+export const InvalidRedirectUri = errorClass('invalid_redirect_uri');
+export const InvalidClientMetadata = errorClass('invalid_client_metadata');
+export const TemporarilyUnavailable = errorClass('temporarily_unavailable');
+export const InvalidCredentials = errorClass('invalid_credentials');
+export const NotSignedIn = errorClass('not_signed_in');
+export const Forbidden = errorClass('forbidden');
+export const NotFound = errorClass('not_found');
+
+// Three codes whose description is built from what the caller sent.
+export class UnsupportedGrantType extends errorClass('unsupported_grant_type') {
   constructor(grantType: string) {
-    super('unsupported_grant_type', 400, `grant_type ${grantType || '(missing)'} is not supported`);
+    super(`grant_type ${grantType || '(missing)'} is not supported`);
   }
 }
-export class UnsupportedResponseType extends OAuthError {
+export class UnsupportedResponseType extends errorClass('unsupported_response_type') {
   constructor(responseType: string) {
-    super('unsupported_response_type', 400, `response_type ${responseType || '(missing)'} is not supported; use code`, true);
+    super(`response_type ${responseType || '(missing)'} is not supported; use code`);
   }
 }
-export class InvalidScope extends OAuthError {
-  constructor(description: string, mayRedirect = false) {
-    super('invalid_scope', 400, description, mayRedirect);
-  }
-}
-/** RFC 8707 §2: "invalid_target: The requested resource is invalid, missing, unknown, or malformed." */
-export class InvalidTarget extends OAuthError {
-  constructor(description: string, mayRedirect = false) {
-    super('invalid_target', 400, description, mayRedirect);
-  }
-}
-/** RFC 7591 §3.2.2. */
-export class InvalidRedirectUri extends OAuthError {
-  constructor(description: string) {
-    super('invalid_redirect_uri', 400, description);
-  }
-}
-export class InvalidClientMetadata extends OAuthError {
-  constructor(description: string) {
-    super('invalid_client_metadata', 400, description);
-  }
-}
-export class TooManyRequests extends OAuthError {
+export class TooManyRequests extends errorClass('too_many_requests') {
   constructor(retryAfterSeconds: number) {
-    super('too_many_requests', 429, `Too many requests; try again in ${retryAfterSeconds} s`);
-  }
-}
-export class TemporarilyUnavailable extends OAuthError {
-  constructor(description: string) {
-    super('temporarily_unavailable', 503, description);
-  }
-}
-/** Session/consent API errors (the web app's JSON API, not OAuth). */
-export class NotSignedIn extends OAuthError {
-  constructor() {
-    super('not_signed_in', 401, 'Sign in to continue');
-  }
-}
-export class Forbidden extends OAuthError {
-  constructor(description: string) {
-    super('forbidden', 403, description);
-  }
-}
-export class NotFound extends OAuthError {
-  constructor(description: string) {
-    super('not_found', 404, description);
+    super(`Too many requests; try again in ${retryAfterSeconds} s`);
   }
 }
 
 /** The console's bad input: names the field (a path such as `allowedRedirectUris[2]`) and the value. */
-export class ValidationFailed extends OAuthError {
+export class ValidationFailed extends errorClass('validation_failed') {
   constructor(
     readonly field: string,
     readonly value: unknown,
     description: string,
   ) {
-    super('validation_failed', 422, `${field}: ${description}`);
+    super(`${field}: ${description}`);
   }
 }
 

@@ -1,5 +1,5 @@
 import { isIPv6 } from 'node:net';
-import { hextets } from './clients/address-policy.ts';
+import { hextets } from './oauth/clients/address-policy.ts';
 
 /**
  * The caller a per-address limit counts: `request.ip` (the forwarded address when a trusted proxy

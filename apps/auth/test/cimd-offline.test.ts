@@ -10,8 +10,8 @@ import { createTestDatabase, type TestDatabase } from '@enginy/testing/database'
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
-import { BUNDLED_DOCUMENTS } from '../src/clients/bundled-documents.ts';
-import { resolveMetadataDocumentClient } from '../src/clients/cimd.ts';
+import { BUNDLED_DOCUMENTS } from '../src/oauth/clients/bundled-documents.ts';
+import { resolveMetadataDocumentClient } from '../src/oauth/clients/cimd.ts';
 import { authorizeQuery, pkcePair, signIn, token } from './flow.ts';
 
 let t: TestDatabase;

@@ -5,7 +5,7 @@ import { createTestDatabase, type TestDatabase } from '@enginy/testing/database'
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
-import { isPublicAddress } from '../src/clients/address-policy.ts';
+import { isPublicAddress } from '../src/oauth/clients/address-policy.ts';
 import { authorizeQuery, pkcePair } from './flow.ts';
 
 let t: TestDatabase;

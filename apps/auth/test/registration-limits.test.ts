@@ -9,7 +9,7 @@ import { createTestDatabase, type TestDatabase } from '@enginy/testing/database'
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
-import { MAX_UNUSED_CLIENTS_PER_ADDRESS } from '../src/routes/register.ts';
+import { MAX_UNUSED_CLIENTS_PER_ADDRESS } from '../src/oauth/register/check-address-cap.ts';
 import { REDIRECT_URI } from './flow.ts';
 
 let t: TestDatabase;

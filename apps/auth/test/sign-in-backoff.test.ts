@@ -7,7 +7,7 @@ import { createTestDatabase, type TestDatabase } from '@enginy/testing/database'
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
-import { ADDRESS_RULE, createSignInBackoff, KNOWN_ADDRESS_MS } from '../src/sign-in-backoff.ts';
+import { ADDRESS_RULE, createSignInBackoff, KNOWN_ADDRESS_MS } from '../src/session/sign-in-backoff.ts';
 import { MEMBER } from './flow.ts';
 
 let t: TestDatabase;

@@ -7,7 +7,7 @@ import { createTestDatabase, type TestDatabase } from '@enginy/testing/database'
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
-import { REFRESH_RETRY_GRACE_MS } from '../src/grants/refresh.ts';
+import { REFRESH_RETRY_GRACE_MS } from '../src/oauth/grants/refresh.ts';
 import { approvedCode, REDIRECT_URI, registerClient, signIn, token } from './flow.ts';
 
 let t: TestDatabase;

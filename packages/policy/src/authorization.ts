@@ -1,7 +1,7 @@
 // The workspace checks of the browser step (checks 2–5), as one pure decision the server applies and
 // the console previews. Check 1 (client and its registered redirect URIs) happens before sign-in.
 import { isClientIdAllowed } from './client-id.ts';
-import { isRedirectUriAllowed, redirectUriHint } from './redirect-uri.ts';
+import { redirectUriAllowedByWorkspace, redirectUriHint } from './redirect-uri.ts';
 import { missingScopes, parseScopeParam } from './scopes.ts';
 
 export interface WorkspacePolicySettings {
@@ -48,7 +48,7 @@ const IGNORED_SCOPES = new Set(['offline_access']);
 
 /** The requested Enginy scopes, without `offline_access`. */
 export function requestedEnginyScopes(scope: string | undefined): string[] {
-  return parseScopeParam(scope).filter((s) => !IGNORED_SCOPES.has(s));
+  return parseScopeParam(scope).filter((name) => !IGNORED_SCOPES.has(name));
 }
 
 export function decideAuthorization(settings: WorkspacePolicySettings, request: AuthorizationRequestFacts): AuthorizationDecision {
@@ -63,7 +63,8 @@ export function decideAuthorization(settings: WorkspacePolicySettings, request: 
     ...(hint === undefined ? {} : { hint }),
   });
 
-  if (!isRedirectUriAllowed(settings.allowedRedirectUris, request.redirectUri)) {
+  // Check 2: the workspace's own allowlist of redirect URIs (redirect-uri.ts, stage: consent).
+  if (!redirectUriAllowedByWorkspace(settings.allowedRedirectUris, request.redirectUri)) {
     return deny('redirect_uri_not_allowed', { sent: request.redirectUri, allowed: [...settings.allowedRedirectUris] }, redirectUriHint(settings.allowedRedirectUris, request.redirectUri));
   }
   if (!isClientIdAllowed(settings.allowedClientIds, request.clientId)) {

@@ -5,7 +5,7 @@ import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
 import { listMemberships } from '@enginy/db/queries/workspaces';
 import type { FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
-import { currentSession, requireCsrfToken, requireSameOrigin } from '../session.ts';
+import { currentSession, requireCsrfToken, requireSameOrigin } from '../session/session.ts';
 import { forbidden, notFound } from './errors.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

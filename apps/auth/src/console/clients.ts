@@ -1,7 +1,7 @@
 import { CimdClientList, ClientList, ClientParams, CreatedClient, NewClient, RotatedSecret, WorkspaceParams } from '@enginy/contracts/console';
 import { deleteWorkspaceClient, listWorkspaceCimdClients, listWorkspaceClients, rotateClientSecret } from '@enginy/db/queries/console-clients';
 import { createPreregisteredClient } from '@enginy/db/queries/oauth-clients';
-import { isValidRedirectUri } from '@enginy/policy/redirect-uri';
+import { redirectUriRegistrable } from '@enginy/policy/redirect-uri';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { audit } from '../audit.ts';
 import { callerOf } from './access.ts';
@@ -42,7 +42,7 @@ export const clientRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app, 
       const name = request.body.name.trim();
       // The same rule as dynamic registration: https, loopback http, or a private-use scheme (RFC 8252).
       const redirectUris = distinctEntries('redirectUris', request.body.redirectUris, MAX_REDIRECT_URIS, (uri) =>
-        isValidRedirectUri(uri) ? undefined : 'must be https, or http on localhost/127.0.0.1, with no fragment',
+        redirectUriRegistrable(uri) ? undefined : 'must be https, or http on localhost/127.0.0.1, with no fragment',
       );
       if (redirectUris.length === 0) throw validationFailed('redirectUris', [], 'at least one redirect URI is required');
       const method = request.body.tokenEndpointAuthMethod ?? 'client_secret_post';

@@ -1,7 +1,7 @@
 import { WorkspaceList } from '@enginy/contracts/console';
 import { listMemberships } from '@enginy/db/queries/workspaces';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { currentSession } from '../session.ts';
+import { currentSession } from '../session/session.ts';
 import type { ConsoleDeps } from './console-api.ts';
 
 /** GET /console/workspaces: the signed-in user's workspaces with their role. */

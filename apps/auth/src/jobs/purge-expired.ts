@@ -3,7 +3,7 @@ import { purgeUnusedDynamicClients } from '@enginy/db/queries/oauth-clients';
 import { purgeAuthEvents } from '@enginy/db/queries/oauth-events';
 import { purgeExpired } from '@enginy/db/queries/oauth-purge';
 import type { FastifyBaseLogger } from 'fastify';
-import { REFRESH_RETRY_GRACE_MS } from '../grants/refresh.ts';
+import { REFRESH_RETRY_GRACE_MS } from '../oauth/grants/refresh.ts';
 
 /** What expired less than this long ago is kept, so a late request still gets "expired", not "unknown". */
 const KEEP_EXPIRED_MS = 24 * 60 * 60 * 1000;

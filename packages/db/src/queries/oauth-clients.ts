@@ -1,4 +1,4 @@
-import { isValidRedirectUri } from '@enginy/policy/redirect-uri';
+import { redirectUriRegistrable } from '@enginy/policy/redirect-uri';
 import { hashSecret, newSecret } from '@enginy/security/tokens';
 import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
 import type { Db } from '../client.ts';
@@ -179,7 +179,7 @@ export async function createPreregisteredClient(
   input: { name: string; redirectUris: string[]; tokenEndpointAuthMethod?: 'client_secret_post' | 'client_secret_basic'; workspaceId?: string },
 ): Promise<{ clientId: string; clientSecret: string }> {
   if (input.name.trim() === '') throw new Error('A client needs a name');
-  const invalid = input.redirectUris.find((uri) => !isValidRedirectUri(uri));
+  const invalid = input.redirectUris.find((uri) => !redirectUriRegistrable(uri));
   if (input.redirectUris.length === 0 || invalid !== undefined) {
     throw new Error(`${invalid ?? 'No redirect URI'}: redirect URIs must be https, or http on localhost/127.0.0.1`);
   }

@@ -1,20 +1,20 @@
-import type { StackConfig } from '@enginy/config/load';
-import type { Db } from '@enginy/db/client';
 import { findToken, revokeGrant, revokeToken } from '@enginy/db/queries/oauth-tokens';
 import { hashSecret } from '@enginy/security/tokens';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
+import { InvalidRequest } from '../../errors.ts';
 import { authenticateClient } from '../clients/authenticate.ts';
-import { InvalidRequest } from '../errors.ts';
-import { formParams } from './token.ts';
+import type { AppPluginOptions } from '../../plugin-options.ts';
+import { formParams } from '../form-params.ts';
 
 export const REVOKE_PATHS = ['/revoke', '/oauth/revoke'] as const;
 
 /** RFC 7009 token revocation. */
-export async function revokeRoutes(app: FastifyInstance, config: StackConfig, db: Db): Promise<void> {
+export const revokeEndpoint: FastifyPluginAsync<AppPluginOptions> = async (app, { config, db }) => {
   for (const url of REVOKE_PATHS) {
     app.post(url, { config: { rateLimit: { max: config.oauth.tokenRateLimitPerMinute, timeWindow: '1 minute' } } }, async (request, reply) => {
       reply.header('cache-control', 'no-store');
       const body = formParams(request);
+      // RFC 7009 §2.1: "The client also includes its authentication credentials as described in Section 2.3 of [RFC6749]."
       const client = await authenticateClient(db, config, request.headers.authorization, body);
       if (body.token === undefined || body.token === '') throw new InvalidRequest('token is required');
       const row = await findToken(db, hashSecret(config.tokenHashKey, body.token));
@@ -27,4 +27,4 @@ export async function revokeRoutes(app: FastifyInstance, config: StackConfig, db
       return reply.code(200).send({});
     });
   }
-}
+};

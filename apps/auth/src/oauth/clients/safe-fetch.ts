@@ -38,10 +38,10 @@ export function safeFetchJson(url: URL, options: SafeFetchOptions): Promise<unkn
   const lookup: LookupFunction = (hostname, lookupOptions, callback) => {
     dnsLookup(hostname, { ...lookupOptions, all: true }, (error, addresses: LookupAddress[]) => {
       if (error) return callback(error, '', 0);
-      const usable = addresses.filter((a) => allowed(a.address));
+      const usable = addresses.filter((candidate) => allowed(candidate.address));
       const first = usable[0];
       if (first === undefined) return callback(new FetchRefused(`${hostname} resolves to a private or loopback address`), '', 0);
-      if (lookupOptions.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, usable);
+      if (lookupOptions.all) return (callback as unknown as (error: null, addresses: LookupAddress[]) => void)(null, usable);
       return callback(null, first.address, first.family);
     });
   };

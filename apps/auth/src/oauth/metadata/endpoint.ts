@@ -1,7 +1,7 @@
 import type { StackConfig } from '@enginy/config/load';
-import type { Db } from '@enginy/db/client';
 import { enabledPolicyScopes } from '@enginy/db/queries/mcp';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
+import type { AppPluginOptions } from '../../plugin-options.ts';
 
 export const METADATA_PATHS = ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'] as const;
 
@@ -33,7 +33,8 @@ export function authorizationServerMetadata(config: StackConfig, grantableScopes
   };
 }
 
-export async function metadataRoutes(app: FastifyInstance, config: StackConfig, db: Db): Promise<void> {
+/** RFC 8414 §3: the metadata at the well-known path (and OpenID Connect Discovery's, which clients also probe). */
+export const metadataEndpoint: FastifyPluginAsync<AppPluginOptions> = async (app, { config, db }) => {
   for (const url of METADATA_PATHS) {
     app.get(url, async (_request, reply) => {
       const metadata = authorizationServerMetadata(config, await enabledPolicyScopes(db));
@@ -41,4 +42,4 @@ export async function metadataRoutes(app: FastifyInstance, config: StackConfig, 
       return reply.header('cache-control', 'no-cache').send(metadata);
     });
   }
-}
+};

@@ -2,8 +2,8 @@ import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
 import { findClient, type OAuthClient, touchCimdClient, upsertCimdClient } from '@enginy/db/queries/oauth-clients';
 import { cleanClientName } from '@enginy/policy/client-name';
-import { isValidRedirectUri } from '@enginy/policy/redirect-uri';
-import { InvalidClient } from '../errors.ts';
+import { redirectUriRegistrable } from '@enginy/policy/redirect-uri';
+import { InvalidClient } from '../../errors.ts';
 import { BUNDLED_DOCUMENTS } from './bundled-documents.ts';
 import { FetchUnreachable, safeFetchJson } from './safe-fetch.ts';
 
@@ -124,8 +124,8 @@ async function storeDocument(db: Db, clientId: string, document: unknown, source
   const doc = (typeof document === 'object' && document !== null ? document : {}) as Record<string, unknown>;
   // "The client_id property in the document MUST match the URL of the document exactly."
   if (doc.client_id !== clientId) throw new UnusableMetadataDocument(clientId, `its client_id must equal its URL ${clientId}`);
-  const redirectUris = Array.isArray(doc.redirect_uris) ? doc.redirect_uris.filter((u): u is string => typeof u === 'string') : [];
-  if (redirectUris.length === 0 || !redirectUris.every(isValidRedirectUri)) throw new UnusableMetadataDocument(clientId, 'it has no valid redirect_uris');
+  const redirectUris = Array.isArray(doc.redirect_uris) ? doc.redirect_uris.filter((uri): uri is string => typeof uri === 'string') : [];
+  if (redirectUris.length === 0 || !redirectUris.every(redirectUriRegistrable)) throw new UnusableMetadataDocument(clientId, 'it has no valid redirect_uris');
   const method = doc.token_endpoint_auth_method ?? 'none';
   // A document is public: anyone can read it, so it can only describe a public client (or private_key_jwt, not supported).
   if (method !== 'none') throw new UnusableMetadataDocument(clientId, 'client metadata documents must use token_endpoint_auth_method none');

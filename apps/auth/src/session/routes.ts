@@ -1,31 +1,41 @@
 import { randomBytes } from 'node:crypto';
-import type { StackConfig } from '@enginy/config/load';
-import type { Db } from '@enginy/db/client';
 import { createSession, deleteSession } from '@enginy/db/queries/oauth-sessions';
 import { findUserByEmail } from '@enginy/db/queries/workspaces';
 import { hashPassword, PasswordHashingBusy, verifyPassword } from '@enginy/security/passwords';
 import { hashSecret, newSecret } from '@enginy/security/tokens';
-import type { FastifyInstance } from 'fastify';
-import { InvalidRequest, OAuthError, TemporarilyUnavailable, TooManyRequests } from '../errors.ts';
-import { currentSession, requireSameOrigin, SESSION_TTL_SECONDS, setSessionCookie } from '../session.ts';
-import { createSignInBackoff } from '../sign-in-backoff.ts';
+import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { InvalidCredentials, InvalidRequest, TemporarilyUnavailable, TooManyRequests } from '../errors.ts';
+import type { AppPluginOptions } from '../plugin-options.ts';
+import { currentSession, requireSameOrigin, SESSION_TTL_SECONDS, setSessionCookie } from './session.ts';
+import { createSignInBackoff } from './sign-in-backoff.ts';
 import { sourceAddress } from '../source-address.ts';
 
 // Verified against when the email is unknown, so a wrong email costs as long as a wrong password.
 const DUMMY_HASH = hashPassword('not-a-real-password');
 
+const SignInBody = Type.Object({ email: Type.String(), password: Type.String() });
+const signInBodyError = () => new InvalidRequest('email and password are required');
+
 /** The web app's sign-in: email + password → an HttpOnly session cookie (stored hashed). */
-export async function sessionRoutes(app: FastifyInstance, config: StackConfig, db: Db): Promise<void> {
+export const sessionRoutes: FastifyPluginAsync<AppPluginOptions> = async (plugin, { config, db }) => {
+  const app = plugin.withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
   // Backoff per caller address and per account instead of a lockout (see sign-in-backoff.ts). The
   // address is the browser's: the web app's proxy forwards it (app.ts believes it from that proxy only).
   const backoff = createSignInBackoff();
 
-  app.post('/session', async (request, reply) => {
-    requireSameOrigin(request, config);
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    if (typeof body.email !== 'string' || typeof body.password !== 'string' || body.email.length > 320 || body.password.length > 1024) {
-      throw new InvalidRequest('email and password are required');
-    }
+  const signIn = {
+    schema: { body: SignInBody },
+    schemaErrorFormatter: signInBodyError,
+    // Before the body is looked at: a sign-in from another origin (login CSRF) is refused whatever it sends.
+    preValidation: async (request: FastifyRequest) => requireSameOrigin(request, config),
+  };
+  app.post('/session', signIn, async (request, reply) => {
+    const body = request.body;
+    // Lengths in UTF-16 code units: nothing longer is a real address or password, and hashing costs time.
+    if (body.email.length > 320 || body.password.length > 1024) throw signInBodyError();
     const address = sourceAddress(request.ip);
     const account = body.email.trim().toLowerCase();
     const waitMs = backoff.admit(address, account);
@@ -47,7 +57,7 @@ export async function sessionRoutes(app: FastifyInstance, config: StackConfig, d
       reply.header('retry-after', String(error.retryAfterSeconds));
       throw new TemporarilyUnavailable('Too many sign-ins at once; try again in a moment');
     }
-    if (user === undefined || !ok) throw new OAuthError('invalid_credentials', 401, 'Wrong email or password');
+    if (user === undefined || !ok) throw new InvalidCredentials();
     backoff.succeeded(address, account);
     const cookie = newSecret('ess_');
     const csrfToken = randomBytes(24).toString('base64url');
@@ -68,4 +78,4 @@ export async function sessionRoutes(app: FastifyInstance, config: StackConfig, d
     setSessionCookie(reply, config, '', 0);
     return reply.code(204).send();
   });
-}
+};

@@ -3,7 +3,7 @@ import type { Db } from '@enginy/db/client';
 import type { OAuthClient } from '@enginy/db/queries/oauth-clients';
 import { claimCode, createGrant, findCode, linkCodeToGrant, revokeGrant } from '@enginy/db/queries/oauth-tokens';
 import { hashSecret } from '@enginy/security/tokens';
-import { InvalidGrant, InvalidRequest, InvalidTarget } from '../errors.ts';
+import { InvalidGrant, InvalidRequest, InvalidTarget } from '../../errors.ts';
 import { verifierMatches } from '../pkce.ts';
 import { issueTokenPair, type TokenResponse } from './issue.ts';
 

@@ -1,29 +1,20 @@
-import type { StackConfig } from '@enginy/config/load';
-import type { Db } from '@enginy/db/client';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { OAuthError, UnauthorizedClient, UnsupportedGrantType } from '../../errors.ts';
 import { authenticateClient } from '../clients/authenticate.ts';
-import { InvalidRequest, OAuthError, UnauthorizedClient, UnsupportedGrantType } from '../errors.ts';
-import { auditFailedExchange } from '../grants/exchange-audit.ts';
+import type { AppPluginOptions } from '../../plugin-options.ts';
+import { formParams } from '../form-params.ts';
 import { redeemAuthorizationCode } from '../grants/authorization-code.ts';
+import { auditFailedExchange } from '../grants/exchange-audit.ts';
 import { RefreshService } from '../grants/refresh.ts';
 
 export const TOKEN_PATHS = ['/token', '/oauth/token'] as const;
 
-/** A form body as single strings; RFC 6749 §3.2: parameters MUST NOT be included more than once. */
-export function formParams(request: FastifyRequest): Record<string, string | undefined> {
-  if (!(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
-    // RFC 6749 §3.2: the client uses "application/x-www-form-urlencoded" for the token request.
-    throw new InvalidRequest('The body must be application/x-www-form-urlencoded');
-  }
-  const result: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries((request.body ?? {}) as Record<string, unknown>)) {
-    if (Array.isArray(value)) throw new InvalidRequest(`${name} is repeated`);
-    if (typeof value === 'string') result[name] = value;
-  }
-  return result;
-}
-
-export async function tokenRoutes(app: FastifyInstance, config: StackConfig, db: Db): Promise<void> {
+/**
+ * POST /token (RFC 6749 §3.2): the form body (§3.2), the client's authentication (§3.2.1, §2.3),
+ * then the grant: an authorization code (§4.1.3, grants/authorization-code.ts) or a refresh token
+ * (§6, grants/refresh.ts). Nothing else is granted.
+ */
+export const tokenEndpoint: FastifyPluginAsync<AppPluginOptions> = async (app, { config, db }) => {
   const refresh = new RefreshService(db, config);
   const grant = async (request: FastifyRequest, body: Record<string, string | undefined>) => {
     const client = await authenticateClient(db, config, request.headers.authorization, body);
@@ -35,6 +26,7 @@ export async function tokenRoutes(app: FastifyInstance, config: StackConfig, db:
       case 'client_credentials':
         throw new UnauthorizedClient('This client may not use the client_credentials grant');
       default:
+        // RFC 6749 §5.2: "unsupported_grant_type: The authorization grant type is not supported".
         throw new UnsupportedGrantType(body.grant_type ?? '');
     }
   };
@@ -54,4 +46,4 @@ export async function tokenRoutes(app: FastifyInstance, config: StackConfig, db:
   for (const url of TOKEN_PATHS) {
     app.post(url, { config: { rateLimit: { max: config.oauth.tokenRateLimitPerMinute, timeWindow: '1 minute' } } }, handler);
   }
-}
+};
