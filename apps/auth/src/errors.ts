@@ -51,7 +51,6 @@ const CATALOGUE = {
   not_signed_in: { status: 401, mayRedirect: false, description: 'Sign in to continue' },
   forbidden: { status: 403, mayRedirect: false, description: 'Forbidden' },
   not_found: { status: 404, mayRedirect: false, description: 'Not found' },
-  validation_failed: { status: 422, mayRedirect: false, description: 'The input is not valid' },
 } as const satisfies Record<string, CatalogueRow>;
 
 type ErrorCode = keyof typeof CATALOGUE;
@@ -101,17 +100,6 @@ export class TooManyRequests extends errorClass('too_many_requests') {
   }
 }
 
-/** The console's bad input: names the field (a path such as `allowedRedirectUris[2]`) and the value. */
-export class ValidationFailed extends errorClass('validation_failed') {
-  constructor(
-    readonly field: string,
-    readonly value: unknown,
-    description: string,
-  ) {
-    super(`${field}: ${description}`);
-  }
-}
-
 export function registerErrorHandling(app: FastifyInstance): void {
   // Every unknown path answers JSON, never a framework 404 page (clients probe guessed paths).
   app.setNotFoundHandler((request, reply) => {
@@ -124,8 +112,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
         // RFC 6749 §5.2: a failed Basic authentication answers with WWW-Authenticate.
         reply.header('www-authenticate', 'Basic realm="enginy"');
       }
-      const extra = error instanceof ValidationFailed ? { field: error.field, value: error.value ?? null } : {};
-      return reply.code(error.statusCode).send({ error: error.error, error_description: error.description, ...extra });
+      return reply.code(error.statusCode).send({ error: error.error, error_description: error.description });
     }
     if (error.validation) {
       return reply.code(400).send({ error: 'invalid_request', error_description: error.message });
