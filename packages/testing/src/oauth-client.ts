@@ -76,6 +76,11 @@ export function form(params: Record<string, string | undefined>): URLSearchParam
   return new URLSearchParams(Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
 
+/** The OAuth error body (`error`, `error_description`) of a fetch answer. */
+export async function errorOf(response: Response): Promise<{ error?: string; error_description?: string }> {
+  return (await response.json()) as { error?: string; error_description?: string };
+}
+
 export interface Session {
   cookie: string;
   csrfToken: string;
@@ -240,11 +245,6 @@ export class OAuthTestClient<Answer> {
   /** RFC 7009 revocation. */
   revoke(clientId: string, token: string, extra: Record<string, string> = {}): Promise<Answer> {
     return this.transport.send({ method: 'POST', path: '/revoke', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form({ token, client_id: clientId, ...extra }).toString() });
-  }
-
-  /** The OAuth error body of an answer (`error`, `error_description`). */
-  async errorOf(answer: Answer): Promise<{ error?: string; error_description?: string }> {
-    return JSON.parse((await this.transport.read(answer)).text) as { error?: string; error_description?: string };
   }
 
   private workspace(): string {

@@ -3,7 +3,7 @@
 import type { StackConfig } from '@enginy/config/load';
 import { rawRequest } from './http.ts';
 import { MCP_HEADERS } from './mcp.ts';
-import { form } from './oauth.ts';
+import { form } from '@enginy/testing/oauth-client';
 
 export interface Outcome {
   kind: string;
