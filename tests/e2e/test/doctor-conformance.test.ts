@@ -5,6 +5,7 @@
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
+import { CLAUDE_CODE_CALLBACK_PORT } from '@enginy/config/defaults';
 import { SEED_IDS } from '@enginy/db/seed';
 import { type ConformanceStepId, runConformance } from '@enginy/doctor/conformance';
 import type { Report } from '@enginy/doctor/report';
@@ -39,7 +40,7 @@ async function tokenOverHttp(): Promise<string> {
 
 describe('doctor --conformance', () => {
   it('finds the seeded stack conformant, with a token from the connection flow as Claude Code', async () => {
-    await waitForFreePort(3118);
+    await waitForFreePort(CLAUDE_CODE_CALLBACK_PORT);
     const report = await runConformance({
       ...DEFAULT_OPTIONS,
       mcpUrl: e2e.stack.config.openapi.mcpUrl,
