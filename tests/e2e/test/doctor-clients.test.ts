@@ -82,7 +82,7 @@ describe('client matrix', { timeout: 60_000 }, () => {
     const proxy = join(dirname(require.resolve('mcp-remote/package.json')), 'dist/proxy.js');
     const transport = new StdioClientTransport({
       command: process.execPath,
-      args: [proxy, e2e.stack.config.openapi.mcpUrl, '3118', '--callback-path', '/callback'],
+      args: [proxy, e2e.stack.config.openapi.mcpUrl, String(CLAUDE_CODE_CALLBACK_PORT), '--callback-path', '/callback'],
       env: { PATH: process.env.PATH ?? '', HOME: dir, MCP_REMOTE_CONFIG_DIR: join(dir, 'mcp-remote'), BROWSER: opener },
       stderr: 'pipe',
     });
