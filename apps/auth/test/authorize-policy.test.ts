@@ -1,11 +1,12 @@
 import { listAuthEvents } from '@enginy/db/queries/oauth-events';
 import { SEED_IDS } from '@enginy/db/seed';
+import { CLAUDE_CODE_REDIRECT_URI as REDIRECT_URI } from '@enginy/config/defaults';
 import { testConfig } from '@enginy/testing/config';
+import { injectTransport, oauthClient, pkcePair } from '@enginy/testing/oauth-client';
 import { createTestDatabase, type TestDatabase } from '@enginy/testing/database';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
-import { decide, pkcePair, REDIRECT_URI, registerClient, signIn, startAuthorization } from './flow.ts';
 
 let t: TestDatabase;
 let app: FastifyInstance;
@@ -13,12 +14,13 @@ let clientId: string;
 let session: { cookie: string; csrfToken: string };
 const config = () => testConfig(t.url);
 const ACME = SEED_IDS.acme;
+const oauth = () => oauthClient(injectTransport(app), config());
 
 beforeAll(async () => {
   t = await createTestDatabase();
   app = await buildApp(config(), { db: t.db });
-  clientId = (await registerClient(app, { redirect_uris: [REDIRECT_URI, 'http://127.0.0.1:3118/callback', 'http://localhost:3118/callback/'] })).client_id;
-  session = await signIn(app, config()); // one sign-in: /session is rate-limited per address
+  clientId = (await oauth().register({ redirect_uris: [REDIRECT_URI, 'http://127.0.0.1:3118/callback', 'http://localhost:3118/callback/'] })).client_id;
+  session = await oauth().signIn(); // one sign-in: /session is rate-limited per address
 });
 afterAll(async () => {
   await app.close();
@@ -33,9 +35,9 @@ beforeEach(async () => {
 });
 
 async function consent(redirectUri: string, scope?: string) {
-  const requestId = await startAuthorization(app, config(), { clientId, redirectUri, challenge: pkcePair().challenge, scope, state: 'xyz' });
+  const requestId = await oauth().startAuthorization({ clientId, redirectUri, challenge: pkcePair().challenge, scope, state: 'xyz' });
   const view = await app.inject({ method: 'GET', url: `/consent/${requestId}?workspace=${ACME}`, headers: { cookie: session.cookie } });
-  const post = await decide(app, config(), session, requestId, ACME, 'approve');
+  const post = await oauth().consent(session, requestId, { workspaceId: ACME, decision: 'approve' });
   return { view, post };
 }
 
@@ -91,8 +93,8 @@ describe('workspace checks at the consent step (checks 2–5)', () => {
   });
 
   it('Deny returns access_denied with state and iss', async () => {
-    const requestId = await startAuthorization(app, config(), { clientId, challenge: pkcePair().challenge, state: 'deny-state' });
-    const response = await decide(app, config(), session, requestId, ACME, 'deny');
+    const requestId = await oauth().startAuthorization({ clientId, challenge: pkcePair().challenge, state: 'deny-state' });
+    const response = await oauth().consent(session, requestId, { workspaceId: ACME, decision: 'deny' });
     const redirect = new URL(response.json().redirectTo);
     expect(redirect.searchParams.get('error')).toBe('access_denied');
     expect(redirect.searchParams.get('state')).toBe('deny-state');
@@ -100,8 +102,8 @@ describe('workspace checks at the consent step (checks 2–5)', () => {
   });
 
   it('approval without the CSRF token or from another origin is refused', async () => {
-    const requestId = await startAuthorization(app, config(), { clientId, challenge: pkcePair().challenge });
-    const noToken = await decide(app, config(), { ...session, csrfToken: 'wrong' }, requestId, ACME, 'approve');
+    const requestId = await oauth().startAuthorization({ clientId, challenge: pkcePair().challenge });
+    const noToken = await oauth().consent({ ...session, csrfToken: 'wrong' }, requestId, { workspaceId: ACME, decision: 'approve' });
     expect(noToken.statusCode).toBe(403);
     const crossSite = await app.inject({
       method: 'POST',
@@ -113,9 +115,9 @@ describe('workspace checks at the consent step (checks 2–5)', () => {
   });
 
   it('a member cannot approve for a workspace they do not belong to', async () => {
-    const requestId = await startAuthorization(app, config(), { clientId, challenge: pkcePair().challenge });
-    const session = await signIn(app, config(), { email: 'member@enginy.local', password: 'enginy-dev' });
-    const response = await decide(app, config(), session, requestId, SEED_IDS.globex, 'approve');
+    const requestId = await oauth().startAuthorization({ clientId, challenge: pkcePair().challenge });
+    const session = await oauth().signIn({ email: 'member@enginy.local', password: 'enginy-dev' });
+    const response = await oauth().consent(session, requestId, { workspaceId: SEED_IDS.globex, decision: 'approve' });
     expect(response.statusCode).toBe(403);
   });
 });

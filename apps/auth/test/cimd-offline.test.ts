@@ -6,13 +6,13 @@ import { createServer as createTcpServer, type AddressInfo, type Server as TcpSe
 import { knownClient } from '@enginy/config/known-clients';
 import { SEED_IDS } from '@enginy/db/seed';
 import { testConfig } from '@enginy/testing/config';
+import { injectTransport, oauthClient, pkcePair } from '@enginy/testing/oauth-client';
 import { createTestDatabase, type TestDatabase } from '@enginy/testing/database';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { BUNDLED_DOCUMENTS } from '../src/oauth/clients/bundled-documents.ts';
 import { resolveMetadataDocumentClient } from '../src/oauth/clients/cimd.ts';
-import { authorizeQuery, pkcePair, signIn, token } from './flow.ts';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -21,13 +21,11 @@ beforeAll(async () => {
 afterAll(() => t.drop());
 
 async function authorize(app: FastifyInstance, clientId: string, redirectUri: string) {
-  const config = testConfig(t.url);
-  return app.inject({ method: 'GET', url: `/authorize?${authorizeQuery(config, { clientId, redirectUri, challenge: pkcePair().challenge })}` });
+  return oauthClient(injectTransport(app), testConfig(t.url)).authorize({ clientId, redirectUri, challenge: pkcePair().challenge });
 }
 
 async function consentFor(app: FastifyInstance, response: { headers: Record<string, unknown> }) {
-  const config = testConfig(t.url);
-  const session = await signIn(app, config);
+  const session = await oauthClient(injectTransport(app), testConfig(t.url)).signIn();
   const requestId = new URL(response.headers.location as string).searchParams.get('request') as string;
   const consent = await app.inject({ method: 'GET', url: `/consent/${requestId}?workspace=${SEED_IDS.acme}`, headers: { cookie: session.cookie } });
   expect(consent.statusCode).toBe(200);
@@ -151,7 +149,7 @@ describe('the token endpoint never fetches a document', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const app = await buildApp(testConfig(t.url, { CIMD_ALLOW_HTTP_LOCALHOST: 'true' }), { db: t.db });
     const clientId = `http://localhost:${(server.address() as AddressInfo).port}/never-authorized.json`;
-    const response = await token(app, { grant_type: 'authorization_code', code: 'x', code_verifier: 'y'.repeat(43), redirect_uri: 'http://localhost:3118/callback', client_id: clientId });
+    const response = await oauthClient(injectTransport(app), testConfig(t.url)).token({ grant_type: 'authorization_code', code: 'x', code_verifier: 'y'.repeat(43), redirect_uri: 'http://localhost:3118/callback', client_id: clientId });
     await app.close();
     await new Promise((resolve) => server.close(resolve));
     expect(response.statusCode).toBe(401);

@@ -1,12 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { testConfig } from '@enginy/testing/config';
+import { injectTransport, oauthClient, pkcePair } from '@enginy/testing/oauth-client';
 import { createTestDatabase, type TestDatabase } from '@enginy/testing/database';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { isPublicAddress } from '../src/oauth/clients/address-policy.ts';
-import { authorizeQuery, pkcePair } from './flow.ts';
 
 let t: TestDatabase;
 let server: Server;
@@ -32,8 +32,7 @@ afterAll(async () => {
 });
 
 async function authorize(app: FastifyInstance, clientId: string, redirectUri: string) {
-  const config = testConfig(t.url);
-  return app.inject({ method: 'GET', url: `/authorize?${authorizeQuery(config, { clientId, redirectUri, challenge: pkcePair().challenge })}` });
+  return oauthClient(injectTransport(app), testConfig(t.url)).authorize({ clientId, redirectUri, challenge: pkcePair().challenge });
 }
 
 describe('client ID metadata documents (local http documents allowed for this test)', () => {

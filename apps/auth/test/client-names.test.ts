@@ -3,12 +3,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SEED_IDS } from '@enginy/db/seed';
+import { CLAUDE_CODE_REDIRECT_URI as REDIRECT_URI } from '@enginy/config/defaults';
 import { testConfig } from '@enginy/testing/config';
+import { injectTransport, oauthClient, pkcePair } from '@enginy/testing/oauth-client';
 import { createTestDatabase, type TestDatabase } from '@enginy/testing/database';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
-import { pkcePair, REDIRECT_URI, registerClient, signIn, startAuthorization } from './flow.ts';
 
 const SPOOFED = 'Enginy Official\u202E ppa lanretxe\u202C';
 
@@ -32,16 +33,16 @@ afterAll(async () => {
 });
 
 async function consentName(clientId: string): Promise<string> {
-  const config = testConfig(t.url);
-  const id = await startAuthorization(app, config, { clientId, redirectUri: REDIRECT_URI, challenge: pkcePair().challenge });
-  const session = await signIn(app, config);
+  const oauth = oauthClient(injectTransport(app), testConfig(t.url));
+  const id = await oauth.startAuthorization({ clientId, redirectUri: REDIRECT_URI, challenge: pkcePair().challenge });
+  const session = await oauth.signIn();
   const consent = await app.inject({ method: 'GET', url: `/consent/${id}?workspace=${SEED_IDS.acme}`, headers: { cookie: session.cookie } });
   return consent.json().request.clientName;
 }
 
 describe('bidirectional controls in client names', () => {
   it('are stripped at dynamic registration', async () => {
-    const registered = await registerClient(app, { client_name: SPOOFED, redirect_uris: [REDIRECT_URI] });
+    const registered = await oauthClient(injectTransport(app), testConfig(t.url)).register({ client_name: SPOOFED, redirect_uris: [REDIRECT_URI] });
     expect((registered as { client_name?: string }).client_name).toBe('Enginy Official ppa lanretxe');
     expect(await consentName(registered.client_id)).toBe('Enginy Official ppa lanretxe');
   });

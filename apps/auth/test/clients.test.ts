@@ -1,15 +1,17 @@
 import { deleteClient } from '@enginy/db/queries/oauth-clients';
 import { READ_SCOPES } from '@enginy/policy/scopes';
+import { CLAUDE_CODE_REDIRECT_URI as REDIRECT_URI } from '@enginy/config/defaults';
 import { testConfig } from '@enginy/testing/config';
+import { injectTransport, oauthClient } from '@enginy/testing/oauth-client';
 import { createTestDatabase, type TestDatabase } from '@enginy/testing/database';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
-import { REDIRECT_URI, registerClient, token } from './flow.ts';
 
 let t: TestDatabase;
 let app: FastifyInstance;
 const config = () => testConfig(t.url);
+const oauth = () => oauthClient(injectTransport(app), config());
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -22,7 +24,7 @@ afterAll(async () => {
 
 describe('dynamic client registration (RFC 7591)', () => {
   it('accepts what Claude Code sends (no application_type: loopback means native)', async () => {
-    const client = await registerClient(app);
+    const client = await oauth().register();
     expect(client).toMatchObject({ redirect_uris: [REDIRECT_URI], token_endpoint_auth_method: 'none', application_type: 'native', grant_types: ['authorization_code', 'refresh_token'] });
     expect(client).not.toHaveProperty('client_secret');
   });
@@ -38,15 +40,15 @@ describe('dynamic client registration (RFC 7591)', () => {
   });
 
   it('an identical re-registration returns the existing client instead of piling up', async () => {
-    const first = await registerClient(app, { client_name: 'Repeat' });
-    const second = await registerClient(app, { client_name: 'Repeat' });
+    const first = await oauth().register({ client_name: 'Repeat' });
+    const second = await oauth().register({ client_name: 'Repeat' });
     expect(second.client_id).toBe(first.client_id);
     const count = await t.db.selectFrom('oauth_clients').select((eb) => eb.fn.countAll<number>().as('n')).where('name', '=', 'Repeat').executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(1);
   });
 
   it('a confidential registration gets a secret, stored only hashed', async () => {
-    const client = await registerClient(app, { token_endpoint_auth_method: 'client_secret_post', client_name: 'Confidential' });
+    const client = await oauth().register({ token_endpoint_auth_method: 'client_secret_post', client_name: 'Confidential' });
     expect(client.client_secret).toMatch(/^ecs_/);
     const row = await t.db.selectFrom('oauth_clients').select('secret_hash').where('id', '=', client.client_id).executeTakeFirstOrThrow();
     expect(row.secret_hash).not.toContain(client.client_secret);
@@ -66,9 +68,9 @@ describe('dynamic client registration (RFC 7591)', () => {
   });
 
   it('a deleted client gets 401 invalid_client at /token', async () => {
-    const client = await registerClient(app, { client_name: 'Soon deleted' });
+    const client = await oauth().register({ client_name: 'Soon deleted' });
     await deleteClient(t.db, client.client_id);
-    const response = await token(app, { grant_type: 'refresh_token', refresh_token: 'ert_x', client_id: client.client_id });
+    const response = await oauth().token({ grant_type: 'refresh_token', refresh_token: 'ert_x', client_id: client.client_id });
     expect(response.statusCode).toBe(401);
     expect(response.json().error).toBe('invalid_client');
   });

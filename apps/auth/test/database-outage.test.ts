@@ -1,12 +1,13 @@
 import { createServer, type Server, type Socket, connect } from 'node:net';
 import { createDb, type Db } from '@enginy/db/client';
 import { SEED_IDS } from '@enginy/db/seed';
+import { CLAUDE_CODE_REDIRECT_URI as REDIRECT_URI } from '@enginy/config/defaults';
 import { testConfig } from '@enginy/testing/config';
+import { injectTransport, oauthClient, pkcePair } from '@enginy/testing/oauth-client';
 import { createTestDatabase, type TestDatabase } from '@enginy/testing/database';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
-import { approvedCode, authorizeQuery, pkcePair, REDIRECT_URI, registerClient, signIn, token } from './flow.ts';
 
 /**
  * A TCP relay in front of the test PostgreSQL that can be cut (every connection dropped, new ones
@@ -66,18 +67,19 @@ afterAll(async () => {
 
 describe('while the database cannot be reached', () => {
   it('answers 503 temporarily_unavailable with Retry-After (not a 500, not "Unknown client"), and works again once it is back', async () => {
-    const clientId = (await registerClient(app)).client_id;
-    const session = await signIn(app, config());
-    const { code, verifier } = await approvedCode(app, config(), session, SEED_IDS.acme, { clientId });
-    const pair = (await token(app, { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT_URI, client_id: clientId })).json<{ refresh_token: string }>();
-    const refresh = () => token(app, { grant_type: 'refresh_token', refresh_token: pair.refresh_token, client_id: clientId });
+    const oauth = oauthClient(injectTransport(app), config());
+    const clientId = (await oauth.register()).client_id;
+    const session = await oauth.signIn();
+    const { code, verifier } = await oauth.approvedCode(session, SEED_IDS.acme, { clientId });
+    const pair = (await oauth.token({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT_URI, client_id: clientId })).json<{ refresh_token: string }>();
+    const refresh = () => oauth.token({ grant_type: 'refresh_token', refresh_token: pair.refresh_token, client_id: clientId });
 
     await relay.down();
     const refused = await refresh();
     expect(refused.statusCode).toBe(503);
     expect(refused.headers['retry-after']).toBe('5');
     expect(refused.json()).toEqual({ error: 'temporarily_unavailable', error_description: expect.stringContaining('database') });
-    const authorize = await app.inject({ method: 'GET', url: `/authorize?${authorizeQuery(config(), { clientId, challenge: pkcePair().challenge })}` });
+    const authorize = await app.inject({ method: 'GET', url: `/authorize?${oauth.authorizeQuery({ clientId, challenge: pkcePair().challenge })}` });
     expect(authorize.statusCode).toBe(503);
     expect(authorize.json()).toMatchObject({ error: 'temporarily_unavailable' });
     expect((await app.inject('/readyz')).statusCode).toBe(503);

@@ -2,6 +2,7 @@
 // denial-of-service attack") limited per caller address, as the OpenAPI service's aliases forward it,
 // so that no caller can shut registration off for everyone or obtain another caller's client ID.
 import { sql } from 'kysely';
+import { CLAUDE_CODE_REDIRECT_URI as REDIRECT_URI } from '@enginy/config/defaults';
 import { createGrant } from '@enginy/db/queries/oauth-tokens';
 import { SEED_IDS } from '@enginy/db/seed';
 import { testConfig } from '@enginy/testing/config';
@@ -10,7 +11,6 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { MAX_UNUSED_CLIENTS_PER_ADDRESS } from '../src/oauth/register/check-address-cap.ts';
-import { REDIRECT_URI } from './flow.ts';
 
 let t: TestDatabase;
 let app: FastifyInstance;

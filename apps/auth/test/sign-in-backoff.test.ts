@@ -3,12 +3,12 @@
 // password hashing bounded (argon2id holds 19 MiB per verification).
 import { passwordHashingLoad } from '@enginy/security/passwords';
 import { testConfig } from '@enginy/testing/config';
+import { MEMBER } from '@enginy/testing/oauth-client';
 import { createTestDatabase, type TestDatabase } from '@enginy/testing/database';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { ADDRESS_RULE, createSignInBackoff, KNOWN_ADDRESS_MS } from '../src/session/sign-in-backoff.ts';
-import { MEMBER } from './flow.ts';
 
 let t: TestDatabase;
 const apps: FastifyInstance[] = [];

@@ -2,34 +2,36 @@ import { findActiveAccessToken } from '@enginy/db/queries/oauth-tokens';
 import { SEED_IDS } from '@enginy/db/seed';
 import { READ_SCOPES } from '@enginy/policy/scopes';
 import { hashSecret } from '@enginy/security/tokens';
+import { CLAUDE_CODE_REDIRECT_URI as REDIRECT_URI } from '@enginy/config/defaults';
 import { testConfig } from '@enginy/testing/config';
+import { injectTransport, oauthClient } from '@enginy/testing/oauth-client';
 import { createTestDatabase, type TestDatabase } from '@enginy/testing/database';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { REFRESH_RETRY_GRACE_MS } from '../src/oauth/grants/refresh.ts';
-import { approvedCode, REDIRECT_URI, registerClient, signIn, token } from './flow.ts';
 
 let t: TestDatabase;
 let app: FastifyInstance;
 let clientId: string;
 let session: { cookie: string; csrfToken: string };
 const config = () => testConfig(t.url);
+const oauth = (target = app) => oauthClient(injectTransport(target), config());
 
 beforeAll(async () => {
   t = await createTestDatabase();
   app = await buildApp(config(), { db: t.db });
-  clientId = (await registerClient(app)).client_id;
-  session = await signIn(app, config());
+  clientId = (await oauth().register()).client_id;
+  session = await oauth().signIn();
 });
 afterAll(async () => {
   await app.close();
   await t.drop();
 });
 
-const codeFor = (scope?: string) => approvedCode(app, config(), session, SEED_IDS.acme, { clientId, scope });
+const codeFor = (scope?: string) => oauth().approvedCode(session, SEED_IDS.acme, { clientId, scope });
 const redeem = (code: string, verifier: string, extra: Record<string, string> = {}) =>
-  token(app, { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT_URI, client_id: clientId, resource: config().openapi.mcpUrl, ...extra });
+  oauth().token({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT_URI, client_id: clientId, resource: config().openapi.mcpUrl, ...extra });
 const isAccessActive = async (accessToken: string) => (await findActiveAccessToken(t.db, hashSecret(config().tokenHashKey, accessToken))) !== undefined;
 
 describe('authorization_code grant', () => {
@@ -77,7 +79,7 @@ describe('authorization_code grant', () => {
     const replay = await redeem(code, verifier);
     expect(replay.json()).toMatchObject({ error: 'invalid_grant', error_description: expect.stringContaining('already used') });
     expect(await isAccessActive(first.json().access_token)).toBe(false);
-    const refresh = await token(app, { grant_type: 'refresh_token', refresh_token: first.json().refresh_token, client_id: clientId });
+    const refresh = await oauth().token({ grant_type: 'refresh_token', refresh_token: first.json().refresh_token, client_id: clientId });
     expect(refresh.json().error).toBe('invalid_grant');
   });
 
@@ -93,7 +95,7 @@ describe('authorization_code grant', () => {
   });
 
   it('answers unsupported grants and non-form bodies with JSON errors', async () => {
-    expect((await token(app, { grant_type: 'password', client_id: clientId })).json().error).toBe('unsupported_grant_type');
+    expect((await oauth().token({ grant_type: 'password', client_id: clientId })).json().error).toBe('unsupported_grant_type');
     const json = await app.inject({ method: 'POST', url: '/token', payload: { grant_type: 'authorization_code' } });
     expect(json.statusCode).toBe(400);
     expect(json.json().error).toBe('invalid_request');
@@ -105,7 +107,7 @@ describe('refresh_token grant', () => {
     const { code, verifier } = await codeFor();
     return (await redeem(code, verifier)).json<{ access_token: string; refresh_token: string }>();
   }
-  const refresh = (refreshToken: string) => token(app, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId });
+  const refresh = (refreshToken: string) => oauth().token({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId });
 
   it('rotates the refresh token on every use', async () => {
     const first = await tokens();
@@ -133,11 +135,11 @@ describe('refresh_token grant', () => {
     // The answer never reached the client: the service crashed. A new instance remembers nothing in memory.
     const restarted = await buildApp(config(), { db: t.db });
     try {
-      const retry = await token(restarted, { grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: clientId });
+      const retry = await oauth(restarted).token({ grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: clientId });
       expect(retry.statusCode).toBe(200);
       expect(retry.json()).toEqual(lost);
       expect(await isAccessActive(lost.access_token)).toBe(true);
-      expect((await token(restarted, { grant_type: 'refresh_token', refresh_token: lost.refresh_token, client_id: clientId })).statusCode).toBe(200);
+      expect((await oauth(restarted).token({ grant_type: 'refresh_token', refresh_token: lost.refresh_token, client_id: clientId })).statusCode).toBe(200);
     } finally {
       await restarted.close();
     }
@@ -188,14 +190,14 @@ describe('refresh_token grant', () => {
   it('a retry asking for something else (another scope) is not a retry: reuse', async () => {
     const first = await tokens();
     await refresh(first.refresh_token);
-    const other = await token(app, { grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: clientId, scope: 'CONTACTS_READ' });
+    const other = await oauth().token({ grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: clientId, scope: 'CONTACTS_READ' });
     expect(other.json().error).toBe('invalid_grant');
   });
 
   it('a refresh token from another client is refused', async () => {
     const first = await tokens();
-    const otherClient = (await registerClient(app, { client_name: 'Other' })).client_id;
-    const response = await token(app, { grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: otherClient });
+    const otherClient = (await oauth().register({ client_name: 'Other' })).client_id;
+    const response = await oauth().token({ grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: otherClient });
     expect(response.json().error).toBe('invalid_grant');
   });
 });
@@ -227,7 +229,7 @@ describe('revocation (RFC 7009)', () => {
   it('revokes a rotated refresh token', async () => {
     const { code, verifier } = await codeFor();
     const first = (await redeem(code, verifier)).json();
-    const second = (await token(app, { grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: clientId })).json();
+    const second = (await oauth().token({ grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: clientId })).json();
     const response = await app.inject({
       method: 'POST',
       url: '/revoke',

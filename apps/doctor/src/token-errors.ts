@@ -1,6 +1,7 @@
 // Step "token-errors" of `--conformance`: malformed token requests get OAuth JSON errors (RFC 6749
 // §5.2: status 400, or 401 for a failed client authentication; a JSON object whose `error` is one of
 // the registered codes). HTML, a framework's own error object or a 5xx is what clients cannot read.
+import { CLAUDE_CODE_REDIRECT_URI } from '@enginy/config/defaults';
 import { OAUTH_TOKEN_ERRORS } from './conformance-rules.ts';
 import { describe, isObject, networkError, probe } from './http.ts';
 
@@ -20,7 +21,7 @@ export const TOKEN_PROBES: readonly TokenProbe[] = [
   {
     what: 'a code that was never issued, for an unknown client',
     contentType: 'application/x-www-form-urlencoded',
-    body: new URLSearchParams({ grant_type: 'authorization_code', code: 'doctor-never-issued', client_id: 'doctor-unknown-client', redirect_uri: 'http://localhost:3118/callback', code_verifier: VERIFIER }).toString(),
+    body: new URLSearchParams({ grant_type: 'authorization_code', code: 'doctor-never-issued', client_id: 'doctor-unknown-client', redirect_uri: CLAUDE_CODE_REDIRECT_URI, code_verifier: VERIFIER }).toString(),
     expect: ['invalid_client', 'invalid_grant'],
   },
   { what: 'an unknown grant type', contentType: 'application/x-www-form-urlencoded', body: 'grant_type=urn%3Aexample%3Adoctor-unknown-grant' },

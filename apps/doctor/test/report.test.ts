@@ -1,3 +1,4 @@
+import { CLAUDE_CODE_REDIRECT_URI } from '@enginy/config/defaults';
 import { describe, expect, it } from 'vitest';
 import { Checklist, ENTRIES, renderText, STEPS, StepFailure } from '../src/report.ts';
 
@@ -43,7 +44,7 @@ describe('Checklist', () => {
     checklist.plan = {
       preset: 'claude-code',
       client: 'Claude Code 2.1.328',
-      redirectUri: 'http://localhost:3118/callback',
+      redirectUri: CLAUDE_CODE_REDIRECT_URI,
       redirectWhy: "Claude Code's recipe",
       registration: { kind: 'cimd', clientId: 'https://claude.ai/oauth/claude-code-client-metadata', why: 'advertised' },
       scopes: { requested: ['CONTACTS_READ', 'offline_access'], why: 'the metadata' },

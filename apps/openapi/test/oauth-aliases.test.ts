@@ -2,6 +2,7 @@
 // service with the caller's own address, so its per-address limits see callers, not this process.
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CLAUDE_CODE_REDIRECT_URI } from '@enginy/config/defaults';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from './helpers/harness.ts';
 
@@ -28,7 +29,7 @@ afterAll(async () => {
 
 describe('OAuth aliases', () => {
   it.each([
-    ['/register', 'application/json', '{"redirect_uris":["http://localhost:3118/callback"]}'],
+    ['/register', 'application/json', JSON.stringify({ redirect_uris: [CLAUDE_CODE_REDIRECT_URI] })],
     ['/oauth/token', 'application/x-www-form-urlencoded', 'grant_type=refresh_token&refresh_token=x&client_id=c'],
   ])("POST %s reaches the auth service's internal URL with the caller's address in X-Forwarded-For, replacing one the caller sent", async (path, type, payload) => {
     seen.length = 0;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'vitest';
+import { CLAUDE_CODE_REDIRECT_URI } from '@enginy/config/defaults';
 import { KNOWN_CLIENTS, knownClient } from '@enginy/config/known-clients';
 import { clientFromQuery, clientIdItem, isConcreteUri, redirectFacts, withRedirectUri } from '../src/console/connect-recipe.ts';
 import type { McpSettings } from '../src/console/types.ts';
@@ -38,7 +39,7 @@ describe('redirectFacts', () => {
 describe('withRedirectUri', () => {
   const saved: McpSettings = {
     enabled: true,
-    allowedRedirectUris: ['http://localhost:3118/callback'],
+    allowedRedirectUris: [CLAUDE_CODE_REDIRECT_URI],
     allowedClientIds: ['pinned'],
     policyScopes: ['CONTACTS_READ'],
     policyActive: true,

@@ -1,6 +1,7 @@
 // What the real-client tests share: a stack per file, mcp_whoami with the token a CLI stored, and
 // one report line per client of what it really sent (read from the authorize URL it opened and the
 // client the authorization server recorded).
+import { CLAUDE_CODE_CALLBACK_PORT } from '@enginy/config/defaults';
 import type { Db } from '@enginy/db/client';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -9,8 +10,7 @@ import { waitForFreePort } from './doctor-run.ts';
 import { type Whoami, whoami } from './whoami.ts';
 
 /** The fixed callback port of the recipes (Claude Code's): one login on it at a time. */
-export const CALLBACK_PORT = 3118;
-export const freeCallbackPort = () => waitForFreePort(CALLBACK_PORT);
+export const freeCallbackPort = () => waitForFreePort(CLAUDE_CODE_CALLBACK_PORT);
 
 /** mcp_whoami's answer, with what the policy tests read too. */
 export interface FullWhoami extends Omit<Whoami, 'checks'> {

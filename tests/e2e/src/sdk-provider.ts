@@ -1,9 +1,8 @@
 // An in-memory OAuthClientProvider for the MCP SDK's client `auth()`, behaving like Claude Code:
-// a loopback callback on :3118, public client, DCR.
+// a loopback callback on :3118 (CLAUDE_CODE_REDIRECT_URI), public client, DCR.
+import { CLAUDE_CODE_REDIRECT_URI } from '@enginy/config/defaults';
 import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
-
-export const CLAUDE_CODE_REDIRECT_URI = 'http://localhost:3118/callback';
 
 export class MemoryOAuthProvider implements OAuthClientProvider {
   client: OAuthClientInformationMixed | undefined;

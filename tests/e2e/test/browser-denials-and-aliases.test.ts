@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { CLAUDE_CODE_REDIRECT_URI } from '@enginy/config/defaults';
 import { listAuthEvents } from '@enginy/db/queries/oauth-events';
 import { SEED_IDS } from '@enginy/db/seed';
 import { describe, expect, it } from 'vitest';
@@ -27,11 +28,11 @@ function authorizeUrl(clientId: string, redirectUri: string, scope?: string) {
 describe('denials in the browser show the exact product strings and never reach the client', () => {
   it.each([
     ['redirect URI not allowlisted', 'http://127.0.0.1:3118/callback', MEMBER, undefined, undefined, 'redirect_uri is not allowed', 'redirect_uri_not_allowed'],
-    ['MCP disabled in the chosen workspace', 'http://localhost:3118/callback', ADMIN, 'Globex Sales', undefined, 'MCP is disabled for this workspace', 'mcp_disabled'],
-    ['unknown client (check 1, served by the auth service)', 'http://localhost:3118/callback', MEMBER, undefined, 'no-such-client', 'Unknown client_id no-such-client; register the client again', 'unknown_client'],
+    ['MCP disabled in the chosen workspace', CLAUDE_CODE_REDIRECT_URI, ADMIN, 'Globex Sales', undefined, 'MCP is disabled for this workspace', 'mcp_disabled'],
+    ['unknown client (check 1, served by the auth service)', CLAUDE_CODE_REDIRECT_URI, MEMBER, undefined, 'no-such-client', 'Unknown client_id no-such-client; register the client again', 'unknown_client'],
   ])('%s', async (_rule, redirectUri, who, workspace, fixedClientId, message, reason) => {
     // Globex allowlists the callback, so the check that fails there is the next one: MCP is off.
-    await e2e.db.updateTable('workspace_mcp_settings').set({ allowed_redirect_uris: ['http://localhost:3118/callback'] }).where('workspace_id', '=', SEED_IDS.globex).execute();
+    await e2e.db.updateTable('workspace_mcp_settings').set({ allowed_redirect_uris: [CLAUDE_CODE_REDIRECT_URI] }).where('workspace_id', '=', SEED_IDS.globex).execute();
     const clientId = fixedClientId ?? (await register(redirectUri));
     const step = await approveInBrowser(authorizeUrl(clientId, redirectUri), who, { browser: e2e.browser, workspace, redirectUri });
     expect(step.callback).toBeUndefined();
@@ -43,8 +44,8 @@ describe('denials in the browser show the exact product strings and never reach 
   it('a client pinned out of the allowlist sees "OAuth client_id is not allowed" with its client ID', async () => {
     await e2e.db.updateTable('workspace_mcp_settings').set({ allowed_client_ids: ['pinned-client'] }).where('workspace_id', '=', SEED_IDS.acme).execute();
     try {
-      const clientId = await register('http://localhost:3118/callback');
-      const step = await approveInBrowser(authorizeUrl(clientId, 'http://localhost:3118/callback'), MEMBER, { browser: e2e.browser });
+      const clientId = await register(CLAUDE_CODE_REDIRECT_URI);
+      const step = await approveInBrowser(authorizeUrl(clientId, CLAUDE_CODE_REDIRECT_URI), MEMBER, { browser: e2e.browser });
       expect(step.errorText).toBe('OAuth client_id is not allowed');
     } finally {
       await e2e.db.updateTable('workspace_mcp_settings').set({ allowed_client_ids: [] }).where('workspace_id', '=', SEED_IDS.acme).execute();
@@ -52,16 +53,16 @@ describe('denials in the browser show the exact product strings and never reach 
   });
 
   it('scopes above the ceiling go back to the client with invalid_scope', async () => {
-    const clientId = await register('http://localhost:3118/callback');
-    const step = await approveInBrowser(authorizeUrl(clientId, 'http://localhost:3118/callback', 'MESSAGING_WRITE'), MEMBER, { browser: e2e.browser });
+    const clientId = await register(CLAUDE_CODE_REDIRECT_URI);
+    const step = await approveInBrowser(authorizeUrl(clientId, CLAUDE_CODE_REDIRECT_URI, 'MESSAGING_WRITE'), MEMBER, { browser: e2e.browser });
     expect(step.callback?.searchParams.get('error')).toBe('invalid_scope');
     expect(step.callback?.searchParams.get('error_description')).toBe('Requested scopes are not allowed');
     expect(step.callback?.searchParams.get('iss')).toBe(e2e.stack.config.auth.issuer);
   });
 
   it('Deny returns access_denied with state and iss', async () => {
-    const clientId = await register('http://localhost:3118/callback');
-    const step = await approveInBrowser(authorizeUrl(clientId, 'http://localhost:3118/callback'), MEMBER, { browser: e2e.browser, deny: true });
+    const clientId = await register(CLAUDE_CODE_REDIRECT_URI);
+    const step = await approveInBrowser(authorizeUrl(clientId, CLAUDE_CODE_REDIRECT_URI), MEMBER, { browser: e2e.browser, deny: true });
     expect(Object.fromEntries(step.callback?.searchParams ?? [])).toMatchObject({ error: 'access_denied', state: 'b-state', iss: e2e.stack.config.auth.issuer });
   });
 });
@@ -104,7 +105,7 @@ describe('metadata and compatibility aliases answer JSON on both origins', () =>
       expect(await response.json()).toMatchObject({ error: 'invalid_client' });
     }
     for (const path of ['/register', '/oauth/register']) {
-      const clientId = await register('http://localhost:3118/callback', origin, path);
+      const clientId = await register(CLAUDE_CODE_REDIRECT_URI, origin, path);
       expect(clientId).toMatch(/^[0-9a-f-]{36}$/);
     }
   });

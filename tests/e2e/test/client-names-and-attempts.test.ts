@@ -2,6 +2,7 @@
 // (format controls are stripped, the name is isolated in <bdi>), and a refusal nobody signed in for
 // is labelled as such in the attempts list.
 import { createHash, randomBytes } from 'node:crypto';
+import { CLAUDE_CODE_REDIRECT_URI as CALLBACK } from '@enginy/config/defaults';
 import { createPreregisteredClient } from '@enginy/db/queries/oauth-clients';
 import { SEED_IDS } from '@enginy/db/seed';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,7 +10,6 @@ import { eventually, openConsole } from '../src/console-page.ts';
 import { ADMIN, useStackAndBrowser } from '../src/stack-fixture.ts';
 
 const e2e = useStackAndBrowser();
-const CALLBACK = 'http://localhost:3118/callback';
 const open: { close: () => Promise<void> }[] = [];
 afterAll(async () => {
   for (const page of open) await page.close();

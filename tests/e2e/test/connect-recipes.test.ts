@@ -5,6 +5,7 @@
 // admin's link ticks the missing scopes in the settings; the OAuth clients page lists the client ID
 // metadata document clients with where their metadata came from.
 import { createHash, randomBytes } from 'node:crypto';
+import { CLAUDE_CODE_REDIRECT_URI as CALLBACK } from '@enginy/config/defaults';
 import { KNOWN_CLIENTS, knownClient } from '@enginy/config/known-clients';
 import { SEED_IDS } from '@enginy/db/seed';
 import { READ_SCOPES } from '@enginy/policy/scopes';
@@ -14,7 +15,6 @@ import { type ConsolePage, eventually, expectNoErrors, openConsole, screenshot }
 import { ADMIN, MEMBER, useStackAndBrowser } from '../src/stack-fixture.ts';
 
 const e2e = useStackAndBrowser();
-const CALLBACK = 'http://localhost:3118/callback';
 const OPENCODE = 'http://127.0.0.1:19876/mcp/oauth/callback';
 const CLAUDE_CIMD = 'https://claude.ai/oauth/claude-code-client-metadata';
 const CODEX_CIMD = 'https://chatgpt.com/oauth/codex/client.json';

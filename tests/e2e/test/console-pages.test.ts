@@ -1,6 +1,7 @@
 // Each console page in Chromium against the real stack: what an admin and a member see and can do,
 // inline validation and errors, filters, secrets shown once, sign-in and sign-out; no console errors.
 import { createHash, randomBytes } from 'node:crypto';
+import { CLAUDE_CODE_REDIRECT_URI as CALLBACK } from '@enginy/config/defaults';
 import { SEED_IDS } from '@enginy/db/seed';
 import { READ_SCOPES } from '@enginy/policy/scopes';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -10,7 +11,6 @@ import { ADMIN, MEMBER, useStackAndBrowser } from '../src/stack-fixture.ts';
 
 const e2e = useStackAndBrowser();
 let admin: ConsolePage;
-const CALLBACK = 'http://localhost:3118/callback';
 
 beforeAll(async () => {
   admin = await openConsole(e2e.browser, e2e.stack.config.web.url, '/console/settings', ADMIN);

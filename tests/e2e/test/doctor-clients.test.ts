@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { CLAUDE_CODE_REDIRECT_URI as CALLBACK, CLAUDE_CODE_CALLBACK_PORT } from '@enginy/config/defaults';
 import { createPreregisteredClient } from '@enginy/db/queries/oauth-clients';
 import { SEED_IDS } from '@enginy/db/seed';
 import type { Connection, Report } from '@enginy/doctor/report';
@@ -22,7 +23,6 @@ import { ADMIN, useStackAndBrowser } from '../src/stack-fixture.ts';
 
 const e2e = useStackAndBrowser({ CIMD_ALLOW_HTTP_LOCALHOST: 'true' });
 const require = createRequire(import.meta.url);
-const CALLBACK = 'http://localhost:3118/callback';
 const dir = mkdtempSync(join(tmpdir(), 'enginy-doctor-clients-'));
 let policy: string[];
 
@@ -57,7 +57,7 @@ describe('client matrix', { timeout: 60_000 }, () => {
     const cli = require.resolve('@enginy/doctor/run').replace(/run\.ts$/, 'cli.ts');
     const args = [cli, e2e.stack.config.openapi.mcpUrl, '--registration', 'dcr', '--browser=playwright', '--email', ADMIN.email, '--password', ADMIN.password, '--workspace', 'Acme Outreach', '--json'];
     // Rejects on a non-zero exit.
-    await waitForFreePort(3118);
+    await waitForFreePort(CLAUDE_CODE_CALLBACK_PORT);
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', ...args], { encoding: 'utf8' });
     expectDoctorConnected(JSON.parse(stdout) as Report, 'Claude Code (enginy doctor)');
   });
@@ -82,14 +82,14 @@ describe('client matrix', { timeout: 60_000 }, () => {
     const proxy = join(dirname(require.resolve('mcp-remote/package.json')), 'dist/proxy.js');
     const transport = new StdioClientTransport({
       command: process.execPath,
-      args: [proxy, e2e.stack.config.openapi.mcpUrl, '3118', '--callback-path', '/callback'],
+      args: [proxy, e2e.stack.config.openapi.mcpUrl, String(CLAUDE_CODE_CALLBACK_PORT), '--callback-path', '/callback'],
       env: { PATH: process.env.PATH ?? '', HOME: dir, MCP_REMOTE_CONFIG_DIR: join(dir, 'mcp-remote'), BROWSER: opener },
       stderr: 'pipe',
     });
     const stderr: string[] = [];
     transport.stderr?.on('data', (chunk) => stderr.push(String(chunk)));
     const client = new Client({ name: 'via-mcp-remote', version: '1' });
-    await waitForFreePort(3118);
+    await waitForFreePort(CLAUDE_CODE_CALLBACK_PORT);
     const connecting = client.connect(transport);
     try {
       const deadline = Date.now() + 60_000;

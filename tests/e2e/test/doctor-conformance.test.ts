@@ -5,15 +5,15 @@
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
-import { CLAUDE_CODE_REDIRECT_URI } from '@enginy/config/defaults';
+import { CLAUDE_CODE_CALLBACK_PORT } from '@enginy/config/defaults';
 import { SEED_IDS } from '@enginy/db/seed';
 import { type ConformanceStepId, runConformance } from '@enginy/doctor/conformance';
 import type { Report } from '@enginy/doctor/report';
 import { DEFAULT_OPTIONS } from '@enginy/doctor/run';
+import { fetchTransport, oauthClient } from '@enginy/testing/oauth-client';
 import { describe, expect, it } from 'vitest';
 import { serveBrokenDeployment } from '../src/doctor-fixtures.ts';
 import { waitForFreePort } from '../src/doctor-run.ts';
-import { registerPublicClient, signInOverHttp, tokensOverHttp } from '../src/http-flow.ts';
 import { ADMIN, useStackAndBrowser } from '../src/stack-fixture.ts';
 
 const e2e = useStackAndBrowser();
@@ -33,14 +33,14 @@ const everyRow = (status: 'pass') => ({
 
 async function tokenOverHttp(): Promise<string> {
   const { config } = e2e.stack;
-  const clientId = await registerPublicClient(config, CLAUDE_CODE_REDIRECT_URI);
-  const session = await signInOverHttp(config, ADMIN);
-  return (await tokensOverHttp(config, session, clientId, CLAUDE_CODE_REDIRECT_URI, SEED_IDS.acme)).access_token;
+  // Over plain HTTP, without a browser and without a `resource` parameter.
+  const oauth = oauthClient(fetchTransport(config.auth.issuer), config, { clientName: 'bench', resource: undefined, state: 's' });
+  return (await oauth.authorizeAndRedeem(await oauth.signIn(ADMIN), { workspaceId: SEED_IDS.acme })).access_token;
 }
 
 describe('doctor --conformance', () => {
   it('finds the seeded stack conformant, with a token from the connection flow as Claude Code', async () => {
-    await waitForFreePort(3118);
+    await waitForFreePort(CLAUDE_CODE_CALLBACK_PORT);
     const report = await runConformance({
       ...DEFAULT_OPTIONS,
       mcpUrl: e2e.stack.config.openapi.mcpUrl,

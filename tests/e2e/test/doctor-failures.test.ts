@@ -4,6 +4,7 @@
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
+import { CLAUDE_CODE_REDIRECT_URI as CALLBACK } from '@enginy/config/defaults';
 import { knownClient } from '@enginy/config/known-clients';
 import { SEED_IDS } from '@enginy/db/seed';
 import { createPreregisteredClient } from '@enginy/db/queries/oauth-clients';
@@ -14,7 +15,6 @@ import { doctor, lastAttempt, setAcmeMcp, step } from '../src/doctor-run.ts';
 import { useStackAndBrowser } from '../src/stack-fixture.ts';
 
 const e2e = useStackAndBrowser();
-const CALLBACK = 'http://localhost:3118/callback';
 let seeded: { enabled: boolean; allowed_redirect_uris: string[]; allowed_client_ids: string[]; policy_scopes: string[]; policy_active: boolean };
 
 beforeAll(async () => {

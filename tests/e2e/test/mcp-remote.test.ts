@@ -5,6 +5,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { CLAUDE_CODE_CALLBACK_PORT } from '@enginy/config/defaults';
 import { READ_SCOPES } from '@enginy/policy/scopes';
 import { startTestStack, type TestStack } from '@enginy/stack/test-stack';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -53,7 +54,7 @@ describe('mcp-remote http://localhost:<port>/mcp 3118 --callback-path /callback'
     const stderr: string[] = [];
     const transport = new StdioClientTransport({
       command: process.execPath,
-      args: [PROXY, stack.config.openapi.mcpUrl, '3118', '--callback-path', '/callback'],
+      args: [PROXY, stack.config.openapi.mcpUrl, String(CLAUDE_CODE_CALLBACK_PORT), '--callback-path', '/callback'],
       env: { PATH: process.env.PATH ?? '', HOME: dir, MCP_REMOTE_CONFIG_DIR: join(dir, 'config'), BROWSER: join(dir, 'browser.sh') },
       stderr: 'pipe',
     });

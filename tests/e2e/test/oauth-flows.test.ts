@@ -1,3 +1,4 @@
+import { CLAUDE_CODE_REDIRECT_URI } from '@enginy/config/defaults';
 import { createPreregisteredClient } from '@enginy/db/queries/oauth-clients';
 import { findActiveAccessToken } from '@enginy/db/queries/oauth-tokens';
 import { SEED_IDS } from '@enginy/db/seed';
@@ -7,7 +8,7 @@ import * as oauth from 'oauth4webapi';
 import { describe, expect, it } from 'vitest';
 import { approveInBrowser } from '../src/browser.ts';
 import { serveJson } from '../src/fixture-server.ts';
-import { CLAUDE_CODE_REDIRECT_URI, MemoryOAuthProvider } from '../src/sdk-provider.ts';
+import { MemoryOAuthProvider } from '../src/sdk-provider.ts';
 import { ADMIN, MEMBER, useStackAndBrowser } from '../src/stack-fixture.ts';
 
 const e2e = useStackAndBrowser({ CIMD_ALLOW_HTTP_LOCALHOST: 'true' });

@@ -49,7 +49,9 @@ export function rawRequest(
           const text = Buffer.concat(chunks).toString('utf8');
           const status = response.statusCode ?? 0;
           const headers = response.headers;
-          resolve({ status, headers, text, response: () => new Response(status === 204 || status === 304 ? null : text, { status, headers: headers as Record<string, string> }) });
+          // One entry per value: Set-Cookie comes as a list.
+          const pairs = Object.entries(headers).flatMap(([name, value]) => (value === undefined ? [] : [value].flat().map((one): [string, string] => [name, one])));
+          resolve({ status, headers, text, response: () => new Response(status === 204 || status === 304 ? null : text, { status, headers: pairs }) });
         });
         response.on('error', reject);
         // A server that refuses a body early (413) closes the connection while the body is still

@@ -1,9 +1,10 @@
 // One request of each kind the stack serves, for the fault tests: each resolves to what came back
 // (status and body) or to the transport error, and never waits longer than `timeoutMs`.
+import { CLAUDE_CODE_REDIRECT_URI } from '@enginy/config/defaults';
 import type { StackConfig } from '@enginy/config/load';
+import { form } from '@enginy/testing/oauth-client';
 import { rawRequest } from './http.ts';
 import { MCP_HEADERS } from './mcp.ts';
-import { form } from './oauth.ts';
 
 export interface Outcome {
   kind: string;
@@ -61,7 +62,7 @@ export function probeAll(config: StackConfig, c: ProbeCredentials, timeoutMs: nu
     timed('authorize', async () =>
       (
         await rawRequest(
-          `${config.auth.issuer}/authorize?${form({ response_type: 'code', client_id: c.clientId, redirect_uri: 'http://localhost:3118/callback', code_challenge: 'a'.repeat(43), code_challenge_method: 'S256' })}`,
+          `${config.auth.issuer}/authorize?${form({ response_type: 'code', client_id: c.clientId, redirect_uri: CLAUDE_CODE_REDIRECT_URI, code_challenge: 'a'.repeat(43), code_challenge_method: 'S256' })}`,
           { timeoutMs },
         )
       ).response(),

@@ -1,5 +1,6 @@
 // One real stack (the apps as processes on free ports, an embedded PostgreSQL) and a database
 // connection per test file, started before its tests and stopped after them.
+import { CLAUDE_CODE_REDIRECT_URI } from '@enginy/config/defaults';
 import type { Env } from '@enginy/config/load';
 import { createDb, type Db } from '@enginy/db/client';
 import type { AppName } from '@enginy/stack/launch';
@@ -9,7 +10,7 @@ import { afterAll, beforeAll } from 'vitest';
 export const ADMIN = { email: 'dev@enginy.local', password: 'enginy-dev' };
 export const MEMBER = { email: 'member@enginy.local', password: 'enginy-dev' };
 /** Allowlisted in the seeded Acme workspace; only ever a string here (tests/e2e binds the port). */
-export const CALLBACK = 'http://localhost:3118/callback';
+export const CALLBACK = CLAUDE_CODE_REDIRECT_URI;
 
 export interface HardeningContext {
   stack: TestStack;

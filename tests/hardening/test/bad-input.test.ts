@@ -10,7 +10,8 @@ import { anyJson, CONTENT_TYPES, encode, nastyString, paramString, rawBody } fro
 import { unclearError } from '../src/clear-error.ts';
 import { type RawResponse, rawRequest } from '../src/http.ts';
 import { callTool, MCP_HEADERS } from '../src/mcp.ts';
-import { authorizeAndRedeem, registerClient, type Session, signIn, startAuthorization } from '../src/oauth.ts';
+import type { Session } from '@enginy/testing/oauth-client';
+import { oauthOf } from '../src/oauth.ts';
 import { ADMIN, CALLBACK, useStack } from '../src/stack.ts';
 
 // Runs per property; HARDENING_RUNS raises it for a longer local hunt.
@@ -25,9 +26,9 @@ let operations: { method: string; path: string; params: string[]; bodyProps: str
 
 beforeAll(async () => {
   const { config } = h.stack;
-  clientId = await registerClient(config);
-  session = await signIn(config, ADMIN);
-  accessToken = (await authorizeAndRedeem(config, session, { clientId })).access_token;
+  clientId = (await oauthOf(config).register()).client_id;
+  session = await oauthOf(config).signIn(ADMIN);
+  accessToken = (await oauthOf(config).authorizeAndRedeem(session, { clientId })).access_token;
   // Many keys with every scope: the per-key limits must not turn the run into a stream of 429s.
   apiKeys = await Promise.all(Array.from({ length: 12 }, (_, i) => issueApiKey(h.db, config.tokenHashKey, { workspaceId: SEED_IDS.acme, name: `fuzz ${i}`, scopes: ['ALL'] }).then((k) => k.key)));
   const listed = await rawRequest(config.openapi.mcpUrl, { method: 'POST', headers: { ...MCP_HEADERS, authorization: `Bearer ${accessToken}` }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }) });
@@ -140,7 +141,7 @@ describe('the OAuth endpoints under generated input', () => {
 describe('the sign-in and consent API under generated input', () => {
   it('POST /session and GET/POST /consent/:id: a clear 4xx for any id and body', async () => {
     const { config } = h.stack;
-    const pending = await startAuthorization(config, clientId, 'a'.repeat(43));
+    const pending = await oauthOf(config).startAuthorization({ clientId, challenge: 'a'.repeat(43) });
     const id = fc.oneof(fc.constant(pending), nastyString.map(encode), fc.uuid().map(String));
     const consentBody = fc.oneof(
       fc.record({ workspaceId: fc.oneof(anyJson, fc.constantFrom(SEED_IDS.acme, SEED_IDS.globex)), decision: fc.oneof(anyJson, fc.constantFrom('approve', 'deny')) }, { requiredKeys: [] }).map((b) => JSON.stringify(b)),
@@ -253,7 +254,7 @@ describe('MCP path parameters (RFC 3986 §3.3 dot-segments)', () => {
   // campaignId "." would run list_campaigns (GET /v1/campaigns), a read the same token may make.
   it('`..`, `.`, `%2e%2e`, `a/b` and `../campaigns` in a path parameter never run another operation than the tool\'s', async () => {
     const { config } = h.stack;
-    const token = (await authorizeAndRedeem(config, session, { scope: 'CAMPAIGNS_READ' })).access_token;
+    const token = (await oauthOf(config).authorizeAndRedeem(session, { scope: 'CAMPAIGNS_READ' })).access_token;
     const getCampaign = async (campaignId: string) => {
       const result = await callTool(config, token, 'get_campaign', { pathParams: { campaignId } });
       // Refused before any route ("pathParams.campaignId may not be..."), or refused by get_campaign's

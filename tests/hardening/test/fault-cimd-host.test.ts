@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAlive } from '../src/alive.ts';
 import { unclearError } from '../src/clear-error.ts';
 import { rawRequest } from '../src/http.ts';
-import { authorizeUrl, pkce, registerClient, startAuthorization } from '../src/oauth.ts';
+import { form, pkcePair } from '@enginy/testing/oauth-client';
+import { oauthOf } from '../src/oauth.ts';
 import { CALLBACK, useStack } from '../src/stack.ts';
 
 // The document fetch's own limit is 5 s; the hanging /authorize must be over well within this.
@@ -45,7 +46,7 @@ afterAll(async () => {
 
 async function hangingAuthorize(documentUrl: string) {
   const started = performance.now();
-  const url = authorizeUrl(h.stack.config, { response_type: 'code', client_id: documentUrl, redirect_uri: CALLBACK, code_challenge: pkce().challenge, code_challenge_method: 'S256' });
+  const url = `${h.stack.config.auth.issuer}/authorize?${form({ response_type: 'code', client_id: documentUrl, redirect_uri: CALLBACK, code_challenge: pkcePair().challenge, code_challenge_method: 'S256' })}`;
   const answer = await rawRequest(url, { timeoutMs: BOUND_MS + 5_000 });
   return { answer, ms: performance.now() - started };
 }
@@ -66,12 +67,12 @@ describe('a slow or hanging client metadata document host', () => {
 
       // While it hangs: liveness, readiness, metadata, a registration and a whole other /authorize.
       await new Promise((resolve) => setTimeout(resolve, 300));
-      const clientId = await registerClient(config);
+      const clientId = (await oauthOf(config).register()).client_id;
       const others = await Promise.all([
         fetch(`${config.auth.issuer}/healthz`).then((r) => r.status),
         fetch(`${config.auth.issuer}/readyz`).then((r) => r.status),
         fetch(`${config.auth.issuer}/.well-known/oauth-authorization-server`).then((r) => r.status),
-        startAuthorization(config, clientId, pkce().challenge).then(() => 302),
+        oauthOf(config).startAuthorization({ clientId, challenge: pkcePair().challenge }).then(() => 302),
       ]);
       expect(others).toEqual([200, 200, 200, 302]);
       expect(settled, 'the other requests were answered while the document fetch still hung').toBe(false);
@@ -91,8 +92,8 @@ describe('a slow or hanging client metadata document host', () => {
     const port = silent.listening ? (silent.address() as { port: number }).port : await listen(silent);
     const hanging = Array.from({ length: 20 }, (_, i) => hangingAuthorize(`http://localhost:${port}/doc-${i}.json`));
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const clientId = await registerClient(config);
-    await startAuthorization(config, clientId, pkce().challenge);
+    const clientId = (await oauthOf(config).register()).client_id;
+    await oauthOf(config).startAuthorization({ clientId, challenge: pkcePair().challenge });
     expect((await fetch(`${config.auth.issuer}/healthz`)).status).toBe(200);
     const results = await Promise.all(hanging);
     expect(results.map((r) => r.answer.status)).toEqual(Array(20).fill(400));

@@ -8,7 +8,8 @@ import { hashSecret } from '@enginy/security/tokens';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { expectAlive } from '../src/alive.ts';
-import { authorizeAndRedeem, registerClient, type Session, signIn, tokenRequest } from '../src/oauth.ts';
+import type { Session } from '@enginy/testing/oauth-client';
+import { oauthOf } from '../src/oauth.ts';
 import { ADMIN, useStack } from '../src/stack.ts';
 
 const h = useStack({ TOKEN_RATE_LIMIT_PER_MINUTE: '1000000' });
@@ -33,7 +34,7 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('kill -9 under load', () => {
   it('after a crash and restart of each app, every grant, token and idempotent write is there exactly once', async () => {
     const { config } = h.stack;
-    const session: Session = await signIn(config, ADMIN);
+    const session: Session = await oauthOf(config).signIn(ADMIN);
     const keys = await Promise.all(Array.from({ length: 60 }, (_, i) => issueApiKey(h.db, config.tokenHashKey, { workspaceId: SEED_IDS.acme, name: `crash ${i}`, scopes: ['MESSAGING_WRITE'] }).then((k) => k.key)));
     const identity = await h.db
       .selectFrom('sender_identities')
@@ -65,7 +66,7 @@ describe('kill -9 under load', () => {
     };
     const refreshHeld = async (grant: Held): Promise<'ok' | 'cut' | 'refused'> => {
       try {
-        const response = await tokenRequest(config, { grant_type: 'refresh_token', refresh_token: grant.refreshToken, client_id: grant.clientId });
+        const response = await oauthOf(config).token({ grant_type: 'refresh_token', refresh_token: grant.refreshToken, client_id: grant.clientId });
         if (response.status !== 200) return response.status >= 500 ? 'cut' : 'refused';
         const tokens = (await response.json()) as { access_token: string; refresh_token: string };
         grant.accessToken = tokens.access_token;
@@ -77,11 +78,11 @@ describe('kill -9 under load', () => {
     };
 
     const authWorker = async () => {
-      const clientId = await registerClient(config);
+      const clientId = (await oauthOf(config).register()).client_id;
       while (running) {
         let grant: Held;
         try {
-          const tokens = await authorizeAndRedeem(config, session, { clientId });
+          const tokens = await oauthOf(config).authorizeAndRedeem(session, { clientId });
           grant = { clientId, accessToken: tokens.access_token, refreshToken: tokens.refresh_token };
         } catch {
           flowsFailed++;

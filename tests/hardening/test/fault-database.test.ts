@@ -5,7 +5,7 @@ import { SEED_IDS } from '@enginy/db/seed';
 import { hashSecret } from '@enginy/security/tokens';
 import { describe, expect, it } from 'vitest';
 import { expectAlive } from '../src/alive.ts';
-import { authorizeAndRedeem, signIn } from '../src/oauth.ts';
+import { oauthOf } from '../src/oauth.ts';
 import { type Outcome, type ProbeCredentials, probeAll, succeeded } from '../src/probes.ts';
 import { ADMIN, useStack } from '../src/stack.ts';
 
@@ -30,7 +30,7 @@ describe('PostgreSQL stops under load', () => {
     const { config } = h.stack;
     const database = h.stack.database;
     if (database === undefined) throw new Error('this test needs the embedded PostgreSQL of the test stack');
-    const tokens = await authorizeAndRedeem(config, await signIn(config, ADMIN));
+    const tokens = await oauthOf(config).authorizeAndRedeem(await oauthOf(config).signIn(ADMIN));
     const apiKey = (await issueApiKey(h.db, config.tokenHashKey, { workspaceId: SEED_IDS.acme, name: 'outage', scopes: ['WORKSPACE_READ'] })).key;
     const credentials: ProbeCredentials = { apiKey, accessToken: tokens.access_token, clientId: tokens.clientId, refreshToken: tokens.refresh_token };
     const pids = h.stack.apps.map((app) => app.child.pid);

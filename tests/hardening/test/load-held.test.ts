@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { expectAlive } from '../src/alive.ts';
 import { callTool } from '../src/mcp.ts';
 import { appRssMiB } from '../src/memory.ts';
-import { authorizeAndRedeem, refresh, registerClient, signIn } from '../src/oauth.ts';
+import { oauthOf } from '../src/oauth.ts';
 import { ADMIN, useStack } from '../src/stack.ts';
 
 const SECONDS = Number(process.env.HARDENING_LOAD_SECONDS ?? 120);
@@ -32,9 +32,9 @@ async function paced(until: number, everyMs: number, step: (i: number) => Promis
 describe(`mixed load held for ${SECONDS} s`, () => {
   it('MCP calls, REST calls, refreshes and new authorizations: zero errors, bounded memory', { timeout: (SECONDS + 120) * 1000 }, async () => {
     const { config } = h.stack;
-    const session = await signIn(config, ADMIN);
+    const session = await oauthOf(config).signIn(ADMIN);
     const keys = await Promise.all(Array.from({ length: 30 }, (_, i) => issueApiKey(h.db, config.tokenHashKey, { workspaceId: SEED_IDS.acme, name: `load ${i}`, scopes: ['WORKSPACE_READ', 'CONTACTS_READ'] }).then((k) => k.key)));
-    const grants = await Promise.all(Array.from({ length: 4 }, () => authorizeAndRedeem(config, session)));
+    const grants = await Promise.all(Array.from({ length: 4 }, () => oauthOf(config).authorizeAndRedeem(session)));
 
     const errors: string[] = [];
     const counts = { mcp: { n: 0 }, rest: { n: 0 }, refresh: { n: 0 }, authorize: { n: 0 } };
@@ -50,7 +50,7 @@ describe(`mixed load held for ${SECONDS} s`, () => {
     const grantWorker = (grant: (typeof grants)[number]) =>
       paced(until, 120, async (i) => {
         if (i % 25 === 24) {
-          const rotated = await refresh(config, grant.clientId, grant.refresh_token);
+          const rotated = await oauthOf(config).refresh(grant.clientId, grant.refresh_token);
           grant.access_token = rotated.access_token;
           grant.refresh_token = rotated.refresh_token;
           counts.refresh.n++;
@@ -79,7 +79,7 @@ describe(`mixed load held for ${SECONDS} s`, () => {
     // New connections: register, authorize, approve, redeem, then one call with the new token.
     const authorizeWorker = () =>
       paced(until, 600, async () => {
-        const fresh = await authorizeAndRedeem(config, session, { clientId: await registerClient(config, undefined, 'load') });
+        const fresh = await oauthOf(config).authorizeAndRedeem(session, { clientId: (await oauthOf(config, 'load').register()).client_id });
         const result = await callTool(config, fresh.access_token, 'mcp_whoami');
         if (result.isError) throw new Error(`new connection's whoami: ${result.content[0]?.text}`);
         counts.authorize.n++;

@@ -5,19 +5,20 @@ import { hashSecret } from '@enginy/security/tokens';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectAlive } from '../src/alive.ts';
 import { callTool, mcpPost } from '../src/mcp.ts';
-import { authorizeAndRedeem, type Session, signIn } from '../src/oauth.ts';
+import type { Session } from '@enginy/testing/oauth-client';
+import { oauthOf } from '../src/oauth.ts';
 import { ADMIN, useStack } from '../src/stack.ts';
 
 const h = useStack();
 let session: Session;
 
 beforeAll(async () => {
-  session = await signIn(h.stack.config, ADMIN);
+  session = await oauthOf(h.stack.config).signIn(ADMIN);
 });
 
 async function connect(): Promise<{ token: string; grantId: string }> {
   const { config } = h.stack;
-  const token = (await authorizeAndRedeem(config, session, { scope: 'CONTACTS_READ' })).access_token;
+  const token = (await oauthOf(config).authorizeAndRedeem(session, { scope: 'CONTACTS_READ' })).access_token;
   const row = await h.db.selectFrom('oauth_tokens').select('grant_id').where('token_hash', '=', hashSecret(config.tokenHashKey, token)).executeTakeFirstOrThrow();
   return { token, grantId: row.grant_id };
 }

@@ -9,20 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAlive } from '../src/alive.ts';
 import { unclearError } from '../src/clear-error.ts';
 import { callTool, mcpPost } from '../src/mcp.ts';
-import {
-  approve,
-  errorOf,
-  authorizeAndRedeem,
-  authorizeUrl,
-  pkce,
-  postConsent,
-  refresh,
-  registerClient,
-  type Session,
-  signIn,
-  startAuthorization,
-  tokenRequest,
-} from '../src/oauth.ts';
+import { errorOf, form, pkcePair, type Session } from '@enginy/testing/oauth-client';
+import { oauthOf } from '../src/oauth.ts';
 import { ADMIN, CALLBACK, MEMBER, useStack } from '../src/stack.ts';
 
 // The web app too: the consent page it serves must refuse to be framed.
@@ -33,15 +21,15 @@ let admin: Session;
 let clientId: string;
 
 beforeAll(async () => {
-  admin = await signIn(h.stack.config, ADMIN);
-  clientId = await registerClient(h.stack.config);
+  admin = await oauthOf(h.stack.config).signIn(ADMIN);
+  clientId = (await oauthOf(h.stack.config).register()).client_id;
 });
 
 /** GET /authorize with everything valid except what `params` overrides. */
 async function authorize(params: Record<string, string | undefined>): Promise<Response> {
   const { config } = h.stack;
-  const base = { response_type: 'code', client_id: clientId, redirect_uri: CALLBACK, code_challenge: pkce().challenge, code_challenge_method: 'S256', state: 'st', resource: config.openapi.mcpUrl };
-  return fetch(authorizeUrl(config, { ...base, ...params }), { redirect: 'manual' });
+  const base = { response_type: 'code', client_id: clientId, redirect_uri: CALLBACK, code_challenge: pkcePair().challenge, code_challenge_method: 'S256', state: 'st', resource: config.openapi.mcpUrl };
+  return fetch(`${config.auth.issuer}/authorize?${form({ ...base, ...params })}`, { redirect: 'manual' });
 }
 
 /** The response sends the user-agent nowhere but (at most) the registered redirect URI or the consent page. */
@@ -53,8 +41,8 @@ function expectNoRedirectTo(response: Response, attacker: string): void {
 }
 
 async function codeFor(client: string, challenge: string, session: Session = admin): Promise<string> {
-  const requestId = await startAuthorization(h.stack.config, client, challenge);
-  return (await approve(h.stack.config, session, requestId)).searchParams.get('code') ?? '';
+  const requestId = await oauthOf(h.stack.config).startAuthorization({ clientId: client, challenge });
+  return (await oauthOf(h.stack.config).approve(session, requestId)).searchParams.get('code') ?? '';
 }
 
 describe('RFC 9700 §4.1 insufficient redirect URI validation (and §4.11.2 open redirection at the AS)', () => {
@@ -105,7 +93,7 @@ describe('RFC 9700 §4.1 insufficient redirect URI validation (and §4.11.2 open
   });
 
   it('§4.1 a redirect_uri registered by another client is refused for this one', async () => {
-    const other = await registerClient(h.stack.config, [`https://${EVIL}/cb`], 'attacker');
+    const other = (await oauthOf(h.stack.config, 'attacker').register({ redirect_uris: [`https://${EVIL}/cb`] })).client_id;
     expect(other).not.toBe(clientId);
     const response = await authorize({ redirect_uri: `https://${EVIL}/cb` });
     expect(response.status).toBe(400);
@@ -167,7 +155,7 @@ describe('RFC 9700 §4.1 with a client ID metadata document (loopback ports may 
 describe('RFC 9700 §4.15 client impersonating the resource owner', () => {
   it('§4.15 no client can get a token of its own (client_credentials) that could pass for a user\'s', async () => {
     const { config } = h.stack;
-    const response = await tokenRequest(config, { grant_type: 'client_credentials', client_id: clientId, scope: 'CONTACTS_READ' });
+    const response = await oauthOf(config).token({ grant_type: 'client_credentials', client_id: clientId, scope: 'CONTACTS_READ' });
     expect(response.status).toBe(400);
     expect((await errorOf(response)).error).toBe('unauthorized_client');
     const registration = await fetch(`${config.auth.issuer}/register`, {
@@ -183,8 +171,8 @@ describe('RFC 9700 §4.15 client impersonating the resource owner', () => {
 describe('RFC 9700 §4.17 in-browser communication flows', () => {
   it('§4.17 no postMessage or fragment response mode: the response always goes by query to the validated URI', async () => {
     for (const mode of ['web_message', 'fragment', 'form_post']) {
-      const requestId = await startAuthorization(h.stack.config, clientId, pkce().challenge, { response_mode: mode });
-      const url = await approve(h.stack.config, admin, requestId);
+      const requestId = await oauthOf(h.stack.config).startAuthorization({ clientId, challenge: pkcePair().challenge, extra: { response_mode: mode } });
+      const url = await oauthOf(h.stack.config).approve(admin, requestId);
       expect(`${url.origin}${url.pathname}`, mode).toBe(CALLBACK);
       expect(url.hash).toBe('');
       expect(url.searchParams.get('code')).toMatch(/^eac_/);
@@ -197,7 +185,7 @@ describe('RFC 9700 §4.18 authorization server redirecting to a phishing site', 
     // Open registration: anyone can register a client whose redirect URI is a phishing page, then
     // send victims an /authorize link that fails at once, so the trusted issuer bounces them there.
     const phishing = `https://${EVIL}/login`;
-    const attacker = await registerClient(h.stack.config, [phishing], 'phisher');
+    const attacker = (await oauthOf(h.stack.config, 'phisher').register({ redirect_uris: [phishing] })).client_id;
     for (const params of [{ code_challenge_method: 'plain' }, { response_type: 'token' }, { resource: 'https://other.example/mcp' }, { code_challenge: undefined }]) {
       const response = await authorize({ client_id: attacker, redirect_uri: phishing, ...params });
       expect(response.status, JSON.stringify(params)).toBe(400);
@@ -233,19 +221,19 @@ describe('RFC 9700 §2.1.1 / §4.8 PKCE', () => {
 
   it('§4.8 a code redeemed without code_verifier, or with a wrong one, yields no token', async () => {
     const { config } = h.stack;
-    const { verifier, challenge } = pkce();
+    const { verifier, challenge } = pkcePair();
     const code = await codeFor(clientId, challenge);
-    const missing = await tokenRequest(config, { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, client_id: clientId });
+    const missing = await oauthOf(config).token({ grant_type: 'authorization_code', code, redirect_uri: CALLBACK, client_id: clientId });
     expect(missing.status).toBe(400);
     expect(await missing.json()).toMatchObject({ error: 'invalid_request', error_description: 'code_verifier is required (PKCE)' });
     // The challenge itself as verifier ("plain" semantics) must not pass either.
-    for (const wrong of [challenge, pkce().verifier, '', 'short']) {
-      const response = await tokenRequest(config, { grant_type: 'authorization_code', code, code_verifier: wrong, redirect_uri: CALLBACK, client_id: clientId });
+    for (const wrong of [challenge, pkcePair().verifier, '', 'short']) {
+      const response = await oauthOf(config).token({ grant_type: 'authorization_code', code, code_verifier: wrong, redirect_uri: CALLBACK, client_id: clientId });
       expect(response.status, wrong).toBe(400);
       expect((await errorOf(response)).error).toBe('invalid_grant');
     }
     // The code was not burnt by the failed attempts: the legitimate client still redeems it.
-    const good = await tokenRequest(config, { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: CALLBACK, client_id: clientId });
+    const good = await oauthOf(config).token({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: CALLBACK, client_id: clientId });
     expect(good.status).toBe(200);
   });
 });
@@ -253,31 +241,31 @@ describe('RFC 9700 §2.1.1 / §4.8 PKCE', () => {
 describe('RFC 9700 §4.5 authorization code injection', () => {
   it('§4.5 a code issued to one client cannot be redeemed by another, even with the right verifier', async () => {
     const { config } = h.stack;
-    const attacker = await registerClient(config, [CALLBACK], 'attacker');
-    const { verifier, challenge } = pkce();
+    const attacker = (await oauthOf(config, 'attacker').register({ redirect_uris: [CALLBACK] })).client_id;
+    const { verifier, challenge } = pkcePair();
     const code = await codeFor(clientId, challenge);
-    const response = await tokenRequest(config, { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: CALLBACK, client_id: attacker });
+    const response = await oauthOf(config).token({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: CALLBACK, client_id: attacker });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: 'invalid_grant', error_description: 'The authorization code was issued to another client' });
   });
 
   it("§4.5 a victim's code injected into the attacker's session (the attacker's own verifier) is refused by PKCE", async () => {
     const { config } = h.stack;
-    const victim = pkce();
-    const attacker = pkce();
-    const code = await codeFor(clientId, victim.challenge, await signIn(config, MEMBER));
-    const response = await tokenRequest(config, { grant_type: 'authorization_code', code, code_verifier: attacker.verifier, redirect_uri: CALLBACK, client_id: clientId });
+    const victim = pkcePair();
+    const attacker = pkcePair();
+    const code = await codeFor(clientId, victim.challenge, await oauthOf(config).signIn(MEMBER));
+    const response = await oauthOf(config).token({ grant_type: 'authorization_code', code, code_verifier: attacker.verifier, redirect_uri: CALLBACK, client_id: clientId });
     expect(response.status).toBe(400);
     expect((await errorOf(response)).error_description).toBe('PKCE verification failed: code_verifier does not match code_challenge');
   });
 
   it('§4.5 a replayed code is refused and revokes the tokens it issued', async () => {
     const { config } = h.stack;
-    const { verifier, challenge } = pkce();
+    const { verifier, challenge } = pkcePair();
     const code = await codeFor(clientId, challenge);
     const params = { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: CALLBACK, client_id: clientId };
-    const first = (await (await tokenRequest(config, params)).json()) as { access_token: string };
-    const replay = await tokenRequest(config, params);
+    const first = (await (await oauthOf(config).token(params)).json()) as { access_token: string };
+    const replay = await oauthOf(config).token(params);
     expect(replay.status).toBe(400);
     expect((await errorOf(replay)).error).toBe('invalid_grant');
     const mcp = await mcpPost(config, first.access_token, { jsonrpc: '2.0', id: 1, method: 'tools/list' });
@@ -286,9 +274,9 @@ describe('RFC 9700 §4.5 authorization code injection', () => {
 
   it('§4.5 the redirect_uri at the token endpoint must be the one authorized', async () => {
     const { config } = h.stack;
-    const { verifier, challenge } = pkce();
+    const { verifier, challenge } = pkcePair();
     const code = await codeFor(clientId, challenge);
-    const response = await tokenRequest(config, { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: `https://${EVIL}/cb`, client_id: clientId });
+    const response = await oauthOf(config).token({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: `https://${EVIL}/cb`, client_id: clientId });
     expect(response.status).toBe(400);
     expect((await errorOf(response)).error).toBe('invalid_grant');
   });
@@ -301,11 +289,11 @@ describe('RFC 9700 §4.4 mix-up attacks', () => {
     expect(metadata.issuer).toBe(config.auth.issuer);
     expect(metadata.authorization_response_iss_parameter_supported).toBe(true);
 
-    const success = await approve(config, admin, await startAuthorization(config, clientId, pkce().challenge));
+    const success = await oauthOf(config).approve(admin, await oauthOf(config).startAuthorization({ clientId, challenge: pkcePair().challenge }));
     expect(success.searchParams.get('iss')).toBe(config.auth.issuer);
     expect(success.searchParams.get('state')).toBe('st');
 
-    const denied = (await (await postConsent(config, admin, await startAuthorization(config, clientId, pkce().challenge), { workspaceId: SEED_IDS.acme, decision: 'deny' })).json()) as { redirectTo: string };
+    const denied = (await (await oauthOf(config).consent(admin, await oauthOf(config).startAuthorization({ clientId, challenge: pkcePair().challenge }), { workspaceId: SEED_IDS.acme, decision: 'deny' })).json()) as { redirectTo: string };
     expect(new URL(denied.redirectTo).searchParams.get('iss')).toBe(config.auth.issuer);
 
     const error = await authorize({ resource: 'https://other.example/mcp' });
@@ -314,8 +302,8 @@ describe('RFC 9700 §4.4 mix-up attacks', () => {
 
   it('§4.4.2 an attacker-supplied iss on the request is not echoed back', async () => {
     const { config } = h.stack;
-    const requestId = await startAuthorization(config, clientId, pkce().challenge, { iss: `https://${EVIL}` });
-    const url = await approve(config, admin, requestId);
+    const requestId = await oauthOf(config).startAuthorization({ clientId, challenge: pkcePair().challenge, extra: { iss: `https://${EVIL}` } });
+    const url = await oauthOf(config).approve(admin, requestId);
     expect(url.searchParams.getAll('iss')).toEqual([config.auth.issuer]);
   });
 });
@@ -323,7 +311,7 @@ describe('RFC 9700 §4.4 mix-up attacks', () => {
 describe('RFC 9700 §4.7 cross-site request forgery', () => {
   it('§4.7 a consent POST without the CSRF token, with a wrong one, or from another origin issues no code', async () => {
     const { config } = h.stack;
-    const requestId = await startAuthorization(config, clientId, pkce().challenge);
+    const requestId = await oauthOf(config).startAuthorization({ clientId, challenge: pkcePair().challenge });
     const body = { workspaceId: SEED_IDS.acme, decision: 'approve' };
     const attempts: [string, Record<string, string>][] = [
       ['no CSRF token', { 'x-csrf-token': '' }],
@@ -332,26 +320,26 @@ describe('RFC 9700 §4.7 cross-site request forgery', () => {
       ['no origin', { origin: '' }],
     ];
     for (const [name, headers] of attempts) {
-      const response = await postConsent(config, admin, requestId, body, headers);
+      const response = await oauthOf(config).consent(admin, requestId, body, headers);
       expect(response.status, name).toBe(403);
       expect(await unclearError(response), name).toBeUndefined();
     }
     // The request is still pending: the forged posts did not consume or approve it.
-    expect((await approve(config, admin, requestId)).searchParams.get('code')).toMatch(/^eac_/);
+    expect((await oauthOf(config).approve(admin, requestId)).searchParams.get('code')).toMatch(/^eac_/);
   });
 
   it("§4.7 another user's CSRF token does not work with the victim's session", async () => {
     const { config } = h.stack;
-    const attacker = await signIn(config, MEMBER);
-    const requestId = await startAuthorization(config, clientId, pkce().challenge);
-    const response = await postConsent(config, admin, requestId, { workspaceId: SEED_IDS.acme, decision: 'approve' }, { 'x-csrf-token': attacker.csrfToken });
+    const attacker = await oauthOf(config).signIn(MEMBER);
+    const requestId = await oauthOf(config).startAuthorization({ clientId, challenge: pkcePair().challenge });
+    const response = await oauthOf(config).consent(admin, requestId, { workspaceId: SEED_IDS.acme, decision: 'approve' }, { 'x-csrf-token': attacker.csrfToken });
     expect(response.status).toBe(403);
   });
 
   it('§4.7.1 state is returned unchanged so the client can bind the response to its request', async () => {
     const { config } = h.stack;
     const state = 'a/b+c=d&e f';
-    const url = await approve(config, admin, await startAuthorization(config, clientId, pkce().challenge, { state }));
+    const url = await oauthOf(config).approve(admin, await oauthOf(config).startAuthorization({ clientId, challenge: pkcePair().challenge, extra: { state } }));
     expect(url.searchParams.get('state')).toBe(state);
   });
 
@@ -374,7 +362,7 @@ describe('RFC 9700 §4.16 clickjacking', () => {
     expect(consent.status).toBe(200);
     expect(consent.headers.get('x-frame-options')).toBe('DENY');
     expect(consent.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
-    const errorPage = await fetch(authorizeUrl(config, { client_id: 'nope' }), { headers: { accept: 'text/html' } });
+    const errorPage = await fetch(`${config.auth.issuer}/authorize?${form({ client_id: 'nope' })}`, { headers: { accept: 'text/html' } });
     expect(errorPage.headers.get('x-frame-options')).toBe('DENY');
     expect(errorPage.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
   });
@@ -392,7 +380,7 @@ describe('RFC 9700 §4.3 / §2.1.2 tokens in URLs', () => {
 
   it('§4.3.2 an access token in the query string (or the body) is never accepted by the MCP endpoint', async () => {
     const { config } = h.stack;
-    const { access_token: token } = await authorizeAndRedeem(config, admin);
+    const { access_token: token } = await oauthOf(config).authorizeAndRedeem(admin);
     const rpc = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
     const query = await fetch(`${config.openapi.mcpUrl}?access_token=${token}`, {
       method: 'POST',
@@ -412,16 +400,16 @@ describe('RFC 9700 §4.3 / §2.1.2 tokens in URLs', () => {
 
   it('§4.3.2 token responses are not cached (Cache-Control: no-store) and carry no token in a Location', async () => {
     const { config } = h.stack;
-    const { verifier, challenge } = pkce();
+    const { verifier, challenge } = pkcePair();
     const code = await codeFor(clientId, challenge);
-    const response = await tokenRequest(config, { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: CALLBACK, client_id: clientId });
+    const response = await oauthOf(config).token({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: CALLBACK, client_id: clientId });
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(response.headers.get('location')).toBeNull();
   });
 
   it('§4.2.4 pages of the authorization server send no Referer that could leak a code', async () => {
-    const page = await fetch(authorizeUrl(h.stack.config, { client_id: 'nope' }), { headers: { accept: 'text/html' } });
+    const page = await fetch(`${h.stack.config.auth.issuer}/authorize?${form({ client_id: 'nope' })}`, { headers: { accept: 'text/html' } });
     expect(page.headers.get('referrer-policy')).toBe('no-referrer');
   });
 
@@ -434,15 +422,15 @@ describe('RFC 9700 §4.3 / §2.1.2 tokens in URLs', () => {
 describe('RFC 9700 §4.14 refresh token protection', () => {
   it('§4.14 / RFC 6749 §6 a refresh asking for a scope the grant never held is refused (no scope escalation)', async () => {
     const { config } = h.stack;
-    const tokens = await authorizeAndRedeem(config, admin, { scope: 'CONTACTS_READ' });
+    const tokens = await oauthOf(config).authorizeAndRedeem(admin, { scope: 'CONTACTS_READ' });
     expect(tokens.scope).toBe('CONTACTS_READ');
     for (const scope of ['CONTACTS_WRITE', 'CONTACTS_READ ALL', 'MESSAGING_WRITE', 'all']) {
-      const response = await tokenRequest(config, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: tokens.clientId, scope });
+      const response = await oauthOf(config).token({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: tokens.clientId, scope });
       expect(response.status, scope).toBe(400);
       expect((await errorOf(response)).error, scope).toBe('invalid_scope');
     }
     // The refused attempts spent nothing: the refresh token still rotates, with the scope unchanged.
-    const rotated = await refresh(config, tokens.clientId, tokens.refresh_token);
+    const rotated = await oauthOf(config).refresh(tokens.clientId, tokens.refresh_token);
     expect(rotated.scope).toBe('CONTACTS_READ');
     const result = await callTool(config, rotated.access_token, 'create_contact', { body: { firstName: 'Esc', lastName: 'Alation' } });
     expect(result.isError).toBe(true);
@@ -454,27 +442,27 @@ describe('RFC 9700 §4.14 refresh token protection', () => {
     ['once the rotated refresh token has been used', 'used'],
   ])('§4.14.2 a spent refresh token presented again (%s) revokes the whole grant', async (_when, how) => {
     const { config } = h.stack;
-    const tokens = await authorizeAndRedeem(config, admin);
-    let rotated = await refresh(config, tokens.clientId, tokens.refresh_token);
+    const tokens = await oauthOf(config).authorizeAndRedeem(admin);
+    let rotated = await oauthOf(config).refresh(tokens.clientId, tokens.refresh_token);
     if (how === 'aged') {
       const spentAt = new Date(Date.now() - 11_000); // the grace is 10 s
       await h.db.updateTable('oauth_tokens').set({ spent_at: spentAt }).where('token_hash', '=', hashSecret(config.tokenHashKey, tokens.refresh_token)).execute();
     } else {
-      rotated = await refresh(config, tokens.clientId, rotated.refresh_token);
+      rotated = await oauthOf(config).refresh(tokens.clientId, rotated.refresh_token);
     }
-    const reuse = await tokenRequest(config, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: tokens.clientId });
+    const reuse = await oauthOf(config).token({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: tokens.clientId });
     expect(reuse.status).toBe(400);
     expect((await errorOf(reuse)).error).toBe('invalid_grant');
-    const next = await tokenRequest(config, { grant_type: 'refresh_token', refresh_token: rotated.refresh_token, client_id: tokens.clientId });
+    const next = await oauthOf(config).token({ grant_type: 'refresh_token', refresh_token: rotated.refresh_token, client_id: tokens.clientId });
     expect(next.status).toBe(400);
     expect((await mcpPost(config, rotated.access_token, { jsonrpc: '2.0', id: 1, method: 'tools/list' })).status).toBe(401);
   });
 
   it("§4.14 a refresh token cannot be used by another client", async () => {
     const { config } = h.stack;
-    const tokens = await authorizeAndRedeem(config, admin);
-    const other = await registerClient(config, [CALLBACK], 'attacker');
-    const response = await tokenRequest(config, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: other });
+    const tokens = await oauthOf(config).authorizeAndRedeem(admin);
+    const other = (await oauthOf(config, 'attacker').register({ redirect_uris: [CALLBACK] })).client_id;
+    const response = await oauthOf(config).token({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: other });
     expect(response.status).toBe(400);
     expect((await errorOf(response)).error).toBe('invalid_grant');
   });
@@ -483,7 +471,7 @@ describe('RFC 9700 §4.14 refresh token protection', () => {
 describe('RFC 9700 §2.3 / §4.10 access token privilege restriction (audience and workspace)', () => {
   it('§2.3 a token for workspace A cannot read workspace B, by MCP or by REST', async () => {
     const { config } = h.stack;
-    const tokens = await authorizeAndRedeem(config, admin, { scope: 'CONTACTS_READ' });
+    const tokens = await oauthOf(config).authorizeAndRedeem(admin, { scope: 'CONTACTS_READ' });
     const globexContact = demoId('globex', 4, 0);
     const acmeContact = demoId('acme', 4, 0);
     const own = await callTool(config, tokens.access_token, 'get_contact', { pathParams: { contactId: acmeContact } });
@@ -503,9 +491,9 @@ describe('RFC 9700 §2.3 / §4.10 access token privilege restriction (audience a
 
   it('§2.3 no token can be minted for a workspace whose MCP integration is disabled (approving in Globex is refused)', async () => {
     const { config } = h.stack;
-    const requestId = await startAuthorization(config, clientId, pkce().challenge);
+    const requestId = await oauthOf(config).startAuthorization({ clientId, challenge: pkcePair().challenge });
     // Globex has MCP disabled: approving there is refused before any code exists.
-    const response = await postConsent(config, admin, requestId, { workspaceId: SEED_IDS.globex, decision: 'approve' });
+    const response = await oauthOf(config).consent(admin, requestId, { workspaceId: SEED_IDS.globex, decision: 'approve' });
     expect(response.status).toBe(403);
     expect(await unclearError(response)).toBeUndefined();
   });
@@ -515,20 +503,20 @@ describe('RFC 9700 §2.3 / §4.10 access token privilege restriction (audience a
     const other = 'https://other.example/mcp';
     const denied = await authorize({ resource: other });
     expect(new URL(denied.headers.get('location') ?? '').searchParams.get('error')).toBe('invalid_target');
-    const { verifier, challenge } = pkce();
+    const { verifier, challenge } = pkcePair();
     const code = await codeFor(clientId, challenge);
-    const exchange = await tokenRequest(config, { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: CALLBACK, client_id: clientId, resource: other });
+    const exchange = await oauthOf(config).token({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: CALLBACK, client_id: clientId, resource: other });
     expect(exchange.status).toBe(400);
     expect((await errorOf(exchange)).error).toBe('invalid_target');
-    const tokens = await authorizeAndRedeem(config, admin);
-    const refreshed = await tokenRequest(config, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: tokens.clientId, resource: other });
+    const tokens = await oauthOf(config).authorizeAndRedeem(admin);
+    const refreshed = await oauthOf(config).token({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: tokens.clientId, resource: other });
     expect(refreshed.status).toBe(400);
     expect((await errorOf(refreshed)).error).toBe('invalid_target');
   });
 
   it('§4.9.1 / §4.10.2 a token minted for another resource is refused by the MCP endpoint (audience check)', async () => {
     const { config } = h.stack;
-    const tokens = await authorizeAndRedeem(config, admin);
+    const tokens = await oauthOf(config).authorizeAndRedeem(admin);
     const row = await h.db.selectFrom('oauth_tokens').select('grant_id').where('token_hash', '=', hashSecret(config.tokenHashKey, tokens.access_token)).executeTakeFirstOrThrow();
     // The same authorization server minting for another resource server (e.g. after the MCP URL moved).
     await h.db.updateTable('oauth_grants').set({ resource: 'https://other.example/mcp' }).where('id', '=', row.grant_id).execute();

@@ -25,7 +25,7 @@ import { startTestStack } from '@enginy/stack/test-stack';
 import { summarizeProfiles } from './cpu-profile.ts';
 import { withAccessTokens, withApiKeys } from './credentials.ts';
 import { MemoryWatch } from './memory.ts';
-import { signIn } from './oauth-flow.ts';
+import { benchClient } from './oauth-flow.ts';
 import { cpuSeconds } from './proc.ts';
 import { type PeerProcess, startPeer } from './peer/launch.ts';
 import { peerAccessTokens } from './peer/tokens.ts';
@@ -78,7 +78,7 @@ async function runLoad(config: StackConfig, databaseUrl: string, watch: MemoryWa
         config,
         accessTokens,
         apiKeys,
-        session: await signIn(config, 'dev@enginy.local', process.env.SEED_ADMIN_PASSWORD ?? 'enginy-dev'),
+        session: await benchClient(config).signIn({ email: 'dev@enginy.local', password: process.env.SEED_ADMIN_PASSWORD ?? 'enginy-dev' }),
         ...(peer ? { peer: { url: peer.url, tokens: await peerAccessTokens(peer.url, 200) } } : {}),
       };
       for (const scenario of load) {

@@ -1,3 +1,4 @@
+import { CLAUDE_CODE_REDIRECT_URI } from '@enginy/config/defaults';
 import type { StackConfig } from '@enginy/config/load';
 import { createDb, type Db } from '@enginy/db/client';
 import { issueApiKey, revokeApiKey } from '@enginy/db/queries/api-keys';
@@ -45,12 +46,12 @@ export function withAccessTokens<T>(databaseUrl: string, config: StackConfig, co
     const expiresAt = new Date(Date.now() + 3_600_000);
     try {
       for (let i = 0; i < count; i++) {
-        const { clientId } = await createPreregisteredClient(db, config.tokenHashKey, { name: `Benchmark client ${i}`, redirectUris: ['http://localhost:3118/callback'] });
+        const { clientId } = await createPreregisteredClient(db, config.tokenHashKey, { name: `Benchmark client ${i}`, redirectUris: [CLAUDE_CODE_REDIRECT_URI] });
         const grantId = await createGrant(db, {
           workspaceId: SEED_IDS.acme,
           userId: SEED_IDS.admin,
           clientId,
-          redirectUri: 'http://localhost:3118/callback',
+          redirectUri: CLAUDE_CODE_REDIRECT_URI,
           scopes: ['WORKSPACE_READ'],
           resource: config.openapi.mcpUrl,
         });

@@ -1,7 +1,7 @@
 import type { StackConfig } from '@enginy/config/load';
-import { SEED_IDS } from '@enginy/db/seed';
 import { type Measurement, measure, measureLoop, type Target } from './measure.ts';
-import { authorizationFlow, registerClient, type Session } from './oauth-flow.ts';
+import type { Session } from '@enginy/testing/oauth-client';
+import { benchClient } from './oauth-flow.ts';
 
 /** What the load scenarios run against, prepared once per run. */
 export interface Fixture {
@@ -36,14 +36,14 @@ class RefreshPool {
   clientId: string | undefined;
 
   async fill(fixture: Fixture, size: number): Promise<void> {
-    this.clientId ??= await registerClient(fixture.config);
+    this.clientId ??= (await benchClient(fixture.config).register()).client_id;
     const clientId = this.clientId;
     const missing = size - this.tokens.length;
     const workers = Math.min(10, Math.max(0, missing));
     let left = missing;
     await Promise.all(
       Array.from({ length: workers }, async () => {
-        while (left-- > 0) this.tokens.push((await authorizationFlow(fixture.config, fixture.session, SEED_IDS.acme, clientId)).refresh_token);
+        while (left-- > 0) this.tokens.push((await benchClient(fixture.config).authorizeAndRedeem(fixture.session, { clientId })).refresh_token);
       }),
     );
   }
@@ -120,7 +120,7 @@ export const LOAD_SCENARIOS: LoadScenario[] = [
         connections,
         duration,
         once: async () => {
-          await authorizationFlow(f.config, f.session, SEED_IDS.acme);
+          await benchClient(f.config).authorizeAndRedeem(f.session);
         },
       }),
   },

@@ -1,4 +1,4 @@
-import { DEFAULT_SEED_ADMIN } from '@enginy/config/defaults';
+import { CLAUDE_CODE_CALLBACK_PORT, DEFAULT_SEED_ADMIN } from '@enginy/config/defaults';
 import type { StackConfig } from '@enginy/config/load';
 
 export function banner(config: StackConfig, databaseLabel: string, readyMs: number): string {
@@ -23,7 +23,7 @@ export function banner(config: StackConfig, databaseLabel: string, readyMs: numb
     `  Sign in as ${config.seed.adminEmail} / ${password}`,
     '',
     '  Connect Claude Code:',
-    `    claude mcp add --transport http --callback-port 3118 enginy ${config.openapi.mcpUrl}`,
+    `    claude mcp add --transport http --callback-port ${CLAUDE_CODE_CALLBACK_PORT} enginy ${config.openapi.mcpUrl}`,
     `    then watch it arrive in ${config.web.url}/console/connect`,
     '',
     '  Ctrl-C stops everything.',

@@ -2,11 +2,12 @@
 // creates a pre-registered confidential OAuth client on the dev stack's database and prints its id and
 // secret once (for `claude mcp add --client-id ... --client-secret`). Only the secret's keyed hash is stored.
 import { parseArgs } from 'node:util';
+import { CLAUDE_CODE_CALLBACK_PORT, CLAUDE_CODE_REDIRECT_URI } from '@enginy/config/defaults';
 import { createPreregisteredClient } from '@enginy/db/queries/oauth-clients';
 import { readConfigOrExit } from './env.ts';
 import { onStackDatabase } from './stack-database.ts';
 
-const USAGE = 'Usage: pnpm oauth-client create --name "Claude Code" --redirect-uri http://localhost:3118/callback [--auth-method client_secret_post|client_secret_basic]';
+const USAGE = `Usage: pnpm oauth-client create --name "Claude Code" --redirect-uri ${CLAUDE_CODE_REDIRECT_URI} [--auth-method client_secret_post|client_secret_basic]`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -41,7 +42,7 @@ const problem = await onStackDatabase(config, async (db) => {
   process.stderr.write(`OAuth client "${name}" (${method}), redirect URIs ${redirectUris.join(' ')}.\nThe secret is shown once and stored only as a hash: keep it now.\n`);
   process.stdout.write(`client_id=${created.clientId}\nclient_secret=${created.clientSecret}\n`);
   process.stderr.write(
-    `Use it: claude mcp add --transport http --callback-port 3118 --client-id ${created.clientId} --client-secret enginy ${config.openapi.mcpUrl}\n`,
+    `Use it: claude mcp add --transport http --callback-port ${CLAUDE_CODE_CALLBACK_PORT} --client-id ${created.clientId} --client-secret enginy ${config.openapi.mcpUrl}\n`,
   );
 });
 if (problem !== undefined) fail(problem);

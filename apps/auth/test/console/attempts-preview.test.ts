@@ -1,13 +1,14 @@
+import { CLAUDE_CODE_REDIRECT_URI as REDIRECT_URI } from '@enginy/config/defaults';
 import { decideAuthorization } from '@enginy/policy/authorization';
+import { pkcePair } from '@enginy/testing/oauth-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pkcePair, REDIRECT_URI, registerClient, startAuthorization } from '../flow.ts';
 import { ACME, type Console, GLOBEX, startConsole } from './harness.ts';
 
 let c: Console;
 let clientId: string;
 beforeAll(async () => {
   c = await startConsole();
-  clientId = (await registerClient(c.app, { client_name: 'Attempts client', redirect_uris: [REDIRECT_URI, 'http://127.0.0.1:3118/callback'] })).client_id;
+  clientId = (await c.oauth.register({ client_name: 'Attempts client', redirect_uris: [REDIRECT_URI, 'http://127.0.0.1:3118/callback'] })).client_id;
 });
 afterAll(() => c.close());
 
@@ -15,7 +16,7 @@ const base = `/console/workspaces/${ACME}`;
 
 /** Opens the consent screen for a request: a denial there is recorded for the workspace. */
 async function attempt(redirectUri: string, scope?: string) {
-  const id = await startAuthorization(c.app, c.config, { clientId, redirectUri, scope, challenge: pkcePair().challenge });
+  const id = await c.oauth.startAuthorization({ clientId, redirectUri, scope, challenge: pkcePair().challenge });
   const view = await c.app.inject({ method: 'GET', url: `/consent/${id}?workspace=${ACME}`, headers: { cookie: c.admin.cookie } });
   expect(view.statusCode).toBe(200);
 }
@@ -58,7 +59,7 @@ describe('attempts', () => {
   it('takes nothing unauthenticated into a workspace list, except its own pre-registered clients, labelled unauthenticated', async () => {
     const claudeCode = 'https://claude.ai/oauth/claude-code-client-metadata';
     // Claude Code has tried acme for real: its refused request is acme's to see.
-    const id = await startAuthorization(c.app, c.config, { clientId: claudeCode, redirectUri: REDIRECT_URI, scope: 'MESSAGING_WRITE', challenge: pkcePair().challenge });
+    const id = await c.oauth.startAuthorization({ clientId: claudeCode, redirectUri: REDIRECT_URI, scope: 'MESSAGING_WRITE', challenge: pkcePair().challenge });
     expect((await c.app.inject({ method: 'GET', url: `/consent/${id}?workspace=${ACME}`, headers: { cookie: c.admin.cookie } })).statusCode).toBe(200);
     await c.app.inject({
       method: 'GET',

@@ -1,8 +1,8 @@
 // GET /console/workspaces/:id/cimd-clients: the client ID metadata document clients a workspace has
 // seen, with where their metadata came from; never the clients seen only in other workspaces.
+import { CLAUDE_CODE_REDIRECT_URI as REDIRECT_URI } from '@enginy/config/defaults';
 import { SEED_IDS } from '@enginy/db/seed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REDIRECT_URI } from '../flow.ts';
 import { ACME, type Console, GLOBEX, startConsole } from './harness.ts';
 
 let c: Console;

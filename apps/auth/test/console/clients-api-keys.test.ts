@@ -1,7 +1,6 @@
 import { findApiKey } from '@enginy/db/queries/api-keys';
 import { listAuthEvents } from '@enginy/db/queries/oauth-events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { token } from '../flow.ts';
 import { ACME, type Console, GLOBEX, startConsole } from './harness.ts';
 
 let c: Console;
@@ -15,7 +14,7 @@ const newClient = { name: 'Claude Code (team)', redirectUris: ['http://localhost
 
 /** The token endpoint's verdict on a client's credentials: a bad code is invalid_grant, bad credentials invalid_client. */
 async function tokenError(clientId: string, clientSecret: string) {
-  return (await token(c.app, { grant_type: 'authorization_code', code: 'not-a-code', code_verifier: 'v'.repeat(43), redirect_uri: newClient.redirectUris[0] as string, client_id: clientId, client_secret: clientSecret })).json().error;
+  return (await c.oauth.token({ grant_type: 'authorization_code', code: 'not-a-code', code_verifier: 'v'.repeat(43), redirect_uri: newClient.redirectUris[0] as string, client_id: clientId, client_secret: clientSecret })).json().error;
 }
 
 describe('pre-registered clients', () => {

@@ -1,7 +1,7 @@
+import { CLAUDE_CODE_REDIRECT_URI as REDIRECT_URI } from '@enginy/config/defaults';
 import { recordMcpUsage } from '@enginy/db/queries/mcp';
 import { listAuthEvents } from '@enginy/db/queries/oauth-events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REDIRECT_URI } from '../flow.ts';
 import { ACME, type Console, GLOBEX, startConsole } from './harness.ts';
 
 let c: Console;

@@ -1,16 +1,17 @@
 // The console's test setup: a fresh database, the app, the seeded admin and member signed in, and
 // a way to open a real connection (authorize → consent → token) to check revocations and policy.
 import { randomUUID } from 'node:crypto';
+import { CLAUDE_CODE_REDIRECT_URI as REDIRECT_URI } from '@enginy/config/defaults';
 import type { StackConfig } from '@enginy/config/load';
 import { findActiveAccessToken } from '@enginy/db/queries/oauth-tokens';
 import { SEED_IDS } from '@enginy/db/seed';
 import { hashSecret } from '@enginy/security/tokens';
 import { testConfig } from '@enginy/testing/config';
 import { createTestDatabase, type TestDatabase } from '@enginy/testing/database';
+import { injectTransport, MEMBER, type OAuthTestClient, oauthClient } from '@enginy/testing/oauth-client';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import { buildApp } from '../../src/app.ts';
-import { approvedCode, MEMBER, REDIRECT_URI, registerClient, signIn, token } from '../flow.ts';
 
 export const ACME = SEED_IDS.acme;
 export const GLOBEX = SEED_IDS.globex;
@@ -21,6 +22,8 @@ export interface Console {
   t: TestDatabase;
   app: FastifyInstance;
   config: StackConfig;
+  /** The OAuth test client on this app. */
+  oauth: OAuthTestClient<LightMyRequestResponse>;
   admin: Session;
   member: Session;
   /** A request as the web app sends it: cookie, CSRF header and the web origin. */
@@ -40,8 +43,9 @@ export async function startConsole(): Promise<Console> {
     .updateTable('workspace_mcp_settings')
     .set({ enabled: true, allowed_redirect_uris: [REDIRECT_URI], allowed_client_ids: [], policy_scopes: ['WORKSPACE_READ', 'CONTACTS_WRITE'], policy_active: true })
     .execute();
-  const admin = await signIn(app, config);
-  const member = await signIn(app, config, MEMBER);
+  const oauth = oauthClient(injectTransport(app), config);
+  const admin = await oauth.signIn();
+  const member = await oauth.signIn(MEMBER);
   const call: Console['call'] = (method, url, who, payload, headers = {}) => {
     const options: InjectOptions = {
       method,
@@ -53,9 +57,9 @@ export async function startConsole(): Promise<Console> {
   };
   const active = (accessToken: string) => findActiveAccessToken(t.db, hashSecret(config.tokenHashKey, accessToken));
   const connect: Console['connect'] = async (workspaceId, scope, client) => {
-    const clientId = client?.clientId ?? (await registerClient(app, { client_name: `Console test ${randomUUID()}` })).client_id;
-    const { code, verifier } = await approvedCode(app, config, admin, workspaceId, { clientId, scope });
-    const response = await token(app, { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT_URI, client_id: clientId, resource: config.openapi.mcpUrl, ...(client ? { client_secret: client.clientSecret } : {}) });
+    const clientId = client?.clientId ?? (await oauth.register({ client_name: `Console test ${randomUUID()}` })).client_id;
+    const { code, verifier } = await oauth.approvedCode(admin, workspaceId, { clientId, scope });
+    const response = await oauth.token({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT_URI, client_id: clientId, resource: config.openapi.mcpUrl, ...(client ? { client_secret: client.clientSecret } : {}) });
     expect(response.statusCode).toBe(200);
     const accessToken = response.json<{ access_token: string }>().access_token;
     const grant = await active(accessToken);
@@ -66,6 +70,7 @@ export async function startConsole(): Promise<Console> {
     t,
     app,
     config,
+    oauth,
     admin,
     member,
     call,

@@ -1,3 +1,4 @@
+import { CLAUDE_CODE_REDIRECT_URI } from '@enginy/config/defaults';
 import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
 import { createPreregisteredClient } from '@enginy/db/queries/oauth-clients';
@@ -20,12 +21,12 @@ export async function mintAccessToken(
   config: StackConfig,
   options: { scopes: string[]; workspace?: 'acme' | 'globex'; resource?: string; expiresInSeconds?: number },
 ): Promise<MintedToken> {
-  const { clientId } = await createPreregisteredClient(db, config.tokenHashKey, { name: 'Route test client', redirectUris: ['http://localhost:3118/callback'] });
+  const { clientId } = await createPreregisteredClient(db, config.tokenHashKey, { name: 'Route test client', redirectUris: [CLAUDE_CODE_REDIRECT_URI] });
   const grantId = await createGrant(db, {
     workspaceId: SEED_IDS[options.workspace ?? 'acme'],
     userId: SEED_IDS.admin,
     clientId,
-    redirectUri: 'http://localhost:3118/callback',
+    redirectUri: CLAUDE_CODE_REDIRECT_URI,
     scopes: options.scopes,
     resource: options.resource ?? config.openapi.mcpUrl,
   });
