@@ -31,7 +31,7 @@ export interface Reply {
 
 /**
  * How requests reach the server. `Answer` is the transport's own response type (inject's or fetch's),
- * handed back as is by the steps a test checks itself (authorize, consent, token, revoke).
+ * handed back as is by the steps a test checks itself (authorize, consent, token).
  */
 export interface Transport<Answer> {
   send(request: OAuthRequest): Promise<Answer>;
@@ -240,11 +240,6 @@ export class OAuthTestClient<Answer> {
   /** The refresh_token grant (the refresh token rotates); expects 200. */
   refresh(clientId: string, refreshToken: string, extra: Record<string, string> = {}): Promise<TokenResponse> {
     return this.tokens({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId, ...extra }, '/token (refresh_token)');
-  }
-
-  /** RFC 7009 revocation. */
-  revoke(clientId: string, token: string, extra: Record<string, string> = {}): Promise<Answer> {
-    return this.transport.send({ method: 'POST', path: '/revoke', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form({ token, client_id: clientId, ...extra }).toString() });
   }
 
   private workspace(): string {
