@@ -1,7 +1,7 @@
 import { listAuthEvents } from '@enginy/db/queries/oauth-events';
 import { SEED_IDS } from '@enginy/db/seed';
 import { testConfig } from '@enginy/testing/config';
-import { createTestDatabase, type TestDatabase } from '@enginy/testing/database';
+import { createTestDatabase, type TestDatabase } from '@enginy/db/testing/database';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';

@@ -2,7 +2,7 @@ import { createServer, type Server, type Socket, connect } from 'node:net';
 import { createDb, type Db } from '@enginy/db/client';
 import { SEED_IDS } from '@enginy/db/seed';
 import { testConfig } from '@enginy/testing/config';
-import { createTestDatabase, type TestDatabase } from '@enginy/testing/database';
+import { createTestDatabase, type TestDatabase } from '@enginy/db/testing/database';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';

@@ -4,7 +4,7 @@ import { createSession } from '@enginy/db/queries/oauth-sessions';
 import { createGrant } from '@enginy/db/queries/oauth-tokens';
 import { SEED_IDS } from '@enginy/db/seed';
 import { testConfig } from '@enginy/testing/config';
-import { createTestDatabase, type TestDatabase } from '@enginy/testing/database';
+import { createTestDatabase, type TestDatabase } from '@enginy/db/testing/database';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 

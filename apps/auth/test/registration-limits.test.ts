@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { createGrant } from '@enginy/db/queries/oauth-tokens';
 import { SEED_IDS } from '@enginy/db/seed';
 import { testConfig } from '@enginy/testing/config';
-import { createTestDatabase, type TestDatabase } from '@enginy/testing/database';
+import { createTestDatabase, type TestDatabase } from '@enginy/db/testing/database';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';

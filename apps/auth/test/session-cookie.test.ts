@@ -2,7 +2,7 @@
 // port": with Path=/ it went to every localhost port, Claude Code's callback listener (3118) included.
 import { type Env, loadConfig } from '@enginy/config/load';
 import { testConfig } from '@enginy/testing/config';
-import { createTestDatabase, type TestDatabase } from '@enginy/testing/database';
+import { createTestDatabase, type TestDatabase } from '@enginy/db/testing/database';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { ADMIN } from './flow.ts';

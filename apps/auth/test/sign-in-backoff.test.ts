@@ -3,7 +3,7 @@
 // password hashing bounded (argon2id holds 19 MiB per verification).
 import { passwordHashingLoad } from '@enginy/security/passwords';
 import { testConfig } from '@enginy/testing/config';
-import { createTestDatabase, type TestDatabase } from '@enginy/testing/database';
+import { createTestDatabase, type TestDatabase } from '@enginy/db/testing/database';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';

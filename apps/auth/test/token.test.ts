@@ -3,7 +3,7 @@ import { SEED_IDS } from '@enginy/db/seed';
 import { READ_SCOPES } from '@enginy/policy/scopes';
 import { hashSecret } from '@enginy/security/tokens';
 import { testConfig } from '@enginy/testing/config';
-import { createTestDatabase, type TestDatabase } from '@enginy/testing/database';
+import { createTestDatabase, type TestDatabase } from '@enginy/db/testing/database';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';

@@ -1,11 +1,11 @@
 // Pulls in the testing package's `declare module 'vitest'` (pgServerUrl for inject()) for the type checker.
-import type {} from '@enginy/testing/global-setup';
+import type {} from '@enginy/db/testing/global-setup';
 import { DEFAULT_SEED_ADMIN } from '@enginy/config/defaults';
 import { issueApiKey, findApiKey, revokeApiKey } from '@enginy/db/queries/api-keys';
 import { searchContacts } from '@enginy/db/queries/contacts';
 import { sendMessage } from '@enginy/db/queries/inbox';
 import { SEED_IDS, seedDatabase } from '@enginy/db/seed';
-import { createTestDatabase, type TestDatabase } from '@enginy/testing/database';
+import { createTestDatabase, type TestDatabase } from '@enginy/db/testing/database';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

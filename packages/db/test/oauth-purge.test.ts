@@ -4,7 +4,7 @@ import { createAuthorizationRequest } from '@enginy/db/queries/oauth-requests';
 import { createSession } from '@enginy/db/queries/oauth-sessions';
 import { createCode, createGrant, insertTokens } from '@enginy/db/queries/oauth-tokens';
 import { SEED_IDS } from '@enginy/db/seed';
-import { createTestDatabase, type TestDatabase } from '@enginy/testing/database';
+import { createTestDatabase, type TestDatabase } from '@enginy/db/testing/database';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let t: TestDatabase;

@@ -2,7 +2,7 @@ import { createDb, type Db } from '@enginy/db/client';
 import { createPreregisteredClient, findClient, registerDynamicClient } from '@enginy/db/queries/oauth-clients';
 import { claimCode, createCode, createGrant, findActiveAccessToken, findActiveAccessTokens, insertTokens, revokeGrant } from '@enginy/db/queries/oauth-tokens';
 import { SEED_IDS } from '@enginy/db/seed';
-import { createTestDatabase, type TestDatabase } from '@enginy/testing/database';
+import { createTestDatabase, type TestDatabase } from '@enginy/db/testing/database';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

@@ -1,11 +1,11 @@
 // Pulls in the testing package's `declare module 'vitest'` (the pgServerUrl that inject() reads),
 // which the type checker otherwise never sees from this package.
-import type {} from '@enginy/testing/global-setup';
+import type {} from '@enginy/db/testing/global-setup';
 import type { StackConfig } from '@enginy/config/load';
 import { issueApiKey } from '@enginy/db/queries/api-keys';
 import { SEED_IDS } from '@enginy/db/seed';
 import { testConfig } from '@enginy/testing/config';
-import { createTestDatabase, type TestDatabase } from '@enginy/testing/database';
+import { createTestDatabase, type TestDatabase } from '@enginy/db/testing/database';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 
