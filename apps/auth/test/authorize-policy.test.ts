@@ -1,4 +1,4 @@
-import { listAuthEvents } from '@enginy/db/queries/oauth-events';
+import { listAuthEvents } from '@enginy/db/queries/audit-events';
 import { SEED_IDS } from '@enginy/db/seed';
 import { testConfig } from '@enginy/testing/config';
 import { createTestDatabase, type TestDatabase } from '@enginy/db/testing/database';

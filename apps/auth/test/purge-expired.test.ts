@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { registerDynamicClient } from '@enginy/db/queries/oauth-clients';
-import { createSession } from '@enginy/db/queries/oauth-sessions';
+import { createSession } from '@enginy/db/queries/users';
 import { createGrant } from '@enginy/db/queries/oauth-tokens';
 import { SEED_IDS } from '@enginy/db/seed';
 import { testConfig } from '@enginy/testing/config';

@@ -2,8 +2,8 @@
 import type {} from '@enginy/db/testing/global-setup';
 import { DEFAULT_SEED_ADMIN } from '@enginy/config/defaults';
 import { issueApiKey, findApiKey, revokeApiKey } from '@enginy/db/queries/api-keys';
-import { searchContacts } from '@enginy/db/queries/contacts';
-import { sendMessage } from '@enginy/db/queries/inbox';
+import { searchContacts } from '@enginy/db/queries/domain/contacts';
+import { sendMessage } from '@enginy/db/queries/domain/inbox';
 import { SEED_IDS, seedDatabase } from '@enginy/db/seed';
 import { createTestDatabase, type TestDatabase } from '@enginy/db/testing/database';
 import { sql } from 'kysely';

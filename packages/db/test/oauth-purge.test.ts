@@ -1,7 +1,7 @@
 import { countUnusedDynamicClientsFrom, purgeUnusedDynamicClients, registerDynamicClient, upsertCimdClient } from '@enginy/db/queries/oauth-clients';
 import { purgeExpired } from '@enginy/db/queries/oauth-purge';
 import { createAuthorizationRequest } from '@enginy/db/queries/oauth-requests';
-import { createSession } from '@enginy/db/queries/oauth-sessions';
+import { createSession } from '@enginy/db/queries/users';
 import { createCode, createGrant, insertTokens } from '@enginy/db/queries/oauth-tokens';
 import { SEED_IDS } from '@enginy/db/seed';
 import { createTestDatabase, type TestDatabase } from '@enginy/db/testing/database';

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { listAuthEvents } from '@enginy/db/queries/oauth-events';
+import { listAuthEvents } from '@enginy/db/queries/audit-events';
 import { SEED_IDS } from '@enginy/db/seed';
 import { describe, expect, it } from 'vitest';
 import { approveInBrowser } from '../src/browser.ts';
