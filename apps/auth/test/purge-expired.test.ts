@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { registerDynamicClient } from '@enginy/db/queries/oauth-clients';
+import { createGrant } from '@enginy/db/queries/oauth-grants';
 import { createSession } from '@enginy/db/queries/users';
-import { createGrant } from '@enginy/db/queries/oauth-tokens';
 import { SEED_IDS } from '@enginy/db/seed';
 import { testConfig } from '@enginy/testing/config';
 import { createTestDatabase, type TestDatabase } from '@enginy/db/testing/database';

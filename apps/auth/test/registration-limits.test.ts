@@ -2,7 +2,7 @@
 // denial-of-service attack") limited per caller address, as the OpenAPI service's aliases forward it,
 // so that no caller can shut registration off for everyone or obtain another caller's client ID.
 import { sql } from 'kysely';
-import { createGrant } from '@enginy/db/queries/oauth-tokens';
+import { createGrant } from '@enginy/db/queries/oauth-grants';
 import { SEED_IDS } from '@enginy/db/seed';
 import { testConfig } from '@enginy/testing/config';
 import { createTestDatabase, type TestDatabase } from '@enginy/db/testing/database';

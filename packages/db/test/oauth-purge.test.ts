@@ -1,8 +1,9 @@
 import { countUnusedDynamicClientsFrom, purgeUnusedDynamicClients, registerDynamicClient, upsertCimdClient } from '@enginy/db/queries/oauth-clients';
+import { createGrant } from '@enginy/db/queries/oauth-grants';
 import { purgeExpired } from '@enginy/db/queries/oauth-purge';
 import { createAuthorizationRequest } from '@enginy/db/queries/oauth-requests';
+import { createCode, insertTokens } from '@enginy/db/queries/oauth-tokens';
 import { createSession } from '@enginy/db/queries/users';
-import { createCode, createGrant, insertTokens } from '@enginy/db/queries/oauth-tokens';
 import { SEED_IDS } from '@enginy/db/seed';
 import { createTestDatabase, type TestDatabase } from '@enginy/db/testing/database';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,6 +1,7 @@
 import { createDb, type Db } from '@enginy/db/client';
 import { createPreregisteredClient, findClient, registerDynamicClient } from '@enginy/db/queries/oauth-clients';
-import { claimCode, createCode, createGrant, findActiveAccessToken, findActiveAccessTokens, insertTokens, revokeGrant } from '@enginy/db/queries/oauth-tokens';
+import { createGrant, revokeGrant } from '@enginy/db/queries/oauth-grants';
+import { claimCode, createCode, findActiveAccessToken, findActiveAccessTokens, insertTokens } from '@enginy/db/queries/oauth-tokens';
 import { SEED_IDS } from '@enginy/db/seed';
 import { createTestDatabase, type TestDatabase } from '@enginy/db/testing/database';
 import { sql } from 'kysely';

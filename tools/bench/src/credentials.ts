@@ -2,7 +2,8 @@ import type { StackConfig } from '@enginy/config/load';
 import { createDb, type Db } from '@enginy/db/client';
 import { issueApiKey, revokeApiKey } from '@enginy/db/queries/api-keys';
 import { createPreregisteredClient } from '@enginy/db/queries/oauth-clients';
-import { createGrant, insertTokens, revokeGrant } from '@enginy/db/queries/oauth-tokens';
+import { createGrant, revokeGrant } from '@enginy/db/queries/oauth-grants';
+import { insertTokens } from '@enginy/db/queries/oauth-tokens';
 import { SEED_IDS } from '@enginy/db/seed';
 import { hashSecret, newSecret } from '@enginy/security/tokens';
 

@@ -3,7 +3,8 @@
 // it once. Only its keyed hash is stored; the key goes to stdout alone, everything else to stderr,
 // so `KEY=$(pnpm -s api-key --scopes ...)` works.
 import { parseArgs } from 'node:util';
-import { findWorkspace, issueApiKey } from '@enginy/db/queries/api-keys';
+import { issueApiKey } from '@enginy/db/queries/api-keys';
+import { findWorkspace } from '@enginy/db/queries/workspaces';
 import { readConfigOrExit } from './env.ts';
 import { onStackDatabase } from './stack-database.ts';
 

@@ -1,6 +1,6 @@
 import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
-import { enabledPolicyScopes } from '@enginy/db/queries/mcp';
+import { enabledPolicyScopes } from '@enginy/db/queries/workspaces';
 import type { FastifyInstance } from 'fastify';
 
 export const METADATA_PATHS = ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'] as const;

@@ -1,6 +1,7 @@
 import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
-import { findToken, revokeGrant, revokeToken } from '@enginy/db/queries/oauth-tokens';
+import { revokeGrant } from '@enginy/db/queries/oauth-grants';
+import { findToken, revokeToken } from '@enginy/db/queries/oauth-tokens';
 import { hashSecret } from '@enginy/security/tokens';
 import type { FastifyInstance } from 'fastify';
 import { authenticateClient } from '../clients/authenticate.ts';

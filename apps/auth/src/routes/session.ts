@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
-import { createSession, deleteSession } from '@enginy/db/queries/users';
-import { findUserByEmail } from '@enginy/db/queries/workspaces';
+import { createSession, deleteSession, findUserByEmail } from '@enginy/db/queries/users';
 import { hashPassword, PasswordHashingBusy, verifyPassword } from '@enginy/security/passwords';
 import { hashSecret, newSecret } from '@enginy/security/tokens';
 import type { FastifyInstance } from 'fastify';

@@ -1,5 +1,5 @@
-import { recordMcpUsage } from '@enginy/db/queries/mcp';
 import { listAuthEvents } from '@enginy/db/queries/audit-events';
+import { recordMcpUsage } from '@enginy/db/queries/oauth-grants';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REDIRECT_URI } from '../flow.ts';
 import { ACME, type Console, GLOBEX, startConsole } from './harness.ts';

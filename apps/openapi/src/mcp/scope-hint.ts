@@ -1,5 +1,5 @@
 import type { Db } from '@enginy/db/client';
-import { enabledPolicyScopes } from '@enginy/db/queries/mcp';
+import { enabledPolicyScopes } from '@enginy/db/queries/workspaces';
 
 const TTL_MS = 1_000;
 const cache = new WeakMap<Db, { at: number; scopes: Promise<string[]> }>();

@@ -1,6 +1,6 @@
 import type { Db } from '@enginy/db/client';
+import { findConnectionNames } from '@enginy/db/queries/oauth-grants';
 import type { ActiveAccessToken } from '@enginy/db/queries/oauth-tokens';
-import { findConnectionNames } from '@enginy/db/queries/mcp';
 import { expandScopes } from '@enginy/policy/scopes';
 
 export const WHOAMI_TOOL = {

@@ -1,7 +1,8 @@
 import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
 import { createPreregisteredClient } from '@enginy/db/queries/oauth-clients';
-import { createGrant, insertTokens } from '@enginy/db/queries/oauth-tokens';
+import { createGrant } from '@enginy/db/queries/oauth-grants';
+import { insertTokens } from '@enginy/db/queries/oauth-tokens';
 import { SEED_IDS } from '@enginy/db/seed';
 import { hashSecret, newSecret } from '@enginy/security/tokens';
 

@@ -3,7 +3,7 @@
 // (a bounded number of them) for the next flush.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createDb, type Db } from '@enginy/db/client';
-import { recordMcpUsage, type ToolUsage } from '@enginy/db/queries/mcp';
+import { recordMcpUsage, type ToolUsage } from '@enginy/db/queries/oauth-grants';
 import { testConfig } from '@enginy/testing/config';
 import { createTestDatabase, type TestDatabase } from '@enginy/db/testing/database';
 import Fastify, { type FastifyBaseLogger } from 'fastify';

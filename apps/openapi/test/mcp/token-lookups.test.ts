@@ -1,5 +1,5 @@
 import type { Db } from '@enginy/db/client';
-import { revokeGrant } from '@enginy/db/queries/oauth-tokens';
+import { revokeGrant } from '@enginy/db/queries/oauth-grants';
 import { createTestDatabase, type TestDatabase } from '@enginy/db/testing/database';
 import { testConfig } from '@enginy/testing/config';
 import { hashSecret } from '@enginy/security/tokens';

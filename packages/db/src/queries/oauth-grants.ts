@@ -1,5 +1,37 @@
 import { ceilingInForce, effectiveScopes } from '@enginy/policy/scopes';
+import { sql } from 'kysely';
 import type { Db } from '../client.ts';
+
+export async function createGrant(
+  db: Db,
+  grant: { workspaceId: string; userId: string; clientId: string; redirectUri: string; scopes: string[]; resource: string },
+): Promise<string> {
+  const row = await db
+    .insertInto('oauth_grants')
+    .values({
+      workspace_id: grant.workspaceId,
+      user_id: grant.userId,
+      client_id: grant.clientId,
+      redirect_uri: grant.redirectUri,
+      scopes: grant.scopes,
+      resource: grant.resource,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** Revokes a grant and every token it issued: the connection stops working at once. */
+export async function revokeGrant(db: Db, grantId: string, reason: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('oauth_grants').set({ revoked_at: sql<Date>`now()`, revoked_reason: reason }).where('id', '=', grantId).where('revoked_at', 'is', null).execute();
+    await trx.updateTable('oauth_tokens').set({ revoked_at: sql<Date>`now()` }).where('grant_id', '=', grantId).where('revoked_at', 'is', null).execute();
+  });
+}
+
+export async function touchGrant(db: Db, grantId: string): Promise<void> {
+  await db.updateTable('oauth_grants').set({ last_used_at: new Date() }).where('id', '=', grantId).execute();
+}
 
 export interface Connection {
   grantId: string;
@@ -92,4 +124,48 @@ export async function liveGrantIdsOfClient(db: Db, workspaceId: string, clientId
     .where('revoked_at', 'is', null)
     .execute();
   return rows.map((r) => r.id);
+}
+
+export interface ToolUsage {
+  grantId: string;
+  tool: string;
+  calls: number;
+  lastCalledAt: Date;
+}
+
+/** Adds batched call counts and moves each grant's last-used time forward, in one transaction. */
+export async function recordMcpUsage(db: Db, usage: readonly ToolUsage[], lastUsed: ReadonlyMap<string, Date>): Promise<void> {
+  if (usage.length === 0 && lastUsed.size === 0) return;
+  await db.transaction().execute(async (trx) => {
+    if (usage.length > 0) {
+      await trx
+        .insertInto('mcp_tool_usage')
+        .values(usage.map((u) => ({ grant_id: u.grantId, tool: u.tool, calls: u.calls, last_called_at: u.lastCalledAt })))
+        .onConflict((oc) =>
+          oc.columns(['grant_id', 'tool']).doUpdateSet({
+            calls: sql`mcp_tool_usage.calls + excluded.calls`,
+            last_called_at: sql`greatest(mcp_tool_usage.last_called_at, excluded.last_called_at)`,
+          }),
+        )
+        .execute();
+    }
+    for (const [grantId, at] of lastUsed) {
+      await trx
+        .updateTable('oauth_grants')
+        .set({ last_used_at: sql`greatest(last_used_at, ${at})` })
+        .where('id', '=', grantId)
+        .execute();
+    }
+  });
+}
+
+/** The names behind a token's ids (user, workspace, client), for `mcp_whoami`. */
+export function findConnectionNames(db: Db, ids: { userId: string; workspaceId: string; clientId: string }) {
+  return db
+    .selectFrom('users')
+    .innerJoin('workspaces', (join) => join.on('workspaces.id', '=', ids.workspaceId))
+    .leftJoin('oauth_clients', (join) => join.on('oauth_clients.id', '=', ids.clientId))
+    .select(['users.email', 'users.name as userName', 'workspaces.slug', 'workspaces.name as workspaceName', 'oauth_clients.name as clientName'])
+    .where('users.id', '=', ids.userId)
+    .executeTakeFirst();
 }

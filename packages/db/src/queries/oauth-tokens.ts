@@ -56,38 +56,11 @@ export async function linkCodeToGrant(db: Db, codeHash: string, grantId: string)
   await db.updateTable('oauth_codes').set({ grant_id: grantId }).where('code_hash', '=', codeHash).execute();
 }
 
-export async function createGrant(
-  db: Db,
-  grant: { workspaceId: string; userId: string; clientId: string; redirectUri: string; scopes: string[]; resource: string },
-): Promise<string> {
-  const row = await db
-    .insertInto('oauth_grants')
-    .values({
-      workspace_id: grant.workspaceId,
-      user_id: grant.userId,
-      client_id: grant.clientId,
-      redirect_uri: grant.redirectUri,
-      scopes: grant.scopes,
-      resource: grant.resource,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
-
 export async function insertTokens(db: Db, grantId: string, tokens: { hash: string; kind: OAuthTokenKind; expiresAt: Date }[]): Promise<void> {
   await db
     .insertInto('oauth_tokens')
     .values(tokens.map((t) => ({ token_hash: t.hash, kind: t.kind, grant_id: grantId, expires_at: t.expiresAt })))
     .execute();
-}
-
-/** Revokes a grant and every token it issued: the connection stops working at once. */
-export async function revokeGrant(db: Db, grantId: string, reason: string): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await trx.updateTable('oauth_grants').set({ revoked_at: sql<Date>`now()`, revoked_reason: reason }).where('id', '=', grantId).where('revoked_at', 'is', null).execute();
-    await trx.updateTable('oauth_tokens').set({ revoked_at: sql<Date>`now()` }).where('grant_id', '=', grantId).where('revoked_at', 'is', null).execute();
-  });
 }
 
 /** A token of any state, with its grant: the token endpoint tells reuse from garbage with it. */
@@ -128,10 +101,6 @@ export async function spendRefreshToken(db: Db, tokenHash: string, retryAnswer: 
     .returning('grant_id')
     .executeTakeFirst();
   return row !== undefined;
-}
-
-export async function touchGrant(db: Db, grantId: string): Promise<void> {
-  await db.updateTable('oauth_grants').set({ last_used_at: new Date() }).where('id', '=', grantId).execute();
 }
 
 export async function revokeToken(db: Db, tokenHash: string): Promise<void> {

@@ -1,7 +1,6 @@
 import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
-import { issueApiKey, revokeApiKey } from '@enginy/db/queries/api-keys';
-import { listApiKeys } from '@enginy/db/queries/console-api-keys';
+import { issueApiKey, listApiKeys, revokeApiKey } from '@enginy/db/queries/api-keys';
 import type { FastifyInstance } from 'fastify';
 import { audit } from '../../audit.ts';
 import { NotFound, ValidationFailed } from '../../errors.ts';

@@ -1,6 +1,6 @@
 import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
-import { listAttempts } from '@enginy/db/queries/console-attempts';
+import { listAttempts } from '@enginy/db/queries/audit-events';
 import type { FastifyInstance } from 'fastify';
 import { ValidationFailed } from '../../errors.ts';
 import { readAccess } from './access.ts';

@@ -1,7 +1,6 @@
 import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
-import { deleteWorkspaceClient, listWorkspaceCimdClients, listWorkspaceClients, rotateClientSecret } from '@enginy/db/queries/console-clients';
-import { createPreregisteredClient } from '@enginy/db/queries/oauth-clients';
+import { createPreregisteredClient, deleteWorkspaceClient, listWorkspaceCimdClients, listWorkspaceClients, rotateClientSecret } from '@enginy/db/queries/oauth-clients';
 import { isValidRedirectUri } from '@enginy/policy/redirect-uri';
 import type { FastifyInstance } from 'fastify';
 import { audit } from '../../audit.ts';

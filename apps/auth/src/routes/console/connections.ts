@@ -1,7 +1,6 @@
 import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
-import { findLiveWorkspaceGrant, listConnections, liveGrantIdsOfClient } from '@enginy/db/queries/oauth-grants';
-import { revokeGrant } from '@enginy/db/queries/oauth-tokens';
+import { findLiveWorkspaceGrant, listConnections, liveGrantIdsOfClient, revokeGrant } from '@enginy/db/queries/oauth-grants';
 import type { FastifyInstance } from 'fastify';
 import { audit } from '../../audit.ts';
 import { NotFound } from '../../errors.ts';

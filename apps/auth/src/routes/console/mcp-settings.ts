@@ -1,7 +1,6 @@
 import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
-import { saveMcpSettings } from '@enginy/db/queries/console-settings';
-import { getMcpSettings, type McpSettings } from '@enginy/db/queries/workspaces';
+import { getMcpSettings, type McpSettings, saveMcpSettings } from '@enginy/db/queries/workspaces';
 import { isValidRedirectUri } from '@enginy/policy/redirect-uri';
 import { ALL_SCOPE } from '@enginy/policy/scopes';
 import type { FastifyInstance } from 'fastify';
