@@ -35,6 +35,11 @@ export function isScope(value: string): value is Scope {
   return KNOWN.has(value);
 }
 
+/** The names in `scopes` that are not Enginy scopes, in their given order: an API key may hold none of them. */
+export function unknownScopes(scopes: readonly string[]): string[] {
+  return scopes.filter((scope) => !isScope(scope));
+}
+
 /** Splits an OAuth `scope` parameter (space-delimited, RFC 6749 §3.3). */
 export function parseScopeParam(param: string | undefined | null): string[] {
   if (param === undefined || param === null) return [];

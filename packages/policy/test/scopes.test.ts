@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allows, ceilingInForce, effectiveScopes, expandScopes, missingScopes, parseScopeParam, READ_SCOPES, SCOPE_LIST } from '../src/scopes.ts';
+import { allows, ceilingInForce, effectiveScopes, expandScopes, missingScopes, parseScopeParam, READ_SCOPES, SCOPE_LIST, unknownScopes } from '../src/scopes.ts';
 
 describe('scope list', () => {
   it('has every Enginy scope and ALL', () => {
@@ -40,6 +40,18 @@ describe('expandScopes, missingScopes, effectiveScopes', () => {
     expect(effectiveScopes(['CONTACTS_WRITE', 'LISTS_READ'], ['CONTACTS_READ'])).toEqual(['CONTACTS_READ']);
     expect(effectiveScopes(['ALL'], ['WORKSPACE_READ'])).toEqual(['WORKSPACE_READ']);
     expect(effectiveScopes(['CONTACTS_READ'], [])).toEqual([]);
+  });
+});
+
+describe('unknownScopes', () => {
+  it.each([
+    ['known scopes pass', ['CONTACTS_READ', 'ALL'], []],
+    ['an unknown name is named', ['CONTACTS_READ', 'ROOT'], ['ROOT']],
+    ['names are case-sensitive', ['contacts_read'], ['contacts_read']],
+    ['unknown names keep their order', ['X', 'CONTACTS_READ', 'Y'], ['X', 'Y']],
+    ['nothing is nothing unknown', [], []],
+  ])('%s', (_rule, scopes, expected) => {
+    expect(unknownScopes(scopes)).toEqual(expected);
   });
 });
 

@@ -4,6 +4,7 @@ import { createPreregisteredClient } from '@enginy/db/queries/oauth-clients';
 import { createGrant } from '@enginy/db/queries/oauth-grants';
 import { insertTokens } from '@enginy/db/queries/oauth-tokens';
 import { SEED_IDS } from '@enginy/db/seed';
+import { newClientCredentials } from '@enginy/security/credentials';
 import { hashSecret, newSecret } from '@enginy/security/tokens';
 
 export interface MintedToken {
@@ -21,7 +22,7 @@ export async function mintAccessToken(
   config: StackConfig,
   options: { scopes: string[]; workspace?: 'acme' | 'globex'; resource?: string; expiresInSeconds?: number },
 ): Promise<MintedToken> {
-  const { clientId } = await createPreregisteredClient(db, config.tokenHashKey, { name: 'Route test client', redirectUris: ['http://localhost:3118/callback'] });
+  const { clientId } = await createPreregisteredClient(db, config.tokenHashKey, { ...newClientCredentials(), name: 'Route test client', redirectUris: ['http://localhost:3118/callback'] });
   const grantId = await createGrant(db, {
     workspaceId: SEED_IDS[options.workspace ?? 'acme'],
     userId: SEED_IDS.admin,

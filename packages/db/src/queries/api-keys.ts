@@ -1,9 +1,7 @@
+import { API_KEY_PREFIX } from '@enginy/security/credentials';
+import { hashSecret } from '@enginy/security/tokens';
 import { sql } from 'kysely';
-import { isScope, SCOPE_LIST } from '@enginy/policy/scopes';
-import { hashSecret, newSecret } from '@enginy/security/tokens';
 import type { Db } from '../client.ts';
-
-export const API_KEY_PREFIX = 'gsk_';
 
 export interface IssuedApiKey {
   id: string;
@@ -21,15 +19,16 @@ export interface ApiKeyRecord {
   scopes: string[];
 }
 
-/** Issues a key: only its keyed hash (HMAC with `hashKey`) is stored. */
+/**
+ * Stores a key the caller minted (newApiKey) with scopes it checked: only its keyed hash (HMAC with
+ * `hashKey`) and its first characters are kept.
+ */
 export async function issueApiKey(
   db: Db,
   hashKey: string,
-  input: { workspaceId: string; name: string; scopes: string[]; createdBy?: string | null },
+  input: { key: string; workspaceId: string; name: string; scopes: string[]; createdBy?: string | null },
 ): Promise<IssuedApiKey> {
-  const unknown = input.scopes.filter((scope) => !isScope(scope));
-  if (unknown.length > 0) throw new RangeError(`Unknown scope ${unknown.join(', ')}; scopes are ${SCOPE_LIST.join(', ')}`);
-  const key = newSecret(API_KEY_PREFIX);
+  const { key } = input;
   const row = await db
     .insertInto('api_keys')
     .values({

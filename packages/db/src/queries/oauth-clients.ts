@@ -1,5 +1,4 @@
-import { isValidRedirectUri } from '@enginy/policy/redirect-uri';
-import { hashSecret, newSecret } from '@enginy/security/tokens';
+import { hashSecret } from '@enginy/security/tokens';
 import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
 import type { Db } from '../client.ts';
 import type { Database } from '../schema.ts';
@@ -170,21 +169,23 @@ export async function deleteClient(db: Db, id: string): Promise<void> {
 }
 
 /**
- * A pre-registered confidential client (for `claude mcp add --client-id ... --client-secret ...`).
- * The secret is returned once and stored only as a keyed hash.
+ * A pre-registered confidential client (for `claude mcp add --client-id ... --client-secret ...`),
+ * with the credentials the caller minted (newClientCredentials) and the redirect URIs it checked.
+ * The secret is stored only as a keyed hash; the credentials come back for the caller to show once.
  */
 export async function createPreregisteredClient(
   db: Db,
   tokenHashKey: string,
-  input: { name: string; redirectUris: string[]; tokenEndpointAuthMethod?: 'client_secret_post' | 'client_secret_basic'; workspaceId?: string },
+  input: {
+    clientId: string;
+    clientSecret: string;
+    name: string;
+    redirectUris: string[];
+    tokenEndpointAuthMethod?: 'client_secret_post' | 'client_secret_basic';
+    workspaceId?: string;
+  },
 ): Promise<{ clientId: string; clientSecret: string }> {
-  if (input.name.trim() === '') throw new Error('A client needs a name');
-  const invalid = input.redirectUris.find((uri) => !isValidRedirectUri(uri));
-  if (input.redirectUris.length === 0 || invalid !== undefined) {
-    throw new Error(`${invalid ?? 'No redirect URI'}: redirect URIs must be https, or http on localhost/127.0.0.1`);
-  }
-  const clientId = newSecret('ecl_').slice(0, 28);
-  const clientSecret = newSecret('ecs_');
+  const { clientId, clientSecret } = input;
   await db
     .insertInto('oauth_clients')
     .values({
@@ -213,9 +214,8 @@ export function listWorkspaceClients(db: Db, workspaceId: string) {
     .execute();
 }
 
-/** A new secret for a live client of this workspace (the old one stops working at once); undefined when not found. */
-export async function rotateClientSecret(db: Db, tokenHashKey: string, workspaceId: string, clientId: string): Promise<string | undefined> {
-  const clientSecret = newSecret('ecs_');
+/** Replaces the secret of a live client of this workspace (the old one stops working at once); false when not found. */
+export async function rotateClientSecret(db: Db, tokenHashKey: string, workspaceId: string, clientId: string, clientSecret: string): Promise<boolean> {
   const row = await db
     .updateTable('oauth_clients')
     .set({ secret_hash: hashSecret(tokenHashKey, clientSecret) })
@@ -225,7 +225,7 @@ export async function rotateClientSecret(db: Db, tokenHashKey: string, workspace
     .where('deleted_at', 'is', null)
     .returning('id')
     .executeTakeFirst();
-  return row === undefined ? undefined : clientSecret;
+  return row !== undefined;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
 import { issueApiKey, listApiKeys, revokeApiKey } from '@enginy/db/queries/api-keys';
+import { newApiKey } from '@enginy/security/credentials';
 import type { FastifyInstance } from 'fastify';
 import { audit } from '../../audit.ts';
 import { NotFound, ValidationFailed } from '../../errors.ts';
@@ -22,7 +23,7 @@ export async function consoleApiKeyRoutes(app: FastifyInstance, config: StackCon
     const scopes = scopeList(b, 'scopes');
     // A key with no scopes is denied everything: refuse to mint a useless key.
     if (scopes.length === 0) throw new ValidationFailed('scopes', [], 'choose at least one scope');
-    const issued = await issueApiKey(db, config.tokenHashKey, { workspaceId: caller.workspace.id, name, scopes, createdBy: caller.userId });
+    const issued = await issueApiKey(db, config.tokenHashKey, { key: newApiKey(), workspaceId: caller.workspace.id, name, scopes, createdBy: caller.userId });
     await audit(db, request.log, adminEvent(caller, 'api_key_created', { keyId: issued.id, name, scopes }));
     return reply.code(201).header('cache-control', 'no-store').send({ id: issued.id, key: issued.key, name, scopes });
   });

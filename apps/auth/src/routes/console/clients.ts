@@ -2,6 +2,7 @@ import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
 import { createPreregisteredClient, deleteWorkspaceClient, listWorkspaceCimdClients, listWorkspaceClients, rotateClientSecret } from '@enginy/db/queries/oauth-clients';
 import { isValidRedirectUri } from '@enginy/policy/redirect-uri';
+import { newClientCredentials, newClientSecret } from '@enginy/security/credentials';
 import type { FastifyInstance } from 'fastify';
 import { audit } from '../../audit.ts';
 import { NotFound, ValidationFailed } from '../../errors.ts';
@@ -37,7 +38,7 @@ export async function consoleClientRoutes(app: FastifyInstance, config: StackCon
     if (redirectUris.length === 0) throw new ValidationFailed('redirectUris', [], 'at least one redirect URI is required');
     const method = b.tokenEndpointAuthMethod ?? 'client_secret_post';
     if (!AUTH_METHODS.includes(method as AuthMethod)) throw new ValidationFailed('tokenEndpointAuthMethod', method, `must be ${AUTH_METHODS.join(' or ')}`);
-    const created = await createPreregisteredClient(db, config.tokenHashKey, { name, redirectUris, tokenEndpointAuthMethod: method as AuthMethod, workspaceId: caller.workspace.id });
+    const created = await createPreregisteredClient(db, config.tokenHashKey, { ...newClientCredentials(), name, redirectUris, tokenEndpointAuthMethod: method as AuthMethod, workspaceId: caller.workspace.id });
     await audit(db, request.log, adminEvent(caller, 'client_created', { name, redirectUris }, { clientId: created.clientId }));
     return reply
       .code(201)
@@ -47,8 +48,8 @@ export async function consoleClientRoutes(app: FastifyInstance, config: StackCon
 
   app.post<{ Params: { id: string; clientId: string } }>('/console/workspaces/:id/clients/:clientId/rotate-secret', async (request, reply) => {
     const caller = await writeAccess(request, db, config, request.params.id);
-    const clientSecret = await rotateClientSecret(db, config.tokenHashKey, caller.workspace.id, request.params.clientId);
-    if (clientSecret === undefined) throw new NotFound('Client not found in this workspace');
+    const clientSecret = newClientSecret();
+    if (!(await rotateClientSecret(db, config.tokenHashKey, caller.workspace.id, request.params.clientId, clientSecret))) throw new NotFound('Client not found in this workspace');
     await audit(db, request.log, adminEvent(caller, 'client_secret_rotated', {}, { clientId: request.params.clientId }));
     return reply.header('cache-control', 'no-store').send({ clientId: request.params.clientId, clientSecret });
   });
