@@ -4,6 +4,7 @@ import { createGrant, revokeGrant } from '@enginy/db/queries/oauth-grants';
 import { claimCode, createCode, findActiveAccessToken, findActiveAccessTokens, insertTokens } from '@enginy/db/queries/oauth-tokens';
 import { SEED_IDS } from '@enginy/db/seed';
 import { createTestDatabase, type TestDatabase } from '@enginy/db/testing/database';
+import { withEffectiveScopes } from '@enginy/policy/effective-scopes';
 import { isValidRedirectUri } from '@enginy/policy/redirect-uri';
 import { newClientCredentials } from '@enginy/security/credentials';
 import { sql } from 'kysely';
@@ -53,8 +54,10 @@ describe('findActiveAccessToken', () => {
       { hash: 'expired', kind: 'access', expiresAt: new Date(Date.now() - 1) },
       { hash: 'refresh', kind: 'refresh', expiresAt: new Date(Date.now() + 60_000) },
     ]);
-    // The seeded Acme ceiling is read-only: a granted WRITE is cut to its READ.
-    expect(await findActiveAccessToken(t.db, 'live')).toMatchObject({ grantId, workspaceId: SEED_IDS.acme, resource: 'http://localhost:3001/mcp', grantedScopes: ['CONTACTS_WRITE'], effectiveScopes: ['CONTACTS_READ'] });
+    // The seeded Acme ceiling is read-only: a granted WRITE is cut to its READ (the row carries the
+    // settings the callers apply the policy with).
+    const live = await findActiveAccessToken(t.db, 'live');
+    expect(live && withEffectiveScopes(live)).toMatchObject({ grantId, workspaceId: SEED_IDS.acme, resource: 'http://localhost:3001/mcp', grantedScopes: ['CONTACTS_WRITE'], effectiveScopes: ['CONTACTS_READ'] });
     expect(await findActiveAccessToken(t.db, 'expired')).toBeUndefined();
     expect(await findActiveAccessToken(t.db, 'refresh')).toBeUndefined();
     await revokeGrant(t.db, grantId, 'test');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allows, ceilingInForce, effectiveScopes, expandScopes, missingScopes, parseScopeParam, READ_SCOPES, SCOPE_LIST, unknownScopes } from '../src/scopes.ts';
+import { allows, expandScopes, missingScopes, parseScopeParam, READ_SCOPES, SCOPE_LIST, unknownScopes } from '../src/scopes.ts';
 
 describe('scope list', () => {
   it('has every Enginy scope and ALL', () => {
@@ -27,19 +27,13 @@ describe('allows', () => {
   });
 });
 
-describe('expandScopes, missingScopes, effectiveScopes', () => {
+describe('expandScopes, missingScopes', () => {
   it('expands WRITE to READ + WRITE', () => {
     expect([...expandScopes(['LISTS_WRITE'])].sort()).toEqual(['LISTS_READ', 'LISTS_WRITE']);
   });
 
   it('lists exactly the missing scopes', () => {
     expect(missingScopes(['CONTACTS_READ'], ['CONTACTS_READ', 'CONTACTS_WRITE', 'LISTS_READ'])).toEqual(['CONTACTS_WRITE', 'LISTS_READ']);
-  });
-
-  it('cuts a grant down to the current ceiling', () => {
-    expect(effectiveScopes(['CONTACTS_WRITE', 'LISTS_READ'], ['CONTACTS_READ'])).toEqual(['CONTACTS_READ']);
-    expect(effectiveScopes(['ALL'], ['WORKSPACE_READ'])).toEqual(['WORKSPACE_READ']);
-    expect(effectiveScopes(['CONTACTS_READ'], [])).toEqual([]);
   });
 });
 
@@ -59,16 +53,5 @@ describe('parseScopeParam', () => {
   it('splits on spaces and drops duplicates and blanks', () => {
     expect(parseScopeParam(' CONTACTS_READ  LISTS_READ CONTACTS_READ')).toEqual(['CONTACTS_READ', 'LISTS_READ']);
     expect(parseScopeParam(undefined)).toEqual([]);
-  });
-});
-
-describe('ceilingInForce', () => {
-  it.each([
-    [{ enabled: true, policyActive: true, policyScopes: ['CONTACTS_READ'] }, ['CONTACTS_READ']],
-    [{ enabled: false, policyActive: true, policyScopes: ['CONTACTS_READ'] }, []],
-    [{ enabled: true, policyActive: false, policyScopes: ['CONTACTS_READ'] }, []],
-    [undefined, []],
-  ])('%j → %j', (settings, expected) => {
-    expect(ceilingInForce(settings)).toEqual(expected);
   });
 });

@@ -2,8 +2,9 @@
 // a way to open a real connection (authorize → consent → token) to check revocations and policy.
 import { randomUUID } from 'node:crypto';
 import type { StackConfig } from '@enginy/config/load';
-import { findActiveAccessToken } from '@enginy/db/queries/oauth-tokens';
+import { type ActiveAccessTokenRow, findActiveAccessToken } from '@enginy/db/queries/oauth-tokens';
 import { SEED_IDS } from '@enginy/db/seed';
+import { withEffectiveScopes } from '@enginy/policy/effective-scopes';
 import { hashSecret } from '@enginy/security/tokens';
 import { testConfig } from '@enginy/testing/config';
 import { createTestDatabase, type TestDatabase } from '@enginy/db/testing/database';
@@ -27,7 +28,8 @@ export interface Console {
   call: (method: Method, url: string, who: Session | undefined, payload?: unknown, headers?: Record<string, string>) => Promise<LightMyRequestResponse>;
   /** Opens a connection as the admin: a registered client, an approved grant, and its access token. */
   connect: (workspaceId: string, scope?: string, client?: { clientId: string; clientSecret: string }) => Promise<{ clientId: string; accessToken: string; grantId: string }>;
-  active: (accessToken: string) => ReturnType<typeof findActiveAccessToken>;
+  /** The live token and what its grant may do today (the policy in force applied), or undefined. */
+  active: (accessToken: string) => Promise<(ActiveAccessTokenRow & { effectiveScopes: string[] }) | undefined>;
   close: () => Promise<void>;
 }
 
@@ -51,7 +53,10 @@ export async function startConsole(): Promise<Console> {
     if (payload !== undefined) options.payload = payload as InjectOptions['payload'];
     return app.inject(options);
   };
-  const active = (accessToken: string) => findActiveAccessToken(t.db, hashSecret(config.tokenHashKey, accessToken));
+  const active = async (accessToken: string) => {
+    const row = await findActiveAccessToken(t.db, hashSecret(config.tokenHashKey, accessToken));
+    return row && withEffectiveScopes(row);
+  };
   const connect: Console['connect'] = async (workspaceId, scope, client) => {
     const clientId = client?.clientId ?? (await registerClient(app, { client_name: `Console test ${randomUUID()}` })).client_id;
     const { code, verifier } = await approvedCode(app, config, admin, workspaceId, { clientId, scope });

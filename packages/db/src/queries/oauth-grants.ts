@@ -1,4 +1,3 @@
-import { ceilingInForce, effectiveScopes } from '@enginy/policy/scopes';
 import { sql } from 'kysely';
 import type { Db } from '../client.ts';
 
@@ -40,37 +39,35 @@ export interface Connection {
   userEmail: string;
   redirectUri: string;
   grantedScopes: string[];
-  /** Granted ∩ the current policy ceiling; empty when MCP is off or the policy inactive (as the MCP endpoint sees it). */
-  effectiveScopes: string[];
   createdAt: Date;
   lastUsedAt: Date;
   calls: number;
   callsByTool: { tool: string; calls: number; lastCalledAt: Date }[];
 }
 
-/** The workspace's live grants ("active connections"), newest first, with their tool usage. */
+/**
+ * The workspace's live grants ("active connections"), newest first, with their tool usage. What the
+ * policy leaves of each is the caller's to compute (policy's effectiveScopes with the workspace's settings).
+ */
 export async function listConnections(db: Db, workspaceId: string): Promise<Connection[]> {
-  const [grants, settings] = await Promise.all([
-    db
-      .selectFrom('oauth_grants')
-      .innerJoin('users', 'users.id', 'oauth_grants.user_id')
-      .leftJoin('oauth_clients', 'oauth_clients.id', 'oauth_grants.client_id')
-      .select([
-        'oauth_grants.id',
-        'oauth_grants.client_id',
-        'oauth_clients.name as client_name',
-        'users.email',
-        'oauth_grants.redirect_uri',
-        'oauth_grants.scopes',
-        'oauth_grants.created_at',
-        'oauth_grants.last_used_at',
-      ])
-      .where('oauth_grants.workspace_id', '=', workspaceId)
-      .where('oauth_grants.revoked_at', 'is', null)
-      .orderBy('oauth_grants.created_at', 'desc')
-      .execute(),
-    db.selectFrom('workspace_mcp_settings').select(['enabled', 'policy_active', 'policy_scopes']).where('workspace_id', '=', workspaceId).executeTakeFirst(),
-  ]);
+  const grants = await db
+    .selectFrom('oauth_grants')
+    .innerJoin('users', 'users.id', 'oauth_grants.user_id')
+    .leftJoin('oauth_clients', 'oauth_clients.id', 'oauth_grants.client_id')
+    .select([
+      'oauth_grants.id',
+      'oauth_grants.client_id',
+      'oauth_clients.name as client_name',
+      'users.email',
+      'oauth_grants.redirect_uri',
+      'oauth_grants.scopes',
+      'oauth_grants.created_at',
+      'oauth_grants.last_used_at',
+    ])
+    .where('oauth_grants.workspace_id', '=', workspaceId)
+    .where('oauth_grants.revoked_at', 'is', null)
+    .orderBy('oauth_grants.created_at', 'desc')
+    .execute();
   const usage =
     grants.length === 0
       ? []
@@ -84,7 +81,6 @@ export async function listConnections(db: Db, workspaceId: string): Promise<Conn
           )
           .orderBy('tool')
           .execute();
-  const ceiling = ceilingInForce(settings && { enabled: settings.enabled, policyActive: settings.policy_active, policyScopes: settings.policy_scopes });
   return grants.map((g) => {
     const tools = usage.filter((u) => u.grant_id === g.id).map((u) => ({ tool: u.tool, calls: Number(u.calls), lastCalledAt: u.last_called_at }));
     return {
@@ -94,7 +90,6 @@ export async function listConnections(db: Db, workspaceId: string): Promise<Conn
       userEmail: g.email,
       redirectUri: g.redirect_uri,
       grantedScopes: g.scopes,
-      effectiveScopes: effectiveScopes(g.scopes, ceiling),
       createdAt: g.created_at,
       lastUsedAt: g.last_used_at,
       calls: tools.reduce((sum, t) => sum + t.calls, 0),

@@ -1,4 +1,3 @@
-import { ceilingInForce, effectiveScopes } from '@enginy/policy/scopes';
 import { type CompiledQuery, sql } from 'kysely';
 import { type Db, usePreparedStatement } from '../client.ts';
 import type { OAuthTokenKind } from '../schema/oauth.ts';
@@ -107,7 +106,7 @@ export async function revokeToken(db: Db, tokenHash: string): Promise<void> {
   await db.updateTable('oauth_tokens').set({ revoked_at: sql<Date>`now()` }).where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).execute();
 }
 
-export interface ActiveAccessToken {
+export interface ActiveAccessTokenRow {
   grantId: string;
   workspaceId: string;
   userId: string;
@@ -115,9 +114,7 @@ export interface ActiveAccessToken {
   /** The audience: a resource server must reject a token minted for another resource (RFC 8707). */
   resource: string;
   grantedScopes: string[];
-  /** Granted ∩ the workspace's current policy ceiling; empty when MCP is off or the policy inactive. */
-  effectiveScopes: string[];
-  /** The workspace's policy ceiling as it is now. */
+  /** The workspace's policy ceiling as it is now (what it leaves of the grant: policy's withEffectiveScopes). */
   policyScopes: string[];
   mcpEnabled: boolean;
   policyActive: boolean;
@@ -126,10 +123,10 @@ export interface ActiveAccessToken {
 
 /**
  * For the MCP endpoint: the live access token with that keyed hash, or undefined (unknown, expired,
- * revoked, or its grant revoked). Policy changes apply at once because the ceiling is read here,
- * on every call, rather than frozen into the token.
+ * revoked, or its grant revoked), with its workspace's MCP settings. Policy changes apply at once
+ * because the ceiling is read here, on every call, rather than frozen into the token.
  */
-export async function findActiveAccessToken(db: Db, tokenHash: string): Promise<ActiveAccessToken | undefined> {
+export async function findActiveAccessToken(db: Db, tokenHash: string): Promise<ActiveAccessTokenRow | undefined> {
   return (await findActiveAccessTokens(db, [tokenHash])).get(tokenHash);
 }
 
@@ -137,15 +134,13 @@ export async function findActiveAccessToken(db: Db, tokenHash: string): Promise<
  * The same lookup for several hashes in one round trip (the MCP endpoint batches the requests that
  * arrive together); a hash with no live token is absent from the map.
  */
-export async function findActiveAccessTokens(db: Db, tokenHashes: readonly string[]): Promise<Map<string, ActiveAccessToken>> {
-  const found = new Map<string, ActiveAccessToken>();
+export async function findActiveAccessTokens(db: Db, tokenHashes: readonly string[]): Promise<Map<string, ActiveAccessTokenRow>> {
+  const found = new Map<string, ActiveAccessTokenRow>();
   if (tokenHashes.length === 0) return found;
   const compiled = activeAccessTokensQuery(db);
   const parameters = compiled.parameters.map((parameter) => (parameter === HASHES ? [...tokenHashes] : parameter));
   const rows = (await db.executeQuery<LookupRow>({ ...compiled, parameters })).rows;
   for (const row of rows) {
-    const mcpEnabled = row.enabled === true;
-    const policyActive = row.policyActive === true;
     found.set(row.tokenHash, {
       grantId: row.grantId,
       workspaceId: row.workspaceId,
@@ -153,10 +148,9 @@ export async function findActiveAccessTokens(db: Db, tokenHashes: readonly strin
       clientId: row.clientId,
       resource: row.resource,
       grantedScopes: row.scopes,
-      effectiveScopes: effectiveScopes(row.scopes, ceilingInForce({ enabled: mcpEnabled, policyActive, policyScopes: row.policyScopes ?? [] })),
       policyScopes: row.policyScopes ?? [],
-      mcpEnabled,
-      policyActive,
+      mcpEnabled: row.enabled === true,
+      policyActive: row.policyActive === true,
       expiresAt: row.expiresAt,
     });
   }

@@ -1,6 +1,8 @@
 import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
 import { findLiveWorkspaceGrant, listConnections, liveGrantIdsOfClient, revokeGrant } from '@enginy/db/queries/oauth-grants';
+import { getMcpSettings } from '@enginy/db/queries/workspaces';
+import { ceilingInForce, effectiveScopes } from '@enginy/policy/effective-scopes';
 import type { FastifyInstance } from 'fastify';
 import { audit } from '../../audit.ts';
 import { NotFound } from '../../errors.ts';
@@ -11,7 +13,11 @@ import { adminEvent } from './admin-event.ts';
 export async function consoleConnectionRoutes(app: FastifyInstance, config: StackConfig, db: Db): Promise<void> {
   app.get<{ Params: { id: string } }>('/console/workspaces/:id/connections', async (request, reply) => {
     const caller = await readAccess(request, db, config, request.params.id);
-    return reply.header('cache-control', 'no-store').send({ connections: await listConnections(db, caller.workspace.id) });
+    const [grants, settings] = await Promise.all([listConnections(db, caller.workspace.id), getMcpSettings(db, caller.workspace.id)]);
+    // What each grant may do today, as the MCP endpoint sees it (empty when MCP is off or the policy inactive).
+    const ceiling = ceilingInForce(settings);
+    const connections = grants.map((grant) => ({ ...grant, effectiveScopes: effectiveScopes(grant.grantedScopes, ceiling) }));
+    return reply.header('cache-control', 'no-store').send({ connections });
   });
 
   app.post<{ Params: { id: string; grantId: string } }>('/console/workspaces/:id/connections/:grantId/revoke', async (request, reply) => {
