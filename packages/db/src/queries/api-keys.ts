@@ -1,3 +1,4 @@
+// REST API keys (`x-api-key`), stored as keyed hashes.
 import { API_KEY_PREFIX } from '@enginy/security/credentials';
 import { hashSecret } from '@enginy/security/tokens';
 import { sql } from 'kysely';

@@ -1,3 +1,4 @@
+// The audit trail of authorization attempts and console changes (auth_events).
 import type { Db } from '../client.ts';
 import type { AuthEventOutcome } from '../schema/oauth.ts';
 

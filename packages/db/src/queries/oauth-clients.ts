@@ -1,3 +1,4 @@
+// OAuth clients: dynamically registered, metadata-document (CIMD) and pre-registered ones.
 import { hashSecret } from '@enginy/security/tokens';
 import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
 import type { Db } from '../client.ts';

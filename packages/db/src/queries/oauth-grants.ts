@@ -1,3 +1,5 @@
+// Grants (a user's consent for a client in a workspace), listed as the console's connections, and
+// the MCP tool usage counted per grant.
 import { sql } from 'kysely';
 import type { Db } from '../client.ts';
 

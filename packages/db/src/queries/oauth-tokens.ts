@@ -1,3 +1,4 @@
+// Authorization codes and the access and refresh tokens issued under grants.
 import { type CompiledQuery, sql } from 'kysely';
 import { type Db, usePreparedStatement } from '../client.ts';
 import type { OAuthTokenKind } from '../schema/oauth.ts';

@@ -1,3 +1,4 @@
+// Users and their sign-in sessions.
 import { sql } from 'kysely';
 import type { Db } from '../client.ts';
 

@@ -1,3 +1,4 @@
+// Workspaces, memberships, and each workspace's MCP settings (allowlists, policy scopes).
 import type { Db } from '../client.ts';
 
 export interface McpSettings {
