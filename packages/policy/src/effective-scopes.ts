@@ -11,6 +11,16 @@ export function ceilingInForce(settings: { enabled: boolean; policyActive: boole
   return settings?.enabled && settings.policyActive ? settings.policyScopes : [];
 }
 
+/**
+ * The scopes an unauthenticated MCP request is told to ask for (the 401 challenge's `scope`, the
+ * authorization server's `scopes_supported`): every scope some workspace's ceiling in force allows,
+ * sorted. Which workspace a client will land in is only known after sign-in; asking for no more than
+ * the policies allow keeps the first connection within the ceiling.
+ */
+export function scopesInForceAnywhere(workspaces: readonly { enabled: boolean; policyActive: boolean; policyScopes: readonly string[] }[]): string[] {
+  return [...new Set(workspaces.flatMap((settings) => ceilingInForce(settings)))].sort();
+}
+
 /** What a grant may do today: its granted scopes cut down to the current policy ceiling. */
 export function effectiveScopes(granted: Iterable<string>, ceiling: Iterable<string>): ResourceScope[] {
   const allowed = expandScopes(ceiling);

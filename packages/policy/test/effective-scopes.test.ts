@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ceilingInForce, effectiveScopes, withEffectiveScopes } from '../src/effective-scopes.ts';
+import { ceilingInForce, effectiveScopes, scopesInForceAnywhere, withEffectiveScopes } from '../src/effective-scopes.ts';
 
 describe('ceilingInForce', () => {
   it.each([
@@ -35,5 +35,17 @@ describe('withEffectiveScopes: a stored grant under its workspace settings', () 
     const result = withEffectiveScopes({ ...grant, ...settings, grantId: 'g' });
     expect(result.effectiveScopes).toEqual(expected);
     expect(result.grantId).toBe('g');
+  });
+});
+
+describe('scopesInForceAnywhere: what an unauthenticated client is told to ask for', () => {
+  const on = { enabled: true, policyActive: true };
+  it.each([
+    ['the union of the ceilings in force, sorted, once each', [{ ...on, policyScopes: ['LISTS_READ', 'CONTACTS_READ'] }, { ...on, policyScopes: ['CONTACTS_READ'] }], ['CONTACTS_READ', 'LISTS_READ']],
+    ['a workspace with MCP off adds nothing', [{ ...on, enabled: false, policyScopes: ['LISTS_READ'] }, { ...on, policyScopes: ['CONTACTS_READ'] }], ['CONTACTS_READ']],
+    ['an inactive policy adds nothing', [{ ...on, policyActive: false, policyScopes: ['LISTS_READ'] }], []],
+    ['no workspace, nothing', [], []],
+  ])('%s', (_rule, workspaces, expected) => {
+    expect(scopesInForceAnywhere(workspaces)).toEqual(expected);
   });
 });

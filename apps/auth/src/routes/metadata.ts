@@ -1,6 +1,7 @@
 import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
-import { enabledPolicyScopes } from '@enginy/db/queries/workspaces';
+import { listMcpPolicies } from '@enginy/db/queries/workspaces';
+import { scopesInForceAnywhere } from '@enginy/policy/effective-scopes';
 import type { FastifyInstance } from 'fastify';
 
 export const METADATA_PATHS = ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'] as const;
@@ -36,7 +37,7 @@ export function authorizationServerMetadata(config: StackConfig, grantableScopes
 export async function metadataRoutes(app: FastifyInstance, config: StackConfig, db: Db): Promise<void> {
   for (const url of METADATA_PATHS) {
     app.get(url, async (_request, reply) => {
-      const metadata = authorizationServerMetadata(config, await enabledPolicyScopes(db));
+      const metadata = authorizationServerMetadata(config, scopesInForceAnywhere(await listMcpPolicies(db)));
       // Revalidated every time: a policy change must show in the very next discovery.
       return reply.header('cache-control', 'no-cache').send(metadata);
     });

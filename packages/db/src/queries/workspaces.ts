@@ -71,18 +71,7 @@ export async function saveMcpSettings(db: Db, workspaceId: string, input: McpSet
   });
 }
 
-/**
- * The scopes an unauthenticated MCP request is told to ask for (the 401 challenge's `scope`):
- * every scope some MCP-enabled workspace's active policy allows. Which workspace a client will
- * land in is only known after sign-in; asking for no more than the policies allow keeps the first
- * connection within the ceiling.
- */
-export async function enabledPolicyScopes(db: Db): Promise<string[]> {
-  const rows = await db
-    .selectFrom('workspace_mcp_settings')
-    .select('policy_scopes')
-    .where('enabled', '=', true)
-    .where('policy_active', '=', true)
-    .execute();
-  return [...new Set(rows.flatMap((row) => row.policy_scopes))].sort();
+/** Every workspace's MCP switch and policy (the discovery documents advertise what they allow together). */
+export function listMcpPolicies(db: Db): Promise<{ enabled: boolean; policyActive: boolean; policyScopes: string[] }[]> {
+  return db.selectFrom('workspace_mcp_settings').select(['enabled', 'policy_active as policyActive', 'policy_scopes as policyScopes']).execute();
 }
