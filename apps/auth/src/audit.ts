@@ -1,5 +1,5 @@
 import type { Db } from '@enginy/db/client';
-import { type AuthEvent, recordAuthEvent } from '@enginy/db/queries/oauth-events';
+import { type AuthEvent, recordAuthEvent } from '@enginy/db/queries/audit-events';
 import type { FastifyBaseLogger } from 'fastify';
 
 // Much of an event comes from unauthenticated requests (a 60 KB row was once accepted): each string

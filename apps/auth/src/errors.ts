@@ -1,5 +1,5 @@
-import { invalidInputProblem, isDatabaseUnavailable } from '@enginy/db/client';
-import { readRestOfRefusedBody, UNAVAILABLE_RETRY_AFTER_SECONDS } from '@enginy/service/http-errors';
+import { DatabaseUnavailableError } from '@enginy/db/errors';
+import { invalidInputProblem, readRestOfRefusedBody, UNAVAILABLE_RETRY_AFTER_SECONDS } from '@enginy/service/http-errors';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /**
@@ -117,7 +117,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (error.validation) {
       return reply.code(400).send({ error: 'invalid_request', error_description: error.message });
     }
-    if (isDatabaseUnavailable(error)) {
+    if (error instanceof DatabaseUnavailableError) {
       // RFC 6749 §4.1.2.1 / §5.2 use temporarily_unavailable for this; 503 + Retry-After (RFC 9110 §15.6.4).
       request.log.warn({ err: error }, 'database unavailable');
       return reply

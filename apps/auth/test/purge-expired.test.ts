@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { registerDynamicClient } from '@enginy/db/queries/oauth-clients';
-import { createSession } from '@enginy/db/queries/oauth-sessions';
-import { createGrant } from '@enginy/db/queries/oauth-tokens';
+import { createGrant } from '@enginy/db/queries/oauth-grants';
+import { createSession } from '@enginy/db/queries/users';
 import { SEED_IDS } from '@enginy/db/seed';
 import { testConfig } from '@enginy/testing/config';
-import { createTestDatabase, type TestDatabase } from '@enginy/testing/database';
+import { createTestDatabase, type TestDatabase } from '@enginy/db/testing/database';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 

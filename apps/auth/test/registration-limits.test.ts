@@ -3,10 +3,10 @@
 // so that no caller can shut registration off for everyone or obtain another caller's client ID.
 import { sql } from 'kysely';
 import { CLAUDE_CODE_REDIRECT_URI as REDIRECT_URI } from '@enginy/config/defaults';
-import { createGrant } from '@enginy/db/queries/oauth-tokens';
+import { createGrant } from '@enginy/db/queries/oauth-grants';
 import { SEED_IDS } from '@enginy/db/seed';
 import { testConfig } from '@enginy/testing/config';
-import { createTestDatabase, type TestDatabase } from '@enginy/testing/database';
+import { createTestDatabase, type TestDatabase } from '@enginy/db/testing/database';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';

@@ -3,7 +3,7 @@
 import { type Env, loadConfig } from '@enginy/config/load';
 import { testConfig } from '@enginy/testing/config';
 import { ADMIN } from '@enginy/testing/oauth-client';
-import { createTestDatabase, type TestDatabase } from '@enginy/testing/database';
+import { createTestDatabase, type TestDatabase } from '@enginy/db/testing/database';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 

@@ -4,7 +4,7 @@
 import { passwordHashingLoad } from '@enginy/security/passwords';
 import { testConfig } from '@enginy/testing/config';
 import { MEMBER } from '@enginy/testing/oauth-client';
-import { createTestDatabase, type TestDatabase } from '@enginy/testing/database';
+import { createTestDatabase, type TestDatabase } from '@enginy/db/testing/database';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';

@@ -1,11 +1,12 @@
 import { findActiveAccessToken } from '@enginy/db/queries/oauth-tokens';
 import { SEED_IDS } from '@enginy/db/seed';
+import { withEffectiveScopes } from '@enginy/policy/effective-scopes';
 import { READ_SCOPES } from '@enginy/policy/scopes';
 import { hashSecret } from '@enginy/security/tokens';
 import { CLAUDE_CODE_REDIRECT_URI as REDIRECT_URI } from '@enginy/config/defaults';
 import { testConfig } from '@enginy/testing/config';
 import { injectTransport, oauthClient } from '@enginy/testing/oauth-client';
-import { createTestDatabase, type TestDatabase } from '@enginy/testing/database';
+import { createTestDatabase, type TestDatabase } from '@enginy/db/testing/database';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
@@ -32,6 +33,10 @@ afterAll(async () => {
 const codeFor = (scope?: string) => oauth().approvedCode(session, SEED_IDS.acme, { clientId, scope });
 const redeem = (code: string, verifier: string, extra: Record<string, string> = {}) =>
   oauth().token({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT_URI, client_id: clientId, resource: config().openapi.mcpUrl, ...extra });
+const activeToken = async (hash: string) => {
+  const row = await findActiveAccessToken(t.db, hash);
+  return row && withEffectiveScopes(row);
+};
 const isAccessActive = async (accessToken: string) => (await findActiveAccessToken(t.db, hashSecret(config().tokenHashKey, accessToken))) !== undefined;
 
 describe('authorization_code grant', () => {
@@ -46,7 +51,7 @@ describe('authorization_code grant', () => {
     expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 3600, scope: 'CONTACTS_READ' });
     expect(body.access_token).toMatch(/^eat_/);
     expect(body.refresh_token).toMatch(/^ert_/);
-    const active = await findActiveAccessToken(t.db, hashSecret(config().tokenHashKey, body.access_token));
+    const active = await activeToken(hashSecret(config().tokenHashKey, body.access_token));
     expect(active).toMatchObject({ resource: config().openapi.mcpUrl, workspaceId: SEED_IDS.acme, grantedScopes: ['CONTACTS_READ'], effectiveScopes: ['CONTACTS_READ'], mcpEnabled: true });
     // Tokens are stored only as keyed hashes.
     const stored = await t.db.selectFrom('oauth_tokens').select('token_hash').execute();
@@ -208,9 +213,9 @@ describe('policy changes apply to live tokens', () => {
     const { access_token: accessToken } = (await redeem(code, verifier)).json();
     const hash = hashSecret(config().tokenHashKey, accessToken);
     await t.db.updateTable('workspace_mcp_settings').set({ policy_scopes: ['LISTS_READ'] }).where('workspace_id', '=', SEED_IDS.acme).execute();
-    expect((await findActiveAccessToken(t.db, hash))?.effectiveScopes).toEqual(['LISTS_READ']);
+    expect((await activeToken(hash))?.effectiveScopes).toEqual(['LISTS_READ']);
     await t.db.updateTable('workspace_mcp_settings').set({ enabled: false }).where('workspace_id', '=', SEED_IDS.acme).execute();
-    expect(await findActiveAccessToken(t.db, hash)).toMatchObject({ mcpEnabled: false, effectiveScopes: [] });
+    expect(await activeToken(hash)).toMatchObject({ mcpEnabled: false, effectiveScopes: [] });
     await t.db.updateTable('workspace_mcp_settings').set({ enabled: true, policy_scopes: [...READ_SCOPES] }).where('workspace_id', '=', SEED_IDS.acme).execute();
   });
 });

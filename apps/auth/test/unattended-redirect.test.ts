@@ -1,7 +1,8 @@
 import { createPreregisteredClient } from '@enginy/db/queries/oauth-clients';
+import { newClientCredentials } from '@enginy/security/credentials';
 import { testConfig } from '@enginy/testing/config';
 import { injectTransport, oauthClient, pkcePair } from '@enginy/testing/oauth-client';
-import { createTestDatabase, type TestDatabase } from '@enginy/testing/database';
+import { createTestDatabase, type TestDatabase } from '@enginy/db/testing/database';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
@@ -50,7 +51,7 @@ describe('an error before any user interaction', () => {
   // so an unauthenticated request that fails at once must not bounce the browser there with the
   // attacker's text in `state` (an open redirect).
   it('is shown, not redirected, for an https URI of a pre-registered client', async () => {
-    const { clientId } = await createPreregisteredClient(t.db, config().tokenHashKey, { name: 'Landing page', redirectUris: ['https://evil.example/landing'] });
+    const { clientId } = await createPreregisteredClient(t.db, config().tokenHashKey, { ...newClientCredentials(), name: 'Landing page', redirectUris: ['https://evil.example/landing'] });
     const query = new URLSearchParams(oauth().authorizeQuery({ clientId, redirectUri: 'https://evil.example/landing', challenge: pkcePair().challenge }));
     query.set('response_type', 'x');
     query.set('state', 'URGENT: security notice - reauthorize at https://evil.example/fix');

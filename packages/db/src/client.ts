@@ -1,6 +1,9 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
+import { typedDatabaseError } from './errors.ts';
 import type { Database } from './schema.ts';
+
+export { isDatabaseUnavailable } from './errors.ts';
 
 export type Db = Kysely<Database>;
 
@@ -35,18 +38,40 @@ export function createDb(url: string, options: DbOptions = {}): Db {
   // a transaction, between two statements) and dies with the server (a restart, a failover) emits
   // 'error' on its client with no listener, and an unhandled 'error' event ends the process. With
   // this listener the death surfaces as the failing query instead, and the pool drops the connection.
-  pool.on('connect', (client) => {
-    client.on('error', (error) => options.onError?.(error));
-    // Kysely calls query(text, values); a registered text goes as a named statement instead.
-    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-    Object.assign(client, {
-      query: (text: unknown, ...rest: unknown[]) => {
-        const name = typeof text === 'string' ? preparedStatements.get(text) : undefined;
-        return name === undefined ? query(text, ...rest) : query({ name, text, values: rest[0] }, ...rest.slice(1));
-      },
-    });
-  });
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  pool.on('connect', (client) => client.on('error', (error) => options.onError?.(error)));
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: typedPool(pool) }) });
+}
+
+/**
+ * The pool as Kysely sees it: each checked-out client is wrapped (once, so Kysely's per-client
+ * bookkeeping holds), so that a registered SQL text runs as its named prepared statement and every
+ * failure reaches the caller as a typed error (errors.ts). pg's own objects are left as they are.
+ */
+function typedPool(pool: pg.Pool): PostgresPool {
+  const wrapped = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  return {
+    connect: async () => {
+      const client = await pool.connect().catch((error: unknown) => Promise.reject(typedDatabaseError(error)));
+      let typed = wrapped.get(client);
+      if (typed === undefined) {
+        typed = typedClient(client);
+        wrapped.set(client, typed);
+      }
+      return typed;
+    },
+    end: () => pool.end(),
+  };
+}
+
+function typedClient(client: pg.PoolClient): PostgresPoolClient {
+  const query = (text: unknown, values?: ReadonlyArray<unknown>) => {
+    // A cursor (Kysely's stream()) goes through as it is.
+    if (typeof text !== 'string') return client.query(text as pg.Submittable);
+    const name = preparedStatements.get(text);
+    const config: pg.QueryConfig = name === undefined ? { text, values: values as unknown[] } : { name, text, values: values as unknown[] };
+    return client.query(config).catch((error: unknown) => Promise.reject(typedDatabaseError(error)));
+  };
+  return { query: query as unknown as PostgresPoolClient['query'], release: (destroy?: boolean) => client.release(destroy) };
 }
 
 /** True when the database answers a trivial query within `timeoutMs`. */
@@ -65,36 +90,4 @@ export async function isDatabaseReady(db: Db, timeoutMs = 2_000): Promise<boolea
   } finally {
     clearTimeout(timer);
   }
-}
-
-// Node socket errors and PostgreSQL SQLSTATEs that mean "the database cannot be reached right now"
-// (class 08 connection exception; 57P01–57P03 shutdown or starting up; 53300 too many connections).
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '53300']);
-// What node-postgres throws without a code when a connection dies or cannot be made in time.
-const UNREACHABLE_MESSAGES = [/^Connection terminated/, /^timeout exceeded when trying to connect/, /not queryable/, /^terminating connection/];
-
-/**
- * Whether `error` means the database is unreachable (down, restarting, or out of connections),
- * rather than a bad query: the request may succeed later, so it is a 503, not a 500.
- */
-export function isDatabaseUnavailable(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const { code, message } = error as { code?: unknown; message?: unknown };
-  if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || code.startsWith('08'))) return true;
-  // An AggregateError (both loopback addresses refused) carries the reasons in `errors`.
-  const inner = (error as { errors?: unknown }).errors;
-  if (Array.isArray(inner) && inner.length > 0 && inner.every(isDatabaseUnavailable)) return true;
-  return typeof message === 'string' && UNREACHABLE_MESSAGES.some((pattern) => pattern.test(message));
-}
-
-/**
- * What was wrong with the input, when `error` is a PostgreSQL data exception (SQLSTATE class 22)
- * that only a bad value can cause, such as a NUL byte in text (22021) or a malformed uuid (22P02):
- * the request was wrong, not the server, so it is a 400, not a 500.
- */
-export function invalidInputProblem(error: unknown): string | undefined {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  if (typeof code !== 'string' || !/^22[0-9A-Z]{3}$/.test(code)) return undefined;
-  if (code === '22021' || code === '22P05') return 'Text may not contain NUL (\\u0000) characters';
-  return 'A value in the request cannot be stored (invalid characters or out of range)';
 }

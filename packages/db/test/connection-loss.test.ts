@@ -1,7 +1,7 @@
 // Pulls in the testing package's `declare module 'vitest'` (pgServerUrl for inject()) for the type checker.
-import type {} from '@enginy/testing/global-setup';
+import type {} from '@enginy/db/testing/global-setup';
 import { createDb, isDatabaseUnavailable } from '@enginy/db/client';
-import { createTestDatabase, type TestDatabase } from '@enginy/testing/database';
+import { createTestDatabase, type TestDatabase } from '@enginy/db/testing/database';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

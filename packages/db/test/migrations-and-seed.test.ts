@@ -1,9 +1,10 @@
 import { DEFAULT_SEED_ADMIN } from '@enginy/config/defaults';
 import { migrateToLatest, migrationNames } from '@enginy/db/migrate';
 import { SEED_IDS, SEED_MEMBER_EMAIL, seedDatabase } from '@enginy/db/seed';
-import { findUserByEmail, getMcpSettings, listMemberships } from '@enginy/db/queries/workspaces';
+import { findUserByEmail } from '@enginy/db/queries/users';
+import { getMcpSettings, listMemberships } from '@enginy/db/queries/workspaces';
 import { verifyPassword } from '@enginy/security/passwords';
-import { createTestDatabase, type TestDatabase } from '@enginy/testing/database';
+import { createTestDatabase, type TestDatabase } from '@enginy/db/testing/database';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

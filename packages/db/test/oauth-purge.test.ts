@@ -1,10 +1,11 @@
 import { countUnusedDynamicClientsFrom, purgeUnusedDynamicClients, registerDynamicClient, upsertCimdClient } from '@enginy/db/queries/oauth-clients';
+import { createGrant } from '@enginy/db/queries/oauth-grants';
 import { purgeExpired } from '@enginy/db/queries/oauth-purge';
 import { createAuthorizationRequest } from '@enginy/db/queries/oauth-requests';
-import { createSession } from '@enginy/db/queries/oauth-sessions';
-import { createCode, createGrant, insertTokens } from '@enginy/db/queries/oauth-tokens';
+import { createCode, insertTokens } from '@enginy/db/queries/oauth-tokens';
+import { createSession } from '@enginy/db/queries/users';
 import { SEED_IDS } from '@enginy/db/seed';
-import { createTestDatabase, type TestDatabase } from '@enginy/testing/database';
+import { createTestDatabase, type TestDatabase } from '@enginy/db/testing/database';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let t: TestDatabase;

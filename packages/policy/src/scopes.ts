@@ -15,7 +15,7 @@ export const RESOURCE_SCOPES = {
 } as const;
 
 type Resource = keyof typeof RESOURCE_SCOPES;
-type ResourceScope = { [R in Resource]: `${R}_${(typeof RESOURCE_SCOPES)[R][number]}` }[Resource];
+export type ResourceScope = { [R in Resource]: `${R}_${(typeof RESOURCE_SCOPES)[R][number]}` }[Resource];
 export type Scope = ResourceScope | 'ALL';
 
 export const ALL_SCOPE = 'ALL' as const;
@@ -33,6 +33,11 @@ const KNOWN = new Set<string>(SCOPE_LIST);
 
 export function isScope(value: string): value is Scope {
   return KNOWN.has(value);
+}
+
+/** The names in `scopes` that are not Enginy scopes, in their given order: an API key may hold none of them. */
+export function unknownScopes(scopes: readonly string[]): string[] {
+  return scopes.filter((scope) => !isScope(scope));
 }
 
 /** Splits an OAuth `scope` parameter (space-delimited, RFC 6749 §3.3). */
@@ -66,19 +71,4 @@ export function allows(held: Iterable<string>, required: string): boolean {
 export function missingScopes(held: Iterable<string>, required: Iterable<string>): string[] {
   const heldList = [...held];
   return [...required].filter((scope) => !allows(heldList, scope));
-}
-
-/**
- * The ceiling that applies to live grants: the policy's scopes while MCP is enabled and the policy
- * active, otherwise nothing (disabling MCP stops every token).
- */
-export function ceilingInForce(settings: { enabled: boolean; policyActive: boolean; policyScopes: readonly string[] } | undefined): readonly string[] {
-  return settings?.enabled && settings.policyActive ? settings.policyScopes : [];
-}
-
-/** What a grant may do today: its granted scopes cut down to the current policy ceiling. */
-export function effectiveScopes(granted: Iterable<string>, ceiling: Iterable<string>): ResourceScope[] {
-  const allowed = expandScopes(ceiling);
-  const held = expandScopes(granted);
-  return RESOURCE_SCOPE_LIST.filter((scope) => allowed.has(scope) && held.has(scope));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allows, ceilingInForce, effectiveScopes, expandScopes, missingScopes, parseScopeParam, READ_SCOPES, SCOPE_LIST } from '../src/scopes.ts';
+import { allows, expandScopes, missingScopes, parseScopeParam, READ_SCOPES, SCOPE_LIST, unknownScopes } from '../src/scopes.ts';
 
 describe('scope list', () => {
   it('has every Enginy scope and ALL', () => {
@@ -27,7 +27,7 @@ describe('allows', () => {
   });
 });
 
-describe('expandScopes, missingScopes, effectiveScopes', () => {
+describe('expandScopes, missingScopes', () => {
   it('expands WRITE to READ + WRITE', () => {
     expect([...expandScopes(['LISTS_WRITE'])].sort()).toEqual(['LISTS_READ', 'LISTS_WRITE']);
   });
@@ -35,11 +35,17 @@ describe('expandScopes, missingScopes, effectiveScopes', () => {
   it('lists exactly the missing scopes', () => {
     expect(missingScopes(['CONTACTS_READ'], ['CONTACTS_READ', 'CONTACTS_WRITE', 'LISTS_READ'])).toEqual(['CONTACTS_WRITE', 'LISTS_READ']);
   });
+});
 
-  it('cuts a grant down to the current ceiling', () => {
-    expect(effectiveScopes(['CONTACTS_WRITE', 'LISTS_READ'], ['CONTACTS_READ'])).toEqual(['CONTACTS_READ']);
-    expect(effectiveScopes(['ALL'], ['WORKSPACE_READ'])).toEqual(['WORKSPACE_READ']);
-    expect(effectiveScopes(['CONTACTS_READ'], [])).toEqual([]);
+describe('unknownScopes', () => {
+  it.each([
+    ['known scopes pass', ['CONTACTS_READ', 'ALL'], []],
+    ['an unknown name is named', ['CONTACTS_READ', 'ROOT'], ['ROOT']],
+    ['names are case-sensitive', ['contacts_read'], ['contacts_read']],
+    ['unknown names keep their order', ['X', 'CONTACTS_READ', 'Y'], ['X', 'Y']],
+    ['nothing is nothing unknown', [], []],
+  ])('%s', (_rule, scopes, expected) => {
+    expect(unknownScopes(scopes)).toEqual(expected);
   });
 });
 
@@ -47,16 +53,5 @@ describe('parseScopeParam', () => {
   it('splits on spaces and drops duplicates and blanks', () => {
     expect(parseScopeParam(' CONTACTS_READ  LISTS_READ CONTACTS_READ')).toEqual(['CONTACTS_READ', 'LISTS_READ']);
     expect(parseScopeParam(undefined)).toEqual([]);
-  });
-});
-
-describe('ceilingInForce', () => {
-  it.each([
-    [{ enabled: true, policyActive: true, policyScopes: ['CONTACTS_READ'] }, ['CONTACTS_READ']],
-    [{ enabled: false, policyActive: true, policyScopes: ['CONTACTS_READ'] }, []],
-    [{ enabled: true, policyActive: false, policyScopes: ['CONTACTS_READ'] }, []],
-    [undefined, []],
-  ])('%j → %j', (settings, expected) => {
-    expect(ceilingInForce(settings)).toEqual(expected);
   });
 });

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { CLAUDE_CODE_REDIRECT_URI } from '@enginy/config/defaults';
-import { listAuthEvents } from '@enginy/db/queries/oauth-events';
+import { listAuthEvents } from '@enginy/db/queries/audit-events';
 import { SEED_IDS } from '@enginy/db/seed';
 import { describe, expect, it } from 'vitest';
 import { approveInBrowser } from '../src/browser.ts';

@@ -5,6 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { CLAUDE_CODE_REDIRECT_URI as CALLBACK } from '@enginy/config/defaults';
 import { createPreregisteredClient } from '@enginy/db/queries/oauth-clients';
 import { SEED_IDS } from '@enginy/db/seed';
+import { newClientCredentials } from '@enginy/security/credentials';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventually, openConsole } from '../src/console-page.ts';
 import { ADMIN, useStackAndBrowser } from '../src/stack-fixture.ts';
@@ -47,7 +48,7 @@ describe('a client name with right-to-left text and a right-to-left override', (
 
 describe('a refusal before sign-in of a client this workspace pre-registered', () => {
   it('is listed, labelled unauthenticated', async () => {
-    const { clientId } = await createPreregisteredClient(e2e.db, e2e.stack.config.tokenHashKey, { name: 'Acme CI', redirectUris: [CALLBACK], workspaceId: SEED_IDS.acme });
+    const { clientId } = await createPreregisteredClient(e2e.db, e2e.stack.config.tokenHashKey, { ...newClientCredentials(), name: 'Acme CI', redirectUris: [CALLBACK], workspaceId: SEED_IDS.acme });
     const refused = await fetch(authorizeUrl(clientId, 'http://localhost:9999/elsewhere'), { redirect: 'manual' });
     expect(refused.status).toBe(400);
     const admin = await openConsole(e2e.browser, e2e.stack.config.web.url, '/console/attempts', ADMIN);

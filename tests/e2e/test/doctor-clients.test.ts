@@ -10,6 +10,7 @@ import { CLAUDE_CODE_REDIRECT_URI as CALLBACK, CLAUDE_CODE_CALLBACK_PORT } from 
 import { createPreregisteredClient } from '@enginy/db/queries/oauth-clients';
 import { SEED_IDS } from '@enginy/db/seed';
 import type { Connection, Report } from '@enginy/doctor/report';
+import { newClientCredentials } from '@enginy/security/credentials';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -110,7 +111,7 @@ describe('client matrix', { timeout: 60_000 }, () => {
 
   it.each(['client_secret_post', 'client_secret_basic'] as const)('a pre-registered client with %s (the doctor with --client-id/--client-secret)', async (authMethod) => {
     const name = `Pre-registered ${authMethod}`;
-    const { clientId, clientSecret } = await createPreregisteredClient(e2e.db, e2e.stack.config.tokenHashKey, { name, redirectUris: [CALLBACK], tokenEndpointAuthMethod: authMethod });
+    const { clientId, clientSecret } = await createPreregisteredClient(e2e.db, e2e.stack.config.tokenHashKey, { ...newClientCredentials(), name, redirectUris: [CALLBACK], tokenEndpointAuthMethod: authMethod });
     const report = await doctor(e2e.stack, { clientId, clientSecret, authMethod });
     expectDoctorConnected(report, name);
     expect(report.connection?.client.id).toBe(clientId);

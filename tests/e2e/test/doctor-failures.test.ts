@@ -9,6 +9,7 @@ import { knownClient } from '@enginy/config/known-clients';
 import { SEED_IDS } from '@enginy/db/seed';
 import { createPreregisteredClient } from '@enginy/db/queries/oauth-clients';
 import type { Report } from '@enginy/doctor/report';
+import { newClientCredentials } from '@enginy/security/credentials';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type BrokenDeployment, serveBrokenDeployment } from '../src/doctor-fixtures.ts';
 import { doctor, lastAttempt, setAcmeMcp, step } from '../src/doctor-run.ts';
@@ -96,7 +97,7 @@ describe('the workspace refuses the browser step', () => {
 
 describe('after the consent screen', () => {
   it('token exchange failing (wrong --client-secret): the console lists the failed exchange after the consent', async () => {
-    const { clientId } = await createPreregisteredClient(e2e.db, e2e.stack.config.tokenHashKey, { name: 'Doctor wrong secret', redirectUris: [CALLBACK] });
+    const { clientId } = await createPreregisteredClient(e2e.db, e2e.stack.config.tokenHashKey, { ...newClientCredentials(), name: 'Doctor wrong secret', redirectUris: [CALLBACK] });
     const report = await doctor(e2e.stack, { clientId, clientSecret: 'ecs_not-the-secret' });
     expect(verdictOf(report)).toEqual({ status: 'failed', step: 'token-exchange', entry: 'No active connection appears in Enginy' });
     expect(report.verdict.cause).toMatch(/answered HTTP 401: invalid_client \(Wrong client_secret\)$/);

@@ -2,6 +2,7 @@ import { CLAUDE_CODE_REDIRECT_URI } from '@enginy/config/defaults';
 import { createPreregisteredClient } from '@enginy/db/queries/oauth-clients';
 import { findActiveAccessToken } from '@enginy/db/queries/oauth-tokens';
 import { SEED_IDS } from '@enginy/db/seed';
+import { newClientCredentials } from '@enginy/security/credentials';
 import { hashSecret } from '@enginy/security/tokens';
 import { auth, extractWWWAuthenticateParams } from '@modelcontextprotocol/sdk/client/auth.js';
 import * as oauth from 'oauth4webapi';
@@ -150,7 +151,7 @@ describe('a strict standards client (oauth4webapi)', () => {
     ['client_secret_post', (secret: string) => oauth.ClientSecretPost(secret)],
     ['client_secret_basic', (secret: string) => oauth.ClientSecretBasic(secret)],
   ] as const)('a pre-registered confidential client with %s', async (method, clientAuth) => {
-    const { clientId, clientSecret } = await createPreregisteredClient(e2e.db, e2e.stack.config.tokenHashKey, { name: `Pre-registered ${method}`, redirectUris: [CLAUDE_CODE_REDIRECT_URI] });
+    const { clientId, clientSecret } = await createPreregisteredClient(e2e.db, e2e.stack.config.tokenHashKey, { ...newClientCredentials(), name: `Pre-registered ${method}`, redirectUris: [CLAUDE_CODE_REDIRECT_URI] });
     const client: oauth.Client = { client_id: clientId, token_endpoint_auth_method: method };
     const { tokens } = await strictFlow(client, clientAuth(clientSecret));
     expect(await activeToken(tokens.access_token)).toMatchObject({ clientId });

@@ -3,6 +3,7 @@
 // success or a 4xx with a clear JSON error — never a 5xx, never a hang, never a dead process.
 import { issueApiKey } from '@enginy/db/queries/api-keys';
 import { demoId, SEED_IDS } from '@enginy/db/seed';
+import { newApiKey } from '@enginy/security/credentials';
 import fc from 'fast-check';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectAlive } from '../src/alive.ts';
@@ -30,7 +31,7 @@ beforeAll(async () => {
   session = await oauthOf(config).signIn(ADMIN);
   accessToken = (await oauthOf(config).authorizeAndRedeem(session, { clientId })).access_token;
   // Many keys with every scope: the per-key limits must not turn the run into a stream of 429s.
-  apiKeys = await Promise.all(Array.from({ length: 12 }, (_, i) => issueApiKey(h.db, config.tokenHashKey, { workspaceId: SEED_IDS.acme, name: `fuzz ${i}`, scopes: ['ALL'] }).then((k) => k.key)));
+  apiKeys = await Promise.all(Array.from({ length: 12 }, (_, i) => issueApiKey(h.db, config.tokenHashKey, { key: newApiKey(), workspaceId: SEED_IDS.acme, name: `fuzz ${i}`, scopes: ['ALL'] }).then((k) => k.key)));
   const listed = await rawRequest(config.openapi.mcpUrl, { method: 'POST', headers: { ...MCP_HEADERS, authorization: `Bearer ${accessToken}` }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }) });
   const tools = (JSON.parse(listed.text) as { result?: { tools: { name: string }[] } }).result?.tools;
   if (tools === undefined) throw new Error(`tools/list: ${listed.status} ${listed.text}\n${h.stack.apps.flatMap((app) => app.recent).join('\n')}`);

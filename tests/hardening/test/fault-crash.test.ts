@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { issueApiKey } from '@enginy/db/queries/api-keys';
 import { SEED_IDS } from '@enginy/db/seed';
+import { newApiKey } from '@enginy/security/credentials';
 import { hashSecret } from '@enginy/security/tokens';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
@@ -35,7 +36,7 @@ describe('kill -9 under load', () => {
   it('after a crash and restart of each app, every grant, token and idempotent write is there exactly once', async () => {
     const { config } = h.stack;
     const session: Session = await oauthOf(config).signIn(ADMIN);
-    const keys = await Promise.all(Array.from({ length: 60 }, (_, i) => issueApiKey(h.db, config.tokenHashKey, { workspaceId: SEED_IDS.acme, name: `crash ${i}`, scopes: ['MESSAGING_WRITE'] }).then((k) => k.key)));
+    const keys = await Promise.all(Array.from({ length: 60 }, (_, i) => issueApiKey(h.db, config.tokenHashKey, { key: newApiKey(), workspaceId: SEED_IDS.acme, name: `crash ${i}`, scopes: ['MESSAGING_WRITE'] }).then((k) => k.key)));
     const identity = await h.db
       .selectFrom('sender_identities')
       .select('id')

@@ -2,6 +2,7 @@
 // (no 500, no hang), the processes live on, and service resumes by itself when PostgreSQL returns.
 import { issueApiKey } from '@enginy/db/queries/api-keys';
 import { SEED_IDS } from '@enginy/db/seed';
+import { newApiKey } from '@enginy/security/credentials';
 import { hashSecret } from '@enginy/security/tokens';
 import { describe, expect, it } from 'vitest';
 import { expectAlive } from '../src/alive.ts';
@@ -31,7 +32,7 @@ describe('PostgreSQL stops under load', () => {
     const database = h.stack.database;
     if (database === undefined) throw new Error('this test needs the embedded PostgreSQL of the test stack');
     const tokens = await oauthOf(config).authorizeAndRedeem(await oauthOf(config).signIn(ADMIN));
-    const apiKey = (await issueApiKey(h.db, config.tokenHashKey, { workspaceId: SEED_IDS.acme, name: 'outage', scopes: ['WORKSPACE_READ'] })).key;
+    const apiKey = (await issueApiKey(h.db, config.tokenHashKey, { key: newApiKey(), workspaceId: SEED_IDS.acme, name: 'outage', scopes: ['WORKSPACE_READ'] })).key;
     const credentials: ProbeCredentials = { apiKey, accessToken: tokens.access_token, clientId: tokens.clientId, refreshToken: tokens.refresh_token };
     const pids = h.stack.apps.map((app) => app.child.pid);
 

@@ -3,6 +3,7 @@
 // apps' memory stays bounded (the curve is printed).
 import { issueApiKey } from '@enginy/db/queries/api-keys';
 import { demoId, SEED_IDS } from '@enginy/db/seed';
+import { newApiKey } from '@enginy/security/credentials';
 import { describe, expect, it } from 'vitest';
 import { expectAlive } from '../src/alive.ts';
 import { callTool } from '../src/mcp.ts';
@@ -33,7 +34,7 @@ describe(`mixed load held for ${SECONDS} s`, () => {
   it('MCP calls, REST calls, refreshes and new authorizations: zero errors, bounded memory', { timeout: (SECONDS + 120) * 1000 }, async () => {
     const { config } = h.stack;
     const session = await oauthOf(config).signIn(ADMIN);
-    const keys = await Promise.all(Array.from({ length: 30 }, (_, i) => issueApiKey(h.db, config.tokenHashKey, { workspaceId: SEED_IDS.acme, name: `load ${i}`, scopes: ['WORKSPACE_READ', 'CONTACTS_READ'] }).then((k) => k.key)));
+    const keys = await Promise.all(Array.from({ length: 30 }, (_, i) => issueApiKey(h.db, config.tokenHashKey, { key: newApiKey(), workspaceId: SEED_IDS.acme, name: `load ${i}`, scopes: ['WORKSPACE_READ', 'CONTACTS_READ'] }).then((k) => k.key)));
     const grants = await Promise.all(Array.from({ length: 4 }, () => oauthOf(config).authorizeAndRedeem(session)));
 
     const errors: string[] = [];

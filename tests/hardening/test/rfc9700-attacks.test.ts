@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import { issueApiKey } from '@enginy/db/queries/api-keys';
 import { demoId, SEED_IDS } from '@enginy/db/seed';
+import { newApiKey } from '@enginy/security/credentials';
 import { hashSecret } from '@enginy/security/tokens';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAlive } from '../src/alive.ts';
@@ -484,7 +485,7 @@ describe('RFC 9700 §2.3 / §4.10 access token privilege restriction (audience a
     expect(ids.length).toBeGreaterThan(0);
     expect(ids.every((id) => id.startsWith('0d100'))).toBe(true);
 
-    const key = await issueApiKey(h.db, config.tokenHashKey, { workspaceId: SEED_IDS.acme, name: 'hardening', scopes: ['CONTACTS_READ'] });
+    const key = await issueApiKey(h.db, config.tokenHashKey, { key: newApiKey(), workspaceId: SEED_IDS.acme, name: 'hardening', scopes: ['CONTACTS_READ'] });
     const rest = await fetch(`${config.openapi.url}/v1/contacts/${globexContact}`, { headers: { 'x-api-key': key.key } });
     expect(rest.status).toBe(404);
   });

@@ -3,8 +3,10 @@ import type { StackConfig } from '@enginy/config/load';
 import { createDb, type Db } from '@enginy/db/client';
 import { issueApiKey, revokeApiKey } from '@enginy/db/queries/api-keys';
 import { createPreregisteredClient } from '@enginy/db/queries/oauth-clients';
-import { createGrant, insertTokens, revokeGrant } from '@enginy/db/queries/oauth-tokens';
+import { createGrant, revokeGrant } from '@enginy/db/queries/oauth-grants';
+import { insertTokens } from '@enginy/db/queries/oauth-tokens';
 import { SEED_IDS } from '@enginy/db/seed';
+import { newApiKey, newClientCredentials } from '@enginy/security/credentials';
 import { hashSecret, newSecret } from '@enginy/security/tokens';
 
 // Each key may call /v1/credits 600 times a minute; enough keys, used in turn (as many clients
@@ -25,7 +27,7 @@ export function withApiKeys<T>(databaseUrl: string, config: StackConfig, use: (k
   return withDb(databaseUrl, async (db) => {
     const issued: { id: string; key: string }[] = [];
     try {
-      for (let i = 0; i < KEYS; i++) issued.push(await issueApiKey(db, config.tokenHashKey, { workspaceId: SEED_IDS.acme, name: `bench-${i}`, scopes: ['WORKSPACE_READ'] }));
+      for (let i = 0; i < KEYS; i++) issued.push(await issueApiKey(db, config.tokenHashKey, { key: newApiKey(), workspaceId: SEED_IDS.acme, name: `bench-${i}`, scopes: ['WORKSPACE_READ'] }));
       return await use(issued.map(({ key }) => key));
     } finally {
       for (const { id } of issued) await revokeApiKey(db, SEED_IDS.acme, id);
@@ -46,7 +48,7 @@ export function withAccessTokens<T>(databaseUrl: string, config: StackConfig, co
     const expiresAt = new Date(Date.now() + 3_600_000);
     try {
       for (let i = 0; i < count; i++) {
-        const { clientId } = await createPreregisteredClient(db, config.tokenHashKey, { name: `Benchmark client ${i}`, redirectUris: [CLAUDE_CODE_REDIRECT_URI] });
+        const { clientId } = await createPreregisteredClient(db, config.tokenHashKey, { ...newClientCredentials(), name: `Benchmark client ${i}`, redirectUris: [CLAUDE_CODE_REDIRECT_URI] });
         const grantId = await createGrant(db, {
           workspaceId: SEED_IDS.acme,
           userId: SEED_IDS.admin,

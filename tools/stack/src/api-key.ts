@@ -3,7 +3,10 @@
 // it once. Only its keyed hash is stored; the key goes to stdout alone, everything else to stderr,
 // so `KEY=$(pnpm -s api-key --scopes ...)` works.
 import { parseArgs } from 'node:util';
-import { findWorkspace, issueApiKey } from '@enginy/db/queries/api-keys';
+import { issueApiKey } from '@enginy/db/queries/api-keys';
+import { findWorkspace } from '@enginy/db/queries/workspaces';
+import { SCOPE_LIST, unknownScopes } from '@enginy/policy/scopes';
+import { newApiKey } from '@enginy/security/credentials';
 import { readConfigOrExit } from './env.ts';
 import { onStackDatabase } from './stack-database.ts';
 
@@ -31,12 +34,14 @@ const scopes = (values.scopes ?? '')
   .map((scope) => scope.trim().toUpperCase())
   .filter(Boolean);
 if (scopes.length === 0) fail('--scopes is required: a key with no scopes is denied everything.');
+const unknown = unknownScopes(scopes);
+if (unknown.length > 0) fail(`Unknown scope ${unknown.join(', ')}; scopes are ${SCOPE_LIST.join(', ')}`);
 
 const config = readConfigOrExit();
 const problem = await onStackDatabase(config, async (db) => {
   const workspace = await findWorkspace(db, values.workspace ?? 'acme');
   if (!workspace) throw new Error(`No workspace "${values.workspace}" (the seeded ones are acme and globex).`);
-  const issued = await issueApiKey(db, config.tokenHashKey, { workspaceId: workspace.id, name: values.name ?? 'cli', scopes: [...new Set(scopes)] });
+  const issued = await issueApiKey(db, config.tokenHashKey, { key: newApiKey(), workspaceId: workspace.id, name: values.name ?? 'cli', scopes: [...new Set(scopes)] });
   process.stderr.write(
     `API key "${issued.name}" for ${workspace.name} (${workspace.slug}), scopes ${issued.scopes.join(', ')}.\n` +
       'It is shown once and stored only as a hash: keep it now.\n',

@@ -4,6 +4,8 @@
 import { parseArgs } from 'node:util';
 import { CLAUDE_CODE_CALLBACK_PORT, CLAUDE_CODE_REDIRECT_URI } from '@enginy/config/defaults';
 import { createPreregisteredClient } from '@enginy/db/queries/oauth-clients';
+import { redirectUriRegistrable } from '@enginy/policy/redirect-uri';
+import { newClientCredentials } from '@enginy/security/credentials';
 import { readConfigOrExit } from './env.ts';
 import { onStackDatabase } from './stack-database.ts';
 
@@ -33,12 +35,14 @@ const name = values.name?.trim() ?? '';
 if (name === '') fail('--name is required.');
 const redirectUris = values['redirect-uri'] ?? [];
 if (redirectUris.length === 0) fail('--redirect-uri is required (repeat it for several).');
+const invalid = redirectUris.find((uri) => !redirectUriRegistrable(uri));
+if (invalid !== undefined) fail(`${invalid}: redirect URIs must be https, or http on localhost/127.0.0.1`);
 const method = values['auth-method'];
 if (method !== 'client_secret_post' && method !== 'client_secret_basic') fail('--auth-method must be client_secret_post or client_secret_basic.');
 
 const config = readConfigOrExit();
 const problem = await onStackDatabase(config, async (db) => {
-  const created = await createPreregisteredClient(db, config.tokenHashKey, { name, redirectUris, tokenEndpointAuthMethod: method });
+  const created = await createPreregisteredClient(db, config.tokenHashKey, { ...newClientCredentials(), name, redirectUris, tokenEndpointAuthMethod: method });
   process.stderr.write(`OAuth client "${name}" (${method}), redirect URIs ${redirectUris.join(' ')}.\nThe secret is shown once and stored only as a hash: keep it now.\n`);
   process.stdout.write(`client_id=${created.clientId}\nclient_secret=${created.clientSecret}\n`);
   process.stderr.write(

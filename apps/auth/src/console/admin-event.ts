@@ -1,4 +1,4 @@
-import type { AuthEvent } from '@enginy/db/queries/oauth-events';
+import type { AuthEvent } from '@enginy/db/queries/audit-events';
 import type { ConsoleCaller } from './access.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { ApiKeyList, ApiKeyParams, CreatedApiKey, NewApiKey, WorkspaceParams } from '@enginy/contracts/console';
-import { issueApiKey, revokeApiKey } from '@enginy/db/queries/api-keys';
-import { listApiKeys } from '@enginy/db/queries/console-api-keys';
+import { issueApiKey, listApiKeys, revokeApiKey } from '@enginy/db/queries/api-keys';
+import { newApiKey } from '@enginy/security/credentials';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { audit } from '../audit.ts';
 import { callerOf, requireUuid } from './access.ts';
@@ -26,7 +26,7 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app, 
       const scopes = scopeEntries('scopes', request.body.scopes);
       // A key with no scopes is denied everything: refuse to mint a useless key.
       if (scopes.length === 0) throw validationFailed('scopes', [], 'choose at least one scope');
-      const issued = await issueApiKey(db, config.tokenHashKey, { workspaceId: caller.workspace.id, name, scopes, createdBy: caller.userId });
+      const issued = await issueApiKey(db, config.tokenHashKey, { key: newApiKey(), workspaceId: caller.workspace.id, name, scopes, createdBy: caller.userId });
       await audit(db, request.log, adminEvent(caller, 'api_key_created', { keyId: issued.id, name, scopes }));
       return reply.code(201).header('cache-control', 'no-store').send({ id: issued.id, key: issued.key, name, scopes });
     },

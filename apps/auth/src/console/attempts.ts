@@ -1,5 +1,5 @@
 import { AttemptList, AttemptQuery, WorkspaceParams } from '@enginy/contracts/console';
-import { listAttempts } from '@enginy/db/queries/console-attempts';
+import { listAttempts } from '@enginy/db/queries/audit-events';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { callerOf } from './access.ts';
 import type { ConsoleDeps } from './console-api.ts';

@@ -1,7 +1,7 @@
 import { CimdClientList, ClientList, ClientParams, CreatedClient, NewClient, RotatedSecret, WorkspaceParams } from '@enginy/contracts/console';
-import { deleteWorkspaceClient, listWorkspaceCimdClients, listWorkspaceClients, rotateClientSecret } from '@enginy/db/queries/console-clients';
-import { createPreregisteredClient } from '@enginy/db/queries/oauth-clients';
+import { createPreregisteredClient, deleteWorkspaceClient, listWorkspaceCimdClients, listWorkspaceClients, rotateClientSecret } from '@enginy/db/queries/oauth-clients';
 import { redirectUriRegistrable } from '@enginy/policy/redirect-uri';
+import { newClientCredentials, newClientSecret } from '@enginy/security/credentials';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { audit } from '../audit.ts';
 import { callerOf } from './access.ts';
@@ -46,7 +46,7 @@ export const clientRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app, 
       );
       if (redirectUris.length === 0) throw validationFailed('redirectUris', [], 'at least one redirect URI is required');
       const method = request.body.tokenEndpointAuthMethod ?? 'client_secret_post';
-      const created = await createPreregisteredClient(db, config.tokenHashKey, { name, redirectUris, tokenEndpointAuthMethod: method, workspaceId: caller.workspace.id });
+      const created = await createPreregisteredClient(db, config.tokenHashKey, { ...newClientCredentials(), name, redirectUris, tokenEndpointAuthMethod: method, workspaceId: caller.workspace.id });
       await audit(db, request.log, adminEvent(caller, 'client_created', { name, redirectUris }, { clientId: created.clientId }));
       return reply
         .code(201)
@@ -60,8 +60,8 @@ export const clientRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app, 
     { preValidation: access.admin, schema: { params: ClientParams, response: { 200: RotatedSecret } } },
     async (request, reply) => {
       const caller = callerOf(request);
-      const clientSecret = await rotateClientSecret(db, config.tokenHashKey, caller.workspace.id, request.params.clientId);
-      if (clientSecret === undefined) throw notFound('Client not found in this workspace');
+      const clientSecret = newClientSecret();
+      if (!(await rotateClientSecret(db, config.tokenHashKey, caller.workspace.id, request.params.clientId, clientSecret))) throw notFound('Client not found in this workspace');
       await audit(db, request.log, adminEvent(caller, 'client_secret_rotated', {}, { clientId: request.params.clientId }));
       return reply.header('cache-control', 'no-store').send({ clientId: request.params.clientId, clientSecret });
     },

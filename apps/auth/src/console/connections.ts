@@ -1,6 +1,7 @@
 import { ClientParams, ConnectionList, GrantParams, Revoked, WorkspaceParams } from '@enginy/contracts/console';
-import { findLiveWorkspaceGrant, listConnections, liveGrantIdsOfClient } from '@enginy/db/queries/console-connections';
-import { revokeGrant } from '@enginy/db/queries/oauth-tokens';
+import { findLiveWorkspaceGrant, listConnections, liveGrantIdsOfClient, revokeGrant } from '@enginy/db/queries/oauth-grants';
+import { getMcpSettings } from '@enginy/db/queries/workspaces';
+import { ceilingInForce, effectiveScopes } from '@enginy/policy/effective-scopes';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { audit } from '../audit.ts';
 import { callerOf, requireUuid } from './access.ts';
@@ -12,8 +13,13 @@ import { iso } from './wire.ts';
 /** Active connections (live grants) with usage, and revocation: one connection, or every one of a client. */
 export const connectionRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app, { db, access }) => {
   app.get('/console/workspaces/:id/connections', { preValidation: access.member, schema: { params: WorkspaceParams, response: { 200: ConnectionList } } }, async (request, reply) => {
-    const connections = (await listConnections(db, callerOf(request).workspace.id)).map((c) => ({
+    const workspaceId = callerOf(request).workspace.id;
+    const [grants, settings] = await Promise.all([listConnections(db, workspaceId), getMcpSettings(db, workspaceId)]);
+    // What each grant may do today, as the MCP endpoint sees it (empty when MCP is off or the policy inactive).
+    const ceiling = ceilingInForce(settings);
+    const connections = grants.map((c) => ({
       ...c,
+      effectiveScopes: effectiveScopes(c.grantedScopes, ceiling),
       createdAt: iso(c.createdAt),
       lastUsedAt: iso(c.lastUsedAt),
       callsByTool: c.callsByTool.map((t) => ({ ...t, lastCalledAt: iso(t.lastCalledAt) })),

@@ -1,6 +1,5 @@
 import { McpSettings, McpSettingsInput, WorkspaceParams } from '@enginy/contracts/console';
-import { saveMcpSettings } from '@enginy/db/queries/console-settings';
-import { getMcpSettings, type McpSettings as SavedSettings } from '@enginy/db/queries/workspaces';
+import { getMcpSettings, type McpSettings as SavedSettings, saveMcpSettings } from '@enginy/db/queries/workspaces';
 import { clientIdEntryProblem, MAX_ALLOWLIST_ENTRIES, redirectUriEntryProblem } from '@enginy/policy/allowlist-entry';
 import { readinessWarnings } from '@enginy/policy/readiness';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';

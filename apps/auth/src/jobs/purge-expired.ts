@@ -1,6 +1,6 @@
 import type { Db } from '@enginy/db/client';
 import { purgeUnusedDynamicClients } from '@enginy/db/queries/oauth-clients';
-import { purgeAuthEvents } from '@enginy/db/queries/oauth-events';
+import { purgeAuthEvents } from '@enginy/db/queries/audit-events';
 import { purgeExpired } from '@enginy/db/queries/oauth-purge';
 import type { FastifyBaseLogger } from 'fastify';
 import { REFRESH_RETRY_GRACE_MS } from '../oauth/grants/refresh.ts';

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createSession, deleteSession } from '@enginy/db/queries/oauth-sessions';
-import { findUserByEmail } from '@enginy/db/queries/workspaces';
+import { createSession, deleteSession, findUserByEmail } from '@enginy/db/queries/users';
 import { hashPassword, PasswordHashingBusy, verifyPassword } from '@enginy/security/passwords';
 import { hashSecret, newSecret } from '@enginy/security/tokens';
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';

@@ -1,6 +1,6 @@
 import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
-import { findSession } from '@enginy/db/queries/oauth-sessions';
+import { findSession } from '@enginy/db/queries/users';
 import { hashSecret, safeEqual } from '@enginy/security/tokens';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Forbidden, NotSignedIn } from '../errors.ts';

@@ -1,5 +1,5 @@
 import { findApiKey } from '@enginy/db/queries/api-keys';
-import { listAuthEvents } from '@enginy/db/queries/oauth-events';
+import { listAuthEvents } from '@enginy/db/queries/audit-events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACME, type Console, GLOBEX, startConsole } from './harness.ts';
 

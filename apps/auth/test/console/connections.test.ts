@@ -1,6 +1,6 @@
 import { CLAUDE_CODE_REDIRECT_URI as REDIRECT_URI } from '@enginy/config/defaults';
-import { recordMcpUsage } from '@enginy/db/queries/mcp';
-import { listAuthEvents } from '@enginy/db/queries/oauth-events';
+import { recordMcpUsage } from '@enginy/db/queries/oauth-grants';
+import { listAuthEvents } from '@enginy/db/queries/audit-events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACME, type Console, GLOBEX, startConsole } from './harness.ts';
 

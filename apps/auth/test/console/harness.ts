@@ -3,11 +3,12 @@
 import { randomUUID } from 'node:crypto';
 import { CLAUDE_CODE_REDIRECT_URI as REDIRECT_URI } from '@enginy/config/defaults';
 import type { StackConfig } from '@enginy/config/load';
-import { findActiveAccessToken } from '@enginy/db/queries/oauth-tokens';
+import { type ActiveAccessTokenRow, findActiveAccessToken } from '@enginy/db/queries/oauth-tokens';
 import { SEED_IDS } from '@enginy/db/seed';
+import { withEffectiveScopes } from '@enginy/policy/effective-scopes';
 import { hashSecret } from '@enginy/security/tokens';
 import { testConfig } from '@enginy/testing/config';
-import { createTestDatabase, type TestDatabase } from '@enginy/testing/database';
+import { createTestDatabase, type TestDatabase } from '@enginy/db/testing/database';
 import { injectTransport, MEMBER, type OAuthTestClient, oauthClient } from '@enginy/testing/oauth-client';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
@@ -30,7 +31,8 @@ export interface Console {
   call: (method: Method, url: string, who: Session | undefined, payload?: unknown, headers?: Record<string, string>) => Promise<LightMyRequestResponse>;
   /** Opens a connection as the admin: a registered client, an approved grant, and its access token. */
   connect: (workspaceId: string, scope?: string, client?: { clientId: string; clientSecret: string }) => Promise<{ clientId: string; accessToken: string; grantId: string }>;
-  active: (accessToken: string) => ReturnType<typeof findActiveAccessToken>;
+  /** The live token and what its grant may do today (the policy in force applied), or undefined. */
+  active: (accessToken: string) => Promise<(ActiveAccessTokenRow & { effectiveScopes: string[] }) | undefined>;
   close: () => Promise<void>;
 }
 
@@ -55,7 +57,10 @@ export async function startConsole(): Promise<Console> {
     if (payload !== undefined) options.payload = payload as InjectOptions['payload'];
     return app.inject(options);
   };
-  const active = (accessToken: string) => findActiveAccessToken(t.db, hashSecret(config.tokenHashKey, accessToken));
+  const active = async (accessToken: string) => {
+    const row = await findActiveAccessToken(t.db, hashSecret(config.tokenHashKey, accessToken));
+    return row && withEffectiveScopes(row);
+  };
   const connect: Console['connect'] = async (workspaceId, scope, client) => {
     const clientId = client?.clientId ?? (await oauth.register({ client_name: `Console test ${randomUUID()}` })).client_id;
     const { code, verifier } = await oauth.approvedCode(admin, workspaceId, { clientId, scope });

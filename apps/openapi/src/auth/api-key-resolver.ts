@@ -1,5 +1,6 @@
 import type { Db } from '@enginy/db/client';
-import { API_KEY_PREFIX, findApiKey } from '@enginy/db/queries/api-keys';
+import { findApiKey } from '@enginy/db/queries/api-keys';
+import { API_KEY_PREFIX } from '@enginy/security/credentials';
 import { apiError } from '../errors.ts';
 import type { CredentialResolver } from './principal.ts';
 

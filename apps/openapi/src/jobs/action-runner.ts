@@ -1,7 +1,7 @@
 import type { Db } from '@enginy/db/client';
-import { claimAction, finishAction, pendingActionIds } from '@enginy/db/queries/actions';
-import { contactEmails, setEmailVerification } from '@enginy/db/queries/contacts';
-import type { EmailVerificationStatus } from '@enginy/db/queries/contacts';
+import { claimAction, finishAction, pendingActionIds } from '@enginy/db/queries/domain/actions';
+import { contactEmails, setEmailVerification } from '@enginy/db/queries/domain/contacts';
+import type { EmailVerificationStatus } from '@enginy/db/queries/domain/contacts';
 import type { FastifyBaseLogger } from 'fastify';
 import { verifyEmail } from './verify-email.ts';
 

@@ -1,4 +1,4 @@
-import type { EmailVerificationStatus } from '@enginy/db/queries/contacts';
+import type { EmailVerificationStatus } from '@enginy/db/queries/domain/contacts';
 
 // Mailbox providers whose addresses are personal rather than professional: deliverable, but risky
 // for B2B outreach.

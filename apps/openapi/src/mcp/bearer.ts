@@ -1,7 +1,6 @@
 import type { StackConfig } from '@enginy/config/load';
-import type { ActiveAccessToken } from '@enginy/db/queries/oauth-tokens';
 import { hashSecret } from '@enginy/security/tokens';
-import type { TokenLookups } from './token-lookups.ts';
+import type { ActiveAccessToken, TokenLookups } from './token-lookups.ts';
 
 /** The exact text Enginy documents for a token the MCP server will not accept. */
 export const TOKEN_VALIDATION_FAILED = 'Token validation failed';

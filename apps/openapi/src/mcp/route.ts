@@ -1,6 +1,5 @@
 import type { StackConfig } from '@enginy/config/load';
 import { type Db, isDatabaseUnavailable } from '@enginy/db/client';
-import type { ActiveAccessToken } from '@enginy/db/queries/oauth-tokens';
 import { isAllowedOrigin } from '@enginy/policy/origin';
 import { UNAVAILABLE_RETRY_AFTER_SECONDS } from '@enginy/service/http-errors';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
@@ -14,7 +13,7 @@ import { type BearerCheck, challenge, checkBearer, TOKEN_VALIDATION_FAILED } fro
 import { type ToolCallResult, ToolDispatcher, toolError } from './dispatch.ts';
 import { ExchangeTransport, isRequest, parsePost } from './request-transport.ts';
 import { scopeHint } from './scope-hint.ts';
-import { TokenLookups } from './token-lookups.ts';
+import { type ActiveAccessToken, TokenLookups } from './token-lookups.ts';
 import { type GeneratedTool, type OpenApiDocument, toolsFromOpenApi, unfitPathParams } from './tool-catalogue.ts';
 import { UsageRecorder } from './usage.ts';
 import { ConnectionNames, WHOAMI_TOOL, whoami } from './whoami.ts';

@@ -1,18 +1,19 @@
 import type { Db } from '@enginy/db/client';
-import { enabledPolicyScopes } from '@enginy/db/queries/mcp';
+import { listMcpPolicies } from '@enginy/db/queries/workspaces';
+import { scopesInForceAnywhere } from '@enginy/policy/effective-scopes';
 
 const TTL_MS = 1_000;
 const cache = new WeakMap<Db, { at: number; scopes: Promise<string[]> }>();
 
 /**
- * The scopes a 401 challenge tells a client to request (see enabledPolicyScopes), cached for a
+ * The scopes a 401 challenge tells a client to request (policy's scopesInForceAnywhere), cached for a
  * second: unauthenticated probes (every `claude mcp list`) must not each cost a query, and a
  * policy change still shows up at once for a person.
  */
 export function scopeHint(db: Db): Promise<string[]> {
   let entry = cache.get(db);
   if (entry === undefined || Date.now() - entry.at > TTL_MS) {
-    entry = { at: Date.now(), scopes: enabledPolicyScopes(db).catch(() => []) };
+    entry = { at: Date.now(), scopes: listMcpPolicies(db).then(scopesInForceAnywhere, () => []) };
     cache.set(db, entry);
   }
   return entry.scopes;

@@ -1,5 +1,9 @@
 import type { Db } from '@enginy/db/client';
-import { type ActiveAccessToken, findActiveAccessTokens } from '@enginy/db/queries/oauth-tokens';
+import { type ActiveAccessTokenRow, findActiveAccessTokens } from '@enginy/db/queries/oauth-tokens';
+import { withEffectiveScopes } from '@enginy/policy/effective-scopes';
+
+/** A live access token with what its grant may do today: the policy in force applied to the stored row. */
+export type ActiveAccessToken = ActiveAccessTokenRow & { effectiveScopes: string[] };
 
 /** The most hashes one query carries; a burst larger than this is split over several queries. */
 const MAX_BATCH = 128;
@@ -44,7 +48,10 @@ export class TokenLookups {
   private async run(batch: Waiting[]): Promise<void> {
     try {
       const found = await findActiveAccessTokens(this.db, [...new Set(batch.map((waiting) => waiting.hash))]);
-      for (const waiting of batch) waiting.resolve(found.get(waiting.hash));
+      for (const waiting of batch) {
+        const row = found.get(waiting.hash);
+        waiting.resolve(row && withEffectiveScopes(row));
+      }
     } catch (error) {
       for (const waiting of batch) waiting.reject(error);
     }

@@ -1,5 +1,5 @@
 import type { Db } from '@enginy/db/client';
-import { recordMcpUsage, type ToolUsage } from '@enginy/db/queries/mcp';
+import { recordMcpUsage, type ToolUsage } from '@enginy/db/queries/oauth-grants';
 import type { FastifyBaseLogger } from 'fastify';
 import { BatchedWrites } from '../jobs/batched-writes.ts';
 

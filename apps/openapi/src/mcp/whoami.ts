@@ -1,7 +1,7 @@
 import type { Db } from '@enginy/db/client';
-import type { ActiveAccessToken } from '@enginy/db/queries/oauth-tokens';
-import { findConnectionNames } from '@enginy/db/queries/mcp';
-import { expandScopes } from '@enginy/policy/scopes';
+import { findConnectionNames } from '@enginy/db/queries/oauth-grants';
+import { grantCut } from '@enginy/policy/grant-cut';
+import type { ActiveAccessToken } from './token-lookups.ts';
 
 export const WHOAMI_TOOL = {
   name: 'mcp_whoami',
@@ -56,9 +56,8 @@ export class ConnectionNames {
 export async function whoami(names: ConnectionNames, token: ActiveAccessToken): Promise<WhoamiResult> {
   const labels = await names.get(token);
   const policyScopes = token.policyScopes;
-  const ceiling = expandScopes(policyScopes);
   // Granted scopes the workspace no longer approves (the admin narrowed the policy since).
-  const beyondPolicy = token.grantedScopes.filter((scope) => ![...expandScopes([scope])].every((s) => ceiling.has(s)));
+  const beyondPolicy = grantCut(token.grantedScopes, token.effectiveScopes);
   return {
     user: { id: token.userId, email: labels?.email ?? '', name: labels?.userName ?? '' },
     workspace: { id: token.workspaceId, slug: labels?.slug ?? '', name: labels?.workspaceName ?? '' },

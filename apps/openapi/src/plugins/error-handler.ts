@@ -1,5 +1,5 @@
-import { invalidInputProblem, isDatabaseUnavailable } from '@enginy/db/client';
-import { readRestOfRefusedBody, UNAVAILABLE_RETRY_AFTER_SECONDS } from '@enginy/service/http-errors';
+import { ConstraintViolationError, DatabaseUnavailableError } from '@enginy/db/errors';
+import { invalidInputProblem, readRestOfRefusedBody, UNAVAILABLE_RETRY_AFTER_SECONDS } from '@enginy/service/http-errors';
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ApiError, apiError, type ErrorCode, sendError } from '../errors.ts';
@@ -20,9 +20,9 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 function fromPostgres(error: { code?: unknown; message: string }): ApiError | undefined {
   const problem = invalidInputProblem(error);
   if (problem !== undefined) return apiError('validation_error', problem);
-  if (typeof error.code !== 'string' || !/^23[0-9A-Z]{3}$/.test(error.code)) return undefined;
-  if (error.code === '23505') return apiError('conflict', 'A record with these values already exists');
-  if (error.code === '23503') return apiError('invalid_reference', 'A referenced record does not exist in this workspace');
+  if (!(error instanceof ConstraintViolationError)) return undefined;
+  if (error.constraint === 'unique') return apiError('conflict', 'A record with these values already exists');
+  if (error.constraint === 'foreign_key') return apiError('invalid_reference', 'A referenced record does not exist in this workspace');
   return apiError('validation_error', 'A value in the request cannot be stored (invalid characters or out of range)');
 }
 
@@ -46,7 +46,7 @@ const errorHandler: FastifyPluginAsync<{ routes: RouteMethods }> = async (app, {
       const { message, problems } = validationProblems(error.validation, error.validationContext);
       error = apiError('validation_error', message, problems);
     }
-    if (!(error instanceof ApiError) && isDatabaseUnavailable(error)) {
+    if (!(error instanceof ApiError) && error instanceof DatabaseUnavailableError) {
       // The database is down or restarting: the same request will work again shortly (RFC 9110 §15.6.4).
       request.log.warn({ err: error }, 'database unavailable');
       reply.header('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS));

@@ -1,11 +1,12 @@
 // Pulls in the testing package's `declare module 'vitest'` (the pgServerUrl that inject() reads),
 // which the type checker otherwise never sees from this package.
-import type {} from '@enginy/testing/global-setup';
+import type {} from '@enginy/db/testing/global-setup';
 import type { StackConfig } from '@enginy/config/load';
 import { issueApiKey } from '@enginy/db/queries/api-keys';
 import { SEED_IDS } from '@enginy/db/seed';
+import { newApiKey } from '@enginy/security/credentials';
 import { testConfig } from '@enginy/testing/config';
-import { createTestDatabase, type TestDatabase } from '@enginy/testing/database';
+import { createTestDatabase, type TestDatabase } from '@enginy/db/testing/database';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 
@@ -30,7 +31,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     app,
     t,
     config,
-    key: async (scopes, workspace = 'acme') => (await issueApiKey(t.db, config.tokenHashKey, { workspaceId: SEED_IDS[workspace], name: 'test', scopes })).key,
+    key: async (scopes, workspace = 'acme') => (await issueApiKey(t.db, config.tokenHashKey, { key: newApiKey(), workspaceId: SEED_IDS[workspace], name: 'test', scopes })).key,
     call: (method, url, options = {}) =>
       app.inject({
         method,

@@ -2,8 +2,10 @@ import { CLAUDE_CODE_REDIRECT_URI } from '@enginy/config/defaults';
 import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
 import { createPreregisteredClient } from '@enginy/db/queries/oauth-clients';
-import { createGrant, insertTokens } from '@enginy/db/queries/oauth-tokens';
+import { createGrant } from '@enginy/db/queries/oauth-grants';
+import { insertTokens } from '@enginy/db/queries/oauth-tokens';
 import { SEED_IDS } from '@enginy/db/seed';
+import { newClientCredentials } from '@enginy/security/credentials';
 import { hashSecret, newSecret } from '@enginy/security/tokens';
 
 export interface MintedToken {
@@ -21,7 +23,7 @@ export async function mintAccessToken(
   config: StackConfig,
   options: { scopes: string[]; workspace?: 'acme' | 'globex'; resource?: string; expiresInSeconds?: number },
 ): Promise<MintedToken> {
-  const { clientId } = await createPreregisteredClient(db, config.tokenHashKey, { name: 'Route test client', redirectUris: [CLAUDE_CODE_REDIRECT_URI] });
+  const { clientId } = await createPreregisteredClient(db, config.tokenHashKey, { ...newClientCredentials(), name: 'Route test client', redirectUris: [CLAUDE_CODE_REDIRECT_URI] });
   const grantId = await createGrant(db, {
     workspaceId: SEED_IDS[options.workspace ?? 'acme'],
     userId: SEED_IDS.admin,

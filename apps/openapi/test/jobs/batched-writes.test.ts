@@ -3,9 +3,9 @@
 // (a bounded number of them) for the next flush.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createDb, type Db } from '@enginy/db/client';
-import { recordMcpUsage, type ToolUsage } from '@enginy/db/queries/mcp';
+import { recordMcpUsage, type ToolUsage } from '@enginy/db/queries/oauth-grants';
 import { testConfig } from '@enginy/testing/config';
-import { createTestDatabase, type TestDatabase } from '@enginy/testing/database';
+import { createTestDatabase, type TestDatabase } from '@enginy/db/testing/database';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BatchedWrites } from '../../src/jobs/batched-writes.ts';

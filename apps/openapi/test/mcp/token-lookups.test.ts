@@ -1,6 +1,6 @@
 import type { Db } from '@enginy/db/client';
-import { revokeGrant } from '@enginy/db/queries/oauth-tokens';
-import { createTestDatabase, type TestDatabase } from '@enginy/testing/database';
+import { revokeGrant } from '@enginy/db/queries/oauth-grants';
+import { createTestDatabase, type TestDatabase } from '@enginy/db/testing/database';
 import { testConfig } from '@enginy/testing/config';
 import { hashSecret } from '@enginy/security/tokens';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

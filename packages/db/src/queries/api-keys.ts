@@ -1,9 +1,8 @@
+// REST API keys (`x-api-key`), stored as keyed hashes.
+import { API_KEY_PREFIX } from '@enginy/security/credentials';
+import { hashSecret } from '@enginy/security/tokens';
 import { sql } from 'kysely';
-import { isScope, SCOPE_LIST } from '@enginy/policy/scopes';
-import { hashSecret, newSecret } from '@enginy/security/tokens';
 import type { Db } from '../client.ts';
-
-export const API_KEY_PREFIX = 'gsk_';
 
 export interface IssuedApiKey {
   id: string;
@@ -21,15 +20,16 @@ export interface ApiKeyRecord {
   scopes: string[];
 }
 
-/** Issues a key: only its keyed hash (HMAC with `hashKey`) is stored. */
+/**
+ * Stores a key the caller minted (newApiKey) with scopes it checked: only its keyed hash (HMAC with
+ * `hashKey`) and its first characters are kept.
+ */
 export async function issueApiKey(
   db: Db,
   hashKey: string,
-  input: { workspaceId: string; name: string; scopes: string[]; createdBy?: string | null },
+  input: { key: string; workspaceId: string; name: string; scopes: string[]; createdBy?: string | null },
 ): Promise<IssuedApiKey> {
-  const unknown = input.scopes.filter((scope) => !isScope(scope));
-  if (unknown.length > 0) throw new RangeError(`Unknown scope ${unknown.join(', ')}; scopes are ${SCOPE_LIST.join(', ')}`);
-  const key = newSecret(API_KEY_PREFIX);
+  const { key } = input;
   const row = await db
     .insertInto('api_keys')
     .values({
@@ -77,11 +77,14 @@ export async function revokeApiKey(db: Db, workspaceId: string, keyId: string): 
   return row !== undefined;
 }
 
-/** A workspace by id or slug, for the command line. */
-export async function findWorkspace(db: Db, idOrSlug: string) {
+/** The workspace's live API keys, newest first; never the key itself (only its prefix). */
+export function listApiKeys(db: Db, workspaceId: string) {
   return db
-    .selectFrom('workspaces')
-    .select(['id', 'slug', 'name'])
-    .where((eb) => (/^[0-9a-f-]{36}$/i.test(idOrSlug) ? eb('id', '=', idOrSlug) : eb('slug', '=', idOrSlug.toLowerCase())))
-    .executeTakeFirst();
+    .selectFrom('api_keys')
+    .leftJoin('users', 'users.id', 'api_keys.created_by')
+    .select(['api_keys.id', 'api_keys.name', 'api_keys.prefix', 'api_keys.scopes', 'api_keys.created_at as createdAt', 'api_keys.last_used_at as lastUsedAt', 'users.email as createdBy'])
+    .where('api_keys.workspace_id', '=', workspaceId)
+    .where('api_keys.revoked_at', 'is', null)
+    .orderBy('api_keys.created_at', 'desc')
+    .execute();
 }

@@ -1,5 +1,5 @@
-import { redirectUriRegistrable } from '@enginy/policy/redirect-uri';
-import { hashSecret, newSecret } from '@enginy/security/tokens';
+// OAuth clients: dynamically registered, metadata-document (CIMD) and pre-registered ones.
+import { hashSecret } from '@enginy/security/tokens';
 import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
 import type { Db } from '../client.ts';
 import type { Database } from '../schema.ts';
@@ -170,21 +170,23 @@ export async function deleteClient(db: Db, id: string): Promise<void> {
 }
 
 /**
- * A pre-registered confidential client (for `claude mcp add --client-id ... --client-secret ...`).
- * The secret is returned once and stored only as a keyed hash.
+ * A pre-registered confidential client (for `claude mcp add --client-id ... --client-secret ...`),
+ * with the credentials the caller minted (newClientCredentials) and the redirect URIs it checked.
+ * The secret is stored only as a keyed hash; the credentials come back for the caller to show once.
  */
 export async function createPreregisteredClient(
   db: Db,
   tokenHashKey: string,
-  input: { name: string; redirectUris: string[]; tokenEndpointAuthMethod?: 'client_secret_post' | 'client_secret_basic'; workspaceId?: string },
+  input: {
+    clientId: string;
+    clientSecret: string;
+    name: string;
+    redirectUris: string[];
+    tokenEndpointAuthMethod?: 'client_secret_post' | 'client_secret_basic';
+    workspaceId?: string;
+  },
 ): Promise<{ clientId: string; clientSecret: string }> {
-  if (input.name.trim() === '') throw new Error('A client needs a name');
-  const invalid = input.redirectUris.find((uri) => !redirectUriRegistrable(uri));
-  if (input.redirectUris.length === 0 || invalid !== undefined) {
-    throw new Error(`${invalid ?? 'No redirect URI'}: redirect URIs must be https, or http on localhost/127.0.0.1`);
-  }
-  const clientId = newSecret('ecl_').slice(0, 28);
-  const clientSecret = newSecret('ecs_');
+  const { clientId, clientSecret } = input;
   await db
     .insertInto('oauth_clients')
     .values({
@@ -199,4 +201,102 @@ export async function createPreregisteredClient(
     })
     .execute();
   return { clientId, clientSecret };
+}
+
+/** The live clients an admin of this workspace pre-registered, newest first. */
+export function listWorkspaceClients(db: Db, workspaceId: string) {
+  return db
+    .selectFrom('oauth_clients')
+    .select(['id', 'name', 'redirect_uris as redirectUris', 'token_endpoint_auth_method as tokenEndpointAuthMethod', 'created_at as createdAt'])
+    .where('workspace_id', '=', workspaceId)
+    .where('kind', '=', 'preregistered')
+    .where('deleted_at', 'is', null)
+    .orderBy('created_at', 'desc')
+    .execute();
+}
+
+/** Replaces the secret of a live client of this workspace (the old one stops working at once); false when not found. */
+export async function rotateClientSecret(db: Db, tokenHashKey: string, workspaceId: string, clientId: string, clientSecret: string): Promise<boolean> {
+  const row = await db
+    .updateTable('oauth_clients')
+    .set({ secret_hash: hashSecret(tokenHashKey, clientSecret) })
+    .where('id', '=', clientId)
+    .where('workspace_id', '=', workspaceId)
+    .where('kind', '=', 'preregistered')
+    .where('deleted_at', 'is', null)
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * Soft-deletes a live client of this workspace: from now on it is an unknown client (invalid_client),
+ * and every connection it holds, in any workspace, ends with it (its access tokens would otherwise
+ * live on until they expire). Returns the revoked grant ids, or undefined when not found.
+ */
+export async function deleteWorkspaceClient(db: Db, workspaceId: string, clientId: string): Promise<string[] | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .updateTable('oauth_clients')
+      .set({ deleted_at: sql<Date>`now()` })
+      .where('id', '=', clientId)
+      .where('workspace_id', '=', workspaceId)
+      .where('deleted_at', 'is', null)
+      .returning('id')
+      .executeTakeFirst();
+    if (row === undefined) return undefined;
+    const grants = await trx
+      .updateTable('oauth_grants')
+      .set({ revoked_at: sql<Date>`now()`, revoked_reason: 'client_deleted' })
+      .where('client_id', '=', clientId)
+      .where('revoked_at', 'is', null)
+      .returning('id')
+      .execute();
+    const grantIds = grants.map((g) => g.id);
+    if (grantIds.length > 0) await trx.updateTable('oauth_tokens').set({ revoked_at: sql<Date>`now()` }).where('grant_id', 'in', grantIds).where('revoked_at', 'is', null).execute();
+    return grantIds;
+  });
+}
+
+/**
+ * The client ID metadata document clients this workspace has seen (an authorization attempt or a
+ * grant in it), with where their metadata came from and how old it is; most recently seen first.
+ * A client only ever seen in other workspaces is none of this workspace's business.
+ */
+export async function listWorkspaceCimdClients(db: Db, workspaceId: string) {
+  const rows = await db
+    .selectFrom('oauth_clients')
+    .select((eb) => [
+      'oauth_clients.id',
+      'oauth_clients.name',
+      'oauth_clients.redirect_uris as redirectUris',
+      'oauth_clients.metadata_source as metadataSource',
+      'oauth_clients.fetched_at as fetchedAt',
+      'oauth_clients.metadata_checked_at as checkedAt',
+      eb
+        .selectFrom('auth_events')
+        .select((e) => e.fn.max('auth_events.created_at').as('at'))
+        .whereRef('auth_events.client_id', '=', 'oauth_clients.id')
+        .where('auth_events.workspace_id', '=', workspaceId)
+        .as('lastAttemptAt'),
+      eb
+        .selectFrom('oauth_grants')
+        .select((e) => e.fn.countAll<string>().as('n'))
+        .whereRef('oauth_grants.client_id', '=', 'oauth_clients.id')
+        .where('oauth_grants.workspace_id', '=', workspaceId)
+        .where('oauth_grants.revoked_at', 'is', null)
+        .as('liveConnections'),
+    ])
+    .where('oauth_clients.kind', '=', 'cimd')
+    .where('oauth_clients.deleted_at', 'is', null)
+    .where((eb) =>
+      eb.or([
+        eb.exists(eb.selectFrom('auth_events').select('auth_events.id').whereRef('auth_events.client_id', '=', 'oauth_clients.id').where('auth_events.workspace_id', '=', workspaceId)),
+        eb.exists(eb.selectFrom('oauth_grants').select('oauth_grants.id').whereRef('oauth_grants.client_id', '=', 'oauth_clients.id').where('oauth_grants.workspace_id', '=', workspaceId)),
+      ]),
+    )
+    .orderBy('lastAttemptAt', (ob) => ob.desc().nullsLast())
+    .orderBy('oauth_clients.name')
+    .execute();
+  return rows.map((row) => ({ ...row, liveConnections: Number(row.liveConnections ?? 0) }));
 }

@@ -1,3 +1,4 @@
+// Retention across the OAuth tables: what expired is deleted.
 import type { Db } from '../client.ts';
 
 export interface Purged {

@@ -1,3 +1,4 @@
+// Pending authorization requests (between /authorize and consent).
 import { sql } from 'kysely';
 import type { Db } from '../client.ts';
 import type { ClientSourceAtAuthorize } from '../schema/oauth.ts';

@@ -1,4 +1,4 @@
-import { ceilingInForce, effectiveScopes } from '@enginy/policy/scopes';
+// Authorization codes and the access and refresh tokens issued under grants.
 import { type CompiledQuery, sql } from 'kysely';
 import { type Db, usePreparedStatement } from '../client.ts';
 import type { OAuthTokenKind } from '../schema/oauth.ts';
@@ -56,38 +56,11 @@ export async function linkCodeToGrant(db: Db, codeHash: string, grantId: string)
   await db.updateTable('oauth_codes').set({ grant_id: grantId }).where('code_hash', '=', codeHash).execute();
 }
 
-export async function createGrant(
-  db: Db,
-  grant: { workspaceId: string; userId: string; clientId: string; redirectUri: string; scopes: string[]; resource: string },
-): Promise<string> {
-  const row = await db
-    .insertInto('oauth_grants')
-    .values({
-      workspace_id: grant.workspaceId,
-      user_id: grant.userId,
-      client_id: grant.clientId,
-      redirect_uri: grant.redirectUri,
-      scopes: grant.scopes,
-      resource: grant.resource,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
-
 export async function insertTokens(db: Db, grantId: string, tokens: { hash: string; kind: OAuthTokenKind; expiresAt: Date }[]): Promise<void> {
   await db
     .insertInto('oauth_tokens')
     .values(tokens.map((t) => ({ token_hash: t.hash, kind: t.kind, grant_id: grantId, expires_at: t.expiresAt })))
     .execute();
-}
-
-/** Revokes a grant and every token it issued: the connection stops working at once. */
-export async function revokeGrant(db: Db, grantId: string, reason: string): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await trx.updateTable('oauth_grants').set({ revoked_at: sql<Date>`now()`, revoked_reason: reason }).where('id', '=', grantId).where('revoked_at', 'is', null).execute();
-    await trx.updateTable('oauth_tokens').set({ revoked_at: sql<Date>`now()` }).where('grant_id', '=', grantId).where('revoked_at', 'is', null).execute();
-  });
 }
 
 /** A token of any state, with its grant: the token endpoint tells reuse from garbage with it. */
@@ -130,15 +103,11 @@ export async function spendRefreshToken(db: Db, tokenHash: string, retryAnswer: 
   return row !== undefined;
 }
 
-export async function touchGrant(db: Db, grantId: string): Promise<void> {
-  await db.updateTable('oauth_grants').set({ last_used_at: new Date() }).where('id', '=', grantId).execute();
-}
-
 export async function revokeToken(db: Db, tokenHash: string): Promise<void> {
   await db.updateTable('oauth_tokens').set({ revoked_at: sql<Date>`now()` }).where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).execute();
 }
 
-export interface ActiveAccessToken {
+export interface ActiveAccessTokenRow {
   grantId: string;
   workspaceId: string;
   userId: string;
@@ -146,9 +115,7 @@ export interface ActiveAccessToken {
   /** The audience: a resource server must reject a token minted for another resource (RFC 8707). */
   resource: string;
   grantedScopes: string[];
-  /** Granted ∩ the workspace's current policy ceiling; empty when MCP is off or the policy inactive. */
-  effectiveScopes: string[];
-  /** The workspace's policy ceiling as it is now. */
+  /** The workspace's policy ceiling as it is now (what it leaves of the grant: policy's withEffectiveScopes). */
   policyScopes: string[];
   mcpEnabled: boolean;
   policyActive: boolean;
@@ -157,10 +124,10 @@ export interface ActiveAccessToken {
 
 /**
  * For the MCP endpoint: the live access token with that keyed hash, or undefined (unknown, expired,
- * revoked, or its grant revoked). Policy changes apply at once because the ceiling is read here,
- * on every call, rather than frozen into the token.
+ * revoked, or its grant revoked), with its workspace's MCP settings. Policy changes apply at once
+ * because the ceiling is read here, on every call, rather than frozen into the token.
  */
-export async function findActiveAccessToken(db: Db, tokenHash: string): Promise<ActiveAccessToken | undefined> {
+export async function findActiveAccessToken(db: Db, tokenHash: string): Promise<ActiveAccessTokenRow | undefined> {
   return (await findActiveAccessTokens(db, [tokenHash])).get(tokenHash);
 }
 
@@ -168,15 +135,13 @@ export async function findActiveAccessToken(db: Db, tokenHash: string): Promise<
  * The same lookup for several hashes in one round trip (the MCP endpoint batches the requests that
  * arrive together); a hash with no live token is absent from the map.
  */
-export async function findActiveAccessTokens(db: Db, tokenHashes: readonly string[]): Promise<Map<string, ActiveAccessToken>> {
-  const found = new Map<string, ActiveAccessToken>();
+export async function findActiveAccessTokens(db: Db, tokenHashes: readonly string[]): Promise<Map<string, ActiveAccessTokenRow>> {
+  const found = new Map<string, ActiveAccessTokenRow>();
   if (tokenHashes.length === 0) return found;
   const compiled = activeAccessTokensQuery(db);
   const parameters = compiled.parameters.map((parameter) => (parameter === HASHES ? [...tokenHashes] : parameter));
   const rows = (await db.executeQuery<LookupRow>({ ...compiled, parameters })).rows;
   for (const row of rows) {
-    const mcpEnabled = row.enabled === true;
-    const policyActive = row.policyActive === true;
     found.set(row.tokenHash, {
       grantId: row.grantId,
       workspaceId: row.workspaceId,
@@ -184,10 +149,9 @@ export async function findActiveAccessTokens(db: Db, tokenHashes: readonly strin
       clientId: row.clientId,
       resource: row.resource,
       grantedScopes: row.scopes,
-      effectiveScopes: effectiveScopes(row.scopes, ceilingInForce({ enabled: mcpEnabled, policyActive, policyScopes: row.policyScopes ?? [] })),
       policyScopes: row.policyScopes ?? [],
-      mcpEnabled,
-      policyActive,
+      mcpEnabled: row.enabled === true,
+      policyActive: row.policyActive === true,
       expiresAt: row.expiresAt,
     });
   }

@@ -1,7 +1,8 @@
 import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
 import type { OAuthClient } from '@enginy/db/queries/oauth-clients';
-import { claimCode, createGrant, findCode, linkCodeToGrant, revokeGrant } from '@enginy/db/queries/oauth-tokens';
+import { createGrant, revokeGrant } from '@enginy/db/queries/oauth-grants';
+import { claimCode, findCode, linkCodeToGrant } from '@enginy/db/queries/oauth-tokens';
 import { hashSecret } from '@enginy/security/tokens';
 import { InvalidGrant, InvalidRequest, InvalidTarget } from '../../errors.ts';
 import { verifierMatches } from '../pkce.ts';

@@ -1,7 +1,8 @@
 import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
 import type { OAuthClient } from '@enginy/db/queries/oauth-clients';
-import { findToken, insertTokens, revokeGrant, spendRefreshToken, touchGrant } from '@enginy/db/queries/oauth-tokens';
+import { revokeGrant, touchGrant } from '@enginy/db/queries/oauth-grants';
+import { findToken, insertTokens, spendRefreshToken } from '@enginy/db/queries/oauth-tokens';
 import { parseScopeParam } from '@enginy/policy/scopes';
 import { hashSecret, openWithSecret, sealWithSecret } from '@enginy/security/tokens';
 import { InvalidGrant, InvalidRequest, InvalidScope, InvalidTarget } from '../../errors.ts';

@@ -1,5 +1,6 @@
 import type { StackConfig } from '@enginy/config/load';
-import { enabledPolicyScopes } from '@enginy/db/queries/mcp';
+import { listMcpPolicies } from '@enginy/db/queries/workspaces';
+import { scopesInForceAnywhere } from '@enginy/policy/effective-scopes';
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppPluginOptions } from '../../plugin-options.ts';
 
@@ -37,7 +38,7 @@ export function authorizationServerMetadata(config: StackConfig, grantableScopes
 export const metadataEndpoint: FastifyPluginAsync<AppPluginOptions> = async (app, { config, db }) => {
   for (const url of METADATA_PATHS) {
     app.get(url, async (_request, reply) => {
-      const metadata = authorizationServerMetadata(config, await enabledPolicyScopes(db));
+      const metadata = authorizationServerMetadata(config, scopesInForceAnywhere(await listMcpPolicies(db)));
       // Revalidated every time: a policy change must show in the very next discovery.
       return reply.header('cache-control', 'no-cache').send(metadata);
     });

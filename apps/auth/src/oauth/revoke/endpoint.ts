@@ -1,4 +1,5 @@
-import { findToken, revokeGrant, revokeToken } from '@enginy/db/queries/oauth-tokens';
+import { revokeGrant } from '@enginy/db/queries/oauth-grants';
+import { findToken, revokeToken } from '@enginy/db/queries/oauth-tokens';
 import { hashSecret } from '@enginy/security/tokens';
 import type { FastifyPluginAsync } from 'fastify';
 import { InvalidRequest } from '../../errors.ts';

@@ -1,5 +1,5 @@
-import { createAction, getAction } from '@enginy/db/queries/actions';
-import { spendCredits } from '@enginy/db/queries/workspace-resources';
+import { createAction, getAction } from '@enginy/db/queries/domain/actions';
+import { spendCredits } from '@enginy/db/queries/domain/workspace-resources';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { principalOf } from '../../auth/gate.ts';
 import { apiError, notFound } from '../../errors.ts';

@@ -1,5 +1,5 @@
-import { createCampaign, enrolContacts, getCampaign, listCampaigns, setCampaignStatus } from '@enginy/db/queries/campaigns';
-import { existingIds } from '@enginy/db/queries/ownership';
+import { createCampaign, enrolContacts, getCampaign, listCampaigns, setCampaignStatus } from '@enginy/db/queries/domain/campaigns';
+import { existingIds } from '@enginy/db/queries/domain/ownership';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../../auth/gate.ts';

@@ -1,4 +1,4 @@
-import { createCompany, getCompany, searchCompanies } from '@enginy/db/queries/companies';
+import { createCompany, getCompany, searchCompanies } from '@enginy/db/queries/domain/companies';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { principalOf } from '../../auth/gate.ts';
 import { apiError, notFound } from '../../errors.ts';

@@ -1,5 +1,5 @@
-import { createContact, getContact, searchContacts, updateContact, type ContactInput } from '@enginy/db/queries/contacts';
-import { existingIds } from '@enginy/db/queries/ownership';
+import { createContact, getContact, searchContacts, updateContact, type ContactInput } from '@enginy/db/queries/domain/contacts';
+import { existingIds } from '@enginy/db/queries/domain/ownership';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { principalOf } from '../../auth/gate.ts';
 import { apiError, invalidReference, notFound } from '../../errors.ts';

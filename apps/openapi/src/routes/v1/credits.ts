@@ -1,4 +1,4 @@
-import { getCredits } from '@enginy/db/queries/workspace-resources';
+import { getCredits } from '@enginy/db/queries/domain/workspace-resources';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { principalOf } from '../../auth/gate.ts';
 import { notFound } from '../../errors.ts';

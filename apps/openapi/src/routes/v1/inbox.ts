@@ -1,6 +1,6 @@
-import { getContact } from '@enginy/db/queries/contacts';
-import { listContactMessages, listThreads, sendMessage } from '@enginy/db/queries/inbox';
-import { listSenderIdentities } from '@enginy/db/queries/workspace-resources';
+import { getContact } from '@enginy/db/queries/domain/contacts';
+import { listContactMessages, listThreads, sendMessage } from '@enginy/db/queries/domain/inbox';
+import { listSenderIdentities } from '@enginy/db/queries/domain/workspace-resources';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { principalOf } from '../../auth/gate.ts';
 import { apiError, invalidReference, notFound } from '../../errors.ts';

@@ -1,4 +1,4 @@
-import { addListMembers, countListMembers, createList, listExists, listLists, removeListMembers } from '@enginy/db/queries/lists';
+import { addListMembers, countListMembers, createList, listExists, listLists, removeListMembers } from '@enginy/db/queries/domain/lists';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { principalOf } from '../../auth/gate.ts';
 import { apiError, notFound } from '../../errors.ts';

@@ -1,5 +1,5 @@
 import type { Db } from '@enginy/db/client';
-import { existingIds } from '@enginy/db/queries/ownership';
+import { existingIds } from '@enginy/db/queries/domain/ownership';
 import { invalidReference } from '../../errors.ts';
 
 /** 422 naming the first of `contactIds` (as `contactIds[i]`) that is not a contact of the workspace. */

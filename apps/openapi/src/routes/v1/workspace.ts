@@ -1,4 +1,4 @@
-import { listCrmOwners, listSenderIdentities } from '@enginy/db/queries/workspace-resources';
+import { listCrmOwners, listSenderIdentities } from '@enginy/db/queries/domain/workspace-resources';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../../auth/gate.ts';

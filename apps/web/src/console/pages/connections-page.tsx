@@ -1,4 +1,4 @@
-import { expandScopes } from '@enginy/policy/scopes';
+import { grantCut } from '@enginy/policy/grant-cut';
 import { useState } from 'react';
 import { Link } from '../../router.tsx';
 import { useConsole } from '../console-context.tsx';
@@ -78,9 +78,9 @@ export function ConnectionsPage() {
                   </td>
                   <td className="scopes-cell">
                     <ScopeList scopes={c.grantedScopes} />
-                    {notInEffect(c).length > 0 && (
+                    {grantCut(c.grantedScopes, c.effectiveScopes).length > 0 && (
                       <p className="cut small">
-                        Not in effect under the current policy: <ScopeList scopes={notInEffect(c)} />
+                        Not in effect under the current policy: <ScopeList scopes={grantCut(c.grantedScopes, c.effectiveScopes)} />
                       </p>
                     )}
                   </td>
@@ -133,10 +133,4 @@ export function ConnectionsPage() {
       )}
     </section>
   );
-}
-
-/** What the grant holds that the workspace's policy cuts today (a policy change applies to live tokens at once). */
-function notInEffect(c: Connection): string[] {
-  const effective = new Set(c.effectiveScopes);
-  return [...expandScopes(c.grantedScopes)].filter((scope) => !effective.has(scope));
 }

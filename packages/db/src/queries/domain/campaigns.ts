@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
-import type { Db } from '../client.ts';
-import type { CampaignStatus, CampaignsTable, StoredStep } from '../schema/domain.ts';
+import type { Db } from '../../client.ts';
+import type { CampaignStatus, CampaignsTable, StoredStep } from '../../schema/domain.ts';
 import { iso, offsetOf, type Page, type PageRequest, pageOf } from './pagination.ts';
 
 export interface Campaign {

@@ -1,6 +1,16 @@
+// Users and their sign-in sessions.
 import { sql } from 'kysely';
 import type { Db } from '../client.ts';
 
+export function findUserByEmail(db: Db, email: string) {
+  return db
+    .selectFrom('users')
+    .select(['id', 'email', 'name', 'password_hash'])
+    .where((eb) => eb(eb.fn('lower', ['email']), '=', email.trim().toLowerCase()))
+    .executeTakeFirst();
+}
+
+/** Sign-in sessions: the cookie is stored only as a hash. */
 export async function createSession(db: Db, input: { idHash: string; userId: string; csrfToken: string; expiresAt: Date }): Promise<void> {
   await db.insertInto('oauth_sessions').values({ id_hash: input.idHash, user_id: input.userId, csrf_token: input.csrfToken, expires_at: input.expiresAt }).execute();
 }

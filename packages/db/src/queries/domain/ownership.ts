@@ -1,4 +1,4 @@
-import type { Db } from '../client.ts';
+import type { Db } from '../../client.ts';
 
 type OwnedTable = 'contacts' | 'companies' | 'lists' | 'campaigns' | 'sender_identities' | 'crm_owners';
 

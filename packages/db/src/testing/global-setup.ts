@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { DEFAULT_SEED_ADMIN } from '@enginy/config/defaults';
-import { createDb } from '@enginy/db/client';
-import { startEmbeddedPostgres } from '@enginy/db/embedded';
-import { migrateToLatest } from '@enginy/db/migrate';
-import { seedDatabase } from '@enginy/db/seed';
+import { createDb } from '../client.ts';
+import { startEmbeddedPostgres } from '../embedded.ts';
+import { migrateToLatest } from '../migrate.ts';
+import { seedDatabase } from '../seed/run.ts';
 import type { TestProject } from 'vitest/node';
 
 import './provided.ts';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createDb, type Db } from '@enginy/db/client';
+import { createDb, type Db } from '../client.ts';
 import pg from 'pg';
 import { inject } from 'vitest';
 import './provided.ts';

@@ -1,4 +1,4 @@
-import type { Db } from '../client.ts';
+import type { Db } from '../../client.ts';
 import { iso, offsetOf, type Page, type PageRequest, pageOf } from './pagination.ts';
 
 export interface ContactList {

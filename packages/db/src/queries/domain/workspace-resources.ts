@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import type { Db } from '../client.ts';
-import type { Channel } from '../schema/domain.ts';
+import type { Db } from '../../client.ts';
+import type { Channel } from '../../schema/domain.ts';
 import { iso } from './pagination.ts';
 
 export interface Credits {

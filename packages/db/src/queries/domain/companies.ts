@@ -1,7 +1,7 @@
 import type { ExpressionBuilder, Selectable } from 'kysely';
-import type { Db } from '../client.ts';
-import type { Database } from '../schema.ts';
-import type { CompaniesTable } from '../schema/domain.ts';
+import type { Db } from '../../client.ts';
+import type { Database } from '../../schema.ts';
+import type { CompaniesTable } from '../../schema/domain.ts';
 import { containsPattern, iso, offsetOf, type Page, type PageRequest, pageOf } from './pagination.ts';
 
 export interface Company {

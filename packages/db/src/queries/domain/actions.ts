@@ -1,5 +1,5 @@
-import type { Db } from '../client.ts';
-import type { ActionStatus } from '../schema/domain.ts';
+import type { Db } from '../../client.ts';
+import type { ActionStatus } from '../../schema/domain.ts';
 import { iso } from './pagination.ts';
 
 export interface Action {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import type { Db } from '../client.ts';
-import type { Channel, InboxTag } from '../schema/domain.ts';
+import type { Db } from '../../client.ts';
+import type { Channel, InboxTag } from '../../schema/domain.ts';
 import { containsPattern, iso, offsetOf, type Page, type PageRequest, pageOf } from './pagination.ts';
 
 export interface InboxThread {
