@@ -89,8 +89,8 @@ describe('api keys', () => {
     expect(await findApiKey(t.db, 'k'.repeat(32), issued.key)).toMatchObject({ id: issued.id, workspaceId: SEED_IDS.acme, scopes: ['CONTACTS_READ'] });
     expect(await findApiKey(t.db, 'another-hash-key-another-hash-key', issued.key)).toBeUndefined();
     expect(await revokeApiKey(t.db, SEED_IDS.acme, issued.id)).toBe(true);
-    // Unknown scopes are refused by the callers before storing (apps/openapi/test/api-key-cli.test.ts).
     expect(await findApiKey(t.db, 'k'.repeat(32), issued.key)).toBeUndefined();
+    // Unknown scopes are refused by the callers before storing (apps/openapi/test/api-key-cli.test.ts).
   });
 });
 
