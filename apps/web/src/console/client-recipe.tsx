@@ -1,5 +1,6 @@
 import type { KnownClient } from '@enginy/config/known-clients';
 import { failedReadinessChecks } from '@enginy/policy/readiness';
+import { redirectUriAllowedByWorkspace } from '@enginy/policy/redirect-uri';
 import { useState } from 'react';
 import { Link } from '../router.tsx';
 import { type ChecklistItem, clientIdItem, redirectFacts, registrationText, scopeChoiceText, withRedirectUri } from './connect-recipe.ts';
@@ -128,7 +129,7 @@ function AddRedirectUri({ uri, onAdded }: { uri: string; onAdded: (uri: string) 
     setError(undefined);
     try {
       const current = await read<McpSettings>('/mcp-settings');
-      if (!current.allowedRedirectUris.includes(uri)) await write('PUT', '/mcp-settings', withRedirectUri(current, uri));
+      if (!redirectUriAllowedByWorkspace(current.allowedRedirectUris, uri)) await write('PUT', '/mcp-settings', withRedirectUri(current, uri));
       await onAdded(uri);
     } catch (e) {
       setError(`Not added: ${errorText(e)}`);

@@ -2,6 +2,8 @@
 // redirect URI it sends, whether that exact URI is allowed, and whether a button may add it. The
 // client facts come from packages/config's table; here they only meet the settings.
 import { KNOWN_CLIENTS, type KnownClient, knownClient, type ScopeChoice } from '@enginy/config/known-clients';
+import { isClientIdAllowed } from '@enginy/policy/client-id';
+import { redirectUriAllowedByWorkspace } from '@enginy/policy/redirect-uri';
 import type { McpSettings, McpSettingsInput } from './types.ts';
 
 /** The client the page opens on when the query string names none (or one it does not know). */
@@ -34,7 +36,7 @@ export function redirectFacts(client: KnownClient, allowedRedirectUris: readonly
   const value = client.defaultRedirectUri;
   const form = /<[^>]+>/.test(value) ? 'pattern' : isConcreteUri(value) ? 'uri' : 'words';
   const sent = client.recipeRedirectUri;
-  const allowlisted = allowedRedirectUris.includes(sent);
+  const allowlisted = redirectUriAllowedByWorkspace(allowedRedirectUris, sent);
   return { byDefault: { value, form }, sent, allowlisted, addable: !allowlisted && isConcreteUri(sent) };
 }
 
@@ -43,7 +45,7 @@ export function withRedirectUri(settings: McpSettings, uri: string): McpSettings
   const { enabled, allowedRedirectUris, allowedClientIds, policyScopes, policyActive } = settings;
   return {
     enabled,
-    allowedRedirectUris: allowedRedirectUris.includes(uri) ? allowedRedirectUris : [...allowedRedirectUris, uri],
+    allowedRedirectUris: redirectUriAllowedByWorkspace(allowedRedirectUris, uri) ? allowedRedirectUris : [...allowedRedirectUris, uri],
     allowedClientIds,
     policyScopes,
     policyActive,
@@ -60,7 +62,7 @@ export interface ChecklistItem {
 export function clientIdItem(client: KnownClient, allowedClientIds: readonly string[]): ChecklistItem {
   if (allowedClientIds.length === 0) return { label: 'Allowed OAuth client IDs empty for the first connection', ok: true, fix: '' };
   const id = client.metadataDocumentUrl;
-  if (id !== undefined && allowedClientIds.includes(id)) return { label: `Allowed OAuth client IDs include ${client.name}'s client ID`, ok: true, fix: '' };
+  if (id !== undefined && isClientIdAllowed(allowedClientIds, id)) return { label: `Allowed OAuth client IDs include ${client.name}'s client ID`, ok: true, fix: '' };
   return {
     label: 'Allowed OAuth client IDs empty for the first connection',
     ok: false,

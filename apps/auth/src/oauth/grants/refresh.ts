@@ -3,6 +3,7 @@ import type { Db } from '@enginy/db/client';
 import type { OAuthClient } from '@enginy/db/queries/oauth-clients';
 import { revokeGrant, touchGrant } from '@enginy/db/queries/oauth-grants';
 import { findToken, insertTokens, spendRefreshToken } from '@enginy/db/queries/oauth-tokens';
+import { scopesBeyondGrant } from '@enginy/policy/refresh-scope';
 import { parseScopeParam } from '@enginy/policy/scopes';
 import { hashSecret, openWithSecret, sealWithSecret } from '@enginy/security/tokens';
 import { InvalidGrant, InvalidRequest, InvalidScope, InvalidTarget } from '../../errors.ts';
@@ -53,7 +54,7 @@ export class RefreshService {
     if (body.resource !== undefined && body.resource !== row.resource) throw new InvalidTarget(`resource must be ${row.resource}`);
     // RFC 6749 §6: "The requested scope MUST NOT include any scope not originally granted". Tokens
     // carry their grant's scopes, and the response's `scope` says so (RFC 6749 §5.1).
-    const wider = parseScopeParam(body.scope).filter((scope) => scope !== 'offline_access' && !row.scopes.includes(scope));
+    const wider = scopesBeyondGrant(parseScopeParam(body.scope), row.scopes);
     if (wider.length > 0) throw new InvalidScope(`Requested scopes are not allowed: ${wider.join(' ')} was not granted`);
 
     const pair = newTokenPair(this.config, row.scopes);
