@@ -1,6 +1,6 @@
 // Where a client ID metadata document client's metadata came from, in words: the consent page, the
 // attempts list and the OAuth clients page say it the same way. Kinds come from the auth service
-// (apps/auth/src/clients/cimd.ts): `cached` is only ever a moment's answer, never stored.
+// (apps/auth/src/oauth/clients/cimd.ts): `cached` is only ever a moment's answer, never stored.
 import type { ClientSource as ClientSourceSchema } from '@enginy/contracts/consent';
 import type { Static } from 'typebox';
 import { ago } from './console/format.ts';

@@ -6,7 +6,7 @@ type NullableTimestamp = ColumnType<Date | null, Date | null | undefined, Date |
 
 /** How a client came to be known: RFC 7591 registration, a fetched metadata document, or an admin. */
 export type OAuthClientKind = 'dynamic' | 'cimd' | 'preregistered';
-/** Where a metadata-document client's metadata came from (see apps/auth/src/clients/cimd.ts). */
+/** Where a metadata-document client's metadata came from (see apps/auth/src/oauth/clients/cimd.ts). */
 export type ClientMetadataSource = 'fetched' | 'bundled' | 'unverified';
 /** What a metadata-document client's metadata was when a request used it (`cached`: a stored fetched copy). */
 export type ClientSourceAtAuthorize = ClientMetadataSource | 'cached';
