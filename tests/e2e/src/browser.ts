@@ -125,7 +125,8 @@ async function waitForStep(page: Page, callback: () => URL | undefined, steps: S
 async function result(page: Page, callback: URL | undefined): Promise<BrowserStepResult> {
   if (callback !== undefined) return { callback };
   // biome-ignore lint/performance/useDomNodeTextContent: innerText keeps the page's line breaks, which the tests read.
-  return { errorText: await alertText(page), pageText: (await page.locator('body').innerText({ timeout: 5_000 })).trim() };
+  const pageText = await page.locator('body').innerText({ timeout: 5_000 });
+  return { errorText: await alertText(page), pageText: pageText.trim() };
 }
 
 async function alertText(page: Page): Promise<string> {

@@ -26,9 +26,12 @@ describe('docker-compose.yml', () => {
     // The validation that `pnpm compose:check` runs supplies a stand-in instead.
     expect(validateWithCompose(file, validationEnv(withoutKey))?.error).toBeUndefined();
     // biome-ignore lint/suspicious/noTemplateCurlyInString: Compose's interpolation, not JavaScript's
-    const defaulted = readCompose(file).replace(/\$\{TOKEN_HASH_KEY:\?[^}]*\}/, '${TOKEN_HASH_KEY:-compose-local-only-token-hash-key-change-me}');
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: Compose's interpolation, not JavaScript's
-    expect(composeProblems(defaulted)).toContain('setup, openapi, auth, web must require TOKEN_HASH_KEY (${TOKEN_HASH_KEY:?message}), never default it');
+    const defaultedKey = '${TOKEN_HASH_KEY:-compose-local-only-token-hash-key-change-me}';
+    const problem =
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Compose's interpolation, not JavaScript's
+      'setup, openapi, auth, web must require TOKEN_HASH_KEY (${TOKEN_HASH_KEY:?message}), never default it';
+    const defaulted = readCompose(file).replace(/\$\{TOKEN_HASH_KEY:\?[^}]*\}/, defaultedKey);
+    expect(composeProblems(defaulted)).toContain(problem);
   });
 
   it("trusts X-Forwarded-For from the openapi and web services' fixed addresses only, never a range that takes in the gateway", () => {
