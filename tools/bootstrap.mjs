@@ -34,7 +34,11 @@ function findPnpm() {
   if (works('pnpm', ['--version'])) return ['pnpm'];
   say(`installing pnpm ${PNPM_VERSION} (npm i -g pnpm@${PNPM_VERSION})`);
   // Not corepack: its signature check fails on some machines (see README, Troubleshooting).
-  if (spawnSync('npm', ['install', '-g', `pnpm@${PNPM_VERSION}`], { stdio: 'inherit' }).status === 0 && works('pnpm', ['--version'])) return ['pnpm'];
+  if (
+    spawnSync('npm', ['install', '-g', `pnpm@${PNPM_VERSION}`], { stdio: 'inherit' }).status === 0 &&
+    works('pnpm', ['--version'])
+  )
+    return ['pnpm'];
   say(`global install failed; using npx pnpm@${PNPM_VERSION}`);
   return ['npx', '--yes', `pnpm@${PNPM_VERSION}`];
 }
@@ -48,7 +52,9 @@ function ensureChromium() {
     run(['apt-get'], ['install', '-y', '-qq', '--no-install-recommends', 'chromium']);
     return;
   }
-  process.stderr.write(`Chromium not found at ${CHROMIUM}. Install it (Debian: apt-get install chromium) or set CHROMIUM_PATH.\n`);
+  process.stderr.write(
+    `Chromium not found at ${CHROMIUM}. Install it (Debian: apt-get install chromium) or set CHROMIUM_PATH.\n`,
+  );
   process.exit(1);
 }
 
@@ -67,9 +73,14 @@ function secondPostgresEnv() {
     say(`starting PostgreSQL ${version} (${name}) for the second-server tests`);
     run(['pg_ctlcluster'], [version, name, 'start']);
   }
-  const sql = (statement) => execFileSync('runuser', ['-u', 'postgres', '--', 'psql', '-p', port, '-qtAc', statement], { encoding: 'utf8' }).trim();
-  if (sql("select 1 from pg_roles where rolname = 'enginy_test'") !== '1') sql("create role enginy_test login createdb password 'enginy_test'");
-  if (sql("select 1 from pg_database where datname = 'enginy_test'") !== '1') sql('create database enginy_test owner enginy_test');
+  const sql = (statement) =>
+    execFileSync('runuser', ['-u', 'postgres', '--', 'psql', '-p', port, '-qtAc', statement], {
+      encoding: 'utf8',
+    }).trim();
+  if (sql("select 1 from pg_roles where rolname = 'enginy_test'") !== '1')
+    sql("create role enginy_test login createdb password 'enginy_test'");
+  if (sql("select 1 from pg_database where datname = 'enginy_test'") !== '1')
+    sql('create database enginy_test owner enginy_test');
   return { TEST_POSTGRES_SERVER_URL: `postgres://enginy_test:enginy_test@127.0.0.1:${port}/enginy_test` };
 }
 

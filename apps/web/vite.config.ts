@@ -23,12 +23,24 @@ const forwardCallerAddress: NonNullable<ProxyOptions['configure']> = (proxy) => 
 // stays first-party and no CORS is needed for the console. The same proxy serves `vite` (dev) and
 // `vite preview` (docker compose).
 const proxy: Record<string, ProxyOptions> = {
-  '/api/auth': { target: config.auth.internalUrl, rewrite: (path: string) => path.replace(/^\/api\/auth/, ''), configure: forwardCallerAddress },
-  '/api/openapi': { target: config.openapi.internalUrl, rewrite: (path: string) => path.replace(/^\/api\/openapi/, ''), configure: forwardCallerAddress },
+  '/api/auth': {
+    target: config.auth.internalUrl,
+    rewrite: (path: string) => path.replace(/^\/api\/auth/, ''),
+    configure: forwardCallerAddress,
+  },
+  '/api/openapi': {
+    target: config.openapi.internalUrl,
+    rewrite: (path: string) => path.replace(/^\/api\/openapi/, ''),
+    configure: forwardCallerAddress,
+  },
 };
 
 // Pages are never framed (clickjacking on the consent page): both the old header and CSP.
-const headers = { 'X-Frame-Options': 'DENY', 'Content-Security-Policy': "frame-ancestors 'none'", 'Referrer-Policy': 'no-referrer' };
+const headers = {
+  'X-Frame-Options': 'DENY',
+  'Content-Security-Policy': "frame-ancestors 'none'",
+  'Referrer-Policy': 'no-referrer',
+};
 
 export default defineConfig({
   plugins: [react()],

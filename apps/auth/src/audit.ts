@@ -22,7 +22,9 @@ function bounded(value: unknown, depth = 0): unknown {
   }
   const entries = Object.entries(value as Record<string, unknown>);
   const kept = entries.slice(0, MAX_ITEMS).map(([key, item]) => [cut(key), bounded(item, depth + 1)]);
-  return Object.fromEntries(entries.length > MAX_ITEMS ? [...kept, ['(more)', `${entries.length - MAX_ITEMS} more fields`]] : kept);
+  return Object.fromEntries(
+    entries.length > MAX_ITEMS ? [...kept, ['(more)', `${entries.length - MAX_ITEMS} more fields`]] : kept,
+  );
 }
 
 /** The event as stored: every part bounded. */

@@ -1,5 +1,9 @@
 import { DatabaseUnavailableError } from '@enginy/db/errors';
-import { invalidInputProblem, readRestOfRefusedBody, UNAVAILABLE_RETRY_AFTER_SECONDS } from '@enginy/service/http-errors';
+import {
+  invalidInputProblem,
+  readRestOfRefusedBody,
+  UNAVAILABLE_RETRY_AFTER_SECONDS,
+} from '@enginy/service/http-errors';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /**
@@ -28,24 +32,44 @@ interface CatalogueRow {
 /** The catalogue: one row per error code this service answers with; the classes below are generated from it. */
 const CATALOGUE = {
   // RFC 6749 §5.2: "invalid_request … HTTP 400 (Bad Request) unless specified otherwise"; §4.1.2.1 lists it for the authorization response.
-  invalid_request: { status: 400, mayRedirect: true, description: 'The request is missing a parameter or is malformed' },
+  invalid_request: {
+    status: 400,
+    mayRedirect: true,
+    description: 'The request is missing a parameter or is malformed',
+  },
   // RFC 6749 §5.2: client authentication failed → 401. Never redirects: the client is not trusted.
-  invalid_client: { status: 401, mayRedirect: false, description: 'Client authentication failed or the client is unknown' },
+  invalid_client: {
+    status: 401,
+    mayRedirect: false,
+    description: 'Client authentication failed or the client is unknown',
+  },
   // RFC 6749 §5.2: the grant (code, refresh token) is invalid, expired, revoked or another client's.
   invalid_grant: { status: 400, mayRedirect: false, description: 'The grant is invalid, expired or revoked' },
   unauthorized_client: { status: 400, mayRedirect: true, description: 'The client may not use this grant type' },
   unsupported_grant_type: { status: 400, mayRedirect: false, description: 'The grant type is not supported' },
-  unsupported_response_type: { status: 400, mayRedirect: true, description: 'The response type is not supported; use code' },
+  unsupported_response_type: {
+    status: 400,
+    mayRedirect: true,
+    description: 'The response type is not supported; use code',
+  },
   invalid_scope: { status: 400, mayRedirect: true, description: 'Requested scopes are not allowed' },
   // RFC 8707 §2: "invalid_target: The requested resource is invalid, missing, unknown, or malformed."
-  invalid_target: { status: 400, mayRedirect: true, description: 'The requested resource is invalid, missing, unknown, or malformed' },
+  invalid_target: {
+    status: 400,
+    mayRedirect: true,
+    description: 'The requested resource is invalid, missing, unknown, or malformed',
+  },
   // RFC 7591 §3.2.2.
   invalid_redirect_uri: { status: 400, mayRedirect: false, description: 'A redirect URI is not valid' },
   invalid_client_metadata: { status: 400, mayRedirect: false, description: 'A client metadata field is not valid' },
   // RFC 6585 §4 (429); not an OAuth code, answered in the same shape.
   too_many_requests: { status: 429, mayRedirect: false, description: 'Too many requests; try again later' },
   // RFC 6749 §4.1.2.1 / §5.2; 503 (RFC 9110 §15.6.4).
-  temporarily_unavailable: { status: 503, mayRedirect: false, description: 'The service is temporarily unavailable; try again later' },
+  temporarily_unavailable: {
+    status: 503,
+    mayRedirect: false,
+    description: 'The service is temporarily unavailable; try again later',
+  },
   // The web app's session, consent and console API (not OAuth), in the same shape.
   invalid_credentials: { status: 401, mayRedirect: false, description: 'Wrong email or password' },
   not_signed_in: { status: 401, mayRedirect: false, description: 'Sign in to continue' },
@@ -103,7 +127,9 @@ export class TooManyRequests extends errorClass('too_many_requests') {
 export function registerErrorHandling(app: FastifyInstance): void {
   // Every unknown path answers JSON, never a framework 404 page (clients probe guessed paths).
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send({ error: 'not_found', error_description: `No route for ${request.method} ${request.url.split('?')[0]}` });
+    reply
+      .code(404)
+      .send({ error: 'not_found', error_description: `No route for ${request.method} ${request.url.split('?')[0]}` });
   });
 
   app.setErrorHandler((error: FastifyError | OAuthError, request, reply) => {
@@ -120,10 +146,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (error instanceof DatabaseUnavailableError) {
       // RFC 6749 §4.1.2.1 / §5.2 use temporarily_unavailable for this; 503 + Retry-After (RFC 9110 §15.6.4).
       request.log.warn({ err: error }, 'database unavailable');
-      return reply
-        .code(503)
-        .header('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS))
-        .send({ error: 'temporarily_unavailable', error_description: 'The authorization server cannot reach its database; try again in a few seconds' });
+      return reply.code(503).header('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS)).send({
+        error: 'temporarily_unavailable',
+        error_description: 'The authorization server cannot reach its database; try again in a few seconds',
+      });
     }
     const problem = invalidInputProblem(error);
     if (problem !== undefined) return reply.code(400).send({ error: 'invalid_request', error_description: problem });

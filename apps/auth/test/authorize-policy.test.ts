@@ -19,7 +19,11 @@ const oauth = () => oauthClient(injectTransport(app), config());
 beforeAll(async () => {
   t = await createTestDatabase();
   app = await buildApp(config(), { db: t.db });
-  clientId = (await oauth().register({ redirect_uris: [REDIRECT_URI, 'http://127.0.0.1:3118/callback', 'http://localhost:3118/callback/'] })).client_id;
+  clientId = (
+    await oauth().register({
+      redirect_uris: [REDIRECT_URI, 'http://127.0.0.1:3118/callback', 'http://localhost:3118/callback/'],
+    })
+  ).client_id;
   session = await oauth().signIn(); // one sign-in: /session is rate-limited per address
 });
 afterAll(async () => {
@@ -29,38 +33,92 @@ afterAll(async () => {
 beforeEach(async () => {
   await t.db
     .updateTable('workspace_mcp_settings')
-    .set({ enabled: true, allowed_redirect_uris: [REDIRECT_URI], allowed_client_ids: [], policy_scopes: ['WORKSPACE_READ', 'CONTACTS_READ'], policy_active: true })
+    .set({
+      enabled: true,
+      allowed_redirect_uris: [REDIRECT_URI],
+      allowed_client_ids: [],
+      policy_scopes: ['WORKSPACE_READ', 'CONTACTS_READ'],
+      policy_active: true,
+    })
     .where('workspace_id', '=', ACME)
     .execute();
 });
 
 async function consent(redirectUri: string, scope?: string) {
-  const requestId = await oauth().startAuthorization({ clientId, redirectUri, challenge: pkcePair().challenge, scope, state: 'xyz' });
-  const view = await app.inject({ method: 'GET', url: `/consent/${requestId}?workspace=${ACME}`, headers: { cookie: session.cookie } });
+  const requestId = await oauth().startAuthorization({
+    clientId,
+    redirectUri,
+    challenge: pkcePair().challenge,
+    scope,
+    state: 'xyz',
+  });
+  const view = await app.inject({
+    method: 'GET',
+    url: `/consent/${requestId}?workspace=${ACME}`,
+    headers: { cookie: session.cookie },
+  });
   const post = await oauth().consent(session, requestId, { workspaceId: ACME, decision: 'approve' });
   return { view, post };
 }
 
 describe('workspace checks at the consent step (checks 2–5)', () => {
   it.each([
-    ['redirect URI not in the allowlist (host alias)', { enabled: true }, 'http://127.0.0.1:3118/callback', undefined, 'redirect_uri_not_allowed', 'redirect_uri is not allowed'],
-    ['redirect URI not in the allowlist (trailing slash)', { enabled: true }, 'http://localhost:3118/callback/', undefined, 'redirect_uri_not_allowed', 'redirect_uri is not allowed'],
-    ['client not pinned', { allowed_client_ids: ['someone-else'] }, REDIRECT_URI, undefined, 'client_id_not_allowed', 'OAuth client_id is not allowed'],
+    [
+      'redirect URI not in the allowlist (host alias)',
+      { enabled: true },
+      'http://127.0.0.1:3118/callback',
+      undefined,
+      'redirect_uri_not_allowed',
+      'redirect_uri is not allowed',
+    ],
+    [
+      'redirect URI not in the allowlist (trailing slash)',
+      { enabled: true },
+      'http://localhost:3118/callback/',
+      undefined,
+      'redirect_uri_not_allowed',
+      'redirect_uri is not allowed',
+    ],
+    [
+      'client not pinned',
+      { allowed_client_ids: ['someone-else'] },
+      REDIRECT_URI,
+      undefined,
+      'client_id_not_allowed',
+      'OAuth client_id is not allowed',
+    ],
     ['MCP disabled', { enabled: false }, REDIRECT_URI, undefined, 'mcp_disabled', 'MCP is disabled for this workspace'],
-    ['policy inactive', { policy_active: false }, REDIRECT_URI, undefined, 'policy_inactive', 'The MCP policy of this workspace is inactive'],
-    ['policy empty', { policy_scopes: [] }, REDIRECT_URI, undefined, 'policy_empty', 'The MCP policy of this workspace has no scopes'],
-  ])('%s → an error page, no redirect, an audit event', async (_rule, settings, redirectUri, scope, reason, message) => {
-    await t.db.updateTable('workspace_mcp_settings').set(settings).where('workspace_id', '=', ACME).execute();
-    const { view, post } = await consent(redirectUri, scope);
-    expect(view.statusCode).toBe(200);
-    expect(view.json().decision).toMatchObject({ outcome: 'denied', reason, message, redirectTo: null });
-    // Approving anyway is refused and never yields a redirect to the client.
-    expect(post.statusCode).toBe(403);
-    expect(post.json()).toEqual({ error: 'forbidden', error_description: message });
-    expect(post.json().redirectTo).toBeUndefined();
-    const [event] = await listAuthEvents(t.db, { workspaceId: ACME, limit: 1 });
-    expect(event).toMatchObject({ outcome: 'denied', reason, client_id: clientId, redirect_uri: redirectUri });
-  });
+    [
+      'policy inactive',
+      { policy_active: false },
+      REDIRECT_URI,
+      undefined,
+      'policy_inactive',
+      'The MCP policy of this workspace is inactive',
+    ],
+    [
+      'policy empty',
+      { policy_scopes: [] },
+      REDIRECT_URI,
+      undefined,
+      'policy_empty',
+      'The MCP policy of this workspace has no scopes',
+    ],
+  ])(
+    '%s → an error page, no redirect, an audit event',
+    async (_rule, settings, redirectUri, scope, reason, message) => {
+      await t.db.updateTable('workspace_mcp_settings').set(settings).where('workspace_id', '=', ACME).execute();
+      const { view, post } = await consent(redirectUri, scope);
+      expect(view.statusCode).toBe(200);
+      expect(view.json().decision).toMatchObject({ outcome: 'denied', reason, message, redirectTo: null });
+      // Approving anyway is refused and never yields a redirect to the client.
+      expect(post.statusCode).toBe(403);
+      expect(post.json()).toEqual({ error: 'forbidden', error_description: message });
+      expect(post.json().redirectTo).toBeUndefined();
+      const [event] = await listAuthEvents(t.db, { workspaceId: ACME, limit: 1 });
+      expect(event).toMatchObject({ outcome: 'denied', reason, client_id: clientId, redirect_uri: redirectUri });
+    },
+  );
 
   it('shows what was sent, what is allowed, and a hint for a near miss', async () => {
     const { view } = await consent('http://127.0.0.1:3118/callback');
@@ -70,7 +128,11 @@ describe('workspace checks at the consent step (checks 2–5)', () => {
   });
 
   it('names the exact client ID to add', async () => {
-    await t.db.updateTable('workspace_mcp_settings').set({ allowed_client_ids: ['x'] }).where('workspace_id', '=', ACME).execute();
+    await t.db
+      .updateTable('workspace_mcp_settings')
+      .set({ allowed_client_ids: ['x'] })
+      .where('workspace_id', '=', ACME)
+      .execute();
     const { view } = await consent(REDIRECT_URI);
     expect(view.json().decision.hint).toContain(clientId);
     expect(view.json().decision.details.clientId).toBe(clientId);
@@ -88,12 +150,20 @@ describe('workspace checks at the consent step (checks 2–5)', () => {
     });
     expect(new URL(post.json().redirectTo).searchParams.get('error')).toBe('invalid_scope');
     const [event] = await listAuthEvents(t.db, { workspaceId: ACME, limit: 1 });
-    expect(event).toMatchObject({ outcome: 'denied', reason: 'scopes_not_allowed', requested_scopes: ['CONTACTS_WRITE'] });
+    expect(event).toMatchObject({
+      outcome: 'denied',
+      reason: 'scopes_not_allowed',
+      requested_scopes: ['CONTACTS_WRITE'],
+    });
     expect(event?.details).toMatchObject({ offending: ['CONTACTS_WRITE'] });
   });
 
   it('Deny returns access_denied with state and iss', async () => {
-    const requestId = await oauth().startAuthorization({ clientId, challenge: pkcePair().challenge, state: 'deny-state' });
+    const requestId = await oauth().startAuthorization({
+      clientId,
+      challenge: pkcePair().challenge,
+      state: 'deny-state',
+    });
     const response = await oauth().consent(session, requestId, { workspaceId: ACME, decision: 'deny' });
     const redirect = new URL(response.json().redirectTo);
     expect(redirect.searchParams.get('error')).toBe('access_denied');
@@ -103,7 +173,10 @@ describe('workspace checks at the consent step (checks 2–5)', () => {
 
   it('approval without the CSRF token or from another origin is refused', async () => {
     const requestId = await oauth().startAuthorization({ clientId, challenge: pkcePair().challenge });
-    const noToken = await oauth().consent({ ...session, csrfToken: 'wrong' }, requestId, { workspaceId: ACME, decision: 'approve' });
+    const noToken = await oauth().consent({ ...session, csrfToken: 'wrong' }, requestId, {
+      workspaceId: ACME,
+      decision: 'approve',
+    });
     expect(noToken.statusCode).toBe(403);
     const crossSite = await app.inject({
       method: 'POST',
@@ -125,9 +198,21 @@ describe('workspace checks at the consent step (checks 2–5)', () => {
 describe('check 1 at /authorize: unknown client or unregistered redirect URI → error page, never a redirect', () => {
   it.each([
     ['unknown client', () => 'no-such-client', REDIRECT_URI, 'unknown_client', 'Unknown client_id no-such-client'],
-    ['unregistered redirect URI', () => clientId, 'http://localhost:4444/callback', 'redirect_uri_not_registered', 'redirect_uri is not registered for this client'],
+    [
+      'unregistered redirect URI',
+      () => clientId,
+      'http://localhost:4444/callback',
+      'redirect_uri_not_registered',
+      'redirect_uri is not registered for this client',
+    ],
   ])('%s', async (_rule, id, redirectUri, reason, message) => {
-    const q = new URLSearchParams({ response_type: 'code', client_id: id(), redirect_uri: redirectUri, code_challenge: pkcePair().challenge, code_challenge_method: 'S256' });
+    const q = new URLSearchParams({
+      response_type: 'code',
+      client_id: id(),
+      redirect_uri: redirectUri,
+      code_challenge: pkcePair().challenge,
+      code_challenge_method: 'S256',
+    });
     const html = await app.inject({ method: 'GET', url: `/authorize?${q}`, headers: { accept: 'text/html' } });
     expect(html.statusCode).toBe(400);
     expect(html.headers.location).toBeUndefined();

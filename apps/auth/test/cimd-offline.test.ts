@@ -21,13 +21,21 @@ beforeAll(async () => {
 afterAll(() => t.drop());
 
 async function authorize(app: FastifyInstance, clientId: string, redirectUri: string) {
-  return oauthClient(injectTransport(app), testConfig(t.url)).authorize({ clientId, redirectUri, challenge: pkcePair().challenge });
+  return oauthClient(injectTransport(app), testConfig(t.url)).authorize({
+    clientId,
+    redirectUri,
+    challenge: pkcePair().challenge,
+  });
 }
 
 async function consentFor(app: FastifyInstance, response: { headers: Record<string, unknown> }) {
   const session = await oauthClient(injectTransport(app), testConfig(t.url)).signIn();
   const requestId = new URL(response.headers.location as string).searchParams.get('request') as string;
-  const consent = await app.inject({ method: 'GET', url: `/consent/${requestId}?workspace=${SEED_IDS.acme}`, headers: { cookie: session.cookie } });
+  const consent = await app.inject({
+    method: 'GET',
+    url: `/consent/${requestId}?workspace=${SEED_IDS.acme}`,
+    headers: { cookie: session.cookie },
+  });
   expect(consent.statusCode).toBe(200);
   return consent.json();
 }
@@ -48,18 +56,35 @@ describe("Claude Code's bundled document", () => {
 
   it('is used when the live fetch fails at the network level, and says so', async () => {
     const url = new URL('https://claude-code.invalid/oauth/client-metadata');
-    const bundled = new Map([[url.href, { client_id: url.href, client_name: 'Claude Code', redirect_uris: ['http://localhost/callback'], token_endpoint_auth_method: 'none' }]]);
+    const bundled = new Map([
+      [
+        url.href,
+        {
+          client_id: url.href,
+          client_name: 'Claude Code',
+          redirect_uris: ['http://localhost/callback'],
+          token_endpoint_auth_method: 'none',
+        },
+      ],
+    ]);
     const resolved = await resolveMetadataDocumentClient(t.db, testConfig(t.url), url, bundled);
     expect(resolved.source).toBe('bundled');
     expect(resolved.fetchFailure).toContain('ENOTFOUND');
-    expect(resolved.client).toMatchObject({ kind: 'cimd', name: 'Claude Code', redirectUris: ['http://localhost/callback'], metadataSource: 'bundled' });
+    expect(resolved.client).toMatchObject({
+      kind: 'cimd',
+      name: 'Claude Code',
+      redirectUris: ['http://localhost/callback'],
+      metadataSource: 'bundled',
+    });
   });
 
   it('is not used where bundled copies are switched off (production): the host is unreachable', async () => {
     const url = new URL('https://claude-code-strict.invalid/oauth/client-metadata');
     const bundled = new Map([[url.href, { client_id: url.href, redirect_uris: ['http://localhost/callback'] }]]);
     const config = testConfig(t.url, { CIMD_BUNDLED_DOCUMENTS: 'false', CIMD_UNVERIFIED_LOOPBACK: 'false' });
-    await expect(resolveMetadataDocumentClient(t.db, config, url, bundled)).rejects.toThrow(`The client metadata document at ${url.href} could not be used: its host could not be reached`);
+    await expect(resolveMetadataDocumentClient(t.db, config, url, bundled)).rejects.toThrow(
+      `The client metadata document at ${url.href} could not be used: its host could not be reached`,
+    );
   });
 });
 
@@ -77,7 +102,11 @@ describe('an https client_id whose document cannot be had, in development', () =
     const consent = await consentFor(app, response);
     expect(consent.request.clientSource).toEqual({ kind: 'unverified', fetchedAt: null });
     expect(consent.request.clientName).toBe('chatgpt.invalid');
-    const client = await t.db.selectFrom('oauth_clients').selectAll().where('id', '=', codexLike).executeTakeFirstOrThrow();
+    const client = await t.db
+      .selectFrom('oauth_clients')
+      .selectAll()
+      .where('id', '=', codexLike)
+      .executeTakeFirstOrThrow();
     expect(client.metadata_source).toBe('unverified');
   });
 
@@ -98,7 +127,8 @@ describe('an https client_id whose document cannot be had, in development', () =
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({
       error: 'invalid_client',
-      error_description: 'The client metadata document at https://strict.invalid/client.json could not be used: its host could not be reached',
+      error_description:
+        'The client metadata document at https://strict.invalid/client.json could not be used: its host could not be reached',
     });
   });
 });
@@ -109,11 +139,24 @@ describe('a cached document whose host became unreachable', () => {
   let app: FastifyInstance;
   beforeAll(async () => {
     server = createHttpServer((request, response) => {
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ client_id: `${base}${request.url}`, client_name: 'Cached App', redirect_uris: ['http://localhost/callback'] }));
+      response.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          client_id: `${base}${request.url}`,
+          client_name: 'Cached App',
+          redirect_uris: ['http://localhost/callback'],
+        }),
+      );
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://localhost:${(server.address() as AddressInfo).port}`;
-    app = await buildApp(testConfig(t.url, { CIMD_ALLOW_HTTP_LOCALHOST: 'true', CIMD_STALE_SECONDS: '86400', CIMD_UNVERIFIED_LOOPBACK: 'false' }), { db: t.db });
+    app = await buildApp(
+      testConfig(t.url, {
+        CIMD_ALLOW_HTTP_LOCALHOST: 'true',
+        CIMD_STALE_SECONDS: '86400',
+        CIMD_UNVERIFIED_LOOPBACK: 'false',
+      }),
+      { db: t.db },
+    );
   });
   afterAll(() => app.close());
 
@@ -125,14 +168,22 @@ describe('a cached document whose host became unreachable', () => {
     await new Promise((resolve) => server.close(resolve));
 
     // Past the 10-minute cache, the host is tried again and refuses connections.
-    await t.db.updateTable('oauth_clients').set({ fetched_at: new Date(Date.now() - 3600_000) }).where('id', '=', clientId).execute();
+    await t.db
+      .updateTable('oauth_clients')
+      .set({ fetched_at: new Date(Date.now() - 3600_000) })
+      .where('id', '=', clientId)
+      .execute();
     const stale = await authorize(app, clientId, 'http://localhost:3118/callback');
     expect(stale.statusCode).toBe(302);
     const consent = await consentFor(app, stale);
     expect(consent.request.clientSource).toMatchObject({ kind: 'cached', fetchedAt: expect.any(String) });
     expect(consent.request.clientName).toBe('Cached App');
 
-    await t.db.updateTable('oauth_clients').set({ fetched_at: new Date(Date.now() - 2 * 86400_000) }).where('id', '=', clientId).execute();
+    await t.db
+      .updateTable('oauth_clients')
+      .set({ fetched_at: new Date(Date.now() - 2 * 86400_000) })
+      .where('id', '=', clientId)
+      .execute();
     const tooOld = await authorize(app, clientId, 'http://localhost:3118/callback');
     expect(tooOld.statusCode).toBe(400);
     expect(tooOld.json().error_description).toContain('its host could not be reached');
@@ -149,7 +200,13 @@ describe('the token endpoint never fetches a document', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const app = await buildApp(testConfig(t.url, { CIMD_ALLOW_HTTP_LOCALHOST: 'true' }), { db: t.db });
     const clientId = `http://localhost:${(server.address() as AddressInfo).port}/never-authorized.json`;
-    const response = await oauthClient(injectTransport(app), testConfig(t.url)).token({ grant_type: 'authorization_code', code: 'x', code_verifier: 'y'.repeat(43), redirect_uri: 'http://localhost:3118/callback', client_id: clientId });
+    const response = await oauthClient(injectTransport(app), testConfig(t.url)).token({
+      grant_type: 'authorization_code',
+      code: 'x',
+      code_verifier: 'y'.repeat(43),
+      redirect_uri: 'http://localhost:3118/callback',
+      client_id: clientId,
+    });
     await app.close();
     await new Promise((resolve) => server.close(resolve));
     expect(response.statusCode).toBe(401);

@@ -17,14 +17,25 @@ beforeAll(async () => {
   t = await createTestDatabase();
   server = createServer((request, response) => {
     const body = documents[request.url ?? ''];
-    if (request.url === '/huge.json') return response.end(JSON.stringify({ client_id: 'x', padding: 'x'.repeat(10_000) }));
-    response.writeHead(body === undefined ? 404 : 200, { 'content-type': 'application/json' }).end(JSON.stringify(body ?? {}));
+    if (request.url === '/huge.json')
+      return response.end(JSON.stringify({ client_id: 'x', padding: 'x'.repeat(10_000) }));
+    response
+      .writeHead(body === undefined ? 404 : 200, { 'content-type': 'application/json' })
+      .end(JSON.stringify(body ?? {}));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://localhost:${(server.address() as AddressInfo).port}`;
-  documents['/good.json'] = { client_id: `${base}/good.json`, client_name: 'Claude Code', redirect_uris: ['http://localhost/callback', 'http://127.0.0.1/callback'] };
+  documents['/good.json'] = {
+    client_id: `${base}/good.json`,
+    client_name: 'Claude Code',
+    redirect_uris: ['http://localhost/callback', 'http://127.0.0.1/callback'],
+  };
   documents['/mismatch.json'] = { client_id: `${base}/other.json`, redirect_uris: ['http://localhost/callback'] };
-  documents['/secret.json'] = { client_id: `${base}/secret.json`, redirect_uris: ['http://localhost/callback'], token_endpoint_auth_method: 'client_secret_post' };
+  documents['/secret.json'] = {
+    client_id: `${base}/secret.json`,
+    redirect_uris: ['http://localhost/callback'],
+    token_endpoint_auth_method: 'client_secret_post',
+  };
 });
 afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
@@ -32,7 +43,11 @@ afterAll(async () => {
 });
 
 async function authorize(app: FastifyInstance, clientId: string, redirectUri: string) {
-  return oauthClient(injectTransport(app), testConfig(t.url)).authorize({ clientId, redirectUri, challenge: pkcePair().challenge });
+  return oauthClient(injectTransport(app), testConfig(t.url)).authorize({
+    clientId,
+    redirectUri,
+    challenge: pkcePair().challenge,
+  });
 }
 
 describe('client ID metadata documents (local http documents allowed for this test)', () => {
@@ -73,9 +88,16 @@ describe('client ID metadata documents (local http documents allowed for this te
     const response = await authorize(app, `${base}${path}`, 'http://localhost:3118/callback');
     expect(response.statusCode).toBe(400);
     expect(response.headers.location).toBeUndefined();
-    expect(response.json().error_description).toBe(`The client metadata document at ${base}${path} could not be used: it could not be fetched`);
+    expect(response.json().error_description).toBe(
+      `The client metadata document at ${base}${path} could not be used: it could not be fetched`,
+    );
     expect(response.body).not.toContain(detail);
-    const event = await t.db.selectFrom('auth_events').selectAll().where('client_id', '=', `${base}${path}`).orderBy('created_at', 'desc').executeTakeFirstOrThrow();
+    const event = await t.db
+      .selectFrom('auth_events')
+      .selectAll()
+      .where('client_id', '=', `${base}${path}`)
+      .orderBy('created_at', 'desc')
+      .executeTakeFirstOrThrow();
     expect(event.details).toMatchObject({ fetchFailure: expect.stringContaining(detail) });
   });
 });

@@ -21,7 +21,13 @@ beforeAll(async () => {
   t = await createTestDatabase();
   app = await buildApp(testConfig(t.url, { CIMD_ALLOW_HTTP_LOCALHOST: 'true' }), { db: t.db });
   server = createServer((request, response) => {
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ client_id: `${base}${request.url}`, client_name: SPOOFED, redirect_uris: ['http://localhost/callback'] }));
+    response.writeHead(200, { 'content-type': 'application/json' }).end(
+      JSON.stringify({
+        client_id: `${base}${request.url}`,
+        client_name: SPOOFED,
+        redirect_uris: ['http://localhost/callback'],
+      }),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://localhost:${(server.address() as AddressInfo).port}`;
@@ -36,13 +42,20 @@ async function consentName(clientId: string): Promise<string> {
   const oauth = oauthClient(injectTransport(app), testConfig(t.url));
   const id = await oauth.startAuthorization({ clientId, redirectUri: REDIRECT_URI, challenge: pkcePair().challenge });
   const session = await oauth.signIn();
-  const consent = await app.inject({ method: 'GET', url: `/consent/${id}?workspace=${SEED_IDS.acme}`, headers: { cookie: session.cookie } });
+  const consent = await app.inject({
+    method: 'GET',
+    url: `/consent/${id}?workspace=${SEED_IDS.acme}`,
+    headers: { cookie: session.cookie },
+  });
   return consent.json().request.clientName;
 }
 
 describe('bidirectional controls in client names', () => {
   it('are stripped at dynamic registration', async () => {
-    const registered = await oauthClient(injectTransport(app), testConfig(t.url)).register({ client_name: SPOOFED, redirect_uris: [REDIRECT_URI] });
+    const registered = await oauthClient(injectTransport(app), testConfig(t.url)).register({
+      client_name: SPOOFED,
+      redirect_uris: [REDIRECT_URI],
+    });
     expect((registered as { client_name?: string }).client_name).toBe('Enginy Official ppa lanretxe');
     expect(await consentName(registered.client_id)).toBe('Enginy Official ppa lanretxe');
   });

@@ -25,7 +25,12 @@ afterAll(async () => {
 describe('dynamic client registration (RFC 7591)', () => {
   it('accepts what Claude Code sends (no application_type: loopback means native)', async () => {
     const client = await oauth().register();
-    expect(client).toMatchObject({ redirect_uris: [REDIRECT_URI], token_endpoint_auth_method: 'none', application_type: 'native', grant_types: ['authorization_code', 'refresh_token'] });
+    expect(client).toMatchObject({
+      redirect_uris: [REDIRECT_URI],
+      token_endpoint_auth_method: 'none',
+      application_type: 'native',
+      grant_types: ['authorization_code', 'refresh_token'],
+    });
     expect(client).not.toHaveProperty('client_secret');
   });
 
@@ -33,7 +38,14 @@ describe('dynamic client registration (RFC 7591)', () => {
     const response = await app.inject({
       method: 'POST',
       url: '/register',
-      payload: { redirect_uris: ['http://localhost:3118/oauth/callback'], token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], client_name: 'MCP CLI Proxy', client_uri: 'https://github.com/modelcontextprotocol/mcp-cli' },
+      payload: {
+        redirect_uris: ['http://localhost:3118/oauth/callback'],
+        token_endpoint_auth_method: 'none',
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        client_name: 'MCP CLI Proxy',
+        client_uri: 'https://github.com/modelcontextprotocol/mcp-cli',
+      },
     });
     expect(response.statusCode).toBe(201);
     expect(response.headers['access-control-allow-origin']).toBe('*');
@@ -43,14 +55,25 @@ describe('dynamic client registration (RFC 7591)', () => {
     const first = await oauth().register({ client_name: 'Repeat' });
     const second = await oauth().register({ client_name: 'Repeat' });
     expect(second.client_id).toBe(first.client_id);
-    const count = await t.db.selectFrom('oauth_clients').select((eb) => eb.fn.countAll<number>().as('n')).where('name', '=', 'Repeat').executeTakeFirstOrThrow();
+    const count = await t.db
+      .selectFrom('oauth_clients')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('name', '=', 'Repeat')
+      .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(1);
   });
 
   it('a confidential registration gets a secret, stored only hashed', async () => {
-    const client = await oauth().register({ token_endpoint_auth_method: 'client_secret_post', client_name: 'Confidential' });
+    const client = await oauth().register({
+      token_endpoint_auth_method: 'client_secret_post',
+      client_name: 'Confidential',
+    });
     expect(client.client_secret).toMatch(/^ecs_/);
-    const row = await t.db.selectFrom('oauth_clients').select('secret_hash').where('id', '=', client.client_id).executeTakeFirstOrThrow();
+    const row = await t.db
+      .selectFrom('oauth_clients')
+      .select('secret_hash')
+      .where('id', '=', client.client_id)
+      .executeTakeFirstOrThrow();
     expect(row.secret_hash).not.toContain(client.client_secret);
   });
 
@@ -62,7 +85,11 @@ describe('dynamic client registration (RFC 7591)', () => {
     ['an unknown auth method', { token_endpoint_auth_method: 'private_key_jwt' }, 'invalid_client_metadata'],
     ['redirect_uris not an array', { redirect_uris: 'http://localhost:3118/callback' }, 'invalid_client_metadata'],
   ])('refuses %s with a 400 JSON error', async (_rule, body, error) => {
-    const response = await app.inject({ method: 'POST', url: '/register', payload: { redirect_uris: [REDIRECT_URI], ...body } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/register',
+      payload: { redirect_uris: [REDIRECT_URI], ...body },
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json().error).toBe(error);
   });
@@ -70,7 +97,11 @@ describe('dynamic client registration (RFC 7591)', () => {
   it('a deleted client gets 401 invalid_client at /token', async () => {
     const client = await oauth().register({ client_name: 'Soon deleted' });
     await deleteClient(t.db, client.client_id);
-    const response = await oauth().token({ grant_type: 'refresh_token', refresh_token: 'ert_x', client_id: client.client_id });
+    const response = await oauth().token({
+      grant_type: 'refresh_token',
+      refresh_token: 'ert_x',
+      client_id: client.client_id,
+    });
     expect(response.statusCode).toBe(401);
     expect(response.json().error).toBe('invalid_client');
   });
@@ -79,9 +110,17 @@ describe('dynamic client registration (RFC 7591)', () => {
 describe('metadata and CORS', () => {
   it('serves the metadata with the exact issuer and CORS *, preflight included', async () => {
     const response = await app.inject('/.well-known/oauth-authorization-server');
-    expect(response.json()).toMatchObject({ issuer: config().auth.issuer, token_endpoint: `${config().auth.issuer}/token`, revocation_endpoint: `${config().auth.issuer}/revoke` });
+    expect(response.json()).toMatchObject({
+      issuer: config().auth.issuer,
+      token_endpoint: `${config().auth.issuer}/token`,
+      revocation_endpoint: `${config().auth.issuer}/revoke`,
+    });
     expect(response.json().scopes_supported).not.toContain('offline_access');
-    const preflight = await app.inject({ method: 'OPTIONS', url: '/token', headers: { origin: 'https://claude.ai', 'access-control-request-method': 'POST' } });
+    const preflight = await app.inject({
+      method: 'OPTIONS',
+      url: '/token',
+      headers: { origin: 'https://claude.ai', 'access-control-request-method': 'POST' },
+    });
     expect(preflight.statusCode).toBe(204);
     expect(preflight.headers['access-control-allow-origin']).toBe('*');
     expect(preflight.headers['access-control-allow-credentials']).toBeUndefined();
@@ -90,8 +129,12 @@ describe('metadata and CORS', () => {
   // Gemini CLI 0.61 asks for the authorization server metadata's whole scopes_supported: listing every
   // Enginy scope made it ask for WRITE scopes the seeded read-only policy refuses.
   it('lists only the scopes the enabled policies grant, the same list as the resource metadata', async () => {
-    expect((await app.inject('/.well-known/oauth-authorization-server')).json().scopes_supported).toEqual([...READ_SCOPES].sort());
-    expect((await app.inject('/.well-known/openid-configuration')).json().scopes_supported).toEqual([...READ_SCOPES].sort());
+    expect((await app.inject('/.well-known/oauth-authorization-server')).json().scopes_supported).toEqual(
+      [...READ_SCOPES].sort(),
+    );
+    expect((await app.inject('/.well-known/openid-configuration')).json().scopes_supported).toEqual(
+      [...READ_SCOPES].sort(),
+    );
   });
 
   it('never sends CORS headers on /authorize or the session API', async () => {
@@ -104,18 +147,42 @@ describe('metadata and CORS', () => {
 
 describe('sign-in', () => {
   it('sets an HttpOnly, SameSite=Lax session cookie and refuses a wrong password or another origin', async () => {
-    const ok = await app.inject({ method: 'POST', url: '/session', headers: { origin: config().web.url }, payload: { email: 'DEV@enginy.local', password: 'enginy-dev' } });
+    const ok = await app.inject({
+      method: 'POST',
+      url: '/session',
+      headers: { origin: config().web.url },
+      payload: { email: 'DEV@enginy.local', password: 'enginy-dev' },
+    });
     expect(ok.statusCode).toBe(200);
-    expect(ok.headers['set-cookie']?.[0]).toMatch(/enginy_session=ess_[^;]+; Max-Age=43200; Path=\/api\/auth; HttpOnly; SameSite=Lax/);
-    const wrong = await app.inject({ method: 'POST', url: '/session', headers: { origin: config().web.url }, payload: { email: 'dev@enginy.local', password: 'nope-nope' } });
+    expect(ok.headers['set-cookie']?.[0]).toMatch(
+      /enginy_session=ess_[^;]+; Max-Age=43200; Path=\/api\/auth; HttpOnly; SameSite=Lax/,
+    );
+    const wrong = await app.inject({
+      method: 'POST',
+      url: '/session',
+      headers: { origin: config().web.url },
+      payload: { email: 'dev@enginy.local', password: 'nope-nope' },
+    });
     expect(wrong.statusCode).toBe(401);
     expect(wrong.json().error_description).toBe('Wrong email or password');
-    const crossSite = await app.inject({ method: 'POST', url: '/session', headers: { origin: 'https://evil.example' }, payload: { email: 'dev@enginy.local', password: 'enginy-dev' } });
+    const crossSite = await app.inject({
+      method: 'POST',
+      url: '/session',
+      headers: { origin: 'https://evil.example' },
+      payload: { email: 'dev@enginy.local', password: 'enginy-dev' },
+    });
     expect(crossSite.statusCode).toBe(403);
   });
 
   it('slows an address after 10 wrong guesses (any account), instead of locking the account out', async () => {
-    const attempt = (email: string) => app.inject({ method: 'POST', url: '/session', remoteAddress: '127.0.0.77', headers: { origin: config().web.url }, payload: { email, password: 'wrong-password' } });
+    const attempt = (email: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/session',
+        remoteAddress: '127.0.0.77',
+        headers: { origin: config().web.url },
+        payload: { email, password: 'wrong-password' },
+      });
     const statuses: number[] = [];
     for (let i = 0; i < 12; i++) statuses.push((await attempt('x@enginy.local')).statusCode);
     expect(statuses.slice(0, 10).every((status) => status === 401)).toBe(true);
@@ -124,7 +191,13 @@ describe('sign-in', () => {
     expect(limited.statusCode).toBe(429);
     expect(limited.json().error).toBe('too_many_requests');
     // The account itself is not locked: another address is let in (see sign-in-backoff.test.ts).
-    const other = await app.inject({ method: 'POST', url: '/session', remoteAddress: '127.0.0.78', headers: { origin: config().web.url }, payload: { email: 'x@enginy.local', password: 'wrong-password' } });
+    const other = await app.inject({
+      method: 'POST',
+      url: '/session',
+      remoteAddress: '127.0.0.78',
+      headers: { origin: config().web.url },
+      payload: { email: 'x@enginy.local', password: 'wrong-password' },
+    });
     expect(other.statusCode).toBe(401);
   });
 });

@@ -71,15 +71,30 @@ describe('while the database cannot be reached', () => {
     const clientId = (await oauth.register()).client_id;
     const session = await oauth.signIn();
     const { code, verifier } = await oauth.approvedCode(session, SEED_IDS.acme, { clientId });
-    const pair = (await oauth.token({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT_URI, client_id: clientId })).json<{ refresh_token: string }>();
-    const refresh = () => oauth.token({ grant_type: 'refresh_token', refresh_token: pair.refresh_token, client_id: clientId });
+    const pair = (
+      await oauth.token({
+        grant_type: 'authorization_code',
+        code,
+        code_verifier: verifier,
+        redirect_uri: REDIRECT_URI,
+        client_id: clientId,
+      })
+    ).json<{ refresh_token: string }>();
+    const refresh = () =>
+      oauth.token({ grant_type: 'refresh_token', refresh_token: pair.refresh_token, client_id: clientId });
 
     await relay.down();
     const refused = await refresh();
     expect(refused.statusCode).toBe(503);
     expect(refused.headers['retry-after']).toBe('5');
-    expect(refused.json()).toEqual({ error: 'temporarily_unavailable', error_description: expect.stringContaining('database') });
-    const authorize = await app.inject({ method: 'GET', url: `/authorize?${oauth.authorizeQuery({ clientId, challenge: pkcePair().challenge })}` });
+    expect(refused.json()).toEqual({
+      error: 'temporarily_unavailable',
+      error_description: expect.stringContaining('database'),
+    });
+    const authorize = await app.inject({
+      method: 'GET',
+      url: `/authorize?${oauth.authorizeQuery({ clientId, challenge: pkcePair().challenge })}`,
+    });
     expect(authorize.statusCode).toBe(503);
     expect(authorize.json()).toMatchObject({ error: 'temporarily_unavailable' });
     expect((await app.inject('/readyz')).statusCode).toBe(503);

@@ -41,7 +41,11 @@ describe('the error catalogue', () => {
     [new NotFound('x'), 'not_found', 404, false],
   ])('%s', (error, code, status, mayRedirect) => {
     expect(error).toBeInstanceOf(OAuthError);
-    expect({ error: error.error, status: error.statusCode, mayRedirect: error.mayRedirect }).toEqual({ error: code, status, mayRedirect });
+    expect({ error: error.error, status: error.statusCode, mayRedirect: error.mayRedirect }).toEqual({
+      error: code,
+      status,
+      mayRedirect,
+    });
   });
 
   it.each([

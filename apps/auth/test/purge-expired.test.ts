@@ -16,35 +16,82 @@ afterAll(() => t.drop());
 
 describe('the hourly purge of expired OAuth rows', () => {
   it('runs when the app starts: a session that expired two days ago is gone, a live one stays', async () => {
-    await createSession(t.db, { idHash: 'long-gone', userId: SEED_IDS.member, csrfToken: 'x', expiresAt: new Date(Date.now() - 48 * 3_600_000) });
-    await createSession(t.db, { idHash: 'live', userId: SEED_IDS.member, csrfToken: 'x', expiresAt: new Date(Date.now() + 3_600_000) });
+    await createSession(t.db, {
+      idHash: 'long-gone',
+      userId: SEED_IDS.member,
+      csrfToken: 'x',
+      expiresAt: new Date(Date.now() - 48 * 3_600_000),
+    });
+    await createSession(t.db, {
+      idHash: 'live',
+      userId: SEED_IDS.member,
+      csrfToken: 'x',
+      expiresAt: new Date(Date.now() + 3_600_000),
+    });
     const app = await buildApp(testConfig(t.url), { db: t.db });
     await app.ready();
     // close() waits for the purge started by ready().
     await app.close();
-    const left = await t.db.selectFrom('oauth_sessions').select('id_hash').where('id_hash', 'in', ['long-gone', 'live']).execute();
+    const left = await t.db
+      .selectFrom('oauth_sessions')
+      .select('id_hash')
+      .where('id_hash', 'in', ['long-gone', 'live'])
+      .execute();
     expect(left.map((row) => row.id_hash)).toEqual(['live']);
   });
 
   it('deletes audit events past the 90-day retention and keeps newer ones', async () => {
-    const old = await t.db.insertInto('auth_events').values({ client_id: 'retention-old', requested_scopes: [], outcome: 'denied', reason: 'x', details: '{}' }).returning('id').executeTakeFirstOrThrow();
-    await t.db.insertInto('auth_events').values({ client_id: 'retention-new', requested_scopes: [], outcome: 'denied', reason: 'x', details: '{}' }).execute();
-    await t.db.updateTable('auth_events').set({ created_at: new Date(Date.now() - 91 * 24 * 3_600_000) } as never).where('id', '=', old.id).execute();
+    const old = await t.db
+      .insertInto('auth_events')
+      .values({ client_id: 'retention-old', requested_scopes: [], outcome: 'denied', reason: 'x', details: '{}' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await t.db
+      .insertInto('auth_events')
+      .values({ client_id: 'retention-new', requested_scopes: [], outcome: 'denied', reason: 'x', details: '{}' })
+      .execute();
+    await t.db
+      .updateTable('auth_events')
+      .set({ created_at: new Date(Date.now() - 91 * 24 * 3_600_000) } as never)
+      .where('id', '=', old.id)
+      .execute();
     const app = await buildApp(testConfig(t.url), { db: t.db });
     await app.ready();
     await app.close();
-    const left = await t.db.selectFrom('auth_events').select('client_id').where('client_id', 'like', 'retention-%').execute();
+    const left = await t.db
+      .selectFrom('auth_events')
+      .select('client_id')
+      .where('client_id', 'like', 'retention-%')
+      .execute();
     expect(left.map((row) => row.client_id)).toEqual(['retention-new']);
   });
 
   it('deletes a dynamic client that never completed a grant a day after it registered; a used one stays', async () => {
     const ids: string[] = [];
     for (const name of ['never used', 'used']) {
-      const { client } = await registerDynamicClient(t.db, randomUUID(), { kind: 'dynamic', name, redirectUris: ['http://localhost:3118/callback'], tokenEndpointAuthMethod: 'none', metadata: {}, registeredFrom: '127.0.0.9' });
+      const { client } = await registerDynamicClient(t.db, randomUUID(), {
+        kind: 'dynamic',
+        name,
+        redirectUris: ['http://localhost:3118/callback'],
+        tokenEndpointAuthMethod: 'none',
+        metadata: {},
+        registeredFrom: '127.0.0.9',
+      });
       ids.push(client.id);
     }
-    await createGrant(t.db, { workspaceId: SEED_IDS.acme, userId: SEED_IDS.member, clientId: ids[1] as string, redirectUri: 'http://localhost:3118/callback', scopes: ['CONTACTS_READ'], resource: 'r' });
-    await t.db.updateTable('oauth_clients').set({ registered_at: new Date(Date.now() - 25 * 3_600_000) }).where('id', 'in', ids).execute();
+    await createGrant(t.db, {
+      workspaceId: SEED_IDS.acme,
+      userId: SEED_IDS.member,
+      clientId: ids[1] as string,
+      redirectUri: 'http://localhost:3118/callback',
+      scopes: ['CONTACTS_READ'],
+      resource: 'r',
+    });
+    await t.db
+      .updateTable('oauth_clients')
+      .set({ registered_at: new Date(Date.now() - 25 * 3_600_000) })
+      .where('id', 'in', ids)
+      .execute();
     const app = await buildApp(testConfig(t.url), { db: t.db });
     await app.ready();
     await app.close();

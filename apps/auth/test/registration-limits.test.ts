@@ -60,12 +60,26 @@ describe('registration limits per caller address', () => {
     await fill(MAX_UNUSED_CLIENTS_PER_ADDRESS, '127.0.0.9');
     const refused = await register('127.0.0.9', 'one too many');
     expect(refused.statusCode).toBe(503);
-    expect(refused.json()).toEqual({ error: 'temporarily_unavailable', error_description: 'Too many registered clients from this address; try again later' });
+    expect(refused.json()).toEqual({
+      error: 'temporarily_unavailable',
+      error_description: 'Too many registered clients from this address; try again later',
+    });
     expect(refused.headers['retry-after']).toBe('3600');
     expect((await register('127.0.0.10', 'someone else')).statusCode).toBe(201);
     // A client that completed a grant is in use: it no longer counts against its address.
-    const used = await t.db.selectFrom('oauth_clients').select('id').where('registered_from', '=', '127.0.0.9').executeTakeFirstOrThrow();
-    await createGrant(t.db, { workspaceId: SEED_IDS.acme, userId: SEED_IDS.member, clientId: used.id, redirectUri: REDIRECT_URI, scopes: ['CONTACTS_READ'], resource: 'r' });
+    const used = await t.db
+      .selectFrom('oauth_clients')
+      .select('id')
+      .where('registered_from', '=', '127.0.0.9')
+      .executeTakeFirstOrThrow();
+    await createGrant(t.db, {
+      workspaceId: SEED_IDS.acme,
+      userId: SEED_IDS.member,
+      clientId: used.id,
+      redirectUri: REDIRECT_URI,
+      scopes: ['CONTACTS_READ'],
+      resource: 'r',
+    });
     expect((await register('127.0.0.9', 'room again')).statusCode).toBe(201);
   });
 

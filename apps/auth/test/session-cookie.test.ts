@@ -20,7 +20,12 @@ async function signIn(env: Env) {
   const config = env.NODE_ENV === 'production' ? loadConfig({ ...env, DATABASE_URL: t.url }) : testConfig(t.url, env);
   const app = await buildApp(config, { db: t.db });
   try {
-    const response = await app.inject({ method: 'POST', url: '/session', headers: { origin: config.web.url }, payload: ADMIN });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/session',
+      headers: { origin: config.web.url },
+      payload: ADMIN,
+    });
     expect(response.statusCode).toBe(200);
     const setCookie = ([] as string[]).concat(response.headers['set-cookie'] ?? []);
     const [pair = ''] = (setCookie[0] ?? '').split(';');
@@ -33,10 +38,26 @@ async function signIn(env: Env) {
 
 describe('the session cookie', () => {
   it.each([
-    ['development (http://localhost): scoped to /api/auth, where the web app reaches this service', {}, /^enginy_session=ess_[^;]+; Max-Age=43200; Path=\/api\/auth; HttpOnly; SameSite=Lax$/],
-    ['served over https on localhost: Secure, still scoped by Path', { WEB_URL: 'https://localhost:5173' }, /^enginy_session=ess_[^;]+; Max-Age=43200; Path=\/api\/auth; HttpOnly; Secure; SameSite=Lax$/],
-    ['docker compose (production on http://localhost): scoped by Path', PRODUCTION, /^enginy_session=ess_[^;]+; Max-Age=43200; Path=\/api\/auth; HttpOnly; SameSite=Lax$/],
-    ['production over https on its own host: __Host- prefix, Secure, Path=/', { ...PRODUCTION, WEB_URL: 'https://mcp.enginy.example' }, /^__Host-enginy_session=ess_[^;]+; Max-Age=43200; Path=\/; HttpOnly; Secure; SameSite=Lax$/],
+    [
+      'development (http://localhost): scoped to /api/auth, where the web app reaches this service',
+      {},
+      /^enginy_session=ess_[^;]+; Max-Age=43200; Path=\/api\/auth; HttpOnly; SameSite=Lax$/,
+    ],
+    [
+      'served over https on localhost: Secure, still scoped by Path',
+      { WEB_URL: 'https://localhost:5173' },
+      /^enginy_session=ess_[^;]+; Max-Age=43200; Path=\/api\/auth; HttpOnly; Secure; SameSite=Lax$/,
+    ],
+    [
+      'docker compose (production on http://localhost): scoped by Path',
+      PRODUCTION,
+      /^enginy_session=ess_[^;]+; Max-Age=43200; Path=\/api\/auth; HttpOnly; SameSite=Lax$/,
+    ],
+    [
+      'production over https on its own host: __Host- prefix, Secure, Path=/',
+      { ...PRODUCTION, WEB_URL: 'https://mcp.enginy.example' },
+      /^__Host-enginy_session=ess_[^;]+; Max-Age=43200; Path=\/; HttpOnly; Secure; SameSite=Lax$/,
+    ],
   ])('%s', async (_case, env, expected) => {
     const { setCookie, readBack } = await signIn(env);
     expect(setCookie[0]).toMatch(expected);

@@ -27,7 +27,13 @@ async function app(env: Record<string, string> = {}): Promise<FastifyInstance> {
 }
 
 /** A sign-in as the web app's proxy sends it: from loopback, the browser's address in X-Forwarded-For. */
-function signIn(target: FastifyInstance, forwardedFor: string | undefined, password: string, email = MEMBER.email, remoteAddress = '127.0.0.1') {
+function signIn(
+  target: FastifyInstance,
+  forwardedFor: string | undefined,
+  password: string,
+  email = MEMBER.email,
+  remoteAddress = '127.0.0.1',
+) {
   const config = testConfig(t.url);
   return target.inject({
     method: 'POST',
@@ -49,7 +55,10 @@ describe('sign-in backoff instead of lockout', () => {
     // The attacker's address now waits, even with the right password.
     const slowed = await signIn(auth, '127.0.0.9', MEMBER.password);
     expect(slowed.statusCode).toBe(429);
-    expect(slowed.json()).toEqual({ error: 'too_many_requests', error_description: 'Too many requests; try again in 1 s' });
+    expect(slowed.json()).toEqual({
+      error: 'too_many_requests',
+      error_description: 'Too many requests; try again in 1 s',
+    });
     expect(slowed.headers['retry-after']).toBe('1');
     // The member's own browser, same proxy, another address.
     expect((await signIn(auth, '127.0.0.10', MEMBER.password)).statusCode).toBe(200);
@@ -71,7 +80,10 @@ describe('sign-in backoff instead of lockout', () => {
   it('X-Forwarded-For is believed from the configured proxies only: a client cannot pose as many addresses', async () => {
     const auth = await app({ TRUSTED_PROXIES: '127.0.0.1' });
     // 127.0.0.5 is not a trusted proxy: its X-Forwarded-For is ignored, so all of this is one address.
-    for (let i = 0; i < 10; i++) expect((await signIn(auth, `127.0.2.${i + 1}`, 'wrong', `nobody-${i}@enginy.local`, '127.0.0.5')).statusCode).toBe(401);
+    for (let i = 0; i < 10; i++)
+      expect(
+        (await signIn(auth, `127.0.2.${i + 1}`, 'wrong', `nobody-${i}@enginy.local`, '127.0.0.5')).statusCode,
+      ).toBe(401);
     expect((await signIn(auth, '127.0.2.99', MEMBER.password, MEMBER.email, '127.0.0.5')).statusCode).toBe(429);
     // Through the trusted proxy, a browser with another address is not slowed.
     expect((await signIn(auth, '127.0.0.6', MEMBER.password, MEMBER.email, '127.0.0.1')).statusCode).toBe(200);
@@ -92,15 +104,26 @@ describe('bounded password hashing', () => {
     };
     sample();
     // 40 browsers, 40 accounts (unknown ones cost a verification too, against a dummy hash).
-    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => signIn(auth, `127.0.4.${i + 1}`, 'wrong-password', `burst-${i}@enginy.local`)));
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        signIn(auth, `127.0.4.${i + 1}`, 'wrong-password', `burst-${i}@enginy.local`),
+      ),
+    );
     sampling = false;
     // Sampled between events: the bound holds at every sample (and the burst did fill both slots).
     expect(peak.active).toBe(2);
     expect(peak.waiting).toBeLessThanOrEqual(16);
-    expect(answers.filter((answer) => answer.statusCode !== 401 && answer.statusCode !== 503).map((answer) => [answer.statusCode, answer.body])).toEqual([]);
+    expect(
+      answers
+        .filter((answer) => answer.statusCode !== 401 && answer.statusCode !== 503)
+        .map((answer) => [answer.statusCode, answer.body]),
+    ).toEqual([]);
     const busy = answers.filter((answer) => answer.statusCode === 503);
     expect(busy.length).toBeGreaterThan(0);
-    expect(busy[0]?.json()).toEqual({ error: 'temporarily_unavailable', error_description: 'Too many sign-ins at once; try again in a moment' });
+    expect(busy[0]?.json()).toEqual({
+      error: 'temporarily_unavailable',
+      error_description: 'Too many sign-ins at once; try again in a moment',
+    });
     expect(busy.every((answer) => answer.headers['retry-after'] === '1')).toBe(true);
     // Once the burst is over, sign-in works again.
     expect((await signIn(auth, '127.0.4.40', MEMBER.password)).statusCode).toBe(200);

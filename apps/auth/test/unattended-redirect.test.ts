@@ -34,7 +34,10 @@ describe('an error before any user interaction', () => {
     const response = await failingAuthorize(client_id, 'https://phish.example/login');
     expect(response.statusCode).toBe(400);
     expect(response.headers.location).toBeUndefined();
-    expect(response.json()).toMatchObject({ error: 'invalid_request', error_description: 'code_challenge_method must be S256' });
+    expect(response.json()).toMatchObject({
+      error: 'invalid_request',
+      error_description: 'code_challenge_method must be S256',
+    });
   });
 
   it.each([
@@ -51,8 +54,18 @@ describe('an error before any user interaction', () => {
   // so an unauthenticated request that fails at once must not bounce the browser there with the
   // attacker's text in `state` (an open redirect).
   it('is shown, not redirected, for an https URI of a pre-registered client', async () => {
-    const { clientId } = await createPreregisteredClient(t.db, config().tokenHashKey, { ...newClientCredentials(), name: 'Landing page', redirectUris: ['https://evil.example/landing'] });
-    const query = new URLSearchParams(oauth().authorizeQuery({ clientId, redirectUri: 'https://evil.example/landing', challenge: pkcePair().challenge }));
+    const { clientId } = await createPreregisteredClient(t.db, config().tokenHashKey, {
+      ...newClientCredentials(),
+      name: 'Landing page',
+      redirectUris: ['https://evil.example/landing'],
+    });
+    const query = new URLSearchParams(
+      oauth().authorizeQuery({
+        clientId,
+        redirectUri: 'https://evil.example/landing',
+        challenge: pkcePair().challenge,
+      }),
+    );
     query.set('response_type', 'x');
     query.set('state', 'URGENT: security notice - reauthorize at https://evil.example/fix');
     const response = await app.inject({ method: 'GET', url: `/authorize?${query}` });

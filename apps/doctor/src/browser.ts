@@ -20,7 +20,16 @@ export interface BrowserRefusal {
   details: Record<string, string>;
 }
 
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export function openSystemBrowser(url: string): void {
   const command = process.env.BROWSER ?? 'xdg-open';
@@ -33,8 +42,16 @@ export function openSystemBrowser(url: string): void {
  * Signs in and approves in Chromium. Resolves with the error page's text if the flow stops there, or
  * undefined once `done` reports the listener received the callback.
  */
-export async function approveWithPlaywright(startUrl: string, login: PlaywrightLogin, done: () => boolean, timeoutMs = 60_000): Promise<BrowserRefusal | undefined> {
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+export async function approveWithPlaywright(
+  startUrl: string,
+  login: PlaywrightLogin,
+  done: () => boolean,
+  timeoutMs = 60_000,
+): Promise<BrowserRefusal | undefined> {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  });
   try {
     const page = await (await browser.newContext()).newPage();
     await page.goto(startUrl);
@@ -53,7 +70,9 @@ export async function approveWithPlaywright(startUrl: string, login: PlaywrightL
         await page.getByLabel('Workspace').selectOption({ label: login.workspace as string });
         // The page then loads that workspace's decision and shows it with the chooser on it. Network
         // quiet is no sign: it was reached before the load started, so waiting for it returns at once.
-        await page.getByRole('option', { name: login.workspace as string, selected: true }).waitFor({ state: 'attached' });
+        await page
+          .getByRole('option', { name: login.workspace as string, selected: true })
+          .waitFor({ state: 'attached' });
         pickedWorkspace = true;
       } else if ((await page.getByRole('heading', { name: 'Authorization error' }).count()) > 0) {
         return { errorText: await alertText(page), details: await detailsOf(page) };
@@ -80,7 +99,11 @@ async function alertText(page: Page): Promise<string> {
 
 /** The definition list under the error (the decision's details), as label → value. */
 async function detailsOf(page: Page): Promise<Record<string, string>> {
-  const pairs = await page.locator('dl dt').evaluateAll((terms) => terms.map((dt) => [dt.textContent ?? '', dt.nextElementSibling?.textContent ?? ''] as const));
+  const pairs = await page
+    .locator('dl dt')
+    .evaluateAll((terms) =>
+      terms.map((dt) => [dt.textContent ?? '', dt.nextElementSibling?.textContent ?? ''] as const),
+    );
   return Object.fromEntries(pairs.map(([term, value]) => [term.trim(), value.trim()]));
 }
 

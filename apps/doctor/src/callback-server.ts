@@ -36,7 +36,8 @@ declare module 'fastify' {
   }
 }
 
-const page = (message: string) => `<!doctype html><html><body><p>${message}</p><p>You can close this window and return to the terminal.</p></body></html>`;
+const page = (message: string) =>
+  `<!doctype html><html><body><p>${message}</p><p>You can close this window and return to the terminal.</p></body></html>`;
 
 export async function startCallbackListener(options: ListenerOptions): Promise<CallbackListener> {
   const { as, client, redirectUri } = options;
@@ -53,7 +54,12 @@ export async function startCallbackListener(options: ListenerOptions): Promise<C
         client.clientSecret === undefined
           ? { id: client.clientId, secret: client.clientId, secretParamName: 'client_id' }
           : { id: client.clientId, secret: client.clientSecret },
-      auth: { authorizeHost: authorize.origin, authorizePath: authorize.pathname, tokenHost: token.origin, tokenPath: token.pathname },
+      auth: {
+        authorizeHost: authorize.origin,
+        authorizePath: authorize.pathname,
+        tokenHost: token.origin,
+        tokenPath: token.pathname,
+      },
       options: { authorizationMethod: client.authMethod === 'client_secret_basic' ? 'header' : 'body' },
     },
     startRedirectPath: '/start',
@@ -68,21 +74,24 @@ export async function startCallbackListener(options: ListenerOptions): Promise<C
   const outcome = new Promise<CallbackOutcome>((resolve) => {
     settle = resolve;
   });
-  app.get<{ Querystring: Record<string, string | undefined> }>(new URL(redirectUri).pathname, async (request, reply) => {
-    const q = request.query;
-    if (q.error !== undefined) {
-      settle({ kind: 'authorization-error', error: q.error, description: q.error_description ?? '' });
-      return reply.type('text/html').send(page(`Authorization failed: ${q.error}.`));
-    }
-    try {
-      const result = await app.enginy.getAccessTokenFromAuthorizationCodeFlow(request, reply);
-      settle({ kind: 'token', token: result.token, iss: q.iss });
-      return reply.type('text/html').send(page('Authorization complete.'));
-    } catch (error) {
-      settle(tokenError(error));
-      return reply.type('text/html').send(page('The token exchange failed.'));
-    }
-  });
+  app.get<{ Querystring: Record<string, string | undefined> }>(
+    new URL(redirectUri).pathname,
+    async (request, reply) => {
+      const q = request.query;
+      if (q.error !== undefined) {
+        settle({ kind: 'authorization-error', error: q.error, description: q.error_description ?? '' });
+        return reply.type('text/html').send(page(`Authorization failed: ${q.error}.`));
+      }
+      try {
+        const result = await app.enginy.getAccessTokenFromAuthorizationCodeFlow(request, reply);
+        settle({ kind: 'token', token: result.token, iss: q.iss });
+        return reply.type('text/html').send(page('Authorization complete.'));
+      } catch (error) {
+        settle(tokenError(error));
+        return reply.type('text/html').send(page('The token exchange failed.'));
+      }
+    },
+  );
   await app.listen({ host: '127.0.0.1', port: options.port });
   const start = new URL(redirectUri);
   start.pathname = '/start';
@@ -91,7 +100,11 @@ export async function startCallbackListener(options: ListenerOptions): Promise<C
 
 /** simple-oauth2 throws a Boom error carrying the token endpoint's response. */
 function tokenError(error: unknown): CallbackOutcome {
-  const boom = error as { output?: { statusCode?: number }; data?: { payload?: unknown; res?: { statusCode?: number; headers?: Record<string, string> } }; message?: string };
+  const boom = error as {
+    output?: { statusCode?: number };
+    data?: { payload?: unknown; res?: { statusCode?: number; headers?: Record<string, string> } };
+    message?: string;
+  };
   const status = boom.data?.res?.statusCode ?? boom.output?.statusCode;
   let payload = boom.data?.payload;
   if (Buffer.isBuffer(payload)) payload = payload.toString('utf8');
@@ -102,12 +115,27 @@ function tokenError(error: unknown): CallbackOutcome {
     } catch {
       const framework = /Cannot (GET|POST) [^\s<]+/.exec(text)?.[0];
       const html = /<html|<!doctype|<body|<pre/i.test(text);
-      return { kind: 'token-error', status, error: html ? 'html' : 'not_json', description: framework ?? `${html ? 'HTML' : 'a non-JSON body'} (${text.slice(0, 80).trim()})` };
+      return {
+        kind: 'token-error',
+        status,
+        error: html ? 'html' : 'not_json',
+        description: framework ?? `${html ? 'HTML' : 'a non-JSON body'} (${text.slice(0, 80).trim()})`,
+      };
     }
   }
   if (typeof payload === 'object' && payload !== null && 'error' in payload) {
     const body = payload as { error: unknown; error_description?: unknown };
-    return { kind: 'token-error', status, error: String(body.error), description: String(body.error_description ?? '') };
+    return {
+      kind: 'token-error',
+      status,
+      error: String(body.error),
+      description: String(body.error_description ?? ''),
+    };
   }
-  return { kind: 'token-error', status, error: status === undefined ? 'network' : 'unexpected', description: status === undefined ? networkError(error) : (boom.message ?? 'unknown') };
+  return {
+    kind: 'token-error',
+    status,
+    error: status === undefined ? 'network' : 'unexpected',
+    description: status === undefined ? networkError(error) : (boom.message ?? 'unknown'),
+  };
 }

@@ -30,24 +30,56 @@ export function classifyRefusal(text: string, facts: FlowFacts, details: Record<
     );
   }
   if (text.includes('redirect_uri is not registered')) {
-    return fail('redirect-uri', ENTRIES.redirect, `The client ${facts.clientId} is not registered for ${facts.redirectUri}: register that redirect URI with the client (loopback ports may vary, host and path may not).`);
+    return fail(
+      'redirect-uri',
+      ENTRIES.redirect,
+      `The client ${facts.clientId} is not registered for ${facts.redirectUri}: register that redirect URI with the client (loopback ports may vary, host and path may not).`,
+    );
   }
   if (text.includes('OAuth client_id is not allowed')) {
-    return fail('client-id', ENTRIES.clientId, `Add this exact client ID to "Allowed OAuth client IDs": ${facts.clientId} — or empty the allowlist while you establish the first connection.`);
+    return fail(
+      'client-id',
+      ENTRIES.clientId,
+      `Add this exact client ID to "Allowed OAuth client IDs": ${facts.clientId} — or empty the allowlist while you establish the first connection.`,
+    );
   }
-  if (text.includes('MCP is disabled')) return fail('workspace-policy', ENTRIES.noConnection, `Enable MCP for the workspace (workspace settings → MCP), ${RETRY}`);
+  if (text.includes('MCP is disabled'))
+    return fail(
+      'workspace-policy',
+      ENTRIES.noConnection,
+      `Enable MCP for the workspace (workspace settings → MCP), ${RETRY}`,
+    );
   if (text.includes('policy of this workspace is inactive') || text.includes('has no scopes')) {
-    return fail('workspace-policy', ENTRIES.noConnection, `Make the policy active with at least one scope in the workspace MCP settings, ${RETRY}`);
+    return fail(
+      'workspace-policy',
+      ENTRIES.noConnection,
+      `Make the policy active with at least one scope in the workspace MCP settings, ${RETRY}`,
+    );
   }
   if (text.includes('Requested scopes are not allowed')) {
-    return scopeFailure(facts, `The browser step stopped on: ${text}`, words(details[POLICY_SCOPES_LABEL]), words(details[OFFENDING_LABEL]));
+    return scopeFailure(
+      facts,
+      `The browser step stopped on: ${text}`,
+      words(details[POLICY_SCOPES_LABEL]),
+      words(details[OFFENDING_LABEL]),
+    );
   }
   if (isUnusableMetadataDocument(text)) return metadataDocumentFailure(text, facts);
-  if (/client/i.test(text)) return fail('client-id', ENTRIES.clientId, `The authorization server does not know client ${facts.clientId}: register it again (dynamic registration) or check --client-id.`);
-  return fail('consent', ENTRIES.noConnection, 'Complete the browser flow all the way to the callback; fix what the page says and start again.');
+  if (/client/i.test(text))
+    return fail(
+      'client-id',
+      ENTRIES.clientId,
+      `The authorization server does not know client ${facts.clientId}: register it again (dynamic registration) or check --client-id.`,
+    );
+  return fail(
+    'consent',
+    ENTRIES.noConnection,
+    'Complete the browser flow all the way to the callback; fix what the page says and start again.',
+  );
 }
 
-const words = (value: string | undefined) => (value === undefined ? undefined : value.split(/\s+/).filter((w) => w !== '' && w !== '(none)'));
+const words = (value: string | undefined) =>
+  value === undefined ? undefined : value.split(/\s+/).filter((w) => w !== '' && w !== '(none)');
 
 /**
  * The request is wider than the workspace policy: the client's own way to ask for less (from the
@@ -73,13 +105,17 @@ export function isUnusableMetadataDocument(description: string): boolean {
 }
 
 /** Network-level reasons a fetch got no answer (older auth services put the socket error in the text). */
-const UNREACHABLE = /could not be reached|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|timed out/;
+const UNREACHABLE =
+  /could not be reached|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|timed out/;
 
 /**
  * The authorization server could not use the client's metadata document: usually its host (claude.ai,
  * chatgpt.com) is unreachable from the server, e.g. offline.
  */
-export function metadataDocumentFailure(description: string, facts: Pick<FlowFacts, 'client' | 'clientId' | 'redirectUri'>): StepFailure {
+export function metadataDocumentFailure(
+  description: string,
+  facts: Pick<FlowFacts, 'client' | 'clientId' | 'redirectUri'>,
+): StepFailure {
   const pin =
     `pin a DCR client instead of the document: pnpm oauth-client create --name "${facts.client.name}" --redirect-uri ${facts.redirectUri} and give its client_id to ${facts.client.name} ` +
     '(the doctor: --client-id … --client-secret …, or --registration dcr to register dynamically).';
@@ -107,21 +143,52 @@ export function metadataDocumentFailure(description: string, facts: Pick<FlowFac
 export function classifyCallbackError(error: string, description: string, facts: FlowFacts): StepFailure {
   const detail = `The callback received error=${error}${description ? ` (${description})` : ''}`;
   if (error === 'invalid_scope') return scopeFailure(facts, detail);
-  if (error === 'invalid_client' && isUnusableMetadataDocument(description)) return metadataDocumentFailure(description, facts);
+  if (error === 'invalid_client' && isUnusableMetadataDocument(description))
+    return metadataDocumentFailure(description, facts);
   if (error === 'access_denied') {
-    return new StepFailure('consent', detail, ENTRIES.noConnection, 'The consent was denied in the browser: the OAuth flow must complete all the way through the browser callback. Start again and choose Approve.');
+    return new StepFailure(
+      'consent',
+      detail,
+      ENTRIES.noConnection,
+      'The consent was denied in the browser: the OAuth flow must complete all the way through the browser callback. Start again and choose Approve.',
+    );
   }
-  return new StepFailure('consent', detail, ENTRIES.noConnection, 'Fix what the error says and start the browser flow again.');
+  return new StepFailure(
+    'consent',
+    detail,
+    ENTRIES.noConnection,
+    'Fix what the error says and start the browser flow again.',
+  );
 }
 
 /** A failed token exchange, after the consent screen. */
-export function classifyTokenError(status: number | undefined, error: string, description: string, tokenEndpoint: string): StepFailure {
+export function classifyTokenError(
+  status: number | undefined,
+  error: string,
+  description: string,
+  tokenEndpoint: string,
+): StepFailure {
   const detail = `POST ${tokenEndpoint} answered ${status === undefined ? 'nothing' : `HTTP ${status}`}: ${error}${description ? ` (${description})` : ''}`;
   if (error === 'html' || error === 'not_json' || status === 404) {
-    return new StepFailure('token-exchange', detail, ENTRIES.tokenPath, 'The token request did not reach Enginy\'s token endpoint: you are usually hitting a stale server, a proxy, or the wrong base URL.');
+    return new StepFailure(
+      'token-exchange',
+      detail,
+      ENTRIES.tokenPath,
+      "The token request did not reach Enginy's token endpoint: you are usually hitting a stale server, a proxy, or the wrong base URL.",
+    );
   }
   if (error === 'invalid_client') {
-    return new StepFailure('token-exchange', detail, ENTRIES.noConnection, 'The token exchange failed after the consent screen: the client could not authenticate. Check --client-secret and --auth-method against the client\'s registration.');
+    return new StepFailure(
+      'token-exchange',
+      detail,
+      ENTRIES.noConnection,
+      "The token exchange failed after the consent screen: the client could not authenticate. Check --client-secret and --auth-method against the client's registration.",
+    );
   }
-  return new StepFailure('token-exchange', detail, ENTRIES.noConnection, 'The token exchange failed after the consent screen: start the flow again; if it repeats, check the auth service log.');
+  return new StepFailure(
+    'token-exchange',
+    detail,
+    ENTRIES.noConnection,
+    'The token exchange failed after the consent screen: start the flow again; if it repeats, check the auth service log.',
+  );
 }

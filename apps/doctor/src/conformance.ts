@@ -2,8 +2,20 @@
 // checklist of independent rows (a failed row skips only the rows that need its result). Discovery,
 // probes and the token come from the connection doctor; this file adds the rules and the MCP calls.
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { AUTH_SERVER_METADATA_RULES, CHALLENGE_RULES, problemsOf, RESOURCE_METADATA_RULES } from './conformance-rules.ts';
-import { type AuthServerMetadata, type Challenge, readAuthServerMetadata, readChallenge, readResourceMetadata, type ResourceMetadata } from './discovery.ts';
+import {
+  AUTH_SERVER_METADATA_RULES,
+  CHALLENGE_RULES,
+  problemsOf,
+  RESOURCE_METADATA_RULES,
+} from './conformance-rules.ts';
+import {
+  type AuthServerMetadata,
+  type Challenge,
+  readAuthServerMetadata,
+  readChallenge,
+  readResourceMetadata,
+  type ResourceMetadata,
+} from './discovery.ts';
 import { judge, originProbes, sendProbe } from './host-origin.ts';
 import { networkError } from './http.ts';
 import { presetLabel } from './presets.ts';
@@ -14,8 +26,14 @@ import { connectClient } from './verify.ts';
 
 export const CONFORMANCE_STEPS = [
   ['challenge', '401 challenge names resource_metadata and scope (RFC 9728 §5.1)'],
-  ['resource-metadata', 'Protected-resource metadata (RFC 9728): resource is the MCP URL, scopes_supported without offline_access'],
-  ['auth-server-metadata', 'Authorization-server metadata (RFC 8414): issuer, S256, code, grant types, iss (RFC 9207), token auth methods'],
+  [
+    'resource-metadata',
+    'Protected-resource metadata (RFC 9728): resource is the MCP URL, scopes_supported without offline_access',
+  ],
+  [
+    'auth-server-metadata',
+    'Authorization-server metadata (RFC 8414): issuer, S256, code, grant types, iss (RFC 9207), token auth methods',
+  ],
   ['token-errors', 'Token endpoint answers OAuth JSON errors (RFC 6749 §5.2)'],
   ['token', 'Access token (--token, or the connection flow)'],
   ['host-origin', 'Host and Origin checked (DNS rebinding); loopback aliases of its own origin accepted'],
@@ -46,7 +64,12 @@ async function row<T>(rows: Rows, id: ConformanceStepId, check: () => Promise<T>
 
 /** One row's failure from every problem found (`where`: the document or endpoint they are about). */
 const failure = (id: ConformanceStepId, problems: string[], fixes: string[], where?: string) =>
-  new StepFailure<ConformanceStepId>(id, `${where ? `${where}: ` : ''}${problems.join('; ')}`, ENTRIES.tokenPath, fixes.join(' '));
+  new StepFailure<ConformanceStepId>(
+    id,
+    `${where ? `${where}: ` : ''}${problems.join('; ')}`,
+    ENTRIES.tokenPath,
+    fixes.join(' '),
+  );
 
 export async function runConformance(options: ConformanceOptions): Promise<Report<ConformanceStepId>> {
   const { mcpUrl } = options;
@@ -56,14 +79,24 @@ export async function runConformance(options: ConformanceOptions): Promise<Repor
     const read = await readChallenge(mcpUrl);
     const { problems, fixes } = problemsOf(CHALLENGE_RULES, read);
     if (problems.length > 0) throw failure('challenge', problems, fixes);
-    rows.pass('challenge', `POST ${mcpUrl} → 401, resource_metadata=${read.resourceMetadataUrl}, scope="${read.scope}"`);
+    rows.pass(
+      'challenge',
+      `POST ${mcpUrl} → 401, resource_metadata=${read.resourceMetadataUrl}, scope="${read.scope}"`,
+    );
     return read;
   });
-  const prm = await row(rows, 'resource-metadata', () => checkResourceMetadata(rows, mcpUrl, challenge ?? { resourceMetadataUrl: undefined, scope: undefined }));
+  const prm = await row(rows, 'resource-metadata', () =>
+    checkResourceMetadata(rows, mcpUrl, challenge ?? { resourceMetadataUrl: undefined, scope: undefined }),
+  );
   let as: AuthServerMetadata | undefined;
-  if (prm === undefined) rows.skip('auth-server-metadata', 'Skipped: no authorization server is known without the protected-resource metadata');
+  if (prm === undefined)
+    rows.skip(
+      'auth-server-metadata',
+      'Skipped: no authorization server is known without the protected-resource metadata',
+    );
   else as = await row(rows, 'auth-server-metadata', () => checkAuthServerMetadata(rows, prm));
-  if (as === undefined) rows.skip('token-errors', 'Skipped: no token endpoint is known without the authorization-server metadata');
+  if (as === undefined)
+    rows.skip('token-errors', 'Skipped: no token endpoint is known without the authorization-server metadata');
   else {
     const metadata = as;
     await row(rows, 'token-errors', () => checkTokenErrors(rows, metadata));
@@ -84,11 +117,16 @@ async function checkResourceMetadata(rows: Rows, mcpUrl: string, challenge: Chal
   const { problems, fixes } = problemsOf(RESOURCE_METADATA_RULES, prm.document);
   // RFC 9728 §5.1: the challenge's URL is where the client reads the metadata; a fallback is a guess.
   if (challenge.resourceMetadataUrl !== undefined && prm.url !== challenge.resourceMetadataUrl) {
-    problems.unshift(`the challenge's resource_metadata ${challenge.resourceMetadataUrl} did not answer JSON; ${prm.url} did`);
+    problems.unshift(
+      `the challenge's resource_metadata ${challenge.resourceMetadataUrl} did not answer JSON; ${prm.url} did`,
+    );
     fixes.unshift('Serve the protected-resource metadata at the URL the 401 challenge names.');
   }
   if (problems.length > 0) throw failure('resource-metadata', problems, fixes, prm.url);
-  rows.pass('resource-metadata', `${prm.url}: resource ${prm.resource}, authorization server ${prm.authorizationServer}, scopes_supported "${prm.scopesSupported.join(' ')}"`);
+  rows.pass(
+    'resource-metadata',
+    `${prm.url}: resource ${prm.resource}, authorization server ${prm.authorizationServer}, scopes_supported "${prm.scopesSupported.join(' ')}"`,
+  );
   return prm;
 }
 
@@ -131,7 +169,10 @@ async function obtainToken(rows: Rows, options: ConformanceOptions): Promise<str
       `${verdict.fix ?? ''} Run pnpm run doctor ${options.mcpUrl} for the whole connection checklist, or pass --token.`.trim(),
     );
   }
-  rows.pass('token', `From the connection flow as ${client}${verdict.status === 'connected' ? ' (connected)' : `, which then failed at "${failedLabel}": ${verdict.cause}`}`);
+  rows.pass(
+    'token',
+    `From the connection flow as ${client}${verdict.status === 'connected' ? ' (connected)' : `, which then failed at "${failedLabel}": ${verdict.cause}`}`,
+  );
   return flow.accessToken;
 }
 
@@ -158,7 +199,10 @@ async function checkHostOrigin(rows: Rows, mcpUrl: string, token: string | undef
       "Check Host and Origin before anything else (MCP transports: servers MUST validate Origin; 403 for an invalid one): refuse other sites, accept the server's own origin and, when it runs on localhost, 127.0.0.1 and [::1] with the same scheme and port (Enginy: packages/policy/origin.ts).",
     );
   }
-  rows.pass('host-origin', `${lines.join(', ')}${lines.some((line) => line.endsWith('401')) ? ' (401: past the check, at authentication)' : ''}`);
+  rows.pass(
+    'host-origin',
+    `${lines.join(', ')}${lines.some((line) => line.endsWith('401')) ? ' (401: past the check, at authentication)' : ''}`,
+  );
 }
 
 const TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
@@ -171,9 +215,19 @@ async function checkMcp(rows: Rows, mcpUrl: string, token: string): Promise<void
     const server = client.getServerVersion();
     const capabilities = client.getServerCapabilities() ?? {};
     if (capabilities.tools === undefined) {
-      rows.fail(new StepFailure('initialize', `${server?.name} declares no tools capability (${Object.keys(capabilities).join(', ') || 'none'})`, ENTRIES.verify, 'Declare capabilities.tools in the initialize result.'));
+      rows.fail(
+        new StepFailure(
+          'initialize',
+          `${server?.name} declares no tools capability (${Object.keys(capabilities).join(', ') || 'none'})`,
+          ENTRIES.verify,
+          'Declare capabilities.tools in the initialize result.',
+        ),
+      );
     } else {
-      rows.pass('initialize', `Protocol ${connected.transport.protocolVersion}, ${server?.name} ${server?.version}, capabilities ${Object.keys(capabilities).join(', ')}`);
+      rows.pass(
+        'initialize',
+        `Protocol ${connected.transport.protocolVersion}, ${server?.name} ${server?.version}, capabilities ${Object.keys(capabilities).join(', ')}`,
+      );
     }
   } catch (error) {
     rows.fail(
@@ -193,7 +247,12 @@ async function checkMcp(rows: Rows, mcpUrl: string, token: string): Promise<void
       try {
         await client.ping();
       } catch (error) {
-        throw new StepFailure('ping', `ping failed: ${(error as Error).message}`, ENTRIES.verify, 'Answer ping with an empty result {} (MCP basic/utilities/ping).');
+        throw new StepFailure(
+          'ping',
+          `ping failed: ${(error as Error).message}`,
+          ENTRIES.verify,
+          'Answer ping with an empty result {} (MCP basic/utilities/ping).',
+        );
       }
       rows.pass('ping', `{} in ${Date.now() - started} ms`);
     });
@@ -214,16 +273,33 @@ async function checkTools(rows: Rows, client: Client): Promise<void> {
     } while (cursor !== undefined && names.length < 10_000);
   } catch (error) {
     // The SDK validates each tool (a name, an inputSchema of type "object") and says which is wrong.
-    throw new StepFailure('tools-list', `tools/list failed: ${(error as Error).message}`, ENTRIES.verify, 'Each tool needs a name and an inputSchema of type "object" (MCP server/tools).');
+    throw new StepFailure(
+      'tools-list',
+      `tools/list failed: ${(error as Error).message}`,
+      ENTRIES.verify,
+      'Each tool needs a name and an inputSchema of type "object" (MCP server/tools).',
+    );
   }
   const duplicates = [...new Set(names.filter((name, index) => names.indexOf(name) !== index))];
   const badNames = names.filter((name) => !TOOL_NAME.test(name));
   const problems = [
     ...(duplicates.length > 0 ? [`duplicate tool names: ${duplicates.join(', ')}`] : []),
     // MCP 2025-11-25 server/tools, "Tool names": 1 to 128 characters of A-Z a-z 0-9 _ - .
-    ...(badNames.length > 0 ? [`tool names outside 1–128 of A-Z a-z 0-9 _ - .: ${badNames.slice(0, 5).map((n) => JSON.stringify(n)).join(', ')}`] : []),
+    ...(badNames.length > 0
+      ? [
+          `tool names outside 1–128 of A-Z a-z 0-9 _ - .: ${badNames
+            .slice(0, 5)
+            .map((n) => JSON.stringify(n))
+            .join(', ')}`,
+        ]
+      : []),
   ];
-  if (problems.length > 0) throw new StepFailure('tools-list', problems.join('; '), ENTRIES.verify, 'Give every tool a unique name of 1–128 characters from A-Z a-z 0-9 _ - . (clients refuse or rename the others).');
+  if (problems.length > 0)
+    throw new StepFailure(
+      'tools-list',
+      problems.join('; '),
+      ENTRIES.verify,
+      'Give every tool a unique name of 1–128 characters from A-Z a-z 0-9 _ - . (clients refuse or rename the others).',
+    );
   rows.pass('tools-list', `${names.length} tools: ${names.slice(0, 4).join(', ')}${names.length > 4 ? ', …' : ''}`);
 }
-

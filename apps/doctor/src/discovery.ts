@@ -42,10 +42,24 @@ export async function readChallenge(mcpUrl: string): Promise<Challenge> {
     p = await probe(mcpUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'enginy-doctor', version: '1' } } }),
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 0,
+        method: 'initialize',
+        params: {
+          protocolVersion: '2025-06-18',
+          capabilities: {},
+          clientInfo: { name: 'enginy-doctor', version: '1' },
+        },
+      }),
     });
   } catch (error) {
-    throw new StepFailure('reachable', `No answer from ${mcpUrl}: ${networkError(error)}`, ENTRIES.verify, `Start the OpenAPI service (pnpm dev) or check the MCP URL; the default local one is http://localhost:3001/mcp.`);
+    throw new StepFailure(
+      'reachable',
+      `No answer from ${mcpUrl}: ${networkError(error)}`,
+      ENTRIES.verify,
+      `Start the OpenAPI service (pnpm dev) or check the MCP URL; the default local one is http://localhost:3001/mcp.`,
+    );
   }
   const header = p.headers.get('www-authenticate') ?? '';
   if (p.status !== 401 || !/^Bearer\b/i.test(header)) {
@@ -61,7 +75,9 @@ export async function readChallenge(mcpUrl: string): Promise<Challenge> {
 }
 
 /** The first of `urls` answering 200 with a JSON object, and what the others answered. */
-async function firstJsonDocument(urls: string[]): Promise<{ found?: { url: string; doc: Record<string, unknown> }; tried: string[] }> {
+async function firstJsonDocument(
+  urls: string[],
+): Promise<{ found?: { url: string; doc: Record<string, unknown> }; tried: string[] }> {
   const tried: string[] = [];
   for (const url of urls) {
     let p: Probe;
@@ -81,7 +97,11 @@ async function firstJsonDocument(urls: string[]): Promise<{ found?: { url: strin
 export function resourceMetadataUrls(mcpUrl: string, fromHeader: string | undefined): string[] {
   const url = new URL(mcpUrl);
   const path = url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '');
-  const candidates = [fromHeader, `${url.origin}/.well-known/oauth-protected-resource${path}`, `${url.origin}/.well-known/oauth-protected-resource`];
+  const candidates = [
+    fromHeader,
+    `${url.origin}/.well-known/oauth-protected-resource${path}`,
+    `${url.origin}/.well-known/oauth-protected-resource`,
+  ];
   return [...new Set(candidates.filter((c): c is string => c !== undefined))];
 }
 
@@ -90,11 +110,24 @@ export async function readResourceMetadata(mcpUrl: string, challenge: Challenge)
   const { found, tried } = await firstJsonDocument(resourceMetadataUrls(mcpUrl, challenge.resourceMetadataUrl));
   if (found !== undefined) {
     const { url, doc } = found;
-    const fail = (what: string) => new StepFailure('resource-metadata', `${url}: ${what}`, ENTRIES.tokenPath, `The protected-resource metadata does not describe ${mcpUrl}: ${STALE}.`);
-    if (doc.resource !== mcpUrl) throw fail(`resource is ${JSON.stringify(doc.resource)}, not the MCP URL ${mcpUrl} (a proxy rewriting paths or hosts, or the wrong base URL)`);
-    const servers = Array.isArray(doc.authorization_servers) ? doc.authorization_servers.filter((s): s is string => typeof s === 'string') : [];
+    const fail = (what: string) =>
+      new StepFailure(
+        'resource-metadata',
+        `${url}: ${what}`,
+        ENTRIES.tokenPath,
+        `The protected-resource metadata does not describe ${mcpUrl}: ${STALE}.`,
+      );
+    if (doc.resource !== mcpUrl)
+      throw fail(
+        `resource is ${JSON.stringify(doc.resource)}, not the MCP URL ${mcpUrl} (a proxy rewriting paths or hosts, or the wrong base URL)`,
+      );
+    const servers = Array.isArray(doc.authorization_servers)
+      ? doc.authorization_servers.filter((s): s is string => typeof s === 'string')
+      : [];
     if (servers[0] === undefined) throw fail('authorization_servers is missing or empty');
-    const scopes = Array.isArray(doc.scopes_supported) ? doc.scopes_supported.filter((s): s is string => typeof s === 'string') : [];
+    const scopes = Array.isArray(doc.scopes_supported)
+      ? doc.scopes_supported.filter((s): s is string => typeof s === 'string')
+      : [];
     return { url, resource: doc.resource, authorizationServer: servers[0], scopesSupported: scopes, document: doc };
   }
   throw new StepFailure(
@@ -109,7 +142,10 @@ export async function readResourceMetadata(mcpUrl: string, challenge: Challenge)
 export function authServerMetadataUrls(issuer: string): string[] {
   const url = new URL(issuer);
   const path = url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '');
-  return [`${url.origin}/.well-known/oauth-authorization-server${path}`, `${url.origin}/.well-known/openid-configuration${path}`];
+  return [
+    `${url.origin}/.well-known/oauth-authorization-server${path}`,
+    `${url.origin}/.well-known/openid-configuration${path}`,
+  ];
 }
 
 /** Step "auth-server-metadata": the issuer equals where it was fetched from, S256 is advertised. */
@@ -120,19 +156,29 @@ export async function readAuthServerMetadata(issuer: string): Promise<AuthServer
     const fail = (what: string, fix = `The authorization server at ${issuer} is misconfigured: ${STALE}.`) =>
       new StepFailure('auth-server-metadata', `${url}: ${what}`, ENTRIES.tokenPath, fix);
     // RFC 8414 §3.3: the issuer in the document must be identical to the one it was derived from.
-    if (doc.issuer !== issuer) throw fail(`issuer is ${JSON.stringify(doc.issuer)}, not ${issuer} where it was fetched from`, `Make the auth service's issuer (AUTH_ISSUER) equal its public URL ${issuer}: ${STALE}.`);
+    if (doc.issuer !== issuer)
+      throw fail(
+        `issuer is ${JSON.stringify(doc.issuer)}, not ${issuer} where it was fetched from`,
+        `Make the auth service's issuer (AUTH_ISSUER) equal its public URL ${issuer}: ${STALE}.`,
+      );
     const methods = Array.isArray(doc.code_challenge_methods_supported) ? doc.code_challenge_methods_supported : [];
-    if (!methods.includes('S256')) throw fail('code_challenge_methods_supported does not list S256; Claude Code will not go on without PKCE S256');
-    if (typeof doc.authorization_endpoint !== 'string' || typeof doc.token_endpoint !== 'string') throw fail('authorization_endpoint or token_endpoint is missing');
+    if (!methods.includes('S256'))
+      throw fail('code_challenge_methods_supported does not list S256; Claude Code will not go on without PKCE S256');
+    if (typeof doc.authorization_endpoint !== 'string' || typeof doc.token_endpoint !== 'string')
+      throw fail('authorization_endpoint or token_endpoint is missing');
     return {
       url,
       issuer,
       authorizationEndpoint: doc.authorization_endpoint,
       tokenEndpoint: doc.token_endpoint,
       registrationEndpoint: typeof doc.registration_endpoint === 'string' ? doc.registration_endpoint : undefined,
-      tokenAuthMethods: Array.isArray(doc.token_endpoint_auth_methods_supported) ? doc.token_endpoint_auth_methods_supported.map(String) : [],
+      tokenAuthMethods: Array.isArray(doc.token_endpoint_auth_methods_supported)
+        ? doc.token_endpoint_auth_methods_supported.map(String)
+        : [],
       cimdSupported: doc.client_id_metadata_document_supported === true,
-      scopesSupported: Array.isArray(doc.scopes_supported) ? doc.scopes_supported.filter((s): s is string => typeof s === 'string') : [],
+      scopesSupported: Array.isArray(doc.scopes_supported)
+        ? doc.scopes_supported.filter((s): s is string => typeof s === 'string')
+        : [],
       document: doc,
     };
   }
@@ -151,11 +197,21 @@ export async function readAuthServerMetadata(issuer: string): Promise<AuthServer
 export async function probeTokenEndpoint(tokenEndpoint: string): Promise<string> {
   let p: Probe;
   try {
-    p = await probe(tokenEndpoint, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body: 'grant_type=authorization_code' });
+    p = await probe(tokenEndpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: 'grant_type=authorization_code',
+    });
   } catch (error) {
-    throw new StepFailure('token-endpoint', `POST ${tokenEndpoint}: ${networkError(error)}`, ENTRIES.tokenPath, `The token endpoint is unreachable: ${STALE}.`);
+    throw new StepFailure(
+      'token-endpoint',
+      `POST ${tokenEndpoint}: ${networkError(error)}`,
+      ENTRIES.tokenPath,
+      `The token endpoint is unreachable: ${STALE}.`,
+    );
   }
-  if (p.status >= 400 && p.status < 500 && isObject(p.json) && typeof p.json.error === 'string') return `POST ${tokenEndpoint} answers OAuth JSON (${p.json.error})`;
+  if (p.status >= 400 && p.status < 500 && isObject(p.json) && typeof p.json.error === 'string')
+    return `POST ${tokenEndpoint} answers OAuth JSON (${p.json.error})`;
   throw new StepFailure(
     'token-endpoint',
     `POST ${tokenEndpoint} answered ${describe(p)}, not an OAuth JSON error`,

@@ -22,7 +22,9 @@ export function originProbes(mcpUrl: string): OriginProbe[] {
   return [
     // The server's own origin under each loopback name when it is on loopback (the MCP conformance
     // suite's localhost-host-valid-accepted sends Host and Origin alike); else just its own.
-    ...loopbackAliases(own).map((origin): OriginProbe => ({ host: new URL(origin).host, origin, expect: expect(origin) })),
+    ...loopbackAliases(own).map(
+      (origin): OriginProbe => ({ host: new URL(origin).host, origin, expect: expect(origin) }),
+    ),
     { host: url.host, origin: `http://${FOREIGN}`, expect: 'refused' },
     { host: `${FOREIGN}${url.port ? `:${url.port}` : ''}`, origin: undefined, expect: 'refused' },
   ];
@@ -31,7 +33,12 @@ export function originProbes(mcpUrl: string): OriginProbe[] {
 /** POSTs an initialize to `mcpUrl` with the probe's Host and Origin; resolves to the status code. */
 export function sendProbe(mcpUrl: string, probe: OriginProbe, token?: string): Promise<number> {
   const url = new URL(mcpUrl);
-  const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'enginy-doctor', version: '1' } } });
+  const body = JSON.stringify({
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
+    params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'enginy-doctor', version: '1' } },
+  });
   const headers: Record<string, string> = {
     host: probe.host,
     'content-type': 'application/json',
@@ -42,10 +49,14 @@ export function sendProbe(mcpUrl: string, probe: OriginProbe, token?: string): P
   };
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = send(url, { method: 'POST', headers, timeout: 10_000, ...(url.protocol === 'https:' ? { servername: url.hostname } : {}) }, (response) => {
-      response.resume();
-      response.once('end', () => resolve(response.statusCode ?? 0));
-    });
+    const req = send(
+      url,
+      { method: 'POST', headers, timeout: 10_000, ...(url.protocol === 'https:' ? { servername: url.hostname } : {}) },
+      (response) => {
+        response.resume();
+        response.once('end', () => resolve(response.statusCode ?? 0));
+      },
+    );
     req.once('timeout', () => req.destroy(new Error('no answer within 10 s')));
     req.once('error', reject);
     req.end(body);
@@ -64,7 +75,9 @@ export function judge(probe: OriginProbe, status: number): string | undefined {
   const what = `Host ${probe.host}${probe.origin === undefined ? ' without Origin' : `, Origin ${probe.origin}`}`;
   if (probe.expect === 'accepted' && !accepted) return `${what} answered ${status}, not accepted`;
   if (probe.expect === 'refused' && !refused) {
-    return status === 401 ? `${what} answered 401: authentication ran before the Host/Origin check, so a rebinding page is not known to be refused` : `${what} answered ${status}, not refused`;
+    return status === 401
+      ? `${what} answered 401: authentication ran before the Host/Origin check, so a rebinding page is not known to be refused`
+      : `${what} answered ${status}, not refused`;
   }
   return undefined;
 }

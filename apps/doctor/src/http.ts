@@ -20,13 +20,26 @@ export async function probe(url: string, init: RequestInit = {}): Promise<Probe>
   } catch {
     json = undefined;
   }
-  return { status: response.status, contentType: response.headers.get('content-type') ?? '', text, json, headers: response.headers };
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type') ?? '',
+    text,
+    json,
+    headers: response.headers,
+  };
 }
 
 /** "HTTP 404 with HTML (Cannot POST /token)", "HTTP 200 with invalid JSON", … */
 export function describe(p: Probe): string {
   const framework = /Cannot (GET|POST) [^\s<]+/.exec(p.text)?.[0];
-  const kind = p.json !== undefined ? 'JSON' : /<html|<!doctype|<body|<pre/i.test(p.text) || p.contentType.includes('html') ? 'HTML' : p.text.trim() === '' ? 'an empty body' : 'invalid JSON';
+  const kind =
+    p.json !== undefined
+      ? 'JSON'
+      : /<html|<!doctype|<body|<pre/i.test(p.text) || p.contentType.includes('html')
+        ? 'HTML'
+        : p.text.trim() === ''
+          ? 'an empty body'
+          : 'invalid JSON';
   return `HTTP ${p.status} with ${kind}${framework ? ` (${framework})` : ''}`;
 }
 
@@ -36,4 +49,5 @@ export function networkError(error: unknown): string {
   return cause?.code ?? cause?.message ?? (error as Error).message;
 }
 
-export const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);

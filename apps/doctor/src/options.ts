@@ -2,7 +2,15 @@
 import { parseArgs } from 'node:util';
 import { CLAUDE_CODE_CALLBACK_PORT } from '@enginy/config/defaults';
 import type { BrowserMode } from './browser.ts';
-import { DEFAULT_PRESET, noDocument, PRESETS, presetClient, presetSummaries, type RedirectHost, type RegistrationKind } from './presets.ts';
+import {
+  DEFAULT_PRESET,
+  noDocument,
+  PRESETS,
+  presetClient,
+  presetSummaries,
+  type RedirectHost,
+  type RegistrationKind,
+} from './presets.ts';
 import type { AuthMethod } from './registration.ts';
 import { DEFAULT_OPTIONS, type DoctorOptions } from './run.ts';
 
@@ -36,7 +44,12 @@ ${presetSummaries()
   --json                     print the checklist as JSON
 `;
 
-export type CliOptions = Omit<DoctorOptions, 'say'> & { json: boolean; help: boolean; conformance: boolean; token?: string };
+export type CliOptions = Omit<DoctorOptions, 'say'> & {
+  json: boolean;
+  help: boolean;
+  conformance: boolean;
+  token?: string;
+};
 
 export function parseOptions(argv: string[]): CliOptions {
   const { values, positionals } = parseArgs({
@@ -66,19 +79,29 @@ export function parseOptions(argv: string[]): CliOptions {
   });
   const oneOf = <T extends string>(name: string, value: string | undefined, allowed: readonly T[]): T | undefined => {
     if (value === undefined) return undefined;
-    if (!(allowed as readonly string[]).includes(value)) throw new Error(`--${name} must be one of ${allowed.join(', ')}`);
+    if (!(allowed as readonly string[]).includes(value))
+      throw new Error(`--${name} must be one of ${allowed.join(', ')}`);
     return value as T;
   };
   const port = values['callback-port'] === undefined ? undefined : Number(values['callback-port']);
-  if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65_535)) throw new Error('--callback-port must be a port number');
+  if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65_535))
+    throw new Error('--callback-port must be a port number');
   const path = values['callback-path'];
   if (path !== undefined && !path.startsWith('/')) throw new Error('--callback-path must start with /');
   const as = oneOf('as', values.as, PRESETS) ?? DEFAULT_OPTIONS.as;
   const registration = oneOf<RegistrationKind>('registration', values.registration, ['cimd', 'dcr']);
-  if (registration === 'cimd' && values['client-id'] === undefined && presetClient(as).metadataDocumentUrl === undefined) throw new Error(noDocument(as));
-  const browser = oneOf<BrowserMode>('browser', values.browser, ['system', 'print', 'playwright']) ?? DEFAULT_OPTIONS.browser;
-  if (browser === 'playwright' && (values.email === undefined || values.password === undefined)) throw new Error('--browser=playwright needs --email and --password');
-  if (values.token !== undefined && !values.conformance) throw new Error('--token needs --conformance (the connection checklist gets its own token)');
+  if (
+    registration === 'cimd' &&
+    values['client-id'] === undefined &&
+    presetClient(as).metadataDocumentUrl === undefined
+  )
+    throw new Error(noDocument(as));
+  const browser =
+    oneOf<BrowserMode>('browser', values.browser, ['system', 'print', 'playwright']) ?? DEFAULT_OPTIONS.browser;
+  if (browser === 'playwright' && (values.email === undefined || values.password === undefined))
+    throw new Error('--browser=playwright needs --email and --password');
+  if (values.token !== undefined && !values.conformance)
+    throw new Error('--token needs --conformance (the connection checklist gets its own token)');
   return {
     ...DEFAULT_OPTIONS,
     mcpUrl: positionals[0] ?? DEFAULT_OPTIONS.mcpUrl,
@@ -92,7 +115,10 @@ export function parseOptions(argv: string[]): CliOptions {
     authMethod: oneOf<AuthMethod>('auth-method', values['auth-method'], ['client_secret_post', 'client_secret_basic']),
     scope: values.scope,
     browser,
-    login: values.email === undefined || values.password === undefined ? undefined : { email: values.email, password: values.password, workspace: values.workspace, deny: values.deny },
+    login:
+      values.email === undefined || values.password === undefined
+        ? undefined
+        : { email: values.email, password: values.password, workspace: values.workspace, deny: values.deny },
     timeoutMs: values.timeout === undefined ? DEFAULT_OPTIONS.timeoutMs : Number(values.timeout) * 1000,
     conformance: values.conformance,
     ...(values.token === undefined ? {} : { token: values.token }),

@@ -12,7 +12,10 @@ export type RedirectHost = 'localhost' | '127.0.0.1';
 export type RegistrationKind = 'cimd' | 'dcr';
 
 /** Behaviour the shared table does not record, observed with the tested versions. */
-const QUIRKS: Record<PresetId, { offlineAccess: boolean; noScopeFallback: 'resource-metadata' | 'nothing' | string[] }> = {
+const QUIRKS: Record<
+  PresetId,
+  { offlineAccess: boolean; noScopeFallback: 'resource-metadata' | 'nothing' | string[] }
+> = {
   // Claude Code appends offline_access when the authorization server lists it.
   'claude-code': { offlineAccess: true, noScopeFallback: 'nothing' },
   codex: { offlineAccess: false, noScopeFallback: 'nothing' },
@@ -37,7 +40,8 @@ export function presetClient(preset: PresetId): KnownClient {
 }
 
 /** "Claude Code 2.1.328". */
-export const presetLabel = (preset: PresetId): string => `${presetClient(preset).name} ${presetClient(preset).testedVersion}`;
+export const presetLabel = (preset: PresetId): string =>
+  `${presetClient(preset).name} ${presetClient(preset).testedVersion}`;
 
 export interface RedirectPlan {
   uri: string;
@@ -59,12 +63,16 @@ export function planRedirect(preset: PresetId, overrides: PresetOverrides = {}):
     overrides.callbackPort === undefined ? undefined : '--callback-port',
     overrides.callbackPath === undefined ? undefined : '--callback-path',
   ].filter((flag) => flag !== undefined);
-  const why = changed.length === 0 ? `${client.name}'s recipe: ${client.callbackFix}` : `${changed.join(', ')} over ${client.name}'s recipe (${client.recipeRedirectUri})`;
+  const why =
+    changed.length === 0
+      ? `${client.name}'s recipe: ${client.callbackFix}`
+      : `${changed.join(', ')} over ${client.name}'s recipe (${client.recipeRedirectUri})`;
   return { uri: `http://${host}:${port}${path}`, host, port, path, why };
 }
 
 /** `--registration cimd` for a client that has no metadata document. */
-export const noDocument = (preset: PresetId) => `--registration cimd: ${presetClient(preset).name} has no client ID metadata document (give one with --client-id <document URL>)`;
+export const noDocument = (preset: PresetId) =>
+  `--registration cimd: ${presetClient(preset).name} has no client ID metadata document (give one with --client-id <document URL>)`;
 
 export type RegistrationPlan =
   | { kind: 'cimd'; clientId: string; why: string }
@@ -76,7 +84,11 @@ export type RegistrationPlan =
  * a client with a metadata document sends its URL as client_id when the server advertises
  * `client_id_metadata_document_supported`, and registers otherwise.
  */
-export function planRegistration(preset: PresetId, as: { cimdSupported: boolean }, overrides: PresetOverrides = {}): RegistrationPlan {
+export function planRegistration(
+  preset: PresetId,
+  as: { cimdSupported: boolean },
+  overrides: PresetOverrides = {},
+): RegistrationPlan {
   const client = presetClient(preset);
   if (overrides.clientId !== undefined) {
     return /^https?:\/\//.test(overrides.clientId)
@@ -84,15 +96,25 @@ export function planRegistration(preset: PresetId, as: { cimdSupported: boolean 
       : { kind: 'preregistered', clientId: overrides.clientId, why: 'given with --client-id' };
   }
   const clientName = overrides.clientName ?? client.registeredName ?? `${client.name} (enginy doctor)`;
-  if (overrides.registration === 'dcr') return { kind: 'dcr', clientName, why: `as "${clientName}", forced with --registration dcr` };
+  if (overrides.registration === 'dcr')
+    return { kind: 'dcr', clientName, why: `as "${clientName}", forced with --registration dcr` };
   const document = client.metadataDocumentUrl;
   if (overrides.registration === 'cimd' && document === undefined) throw new Error(noDocument(preset));
-  if (document !== undefined && overrides.registration === 'cimd') return { kind: 'cimd', clientId: document, why: 'forced with --registration cimd' };
+  if (document !== undefined && overrides.registration === 'cimd')
+    return { kind: 'cimd', clientId: document, why: 'forced with --registration cimd' };
   if (client.registration === 'cimd' && document !== undefined) {
     if (as.cimdSupported) {
-      return { kind: 'cimd', clientId: document, why: `the authorization server advertises client_id_metadata_document_supported, so ${client.name} sends its document's URL and registers nothing` };
+      return {
+        kind: 'cimd',
+        clientId: document,
+        why: `the authorization server advertises client_id_metadata_document_supported, so ${client.name} sends its document's URL and registers nothing`,
+      };
     }
-    return { kind: 'dcr', clientName, why: `the authorization server does not advertise client_id_metadata_document_supported, so ${client.name} registers` };
+    return {
+      kind: 'dcr',
+      clientName,
+      why: `the authorization server does not advertise client_id_metadata_document_supported, so ${client.name} registers`,
+    };
   }
   return { kind: 'dcr', clientName, why: `as "${clientName}": ${client.name} always registers` };
 }
@@ -122,23 +144,37 @@ export function planScopes(preset: PresetId, facts: ScopeFacts, override?: strin
   const fromMetadata = (): ScopePlan =>
     facts.resourceScopes.length > 0
       ? { scopes: [...facts.resourceScopes], why: "the protected-resource metadata's whole scopes_supported" }
-      : { scopes: [], why: 'none: the protected-resource metadata lists no scopes_supported (the policy ceiling applies)' };
+      : {
+          scopes: [],
+          why: 'none: the protected-resource metadata lists no scopes_supported (the policy ceiling applies)',
+        };
   if (client.scopeChoice === 'resource-metadata') {
     plan = fromMetadata();
     // Its login does not carry the challenge: the metadata is what it reads.
-    if (plan.scopes.length > 0) plan.why = `${plan.why}: ${client.name}'s login asks for all of it, not for the 401 challenge's scope`;
+    if (plan.scopes.length > 0)
+      plan.why = `${plan.why}: ${client.name}'s login asks for all of it, not for the 401 challenge's scope`;
   } else if (split(facts.challengeScope).length > 0) {
     plan = { scopes: split(facts.challengeScope), why: `the 401 challenge's scope, as ${client.name} asks` };
   } else if (quirks.noScopeFallback === 'resource-metadata') {
     plan = fromMetadata();
     plan.why = `the 401 challenge names no scope, so ${client.name} falls back to ${plan.why}`;
   } else if (Array.isArray(quirks.noScopeFallback)) {
-    plan = { scopes: [...quirks.noScopeFallback], why: `the 401 challenge names no scope, so ${client.name} falls back to "${quirks.noScopeFallback.join(' ')}"` };
+    plan = {
+      scopes: [...quirks.noScopeFallback],
+      why: `the 401 challenge names no scope, so ${client.name} falls back to "${quirks.noScopeFallback.join(' ')}"`,
+    };
   } else {
     plan = { scopes: [], why: 'none named by the server (the policy ceiling applies)' };
   }
-  if (quirks.offlineAccess && facts.authServerScopes.includes('offline_access') && !plan.scopes.includes('offline_access')) {
-    plan = { scopes: [...plan.scopes, 'offline_access'], why: `${plan.why}; offline_access appended because the authorization server lists it` };
+  if (
+    quirks.offlineAccess &&
+    facts.authServerScopes.includes('offline_access') &&
+    !plan.scopes.includes('offline_access')
+  ) {
+    plan = {
+      scopes: [...plan.scopes, 'offline_access'],
+      why: `${plan.why}; offline_access appended because the authorization server lists it`,
+    };
   }
   return plan;
 }
@@ -147,10 +183,23 @@ export function planScopes(preset: PresetId, facts: ScopeFacts, override?: strin
 export function presetSummaries(): string[] {
   return PRESETS.flatMap((preset) => {
     const client = presetClient(preset);
-    const registration = client.registration === 'cimd' ? `CIMD (${client.metadataDocumentUrl}) if advertised, else DCR` : `DCR${client.registeredName ? ` as "${client.registeredName}"` : ''}`;
-    const scopes = client.scopeChoice === 'resource-metadata' ? "the resource metadata's scopes_supported" : "the 401 challenge's scope";
+    const registration =
+      client.registration === 'cimd'
+        ? `CIMD (${client.metadataDocumentUrl}) if advertised, else DCR`
+        : `DCR${client.registeredName ? ` as "${client.registeredName}"` : ''}`;
+    const scopes =
+      client.scopeChoice === 'resource-metadata'
+        ? "the resource metadata's scopes_supported"
+        : "the 401 challenge's scope";
     const fallback = QUIRKS[preset].noScopeFallback;
-    const extra = QUIRKS[preset].offlineAccess ? ', + offline_access if the AS lists it' : Array.isArray(fallback) ? `, else "${fallback.join(' ')}"` : '';
-    return [`${preset.padEnd(12)} ${presetLabel(preset)}: ${registration}`, `${''.padEnd(12)} scopes: ${scopes}${extra}; redirect: ${client.recipeRedirectUri}`];
+    const extra = QUIRKS[preset].offlineAccess
+      ? ', + offline_access if the AS lists it'
+      : Array.isArray(fallback)
+        ? `, else "${fallback.join(' ')}"`
+        : '';
+    return [
+      `${preset.padEnd(12)} ${presetLabel(preset)}: ${registration}`,
+      `${''.padEnd(12)} scopes: ${scopes}${extra}; redirect: ${client.recipeRedirectUri}`,
+    ];
   });
 }

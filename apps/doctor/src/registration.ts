@@ -14,7 +14,11 @@ export interface RegisteredClient {
   dynamic: boolean;
 }
 
-export async function registerClient(as: AuthServerMetadata, clientName: string, redirectUri: string): Promise<RegisteredClient> {
+export async function registerClient(
+  as: AuthServerMetadata,
+  clientName: string,
+  redirectUri: string,
+): Promise<RegisteredClient> {
   if (as.registrationEndpoint === undefined) {
     throw new StepFailure(
       'registration',
@@ -37,14 +41,30 @@ export async function registerClient(as: AuthServerMetadata, clientName: string,
       }),
     });
   } catch (error) {
-    throw new StepFailure('registration', `POST ${as.registrationEndpoint}: ${networkError(error)}`, ENTRIES.tokenPath, 'The registration endpoint is unreachable: check the auth service.');
+    throw new StepFailure(
+      'registration',
+      `POST ${as.registrationEndpoint}: ${networkError(error)}`,
+      ENTRIES.tokenPath,
+      'The registration endpoint is unreachable: check the auth service.',
+    );
   }
   if (p.status !== 201 && p.status !== 200) {
     const error = isObject(p.json) ? `${String(p.json.error)}: ${String(p.json.error_description ?? '')}` : describe(p);
-    throw new StepFailure('registration', `POST ${as.registrationEndpoint} refused the registration (${error})`, ENTRIES.tokenPath, 'Dynamic registration failed: use a pre-registered client (--client-id/--client-secret) or fix the auth service.');
+    throw new StepFailure(
+      'registration',
+      `POST ${as.registrationEndpoint} refused the registration (${error})`,
+      ENTRIES.tokenPath,
+      'Dynamic registration failed: use a pre-registered client (--client-id/--client-secret) or fix the auth service.',
+    );
   }
   const clientId = isObject(p.json) && typeof p.json.client_id === 'string' ? p.json.client_id : undefined;
-  if (clientId === undefined) throw new StepFailure('registration', `POST ${as.registrationEndpoint} answered ${describe(p)} without a client_id`, ENTRIES.tokenPath, 'Fix the auth service.');
+  if (clientId === undefined)
+    throw new StepFailure(
+      'registration',
+      `POST ${as.registrationEndpoint} answered ${describe(p)} without a client_id`,
+      ENTRIES.tokenPath,
+      'Fix the auth service.',
+    );
   return { clientId, clientSecret: undefined, authMethod: 'none', dynamic: true };
 }
 
@@ -75,7 +95,12 @@ export async function checkMetadataDocumentClient(
   try {
     p = await probe(url.href, { headers: { accept: 'application/json' } });
   } catch (error) {
-    throw new StepFailure('registration', `GET ${as.authorizationEndpoint}: ${networkError(error)}`, ENTRIES.tokenPath, 'The authorization endpoint is unreachable: check the auth service.');
+    throw new StepFailure(
+      'registration',
+      `GET ${as.authorizationEndpoint}: ${networkError(error)}`,
+      ENTRIES.tokenPath,
+      'The authorization endpoint is unreachable: check the auth service.',
+    );
   }
   if (p.status >= 400 && isObject(p.json) && p.json.error === 'invalid_client') {
     return { ok: false, error: 'invalid_client', description: String(p.json.error_description ?? '') };

@@ -120,7 +120,12 @@ export class Checklist<Id extends string = StepId> {
 
   fail(failure: StepFailure<Id>): void {
     // Steps between the last result and the failure were implied by it (e.g. the browser step).
-    this.results.set(failure.step, { status: 'fail', detail: failure.detail, ...(failure.entry ? { entry: failure.entry } : {}), fix: failure.fix });
+    this.results.set(failure.step, {
+      status: 'fail',
+      detail: failure.detail,
+      ...(failure.entry ? { entry: failure.entry } : {}),
+      fix: failure.fix,
+    });
   }
 
   skip(id: Id, detail: string): void {
@@ -132,16 +137,25 @@ export class Checklist<Id extends string = StepId> {
     const chained = this.kind === 'connection';
     const steps = this.table.map(([id, label]): Step<Id> => {
       const result = this.results.get(id);
-      if ((chained && failed !== undefined) || result === undefined) return { id, label, status: 'skip', detail: failed && chained ? `Skipped: ${failed.label} failed` : 'Skipped' };
+      if ((chained && failed !== undefined) || result === undefined)
+        return { id, label, status: 'skip', detail: failed && chained ? `Skipped: ${failed.label} failed` : 'Skipped' };
       const step: Step<Id> = { id, label, ...result };
       if (step.status === 'fail') failed ??= step;
       return step;
     });
-    const passed: Verdict<Id> = chained ? { status: 'connected', cause: 'Connected: every step passed' } : { status: 'conformant', cause: 'Conformant: every check passed' };
+    const passed: Verdict<Id> = chained
+      ? { status: 'connected', cause: 'Connected: every step passed' }
+      : { status: 'conformant', cause: 'Conformant: every check passed' };
     const verdict: Verdict<Id> =
       failed === undefined
         ? passed
-        : { status: 'failed', step: failed.id, cause: failed.detail, ...(failed.entry ? { entry: failed.entry } : {}), ...(failed.fix ? { fix: failed.fix } : {}) };
+        : {
+            status: 'failed',
+            step: failed.id,
+            cause: failed.detail,
+            ...(failed.entry ? { entry: failed.entry } : {}),
+            ...(failed.fix ? { fix: failed.fix } : {}),
+          };
     return {
       ...(chained ? {} : { kind: 'conformance' as const }),
       mcpUrl,
@@ -161,13 +175,18 @@ export function renderText<Id extends string>(report: Report<Id>): string {
   for (const step of report.steps) {
     lines.push(`  ${MARKS[step.status]} ${step.label}${step.status === 'skip' ? ' (skipped)' : ''}`);
     // A conformance row skips for a reason of its own (no token, no metadata); a connection step, because an earlier one failed.
-    if (step.status !== 'skip' || (report.kind === 'conformance' && step.detail !== 'Skipped')) lines.push(`      ${step.detail}`);
+    if (step.status !== 'skip' || (report.kind === 'conformance' && step.detail !== 'Skipped'))
+      lines.push(`      ${step.detail}`);
     if (step.entry) lines.push(`      Troubleshooting: "${step.entry}"`);
     if (step.fix) lines.push(`      Fix: ${step.fix}`);
   }
   lines.push('');
   const failedLabel = report.steps.find((step) => step.id === report.verdict.step)?.label ?? '';
-  lines.push(report.verdict.status === 'failed' ? `Verdict: FAILED at "${failedLabel}": ${report.verdict.cause}` : `Verdict: ${report.verdict.cause}`);
+  lines.push(
+    report.verdict.status === 'failed'
+      ? `Verdict: FAILED at "${failedLabel}": ${report.verdict.cause}`
+      : `Verdict: ${report.verdict.cause}`,
+  );
   return lines.join('\n');
 }
 
@@ -182,7 +201,10 @@ function renderPlan(plan: ClientPlan | undefined): string[] {
   if (plan === undefined) return [];
   const lines = [`As ${plan.client} (--as ${plan.preset})`];
   const { registration, scopes } = plan;
-  if (registration) lines.push(`  Client:       ${KIND[registration.kind]}${registration.clientId ? ` ${registration.clientId}` : ''} (${registration.why})`);
+  if (registration)
+    lines.push(
+      `  Client:       ${KIND[registration.kind]}${registration.clientId ? ` ${registration.clientId}` : ''} (${registration.why})`,
+    );
   if (scopes) lines.push(`  Scopes:       ${scopes.requested.join(' ') || '(none)'} (${scopes.why})`);
   lines.push(`  Redirect URI: ${plan.redirectUri} (${plan.redirectWhy})`);
   return lines;

@@ -1,11 +1,40 @@
 // The doctor: connects to an MCP URL the way a real client does (`--as`, Claude Code by default) and
 // records each step in the checklist. It needs only HTTP access to the servers, so it works against
 // any Enginy-like deployment.
-import { approveWithPlaywright, type BrowserMode, type BrowserRefusal, openSystemBrowser, type PlaywrightLogin } from './browser.ts';
+import {
+  approveWithPlaywright,
+  type BrowserMode,
+  type BrowserRefusal,
+  openSystemBrowser,
+  type PlaywrightLogin,
+} from './browser.ts';
 import { type CallbackListener, type CallbackOutcome, startCallbackListener } from './callback-server.ts';
-import { classifyCallbackError, classifyRefusal, classifyTokenError, type FlowFacts, isUnusableMetadataDocument, metadataDocumentFailure } from './classify.ts';
-import { type AuthServerMetadata, probeTokenEndpoint, readAuthServerMetadata, readChallenge, readResourceMetadata } from './discovery.ts';
-import { DEFAULT_PRESET, type PresetId, type PresetOverrides, planRedirect, planRegistration, planScopes, presetClient, presetLabel, type RegistrationPlan } from './presets.ts';
+import {
+  classifyCallbackError,
+  classifyRefusal,
+  classifyTokenError,
+  type FlowFacts,
+  isUnusableMetadataDocument,
+  metadataDocumentFailure,
+} from './classify.ts';
+import {
+  type AuthServerMetadata,
+  probeTokenEndpoint,
+  readAuthServerMetadata,
+  readChallenge,
+  readResourceMetadata,
+} from './discovery.ts';
+import {
+  DEFAULT_PRESET,
+  type PresetId,
+  type PresetOverrides,
+  planRedirect,
+  planRegistration,
+  planScopes,
+  presetClient,
+  presetLabel,
+  type RegistrationPlan,
+} from './presets.ts';
 import { type AuthMethod, checkMetadataDocumentClient, type RegisteredClient, registerClient } from './registration.ts';
 import { Checklist, ENTRIES, type Report, StepFailure } from './report.ts';
 import { callWhoami } from './verify.ts';
@@ -32,7 +61,8 @@ export const DEFAULT_OPTIONS: Omit<DoctorOptions, 'say'> = {
 };
 
 /** The loopback port the doctor will listen on for these options (the preset's, or --callback-port). */
-export const callbackPortOf = (options: Pick<DoctorOptions, 'as' | 'callbackPort'>): number => planRedirect(options.as, options).port;
+export const callbackPortOf = (options: Pick<DoctorOptions, 'as' | 'callbackPort'>): number =>
+  planRedirect(options.as, options).port;
 
 export async function runDoctor(options: DoctorOptions): Promise<Report> {
   return (await connect(options)).report;
@@ -59,18 +89,35 @@ async function diagnose(options: DoctorOptions, checklist: Checklist, got: { acc
   checklist.plan = { preset: options.as, client: presetLabel(options.as), redirectUri, redirectWhy: redirect.why };
 
   const challenge = await readChallenge(mcpUrl);
-  checklist.pass('reachable', `POST ${mcpUrl} → 401 with resource_metadata=${challenge.resourceMetadataUrl ?? '(none)'} scope="${challenge.scope ?? ''}"`);
+  checklist.pass(
+    'reachable',
+    `POST ${mcpUrl} → 401 with resource_metadata=${challenge.resourceMetadataUrl ?? '(none)'} scope="${challenge.scope ?? ''}"`,
+  );
   const prm = await readResourceMetadata(mcpUrl, challenge);
-  checklist.pass('resource-metadata', `${prm.url}: resource ${prm.resource}, authorization server ${prm.authorizationServer}, scopes_supported "${prm.scopesSupported.join(' ')}"`);
+  checklist.pass(
+    'resource-metadata',
+    `${prm.url}: resource ${prm.resource}, authorization server ${prm.authorizationServer}, scopes_supported "${prm.scopesSupported.join(' ')}"`,
+  );
   const as = await readAuthServerMetadata(prm.authorizationServer);
-  checklist.pass('auth-server-metadata', `${as.url}: issuer ${as.issuer}, S256, token endpoint ${as.tokenEndpoint}${as.cimdSupported ? ', client ID metadata documents supported' : ''}`);
+  checklist.pass(
+    'auth-server-metadata',
+    `${as.url}: issuer ${as.issuer}, S256, token endpoint ${as.tokenEndpoint}${as.cimdSupported ? ', client ID metadata documents supported' : ''}`,
+  );
   checklist.pass('token-endpoint', await probeTokenEndpoint(as.tokenEndpoint));
 
   // The client's two choices that depend on what the servers advertise.
   const registration = planRegistration(options.as, as, options);
-  const scopePlan = planScopes(options.as, { challengeScope: challenge.scope, resourceScopes: prm.scopesSupported, authServerScopes: as.scopesSupported }, options.scope);
+  const scopePlan = planScopes(
+    options.as,
+    { challengeScope: challenge.scope, resourceScopes: prm.scopesSupported, authServerScopes: as.scopesSupported },
+    options.scope,
+  );
   const scopes = scopePlan.scopes;
-  const planned = { kind: registration.kind, why: registration.why, ...(registration.kind === 'dcr' ? {} : { clientId: registration.clientId }) };
+  const planned = {
+    kind: registration.kind,
+    why: registration.why,
+    ...(registration.kind === 'dcr' ? {} : { clientId: registration.clientId }),
+  };
   checklist.plan = { ...checklist.plan, registration: planned, scopes: { requested: scopes, why: scopePlan.why } };
 
   const client = await obtainClient(options, registration, as, { redirectUri, resource: prm.resource, scopes });
@@ -79,7 +126,14 @@ async function diagnose(options: DoctorOptions, checklist: Checklist, got: { acc
 
   let listener: CallbackListener;
   try {
-    listener = await startCallbackListener({ as, client, redirectUri, port: redirect.port, resource: prm.resource, scopes });
+    listener = await startCallbackListener({
+      as,
+      client,
+      redirectUri,
+      port: redirect.port,
+      resource: prm.resource,
+      scopes,
+    });
   } catch (error) {
     throw new StepFailure(
       'callback-listener',
@@ -89,7 +143,13 @@ async function diagnose(options: DoctorOptions, checklist: Checklist, got: { acc
     );
   }
   checklist.pass('callback-listener', `Listening on 127.0.0.1:${redirect.port}; redirect URI ${redirectUri}`);
-  const facts: FlowFacts = { client: known, clientId: client.clientId, redirectUri, callbackPort: redirect.port, requestedScopes: scopes };
+  const facts: FlowFacts = {
+    client: known,
+    clientId: client.clientId,
+    redirectUri,
+    callbackPort: redirect.port,
+    requestedScopes: scopes,
+  };
   try {
     const outcome = await browserStep(options, listener);
     const passed = {
@@ -99,7 +159,10 @@ async function diagnose(options: DoctorOptions, checklist: Checklist, got: { acc
       scopes: `Requested ${scopes.join(' ') || '(none: the policy ceiling applies)'} (${scopePlan.why})`,
     } as const;
     if ('errorText' in outcome || outcome.kind === 'authorization-error') {
-      const failure = 'errorText' in outcome ? classifyRefusal(outcome.errorText, facts, outcome.details) : classifyCallbackError(outcome.error, outcome.description, facts);
+      const failure =
+        'errorText' in outcome
+          ? classifyRefusal(outcome.errorText, facts, outcome.details)
+          : classifyCallbackError(outcome.error, outcome.description, facts);
       // The workspace checks run in this order (packages/policy): the ones before the failed one passed.
       const order = Object.keys(passed) as (keyof typeof passed)[];
       // A denial at the consent screen means every workspace check had passed (only then is Approve shown).
@@ -111,13 +174,22 @@ async function diagnose(options: DoctorOptions, checklist: Checklist, got: { acc
     // A code came back: the authorization server ran every check of the browser step and let it through.
     for (const [step, detail] of Object.entries(passed)) checklist.pass(step as keyof typeof passed, detail);
     checklist.pass('consent', `Approved; the callback reached ${redirectUri}`);
-    if (outcome.kind === 'token-error') throw classifyTokenError(outcome.status, outcome.error, outcome.description, as.tokenEndpoint);
+    if (outcome.kind === 'token-error')
+      throw classifyTokenError(outcome.status, outcome.error, outcome.description, as.tokenEndpoint);
     const token = outcome.token as typeof outcome.token & { scope?: string };
     if (typeof token.expires_in !== 'number') {
       // Without expires_in Claude Code stores expiresAt 0 and asks to authenticate again every session.
-      throw new StepFailure('token-exchange', `The token response has no expires_in`, ENTRIES.tokenPath, 'Send expires_in with every token response, or Claude Code shows "needs authentication" at each start.');
+      throw new StepFailure(
+        'token-exchange',
+        `The token response has no expires_in`,
+        ENTRIES.tokenPath,
+        'Send expires_in with every token response, or Claude Code shows "needs authentication" at each start.',
+      );
     }
-    checklist.pass('token-exchange', `Access token (expires_in ${token.expires_in}), scope "${String(token.scope ?? '')}"${outcome.iss === as.issuer ? ', iss matches' : ''}`);
+    checklist.pass(
+      'token-exchange',
+      `Access token (expires_in ${token.expires_in}), scope "${String(token.scope ?? '')}"${outcome.iss === as.issuer ? ', iss matches' : ''}`,
+    );
     got.accessToken = String(token.access_token);
     await verify(mcpUrl, String(token.access_token), checklist);
   } finally {
@@ -138,21 +210,35 @@ async function obtainClient(
   }
   const check = await checkMetadataDocumentClient(as, { clientId: registration.clientId, ...request });
   if (!check.ok) {
-    const facts = { client: presetClient(options.as), clientId: registration.clientId, redirectUri: request.redirectUri };
+    const facts = {
+      client: presetClient(options.as),
+      clientId: registration.clientId,
+      redirectUri: request.redirectUri,
+    };
     if (isUnusableMetadataDocument(check.description)) throw metadataDocumentFailure(check.description, facts);
-    throw new StepFailure('registration', `The authorization server refused client_id ${registration.clientId}: ${check.description}`, ENTRIES.clientId, `Check the client ID metadata document at ${registration.clientId}.`);
+    throw new StepFailure(
+      'registration',
+      `The authorization server refused client_id ${registration.clientId}: ${check.description}`,
+      ENTRIES.clientId,
+      `Check the client ID metadata document at ${registration.clientId}.`,
+    );
   }
   return { clientId: registration.clientId, clientSecret: undefined, authMethod: 'none', dynamic: false };
 }
 
 function registrationDetail(registration: RegistrationPlan, client: RegisteredClient, redirectUri: string): string {
-  if (registration.kind === 'dcr') return `Registered ${client.clientId} as "${registration.clientName}" for ${redirectUri} (dynamic registration, public client)`;
-  if (registration.kind === 'cimd') return `${client.clientId}: client ID metadata document, which the authorization server resolved (nothing registered)`;
+  if (registration.kind === 'dcr')
+    return `Registered ${client.clientId} as "${registration.clientName}" for ${redirectUri} (dynamic registration, public client)`;
+  if (registration.kind === 'cimd')
+    return `${client.clientId}: client ID metadata document, which the authorization server resolved (nothing registered)`;
   return `Using client ${client.clientId} (${client.authMethod})`;
 }
 
 /** Opens the browser and waits for the callback, or for the page to show a refusal. */
-async function browserStep(options: DoctorOptions, listener: CallbackListener): Promise<CallbackOutcome | BrowserRefusal> {
+async function browserStep(
+  options: DoctorOptions,
+  listener: CallbackListener,
+): Promise<CallbackOutcome | BrowserRefusal> {
   let received: CallbackOutcome | undefined;
   const outcome = listener.outcome.then((value) => {
     received = value;
@@ -161,7 +247,15 @@ async function browserStep(options: DoctorOptions, listener: CallbackListener): 
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new StepFailure('consent', `No callback within ${options.timeoutMs / 1000} s`, ENTRIES.noConnection, 'The OAuth flow must complete all the way through the browser callback. If the browser shows an "Authorization error" page, its message is the cause: see "Troubleshooting Claude Code connections" in the README.')),
+      () =>
+        reject(
+          new StepFailure(
+            'consent',
+            `No callback within ${options.timeoutMs / 1000} s`,
+            ENTRIES.noConnection,
+            'The OAuth flow must complete all the way through the browser callback. If the browser shows an "Authorization error" page, its message is the cause: see "Troubleshooting Claude Code connections" in the README.',
+          ),
+        ),
       options.timeoutMs,
     );
   });
@@ -181,7 +275,10 @@ async function waitForBrowser(
 ): Promise<CallbackOutcome | BrowserRefusal> {
   if (options.browser === 'playwright') {
     if (options.login === undefined) throw new Error('--browser=playwright needs --email and --password');
-    const refusal = await Promise.race([approveWithPlaywright(listener.startUrl, options.login, done, options.timeoutMs), timeout]);
+    const refusal = await Promise.race([
+      approveWithPlaywright(listener.startUrl, options.login, done, options.timeoutMs),
+      timeout,
+    ]);
     if (refusal !== undefined) return refusal;
   } else {
     options.say(`Open this URL in a browser to sign in and approve:\n  ${listener.startUrl}`);
@@ -195,14 +292,36 @@ async function verify(mcpUrl: string, accessToken: string, checklist: Checklist)
   try {
     result = await callWhoami(mcpUrl, accessToken);
   } catch (error) {
-    throw new StepFailure('bearer', `The MCP server refused the bearer token: ${(error as Error).message}`, ENTRIES.verify, 'Check that the token was minted for this MCP URL (resource) and that MCP is still enabled for the workspace.');
+    throw new StepFailure(
+      'bearer',
+      `The MCP server refused the bearer token: ${(error as Error).message}`,
+      ENTRIES.verify,
+      'Check that the token was minted for this MCP URL (resource) and that MCP is still enabled for the workspace.',
+    );
   }
   const { whoami, tools } = result;
-  checklist.connection = { user: whoami.user.email, workspace: whoami.workspace.name, client: whoami.client, grantedScopes: whoami.grantedScopes, policyScopes: whoami.policyScopes };
-  checklist.pass('bearer', `mcp_whoami: ${whoami.user.email} in ${whoami.workspace.name} via ${whoami.client.name ?? whoami.client.id}; tools/list: ${tools.length} tools`);
+  checklist.connection = {
+    user: whoami.user.email,
+    workspace: whoami.workspace.name,
+    client: whoami.client,
+    grantedScopes: whoami.grantedScopes,
+    policyScopes: whoami.policyScopes,
+  };
+  checklist.pass(
+    'bearer',
+    `mcp_whoami: ${whoami.user.email} in ${whoami.workspace.name} via ${whoami.client.name ?? whoami.client.id}; tools/list: ${tools.length} tools`,
+  );
   const failed = whoami.checks.filter((check) => !check.ok);
   if (failed.length > 0) {
-    throw new StepFailure('granted-scopes', failed.map((check) => check.detail).join(' '), ENTRIES.verify, 'Expand the policy again, or reconnect to get a grant within today\'s policy.');
+    throw new StepFailure(
+      'granted-scopes',
+      failed.map((check) => check.detail).join(' '),
+      ENTRIES.verify,
+      "Expand the policy again, or reconnect to get a grant within today's policy.",
+    );
   }
-  checklist.pass('granted-scopes', `Granted ${whoami.grantedScopes.join(' ')}; workspace policy ${whoami.policyScopes.join(' ')}`);
+  checklist.pass(
+    'granted-scopes',
+    `Granted ${whoami.grantedScopes.join(' ')}; workspace policy ${whoami.policyScopes.join(' ')}`,
+  );
 }

@@ -14,9 +14,14 @@ export interface Whoami {
 }
 
 /** The MCP SDK client, initialized (initialize, notifications/initialized) with the bearer token. */
-export async function connectClient(mcpUrl: string, accessToken: string): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
+export async function connectClient(
+  mcpUrl: string,
+  accessToken: string,
+): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
   const client = new Client({ name: 'enginy-doctor', version: '1.0.0' });
-  const transport = new StreamableHTTPClientTransport(new URL(mcpUrl), { requestInit: { headers: { authorization: `Bearer ${accessToken}` } } });
+  const transport = new StreamableHTTPClientTransport(new URL(mcpUrl), {
+    requestInit: { headers: { authorization: `Bearer ${accessToken}` } },
+  });
   await client.connect(transport);
   return { client, transport };
 }

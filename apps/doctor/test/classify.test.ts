@@ -2,19 +2,60 @@ import { knownClient } from '@enginy/config/known-clients';
 import { describe, expect, it } from 'vitest';
 import { classifyCallbackError, classifyRefusal, classifyTokenError } from '../src/classify.ts';
 
-const facts = { client: knownClient('claude-code'), clientId: 'client-1', redirectUri: 'http://localhost:3119/callback', callbackPort: 3119, requestedScopes: ['CONTACTS_WRITE'] };
+const facts = {
+  client: knownClient('claude-code'),
+  clientId: 'client-1',
+  redirectUri: 'http://localhost:3119/callback',
+  callbackPort: 3119,
+  requestedScopes: ['CONTACTS_WRITE'],
+};
 const CIMD_URL = 'https://claude.ai/oauth/claude-code-client-metadata';
 const UNREACHABLE = `The client metadata document at ${CIMD_URL} could not be used: its host could not be reached`;
 
 describe('classifyRefusal: the error page text names the step, the entry and the fix', () => {
   it.each([
-    ['redirect_uri is not allowed', 'redirect-uri', 'redirect_uri is not allowed', 'Add http://localhost:3119/callback to "Allowed redirect URIs"'],
-    ['redirect_uri is not registered for this client', 'redirect-uri', 'redirect_uri is not allowed', 'register that redirect URI with the client'],
-    ['OAuth client_id is not allowed', 'client-id', 'OAuth client_id is not allowed', 'Add this exact client ID to "Allowed OAuth client IDs": client-1'],
-    ['MCP is disabled for this workspace', 'workspace-policy', 'No active connection appears in Enginy', 'Enable MCP for the workspace'],
-    ['The MCP policy of this workspace is inactive', 'workspace-policy', 'No active connection appears in Enginy', 'Make the policy active with at least one scope'],
-    ['The MCP policy of this workspace has no scopes', 'workspace-policy', 'No active connection appears in Enginy', 'Make the policy active with at least one scope'],
-    ['Requested scopes are not allowed', 'scopes', 'Requested scopes are not allowed', 'Claude Code requested CONTACTS_WRITE. Narrow the request: '],
+    [
+      'redirect_uri is not allowed',
+      'redirect-uri',
+      'redirect_uri is not allowed',
+      'Add http://localhost:3119/callback to "Allowed redirect URIs"',
+    ],
+    [
+      'redirect_uri is not registered for this client',
+      'redirect-uri',
+      'redirect_uri is not allowed',
+      'register that redirect URI with the client',
+    ],
+    [
+      'OAuth client_id is not allowed',
+      'client-id',
+      'OAuth client_id is not allowed',
+      'Add this exact client ID to "Allowed OAuth client IDs": client-1',
+    ],
+    [
+      'MCP is disabled for this workspace',
+      'workspace-policy',
+      'No active connection appears in Enginy',
+      'Enable MCP for the workspace',
+    ],
+    [
+      'The MCP policy of this workspace is inactive',
+      'workspace-policy',
+      'No active connection appears in Enginy',
+      'Make the policy active with at least one scope',
+    ],
+    [
+      'The MCP policy of this workspace has no scopes',
+      'workspace-policy',
+      'No active connection appears in Enginy',
+      'Make the policy active with at least one scope',
+    ],
+    [
+      'Requested scopes are not allowed',
+      'scopes',
+      'Requested scopes are not allowed',
+      'Claude Code requested CONTACTS_WRITE. Narrow the request: ',
+    ],
     [UNREACHABLE, 'registration', 'OAuth client_id is not allowed', 'its host is unreachable from the server'],
     ['Unknown client', 'client-id', 'OAuth client_id is not allowed', 'does not know client client-1'],
   ])('%s', (text, step, entry, fix) => {
@@ -26,20 +67,29 @@ describe('classifyRefusal: the error page text names the step, the entry and the
   });
 });
 
-describe('the fix for a request wider than the policy is the client\'s own way to narrow it, or a wider policy', () => {
-  const details = { 'Scopes outside the policy': 'CONTACTS_WRITE', 'Workspace policy scopes': 'CONTACTS_READ LISTS_READ' };
+describe("the fix for a request wider than the policy is the client's own way to narrow it, or a wider policy", () => {
+  const details = {
+    'Scopes outside the policy': 'CONTACTS_WRITE',
+    'Workspace policy scopes': 'CONTACTS_READ LISTS_READ',
+  };
   it.each(['claude-code', 'codex', 'opencode', 'mcp-remote'] as const)('%s', (id) => {
     const client = knownClient(id);
     const failure = classifyRefusal('Requested scopes are not allowed', { ...facts, client }, details);
     expect(failure.step).toBe('scopes');
-    expect(failure.fix).toContain(`${client.name} requested CONTACTS_WRITE; the workspace policy allows CONTACTS_READ LISTS_READ.`);
-    expect(failure.fix).toContain(`Narrow the request: ${client.narrowScopes(['CONTACTS_READ', 'LISTS_READ'])} (the doctor: --scope "CONTACTS_READ LISTS_READ")`);
+    expect(failure.fix).toContain(
+      `${client.name} requested CONTACTS_WRITE; the workspace policy allows CONTACTS_READ LISTS_READ.`,
+    );
+    expect(failure.fix).toContain(
+      `Narrow the request: ${client.narrowScopes(['CONTACTS_READ', 'LISTS_READ'])} (the doctor: --scope "CONTACTS_READ LISTS_READ")`,
+    );
     expect(failure.fix).toContain('or expand the policy in Enginy to include CONTACTS_WRITE');
   });
 
   it('names the policy in words when the denial came back to the callback without the page', () => {
     const failure = classifyCallbackError('invalid_scope', 'Requested scopes are not allowed', facts);
-    expect(failure.fix).toContain(`Narrow the request: ${knownClient('claude-code').narrowScopes(['<the workspace policy scopes>'])}`);
+    expect(failure.fix).toContain(
+      `Narrow the request: ${knownClient('claude-code').narrowScopes(['<the workspace policy scopes>'])}`,
+    );
     expect(failure.fix).toContain('or expand the policy in Enginy');
   });
 });
@@ -47,7 +97,10 @@ describe('the fix for a request wider than the policy is the client\'s own way t
 describe('an unusable client metadata document', () => {
   it.each([
     ['the error page', () => classifyRefusal(UNREACHABLE, { ...facts, clientId: CIMD_URL })],
-    ['an invalid_client sent back', () => classifyCallbackError('invalid_client', UNREACHABLE, { ...facts, clientId: CIMD_URL })],
+    [
+      'an invalid_client sent back',
+      () => classifyCallbackError('invalid_client', UNREACHABLE, { ...facts, clientId: CIMD_URL }),
+    ],
   ])('%s: explains the unreachable host, the development fallbacks and the way out', (_from, classify) => {
     const failure = classify();
     expect([failure.step, failure.entry]).toEqual(['registration', 'OAuth client_id is not allowed']);
@@ -59,8 +112,16 @@ describe('an unusable client metadata document', () => {
   });
 
   it.each([
-    ['an older auth service naming the socket error', `The client metadata document at ${CIMD_URL} could not be used: it getaddrinfo ENOTFOUND claude.ai`, 'its host is unreachable'],
-    ['a document that was reached but is unusable', `The client metadata document at ${CIMD_URL} could not be used: it has no valid redirect_uris`, 'was reached but cannot be used'],
+    [
+      'an older auth service naming the socket error',
+      `The client metadata document at ${CIMD_URL} could not be used: it getaddrinfo ENOTFOUND claude.ai`,
+      'its host is unreachable',
+    ],
+    [
+      'a document that was reached but is unusable',
+      `The client metadata document at ${CIMD_URL} could not be used: it has no valid redirect_uris`,
+      'was reached but cannot be used',
+    ],
   ])('%s', (_case, description, fix) => {
     const failure = classifyCallbackError('invalid_client', description, { ...facts, clientId: CIMD_URL });
     expect(failure.step).toBe('registration');

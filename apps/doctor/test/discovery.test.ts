@@ -2,7 +2,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { authServerMetadataUrls, probeTokenEndpoint, readAuthServerMetadata, readChallenge, readResourceMetadata, resourceMetadataUrls } from '../src/discovery.ts';
+import {
+  authServerMetadataUrls,
+  probeTokenEndpoint,
+  readAuthServerMetadata,
+  readChallenge,
+  readResourceMetadata,
+  resourceMetadataUrls,
+} from '../src/discovery.ts';
 import type { StepFailure } from '../src/report.ts';
 
 type Route = { status: number; type: string; body: string; headers?: Record<string, string> };
@@ -31,7 +38,11 @@ async function serve(routes: (base: string) => Record<string, Route>): Promise<s
   return base;
 }
 const json = (body: unknown, status = 200): Route => ({ status, type: 'application/json', body: JSON.stringify(body) });
-const failure = (promise: Promise<unknown>) => promise.then(() => expect.unreachable(), (error: StepFailure) => error);
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => expect.unreachable(),
+    (error: StepFailure) => error,
+  );
 
 describe('candidate URLs in Claude Code order', () => {
   it('puts the header URL first, then the path form, then the root form', () => {
@@ -63,23 +74,43 @@ describe('readChallenge', () => {
     expect(error.entry).toBe('needs authentication or Cannot POST /token');
   });
   it('reads resource_metadata and scope from the Bearer challenge', async () => {
-    const base = await serve((b) => ({ 'POST /mcp': { ...json({}, 401), headers: { 'www-authenticate': `Bearer resource_metadata="${b}/prm", scope="A B"` } } }));
+    const base = await serve((b) => ({
+      'POST /mcp': {
+        ...json({}, 401),
+        headers: { 'www-authenticate': `Bearer resource_metadata="${b}/prm", scope="A B"` },
+      },
+    }));
     expect(await readChallenge(`${base}/mcp`)).toEqual({ resourceMetadataUrl: `${base}/prm`, scope: 'A B' });
   });
 });
 
 describe('readResourceMetadata', () => {
   it('lists every candidate that answered HTML or 404', async () => {
-    const base = await serve(() => ({ 'GET /.well-known/oauth-protected-resource/mcp': { status: 200, type: 'text/html', body: '<html>app shell</html>' } }));
-    const error = await failure(readResourceMetadata(`${base}/mcp`, { resourceMetadataUrl: undefined, scope: undefined }));
+    const base = await serve(() => ({
+      'GET /.well-known/oauth-protected-resource/mcp': {
+        status: 200,
+        type: 'text/html',
+        body: '<html>app shell</html>',
+      },
+    }));
+    const error = await failure(
+      readResourceMetadata(`${base}/mcp`, { resourceMetadataUrl: undefined, scope: undefined }),
+    );
     expect(error.step).toBe('resource-metadata');
     expect(error.detail).toBe(
       `No protected-resource metadata: ${base}/.well-known/oauth-protected-resource/mcp: HTTP 200 with HTML; ${base}/.well-known/oauth-protected-resource: HTTP 404 with HTML (Cannot GET /.well-known/oauth-protected-resource)`,
     );
   });
   it('falls back to the root form and catches a resource rewritten by a proxy', async () => {
-    const base = await serve(() => ({ 'GET /.well-known/oauth-protected-resource': json({ resource: 'http://internal:8080/mcp', authorization_servers: ['http://x'] }) }));
-    const error = await failure(readResourceMetadata(`${base}/mcp`, { resourceMetadataUrl: undefined, scope: undefined }));
+    const base = await serve(() => ({
+      'GET /.well-known/oauth-protected-resource': json({
+        resource: 'http://internal:8080/mcp',
+        authorization_servers: ['http://x'],
+      }),
+    }));
+    const error = await failure(
+      readResourceMetadata(`${base}/mcp`, { resourceMetadataUrl: undefined, scope: undefined }),
+    );
     expect(error.detail).toContain(`resource is "http://internal:8080/mcp", not the MCP URL ${base}/mcp`);
   });
 });
@@ -98,12 +129,16 @@ describe('readAuthServerMetadata', () => {
     expect([as.url, as.tokenEndpoint]).toEqual([`${base}/.well-known/openid-configuration`, `${base}/token`]);
   });
   it('refuses an issuer that differs from where it was fetched', async () => {
-    const base = await serve(() => ({ 'GET /.well-known/oauth-authorization-server': json(metadata('http://localhost:9999')) }));
+    const base = await serve(() => ({
+      'GET /.well-known/oauth-authorization-server': json(metadata('http://localhost:9999')),
+    }));
     const error = await failure(readAuthServerMetadata(base));
     expect(error.detail).toContain(`issuer is "http://localhost:9999", not ${base} where it was fetched from`);
   });
   it('refuses metadata without S256', async () => {
-    const base = await serve((b) => ({ 'GET /.well-known/oauth-authorization-server': json(metadata(b, { code_challenge_methods_supported: ['plain'] })) }));
+    const base = await serve((b) => ({
+      'GET /.well-known/oauth-authorization-server': json(metadata(b, { code_challenge_methods_supported: ['plain'] })),
+    }));
     expect((await failure(readAuthServerMetadata(base))).detail).toContain('does not list S256');
   });
 });
@@ -113,6 +148,9 @@ describe('probeTokenEndpoint', () => {
     const base = await serve(() => ({ 'POST /oauth/token': json({ error: 'invalid_request' }, 400) }));
     expect(await probeTokenEndpoint(`${base}/oauth/token`)).toContain('answers OAuth JSON (invalid_request)');
     const error = await failure(probeTokenEndpoint(`${base}/token`));
-    expect([error.step, error.detail]).toEqual(['token-endpoint', `POST ${base}/token answered HTTP 404 with HTML (Cannot POST /token), not an OAuth JSON error`]);
+    expect([error.step, error.detail]).toEqual([
+      'token-endpoint',
+      `POST ${base}/token answered HTTP 404 with HTML (Cannot POST /token), not an OAuth JSON error`,
+    ]);
   });
 });

@@ -35,7 +35,11 @@ describe('judge', () => {
     [refused, 403, undefined],
     [refused, 421, undefined],
     [refused, 200, 'Host localhost:3001, Origin http://evil.example answered 200, not refused'],
-    [refused, 401, 'Host localhost:3001, Origin http://evil.example answered 401: authentication ran before the Host/Origin check, so a rebinding page is not known to be refused'],
+    [
+      refused,
+      401,
+      'Host localhost:3001, Origin http://evil.example answered 401: authentication ran before the Host/Origin check, so a rebinding page is not known to be refused',
+    ],
   ])('%j answered %i', (probe, status, problem) => {
     expect(judge(probe, status)).toBe(problem);
   });
@@ -48,7 +52,9 @@ describe('against a server', () => {
   });
 
   /** An MCP endpoint on loopback that checks Host and Origin with `allowed` before the bearer token. */
-  async function endpoint(allowed: (origin: string, own: string) => boolean): Promise<{ url: string; seen: IncomingMessage['headers'][] }> {
+  async function endpoint(
+    allowed: (origin: string, own: string) => boolean,
+  ): Promise<{ url: string; seen: IncomingMessage['headers'][] }> {
     const seen: IncomingMessage['headers'][] = [];
     const server = createServer((request, response) => {
       seen.push(request.headers);
@@ -93,6 +99,8 @@ describe('against a server', () => {
 
   it('finds an endpoint that lets every Origin through', async () => {
     const { url } = await endpoint(() => true);
-    expect((await problemsAt(url))[3]).toBe(`Host localhost:${new URL(url).port}, Origin http://evil.example answered 401: authentication ran before the Host/Origin check, so a rebinding page is not known to be refused`);
+    expect((await problemsAt(url))[3]).toBe(
+      `Host localhost:${new URL(url).port}, Origin http://evil.example answered 401: authentication ran before the Host/Origin check, so a rebinding page is not known to be refused`,
+    );
   });
 });

@@ -4,8 +4,14 @@ import { parseOptions } from '../src/options.ts';
 describe('parseOptions', () => {
   it('defaults to Claude Code, leaving the callback to the preset', () => {
     const options = parseOptions([]);
-    expect(options).toMatchObject({ mcpUrl: 'http://localhost:3001/mcp', as: 'claude-code', browser: 'system', json: false });
-    for (const flag of ['clientId', 'registration', 'scope', 'callbackPort', 'redirectHost', 'callbackPath'] as const) expect(options[flag]).toBeUndefined();
+    expect(options).toMatchObject({
+      mcpUrl: 'http://localhost:3001/mcp',
+      as: 'claude-code',
+      browser: 'system',
+      json: false,
+    });
+    for (const flag of ['clientId', 'registration', 'scope', 'callbackPort', 'redirectHost', 'callbackPath'] as const)
+      expect(options[flag]).toBeUndefined();
   });
 
   it('reads the URL, the preset, its overrides, a pre-registered client and the playwright login', () => {
@@ -54,7 +60,12 @@ describe('parseOptions', () => {
   });
 
   it('reads --conformance with an MCP URL and a token', () => {
-    expect(parseOptions(['--conformance', 'https://mcp.example.com/mcp', '--token', 'eat_1', '--json'])).toMatchObject({ conformance: true, mcpUrl: 'https://mcp.example.com/mcp', token: 'eat_1', json: true });
+    expect(parseOptions(['--conformance', 'https://mcp.example.com/mcp', '--token', 'eat_1', '--json'])).toMatchObject({
+      conformance: true,
+      mcpUrl: 'https://mcp.example.com/mcp',
+      token: 'eat_1',
+      json: true,
+    });
     expect(parseOptions(['--conformance'])).toMatchObject({ conformance: true, mcpUrl: 'http://localhost:3001/mcp' });
     expect(parseOptions([]).conformance).toBe(false);
   });
@@ -63,7 +74,10 @@ describe('parseOptions', () => {
     [['--token', 'eat_1'], '--token needs --conformance'],
     [['--as', 'cursor'], '--as must be one of claude-code, codex, opencode, mcp-remote'],
     [['--registration', 'manual'], '--registration must be one of cimd, dcr'],
-    [['--as', 'opencode', '--registration', 'cimd'], '--registration cimd: opencode has no client ID metadata document'],
+    [
+      ['--as', 'opencode', '--registration', 'cimd'],
+      '--registration cimd: opencode has no client ID metadata document',
+    ],
     [['--callback-port', 'x'], '--callback-port must be a port number'],
     [['--callback-path', 'callback'], '--callback-path must start with /'],
     [['--redirect-host', 'example.com'], '--redirect-host must be one of localhost, 127.0.0.1'],

@@ -27,17 +27,41 @@ describe('planRedirect: the recipe redirect URI, then --callback-port, --redirec
 
 describe('planRegistration: CIMD when the client has a document and the server advertises it, else DCR', () => {
   it.each<[PresetId, boolean, PresetOverrides, { kind: string; clientId?: string; clientName?: string }, RegExp]>([
-    ['claude-code', true, {}, { kind: 'cimd', clientId: CLAUDE_DOCUMENT }, /advertises client_id_metadata_document_supported/],
+    [
+      'claude-code',
+      true,
+      {},
+      { kind: 'cimd', clientId: CLAUDE_DOCUMENT },
+      /advertises client_id_metadata_document_supported/,
+    ],
     ['claude-code', false, {}, { kind: 'dcr', clientName: 'Claude Code (enginy doctor)' }, /does not advertise/],
     ['codex', true, {}, { kind: 'cimd', clientId: CODEX_DOCUMENT }, /advertises/],
     ['codex', false, {}, { kind: 'dcr', clientName: 'Codex CLI (enginy doctor)' }, /does not advertise/],
     ['opencode', true, {}, { kind: 'dcr', clientName: 'OpenCode' }, /^as "OpenCode": opencode always registers$/],
     ['mcp-remote', true, {}, { kind: 'dcr', clientName: 'MCP CLI Proxy' }, /always registers/],
-    ['claude-code', true, { registration: 'dcr' }, { kind: 'dcr', clientName: 'Claude Code (enginy doctor)' }, /--registration dcr/],
+    [
+      'claude-code',
+      true,
+      { registration: 'dcr' },
+      { kind: 'dcr', clientName: 'Claude Code (enginy doctor)' },
+      /--registration dcr/,
+    ],
     ['codex', false, { registration: 'cimd' }, { kind: 'cimd', clientId: CODEX_DOCUMENT }, /--registration cimd/],
     ['mcp-remote', true, { clientName: 'Mine' }, { kind: 'dcr', clientName: 'Mine' }, /always registers/],
-    ['claude-code', true, { clientId: 'ecl_1', registration: 'dcr' }, { kind: 'preregistered', clientId: 'ecl_1' }, /--client-id/],
-    ['opencode', false, { clientId: 'http://localhost:4000/doc.json' }, { kind: 'cimd', clientId: 'http://localhost:4000/doc.json' }, /--client-id/],
+    [
+      'claude-code',
+      true,
+      { clientId: 'ecl_1', registration: 'dcr' },
+      { kind: 'preregistered', clientId: 'ecl_1' },
+      /--client-id/,
+    ],
+    [
+      'opencode',
+      false,
+      { clientId: 'http://localhost:4000/doc.json' },
+      { kind: 'cimd', clientId: 'http://localhost:4000/doc.json' },
+      /--client-id/,
+    ],
   ])('%s, CIMD advertised %s, %j', (preset, cimdSupported, overrides, expected, why) => {
     const plan = planRegistration(preset, { cimdSupported }, overrides);
     expect(plan).toMatchObject(expected);
@@ -45,7 +69,9 @@ describe('planRegistration: CIMD when the client has a document and the server a
   });
 
   it('refuses --registration cimd for a client without a document', () => {
-    expect(() => planRegistration('opencode', { cimdSupported: true }, { registration: 'cimd' })).toThrow('opencode has no client ID metadata document');
+    expect(() => planRegistration('opencode', { cimdSupported: true }, { registration: 'cimd' })).toThrow(
+      'opencode has no client ID metadata document',
+    );
   });
 });
 
@@ -56,21 +82,80 @@ describe('planScopes: what each client asks for', () => {
   const AS_OFFLINE = [...AS, 'offline_access'];
   it.each<[PresetId, string | undefined, string[], string[], string | undefined, string[], RegExp]>([
     // Claude Code and Codex log in with the resource metadata's whole list, whatever the challenge says.
-    ['claude-code', CHALLENGE, PRM, AS, undefined, PRM, /protected-resource metadata's whole scopes_supported: Claude Code's login asks for all of it, not for the 401 challenge's scope/],
-    ['claude-code', CHALLENGE, PRM, AS_OFFLINE, undefined, [...PRM, 'offline_access'], /offline_access appended because the authorization server lists it/],
+    [
+      'claude-code',
+      CHALLENGE,
+      PRM,
+      AS,
+      undefined,
+      PRM,
+      /protected-resource metadata's whole scopes_supported: Claude Code's login asks for all of it, not for the 401 challenge's scope/,
+    ],
+    [
+      'claude-code',
+      CHALLENGE,
+      PRM,
+      AS_OFFLINE,
+      undefined,
+      [...PRM, 'offline_access'],
+      /offline_access appended because the authorization server lists it/,
+    ],
     ['claude-code', undefined, [], AS_OFFLINE, undefined, ['offline_access'], /lists no scopes_supported/],
-    ['codex', CHALLENGE, PRM, AS_OFFLINE, undefined, PRM, /whole scopes_supported: Codex CLI's login asks for all of it/],
+    [
+      'codex',
+      CHALLENGE,
+      PRM,
+      AS_OFFLINE,
+      undefined,
+      PRM,
+      /whole scopes_supported: Codex CLI's login asks for all of it/,
+    ],
     // opencode and mcp-remote take the challenge's scope; without one they differ.
-    ['opencode', CHALLENGE, PRM, AS_OFFLINE, undefined, ['CONTACTS_READ', 'LISTS_READ'], /401 challenge's scope, as opencode asks/],
-    ['mcp-remote', CHALLENGE, PRM, AS_OFFLINE, undefined, ['CONTACTS_READ', 'LISTS_READ'], /401 challenge's scope, as mcp-remote asks/],
-    ['opencode', undefined, PRM, AS, undefined, PRM, /names no scope, so opencode falls back to the protected-resource metadata/],
-    ['mcp-remote', undefined, PRM, AS, undefined, ['openid', 'email', 'profile'], /falls back to "openid email profile"/],
+    [
+      'opencode',
+      CHALLENGE,
+      PRM,
+      AS_OFFLINE,
+      undefined,
+      ['CONTACTS_READ', 'LISTS_READ'],
+      /401 challenge's scope, as opencode asks/,
+    ],
+    [
+      'mcp-remote',
+      CHALLENGE,
+      PRM,
+      AS_OFFLINE,
+      undefined,
+      ['CONTACTS_READ', 'LISTS_READ'],
+      /401 challenge's scope, as mcp-remote asks/,
+    ],
+    [
+      'opencode',
+      undefined,
+      PRM,
+      AS,
+      undefined,
+      PRM,
+      /names no scope, so opencode falls back to the protected-resource metadata/,
+    ],
+    [
+      'mcp-remote',
+      undefined,
+      PRM,
+      AS,
+      undefined,
+      ['openid', 'email', 'profile'],
+      /falls back to "openid email profile"/,
+    ],
     // --scope wins over every preset.
     ['claude-code', CHALLENGE, PRM, AS_OFFLINE, 'CONTACTS_WRITE', ['CONTACTS_WRITE'], /--scope/],
     ['opencode', CHALLENGE, PRM, AS, 'LISTS_READ CONTACTS_READ', ['LISTS_READ', 'CONTACTS_READ'], /--scope/],
-  ])('%s (challenge %j, metadata %j, AS %j, --scope %j)', (preset, challengeScope, resourceScopes, authServerScopes, override, scopes, why) => {
-    const plan = planScopes(preset, { challengeScope, resourceScopes, authServerScopes }, override);
-    expect(plan.scopes).toEqual(scopes);
-    expect(plan.why).toMatch(why);
-  });
+  ])(
+    '%s (challenge %j, metadata %j, AS %j, --scope %j)',
+    (preset, challengeScope, resourceScopes, authServerScopes, override, scopes, why) => {
+      const plan = planScopes(preset, { challengeScope, resourceScopes, authServerScopes }, override);
+      expect(plan.scopes).toEqual(scopes);
+      expect(plan.why).toMatch(why);
+    },
+  );
 });

@@ -15,10 +15,24 @@ describe('Checklist', () => {
     const checklist = new Checklist();
     checklist.pass('reachable', 'ok');
     checklist.pass('resource-metadata', 'ok');
-    checklist.fail(new StepFailure('scopes', 'Requested scopes are not allowed', ENTRIES.scopes, 'Reduce the requested scopes or expand the policy in Enginy'));
+    checklist.fail(
+      new StepFailure(
+        'scopes',
+        'Requested scopes are not allowed',
+        ENTRIES.scopes,
+        'Reduce the requested scopes or expand the policy in Enginy',
+      ),
+    );
     const report = checklist.report('http://localhost:3001/mcp');
     const status = Object.fromEntries(report.steps.map((s) => [s.id, s.status]));
-    expect(status).toMatchObject({ reachable: 'pass', 'resource-metadata': 'pass', 'auth-server-metadata': 'skip', scopes: 'fail', consent: 'skip', 'granted-scopes': 'skip' });
+    expect(status).toMatchObject({
+      reachable: 'pass',
+      'resource-metadata': 'pass',
+      'auth-server-metadata': 'skip',
+      scopes: 'fail',
+      consent: 'skip',
+      'granted-scopes': 'skip',
+    });
     expect(report.verdict).toEqual({
       status: 'failed',
       step: 'scopes',
@@ -34,9 +48,13 @@ describe('Checklist', () => {
     checklist.fail(new StepFailure('resource-metadata', 'HTTP 404 with HTML', ENTRIES.tokenPath, 'Serve the metadata'));
     const text = renderText(checklist.report('http://localhost:3001/mcp'));
     expect(text).toContain('  ✓ MCP server reachable (401 challenge)\n      POST → 401');
-    expect(text).toContain('  ✗ Protected-resource metadata valid (resource equals the MCP URL)\n      HTTP 404 with HTML\n      Troubleshooting: "needs authentication or Cannot POST /token"\n      Fix: Serve the metadata');
+    expect(text).toContain(
+      '  ✗ Protected-resource metadata valid (resource equals the MCP URL)\n      HTTP 404 with HTML\n      Troubleshooting: "needs authentication or Cannot POST /token"\n      Fix: Serve the metadata',
+    );
     expect(text).toContain('  · Token exchange (skipped)');
-    expect(text.split('\n').at(-1)).toBe('Verdict: FAILED at "Protected-resource metadata valid (resource equals the MCP URL)": HTTP 404 with HTML');
+    expect(text.split('\n').at(-1)).toBe(
+      'Verdict: FAILED at "Protected-resource metadata valid (resource equals the MCP URL)": HTTP 404 with HTML',
+    );
   });
 
   it('names the client it stands in for, its client_id kind, the scopes and why', () => {
@@ -46,7 +64,11 @@ describe('Checklist', () => {
       client: 'Claude Code 2.1.328',
       redirectUri: CLAUDE_CODE_REDIRECT_URI,
       redirectWhy: "Claude Code's recipe",
-      registration: { kind: 'cimd', clientId: 'https://claude.ai/oauth/claude-code-client-metadata', why: 'advertised' },
+      registration: {
+        kind: 'cimd',
+        clientId: 'https://claude.ai/oauth/claude-code-client-metadata',
+        why: 'advertised',
+      },
       scopes: { requested: ['CONTACTS_READ', 'offline_access'], why: 'the metadata' },
     };
     const report = checklist.report('http://localhost:3001/mcp');
@@ -80,13 +102,18 @@ describe('Checklist', () => {
     expect(report.verdict).toEqual({ status: 'failed', step: 'a', cause: 'A is wrong', fix: 'Fix A' });
     const text = renderText(report);
     expect(text.split('\n')[0]).toBe('Enginy conformance doctor: http://localhost:3001/mcp');
-    expect(text).toContain('  ✗ Check A\n      A is wrong\n      Fix: Fix A\n  · Check B (skipped)\n      Skipped: needs A\n  ✓ Check C');
+    expect(text).toContain(
+      '  ✗ Check A\n      A is wrong\n      Fix: Fix A\n  · Check B (skipped)\n      Skipped: needs A\n  ✓ Check C',
+    );
     expect(text.split('\n').at(-1)).toBe('Verdict: FAILED at "Check A": A is wrong');
   });
 
   it('calls a conformance checklist with every row passed conformant', () => {
     const checklist = new Checklist<'a'>([['a', 'Check A']], 'conformance');
     checklist.pass('a', 'ok');
-    expect(checklist.report('http://x/mcp').verdict).toEqual({ status: 'conformant', cause: 'Conformant: every check passed' });
+    expect(checklist.report('http://x/mcp').verdict).toEqual({
+      status: 'conformant',
+      cause: 'Conformant: every check passed',
+    });
   });
 });

@@ -23,7 +23,11 @@ async function tokenEndpoint(answer: (type: string, body: string) => Answer): Pr
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/token`;
 }
-const oauth = (status: number, error: string): Answer => ({ status, type: 'application/json', body: JSON.stringify({ error }) });
+const oauth = (status: number, error: string): Answer => ({
+  status,
+  type: 'application/json',
+  body: JSON.stringify({ error }),
+});
 
 describe('probeTokenErrors', () => {
   it('passes an authorization server that answers each malformed request in OAuth terms', async () => {
@@ -44,7 +48,12 @@ describe('probeTokenErrors', () => {
   it('names the framework error for a JSON body, a 500, and a code outside RFC 6749 §5.2', async () => {
     const url = await tokenEndpoint((type, body) => {
       // Fastify's own answer to a content type no parser is registered for.
-      if (type.startsWith('application/json')) return { status: 415, type: 'application/json', body: JSON.stringify({ statusCode: 415, error: 'Unsupported Media Type' }) };
+      if (type.startsWith('application/json'))
+        return {
+          status: 415,
+          type: 'application/json',
+          body: JSON.stringify({ statusCode: 415, error: 'Unsupported Media Type' }),
+        };
       if (body.includes('unknown-grant')) return { status: 500, type: 'text/plain', body: 'Internal Server Error' };
       return body.includes('never-issued') ? oauth(400, 'invalid_token') : oauth(400, 'invalid_request');
     });
@@ -58,6 +67,8 @@ describe('probeTokenErrors', () => {
   it('refuses an OAuth error sent as HTML', async () => {
     const url = await tokenEndpoint(() => ({ status: 400, type: 'text/html', body: '{"error":"invalid_request"}' }));
     expect((await probeTokenErrors(url)).problems).toHaveLength(TOKEN_PROBES.length);
-    expect((await probeTokenErrors(url)).problems[0]).toBe('an authorization_code request without code or client answered Content-Type text/html, not application/json');
+    expect((await probeTokenErrors(url)).problems[0]).toBe(
+      'an authorization_code request without code or client answered Content-Type text/html, not application/json',
+    );
   });
 });

@@ -45,7 +45,12 @@ export interface AppDeps {
 /** Builds the OpenAPI service (REST API + MCP endpoint). Never listens: see server.ts. */
 export async function buildApp(config: StackConfig, deps: AppDeps): Promise<FastifyInstance> {
   // No implicit HEAD routes: every operation in the document is one a client (or MCP tool) can call.
-  const app = Fastify({ logger: loggerOptions(config, 'openapi'), bodyLimit: 1024 * 1024, exposeHeadRoutes: false, frameworkErrors: renderFrameworkError });
+  const app = Fastify({
+    logger: loggerOptions(config, 'openapi'),
+    bodyLimit: 1024 * 1024,
+    exposeHeadRoutes: false,
+    frameworkErrors: renderFrameworkError,
+  });
   const { db } = deps;
   // Infrastructure: the methods of every path (for 405s), errors, validation, the document, the
   // scope gate, rate limits.
@@ -62,7 +67,12 @@ export async function buildApp(config: StackConfig, deps: AppDeps): Promise<Fast
     await keysLastUsed.flush();
     await app.mcpUsage.flush();
   });
-  await app.register(authGate, { resolvers: [apiKeyResolver(db, config.tokenHashKey, (keyId) => keysLastUsed.record(keyId)), ...(deps.credentialResolvers ?? [])] });
+  await app.register(authGate, {
+    resolvers: [
+      apiKeyResolver(db, config.tokenHashKey, (keyId) => keysLastUsed.record(keyId)),
+      ...(deps.credentialResolvers ?? []),
+    ],
+  });
   await app.register(rateLimits);
 
   // Decorators and background work.
@@ -73,12 +83,25 @@ export async function buildApp(config: StackConfig, deps: AppDeps): Promise<Fast
   // Routes.
   await app.register(health, { service: 'openapi', db });
   await app.register(oauthAliasRoutes, { config }); // /token, /authorize, /register guessed at this origin
-  for (const routes of [creditsRoutes, contactRoutes, companyRoutes, listRoutes, campaignRoutes, inboxRoutes, workspaceRoutes, actionRoutes]) {
+  for (const routes of [
+    creditsRoutes,
+    contactRoutes,
+    companyRoutes,
+    listRoutes,
+    campaignRoutes,
+    inboxRoutes,
+    workspaceRoutes,
+    actionRoutes,
+  ]) {
     await app.register(routes, { db, actions });
   }
   // The MCP endpoint, its tools generated from the document above, and its resource metadata.
   await app.register(protectedResourceRoutes, { config, db });
-  await app.register(mcp, { config, db, ...(deps.usageFlushMs === undefined ? {} : { usageFlushMs: deps.usageFlushMs }) });
+  await app.register(mcp, {
+    config,
+    db,
+    ...(deps.usageFlushMs === undefined ? {} : { usageFlushMs: deps.usageFlushMs }),
+  });
   // Last: GET /v1/companies/search answers 405 (Allow: POST) instead of reaching /{companyId}.
   claimShadowedMethods(app, routeMethods);
   return app;

@@ -48,7 +48,10 @@ export const apiError = (code: ErrorCode, message: string, details?: unknown) =>
 export const notFound = (what: string) => apiError('not_found', `${what} not found`);
 
 /** A body field that names a row the workspace does not have, e.g. `contactIds[2]`. */
-export const invalidReference = (path: string, what: string) => apiError('invalid_reference', `${path}: ${what} not found in this workspace`, [{ path, message: `${what} not found in this workspace` }]);
+export const invalidReference = (path: string, what: string) =>
+  apiError('invalid_reference', `${path}: ${what} not found in this workspace`, [
+    { path, message: `${what} not found in this workspace` },
+  ]);
 
 /**
  * Answers `error` in the envelope, `details` only when there are some. The status is the code's,
@@ -56,5 +59,10 @@ export const invalidReference = (path: string, what: string) => apiError('invali
  * 431) keeps it, said as `bad_request`.
  */
 export function sendError(reply: FastifyReply, error: ApiError, status: number = error.statusCode): FastifyReply {
-  return reply.code(status).send({ status: 'error', code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) });
+  return reply.code(status).send({
+    status: 'error',
+    code: error.code,
+    message: error.message,
+    ...(error.details ? { details: error.details } : {}),
+  });
 }

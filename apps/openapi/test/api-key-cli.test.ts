@@ -16,7 +16,10 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 const cli = (args: string[]) =>
-  run(TSX, [CLI, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', DATABASE_URL: h.t.url }, timeout: 30_000 });
+  run(TSX, [CLI, ...args], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', DATABASE_URL: h.t.url },
+    timeout: 30_000,
+  });
 
 describe('pnpm api-key', () => {
   it('prints a working key once, on stdout alone, with the scopes asked for', async () => {
@@ -27,7 +30,11 @@ describe('pnpm api-key', () => {
     expect(stderr).not.toContain(key);
     expect((await h.call('POST', '/v1/contacts/search', { key, body: { pageSize: 1 } })).statusCode).toBe(200);
     expect((await h.call('GET', '/v1/credits', { key })).statusCode).toBe(403);
-    const stored = await h.t.db.selectFrom('api_keys').select(['name', 'key_hash']).where('name', '=', 'cli-test').executeTakeFirstOrThrow();
+    const stored = await h.t.db
+      .selectFrom('api_keys')
+      .select(['name', 'key_hash'])
+      .where('name', '=', 'cli-test')
+      .executeTakeFirstOrThrow();
     expect(stored.key_hash).not.toContain(key.slice(4));
   });
 

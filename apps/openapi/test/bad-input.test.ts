@@ -4,7 +4,10 @@ import { ACME } from './helpers/seed-ids.ts';
 
 // Whatever a client sends, the answer is a 4xx in the error envelope, never a 500.
 
-type Operation = { requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> }; parameters?: { in: string; name: string }[] };
+type Operation = {
+  requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> };
+  parameters?: { in: string; name: string }[];
+};
 
 const BAD_VALUES: unknown[] = [
   null,
@@ -49,21 +52,51 @@ const RAW_BODIES: { payload: string; type: string }[] = [
   { payload: '\u00ff\u00fe', type: 'application/json; charset=utf-16' },
 ];
 
-const BAD_PARAMS = ['not-a-uuid', '1', '00000000-0000-0000-0000-00000000000g', 'x'.repeat(2000), '%F0%9F%98%80', '%00', '..%2F..%2Fetc', `${ACME.contact(0)}%20`];
+const BAD_PARAMS = [
+  'not-a-uuid',
+  '1',
+  '00000000-0000-0000-0000-00000000000g',
+  'x'.repeat(2000),
+  '%F0%9F%98%80',
+  '%00',
+  '..%2F..%2Fetc',
+  `${ACME.contact(0)}%20`,
+];
 
-const BAD_QUERIES = ['page=-1', 'page=abc', 'page=1e20', 'pageSize=0', 'pageSize=99999999999999999999', 'page[]=1&page[]=2', 'search=%00', 'search=%FF', 'archived=maybe', 'status=null', `search=${'x'.repeat(5000)}`, 'senderIdentityId=nope', 'page=1&page=2'];
+const BAD_QUERIES = [
+  'page=-1',
+  'page=abc',
+  'page=1e20',
+  'pageSize=0',
+  'pageSize=99999999999999999999',
+  'page[]=1&page[]=2',
+  'search=%00',
+  'search=%FF',
+  'archived=maybe',
+  'status=null',
+  `search=${'x'.repeat(5000)}`,
+  'senderIdentityId=nope',
+  'page=1&page=2',
+];
 
 let h: Harness;
 let operations: { method: string; path: string; op: Operation }[];
 beforeAll(async () => {
   h = await startHarness();
   const doc = (await h.call('GET', '/definitions.json')).json() as { paths: Record<string, Record<string, Operation>> };
-  operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ method: method.toUpperCase(), path, op })));
+  operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, op]) => ({ method: method.toUpperCase(), path, op })),
+  );
 });
 afterAll(() => h.close());
 
 /** The path with every `{param}` filled with a real seeded id (or with `value`). */
-const fill = (path: string, value?: string) => path.replace(/\{(\w+)\}/g, (_, name: string) => value ?? (name === 'listId' ? ACME.list(0) : name === 'campaignId' ? ACME.campaign(1) : ACME.contact(0)));
+const fill = (path: string, value?: string) =>
+  path.replace(
+    /\{(\w+)\}/g,
+    (_, name: string) =>
+      value ?? (name === 'listId' ? ACME.list(0) : name === 'campaignId' ? ACME.campaign(1) : ACME.contact(0)),
+  );
 
 describe('bad input never causes a 500', () => {
   it('covers every documented operation', () => {
@@ -76,18 +109,33 @@ describe('bad input never causes a 500', () => {
       const key = await h.key(['ALL']);
       const url = fill(path);
       const check = async (label: string, payload: string, type: string) => {
-        const response = await h.app.inject({ method: method as 'POST', url, payload, headers: { 'x-api-key': key, 'content-type': type } });
-        if (response.statusCode >= 500 || (response.statusCode >= 400 && response.json().status !== 'error')) failures.push(`${method} ${url} ${label} → ${response.statusCode} ${response.body.slice(0, 200)}`);
+        const response = await h.app.inject({
+          method: method as 'POST',
+          url,
+          payload,
+          headers: { 'x-api-key': key, 'content-type': type },
+        });
+        if (response.statusCode >= 500 || (response.statusCode >= 400 && response.json().status !== 'error'))
+          failures.push(`${method} ${url} ${label} → ${response.statusCode} ${response.body.slice(0, 200)}`);
       };
       if (method === 'GET') continue;
       for (const raw of RAW_BODIES) await check(`raw ${raw.payload.slice(0, 30)}`, raw.payload, raw.type);
-      for (const value of BAD_VALUES) await check(`body ${JSON.stringify(value)?.slice(0, 30)}`, JSON.stringify(value) ?? 'null', 'application/json');
+      for (const value of BAD_VALUES)
+        await check(`body ${JSON.stringify(value)?.slice(0, 30)}`, JSON.stringify(value) ?? 'null', 'application/json');
       const properties = Object.keys(op.requestBody?.content['application/json']?.schema.properties ?? {});
       for (const property of properties) {
         for (const value of BAD_VALUES) {
-          await check(`${property}=${JSON.stringify(value)?.slice(0, 30)}`, JSON.stringify({ [property]: value }), 'application/json');
+          await check(
+            `${property}=${JSON.stringify(value)?.slice(0, 30)}`,
+            JSON.stringify({ [property]: value }),
+            'application/json',
+          );
           // The same value with everything else present, so it reaches the database if the schema lets it.
-          await check(`${property}=${JSON.stringify(value)?.slice(0, 30)} in a full body`, JSON.stringify({ ...validBody(path), [property]: value }), 'application/json');
+          await check(
+            `${property}=${JSON.stringify(value)?.slice(0, 30)} in a full body`,
+            JSON.stringify({ ...validBody(path), [property]: value }),
+            'application/json',
+          );
         }
       }
     }
@@ -98,10 +146,19 @@ describe('bad input never causes a 500', () => {
     const failures: string[] = [];
     for (const { method, path } of operations) {
       const key = await h.key(['ALL']);
-      const urls = [...(path.includes('{') ? BAD_PARAMS.map((value) => fill(path, value)) : []), ...BAD_QUERIES.map((query) => `${fill(path)}?${query}`)];
+      const urls = [
+        ...(path.includes('{') ? BAD_PARAMS.map((value) => fill(path, value)) : []),
+        ...BAD_QUERIES.map((query) => `${fill(path)}?${query}`),
+      ];
       for (const url of urls) {
-        const response = await h.app.inject({ method: method as 'GET', url, headers: { 'x-api-key': key }, ...(method === 'GET' ? {} : { payload: validBody(path) }) });
-        if (response.statusCode >= 500) failures.push(`${method} ${url.slice(0, 120)} → ${response.statusCode} ${response.body.slice(0, 200)}`);
+        const response = await h.app.inject({
+          method: method as 'GET',
+          url,
+          headers: { 'x-api-key': key },
+          ...(method === 'GET' ? {} : { payload: validBody(path) }),
+        });
+        if (response.statusCode >= 500)
+          failures.push(`${method} ${url.slice(0, 120)} → ${response.statusCode} ${response.body.slice(0, 200)}`);
       }
     }
     expect(failures).toEqual([]);
@@ -109,11 +166,24 @@ describe('bad input never causes a 500', () => {
 
   it('headers: odd credentials and content types', async () => {
     const failures: string[] = [];
-    const values = ['', ' ', 'gsk_', `gsk_${'x'.repeat(43)}`, `gsk_${'x'.repeat(5000)}`, 'Bearer gsk_abc', '\u00e9\u00e8'];
+    const values = [
+      '',
+      ' ',
+      'gsk_',
+      `gsk_${'x'.repeat(43)}`,
+      `gsk_${'x'.repeat(5000)}`,
+      'Bearer gsk_abc',
+      '\u00e9\u00e8',
+    ];
     for (const { method, path } of operations) {
       for (const value of values) {
-        const response = await h.app.inject({ method: method as 'GET', url: fill(path), headers: { 'x-api-key': value } });
-        if (response.statusCode !== 401) failures.push(`${method} ${path} x-api-key=${value.slice(0, 20)} → ${response.statusCode}`);
+        const response = await h.app.inject({
+          method: method as 'GET',
+          url: fill(path),
+          headers: { 'x-api-key': value },
+        });
+        if (response.statusCode !== 401)
+          failures.push(`${method} ${path} x-api-key=${value.slice(0, 20)} → ${response.statusCode}`);
       }
     }
     expect(failures).toEqual([]);
@@ -134,7 +204,12 @@ function validBody(path: string): Record<string, unknown> {
     '/v1/campaigns': { name: 'Fuzz', steps: [{ type: 'end' }] },
     '/v1/campaigns/{campaignId}/status': { status: 'PAUSED' },
     '/v1/campaigns/{campaignId}/contacts': { contactIds: [ACME.contact(0)] },
-    '/v1/inbox/messages': { contactId: ACME.contact(0), senderIdentityId: ACME.identity(1), type: 'EMAIL', message: 'Hi' },
+    '/v1/inbox/messages': {
+      contactId: ACME.contact(0),
+      senderIdentityId: ACME.identity(1),
+      type: 'EMAIL',
+      message: 'Hi',
+    },
     '/v1/actions': { type: 'VERIFY_LEAD_EMAIL', contactIds: [ACME.contact(0)] },
   };
   return bodies[path] ?? {};

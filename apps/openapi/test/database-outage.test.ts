@@ -15,19 +15,35 @@ describe('while the database cannot be reached', () => {
     const db = createDb('postgres://nobody:x@127.0.0.1:1/none');
     const app = await buildApp(testConfig(t.url), { db });
     try {
-      const rest = await app.inject({ method: 'GET', url: '/v1/credits', headers: { 'x-api-key': `gsk_${'a'.repeat(43)}` } });
+      const rest = await app.inject({
+        method: 'GET',
+        url: '/v1/credits',
+        headers: { 'x-api-key': `gsk_${'a'.repeat(43)}` },
+      });
       expect(rest.statusCode).toBe(503);
       expect(rest.headers['retry-after']).toBe('5');
-      expect(rest.json()).toEqual({ status: 'error', code: 'service_unavailable', message: expect.stringContaining('database') });
+      expect(rest.json()).toEqual({
+        status: 'error',
+        code: 'service_unavailable',
+        message: expect.stringContaining('database'),
+      });
       const mcp = await app.inject({
         method: 'POST',
         url: '/mcp',
-        headers: { authorization: 'Bearer eat_anything', accept: 'application/json, text/event-stream', 'content-type': 'application/json' },
+        headers: {
+          authorization: 'Bearer eat_anything',
+          accept: 'application/json, text/event-stream',
+          'content-type': 'application/json',
+        },
         payload: { jsonrpc: '2.0', id: 1, method: 'tools/list' },
       });
       expect(mcp.statusCode).toBe(503);
       expect(mcp.headers['retry-after']).toBe('5');
-      expect(mcp.json()).toEqual({ jsonrpc: '2.0', error: { code: -32000, message: expect.stringContaining('database') }, id: null });
+      expect(mcp.json()).toEqual({
+        jsonrpc: '2.0',
+        error: { code: -32000, message: expect.stringContaining('database') },
+        id: null,
+      });
     } finally {
       await app.close();
       await db.destroy();

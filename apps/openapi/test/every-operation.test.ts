@@ -13,7 +13,12 @@ beforeAll(async () => {
   h = await startHarness();
   const doc = (await h.call('GET', '/definitions.json')).json() as { paths: Record<string, Record<string, Operation>> };
   operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
-    Object.entries(methods).map(([method, op]) => ({ method: method.toUpperCase(), path, op, scope: op['x-required-scope'] ?? '' })),
+    Object.entries(methods).map(([method, op]) => ({
+      method: method.toUpperCase(),
+      path,
+      op,
+      scope: op['x-required-scope'] ?? '',
+    })),
   );
 });
 afterAll(() => h.close());

@@ -17,6 +17,10 @@ describe('a path the router cannot decode', () => {
     const key = await h.key(['ALL']);
     const response = await h.call('GET', url, { key });
     expect(response.statusCode).toBe(400);
-    expect(response.json()).toEqual({ status: 'error', code: 'bad_request', message: expect.stringContaining('is not a valid url component') });
+    expect(response.json()).toEqual({
+      status: 'error',
+      code: 'bad_request',
+      message: expect.stringContaining('is not a valid url component'),
+    });
   });
 });

@@ -16,7 +16,9 @@ beforeAll(async () => {
   h = await startHarness();
   key = await h.key(['ALL']);
   const doc = (await h.call('GET', '/definitions.json')).json() as { paths: Record<string, Record<string, unknown>> };
-  paths = new Map(Object.entries(doc.paths).map(([path, item]) => [path, Object.keys(item).map((method) => method.toUpperCase())]));
+  paths = new Map(
+    Object.entries(doc.paths).map(([path, item]) => [path, Object.keys(item).map((method) => method.toUpperCase())]),
+  );
 });
 afterAll(() => h.close());
 
@@ -32,8 +34,14 @@ describe('a method a documented path does not support', () => {
         cases++;
         const response = await h.call(method, fill(path), { key });
         const body = method === 'HEAD' ? {} : response.json();
-        if (response.statusCode !== 405 || response.headers.allow !== allowOf(methods) || (method !== 'HEAD' && body.code !== 'method_not_allowed')) {
-          wrong.push(`${method} ${path} → ${response.statusCode} allow=${response.headers.allow} ${response.body.slice(0, 80)}`);
+        if (
+          response.statusCode !== 405 ||
+          response.headers.allow !== allowOf(methods) ||
+          (method !== 'HEAD' && body.code !== 'method_not_allowed')
+        ) {
+          wrong.push(
+            `${method} ${path} → ${response.statusCode} allow=${response.headers.allow} ${response.body.slice(0, 80)}`,
+          );
         }
       }
     }
@@ -54,7 +62,10 @@ describe('a method a documented path does not support', () => {
         for (const method of theirs.filter((m) => !own.includes(m))) {
           pairs.push(`${method} ${concrete}`);
           const answer = await h.call(method as 'GET', concrete, { key, body: {} });
-          expect([answer.statusCode, answer.headers.allow], `${method} ${concrete} (beside ${template})`).toEqual([405, allowOf(own)]);
+          expect([answer.statusCode, answer.headers.allow], `${method} ${concrete} (beside ${template})`).toEqual([
+            405,
+            allowOf(own),
+          ]);
         }
       }
     }
@@ -64,7 +75,9 @@ describe('a method a documented path does not support', () => {
   it('leaves 404 to what does not exist: an unknown path, or a known one whose row is missing', async () => {
     expect((await h.call('GET', '/v1/nothing-here', { key })).statusCode).toBe(404);
     expect((await h.call('DELETE', '/v1/lists/x/y/z', { key })).statusCode).toBe(404);
-    expect((await h.call('GET', '/v1/companies/00000000-0000-4000-8000-00000000dead', { key })).json().code).toBe('not_found');
+    expect((await h.call('GET', '/v1/companies/00000000-0000-4000-8000-00000000dead', { key })).json().code).toBe(
+      'not_found',
+    );
   });
 
   it('over HTTP too, for a method fetch() may not send (TRACE)', async () => {

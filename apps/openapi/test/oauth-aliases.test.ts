@@ -31,11 +31,20 @@ describe('OAuth aliases', () => {
   it.each([
     ['/register', 'application/json', JSON.stringify({ redirect_uris: [CLAUDE_CODE_REDIRECT_URI] })],
     ['/oauth/token', 'application/x-www-form-urlencoded', 'grant_type=refresh_token&refresh_token=x&client_id=c'],
-  ])("POST %s reaches the auth service's internal URL with the caller's address in X-Forwarded-For, replacing one the caller sent", async (path, type, payload) => {
-    seen.length = 0;
-    const response = await h.app.inject({ method: 'POST', url: path, remoteAddress: '127.0.0.9', headers: { 'content-type': type, 'x-forwarded-for': '127.0.0.66' }, payload });
-    expect(response.statusCode).toBe(201);
-    expect(seen).toHaveLength(1);
-    expect(seen[0]?.headers['x-forwarded-for']).toBe('127.0.0.9');
-  });
+  ])(
+    "POST %s reaches the auth service's internal URL with the caller's address in X-Forwarded-For, replacing one the caller sent",
+    async (path, type, payload) => {
+      seen.length = 0;
+      const response = await h.app.inject({
+        method: 'POST',
+        url: path,
+        remoteAddress: '127.0.0.9',
+        headers: { 'content-type': type, 'x-forwarded-for': '127.0.0.66' },
+        payload,
+      });
+      expect(response.statusCode).toBe(201);
+      expect(seen).toHaveLength(1);
+      expect(seen[0]?.headers['x-forwarded-for']).toBe('127.0.0.9');
+    },
+  );
 });

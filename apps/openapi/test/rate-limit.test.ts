@@ -25,6 +25,8 @@ describe('per-key, per-operation rate limits', () => {
 
     // Another operation with the same key, and the same operation with another key, still pass.
     expect((await h.call('GET', '/v1/tasks/owners', { key })).statusCode).toBe(200);
-    expect((await h.call('GET', '/v1/sender-identities', { key: await h.key(['IDENTITIES_READ']) })).statusCode).toBe(200);
+    expect((await h.call('GET', '/v1/sender-identities', { key: await h.key(['IDENTITIES_READ']) })).statusCode).toBe(
+      200,
+    );
   });
 });

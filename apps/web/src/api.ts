@@ -13,7 +13,11 @@ export class ApiError extends Error {
   }
 }
 
-export async function call<T>(method: string, path: string, options: { body?: unknown; csrfToken?: string } = {}): Promise<T> {
+export async function call<T>(
+  method: string,
+  path: string,
+  options: { body?: unknown; csrfToken?: string } = {},
+): Promise<T> {
   const headers: Record<string, string> = {};
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.csrfToken !== undefined) headers['x-csrf-token'] = options.csrfToken;
@@ -25,7 +29,12 @@ export async function call<T>(method: string, path: string, options: { body?: un
     ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
   });
   const data = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-  if (!response.ok) throw new ApiError(response.status, String(data.error ?? 'error'), String(data.error_description ?? `HTTP ${response.status}`));
+  if (!response.ok)
+    throw new ApiError(
+      response.status,
+      String(data.error ?? 'error'),
+      String(data.error_description ?? `HTTP ${response.status}`),
+    );
   return data as T;
 }
 

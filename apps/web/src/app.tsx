@@ -7,5 +7,9 @@ export function App() {
   const { path, search } = usePath();
   const requestId = search.get('request');
   if (path === '/console' || path.startsWith('/console/')) return <ConsoleApp path={path} />;
-  return <main className="page">{path === '/consent' && requestId ? <ConsentPage requestId={requestId} /> : <HomePage />}</main>;
+  return (
+    <main className="page">
+      {path === '/consent' && requestId ? <ConsentPage requestId={requestId} /> : <HomePage />}
+    </main>
+  );
 }

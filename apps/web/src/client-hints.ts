@@ -23,6 +23,13 @@ export interface NarrowingHint {
 /** Every known client's way to ask for `scopes`, the one that sent this request first. */
 export function narrowingHints(clientId: string, clientName: string, scopes: readonly string[]): NarrowingHint[] {
   const recognised = recogniseClient(clientId, clientName);
-  const ordered = recognised === undefined ? [...KNOWN_CLIENTS] : [recognised, ...KNOWN_CLIENTS.filter((client) => client !== recognised)];
-  return ordered.map((client) => ({ client, text: client.narrowScopes([...scopes]), recognised: client === recognised }));
+  const ordered =
+    recognised === undefined
+      ? [...KNOWN_CLIENTS]
+      : [recognised, ...KNOWN_CLIENTS.filter((client) => client !== recognised)];
+  return ordered.map((client) => ({
+    client,
+    text: client.narrowScopes([...scopes]),
+    recognised: client === recognised,
+  }));
 }

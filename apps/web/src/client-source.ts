@@ -19,7 +19,8 @@ const KINDS = new Set<string>(['fetched', 'cached', 'bundled', 'unverified']);
 
 /** A `clientSource` as an audit event's details or an API answer carry it (a kind, or `{ kind, fetchedAt }`); undefined when it is neither. */
 export function parseClientSource(value: unknown): ClientSource | undefined {
-  if (typeof value === 'string') return KINDS.has(value) ? { kind: value as ClientSourceKind, fetchedAt: null } : undefined;
+  if (typeof value === 'string')
+    return KINDS.has(value) ? { kind: value as ClientSourceKind, fetchedAt: null } : undefined;
   if (typeof value !== 'object' || value === null) return undefined;
   const { kind, fetchedAt } = value as Record<string, unknown>;
   if (typeof kind !== 'string' || !KINDS.has(kind)) return undefined;
@@ -36,6 +37,9 @@ export function clientSourceText(source: ClientSource, now = Date.now()): Client
     case 'bundled':
       return { text: "bundled copy (the client's host could not be reached)", warning: false };
     case 'unverified':
-      return { text: 'unverified — the document could not be fetched; development only, loopback redirects only', warning: true };
+      return {
+        text: 'unverified — the document could not be fetched; development only, loopback redirects only',
+        warning: true,
+      };
   }
 }

@@ -1,5 +1,11 @@
 /** The details behind a policy decision (keys from packages/policy), each under its label in words. */
-export function DecisionDetails({ details, labels }: { details: Record<string, unknown>; labels: Record<string, string> }) {
+export function DecisionDetails({
+  details,
+  labels,
+}: {
+  details: Record<string, unknown>;
+  labels: Record<string, string>;
+}) {
   return (
     <dl>
       {Object.entries(details).map(([name, value]) => (

@@ -25,7 +25,17 @@ export function usePath(): { path: string; search: URLSearchParams } {
 }
 
 /** An <a href> that navigates in place on a plain click (a modified click still opens a new tab). */
-export function Link({ to, children, className, current }: { to: string; children: ReactNode; className?: string; current?: boolean }) {
+export function Link({
+  to,
+  children,
+  className,
+  current,
+}: {
+  to: string;
+  children: ReactNode;
+  className?: string;
+  current?: boolean;
+}) {
   const onClick = (event: MouseEvent<HTMLAnchorElement>) => {
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     event.preventDefault();

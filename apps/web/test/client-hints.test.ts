@@ -6,10 +6,30 @@ import { narrowingHints, scopesWithinPolicy } from '../src/client-hints.ts';
 
 describe('scopesWithinPolicy', () => {
   const cases: [string, string[], string[], string[]][] = [
-    ['keeps the requested scopes the policy allows, in the order asked', ['MESSAGING_WRITE', 'CONTACTS_READ', 'WORKSPACE_READ'], [...READ_SCOPES], ['CONTACTS_READ', 'WORKSPACE_READ']],
-    ['a READ is allowed under a WRITE in the policy', ['CONTACTS_READ', 'LISTS_WRITE'], ['CONTACTS_WRITE'], ['CONTACTS_READ']],
-    ['ALL refused: only what the policy covers of the rest', ['ALL', 'CAMPAIGNS_READ'], ['CAMPAIGNS_READ'], ['CAMPAIGNS_READ']],
-    ['nothing requested is allowed: the policy itself', ['MESSAGING_WRITE'], ['WORKSPACE_READ', 'CONTACTS_READ'], ['WORKSPACE_READ', 'CONTACTS_READ']],
+    [
+      'keeps the requested scopes the policy allows, in the order asked',
+      ['MESSAGING_WRITE', 'CONTACTS_READ', 'WORKSPACE_READ'],
+      [...READ_SCOPES],
+      ['CONTACTS_READ', 'WORKSPACE_READ'],
+    ],
+    [
+      'a READ is allowed under a WRITE in the policy',
+      ['CONTACTS_READ', 'LISTS_WRITE'],
+      ['CONTACTS_WRITE'],
+      ['CONTACTS_READ'],
+    ],
+    [
+      'ALL refused: only what the policy covers of the rest',
+      ['ALL', 'CAMPAIGNS_READ'],
+      ['CAMPAIGNS_READ'],
+      ['CAMPAIGNS_READ'],
+    ],
+    [
+      'nothing requested is allowed: the policy itself',
+      ['MESSAGING_WRITE'],
+      ['WORKSPACE_READ', 'CONTACTS_READ'],
+      ['WORKSPACE_READ', 'CONTACTS_READ'],
+    ],
   ];
   for (const [rule, requested, ceiling, expected] of cases) {
     it(rule, () => assert.deepEqual(scopesWithinPolicy(requested, ceiling), expected));
@@ -19,7 +39,7 @@ describe('scopesWithinPolicy', () => {
 describe('narrowingHints', () => {
   const scopes = ['CONTACTS_READ', 'WORKSPACE_READ'];
 
-  it("puts Claude Code first when the client_id is its metadata document URL, with its own config field", () => {
+  it('puts Claude Code first when the client_id is its metadata document URL, with its own config field', () => {
     const hints = narrowingHints('https://claude.ai/oauth/claude-code-client-metadata', 'Claude Code', scopes);
     assert.equal(hints[0]?.client.id, 'claude-code');
     assert.equal(hints[0]?.recognised, true);

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'vitest';
 import { CLAUDE_CODE_REDIRECT_URI } from '@enginy/config/defaults';
 import { KNOWN_CLIENTS, knownClient } from '@enginy/config/known-clients';
-import { clientFromQuery, clientIdItem, isConcreteUri, redirectFacts, withRedirectUri } from '../src/console/connect-recipe.ts';
+import {
+  clientFromQuery,
+  clientIdItem,
+  isConcreteUri,
+  redirectFacts,
+  withRedirectUri,
+} from '../src/console/connect-recipe.ts';
 import type { McpSettings } from '../src/console/types.ts';
 
 const claude = knownClient('claude-code');
@@ -25,12 +31,17 @@ describe('redirectFacts', () => {
     assert.deepEqual([facts.allowlisted, facts.addable], [false, true]);
   });
   it('a fixed default is a URI', () => assert.equal(redirectFacts(opencode, []).byDefault.form, 'uri'));
-  it('a default in words (the app decides) is words', () => assert.equal(redirectFacts(sdk, []).byDefault.form, 'words'));
+  it('a default in words (the app decides) is words', () =>
+    assert.equal(redirectFacts(sdk, []).byDefault.form, 'words'));
   it('exact match: another host or a trailing slash does not count as allowlisted', () => {
-    const facts = redirectFacts(opencode, ['http://localhost:19876/mcp/oauth/callback', 'http://127.0.0.1:19876/mcp/oauth/callback/']);
+    const facts = redirectFacts(opencode, [
+      'http://localhost:19876/mcp/oauth/callback',
+      'http://127.0.0.1:19876/mcp/oauth/callback/',
+    ]);
     assert.deepEqual([facts.allowlisted, facts.addable], [false, true]);
   });
-  it('already allowlisted: nothing to add', () => assert.deepEqual(redirectFacts(opencode, [opencode.recipeRedirectUri]).addable, false));
+  it('already allowlisted: nothing to add', () =>
+    assert.deepEqual(redirectFacts(opencode, [opencode.recipeRedirectUri]).addable, false));
   it("every client's recipe sends a concrete URI", () => {
     for (const client of KNOWN_CLIENTS) assert.equal(isConcreteUri(client.recipeRedirectUri), true, client.id);
   });
@@ -54,16 +65,21 @@ describe('withRedirectUri', () => {
       policyScopes: ['CONTACTS_READ'],
       policyActive: true,
     }));
-  it('never adds it twice', () => assert.deepEqual(withRedirectUri(saved, 'http://localhost:3118/callback').allowedRedirectUris, ['http://localhost:3118/callback']));
+  it('never adds it twice', () =>
+    assert.deepEqual(withRedirectUri(saved, 'http://localhost:3118/callback').allowedRedirectUris, [
+      'http://localhost:3118/callback',
+    ]));
 });
 
 describe('clientIdItem', () => {
   it('an empty list lets any client in', () => assert.equal(clientIdItem(claude, []).ok, true));
-  it("a list with the client's metadata document URL lets it in", () => assert.equal(clientIdItem(claude, [claude.metadataDocumentUrl as string]).ok, true));
+  it("a list with the client's metadata document URL lets it in", () =>
+    assert.equal(clientIdItem(claude, [claude.metadataDocumentUrl as string]).ok, true));
   it('a list without it: names the client ID to add', () => {
     const item = clientIdItem(claude, ['other']);
     assert.equal(item.ok, false);
     assert.match(item.fix, /without https:\/\/claude\.ai\/oauth\/claude-code-client-metadata/);
   });
-  it('a dynamically registered client cannot be pinned ahead: any list refuses it', () => assert.equal(clientIdItem(opencode, ['other']).ok, false));
+  it('a dynamically registered client cannot be pinned ahead: any list refuses it', () =>
+    assert.equal(clientIdItem(opencode, ['other']).ok, false));
 });

@@ -3,7 +3,14 @@
 // serves the console's Connect page, the consent page's hints and the doctor's presets.
 import { CLAUDE_CODE_CALLBACK_PORT, CLAUDE_CODE_REDIRECT_URI } from './defaults.ts';
 
-export type KnownClientId = 'claude-code' | 'codex' | 'gemini-cli' | 'opencode' | 'mcp-remote' | 'mcp-inspector' | 'mcp-sdk';
+export type KnownClientId =
+  | 'claude-code'
+  | 'codex'
+  | 'gemini-cli'
+  | 'opencode'
+  | 'mcp-remote'
+  | 'mcp-inspector'
+  | 'mcp-sdk';
 
 /** How a client picks the scopes it asks for when nothing is configured. */
 export type ScopeChoice = 'resource-metadata' | 'authorization-server-metadata' | 'challenge' | 'app';
@@ -48,7 +55,11 @@ export const KNOWN_CLIENTS: readonly KnownClient[] = [
     recipeRedirectUri: CLAUDE_CODE_REDIRECT_URI,
     callbackFix: `--callback-port ${CLAUDE_CODE_CALLBACK_PORT} fixes the port; host and path are always localhost and /callback`,
     setup: (mcpUrl) => ({
-      commands: [`claude mcp add --transport http --callback-port ${CLAUDE_CODE_CALLBACK_PORT} ${SERVER_NAME} ${mcpUrl}`, `claude mcp login ${SERVER_NAME}`, 'claude mcp list'],
+      commands: [
+        `claude mcp add --transport http --callback-port ${CLAUDE_CODE_CALLBACK_PORT} ${SERVER_NAME} ${mcpUrl}`,
+        `claude mcp login ${SERVER_NAME}`,
+        'claude mcp list',
+      ],
     }),
     narrowScopes: (scopes) =>
       `In the "${SERVER_NAME}" entry of .mcp.json (project) or ~/.claude.json (user), add "oauth": { "scopes": "${scopes.join(' ')}" }, then run claude mcp login ${SERVER_NAME} again`,
@@ -69,9 +80,16 @@ export const KNOWN_CLIENTS: readonly KnownClient[] = [
     // `codex mcp login` (same settings) logs in again later.
     setup: (mcpUrl) => {
       const callback = `-c mcp_oauth_callback_port=${CLAUDE_CODE_CALLBACK_PORT} -c 'mcp_oauth_callback_url="${CLAUDE_CODE_REDIRECT_URI}"'`;
-      return { commands: [`codex mcp add ${SERVER_NAME} --url ${mcpUrl} ${callback}`, 'codex mcp list', `codex mcp login ${SERVER_NAME} ${callback}   # to log in again later`] };
+      return {
+        commands: [
+          `codex mcp add ${SERVER_NAME} --url ${mcpUrl} ${callback}`,
+          'codex mcp list',
+          `codex mcp login ${SERVER_NAME} ${callback}   # to log in again later`,
+        ],
+      };
     },
-    narrowScopes: (scopes) => `Log in with the scopes named: codex mcp login ${SERVER_NAME} --scopes ${scopes.join(',')} (plus the callback settings of the recipe)`,
+    narrowScopes: (scopes) =>
+      `Log in with the scopes named: codex mcp login ${SERVER_NAME} --scopes ${scopes.join(',')} (plus the callback settings of the recipe)`,
   },
   {
     id: 'gemini-cli',
@@ -88,18 +106,30 @@ export const KNOWN_CLIENTS: readonly KnownClient[] = [
     recipeRedirectUri: `http://localhost:${CLAUDE_CODE_CALLBACK_PORT}/oauth/callback`,
     callbackFix: `"oauth": { "redirectUri": "http://localhost:${CLAUDE_CODE_CALLBACK_PORT}/oauth/callback" } in the server's settings entry (or OAUTH_CALLBACK_PORT=${CLAUDE_CODE_CALLBACK_PORT})`,
     setup: (mcpUrl) => ({
-      commands: [`gemini mcp add --transport http ${SERVER_NAME} ${mcpUrl}`, 'gemini   # trust the folder, then type: /mcp auth enginy'],
+      commands: [
+        `gemini mcp add --transport http ${SERVER_NAME} ${mcpUrl}`,
+        'gemini   # trust the folder, then type: /mcp auth enginy',
+      ],
       configFile: {
         path: '.gemini/settings.json',
         content: JSON.stringify(
           // What `gemini mcp add --transport http` writes, plus the recipe's redirect URI.
-          { mcpServers: { [SERVER_NAME]: { url: mcpUrl, type: 'http', oauth: { redirectUri: `http://localhost:${CLAUDE_CODE_CALLBACK_PORT}/oauth/callback` } } } },
+          {
+            mcpServers: {
+              [SERVER_NAME]: {
+                url: mcpUrl,
+                type: 'http',
+                oauth: { redirectUri: `http://localhost:${CLAUDE_CODE_CALLBACK_PORT}/oauth/callback` },
+              },
+            },
+          },
           null,
           2,
         ),
       },
     }),
-    narrowScopes: (scopes) => `In the "${SERVER_NAME}" entry of .gemini/settings.json, set "oauth": { "scopes": ${JSON.stringify(scopes)} }, then /mcp auth ${SERVER_NAME} again`,
+    narrowScopes: (scopes) =>
+      `In the "${SERVER_NAME}" entry of .gemini/settings.json, set "oauth": { "scopes": ${JSON.stringify(scopes)} }, then /mcp auth ${SERVER_NAME} again`,
   },
   {
     id: 'opencode',
@@ -114,9 +144,17 @@ export const KNOWN_CLIENTS: readonly KnownClient[] = [
     callbackFix: `by default always 127.0.0.1:19876/mcp/oauth/callback (allowlist this exact URI); "oauth": { "redirectUri": "${CLAUDE_CODE_REDIRECT_URI}" } (or "callbackPort") in its opencode.json entry makes it send and listen on that instead`,
     setup: (mcpUrl) => ({
       commands: [`opencode mcp auth ${SERVER_NAME}`, 'opencode mcp list'],
-      configFile: { path: 'opencode.json', content: JSON.stringify({ $schema: 'https://opencode.ai/config.json', mcp: { [SERVER_NAME]: { type: 'remote', url: mcpUrl } } }, null, 2) },
+      configFile: {
+        path: 'opencode.json',
+        content: JSON.stringify(
+          { $schema: 'https://opencode.ai/config.json', mcp: { [SERVER_NAME]: { type: 'remote', url: mcpUrl } } },
+          null,
+          2,
+        ),
+      },
     }),
-    narrowScopes: (scopes) => `In the "${SERVER_NAME}" entry of opencode.json, set "oauth": { "scope": "${scopes.join(' ')}" }, then opencode mcp auth ${SERVER_NAME} again`,
+    narrowScopes: (scopes) =>
+      `In the "${SERVER_NAME}" entry of opencode.json, set "oauth": { "scope": "${scopes.join(' ')}" }, then opencode mcp auth ${SERVER_NAME} again`,
   },
   {
     id: 'mcp-remote',
@@ -129,8 +167,11 @@ export const KNOWN_CLIENTS: readonly KnownClient[] = [
     defaultRedirectUri: 'http://localhost:<port>/oauth/callback',
     recipeRedirectUri: CLAUDE_CODE_REDIRECT_URI,
     callbackFix: `a port argument and --callback-path: mcp-remote <url> ${CLAUDE_CODE_CALLBACK_PORT} --callback-path /callback`,
-    setup: (mcpUrl) => ({ commands: [`npx -y mcp-remote@0.15.1 ${mcpUrl} ${CLAUDE_CODE_CALLBACK_PORT} --callback-path /callback`] }),
-    narrowScopes: (scopes) => `Add --static-oauth-client-metadata '{"scope":"${scopes.join(' ')}"}' to the mcp-remote command`,
+    setup: (mcpUrl) => ({
+      commands: [`npx -y mcp-remote@0.15.1 ${mcpUrl} ${CLAUDE_CODE_CALLBACK_PORT} --callback-path /callback`],
+    }),
+    narrowScopes: (scopes) =>
+      `Add --static-oauth-client-metadata '{"scope":"${scopes.join(' ')}"}' to the mcp-remote command`,
   },
   {
     id: 'mcp-inspector',
@@ -142,8 +183,11 @@ export const KNOWN_CLIENTS: readonly KnownClient[] = [
     scopeChoice: 'challenge',
     defaultRedirectUri: 'http://localhost:6274/oauth/callback',
     recipeRedirectUri: 'http://localhost:6274/oauth/callback',
-    callbackFix: 'fixed by the Inspector UI port (6274); its guided flow also uses http://localhost:6274/oauth/callback/debug',
-    setup: (mcpUrl) => ({ commands: [`npx @modelcontextprotocol/inspector   # Transport: Streamable HTTP, URL: ${mcpUrl}, then Connect`] }),
+    callbackFix:
+      'fixed by the Inspector UI port (6274); its guided flow also uses http://localhost:6274/oauth/callback/debug',
+    setup: (mcpUrl) => ({
+      commands: [`npx @modelcontextprotocol/inspector   # Transport: Streamable HTTP, URL: ${mcpUrl}, then Connect`],
+    }),
     narrowScopes: (scopes) => `In the Inspector's Authentication settings, set Scope to "${scopes.join(' ')}"`,
   },
   {
@@ -157,16 +201,23 @@ export const KNOWN_CLIENTS: readonly KnownClient[] = [
     recipeRedirectUri: CLAUDE_CODE_REDIRECT_URI,
     callbackFix: 'your OAuthClientProvider.redirectUrl decides it; listen on that exact URI',
     setup: (mcpUrl) => ({
-      commands: [`new StreamableHTTPClientTransport(new URL('${mcpUrl}'), { authProvider })   // redirectUrl ${CLAUDE_CODE_REDIRECT_URI}`],
+      commands: [
+        `new StreamableHTTPClientTransport(new URL('${mcpUrl}'), { authProvider })   // redirectUrl ${CLAUDE_CODE_REDIRECT_URI}`,
+      ],
     }),
     narrowScopes: (scopes) => `Set clientMetadata.scope to "${scopes.join(' ')}" in your OAuthClientProvider`,
   },
 ];
 
 /** The known client behind a `client_id` (a metadata document URL) or a registered `client_name`. */
-export function recogniseClient(clientId: string | null | undefined, clientName?: string | null): KnownClient | undefined {
+export function recogniseClient(
+  clientId: string | null | undefined,
+  clientName?: string | null,
+): KnownClient | undefined {
   return KNOWN_CLIENTS.find(
-    (client) => (clientId != null && client.metadataDocumentUrl === clientId) || (clientName != null && client.registeredName !== undefined && client.registeredName === clientName),
+    (client) =>
+      (clientId != null && client.metadataDocumentUrl === clientId) ||
+      (clientName != null && client.registeredName !== undefined && client.registeredName === clientName),
   );
 }
 

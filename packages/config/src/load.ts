@@ -29,7 +29,12 @@ export interface StackConfig {
    */
   trustedProxies: string[];
   /** The authorization server's token lifetimes and limits. */
-  oauth: { accessTokenTtlSeconds: number; refreshTokenTtlSeconds: number; tokenRateLimitPerMinute: number; cimdAllowHttpLocalhost: boolean };
+  oauth: {
+    accessTokenTtlSeconds: number;
+    refreshTokenTtlSeconds: number;
+    tokenRateLimitPerMinute: number;
+    cimdAllowHttpLocalhost: boolean;
+  };
   /**
    * Client ID metadata documents when the live document cannot be had (its host is unreachable):
    * a cached copy up to `staleSeconds` old, then a bundled copy of a well-known client's public
@@ -75,16 +80,45 @@ const envSchema = z.object({
   WEB_PORT: port('WEB_PORT').default(DEFAULT_PORTS.web),
   WEB_URL: httpUrl('WEB_URL').optional(),
   SEED_ADMIN_EMAIL: z.email('SEED_ADMIN_EMAIL must be an email address').default(DEFAULT_SEED_ADMIN.email),
-  SEED_ADMIN_PASSWORD: z.string().min(8, 'SEED_ADMIN_PASSWORD must have at least 8 characters').default(DEFAULT_SEED_ADMIN.password),
+  SEED_ADMIN_PASSWORD: z
+    .string()
+    .min(8, 'SEED_ADMIN_PASSWORD must have at least 8 characters')
+    .default(DEFAULT_SEED_ADMIN.password),
   TOKEN_HASH_KEY: z.string().min(32, 'TOKEN_HASH_KEY must have at least 32 characters').optional(),
-  TRUSTED_PROXIES: z.string().refine(isProxyList, 'TRUSTED_PROXIES must be "none" or IP addresses and CIDR ranges separated by commas (e.g. 127.0.0.0/8,::1)').optional(),
-  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60, 'ACCESS_TOKEN_TTL_SECONDS must be at least 60').default(3600),
-  REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(300, 'REFRESH_TOKEN_TTL_SECONDS must be at least 300').default(30 * 24 * 3600),
-  TOKEN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1, 'TOKEN_RATE_LIMIT_PER_MINUTE must be at least 1').default(600),
+  TRUSTED_PROXIES: z
+    .string()
+    .refine(
+      isProxyList,
+      'TRUSTED_PROXIES must be "none" or IP addresses and CIDR ranges separated by commas (e.g. 127.0.0.0/8,::1)',
+    )
+    .optional(),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60, 'ACCESS_TOKEN_TTL_SECONDS must be at least 60')
+    .default(3600),
+  REFRESH_TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(300, 'REFRESH_TOKEN_TTL_SECONDS must be at least 300')
+    .default(30 * 24 * 3600),
+  TOKEN_RATE_LIMIT_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(1, 'TOKEN_RATE_LIMIT_PER_MINUTE must be at least 1')
+    .default(600),
   CIMD_ALLOW_HTTP_LOCALHOST: z.enum(['true', 'false']).default('false'),
-  CIMD_STALE_SECONDS: z.coerce.number().int('CIMD_STALE_SECONDS must be a whole number').min(0, 'CIMD_STALE_SECONDS must be 0 or more').optional(),
-  CIMD_BUNDLED_DOCUMENTS: z.enum(['true', 'false'], { error: 'CIMD_BUNDLED_DOCUMENTS must be true or false' }).optional(),
-  CIMD_UNVERIFIED_LOOPBACK: z.enum(['true', 'false'], { error: 'CIMD_UNVERIFIED_LOOPBACK must be true or false' }).optional(),
+  CIMD_STALE_SECONDS: z.coerce
+    .number()
+    .int('CIMD_STALE_SECONDS must be a whole number')
+    .min(0, 'CIMD_STALE_SECONDS must be 0 or more')
+    .optional(),
+  CIMD_BUNDLED_DOCUMENTS: z
+    .enum(['true', 'false'], { error: 'CIMD_BUNDLED_DOCUMENTS must be true or false' })
+    .optional(),
+  CIMD_UNVERIFIED_LOOPBACK: z
+    .enum(['true', 'false'], { error: 'CIMD_UNVERIFIED_LOOPBACK must be true or false' })
+    .optional(),
 });
 
 /**
@@ -92,7 +126,9 @@ const envSchema = z.object({
  * `DATABASE_URL=` in a shell means "use the embedded database".
  */
 export function loadConfig(env: Env): StackConfig {
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''),
+  );
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => describeIssue(issue, present)));
@@ -124,7 +160,12 @@ export function loadConfig(env: Env): StackConfig {
       port: e.EMBEDDED_PG_PORT,
       dataDir: e.EMBEDDED_PG_DATA_DIR ?? `${REPO_ROOT}.data/postgres`,
     },
-    openapi: { port: e.OPENAPI_PORT, url: openapiUrl, mcpUrl: `${openapiUrl}/mcp`, internalUrl: e.OPENAPI_INTERNAL_URL ?? openapiUrl },
+    openapi: {
+      port: e.OPENAPI_PORT,
+      url: openapiUrl,
+      mcpUrl: `${openapiUrl}/mcp`,
+      internalUrl: e.OPENAPI_INTERNAL_URL ?? openapiUrl,
+    },
     auth: { port: e.AUTH_PORT, issuer: authIssuer, internalUrl: e.AUTH_INTERNAL_URL ?? authIssuer },
     web: { port: e.WEB_PORT, url: e.WEB_URL ?? `http://localhost:${e.WEB_PORT}` },
     seed: { adminEmail: e.SEED_ADMIN_EMAIL, adminPassword: e.SEED_ADMIN_PASSWORD },
@@ -142,7 +183,8 @@ export function loadConfig(env: Env): StackConfig {
     cimd: {
       staleSeconds: e.CIMD_STALE_SECONDS ?? (production ? 24 * 3600 : 30 * 24 * 3600),
       bundledDocuments: e.CIMD_BUNDLED_DOCUMENTS === undefined ? !production : e.CIMD_BUNDLED_DOCUMENTS === 'true',
-      unverifiedLoopback: e.CIMD_UNVERIFIED_LOOPBACK === undefined ? !production : e.CIMD_UNVERIFIED_LOOPBACK === 'true',
+      unverifiedLoopback:
+        e.CIMD_UNVERIFIED_LOOPBACK === undefined ? !production : e.CIMD_UNVERIFIED_LOOPBACK === 'true',
     },
   };
 }
@@ -162,7 +204,10 @@ function describeIssue(issue: z.core.$ZodIssue, env: Env): string {
   const name = String(issue.path[0] ?? 'environment');
   const raw = env[name];
   // Never echo secrets back; a URL is shown with its password masked.
-  const shown = raw === undefined || /PASSWORD|KEY|SECRET/.test(name) ? '' : ` (got "${name === 'DATABASE_URL' ? redactUrl(raw) : raw}")`;
+  const shown =
+    raw === undefined || /PASSWORD|KEY|SECRET/.test(name)
+      ? ''
+      : ` (got "${name === 'DATABASE_URL' ? redactUrl(raw) : raw}")`;
   const message = issue.message.startsWith(name) ? issue.message : `${name}: ${issue.message}`;
   return `${message}${shown}`;
 }
@@ -170,7 +215,9 @@ function describeIssue(issue: z.core.$ZodIssue, env: Env): string {
 function isPostgresUrl(value: string): boolean {
   try {
     const url = new URL(value);
-    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '' && url.pathname.length > 1;
+    return (
+      (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '' && url.pathname.length > 1
+    );
   } catch {
     return false;
   }
@@ -193,7 +240,12 @@ function isProxyList(value: string): boolean {
 function isHttpUrl(value: string): boolean {
   try {
     const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && !value.endsWith('/') && url.search === '' && url.hash === '';
+    return (
+      (url.protocol === 'http:' || url.protocol === 'https:') &&
+      !value.endsWith('/') &&
+      url.search === '' &&
+      url.hash === ''
+    );
   } catch {
     return false;
   }

@@ -55,30 +55,55 @@ describe('loadConfig', () => {
   it.each([
     ['development', {}, { staleSeconds: 30 * 24 * 3600, bundledDocuments: true, unverifiedLoopback: true }],
     ['test', { NODE_ENV: 'test' }, { staleSeconds: 30 * 24 * 3600, bundledDocuments: true, unverifiedLoopback: true }],
-    ['production', { NODE_ENV: 'production', TOKEN_HASH_KEY: 'k'.repeat(32) }, { staleSeconds: 24 * 3600, bundledDocuments: false, unverifiedLoopback: false }],
-    ['development, switched off', { CIMD_BUNDLED_DOCUMENTS: 'false', CIMD_UNVERIFIED_LOOPBACK: 'false', CIMD_STALE_SECONDS: '0' }, { staleSeconds: 0, bundledDocuments: false, unverifiedLoopback: false }],
-    ['production, configured', { NODE_ENV: 'production', TOKEN_HASH_KEY: 'k'.repeat(32), CIMD_BUNDLED_DOCUMENTS: 'true' }, { staleSeconds: 24 * 3600, bundledDocuments: true, unverifiedLoopback: false }],
+    [
+      'production',
+      { NODE_ENV: 'production', TOKEN_HASH_KEY: 'k'.repeat(32) },
+      { staleSeconds: 24 * 3600, bundledDocuments: false, unverifiedLoopback: false },
+    ],
+    [
+      'development, switched off',
+      { CIMD_BUNDLED_DOCUMENTS: 'false', CIMD_UNVERIFIED_LOOPBACK: 'false', CIMD_STALE_SECONDS: '0' },
+      { staleSeconds: 0, bundledDocuments: false, unverifiedLoopback: false },
+    ],
+    [
+      'production, configured',
+      { NODE_ENV: 'production', TOKEN_HASH_KEY: 'k'.repeat(32), CIMD_BUNDLED_DOCUMENTS: 'true' },
+      { staleSeconds: 24 * 3600, bundledDocuments: true, unverifiedLoopback: false },
+    ],
   ])('client metadata documents offline: %s', (_case, env, expected) => {
     expect(loadConfig(env).cimd).toEqual(expected);
   });
 
   it('names a bad CIMD switch', () => {
-    expect(configError({ CIMD_UNVERIFIED_LOOPBACK: 'yes' }).message).toContain('CIMD_UNVERIFIED_LOOPBACK must be true or false');
+    expect(configError({ CIMD_UNVERIFIED_LOOPBACK: 'yes' }).message).toContain(
+      'CIMD_UNVERIFIED_LOOPBACK must be true or false',
+    );
   });
 
   it.each([
     ['unset: loopback only', {}, ['127.0.0.0/8', '::1']],
-    ['the compose network\'s proxies', { TRUSTED_PROXIES: '127.0.0.0/8, ::1, 10.213.55.11,10.213.55.13' }, ['127.0.0.0/8', '::1', '10.213.55.11', '10.213.55.13']],
+    [
+      "the compose network's proxies",
+      { TRUSTED_PROXIES: '127.0.0.0/8, ::1, 10.213.55.11,10.213.55.13' },
+      ['127.0.0.0/8', '::1', '10.213.55.11', '10.213.55.13'],
+    ],
     ['none: no X-Forwarded-For is believed', { TRUSTED_PROXIES: 'none' }, []],
   ])('trusted proxies (whose X-Forwarded-For the auth service believes): %s', (_case, env, expected) => {
     expect(loadConfig(env).trustedProxies).toEqual(expected);
   });
 
-  it.each(['*', 'true', 'localhost', '127.0.0.1/33', '::1/129', '10.0.0.0/8/1', '127.0.0.1,'])('refuses TRUSTED_PROXIES=%s (only addresses and CIDR ranges; trusting everyone would let any client choose its address)', (value) => {
-    expect(configError({ TRUSTED_PROXIES: value }).message).toContain('TRUSTED_PROXIES must be "none" or IP addresses and CIDR ranges');
-  });
+  it.each(['*', 'true', 'localhost', '127.0.0.1/33', '::1/129', '10.0.0.0/8/1', '127.0.0.1,'])(
+    'refuses TRUSTED_PROXIES=%s (only addresses and CIDR ranges; trusting everyone would let any client choose its address)',
+    (value) => {
+      expect(configError({ TRUSTED_PROXIES: value }).message).toContain(
+        'TRUSTED_PROXIES must be "none" or IP addresses and CIDR ranges',
+      );
+    },
+  );
 
   it('redacts passwords from URLs', () => {
-    expect(redactUrl('postgres://enginy:hunter2@localhost:5432/enginy')).toBe('postgres://enginy:***@localhost:5432/enginy');
+    expect(redactUrl('postgres://enginy:hunter2@localhost:5432/enginy')).toBe(
+      'postgres://enginy:***@localhost:5432/enginy',
+    );
   });
 });

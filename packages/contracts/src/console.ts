@@ -5,25 +5,39 @@ import { Type } from 'typebox';
 import { MAX_FIELD_LENGTH, MAX_NAME_LENGTH } from './limits.ts';
 import { Nullable, StringEnum, Timestamp } from './wire.ts';
 
-
 const Strings = Type.Array(Type.String());
 /** A list of exact strings an admin edits; each entry is checked by its rule in packages/policy. */
 const EntryList = Type.Array(Type.String({ maxLength: MAX_FIELD_LENGTH }), { errorMessage: 'must be an array' });
 const Switch = Type.Boolean({ errorMessage: 'must be true or false' });
 /** Trimmed before use; blank counts as missing. */
-const Name = Type.String({ maxLength: MAX_NAME_LENGTH, pattern: '\\S', errorMessage: { type: 'is required', pattern: 'is required' } });
+const Name = Type.String({
+  maxLength: MAX_NAME_LENGTH,
+  pattern: '\\S',
+  errorMessage: { type: 'is required', pattern: 'is required' },
+});
 /** Every JSON body is an object (a list, `null` or text is refused with this). */
 const body = { errorMessage: 'expected a JSON object' };
 
 export const WorkspaceParams = Type.Object({ id: Type.String() });
 
 // GET /console/workspaces
-export const Workspace = Type.Object({ id: Type.String(), slug: Type.String(), name: Type.String(), role: Type.String() });
+export const Workspace = Type.Object({
+  id: Type.String(),
+  slug: Type.String(),
+  name: Type.String(),
+  role: Type.String(),
+});
 export const WorkspaceList = Type.Object({ workspaces: Type.Array(Workspace) });
 
 // GET, PUT /console/workspaces/:id/mcp-settings
 export const McpSettingsInput = Type.Object(
-  { enabled: Switch, allowedRedirectUris: EntryList, allowedClientIds: EntryList, policyScopes: EntryList, policyActive: Switch },
+  {
+    enabled: Switch,
+    allowedRedirectUris: EntryList,
+    allowedClientIds: EntryList,
+    policyScopes: EntryList,
+    policyActive: Switch,
+  },
   body,
 );
 export const McpSettings = Type.Object({
@@ -81,13 +95,21 @@ export const Attempt = Type.Object({
 export const AttemptList = Type.Object({ attempts: Type.Array(Attempt) });
 
 // POST /console/workspaces/:id/preview
-const Verbatim = Type.String({ minLength: 1, maxLength: MAX_FIELD_LENGTH, errorMessage: `is required (at most ${MAX_FIELD_LENGTH} characters)` });
+const Verbatim = Type.String({
+  minLength: 1,
+  maxLength: MAX_FIELD_LENGTH,
+  errorMessage: `is required (at most ${MAX_FIELD_LENGTH} characters)`,
+});
 export const PreviewInput = Type.Object(
   {
     clientId: Verbatim,
     redirectUri: Verbatim,
     /** As a client sends them: a space-delimited string or a list; absent or null: none requested. */
-    scopes: Type.Optional(Type.Union([Type.String(), Strings, Type.Null()], { errorMessage: 'must be a list of scope names or a space-delimited string' })),
+    scopes: Type.Optional(
+      Type.Union([Type.String(), Strings, Type.Null()], {
+        errorMessage: 'must be a list of scope names or a space-delimited string',
+      }),
+    ),
   },
   body,
 );
@@ -110,12 +132,22 @@ export const NewClient = Type.Object(
     name: Name,
     redirectUris: EntryList,
     /** Absent or null: client_secret_post. */
-    tokenEndpointAuthMethod: Type.Optional(Type.Union([StringEnum(CLIENT_AUTH_METHODS), Type.Null()], { errorMessage: `must be ${CLIENT_AUTH_METHODS.join(' or ')}` })),
+    tokenEndpointAuthMethod: Type.Optional(
+      Type.Union([StringEnum(CLIENT_AUTH_METHODS), Type.Null()], {
+        errorMessage: `must be ${CLIENT_AUTH_METHODS.join(' or ')}`,
+      }),
+    ),
   },
   body,
 );
 /** The secret is in this answer only: it is stored hashed. */
-export const CreatedClient = Type.Object({ clientId: Type.String(), clientSecret: Type.String(), name: Type.String(), redirectUris: Strings, tokenEndpointAuthMethod: StringEnum(CLIENT_AUTH_METHODS) });
+export const CreatedClient = Type.Object({
+  clientId: Type.String(),
+  clientSecret: Type.String(),
+  name: Type.String(),
+  redirectUris: Strings,
+  tokenEndpointAuthMethod: StringEnum(CLIENT_AUTH_METHODS),
+});
 export const RotatedSecret = Type.Object({ clientId: Type.String(), clientSecret: Type.String() });
 
 // GET /console/workspaces/:id/cimd-clients
@@ -146,4 +178,9 @@ export const ApiKeyList = Type.Object({ apiKeys: Type.Array(ApiKey) });
 export const ApiKeyParams = Type.Object({ id: Type.String(), keyId: Type.String() });
 export const NewApiKey = Type.Object({ name: Name, scopes: EntryList }, body);
 /** The key is in this answer only: it is stored as a keyed hash. */
-export const CreatedApiKey = Type.Object({ id: Type.String(), key: Type.String(), name: Type.String(), scopes: Strings });
+export const CreatedApiKey = Type.Object({
+  id: Type.String(),
+  key: Type.String(),
+  name: Type.String(),
+  scopes: Strings,
+});

@@ -68,10 +68,14 @@ function typedClient(client: pg.PoolClient): PostgresPoolClient {
     // A cursor (Kysely's stream()) goes through as it is.
     if (typeof text !== 'string') return client.query(text as pg.Submittable);
     const name = preparedStatements.get(text);
-    const config: pg.QueryConfig = name === undefined ? { text, values: values as unknown[] } : { name, text, values: values as unknown[] };
+    const config: pg.QueryConfig =
+      name === undefined ? { text, values: values as unknown[] } : { name, text, values: values as unknown[] };
     return client.query(config).catch((error: unknown) => Promise.reject(typedDatabaseError(error)));
   };
-  return { query: query as unknown as PostgresPoolClient['query'], release: (destroy?: boolean) => client.release(destroy) };
+  return {
+    query: query as unknown as PostgresPoolClient['query'],
+    release: (destroy?: boolean) => client.release(destroy),
+  };
 }
 
 /** True when the database answers a trivial query within `timeoutMs`. */

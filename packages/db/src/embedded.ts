@@ -43,7 +43,16 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const recent: string[] = [];
   const server = spawn(
     bin.postgres,
-    ['-D', options.dataDir, '-p', String(options.port), '-c', 'listen_addresses=localhost', '-c', 'unix_socket_directories='],
+    [
+      '-D',
+      options.dataDir,
+      '-p',
+      String(options.port),
+      '-c',
+      'listen_addresses=localhost',
+      '-c',
+      'unix_socket_directories=',
+    ],
     { ...owner, detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' } },
   );
   await new Promise<void>((resolve, reject) => {
@@ -56,7 +65,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       }
     });
     server.once('exit', () =>
-      reject(new Error(`PostgreSQL (embedded, data in ${options.dataDir}, port ${options.port}) did not start:\n${recent.join('\n')}`)),
+      reject(
+        new Error(
+          `PostgreSQL (embedded, data in ${options.dataDir}, port ${options.port}) did not start:\n${recent.join('\n')}`,
+        ),
+      ),
     );
     server.once('error', reject);
   });
@@ -87,7 +100,9 @@ async function binaries(): Promise<Binaries> {
   try {
     return (await import(name)) as Binaries;
   } catch {
-    throw new Error(`No embedded PostgreSQL for ${platform()}-${arch()} (package ${name}). Set DATABASE_URL to a PostgreSQL server instead.`);
+    throw new Error(
+      `No embedded PostgreSQL for ${platform()}-${arch()} (package ${name}). Set DATABASE_URL to a PostgreSQL server instead.`,
+    );
   }
 }
 
@@ -113,7 +128,14 @@ function initialise(initdb: string, dataDir: string, owner: { uid?: number; gid?
   try {
     execFileSync(
       initdb,
-      [`--pgdata=${dataDir}`, '--auth=scram-sha-256', `--username=${USER}`, `--pwfile=${passwordFile}`, '--encoding=UTF8', '--locale=C'],
+      [
+        `--pgdata=${dataDir}`,
+        '--auth=scram-sha-256',
+        `--username=${USER}`,
+        `--pwfile=${passwordFile}`,
+        '--encoding=UTF8',
+        '--locale=C',
+      ],
       { ...owner, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' } },
     );
   } catch (error) {

@@ -45,9 +45,26 @@ export class ConstraintViolationError extends DatabaseError {
 
 // Node socket errors and PostgreSQL SQLSTATEs that mean "the database cannot be reached right now"
 // (class 08 connection exception; 57P01–57P03 shutdown or starting up; 53300 too many connections).
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '53300']);
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+]);
 // What node-postgres throws without a code when a connection dies or cannot be made in time.
-const UNREACHABLE_MESSAGES = [/^Connection terminated/, /^timeout exceeded when trying to connect/, /not queryable/, /^terminating connection/];
+const UNREACHABLE_MESSAGES = [
+  /^Connection terminated/,
+  /^timeout exceeded when trying to connect/,
+  /not queryable/,
+  /^terminating connection/,
+];
 
 /**
  * Whether `error` means the database is unreachable (down, restarting, or out of connections),

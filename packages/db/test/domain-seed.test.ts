@@ -17,13 +17,29 @@ beforeAll(async () => {
 afterAll(() => t.drop());
 
 const seedUsers = { adminEmail: DEFAULT_SEED_ADMIN.email, adminPassword: DEFAULT_SEED_ADMIN.password };
-const TABLES = ['companies', 'contacts', 'lists', 'list_members', 'campaigns', 'campaign_enrolments', 'conversations', 'messages', 'sender_identities', 'crm_owners', 'workspace_credits'] as const;
+const TABLES = [
+  'companies',
+  'contacts',
+  'lists',
+  'list_members',
+  'campaigns',
+  'campaign_enrolments',
+  'conversations',
+  'messages',
+  'sender_identities',
+  'crm_owners',
+  'workspace_credits',
+] as const;
 
 async function counts(workspaceId?: string): Promise<Record<string, number>> {
   const result: Record<string, number> = {};
   for (const table of TABLES) {
     const scoped = workspaceId && !['list_members', 'campaign_enrolments'].includes(table);
-    const rows = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)} ${scoped ? sql`where workspace_id = ${workspaceId}` : sql``}`.execute(t.db);
+    const rows = await sql<{
+      n: number;
+    }>`select count(*)::int as n from ${sql.table(table)} ${scoped ? sql`where workspace_id = ${workspaceId}` : sql``}`.execute(
+      t.db,
+    );
     result[table] = rows.rows[0]?.n ?? 0;
   }
   return result;
@@ -62,7 +78,11 @@ async function digest(workspaceId: string): Promise<string> {
     const where = ['list_members', 'campaign_enrolments'].includes(table)
       ? sql`where ${sql.ref(table === 'list_members' ? 'list_id' : 'campaign_id')} in (select id from ${sql.table(table === 'list_members' ? 'lists' : 'campaigns')} where workspace_id = ${workspaceId})`
       : sql`where workspace_id = ${workspaceId}`;
-    const rows = await sql<{ d: string }>`select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as d from ${sql.table(table)} t ${where}`.execute(t.db);
+    const rows = await sql<{
+      d: string;
+    }>`select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as d from ${sql.table(table)} t ${where}`.execute(
+      t.db,
+    );
     parts.push(`${table}:${rows.rows[0]?.d}`);
   }
   return parts.join(' ');
@@ -71,22 +91,41 @@ async function digest(workspaceId: string): Promise<string> {
 describe('demo seed determinism', () => {
   it('re-creates exactly the same rows, timestamps included, after they are deleted', async () => {
     const before = await digest(SEED_IDS.globex);
-    for (const table of ['messages', 'conversations', 'campaigns', 'lists', 'contacts', 'companies', 'sender_identities', 'crm_owners', 'workspace_credits'] as const) {
+    for (const table of [
+      'messages',
+      'conversations',
+      'campaigns',
+      'lists',
+      'contacts',
+      'companies',
+      'sender_identities',
+      'crm_owners',
+      'workspace_credits',
+    ] as const) {
       await t.db.deleteFrom(table).where('workspace_id', '=', SEED_IDS.globex).execute();
     }
     expect(await digest(SEED_IDS.globex)).not.toBe(before);
     await seedDatabase(t.db, seedUsers);
-    expect((await digest(SEED_IDS.globex)).split(" ")).toEqual(before.split(" "));
+    expect((await digest(SEED_IDS.globex)).split(' ')).toEqual(before.split(' '));
   });
 });
 
 describe('api keys', () => {
   it('stores only a keyed hash, finds the key by it, and stops finding it once revoked', async () => {
-    const issued = await issueApiKey(t.db, 'k'.repeat(32), { key: newApiKey(), workspaceId: SEED_IDS.acme, name: 'test', scopes: ['CONTACTS_READ'] });
+    const issued = await issueApiKey(t.db, 'k'.repeat(32), {
+      key: newApiKey(),
+      workspaceId: SEED_IDS.acme,
+      name: 'test',
+      scopes: ['CONTACTS_READ'],
+    });
     expect(issued.key).toMatch(/^gsk_[A-Za-z0-9_-]{43}$/);
     const stored = await t.db.selectFrom('api_keys').selectAll().where('id', '=', issued.id).executeTakeFirstOrThrow();
     expect(JSON.stringify(stored)).not.toContain(issued.key);
-    expect(await findApiKey(t.db, 'k'.repeat(32), issued.key)).toMatchObject({ id: issued.id, workspaceId: SEED_IDS.acme, scopes: ['CONTACTS_READ'] });
+    expect(await findApiKey(t.db, 'k'.repeat(32), issued.key)).toMatchObject({
+      id: issued.id,
+      workspaceId: SEED_IDS.acme,
+      scopes: ['CONTACTS_READ'],
+    });
     expect(await findApiKey(t.db, 'another-hash-key-another-hash-key', issued.key)).toBeUndefined();
     expect(await revokeApiKey(t.db, SEED_IDS.acme, issued.id)).toBe(true);
     expect(await findApiKey(t.db, 'k'.repeat(32), issued.key)).toBeUndefined();
@@ -97,8 +136,19 @@ describe('api keys', () => {
 describe('idempotent sends', () => {
   it('creates one message for concurrent sends with the same requestId', async () => {
     const contact = (await searchContacts(t.db, SEED_IDS.acme, {}, { page: 1, pageSize: 1 })).data[0]!;
-    const identity = await t.db.selectFrom('sender_identities').select('id').where('workspace_id', '=', SEED_IDS.acme).executeTakeFirstOrThrow();
-    const out = { contactId: contact.id, senderIdentityId: identity.id, type: 'EMAIL' as const, subject: 'Hi', content: 'Hello', requestId: 'req-concurrent' };
+    const identity = await t.db
+      .selectFrom('sender_identities')
+      .select('id')
+      .where('workspace_id', '=', SEED_IDS.acme)
+      .executeTakeFirstOrThrow();
+    const out = {
+      contactId: contact.id,
+      senderIdentityId: identity.id,
+      type: 'EMAIL' as const,
+      subject: 'Hi',
+      content: 'Hello',
+      requestId: 'req-concurrent',
+    };
     const results = await Promise.all(Array.from({ length: 5 }, () => sendMessage(t.db, SEED_IDS.acme, out)));
     expect(new Set(results.map((r) => r.message.id)).size).toBe(1);
     expect(results.filter((r) => r.kind === 'sent')).toHaveLength(1);

@@ -27,7 +27,12 @@ describe('migrations', () => {
 describe('seed', () => {
   it('gives Acme a Claude Code-ready MCP setup', async () => {
     const acme = await getMcpSettings(t.db, SEED_IDS.acme);
-    expect(acme).toMatchObject({ enabled: true, policyActive: true, allowedRedirectUris: ['http://localhost:3118/callback'], allowedClientIds: [] });
+    expect(acme).toMatchObject({
+      enabled: true,
+      policyActive: true,
+      allowedRedirectUris: ['http://localhost:3118/callback'],
+      allowedClientIds: [],
+    });
     expect(acme?.policyScopes.length).toBeGreaterThan(0);
     expect(acme?.policyScopes.every((scope) => scope.endsWith('_READ'))).toBe(true);
     expect((await getMcpSettings(t.db, SEED_IDS.globex))?.enabled).toBe(false);
@@ -46,7 +51,11 @@ describe('seed', () => {
   });
 
   it('is idempotent and keeps what an admin changed', async () => {
-    await t.db.updateTable('workspace_mcp_settings').set({ allowed_client_ids: ['pinned-client'] }).where('workspace_id', '=', SEED_IDS.acme).execute();
+    await t.db
+      .updateTable('workspace_mcp_settings')
+      .set({ allowed_client_ids: ['pinned-client'] })
+      .where('workspace_id', '=', SEED_IDS.acme)
+      .execute();
     await seedDatabase(t.db, seedUsers);
     await seedDatabase(t.db, seedUsers);
     const counts = await sql<{ users: number; workspaces: number; memberships: number }>`

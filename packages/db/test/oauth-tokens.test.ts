@@ -1,7 +1,13 @@
 import { createDb, type Db } from '@enginy/db/client';
 import { createPreregisteredClient, findClient, registerDynamicClient } from '@enginy/db/queries/oauth-clients';
 import { createGrant, revokeGrant } from '@enginy/db/queries/oauth-grants';
-import { claimCode, createCode, findActiveAccessToken, findActiveAccessTokens, insertTokens } from '@enginy/db/queries/oauth-tokens';
+import {
+  claimCode,
+  createCode,
+  findActiveAccessToken,
+  findActiveAccessTokens,
+  insertTokens,
+} from '@enginy/db/queries/oauth-tokens';
 import { SEED_IDS } from '@enginy/db/seed';
 import { createTestDatabase, type TestDatabase } from '@enginy/db/testing/database';
 import { withEffectiveScopes } from '@enginy/policy/effective-scopes';
@@ -47,7 +53,14 @@ describe('oauth codes', () => {
 
 describe('findActiveAccessToken', () => {
   it('returns the grant, workspace, scopes and audience; nothing once revoked or expired', async () => {
-    const grantId = await createGrant(t.db, { workspaceId: SEED_IDS.acme, userId: SEED_IDS.member, clientId: 'c', redirectUri: 'r', scopes: ['CONTACTS_WRITE'], resource: 'http://localhost:3001/mcp' });
+    const grantId = await createGrant(t.db, {
+      workspaceId: SEED_IDS.acme,
+      userId: SEED_IDS.member,
+      clientId: 'c',
+      redirectUri: 'r',
+      scopes: ['CONTACTS_WRITE'],
+      resource: 'http://localhost:3001/mcp',
+    });
     await insertTokens(t.db, grantId, [
       { hash: 'live', kind: 'access', expiresAt: new Date(Date.now() + 60_000) },
       { hash: 'expired', kind: 'access', expiresAt: new Date(Date.now() - 1) },
@@ -56,7 +69,13 @@ describe('findActiveAccessToken', () => {
     // The seeded Acme ceiling is read-only: a granted WRITE is cut to its READ (the row carries the
     // settings the callers apply the policy with).
     const live = await findActiveAccessToken(t.db, 'live');
-    expect(live && withEffectiveScopes(live)).toMatchObject({ grantId, workspaceId: SEED_IDS.acme, resource: 'http://localhost:3001/mcp', grantedScopes: ['CONTACTS_WRITE'], effectiveScopes: ['CONTACTS_READ'] });
+    expect(live && withEffectiveScopes(live)).toMatchObject({
+      grantId,
+      workspaceId: SEED_IDS.acme,
+      resource: 'http://localhost:3001/mcp',
+      grantedScopes: ['CONTACTS_WRITE'],
+      effectiveScopes: ['CONTACTS_READ'],
+    });
     expect(await findActiveAccessToken(t.db, 'expired')).toBeUndefined();
     expect(await findActiveAccessToken(t.db, 'refresh')).toBeUndefined();
     await revokeGrant(t.db, grantId, 'test');
@@ -68,8 +87,17 @@ describe('the live-token lookup', () => {
   it('runs as a prepared statement, planned once per connection, and still sees a revoke at once', async () => {
     const one = createDb(t.url, { max: 1 });
     try {
-      const grantId = await createGrant(one, { workspaceId: SEED_IDS.acme, userId: SEED_IDS.member, clientId: 'c', redirectUri: 'r', scopes: ['CONTACTS_READ'], resource: 'r' });
-      await insertTokens(one, grantId, [{ hash: 'prepared', kind: 'access', expiresAt: new Date(Date.now() + 60_000) }]);
+      const grantId = await createGrant(one, {
+        workspaceId: SEED_IDS.acme,
+        userId: SEED_IDS.member,
+        clientId: 'c',
+        redirectUri: 'r',
+        scopes: ['CONTACTS_READ'],
+        resource: 'r',
+      });
+      await insertTokens(one, grantId, [
+        { hash: 'prepared', kind: 'access', expiresAt: new Date(Date.now() + 60_000) },
+      ]);
       expect(await findActiveAccessToken(one, 'prepared')).toBeDefined();
       expect(await findActiveAccessTokens(one, ['prepared', 'unknown'])).toHaveProperty('size', 1);
       const prepared = await sql<{ name: string }>`select name from pg_prepared_statements`.execute(one);
@@ -84,7 +112,14 @@ describe('the live-token lookup', () => {
 
 describe('oauth clients', () => {
   it('a registration with the same fingerprint returns the existing client', async () => {
-    const input = { kind: 'dynamic' as const, name: 'x', redirectUris: ['http://localhost:3118/callback'], tokenEndpointAuthMethod: 'none' as const, metadata: {}, fingerprint: 'fp' };
+    const input = {
+      kind: 'dynamic' as const,
+      name: 'x',
+      redirectUris: ['http://localhost:3118/callback'],
+      tokenEndpointAuthMethod: 'none' as const,
+      metadata: {},
+      fingerprint: 'fp',
+    };
     const first = await registerDynamicClient(t.db, '00000000-0000-4000-8000-0000000000a1', input);
     const second = await registerDynamicClient(t.db, '00000000-0000-4000-8000-0000000000a2', input);
     expect([first.created, second.created]).toEqual([true, false]);
@@ -92,7 +127,11 @@ describe('oauth clients', () => {
   });
 
   it('a pre-registered client stores only the hash of its secret and rejects bad redirect URIs', async () => {
-    const { clientId, clientSecret } = await createPreregisteredClient(t.db, 'k'.repeat(32), { ...newClientCredentials(), name: 'CLI', redirectUris: ['http://localhost:3118/callback'] });
+    const { clientId, clientSecret } = await createPreregisteredClient(t.db, 'k'.repeat(32), {
+      ...newClientCredentials(),
+      name: 'CLI',
+      redirectUris: ['http://localhost:3118/callback'],
+    });
     const client = await findClient(t.db, clientId);
     expect(client?.secretHash).toBeTruthy();
     expect(client?.secretHash).not.toBe(clientSecret);

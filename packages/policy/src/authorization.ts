@@ -51,7 +51,10 @@ export function requestedEnginyScopes(scope: string | undefined): string[] {
   return parseScopeParam(scope).filter((name) => !IGNORED_SCOPES.has(name));
 }
 
-export function decideAuthorization(settings: WorkspacePolicySettings, request: AuthorizationRequestFacts): AuthorizationDecision {
+export function decideAuthorization(
+  settings: WorkspacePolicySettings,
+  request: AuthorizationRequestFacts,
+): AuthorizationDecision {
   const requestedScopes = requestedEnginyScopes(request.scope);
   const deny = (reason: DenialReason, details: Record<string, unknown>, hint?: string): AuthorizationDecision => ({
     outcome: 'denied',
@@ -65,10 +68,18 @@ export function decideAuthorization(settings: WorkspacePolicySettings, request: 
 
   // Check 2: the workspace's own allowlist of redirect URIs (redirect-uri.ts, stage: consent).
   if (!redirectUriAllowedByWorkspace(settings.allowedRedirectUris, request.redirectUri)) {
-    return deny('redirect_uri_not_allowed', { sent: request.redirectUri, allowed: [...settings.allowedRedirectUris] }, redirectUriHint(settings.allowedRedirectUris, request.redirectUri));
+    return deny(
+      'redirect_uri_not_allowed',
+      { sent: request.redirectUri, allowed: [...settings.allowedRedirectUris] },
+      redirectUriHint(settings.allowedRedirectUris, request.redirectUri),
+    );
   }
   if (!isClientIdAllowed(settings.allowedClientIds, request.clientId)) {
-    return deny('client_id_not_allowed', { clientId: request.clientId, allowed: [...settings.allowedClientIds] }, `Add this exact client ID to Allowed OAuth client IDs: ${request.clientId}`);
+    return deny(
+      'client_id_not_allowed',
+      { clientId: request.clientId, allowed: [...settings.allowedClientIds] },
+      `Add this exact client ID to Allowed OAuth client IDs: ${request.clientId}`,
+    );
   }
   if (!settings.enabled) return deny('mcp_disabled', { enabled: false });
   if (!settings.policyActive) return deny('policy_inactive', { policyActive: false });

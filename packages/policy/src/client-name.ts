@@ -13,6 +13,11 @@ const MAX_LENGTH = 200;
  */
 export function cleanClientName(name: unknown, fallback: string): string {
   if (typeof name !== 'string') return fallback;
-  const cleaned = name.replace(/\s+/g, ' ').replace(FORMAT_CONTROLS, '').replace(/ {2,}/g, ' ').trim().slice(0, MAX_LENGTH);
+  const cleaned = name
+    .replace(/\s+/g, ' ')
+    .replace(FORMAT_CONTROLS, '')
+    .replace(/ {2,}/g, ' ')
+    .trim()
+    .slice(0, MAX_LENGTH);
   return cleaned === '' ? fallback : cleaned;
 }

@@ -7,7 +7,9 @@ import { expandScopes, RESOURCE_SCOPE_LIST, type ResourceScope } from './scopes.
  * The ceiling that applies to live grants: the policy's scopes while MCP is enabled and the policy
  * active, otherwise nothing (disabling MCP stops every token).
  */
-export function ceilingInForce(settings: { enabled: boolean; policyActive: boolean; policyScopes: readonly string[] } | undefined): readonly string[] {
+export function ceilingInForce(
+  settings: { enabled: boolean; policyActive: boolean; policyScopes: readonly string[] } | undefined,
+): readonly string[] {
   return settings?.enabled && settings.policyActive ? settings.policyScopes : [];
 }
 
@@ -17,7 +19,9 @@ export function ceilingInForce(settings: { enabled: boolean; policyActive: boole
  * sorted. Which workspace a client will land in is only known after sign-in; asking for no more than
  * the policies allow keeps the first connection within the ceiling.
  */
-export function scopesInForceAnywhere(workspaces: readonly { enabled: boolean; policyActive: boolean; policyScopes: readonly string[] }[]): string[] {
+export function scopesInForceAnywhere(
+  workspaces: readonly { enabled: boolean; policyActive: boolean; policyScopes: readonly string[] }[],
+): string[] {
   return [...new Set(workspaces.flatMap((settings) => ceilingInForce(settings)))].sort();
 }
 
@@ -40,7 +44,13 @@ export interface GrantUnderPolicy {
  * The grant with what it may do today added (`effectiveScopes`: granted ∩ the ceiling in force;
  * empty when MCP is off or the policy inactive).
  */
-export function withEffectiveScopes<Grant extends GrantUnderPolicy>(grant: Grant): Grant & { effectiveScopes: ResourceScope[] } {
-  const ceiling = ceilingInForce({ enabled: grant.mcpEnabled, policyActive: grant.policyActive, policyScopes: grant.policyScopes });
+export function withEffectiveScopes<Grant extends GrantUnderPolicy>(
+  grant: Grant,
+): Grant & { effectiveScopes: ResourceScope[] } {
+  const ceiling = ceilingInForce({
+    enabled: grant.mcpEnabled,
+    policyActive: grant.policyActive,
+    policyScopes: grant.policyScopes,
+  });
   return { ...grant, effectiveScopes: effectiveScopes(grant.grantedScopes, ceiling) };
 }

@@ -13,7 +13,12 @@ export function groupScopes(scopes: readonly string[]): ScopeGroup[] {
   const groups: ScopeGroup[] = [];
   if (scopes.includes(ALL_SCOPE)) groups.push({ resource: 'ALL', scopes: [ALL_SCOPE], write: true });
   for (const resource of Object.keys(RESOURCE_SCOPES)) {
-    const own = scopes.filter((scope) => scope.startsWith(`${resource}_`) && /_(READ|WRITE)$/.test(scope) && scope.slice(0, scope.lastIndexOf('_')) === resource);
+    const own = scopes.filter(
+      (scope) =>
+        scope.startsWith(`${resource}_`) &&
+        /_(READ|WRITE)$/.test(scope) &&
+        scope.slice(0, scope.lastIndexOf('_')) === resource,
+    );
     if (own.length > 0) groups.push({ resource, scopes: own, write: own.some((scope) => scope.endsWith('_WRITE')) });
   }
   return groups;

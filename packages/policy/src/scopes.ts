@@ -63,7 +63,8 @@ export function expandScopes(scopes: Iterable<string>): Set<ResourceScope> {
 
 /** True when `held` allows `required` under the expansion rules. */
 export function allows(held: Iterable<string>, required: string): boolean {
-  if (required === ALL_SCOPE) return [...held].includes(ALL_SCOPE) || RESOURCE_SCOPE_LIST.every((s) => expandScopes(held).has(s));
+  if (required === ALL_SCOPE)
+    return [...held].includes(ALL_SCOPE) || RESOURCE_SCOPE_LIST.every((s) => expandScopes(held).has(s));
   return expandScopes(held).has(required as ResourceScope);
 }
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ceilingInForce, effectiveScopes, scopesInForceAnywhere, withEffectiveScopes } from '../src/effective-scopes.ts';
+import {
+  ceilingInForce,
+  effectiveScopes,
+  scopesInForceAnywhere,
+  withEffectiveScopes,
+} from '../src/effective-scopes.ts';
 
 describe('ceilingInForce', () => {
   it.each([
@@ -14,11 +19,21 @@ describe('ceilingInForce', () => {
 
 describe('effectiveScopes: a grant cut down to the current ceiling', () => {
   it.each([
-    ['a WRITE grant keeps the READ a ceiling allows', ['CONTACTS_WRITE', 'LISTS_READ'], ['CONTACTS_READ'], ['CONTACTS_READ']],
+    [
+      'a WRITE grant keeps the READ a ceiling allows',
+      ['CONTACTS_WRITE', 'LISTS_READ'],
+      ['CONTACTS_READ'],
+      ['CONTACTS_READ'],
+    ],
     ['ALL keeps exactly the ceiling', ['ALL'], ['WORKSPACE_READ'], ['WORKSPACE_READ']],
     ['no ceiling keeps nothing', ['CONTACTS_READ'], [], []],
     ['a WRITE ceiling allows the READ granted', ['CONTACTS_READ'], ['CONTACTS_WRITE'], ['CONTACTS_READ']],
-    ['in the scope list order, not the grant order', ['LISTS_READ', 'WORKSPACE_READ'], ['ALL'], ['WORKSPACE_READ', 'LISTS_READ']],
+    [
+      'in the scope list order, not the grant order',
+      ['LISTS_READ', 'WORKSPACE_READ'],
+      ['ALL'],
+      ['WORKSPACE_READ', 'LISTS_READ'],
+    ],
     ['unknown names keep nothing', ['CONTACTS_ADMIN'], ['ALL'], []],
   ])('%s', (_rule, granted, ceiling, expected) => {
     expect(effectiveScopes(granted, ceiling)).toEqual(expected);
@@ -41,8 +56,22 @@ describe('withEffectiveScopes: a stored grant under its workspace settings', () 
 describe('scopesInForceAnywhere: what an unauthenticated client is told to ask for', () => {
   const on = { enabled: true, policyActive: true };
   it.each([
-    ['the union of the ceilings in force, sorted, once each', [{ ...on, policyScopes: ['LISTS_READ', 'CONTACTS_READ'] }, { ...on, policyScopes: ['CONTACTS_READ'] }], ['CONTACTS_READ', 'LISTS_READ']],
-    ['a workspace with MCP off adds nothing', [{ ...on, enabled: false, policyScopes: ['LISTS_READ'] }, { ...on, policyScopes: ['CONTACTS_READ'] }], ['CONTACTS_READ']],
+    [
+      'the union of the ceilings in force, sorted, once each',
+      [
+        { ...on, policyScopes: ['LISTS_READ', 'CONTACTS_READ'] },
+        { ...on, policyScopes: ['CONTACTS_READ'] },
+      ],
+      ['CONTACTS_READ', 'LISTS_READ'],
+    ],
+    [
+      'a workspace with MCP off adds nothing',
+      [
+        { ...on, enabled: false, policyScopes: ['LISTS_READ'] },
+        { ...on, policyScopes: ['CONTACTS_READ'] },
+      ],
+      ['CONTACTS_READ'],
+    ],
     ['an inactive policy adds nothing', [{ ...on, policyActive: false, policyScopes: ['LISTS_READ'] }], []],
     ['no workspace, nothing', [], []],
   ])('%s', (_rule, workspaces, expected) => {

@@ -31,7 +31,11 @@ describe('isAllowedOrigin', () => {
 
 describe('loopbackAliases', () => {
   it('lists the three loopback names with the same scheme and port', () => {
-    expect(loopbackAliases('http://127.0.0.1:3001')).toEqual(['http://localhost:3001', 'http://127.0.0.1:3001', 'http://[::1]:3001']);
+    expect(loopbackAliases('http://127.0.0.1:3001')).toEqual([
+      'http://localhost:3001',
+      'http://127.0.0.1:3001',
+      'http://[::1]:3001',
+    ]);
   });
   it('is only the origin itself for a host that is not loopback', () => {
     expect(loopbackAliases('https://mcp.enginy.ai')).toEqual(['https://mcp.enginy.ai']);

@@ -9,7 +9,12 @@ describe('redirectUriMatchesClient (check 1, at /authorize)', () => {
   it.each([
     ['a registered client: the exact URI', registered, 'http://localhost:3118/callback', true],
     ['a registered client: another port', registered, 'http://localhost:3119/callback', false],
-    ['a metadata document: its loopback URI on any port (RFC 8252 §7.3)', document, 'http://localhost:3118/callback', true],
+    [
+      'a metadata document: its loopback URI on any port (RFC 8252 §7.3)',
+      document,
+      'http://localhost:3118/callback',
+      true,
+    ],
     ['a metadata document: another path', document, 'http://localhost:3118/other', false],
     ['a metadata document: another loopback host', document, 'http://127.0.0.1:3118/callback', false],
     ['an unverified client: any loopback URI', unverified, 'http://127.0.0.1:1455/callback', true],

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { allows, expandScopes, missingScopes, parseScopeParam, READ_SCOPES, SCOPE_LIST, unknownScopes } from '../src/scopes.ts';
+import {
+  allows,
+  expandScopes,
+  missingScopes,
+  parseScopeParam,
+  READ_SCOPES,
+  SCOPE_LIST,
+  unknownScopes,
+} from '../src/scopes.ts';
 
 describe('scope list', () => {
   it('has every Enginy scope and ALL', () => {
@@ -33,7 +41,10 @@ describe('expandScopes, missingScopes', () => {
   });
 
   it('lists exactly the missing scopes', () => {
-    expect(missingScopes(['CONTACTS_READ'], ['CONTACTS_READ', 'CONTACTS_WRITE', 'LISTS_READ'])).toEqual(['CONTACTS_WRITE', 'LISTS_READ']);
+    expect(missingScopes(['CONTACTS_READ'], ['CONTACTS_READ', 'CONTACTS_WRITE', 'LISTS_READ'])).toEqual([
+      'CONTACTS_WRITE',
+      'LISTS_READ',
+    ]);
   });
 });
 

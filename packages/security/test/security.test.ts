@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { hashPassword, PASSWORD_HASHING, PasswordHashingBusy, passwordHashingLoad, verifyPassword } from '../src/passwords.ts';
+import {
+  hashPassword,
+  PASSWORD_HASHING,
+  PasswordHashingBusy,
+  passwordHashingLoad,
+  verifyPassword,
+} from '../src/passwords.ts';
 import { createSlots, SlotsBusy } from '../src/slots.ts';
 import { hashSecret, newSecret, openWithSecret, safeEqual, sealWithSecret } from '../src/tokens.ts';
 
@@ -18,7 +24,10 @@ describe('passwords', () => {
   it('40 verifications at once: two run (19 MiB each), sixteen wait, the rest are refused with PasswordHashingBusy at once', async () => {
     const stored = await hashPassword('enginy-dev');
     const all = Array.from({ length: 40 }, () => verifyPassword(stored, 'enginy-dev'));
-    expect(passwordHashingLoad()).toEqual({ active: PASSWORD_HASHING.concurrency, waiting: PASSWORD_HASHING.maxWaiting });
+    expect(passwordHashingLoad()).toEqual({
+      active: PASSWORD_HASHING.concurrency,
+      waiting: PASSWORD_HASHING.maxWaiting,
+    });
     const settled = await Promise.allSettled(all);
     const verified = settled.filter((s) => s.status === 'fulfilled' && s.value === true).length;
     const refused = settled.filter((s) => s.status === 'rejected' && s.reason instanceof PasswordHashingBusy);

@@ -20,5 +20,7 @@ export function readRestOfRefusedBody(request: FastifyRequest, reply: FastifyRep
  */
 export function invalidInputProblem(error: unknown): string | undefined {
   if (!(error instanceof InvalidValueError)) return undefined;
-  return error.nulInText ? 'Text may not contain NUL (\\u0000) characters' : 'A value in the request cannot be stored (invalid characters or out of range)';
+  return error.nulInText
+    ? 'Text may not contain NUL (\\u0000) characters'
+    : 'A value in the request cannot be stored (invalid characters or out of range)';
 }

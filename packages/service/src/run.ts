@@ -26,7 +26,12 @@ export async function runService(spec: ServiceSpec): Promise<void> {
   try {
     await start(spec);
   } catch (error) {
-    const message = error instanceof StartupError || error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+    const message =
+      error instanceof StartupError || error instanceof ConfigError
+        ? error.message
+        : error instanceof Error
+          ? (error.stack ?? error.message)
+          : String(error);
     process.stderr.write(`[${spec.name}] ${message}\n`);
     process.exit(1);
   }
@@ -36,9 +41,13 @@ async function start({ name, readConfig, port: portOf, portVariable, build }: Se
   const config = readConfig();
   const port = portOf(config);
   if (config.databaseUrl === undefined) {
-    throw new StartupError('DATABASE_URL is not set. Start the whole stack with `pnpm dev` (it runs an embedded PostgreSQL), or set DATABASE_URL.');
+    throw new StartupError(
+      'DATABASE_URL is not set. Start the whole stack with `pnpm dev` (it runs an embedded PostgreSQL), or set DATABASE_URL.',
+    );
   }
-  const db = createDb(config.databaseUrl, { onError: (error) => process.stderr.write(`[${name}] database connection error: ${error.message}\n`) });
+  const db = createDb(config.databaseUrl, {
+    onError: (error) => process.stderr.write(`[${name}] database connection error: ${error.message}\n`),
+  });
   await migrateWhenReachable(db);
   const app = await build(config, db);
 
@@ -57,7 +66,9 @@ async function start({ name, readConfig, port: portOf, portVariable, build }: Se
     await app.close();
     await db.destroy();
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new StartupError(`Port ${port} (${portVariable}) is already in use. Stop what is listening there or set ${portVariable} to a free port.`);
+      throw new StartupError(
+        `Port ${port} (${portVariable}) is already in use. Stop what is listening there or set ${portVariable} to a free port.`,
+      );
     }
     throw error;
   }

@@ -51,12 +51,16 @@ export function injectTransport(app: FastifyInstance): Transport<LightMyRequestR
 }
 
 /** The part of fetch the client uses: a test may pass its own sender (another source address, say). */
-export type Fetch = (url: string, init: { method: string; headers: Record<string, string>; body?: string; redirect: 'manual' }) => Promise<Response>;
+export type Fetch = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string; redirect: 'manual' },
+) => Promise<Response>;
 
 /** Real HTTP to the server at `baseUrl` (its issuer). Redirects are answers, never followed. */
 export function fetchTransport(baseUrl: string, send: Fetch = fetch): Transport<Response> {
   return {
-    send: ({ method, path, headers = {}, body }) => send(`${baseUrl}${path}`, { method, headers, body, redirect: 'manual' }),
+    send: ({ method, path, headers = {}, body }) =>
+      send(`${baseUrl}${path}`, { method, headers, body, redirect: 'manual' }),
     read: async (answer) => ({
       status: answer.status,
       location: answer.headers.get('location') ?? undefined,
@@ -73,7 +77,9 @@ export function pkcePair(): { verifier: string; challenge: string } {
 
 /** A form body (or query) without the parameters left undefined. */
 export function form(params: Record<string, string | undefined>): URLSearchParams {
-  return new URLSearchParams(Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  return new URLSearchParams(
+    Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
 }
 
 /** The OAuth error body (`error`, `error_description`) of a fetch answer. */
@@ -140,7 +146,11 @@ export class OAuthTestClient<Answer> {
   }
 
   private json(headers: Record<string, string> = {}): Record<string, string> {
-    return { 'content-type': 'application/json', ...(this.options.webUrl === undefined ? {} : { origin: this.options.webUrl }), ...headers };
+    return {
+      'content-type': 'application/json',
+      ...(this.options.webUrl === undefined ? {} : { origin: this.options.webUrl }),
+      ...headers,
+    };
   }
 
   /** RFC 7591 dynamic registration of a public client (unless `metadata` says otherwise); expects 201. */
@@ -154,13 +164,23 @@ export class OAuthTestClient<Answer> {
       token_endpoint_auth_method: 'none',
       ...metadata,
     };
-    const answer = await this.transport.send({ method: 'POST', path: '/register', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const answer = await this.transport.send({
+      method: 'POST',
+      path: '/register',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return JSON.parse((await this.expectStatus(answer, 201, '/register')).text) as RegisteredClient;
   }
 
   /** Signs in through the session API, as the web app's sign-in page does; expects 200. */
   async signIn(who: { email: string; password: string } = ADMIN): Promise<Session> {
-    const answer = await this.transport.send({ method: 'POST', path: '/session', headers: this.json(), body: JSON.stringify(who) });
+    const answer = await this.transport.send({
+      method: 'POST',
+      path: '/session',
+      headers: this.json(),
+      body: JSON.stringify(who),
+    });
     const reply = await this.expectStatus(answer, 200, '/session');
     const cookie = reply.cookies.find((c) => /^(__Host-)?enginy_session=/.test(c)) ?? '';
     return { cookie, csrfToken: (JSON.parse(reply.text) as { csrfToken: string }).csrfToken };
@@ -188,13 +208,24 @@ export class OAuthTestClient<Answer> {
   async startAuthorization(p: AuthorizeParams): Promise<string> {
     const reply = await this.transport.read(await this.authorize(p));
     const location = reply.location ?? '';
-    const id = reply.status === 302 && location.startsWith(`${this.options.webUrl}/consent?`) ? new URL(location).searchParams.get('request') : null;
-    if (id === null) throw new Error(`/authorize did not hand over to the consent page: ${reply.status} ${location} ${reply.text.slice(0, 500)}`);
+    const id =
+      reply.status === 302 && location.startsWith(`${this.options.webUrl}/consent?`)
+        ? new URL(location).searchParams.get('request')
+        : null;
+    if (id === null)
+      throw new Error(
+        `/authorize did not hand over to the consent page: ${reply.status} ${location} ${reply.text.slice(0, 500)}`,
+      );
     return id;
   }
 
   /** The consent decision as the web app posts it for the signed-in user. */
-  consent(session: Session, requestId: string, body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<Answer> {
+  consent(
+    session: Session,
+    requestId: string,
+    body: Record<string, unknown>,
+    headers: Record<string, string> = {},
+  ): Promise<Answer> {
     return this.transport.send({
       method: 'POST',
       path: `/consent/${requestId}`,
@@ -205,19 +236,36 @@ export class OAuthTestClient<Answer> {
 
   /** Approves in the workspace; resolves to the authorization response URL (code, state, iss). */
   async approve(session: Session, requestId: string, workspaceId = this.workspace()): Promise<URL> {
-    const reply = await this.expectStatus(await this.consent(session, requestId, { workspaceId, decision: 'approve' }), 200, '/consent');
+    const reply = await this.expectStatus(
+      await this.consent(session, requestId, { workspaceId, decision: 'approve' }),
+      200,
+      '/consent',
+    );
     return new URL((JSON.parse(reply.text) as { redirectTo: string }).redirectTo);
   }
 
   /** /authorize, then approval: an authorization code and the verifier that redeems it. */
-  async approvedCode(session: Session, workspaceId: string, p: Omit<AuthorizeParams, 'challenge'>): Promise<{ code: string; redirect: URL; verifier: string }> {
+  async approvedCode(
+    session: Session,
+    workspaceId: string,
+    p: Omit<AuthorizeParams, 'challenge'>,
+  ): Promise<{ code: string; redirect: URL; verifier: string }> {
     const pkce = pkcePair();
-    const redirect = await this.approve(session, await this.startAuthorization({ ...p, challenge: pkce.challenge }), workspaceId);
+    const redirect = await this.approve(
+      session,
+      await this.startAuthorization({ ...p, challenge: pkce.challenge }),
+      workspaceId,
+    );
     return { code: redirect.searchParams.get('code') ?? '', redirect, verifier: pkce.verifier };
   }
 
   token(params: Record<string, string | undefined>, headers: Record<string, string> = {}): Promise<Answer> {
-    return this.transport.send({ method: 'POST', path: '/token', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: form(params).toString() });
+    return this.transport.send({
+      method: 'POST',
+      path: '/token',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: form(params).toString(),
+    });
   }
 
   private async tokens(params: Record<string, string | undefined>, step: string): Promise<TokenResponse> {
@@ -225,21 +273,43 @@ export class OAuthTestClient<Answer> {
   }
 
   /** The code exchange (PKCE S256); expects 200. */
-  redeem(clientId: string, code: string, verifier: string, extra: Record<string, string | undefined> = {}): Promise<TokenResponse> {
-    const params = { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: this.redirectUri, client_id: clientId, resource: this.options.resource, ...extra };
+  redeem(
+    clientId: string,
+    code: string,
+    verifier: string,
+    extra: Record<string, string | undefined> = {},
+  ): Promise<TokenResponse> {
+    const params = {
+      grant_type: 'authorization_code',
+      code,
+      code_verifier: verifier,
+      redirect_uri: this.redirectUri,
+      client_id: clientId,
+      resource: this.options.resource,
+      ...extra,
+    };
     return this.tokens(params, '/token (authorization_code)');
   }
 
   /** Register (unless given a client), authorize, approve, redeem: one new grant's first token pair. */
-  async authorizeAndRedeem(session: Session, options: { clientId?: string; scope?: string; workspaceId?: string } = {}): Promise<TokenResponse & { clientId: string }> {
+  async authorizeAndRedeem(
+    session: Session,
+    options: { clientId?: string; scope?: string; workspaceId?: string } = {},
+  ): Promise<TokenResponse & { clientId: string }> {
     const clientId = options.clientId ?? (await this.register()).client_id;
-    const { code, verifier } = await this.approvedCode(session, options.workspaceId ?? this.workspace(), { clientId, scope: options.scope });
+    const { code, verifier } = await this.approvedCode(session, options.workspaceId ?? this.workspace(), {
+      clientId,
+      scope: options.scope,
+    });
     return { ...(await this.redeem(clientId, code, verifier)), clientId };
   }
 
   /** The refresh_token grant (the refresh token rotates); expects 200. */
   refresh(clientId: string, refreshToken: string, extra: Record<string, string> = {}): Promise<TokenResponse> {
-    return this.tokens({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId, ...extra }, '/token (refresh_token)');
+    return this.tokens(
+      { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId, ...extra },
+      '/token (refresh_token)',
+    );
   }
 
   private workspace(): string {
@@ -249,6 +319,10 @@ export class OAuthTestClient<Answer> {
 }
 
 /** A client of our stack: Origin is its web app, the resource its MCP endpoint. */
-export function oauthClient<Answer>(transport: Transport<Answer>, config: StackConfig, options: OAuthClientOptions = {}): OAuthTestClient<Answer> {
+export function oauthClient<Answer>(
+  transport: Transport<Answer>,
+  config: StackConfig,
+  options: OAuthClientOptions = {},
+): OAuthTestClient<Answer> {
   return new OAuthTestClient(transport, { webUrl: config.web.url, resource: config.openapi.mcpUrl, ...options });
 }

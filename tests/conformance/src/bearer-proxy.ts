@@ -15,7 +15,13 @@ export async function startBearerProxy(options: { port: number; target: string; 
   const target = new URL(options.target);
   const server = createServer((incoming, outgoing) => {
     const upstream = forward(
-      { hostname: target.hostname, port: target.port, method: incoming.method, path: incoming.url, headers: { ...incoming.headers, authorization: `Bearer ${options.token}` } },
+      {
+        hostname: target.hostname,
+        port: target.port,
+        method: incoming.method,
+        path: incoming.url,
+        headers: { ...incoming.headers, authorization: `Bearer ${options.token}` },
+      },
       (answer) => {
         outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(outgoing);

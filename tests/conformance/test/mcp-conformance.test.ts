@@ -28,11 +28,22 @@ beforeAll(async () => {
   const [publicPort, servicePort] = [await freePort(), await freePort()];
   stack = await startTestStack({
     only: ['openapi', 'auth'],
-    env: { OPENAPI_PORT: String(servicePort), OPENAPI_URL: `http://localhost:${publicPort}`, OPENAPI_INTERNAL_URL: `http://localhost:${servicePort}` },
+    env: {
+      OPENAPI_PORT: String(servicePort),
+      OPENAPI_URL: `http://localhost:${publicPort}`,
+      OPENAPI_INTERNAL_URL: `http://localhost:${servicePort}`,
+    },
   });
-  proxy = await startBearerProxy({ port: publicPort, target: stack.config.openapi.internalUrl, token: await accessToken(stack.config) });
+  proxy = await startBearerProxy({
+    port: publicPort,
+    target: stack.config.openapi.internalUrl,
+    token: await accessToken(stack.config),
+  });
   outputDir = mkdtempSync(join(tmpdir(), 'enginy-conformance-'));
-  [scenarios, run] = await Promise.all([listServerScenarios(), runServerSuite({ url: `${proxy.url}/mcp`, outputDir, expectedFailures: EXPECTED_FAILURES })]);
+  [scenarios, run] = await Promise.all([
+    listServerScenarios(),
+    runServerSuite({ url: `${proxy.url}/mcp`, outputDir, expectedFailures: EXPECTED_FAILURES }),
+  ]);
 });
 
 afterAll(async () => {

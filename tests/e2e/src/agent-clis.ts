@@ -43,7 +43,12 @@ export function cliCommand(cli: AgentCli): string[] {
 
 /** The installed version, from the wrapper package (what package.json pins). */
 export function cliVersion(cli: AgentCli): string {
-  const name = { claude: '@anthropic-ai/claude-code', codex: '@openai/codex', gemini: '@google/gemini-cli', opencode: 'opencode-ai' }[cli];
+  const name = {
+    claude: '@anthropic-ai/claude-code',
+    codex: '@openai/codex',
+    gemini: '@google/gemini-cli',
+    opencode: 'opencode-ai',
+  }[cli];
   return (JSON.parse(readFileSync(join(packageDir(name), 'package.json'), 'utf8')) as { version: string }).version;
 }
 
@@ -76,7 +81,10 @@ export function scratch(cli: AgentCli): Scratch {
   mkdirSync(project);
   const browserLog = join(root, 'browser.jsonl');
   const opener = join(root, 'browser.sh');
-  writeFileSync(opener, `#!/bin/sh\nnohup '${process.execPath}' --import '${TSX}' '${OPENER}' "$1" >> '${root}/browser.out' 2>&1 &\n`);
+  writeFileSync(
+    opener,
+    `#!/bin/sh\nnohup '${process.execPath}' --import '${TSX}' '${OPENER}' "$1" >> '${root}/browser.out' 2>&1 &\n`,
+  );
   chmodSync(opener, 0o755);
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -129,7 +137,12 @@ interface RunOptions {
 /** Starts a CLI in its own process group; kills the group after `timeoutMs`. */
 export function start(command: string[], options: RunOptions): Running {
   const [executable, ...args] = command as [string, ...string[]];
-  const child = spawn(executable, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(executable, args, {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let output = '';
   const append = (chunk: unknown) => {
     output += String(chunk);
@@ -137,7 +150,8 @@ export function start(command: string[], options: RunOptions): Running {
   child.stdout.on('data', append);
   child.stderr.on('data', append);
   const kill = () => {
-    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined)
+      process.kill(-child.pid, 'SIGKILL');
   };
   const timer = setTimeout(() => {
     output += `\n[killed after ${options.timeoutMs ?? 60_000} ms]`;
@@ -179,7 +193,9 @@ export async function browserRecord(s: Scratch, n: number, timeoutMs = 60_000): 
     if (record !== undefined) return record;
     if (Date.now() > deadline) {
       const out = join(dirname(s.browserLog), 'browser.out');
-      throw new Error(`$BROWSER run ${n} never ended${existsSync(out) ? `:\n${readFileSync(out, 'utf8').slice(-2000)}` : ' (never started)'}`);
+      throw new Error(
+        `$BROWSER run ${n} never ended${existsSync(out) ? `:\n${readFileSync(out, 'utf8').slice(-2000)}` : ' (never started)'}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -196,13 +212,19 @@ export interface LoginOutcome {
  * Runs a login command that opens $BROWSER and waits for the `n`th browser run. A browser step that
  * ended on an error page never reaches the CLI, which would wait for ever: it is then stopped.
  */
-export async function loginThroughBrowser(s: Scratch, command: string[], n: number, timeoutMs = 90_000): Promise<LoginOutcome> {
+export async function loginThroughBrowser(
+  s: Scratch,
+  command: string[],
+  n: number,
+  timeoutMs = 90_000,
+): Promise<LoginOutcome> {
   const login = start(command, { cwd: s.project, env: s.env, timeoutMs });
   try {
     // The CLI may end before the browser has written its record (it got the callback first): give it time.
     const ended = login.done.then(() => browserRecord(s, n, 15_000).catch(() => undefined));
     const browser = await Promise.race([browserRecord(s, n, timeoutMs), ended]);
-    if (browser === undefined) throw new Error(`The login ended without opening a browser:\n${(await login.done).output.slice(-3000)}`);
+    if (browser === undefined)
+      throw new Error(`The login ended without opening a browser:\n${(await login.done).output.slice(-3000)}`);
     if (browser.callback === undefined) login.kill();
     return { browser, cli: await login.done };
   } catch (error) {

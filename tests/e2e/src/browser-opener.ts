@@ -23,10 +23,14 @@ export interface OpenerRecord {
 const url = process.argv[2] ?? '';
 const log = process.env.ENGINY_BROWSER_LOG ?? '';
 const startedAt = Date.now();
-const write = (record: Omit<OpenerRecord, 'url' | 'startedAt' | 'endedAt'>) => appendFileSync(log, `${JSON.stringify({ url, startedAt, endedAt: Date.now(), ...record })}\n`);
+const write = (record: Omit<OpenerRecord, 'url' | 'startedAt' | 'endedAt'>) =>
+  appendFileSync(log, `${JSON.stringify({ url, startedAt, endedAt: Date.now(), ...record })}\n`);
 
 try {
-  const step = await approveInBrowser(url, ADMIN, { workspace: process.env.ENGINY_BROWSER_WORKSPACE ?? 'Acme Outreach', callback: 'deliver' });
+  const step = await approveInBrowser(url, ADMIN, {
+    workspace: process.env.ENGINY_BROWSER_WORKSPACE ?? 'Acme Outreach',
+    callback: 'deliver',
+  });
   if (step.callback !== undefined) {
     step.callback.searchParams.delete('code');
     step.callback.searchParams.delete('state');

@@ -40,14 +40,20 @@ export interface BrowserStepOptions {
 }
 
 /** The callback the flow ended on, or the error text the page showed instead of redirecting. */
-export type BrowserStepResult = { callback: URL; errorText?: undefined } | { callback?: undefined; errorText: string; pageText: string };
+export type BrowserStepResult =
+  | { callback: URL; errorText?: undefined }
+  | { callback?: undefined; errorText: string; pageText: string };
 
 /**
  * Opens `authorizeUrl`, signs in with the labelled `Email`/`Password` fields and `Sign in`, then
  * clicks `Approve` (or `Deny`). The client's callback is intercepted, never contacted, unless
  * `callback: 'deliver'`.
  */
-export async function approveInBrowser(authorizeUrl: string, credentials: Credentials, options: BrowserStepOptions = {}): Promise<BrowserStepResult> {
+export async function approveInBrowser(
+  authorizeUrl: string,
+  credentials: Credentials,
+  options: BrowserStepOptions = {},
+): Promise<BrowserStepResult> {
   const browser = options.browser ?? (await launchBrowser());
   const context = await browser.newContext();
   try {
@@ -56,7 +62,8 @@ export async function approveInBrowser(authorizeUrl: string, credentials: Creden
     const callbackBase = target === '' ? undefined : new URL(target);
     const seen: { callback?: URL } = {};
     const reached = () => seen.callback;
-    const isCallback = (url: URL) => callbackBase !== undefined && url.origin === callbackBase.origin && url.pathname === callbackBase.pathname;
+    const isCallback = (url: URL) =>
+      callbackBase !== undefined && url.origin === callbackBase.origin && url.pathname === callbackBase.pathname;
     if (options.callback === 'deliver') {
       // Reached once the client's listener has answered, so the context is not closed before it has.
       page.on('requestfinished', (request) => {
@@ -65,7 +72,11 @@ export async function approveInBrowser(authorizeUrl: string, credentials: Creden
     } else {
       await page.route(isCallback, async (route) => {
         seen.callback = new URL(route.request().url());
-        await route.fulfill({ status: 200, contentType: 'text/html', body: '<p>Authorization complete. You can close this window.</p>' });
+        await route.fulfill({
+          status: 200,
+          contentType: 'text/html',
+          body: '<p>Authorization complete. You can close this window.</p>',
+        });
       });
     }
     trace(`goto ${authorizeUrl}`);
@@ -86,7 +97,8 @@ export async function approveInBrowser(authorizeUrl: string, credentials: Creden
       await page.getByRole('option', { name: options.workspace, selected: true }).waitFor({ state: 'attached' });
       step = await waitForStep(page, reached, ['consent', 'error', 'callback']);
     }
-    if (options.screenshots && step !== 'callback') await page.screenshot({ path: `${options.screenshots}-${step}.png`, fullPage: true });
+    if (options.screenshots && step !== 'callback')
+      await page.screenshot({ path: `${options.screenshots}-${step}.png`, fullPage: true });
     if (step !== 'consent') return await result(page, seen.callback);
     await page.getByRole('button', { name: options.deny ? 'Deny' : 'Approve' }).click();
     trace(options.deny ? 'denied' : 'approved');
@@ -109,17 +121,30 @@ const trace = (message: string) => {
 };
 
 /** Waits until the page shows one of `steps` (or the callback was reached). */
-async function waitForStep(page: Page, callback: () => URL | undefined, steps: Step[] = ['sign-in', 'consent', 'error', 'callback'], timeoutMs = 20_000): Promise<Step> {
+async function waitForStep(
+  page: Page,
+  callback: () => URL | undefined,
+  steps: Step[] = ['sign-in', 'consent', 'error', 'callback'],
+  timeoutMs = 20_000,
+): Promise<Step> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (callback() !== undefined && steps.includes('callback')) return 'callback';
     trace(`waiting for ${steps.join('|')} on ${page.url()}`);
-    if (steps.includes('sign-in') && (await page.getByRole('button', { name: 'Sign in' }).count()) > 0) return 'sign-in';
-    if (steps.includes('consent') && (await page.getByRole('button', { name: 'Approve' }).count()) > 0) return 'consent';
-    if (steps.includes('error') && (await page.getByRole('heading', { name: 'Authorization error' }).count()) > 0) return 'error';
+    if (steps.includes('sign-in') && (await page.getByRole('button', { name: 'Sign in' }).count()) > 0)
+      return 'sign-in';
+    if (steps.includes('consent') && (await page.getByRole('button', { name: 'Approve' }).count()) > 0)
+      return 'consent';
+    if (steps.includes('error') && (await page.getByRole('heading', { name: 'Authorization error' }).count()) > 0)
+      return 'error';
     await page.waitForTimeout(100);
   }
-  throw new Error(`The page never reached ${steps.join(' or ')}: ${page.url()}\n${await page.locator('body').textContent().catch(() => '')}`);
+  throw new Error(
+    `The page never reached ${steps.join(' or ')}: ${page.url()}\n${await page
+      .locator('body')
+      .textContent()
+      .catch(() => '')}`,
+  );
 }
 
 async function result(page: Page, callback: URL | undefined): Promise<BrowserStepResult> {

@@ -42,7 +42,12 @@ export async function consoleApi(stack: TestStack, workspaceId: string = SEED_ID
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const response = await fetch(`${web}/api/auth/console/workspaces/${workspaceId}${path}`, {
       method,
-      headers: { cookie, origin: web, 'x-csrf-token': csrfToken, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        cookie,
+        origin: web,
+        'x-csrf-token': csrfToken,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     if (!response.ok) throw new Error(`console ${method} ${path}: HTTP ${response.status} ${await response.text()}`);
@@ -52,8 +57,17 @@ export async function consoleApi(stack: TestStack, workspaceId: string = SEED_ID
   return {
     settings,
     saveSettings: async (change) => {
-      const { enabled, allowedRedirectUris, allowedClientIds, policyScopes, policyActive } = { ...(await settings()), ...change };
-      return call<McpSettings>('PUT', '/mcp-settings', { enabled, allowedRedirectUris, allowedClientIds, policyScopes, policyActive });
+      const { enabled, allowedRedirectUris, allowedClientIds, policyScopes, policyActive } = {
+        ...(await settings()),
+        ...change,
+      };
+      return call<McpSettings>('PUT', '/mcp-settings', {
+        enabled,
+        allowedRedirectUris,
+        allowedClientIds,
+        policyScopes,
+        policyActive,
+      });
     },
     connections: async () => (await call<{ connections: ConsoleConnection[] }>('GET', '/connections')).connections,
     revoke: async (grantId) => {

@@ -20,7 +20,13 @@ export interface ConsolePage {
  * A fresh context (no cookies) on `path` of the web app, signed in through the console's own form.
  * `expected` lists console errors a test provokes on purpose (e.g. a 422 it wants shown inline).
  */
-export async function openConsole(browser: Browser, webUrl: string, path: string, who: Credentials | undefined, expected: RegExp[] = []): Promise<ConsolePage> {
+export async function openConsole(
+  browser: Browser,
+  webUrl: string,
+  path: string,
+  who: Credentials | undefined,
+  expected: RegExp[] = [],
+): Promise<ConsolePage> {
   const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: webUrl });
   const page = await context.newPage();

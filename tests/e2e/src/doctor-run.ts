@@ -83,9 +83,12 @@ function consoleSession(stack: TestStack): Promise<string> {
 
 /** The newest entry of Acme's "Authorization attempts" list, read through the console API. */
 export async function lastAttempt(stack: TestStack): Promise<ConsoleAttempt> {
-  const response = await fetch(`${stack.config.web.url}/api/auth/console/workspaces/${SEED_IDS.acme}/attempts?limit=1`, {
-    headers: { cookie: await consoleSession(stack) },
-  });
+  const response = await fetch(
+    `${stack.config.web.url}/api/auth/console/workspaces/${SEED_IDS.acme}/attempts?limit=1`,
+    {
+      headers: { cookie: await consoleSession(stack) },
+    },
+  );
   if (!response.ok) throw new Error(`the console's attempts list answered HTTP ${response.status}`);
   const [attempt] = ((await response.json()) as { attempts: ConsoleAttemptRow[] }).attempts;
   if (attempt === undefined) throw new Error('the console lists no attempt');
@@ -100,7 +103,13 @@ export async function lastAttempt(stack: TestStack): Promise<ConsoleAttempt> {
   };
 }
 
-type McpSettings = Partial<{ enabled: boolean; allowed_redirect_uris: string[]; allowed_client_ids: string[]; policy_scopes: string[]; policy_active: boolean }>;
+type McpSettings = Partial<{
+  enabled: boolean;
+  allowed_redirect_uris: string[];
+  allowed_client_ids: string[];
+  policy_scopes: string[];
+  policy_active: boolean;
+}>;
 
 export const setWorkspaceMcp = (db: Db, workspaceId: string, values: McpSettings) =>
   db.updateTable('workspace_mcp_settings').set(values).where('workspace_id', '=', workspaceId).execute();

@@ -2,7 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** A tiny local HTTP server answering fixed JSON documents by path (client metadata documents, PRM). */
-export async function serveJson(documents: (baseUrl: string) => Record<string, unknown>): Promise<{ url: string; close: () => Promise<void> }> {
+export async function serveJson(
+  documents: (baseUrl: string) => Record<string, unknown>,
+): Promise<{ url: string; close: () => Promise<void> }> {
   let routes: Record<string, unknown> = {};
   const server: Server = createServer((request, response) => {
     const body = routes[request.url ?? ''];

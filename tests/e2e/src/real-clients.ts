@@ -22,7 +22,11 @@ export interface FullWhoami extends Omit<Whoami, 'checks'> {
 /** mcp_whoami called with `accessToken`, as the CLI would send it. */
 export async function whoamiWithToken(mcpUrl: string, accessToken: string): Promise<FullWhoami> {
   const client = new Client({ name: 'e2e-stored-token', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl), { requestInit: { headers: { authorization: `Bearer ${accessToken}` } } }));
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(mcpUrl), {
+      requestInit: { headers: { authorization: `Bearer ${accessToken}` } },
+    }),
+  );
   try {
     return (await whoami(client)) as unknown as FullWhoami;
   } finally {
@@ -34,7 +38,11 @@ export async function whoamiWithToken(mcpUrl: string, accessToken: string): Prom
 export async function mcpStatus(mcpUrl: string, accessToken: string): Promise<number> {
   const response = await fetch(mcpUrl, {
     method: 'POST',
-    headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+    headers: {
+      authorization: `Bearer ${accessToken}`,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+    },
     body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
   });
   await response.body?.cancel();
@@ -43,7 +51,11 @@ export async function mcpStatus(mcpUrl: string, accessToken: string): Promise<nu
 
 /** How the client behind `clientId` came to be known: a metadata document (and which copy) or a registration. */
 export async function registrationOf(db: Db, clientId: string): Promise<string> {
-  const row = await db.selectFrom('oauth_clients').select(['kind', 'name', 'metadata_source']).where('id', '=', clientId).executeTakeFirst();
+  const row = await db
+    .selectFrom('oauth_clients')
+    .select(['kind', 'name', 'metadata_source'])
+    .where('id', '=', clientId)
+    .executeTakeFirst();
   if (row === undefined) return `unknown client ${clientId}`;
   if (row.kind === 'cimd') return `CIMD ${clientId} (${row.metadata_source ?? 'fetched'} metadata)`;
   if (row.kind === 'dynamic') return `DCR client_name "${row.name}"`;
@@ -69,7 +81,9 @@ export async function reportClient(db: Db, facts: ClientFacts): Promise<string> 
     `redirect_uri ${query.get('redirect_uri')}`,
     `scope (${scopes.length}) ${scopes.join(' ')}`,
     facts.result,
-    facts.secondsToConnected === undefined ? 'never connected' : `${facts.secondsToConnected.toFixed(1)} s to connected`,
+    facts.secondsToConnected === undefined
+      ? 'never connected'
+      : `${facts.secondsToConnected.toFixed(1)} s to connected`,
   ].join(' | ');
   // biome-ignore lint/suspicious/noConsole: this line is the report the real-client tests exist to print.
   console.log(line);

@@ -2,7 +2,11 @@
 // a loopback callback on :3118 (CLAUDE_CODE_REDIRECT_URI), public client, DCR.
 import { CLAUDE_CODE_REDIRECT_URI } from '@enginy/config/defaults';
 import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
-import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import type {
+  OAuthClientInformationMixed,
+  OAuthClientMetadata,
+  OAuthTokens,
+} from '@modelcontextprotocol/sdk/shared/auth.js';
 
 export class MemoryOAuthProvider implements OAuthClientProvider {
   client: OAuthClientInformationMixed | undefined;

@@ -11,15 +11,24 @@ export class TerminalSession {
   private constructor(private readonly env: Record<string, string>) {}
 
   /** Starts `command` in a 200×50 terminal in `cwd`, with exactly `env` (nothing of the test's). */
-  static async start(command: string[], options: { cwd: string; env: Record<string, string> }): Promise<TerminalSession> {
+  static async start(
+    command: string[],
+    options: { cwd: string; env: Record<string, string> },
+  ): Promise<TerminalSession> {
     const session = new TerminalSession(options.env);
-    const inner = ['env', '-i', ...Object.entries(options.env).map(([key, value]) => `${key}=${value}`), ...command].map(quote).join(' ');
+    const inner = ['env', '-i', ...Object.entries(options.env).map(([key, value]) => `${key}=${value}`), ...command]
+      .map(quote)
+      .join(' ');
     await session.tmux('new-session', '-d', '-s', 'cli', '-x', '200', '-y', '50', '-c', options.cwd, inner);
     return session;
   }
 
   private async tmux(...args: string[]): Promise<string> {
-    const { code, output } = await run(['tmux', '-L', this.socket, '-f', '/dev/null', ...args], { cwd: '/', env: this.env, timeoutMs: 10_000 });
+    const { code, output } = await run(['tmux', '-L', this.socket, '-f', '/dev/null', ...args], {
+      cwd: '/',
+      env: this.env,
+      timeoutMs: 10_000,
+    });
     if (code !== 0) throw new Error(`tmux ${args[0]}: ${output}`);
     return output;
   }

@@ -34,7 +34,11 @@ describe('a client name with right-to-left text and a right-to-left override', (
     const registration = await fetch(`${e2e.stack.config.auth.issuer}/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ client_name: 'עברית\u202E tnegA', redirect_uris: [CALLBACK], token_endpoint_auth_method: 'none' }),
+      body: JSON.stringify({
+        client_name: 'עברית\u202E tnegA',
+        redirect_uris: [CALLBACK],
+        token_endpoint_auth_method: 'none',
+      }),
     });
     const { client_id: clientId } = (await registration.json()) as { client_id: string };
     const consent = await openConsole(e2e.browser, e2e.stack.config.web.url, '/console/connect', ADMIN);
@@ -48,12 +52,20 @@ describe('a client name with right-to-left text and a right-to-left override', (
 
 describe('a refusal before sign-in of a client this workspace pre-registered', () => {
   it('is listed, labelled unauthenticated', async () => {
-    const { clientId } = await createPreregisteredClient(e2e.db, e2e.stack.config.tokenHashKey, { ...newClientCredentials(), name: 'Acme CI', redirectUris: [CALLBACK], workspaceId: SEED_IDS.acme });
+    const { clientId } = await createPreregisteredClient(e2e.db, e2e.stack.config.tokenHashKey, {
+      ...newClientCredentials(),
+      name: 'Acme CI',
+      redirectUris: [CALLBACK],
+      workspaceId: SEED_IDS.acme,
+    });
     const refused = await fetch(authorizeUrl(clientId, 'http://localhost:9999/elsewhere'), { redirect: 'manual' });
     expect(refused.status).toBe(400);
     const admin = await openConsole(e2e.browser, e2e.stack.config.web.url, '/console/attempts', ADMIN);
     open.push(admin);
-    const row = admin.page.getByRole('table', { name: 'Authorization attempts' }).locator('tbody tr').filter({ hasText: clientId });
+    const row = admin.page
+      .getByRole('table', { name: 'Authorization attempts' })
+      .locator('tbody tr')
+      .filter({ hasText: clientId });
     await eventually(() => row.count()).toBe(1);
     expect(await row.textContent()).toContain('before sign-in, unauthenticated');
     expect(await row.textContent()).toContain('redirect_uri is not registered for this client');

@@ -20,11 +20,22 @@ const CLAUDE_CIMD = 'https://claude.ai/oauth/claude-code-client-metadata';
 const CODEX_CIMD = 'https://chatgpt.com/oauth/codex/client.json';
 const web = () => e2e.stack.config.web.url;
 
-const acmeSettings = () => e2e.db.selectFrom('workspace_mcp_settings').selectAll().where('workspace_id', '=', SEED_IDS.acme).executeTakeFirstOrThrow();
+const acmeSettings = () =>
+  e2e.db
+    .selectFrom('workspace_mcp_settings')
+    .selectAll()
+    .where('workspace_id', '=', SEED_IDS.acme)
+    .executeTakeFirstOrThrow();
 const resetAcme = () =>
   e2e.db
     .updateTable('workspace_mcp_settings')
-    .set({ enabled: true, allowed_redirect_uris: [CALLBACK], allowed_client_ids: [], policy_scopes: [...READ_SCOPES], policy_active: true })
+    .set({
+      enabled: true,
+      allowed_redirect_uris: [CALLBACK],
+      allowed_client_ids: [],
+      policy_scopes: [...READ_SCOPES],
+      policy_active: true,
+    })
     .where('workspace_id', '=', SEED_IDS.acme)
     .execute();
 
@@ -44,7 +55,12 @@ afterEach(async () => {
  * A metadata-document client as the auth service stores it after fetching its document just now, so
  * /authorize uses this cached copy and never reaches for the client's host (only loopback traffic here).
  */
-async function storeCimdClient(id: string, name: string, source: 'fetched' | 'bundled' | 'unverified', redirectUris: string[]) {
+async function storeCimdClient(
+  id: string,
+  name: string,
+  source: 'fetched' | 'bundled' | 'unverified',
+  redirectUris: string[],
+) {
   const now = new Date();
   await e2e.db
     .insertInto('oauth_clients')
@@ -54,12 +70,23 @@ async function storeCimdClient(id: string, name: string, source: 'fetched' | 'bu
       name,
       redirect_uris: redirectUris,
       token_endpoint_auth_method: 'none',
-      metadata: JSON.stringify({ client_id: id, client_name: name, redirect_uris: redirectUris, token_endpoint_auth_method: 'none' }),
+      metadata: JSON.stringify({
+        client_id: id,
+        client_name: name,
+        redirect_uris: redirectUris,
+        token_endpoint_auth_method: 'none',
+      }),
       fetched_at: source === 'fetched' ? now : null,
       metadata_source: source,
       metadata_checked_at: now,
     })
-    .onConflict((oc) => oc.column('id').doUpdateSet({ fetched_at: source === 'fetched' ? now : null, metadata_source: source, metadata_checked_at: now }))
+    .onConflict((oc) =>
+      oc.column('id').doUpdateSet({
+        fetched_at: source === 'fetched' ? now : null,
+        metadata_source: source,
+        metadata_checked_at: now,
+      }),
+    )
     .execute();
 }
 
@@ -97,19 +124,27 @@ describe('the Connect page', () => {
 
     // Claude Code, by default: the product's command, copyable, and the fixed callback it sends.
     const claude = page.getByRole('tabpanel', { name: 'Claude Code' });
-    expect(await claude.getByTestId('command-1').textContent()).toBe(`claude mcp add --transport http --callback-port 3118 enginy ${mcpUrl}`);
+    expect(await claude.getByTestId('command-1').textContent()).toBe(
+      `claude mcp add --transport http --callback-port 3118 enginy ${mcpUrl}`,
+    );
     await claude.getByRole('button', { name: 'Copy command 1' }).click();
-    await eventually(() => page.evaluate('navigator.clipboard.readText()')).toBe(`claude mcp add --transport http --callback-port 3118 enginy ${mcpUrl}`);
+    await eventually(() => page.evaluate('navigator.clipboard.readText()')).toBe(
+      `claude mcp add --transport http --callback-port 3118 enginy ${mcpUrl}`,
+    );
     expect(await claude.getByTestId('sent-uri').textContent()).toBe(CALLBACK);
     await eventually(() => claude.getByTestId('sent-uri-state').textContent()).toBe('in Allowed redirect URIs');
     expect(await claude.getByText('http://localhost:<port>/callback').count()).toBe(1);
-    await eventually(() => claude.getByRole('list', { name: 'Before you start' }).getByRole('listitem').allTextContents()).toEqual([
+    await eventually(() =>
+      claude.getByRole('list', { name: 'Before you start' }).getByRole('listitem').allTextContents(),
+    ).toEqual([
       '✓MCP integration enabled: done',
       '✓MCP policy active with at least one scope: done',
       '✓http://localhost:3118/callback in Allowed redirect URIs: done',
       '✓Allowed OAuth client IDs empty for the first connection: done',
     ]);
-    expect(await claude.getByTestId('narrow-scopes').textContent()).toContain(`"oauth": { "scopes": "${READ_SCOPES.join(' ')}" }`);
+    expect(await claude.getByTestId('narrow-scopes').textContent()).toContain(
+      `"oauth": { "scopes": "${READ_SCOPES.join(' ')}" }`,
+    );
     await screenshot(page, 'connect-claude-code');
 
     // Every client: its commands (or config file) for this stack, the URI its recipe sends, how the callback is fixed.
@@ -123,7 +158,9 @@ describe('the Connect page', () => {
       if (setup.configFile) expect(await panel.getByTestId('config-file').textContent()).toBe(setup.configFile.content);
       expect(await panel.getByTestId('sent-uri').textContent(), client.id).toBe(client.recipeRedirectUri);
       expect(await panel.getByText(client.callbackFix, { exact: true }).count(), client.id).toBe(1);
-      await eventually(() => panel.getByTestId('sent-uri-state').textContent()).toBe(client.recipeRedirectUri === CALLBACK ? 'in Allowed redirect URIs' : 'not in Allowed redirect URIs');
+      await eventually(() => panel.getByTestId('sent-uri-state').textContent()).toBe(
+        client.recipeRedirectUri === CALLBACK ? 'in Allowed redirect URIs' : 'not in Allowed redirect URIs',
+      );
     }
 
     // opencode sends one fixed URI (no random port), not allowed yet: the admin can add exactly that one.
@@ -132,16 +169,22 @@ describe('the Connect page', () => {
     expect(await opencode.getByTestId('sent-uri').textContent()).toBe(OPENCODE);
     expect(await opencode.getByText('Sent by default').count()).toBe(0);
     expect(await opencode.getByTestId('config-file').textContent()).toContain(`"url": "${mcpUrl}"`);
-    expect(await opencode.getByRole('button', { name: `Add ${OPENCODE} to Allowed redirect URIs` }).isEnabled()).toBe(true);
+    expect(await opencode.getByRole('button', { name: `Add ${OPENCODE} to Allowed redirect URIs` }).isEnabled()).toBe(
+      true,
+    );
     await screenshot(page, 'connect-opencode');
 
     // The arrow keys move between clients; a bookmarked choice opens on that client.
     await page.getByRole('tab', { name: 'opencode', exact: true }).focus();
     await page.keyboard.press('ArrowRight');
-    expect(await page.getByRole('tab', { selected: true }).textContent()).toBe(KNOWN_CLIENTS[KNOWN_CLIENTS.indexOf(knownClient('opencode')) + 1]?.name);
+    expect(await page.getByRole('tab', { selected: true }).textContent()).toBe(
+      KNOWN_CLIENTS[KNOWN_CLIENTS.indexOf(knownClient('opencode')) + 1]?.name,
+    );
     await page.goto(`${web()}/console/connect?client=gemini-cli`);
     await eventually(() => page.getByRole('tab', { selected: true }).textContent()).toBe('Gemini CLI');
-    await eventually(() => page.getByRole('tabpanel', { name: 'Gemini CLI' }).getByText('http://localhost:<port>/oauth/callback').count()).toBe(1);
+    await eventually(() =>
+      page.getByRole('tabpanel', { name: 'Gemini CLI' }).getByText('http://localhost:<port>/oauth/callback').count(),
+    ).toBe(1);
     expectNoErrors(c);
   });
 
@@ -154,20 +197,33 @@ describe('the Connect page', () => {
     await add.click();
     await eventually(async () => (await acmeSettings()).allowed_redirect_uris).toEqual([CALLBACK, OPENCODE]);
     const after = await acmeSettings();
-    expect({ ...after, allowed_redirect_uris: [], updated_at: null }).toEqual({ ...before, allowed_redirect_uris: [], updated_at: null });
+    expect({ ...after, allowed_redirect_uris: [], updated_at: null }).toEqual({
+      ...before,
+      allowed_redirect_uris: [],
+      updated_at: null,
+    });
     // Recorded as the admin's settings change, like a save on the settings page.
-    const change = await e2e.db.selectFrom('auth_events').select(['reason', 'details']).where('workspace_id', '=', SEED_IDS.acme).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const change = await e2e.db
+      .selectFrom('auth_events')
+      .select(['reason', 'details'])
+      .where('workspace_id', '=', SEED_IDS.acme)
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
     expect(change.reason).toBe('settings_changed');
     expect(change.details).toMatchObject({ by: ADMIN.email, after: { allowedRedirectUris: [CALLBACK, OPENCODE] } });
 
     await eventually(() => panel.getByTestId('sent-uri-state').textContent()).toBe('in Allowed redirect URIs');
-    await eventually(() => panel.getByRole('status').filter({ hasText: 'Added' }).textContent()).toBe(`Added ${OPENCODE} to Allowed redirect URIs: in effect from the next authorization.`);
+    await eventually(() => panel.getByRole('status').filter({ hasText: 'Added' }).textContent()).toBe(
+      `Added ${OPENCODE} to Allowed redirect URIs: in effect from the next authorization.`,
+    );
     expect(await add.count()).toBe(0);
     expect(await panel.getByRole('list', { name: 'Before you start' }).locator('[data-state="todo"]').count()).toBe(0);
     await screenshot(page, 'connect-opencode-added');
     // The exact-match rule: localhost is another URI, so Claude Code's tab is unchanged.
     await page.getByRole('tab', { name: 'mcp-remote', exact: true }).click();
-    expect(await page.getByRole('tabpanel', { name: 'mcp-remote' }).getByTestId('sent-uri-state').textContent()).toBe('in Allowed redirect URIs');
+    expect(await page.getByRole('tabpanel', { name: 'mcp-remote' }).getByTestId('sent-uri-state').textContent()).toBe(
+      'in Allowed redirect URIs',
+    );
     expectNoErrors(c);
   });
 
@@ -181,16 +237,26 @@ describe('the Connect page', () => {
     expect(await panel.getByText('Only an admin of Acme Outreach can change Allowed redirect URIs.').count()).toBe(1);
     await screenshot(page, 'connect-member');
     // Even sent by hand from the member's signed-in page (CSRF token and all), the write is refused.
-    const status = await page.evaluate(async ([workspaceId, uri]) => {
-      const session = (await (await fetch('/api/auth/session')).json()) as { csrfToken: string };
-      const settings = (await (await fetch(`/api/auth/console/workspaces/${workspaceId}/mcp-settings`)).json()) as { allowedRedirectUris: string[] };
-      const response = await fetch(`/api/auth/console/workspaces/${workspaceId}/mcp-settings`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
-        body: JSON.stringify({ ...settings, allowedRedirectUris: [...settings.allowedRedirectUris, uri], updatedAt: undefined, warnings: undefined }),
-      });
-      return response.status;
-    }, [SEED_IDS.acme, OPENCODE] as const);
+    const status = await page.evaluate(
+      async ([workspaceId, uri]) => {
+        const session = (await (await fetch('/api/auth/session')).json()) as { csrfToken: string };
+        const settings = (await (await fetch(`/api/auth/console/workspaces/${workspaceId}/mcp-settings`)).json()) as {
+          allowedRedirectUris: string[];
+        };
+        const response = await fetch(`/api/auth/console/workspaces/${workspaceId}/mcp-settings`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
+          body: JSON.stringify({
+            ...settings,
+            allowedRedirectUris: [...settings.allowedRedirectUris, uri],
+            updatedAt: undefined,
+            warnings: undefined,
+          }),
+        });
+        return response.status;
+      },
+      [SEED_IDS.acme, OPENCODE] as const,
+    );
     expect(status).toBe(403);
     expect((await acmeSettings()).allowed_redirect_uris).toEqual([CALLBACK]);
     expectNoErrors(c);
@@ -202,7 +268,10 @@ describe('the consent page for a request wider than the policy', () => {
   const wide = [...READ_SCOPES, 'CONTACTS_WRITE', 'MESSAGING_WRITE', 'offline_access'].join(' ');
 
   it("shows each client's way to ask for less, Claude Code's first, and the admin's link ticks the missing scopes in the settings", async () => {
-    await storeCimdClient(CLAUDE_CIMD, 'Claude Code', 'fetched', ['http://localhost/callback', 'http://127.0.0.1/callback']);
+    await storeCimdClient(CLAUDE_CIMD, 'Claude Code', 'fetched', [
+      'http://localhost/callback',
+      'http://127.0.0.1/callback',
+    ]);
     const context = await e2e.browser.newContext({ viewport: { width: 1100, height: 900 } });
     try {
       const page = await context.newPage();
@@ -218,7 +287,9 @@ describe('the consent page for a request wider than the policy', () => {
       );
       // The others folded, in the table's order.
       const others = page.locator('details.narrow-hint');
-      expect(await others.locator('summary').allTextContents()).toEqual(KNOWN_CLIENTS.filter((c) => c.id !== 'claude-code').map((c) => c.name));
+      expect(await others.locator('summary').allTextContents()).toEqual(
+        KNOWN_CLIENTS.filter((c) => c.id !== 'claude-code').map((c) => c.name),
+      );
       expect(await others.evaluateAll((list) => list.filter((d) => d.hasAttribute('open')).length)).toBe(0);
       expect(await others.filter({ hasText: 'opencode' }).locator('.recipe-text').isVisible()).toBe(false);
       await others.locator('summary', { hasText: 'opencode' }).click();
@@ -229,7 +300,9 @@ describe('the consent page for a request wider than the policy', () => {
 
       // The admin's link: the settings of this workspace, in a new tab, with the missing scopes ticked, not saved.
       const link = page.getByRole('link', { name: 'Add CONTACTS_WRITE, MESSAGING_WRITE to the policy' });
-      expect(await link.getAttribute('href')).toBe(`/console/settings?addScopes=CONTACTS_WRITE,MESSAGING_WRITE&workspace=${SEED_IDS.acme}`);
+      expect(await link.getAttribute('href')).toBe(
+        `/console/settings?addScopes=CONTACTS_WRITE,MESSAGING_WRITE&workspace=${SEED_IDS.acme}`,
+      );
       const [settings] = await Promise.all([context.waitForEvent('page'), link.click()]);
       await settings.getByRole('heading', { name: 'MCP settings' }).waitFor();
       const note = settings.getByTestId('preselected-scopes');
@@ -239,14 +312,21 @@ describe('the consent page for a request wider than the policy', () => {
       expect(await settings.getByLabel('CONTACTS_WRITE', { exact: true }).isChecked()).toBe(true);
       expect(await settings.getByLabel('MESSAGING_WRITE', { exact: true }).isChecked()).toBe(true);
       expect(await settings.getByLabel('LISTS_WRITE', { exact: true }).isChecked()).toBe(false);
-      expect(await settings.locator('label.highlighted').allTextContents()).toEqual(['CONTACTS_WRITE', 'MESSAGING_WRITE']);
+      expect(await settings.locator('label.highlighted').allTextContents()).toEqual([
+        'CONTACTS_WRITE',
+        'MESSAGING_WRITE',
+      ]);
       expect(await settings.getByRole('status').filter({ hasText: 'Unsaved changes' }).count()).toBe(1);
       expect((await acmeSettings()).policy_scopes).toEqual([...READ_SCOPES]);
       await screenshot(settings, 'settings-add-scopes');
 
       // Saved there, checked again here: the same request can now be approved.
       await settings.getByRole('button', { name: 'Save settings' }).click();
-      await eventually(async () => (await acmeSettings()).policy_scopes).toEqual([...READ_SCOPES, 'CONTACTS_WRITE', 'MESSAGING_WRITE']);
+      await eventually(async () => (await acmeSettings()).policy_scopes).toEqual([
+        ...READ_SCOPES,
+        'CONTACTS_WRITE',
+        'MESSAGING_WRITE',
+      ]);
       await eventually(() => note.count()).toBe(0);
       expect(await settings.locator('label.highlighted').count()).toBe(0);
       expect(settings.url()).toBe(`${web()}/console/settings`);
@@ -260,7 +340,11 @@ describe('the consent page for a request wider than the policy', () => {
 
     // The attempts list says where the metadata came from.
     const c = await open('/console/attempts');
-    const row = c.page.getByRole('table', { name: 'Authorization attempts' }).locator('tbody tr').filter({ hasText: 'Requested scopes are not allowed' }).first();
+    const row = c.page
+      .getByRole('table', { name: 'Authorization attempts' })
+      .locator('tbody tr')
+      .filter({ hasText: 'Requested scopes are not allowed' })
+      .first();
     await eventually(() => row.textContent()).toContain('Client metadata documentcached copy');
     expect(await row.textContent()).toContain(CLAUDE_CIMD);
     await screenshot(c.page, 'attempts-client-source');
@@ -268,41 +352,69 @@ describe('the consent page for a request wider than the policy', () => {
   });
 
   it('a member (of two workspaces) gets the hints without the admin link; an unknown client gets every hint folded', async () => {
-    await e2e.db.insertInto('memberships').values({ workspace_id: SEED_IDS.globex, user_id: SEED_IDS.member, role: 'member' }).execute();
+    await e2e.db
+      .insertInto('memberships')
+      .values({ workspace_id: SEED_IDS.globex, user_id: SEED_IDS.member, role: 'member' })
+      .execute();
     const context = await e2e.browser.newContext();
     try {
       const page = await context.newPage();
       const registered = await fetch(`${e2e.stack.config.auth.issuer}/register`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ client_name: 'My own agent', redirect_uris: [CALLBACK], token_endpoint_auth_method: 'none' }),
+        body: JSON.stringify({
+          client_name: 'My own agent',
+          redirect_uris: [CALLBACK],
+          token_endpoint_auth_method: 'none',
+        }),
       });
       const { client_id: clientId } = (await registered.json()) as { client_id: string };
       await refusedConsent(page, authorizeUrl(clientId, 'CONTACTS_READ MESSAGING_WRITE'), MEMBER);
       expect(await page.getByRole('heading', { name: 'Ask for fewer scopes' }).count()).toBe(1);
       expect(await page.getByTestId('narrow-recognised').count()).toBe(0);
-      expect(await page.locator('details.narrow-hint summary').allTextContents()).toEqual(KNOWN_CLIENTS.map((c) => c.name));
+      expect(await page.locator('details.narrow-hint summary').allTextContents()).toEqual(
+        KNOWN_CLIENTS.map((c) => c.name),
+      );
       // Only what it asked for that the policy allows: CONTACTS_READ, not every read scope.
       await page.locator('details.narrow-hint summary', { hasText: 'mcp-remote' }).click();
-      expect(await page.locator('details.narrow-hint', { hasText: 'mcp-remote' }).locator('.recipe-text').textContent()).toBe(
-        `Add --static-oauth-client-metadata '{"scope":"CONTACTS_READ"}' to the mcp-remote command`,
-      );
+      expect(
+        await page.locator('details.narrow-hint', { hasText: 'mcp-remote' }).locator('.recipe-text').textContent(),
+      ).toBe(`Add --static-oauth-client-metadata '{"scope":"CONTACTS_READ"}' to the mcp-remote command`);
       expect(await page.getByRole('link', { name: /to the policy/ }).count()).toBe(0);
     } finally {
       await context.close();
-      await e2e.db.deleteFrom('memberships').where('workspace_id', '=', SEED_IDS.globex).where('user_id', '=', SEED_IDS.member).execute();
+      await e2e.db
+        .deleteFrom('memberships')
+        .where('workspace_id', '=', SEED_IDS.globex)
+        .where('user_id', '=', SEED_IDS.member)
+        .execute();
     }
   });
 });
 
 describe('the OAuth clients page', () => {
   it('lists the metadata document clients seen in the workspace with where their metadata came from', async () => {
-    await storeCimdClient(CLAUDE_CIMD, 'Claude Code', 'fetched', ['http://localhost/callback', 'http://127.0.0.1/callback']);
+    await storeCimdClient(CLAUDE_CIMD, 'Claude Code', 'fetched', [
+      'http://localhost/callback',
+      'http://127.0.0.1/callback',
+    ]);
     await storeCimdClient(CODEX_CIMD, 'Codex', 'bundled', ['http://127.0.0.1/callback']);
     await storeCimdClient('https://agent.example/client.json', 'agent.example', 'unverified', []);
-    await storeCimdClient('https://elsewhere.example/client.json', 'Elsewhere', 'fetched', ['http://localhost/callback']);
+    await storeCimdClient('https://elsewhere.example/client.json', 'Elsewhere', 'fetched', [
+      'http://localhost/callback',
+    ]);
     const attempt = (clientId: string, workspaceId: string) =>
-      e2e.db.insertInto('auth_events').values({ workspace_id: workspaceId, client_id: clientId, requested_scopes: [], outcome: 'denied', reason: 'redirect_uri_not_allowed', details: '{}' }).execute();
+      e2e.db
+        .insertInto('auth_events')
+        .values({
+          workspace_id: workspaceId,
+          client_id: clientId,
+          requested_scopes: [],
+          outcome: 'denied',
+          reason: 'redirect_uri_not_allowed',
+          details: '{}',
+        })
+        .execute();
     await attempt(CODEX_CIMD, SEED_IDS.acme);
     await attempt('https://agent.example/client.json', SEED_IDS.acme);
     await attempt('https://elsewhere.example/client.json', SEED_IDS.globex);
@@ -314,14 +426,21 @@ describe('the OAuth clients page', () => {
     await eventually(() => rows.count()).toBe(3);
     const claude = rows.filter({ hasText: CLAUDE_CIMD });
     expect(await claude.locator('td').first().textContent()).toBe('Claude Codetested client');
-    expect(await rows.filter({ hasText: CODEX_CIMD }).locator('td').first().textContent()).toBe('Codextested client: Codex CLI');
+    expect(await rows.filter({ hasText: CODEX_CIMD }).locator('td').first().textContent()).toBe(
+      'Codextested client: Codex CLI',
+    );
     expect(await claude.getByTestId('metadata-source').textContent()).toMatch(/^fetched (just now|\d+ s ago)$/);
     expect(await claude.locator('td').nth(2).textContent()).toBe('http://localhost/callbackhttp://127.0.0.1/callback');
     expect(await rows.filter({ hasText: CODEX_CIMD }).getByTestId('metadata-source').textContent()).toMatch(
       /^bundled copy \(the client's host could not be reached\)live document last tried (just now|\d+ s ago)$/,
     );
-    const unverified = rows.filter({ hasText: 'agent.example' }).getByTestId('metadata-source').locator('.source-warning');
-    expect(await unverified.textContent()).toBe('unverified — the document could not be fetched; development only, loopback redirects only');
+    const unverified = rows
+      .filter({ hasText: 'agent.example' })
+      .getByTestId('metadata-source')
+      .locator('.source-warning');
+    expect(await unverified.textContent()).toBe(
+      'unverified — the document could not be fetched; development only, loopback redirects only',
+    );
     // Seen only in Globex, where this member is not: not listed.
     expect(await table.getByText('elsewhere.example').count()).toBe(0);
     await screenshot(c.page, 'clients-cimd');
@@ -329,9 +448,9 @@ describe('the OAuth clients page', () => {
     // The admin sees Globex's own.
     const admin = await open('/console/clients');
     await admin.page.getByLabel('Workspace').selectOption({ label: 'Globex Sales (admin)' });
-    await eventually(() => admin.page.getByRole('table', { name: 'Client metadata document clients' }).locator('tbody tr').allTextContents()).toEqual([
-      expect.stringContaining('https://elsewhere.example/client.json'),
-    ]);
+    await eventually(() =>
+      admin.page.getByRole('table', { name: 'Client metadata document clients' }).locator('tbody tr').allTextContents(),
+    ).toEqual([expect.stringContaining('https://elsewhere.example/client.json')]);
     await admin.page.getByLabel('Workspace').selectOption({ label: 'Acme Outreach (admin)' });
     expectNoErrors(c);
     expectNoErrors(admin);

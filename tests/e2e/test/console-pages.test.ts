@@ -19,11 +19,22 @@ afterAll(async () => {
   await admin?.close();
 });
 
-const acmeSettings = () => e2e.db.selectFrom('workspace_mcp_settings').selectAll().where('workspace_id', '=', SEED_IDS.acme).executeTakeFirstOrThrow();
+const acmeSettings = () =>
+  e2e.db
+    .selectFrom('workspace_mcp_settings')
+    .selectAll()
+    .where('workspace_id', '=', SEED_IDS.acme)
+    .executeTakeFirstOrThrow();
 const resetAcme = () =>
   e2e.db
     .updateTable('workspace_mcp_settings')
-    .set({ enabled: true, allowed_redirect_uris: [CALLBACK], allowed_client_ids: [], policy_scopes: [...READ_SCOPES], policy_active: true })
+    .set({
+      enabled: true,
+      allowed_redirect_uris: [CALLBACK],
+      allowed_client_ids: [],
+      policy_scopes: [...READ_SCOPES],
+      policy_active: true,
+    })
     .where('workspace_id', '=', SEED_IDS.acme)
     .execute();
 
@@ -36,7 +47,8 @@ async function registerClient(name: string, redirectUri = CALLBACK): Promise<str
   return ((await response.json()) as { client_id: string }).client_id;
 }
 
-const statusText = (c: ConsolePage, text: string) => c.page.getByRole('status').filter({ hasText: text }).first().textContent();
+const statusText = (c: ConsolePage, text: string) =>
+  c.page.getByRole('status').filter({ hasText: text }).first().textContent();
 
 describe('MCP settings', () => {
   beforeEach(resetAcme);
@@ -46,16 +58,22 @@ describe('MCP settings', () => {
     await goTo(page, 'MCP settings');
     const redirects = page.getByRole('list', { name: 'Allowed redirect URIs' });
     await eventually(() => redirects.getByRole('listitem').allTextContents()).toEqual([`${CALLBACK}Remove`]);
-    expect(await page.getByRole('list', { name: 'Allowed OAuth client IDs' }).textContent()).toBe('Empty: any client may connect');
+    expect(await page.getByRole('list', { name: 'Allowed OAuth client IDs' }).textContent()).toBe(
+      'Empty: any client may connect',
+    );
 
     // Not an absolute URI: refused before it reaches the list, with the reason.
     const addRedirect = page.getByLabel('Add to Allowed redirect URIs');
     await addRedirect.fill('localhost:3118/callback#x');
     await page.getByRole('button', { name: 'Add' }).first().click();
-    expect(await page.getByRole('alert').textContent()).toBe('localhost:3118/callback#x must not contain a fragment (#)');
+    expect(await page.getByRole('alert').textContent()).toBe(
+      'localhost:3118/callback#x must not contain a fragment (#)',
+    );
     await addRedirect.fill('/callback');
     await addRedirect.press('Enter');
-    expect(await page.getByRole('alert').textContent()).toBe('/callback must be an absolute URI, e.g. http://localhost:3118/callback');
+    expect(await page.getByRole('alert').textContent()).toBe(
+      '/callback must be an absolute URI, e.g. http://localhost:3118/callback',
+    );
     await addRedirect.fill('http://localhost:3119/callback');
     await addRedirect.press('Enter');
     expect(await page.getByRole('alert').count()).toBe(0);
@@ -90,7 +108,9 @@ describe('MCP settings', () => {
     const after = await acmeSettings();
     expect(after.enabled).toBe(false);
     expect(after.allowed_client_ids).toEqual([]);
-    await eventually(() => warnings.textContent()).toContain('MCP is disabled: no client can connect, and existing connections stop working');
+    await eventually(() => warnings.textContent()).toContain(
+      'MCP is disabled: no client can connect, and existing connections stop working',
+    );
     await screenshot(page, 'settings-saved');
 
     // The change is in the audit list, with what changed and who changed it.
@@ -142,20 +162,30 @@ describe('Policy preview', () => {
 
     await page.getByLabel('Redirect URI').fill('http://127.0.0.1:3118/callback');
     await eventually(() => decision.locator('.reason').textContent()).toBe('redirect_uri is not allowed');
-    expect(await decision.textContent()).toContain('differs from the allowed http://localhost:3118/callback only by host');
+    expect(await decision.textContent()).toContain(
+      'differs from the allowed http://localhost:3118/callback only by host',
+    );
     await page.getByRole('button', { name: 'Ask the server' }).click();
-    await eventually(() => page.getByRole('region', { name: 'Server decision' }).textContent()).toBe('The server decides: redirect_uri is not allowed (the same decision as above)');
+    await eventually(() => page.getByRole('region', { name: 'Server decision' }).textContent()).toBe(
+      'The server decides: redirect_uri is not allowed (the same decision as above)',
+    );
 
     await page.getByLabel('Redirect URI').fill(CALLBACK);
     await page.getByLabel('MESSAGING_WRITE', { exact: true }).check();
     await eventually(() => decision.locator('.reason').textContent()).toBe('Requested scopes are not allowed');
     expect(await decision.textContent()).toContain('Sent back to the client: error=invalid_scope.');
     await page.getByRole('button', { name: 'Ask the server' }).click();
-    await eventually(() => page.getByRole('region', { name: 'Server decision' }).textContent()).toBe('The server decides: Requested scopes are not allowed (the same decision as above)');
+    await eventually(() => page.getByRole('region', { name: 'Server decision' }).textContent()).toBe(
+      'The server decides: Requested scopes are not allowed (the same decision as above)',
+    );
     await screenshot(page, 'preview-scopes');
 
     // Pinning client IDs: the preview picks up the saved settings (it refreshes them every 5 s).
-    await e2e.db.updateTable('workspace_mcp_settings').set({ allowed_client_ids: ['pinned-client'] }).where('workspace_id', '=', SEED_IDS.acme).execute();
+    await e2e.db
+      .updateTable('workspace_mcp_settings')
+      .set({ allowed_client_ids: ['pinned-client'] })
+      .where('workspace_id', '=', SEED_IDS.acme)
+      .execute();
     await page.getByLabel('MESSAGING_WRITE', { exact: true }).uncheck();
     await eventually(() => decision.locator('.reason').textContent()).toBe('OAuth client_id is not allowed');
     expectNoErrors(admin);
@@ -177,12 +207,21 @@ describe('Authorization attempts', () => {
       state: 's',
       resource: e2e.stack.config.openapi.mcpUrl,
     });
-    const step = await approveInBrowser(`${e2e.stack.config.auth.issuer}/authorize?${q}`, MEMBER, { browser: e2e.browser });
+    const step = await approveInBrowser(`${e2e.stack.config.auth.issuer}/authorize?${q}`, MEMBER, {
+      browser: e2e.browser,
+    });
     const code = step.callback?.searchParams.get('code') as string;
     const token = await fetch(`${e2e.stack.config.auth.issuer}/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code, code_verifier: `${verifier}x`, redirect_uri: CALLBACK, client_id: clientId, resource: e2e.stack.config.openapi.mcpUrl }),
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        code_verifier: `${verifier}x`,
+        redirect_uri: CALLBACK,
+        client_id: clientId,
+        resource: e2e.stack.config.openapi.mcpUrl,
+      }),
     });
     expect(token.status).toBe(400);
 
@@ -202,13 +241,19 @@ describe('Authorization attempts', () => {
     await eventually(() => table.locator('tbody tr').count()).toBe(1);
     // Consent denied in the browser: its own reason.
     const deniedBy = await registerClient('Denied client');
-    const denied = await approveInBrowser(`${e2e.stack.config.auth.issuer}/authorize?${new URLSearchParams({ ...Object.fromEntries(q), client_id: deniedBy })}`, MEMBER, {
-      browser: e2e.browser,
-      deny: true,
-    });
+    const denied = await approveInBrowser(
+      `${e2e.stack.config.auth.issuer}/authorize?${new URLSearchParams({ ...Object.fromEntries(q), client_id: deniedBy })}`,
+      MEMBER,
+      {
+        browser: e2e.browser,
+        deny: true,
+      },
+    );
     expect(denied.callback?.searchParams.get('error')).toBe('access_denied');
     await page.getByLabel('Reason').selectOption({ label: 'Consent denied' });
-    await eventually(() => table.locator('tbody tr').allTextContents()).toEqual([expect.stringContaining('The user denied the request')]);
+    await eventually(() => table.locator('tbody tr').allTextContents()).toEqual([
+      expect.stringContaining('The user denied the request'),
+    ]);
     expect(await table.locator('tbody tr').textContent()).toContain(deniedBy);
     await page.getByLabel('Reason').selectOption({ label: 'Any reason' });
     await page.getByLabel('Client ID').fill(clientId);
@@ -222,7 +267,9 @@ describe('Authorization attempts', () => {
     await page.getByLabel('Outcome').selectOption('');
     await page.getByLabel('Reason').selectOption({ label: 'Any reason' });
     await page.getByLabel('Kind').selectOption('authorization');
-    await eventually(async () => new Set(await table.locator('.badge').allTextContents())).toEqual(new Set(['allowed', 'denied']));
+    await eventually(async () => new Set(await table.locator('.badge').allTextContents())).toEqual(
+      new Set(['allowed', 'denied']),
+    );
 
     // A filter nothing matches says so.
     await page.getByLabel('Client ID').fill('no-such-client');
@@ -247,23 +294,52 @@ describe('OAuth clients', () => {
     const secret = (await shown.getByTestId('Client secret').textContent()) ?? '';
     const clientId = (await shown.getByTestId('Client ID').textContent()) ?? '';
     expect(secret).toMatch(/^ecs_/);
-    const row = page.getByRole('table', { name: 'Pre-registered clients' }).locator('tbody tr').filter({ hasText: clientId });
+    const row = page
+      .getByRole('table', { name: 'Pre-registered clients' })
+      .locator('tbody tr')
+      .filter({ hasText: clientId });
     await eventually(() => row.textContent()).toContain(`CI client${clientId}${CALLBACK}client_secret_basic`);
     await screenshot(page, 'clients-created');
     await shown.getByRole('button', { name: 'Done, I saved it' }).click();
     expect(await page.getByText(secret).count()).toBe(0);
 
-    const hashBefore = (await e2e.db.selectFrom('oauth_clients').select('secret_hash').where('id', '=', clientId).executeTakeFirstOrThrow()).secret_hash;
+    const hashBefore = (
+      await e2e.db
+        .selectFrom('oauth_clients')
+        .select('secret_hash')
+        .where('id', '=', clientId)
+        .executeTakeFirstOrThrow()
+    ).secret_hash;
     await row.getByRole('button', { name: 'Rotate secret of CI client' }).click();
-    const rotated = (await page.getByRole('region', { name: 'New client secret for CI client' }).getByTestId('Client secret').textContent()) ?? '';
+    const rotated =
+      (await page
+        .getByRole('region', { name: 'New client secret for CI client' })
+        .getByTestId('Client secret')
+        .textContent()) ?? '';
     expect(rotated).toMatch(/^ecs_/);
     expect(rotated).not.toBe(secret);
-    expect((await e2e.db.selectFrom('oauth_clients').select('secret_hash').where('id', '=', clientId).executeTakeFirstOrThrow()).secret_hash).not.toBe(hashBefore);
+    expect(
+      (
+        await e2e.db
+          .selectFrom('oauth_clients')
+          .select('secret_hash')
+          .where('id', '=', clientId)
+          .executeTakeFirstOrThrow()
+      ).secret_hash,
+    ).not.toBe(hashBefore);
 
     await row.getByRole('button', { name: 'Delete CI client' }).click();
     await eventually(() => statusText(admin, 'deleted')).toBe('CI client deleted; its connections ended');
     await eventually(() => row.count()).toBe(0);
-    expect((await e2e.db.selectFrom('oauth_clients').select('deleted_at').where('id', '=', clientId).executeTakeFirstOrThrow()).deleted_at).not.toBeNull();
+    expect(
+      (
+        await e2e.db
+          .selectFrom('oauth_clients')
+          .select('deleted_at')
+          .where('id', '=', clientId)
+          .executeTakeFirstOrThrow()
+      ).deleted_at,
+    ).not.toBeNull();
     expectNoErrors(admin);
   });
 
@@ -273,7 +349,9 @@ describe('OAuth clients', () => {
       await c.page.getByLabel('Name').fill('Bad client');
       await c.page.getByLabel('Redirect URIs (one per line)').fill('http://example.com/callback');
       await c.page.getByRole('button', { name: 'Create client' }).click();
-      await eventually(() => c.page.getByRole('alert').textContent()).toBe('redirectUris[0]: must be https, or http on localhost/127.0.0.1, with no fragment');
+      await eventually(() => c.page.getByRole('alert').textContent()).toBe(
+        'redirectUris[0]: must be https, or http on localhost/127.0.0.1, with no fragment',
+      );
       expectNoErrors(c);
     } finally {
       await c.close();
@@ -288,12 +366,19 @@ describe('API keys', () => {
     await eventually(() => page.getByText('No API key yet.').count()).toBe(1);
     await page.getByLabel('Key name').fill('Reporting');
     await page.getByRole('button', { name: 'Create API key' }).click();
-    expect(await page.getByRole('alert').textContent()).toBe('Choose at least one scope: a key without scopes is denied everything.');
+    expect(await page.getByRole('alert').textContent()).toBe(
+      'Choose at least one scope: a key without scopes is denied everything.',
+    );
     await page.getByLabel('CONTACTS_READ', { exact: true }).check();
     await page.getByRole('button', { name: 'Create API key' }).click();
-    const key = (await page.getByRole('region', { name: 'API key Reporting' }).getByTestId('API key').textContent()) ?? '';
+    const key =
+      (await page.getByRole('region', { name: 'API key Reporting' }).getByTestId('API key').textContent()) ?? '';
     const search = () =>
-      fetch(`${e2e.stack.config.openapi.url}/v1/contacts/search`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify({ pageSize: 1 }) });
+      fetch(`${e2e.stack.config.openapi.url}/v1/contacts/search`, {
+        method: 'POST',
+        headers: { 'x-api-key': key, 'content-type': 'application/json' },
+        body: JSON.stringify({ pageSize: 1 }),
+      });
     expect((await search()).status).toBe(200);
 
     const row = page.getByRole('table', { name: 'API keys' }).locator('tbody tr').filter({ hasText: 'Reporting' });
@@ -318,8 +403,9 @@ describe('the console shell', () => {
     const { page } = admin;
     await goTo(page, 'Connect a client');
     // No connection in Acme yet: the latest attempt (the consent denied above) says why.
-    await eventually(() => page.getByTestId('latest-attempt').textContent())
-      .toMatch(/^Latest authorization attempt, .*: Denied client denied The user denied the request\. See every attempt$/);
+    await eventually(() => page.getByTestId('latest-attempt').textContent()).toMatch(
+      /^Latest authorization attempt, .*: Denied client denied The user denied the request\. See every attempt$/,
+    );
     await screenshot(page, 'connect-latest-attempt');
     await page.getByLabel('Workspace').selectOption({ label: 'Globex Sales (admin)' });
     const checklist = page.getByRole('list', { name: 'Before you start' });
@@ -341,7 +427,9 @@ describe('the console shell', () => {
 
   it('the home page links to the console; an ended session returns to sign-in; the keyboard reaches the nav; signing out', async () => {
     // The console API refuses the ended session (401) until the sign-in form is back: expected here.
-    const c = await openConsole(e2e.browser, e2e.stack.config.web.url, '/', undefined, [/status of 401 .*\/api\/auth\/console\//]);
+    const c = await openConsole(e2e.browser, e2e.stack.config.web.url, '/', undefined, [
+      /status of 401 .*\/api\/auth\/console\//,
+    ]);
     try {
       const { page } = c;
       await page.getByRole('link', { name: 'Open the console' }).click();
@@ -358,7 +446,11 @@ describe('the console shell', () => {
       await page.getByRole('navigation', { name: 'Console' }).waitFor();
 
       // The session ends on the server (expiry): the next poll brings the sign-in form back.
-      const member = await e2e.db.selectFrom('users').select('id').where('email', '=', MEMBER.email).executeTakeFirstOrThrow();
+      const member = await e2e.db
+        .selectFrom('users')
+        .select('id')
+        .where('email', '=', MEMBER.email)
+        .executeTakeFirstOrThrow();
       await e2e.db.deleteFrom('oauth_sessions').where('user_id', '=', member.id).execute();
       await page.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 10_000 });
       await page.getByLabel('Email').fill(MEMBER.email);

@@ -29,13 +29,18 @@ afterAll(async () => {
 
 const connectClient = async () => {
   const c = new Client({ name: 'e2e-console-story', version: '1.0.0' });
-  await c.connect(new StreamableHTTPClientTransport(new URL(e2e.stack.config.openapi.mcpUrl), { authProvider: provider }));
+  await c.connect(
+    new StreamableHTTPClientTransport(new URL(e2e.stack.config.openapi.mcpUrl), { authProvider: provider }),
+  );
   return c;
 };
 
 /** The browser step for the provider's pending authorization, as the seeded admin. */
 async function authorizeInBrowser(): Promise<string> {
-  const step = await approveInBrowser((provider.authorizationUrl as URL).href, ADMIN, { browser: e2e.browser, workspace: 'Acme Outreach' });
+  const step = await approveInBrowser((provider.authorizationUrl as URL).href, ADMIN, {
+    browser: e2e.browser,
+    workspace: 'Acme Outreach',
+  });
   expect(step.errorText).toBeUndefined();
   return step.callback?.searchParams.get('code') as string;
 }
@@ -44,7 +49,11 @@ async function authorizeInBrowser(): Promise<string> {
 async function bearerStatus(accessToken: string): Promise<number> {
   const response = await fetch(e2e.stack.config.openapi.mcpUrl, {
     method: 'POST',
-    headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+    headers: {
+      authorization: `Bearer ${accessToken}`,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+    },
     body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
   });
   return response.status;
@@ -65,7 +74,9 @@ describe('the console, from setup to revocation', () => {
       '✓http://localhost:3118/callback in Allowed redirect URIs: done',
       '✓Allowed OAuth client IDs empty for the first connection: done',
     ]);
-    await eventually(() => page.getByRole('status').filter({ hasText: 'first connection' }).textContent()).toBe('Waiting for the first connection…');
+    await eventually(() => page.getByRole('status').filter({ hasText: 'first connection' }).textContent()).toBe(
+      'Waiting for the first connection…',
+    );
     await screenshot(page, 'connect-waiting');
     expectNoErrors(admin);
   });
@@ -77,8 +88,14 @@ describe('the console, from setup to revocation', () => {
     await page.getByLabel('CONTACTS_WRITE', { exact: true }).check();
     await eventually(() => page.getByLabel('CONTACTS_READ', { exact: true }).isChecked()).toBe(true);
     await page.getByRole('button', { name: 'Save settings' }).click();
-    await eventually(() => page.getByRole('status').filter({ hasText: 'Saved at' }).textContent()).toContain('In effect at once for every live token');
-    const row = await e2e.db.selectFrom('workspace_mcp_settings').select('policy_scopes').where('workspace_id', '=', SEED_IDS.acme).executeTakeFirstOrThrow();
+    await eventually(() => page.getByRole('status').filter({ hasText: 'Saved at' }).textContent()).toContain(
+      'In effect at once for every live token',
+    );
+    const row = await e2e.db
+      .selectFrom('workspace_mcp_settings')
+      .select('policy_scopes')
+      .where('workspace_id', '=', SEED_IDS.acme)
+      .executeTakeFirstOrThrow();
     expect(row.policy_scopes).toContain('CONTACTS_WRITE');
     expectNoErrors(admin);
   });
@@ -88,7 +105,9 @@ describe('the console, from setup to revocation', () => {
     await goTo(page, 'Connect a client');
     await eventually(() => page.getByRole('status').filter({ hasText: 'first connection' }).count()).toBe(1);
 
-    const transport = new StreamableHTTPClientTransport(new URL(e2e.stack.config.openapi.mcpUrl), { authProvider: provider });
+    const transport = new StreamableHTTPClientTransport(new URL(e2e.stack.config.openapi.mcpUrl), {
+      authProvider: provider,
+    });
     await expect(new Client({ name: 'e2e', version: '1' }).connect(transport)).rejects.toThrow(UnauthorizedError);
     await transport.finishAuth(await authorizeInBrowser());
     client = await connectClient();
@@ -134,13 +153,21 @@ describe('the console, from setup to revocation', () => {
     await goTo(page, 'MCP settings');
     await page.getByLabel('CONTACTS_WRITE', { exact: true }).uncheck();
     await page.getByRole('button', { name: 'Save settings' }).click();
-    await eventually(() => page.getByRole('status').filter({ hasText: 'Saved at' }).textContent())
-      .toContain('In effect at once for every live token, no re-authorization: 1 active connection(s), 1 with scopes left under the new policy.');
-    expect(text(await client.callTool({ name: 'create_contact', arguments: { body } }))).toBe('Tool requires scopes: CONTACTS_WRITE');
+    await eventually(() => page.getByRole('status').filter({ hasText: 'Saved at' }).textContent()).toContain(
+      'In effect at once for every live token, no re-authorization: 1 active connection(s), 1 with scopes left under the new policy.',
+    );
+    expect(text(await client.callTool({ name: 'create_contact', arguments: { body } }))).toBe(
+      'Tool requires scopes: CONTACTS_WRITE',
+    );
     expect((await client.callTool({ name: 'get_credits', arguments: {} })).isError).toBeFalsy();
     await goTo(page, 'Connections');
-    const row = page.getByRole('table', { name: 'Active connections' }).getByRole('row').filter({ hasText: 'Claude Code' });
-    await eventually(() => row.locator('.cut').textContent()).toBe('Not in effect under the current policy: CONTACTS_WRITE');
+    const row = page
+      .getByRole('table', { name: 'Active connections' })
+      .getByRole('row')
+      .filter({ hasText: 'Claude Code' });
+    await eventually(() => row.locator('.cut').textContent()).toBe(
+      'Not in effect under the current policy: CONTACTS_WRITE',
+    );
     await screenshot(page, 'connections-policy-narrowed');
     expectNoErrors(admin);
   });
@@ -148,7 +175,10 @@ describe('the console, from setup to revocation', () => {
   it('a member sees the connection but cannot revoke it', async () => {
     const member = await openConsole(e2e.browser, e2e.stack.config.web.url, '/console/connections', MEMBER);
     try {
-      const row = member.page.getByRole('table', { name: 'Active connections' }).getByRole('row').filter({ hasText: 'Claude Code' });
+      const row = member.page
+        .getByRole('table', { name: 'Active connections' })
+        .getByRole('row')
+        .filter({ hasText: 'Claude Code' });
       await eventually(() => row.count()).toBe(1);
       expect(await member.page.getByRole('button', { name: /Revoke/ }).count()).toBe(0);
       expectNoErrors(member);
@@ -161,11 +191,15 @@ describe('the console, from setup to revocation', () => {
     const { page } = admin;
     const accessToken = provider.saved?.access_token as string;
     await page.getByRole('button', { name: `Revoke Claude Code for ${ADMIN.email}` }).click();
-    await eventually(() => page.getByRole('status').filter({ hasText: 'Revoked' }).textContent()).toBe('Revoked 1 connection(s): their tokens stopped working at once.');
+    await eventually(() => page.getByRole('status').filter({ hasText: 'Revoked' }).textContent()).toBe(
+      'Revoked 1 connection(s): their tokens stopped working at once.',
+    );
     await eventually(() => page.getByText('No active connection.', { exact: false }).count()).toBe(1);
     // The access token is refused at once, and the SDK's refresh fails too: the client must sign in again.
     expect(await bearerStatus(accessToken)).toBe(401);
-    await expect(client.callTool({ name: 'mcp_whoami', arguments: {} })).rejects.toThrow('The refresh token was revoked');
+    await expect(client.callTool({ name: 'mcp_whoami', arguments: {} })).rejects.toThrow(
+      'The refresh token was revoked',
+    );
     await screenshot(page, 'connections-revoked');
     expectNoErrors(admin);
   });
@@ -173,18 +207,27 @@ describe('the console, from setup to revocation', () => {
   it('"Revoke all for this client" ends every connection of the client', async () => {
     for (let i = 0; i < 2; i++) {
       provider.saved = undefined;
-      const transport = new StreamableHTTPClientTransport(new URL(e2e.stack.config.openapi.mcpUrl), { authProvider: provider });
+      const transport = new StreamableHTTPClientTransport(new URL(e2e.stack.config.openapi.mcpUrl), {
+        authProvider: provider,
+      });
       await expect(new Client({ name: 'e2e', version: '1' }).connect(transport)).rejects.toThrow(UnauthorizedError);
       await transport.finishAuth(await authorizeInBrowser());
     }
     client = await connectClient();
     const { page } = admin;
-    const rows = page.getByRole('table', { name: 'Active connections' }).getByRole('row').filter({ hasText: 'Claude Code' });
+    const rows = page
+      .getByRole('table', { name: 'Active connections' })
+      .getByRole('row')
+      .filter({ hasText: 'Claude Code' });
     await eventually(() => rows.count()).toBe(2);
     await page.getByRole('button', { name: 'Revoke all for Claude Code' }).first().click();
-    await eventually(() => page.getByRole('status').filter({ hasText: 'Revoked' }).textContent()).toBe('Revoked 2 connection(s): their tokens stopped working at once.');
+    await eventually(() => page.getByRole('status').filter({ hasText: 'Revoked' }).textContent()).toBe(
+      'Revoked 2 connection(s): their tokens stopped working at once.',
+    );
     await eventually(() => rows.count()).toBe(0);
-    await expect(client.callTool({ name: 'mcp_whoami', arguments: {} })).rejects.toThrow('The refresh token was revoked');
+    await expect(client.callTool({ name: 'mcp_whoami', arguments: {} })).rejects.toThrow(
+      'The refresh token was revoked',
+    );
     expectNoErrors(admin);
   });
 
@@ -193,7 +236,11 @@ describe('the console, from setup to revocation', () => {
     const registered = await fetch(`${e2e.stack.config.auth.issuer}/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ client_name: 'Claude Code (127.0.0.1)', redirect_uris: [redirectUri], token_endpoint_auth_method: 'none' }),
+      body: JSON.stringify({
+        client_name: 'Claude Code (127.0.0.1)',
+        redirect_uris: [redirectUri],
+        token_endpoint_auth_method: 'none',
+      }),
     });
     const { client_id: clientId } = (await registered.json()) as { client_id: string };
     const q = new URLSearchParams({
@@ -205,13 +252,20 @@ describe('the console, from setup to revocation', () => {
       state: 's',
       resource: e2e.stack.config.openapi.mcpUrl,
     });
-    const step = await approveInBrowser(`${e2e.stack.config.auth.issuer}/authorize?${q}`, ADMIN, { browser: e2e.browser, redirectUri });
+    const step = await approveInBrowser(`${e2e.stack.config.auth.issuer}/authorize?${q}`, ADMIN, {
+      browser: e2e.browser,
+      redirectUri,
+    });
     expect(step.errorText).toBe('redirect_uri is not allowed');
 
     const { page } = admin;
     await goTo(page, 'Authorization attempts');
     await page.getByLabel('Outcome').selectOption('denied');
-    const row = page.getByRole('table', { name: 'Authorization attempts' }).getByRole('row').filter({ hasText: clientId }).first();
+    const row = page
+      .getByRole('table', { name: 'Authorization attempts' })
+      .getByRole('row')
+      .filter({ hasText: clientId })
+      .first();
     await eventually(() => row.count()).toBe(1);
     const cells = await row.getByRole('cell').allTextContents();
     expect(cells[1]).toBe(`Claude Code (127.0.0.1)${clientId}`);

@@ -28,7 +28,11 @@ const dir = mkdtempSync(join(tmpdir(), 'enginy-doctor-clients-'));
 let policy: string[];
 
 beforeAll(async () => {
-  const settings = await e2e.db.selectFrom('workspace_mcp_settings').select('policy_scopes').where('workspace_id', '=', SEED_IDS.acme).executeTakeFirstOrThrow();
+  const settings = await e2e.db
+    .selectFrom('workspace_mcp_settings')
+    .select('policy_scopes')
+    .where('workspace_id', '=', SEED_IDS.acme)
+    .executeTakeFirstOrThrow();
   policy = [...settings.policy_scopes].sort();
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -39,7 +43,13 @@ const sorted = (scopes: string[]) => [...scopes].sort();
 async function connectionOf(client: Client): Promise<Connection> {
   const who = await whoami(client);
   expect(who.checks.every((check) => check.ok)).toBe(true);
-  return { user: who.user.email, workspace: who.workspace.name, client: { id: '', ...who.client }, grantedScopes: who.grantedScopes, policyScopes: [] };
+  return {
+    user: who.user.email,
+    workspace: who.workspace.name,
+    client: { id: '', ...who.client },
+    grantedScopes: who.grantedScopes,
+    policyScopes: [],
+  };
 }
 
 function expectConnected(connection: Connection | undefined, clientName: string) {
@@ -56,7 +66,20 @@ function expectDoctorConnected(report: Report, clientName: string) {
 describe('client matrix', { timeout: 60_000 }, () => {
   it('the doctor CLI (dynamic registration, Chromium) exits 0 with every step passed', async () => {
     const cli = require.resolve('@enginy/doctor/run').replace(/run\.ts$/, 'cli.ts');
-    const args = [cli, e2e.stack.config.openapi.mcpUrl, '--registration', 'dcr', '--browser=playwright', '--email', ADMIN.email, '--password', ADMIN.password, '--workspace', 'Acme Outreach', '--json'];
+    const args = [
+      cli,
+      e2e.stack.config.openapi.mcpUrl,
+      '--registration',
+      'dcr',
+      '--browser=playwright',
+      '--email',
+      ADMIN.email,
+      '--password',
+      ADMIN.password,
+      '--workspace',
+      'Acme Outreach',
+      '--json',
+    ];
     // Rejects on a non-zero exit.
     await waitForFreePort(CLAUDE_CODE_CALLBACK_PORT);
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', ...args], { encoding: 'utf8' });
@@ -66,9 +89,18 @@ describe('client matrix', { timeout: 60_000 }, () => {
   it('the MCP SDK client (what Claude Code is built on)', async () => {
     const provider = new MemoryOAuthProvider('SDK client');
     const url = new URL(e2e.stack.config.openapi.mcpUrl);
-    await expect(new Client({ name: 'sdk', version: '1' }).connect(new StreamableHTTPClientTransport(url, { authProvider: provider }))).rejects.toThrow();
-    const step = await approveInBrowser((provider.authorizationUrl as URL).href, ADMIN, { browser: e2e.browser, workspace: 'Acme Outreach' });
-    await new StreamableHTTPClientTransport(url, { authProvider: provider }).finishAuth(step.callback?.searchParams.get('code') as string);
+    await expect(
+      new Client({ name: 'sdk', version: '1' }).connect(
+        new StreamableHTTPClientTransport(url, { authProvider: provider }),
+      ),
+    ).rejects.toThrow();
+    const step = await approveInBrowser((provider.authorizationUrl as URL).href, ADMIN, {
+      browser: e2e.browser,
+      workspace: 'Acme Outreach',
+    });
+    await new StreamableHTTPClientTransport(url, { authProvider: provider }).finishAuth(
+      step.callback?.searchParams.get('code') as string,
+    );
     const client = new Client({ name: 'sdk', version: '1' });
     await client.connect(new StreamableHTTPClientTransport(url, { authProvider: provider }));
     expectConnected(await connectionOf(client), 'SDK client');
@@ -109,19 +141,34 @@ describe('client matrix', { timeout: 60_000 }, () => {
     }
   });
 
-  it.each(['client_secret_post', 'client_secret_basic'] as const)('a pre-registered client with %s (the doctor with --client-id/--client-secret)', async (authMethod) => {
-    const name = `Pre-registered ${authMethod}`;
-    const { clientId, clientSecret } = await createPreregisteredClient(e2e.db, e2e.stack.config.tokenHashKey, { ...newClientCredentials(), name, redirectUris: [CALLBACK], tokenEndpointAuthMethod: authMethod });
-    const report = await doctor(e2e.stack, { clientId, clientSecret, authMethod });
-    expectDoctorConnected(report, name);
-    expect(report.connection?.client.id).toBe(clientId);
-  });
+  it.each(['client_secret_post', 'client_secret_basic'] as const)(
+    'a pre-registered client with %s (the doctor with --client-id/--client-secret)',
+    async (authMethod) => {
+      const name = `Pre-registered ${authMethod}`;
+      const { clientId, clientSecret } = await createPreregisteredClient(e2e.db, e2e.stack.config.tokenHashKey, {
+        ...newClientCredentials(),
+        name,
+        redirectUris: [CALLBACK],
+        tokenEndpointAuthMethod: authMethod,
+      });
+      const report = await doctor(e2e.stack, { clientId, clientSecret, authMethod });
+      expectDoctorConnected(report, name);
+      expect(report.connection?.client.id).toBe(clientId);
+    },
+  );
 
   it('a CIMD client whose metadata document lists portless loopback redirect URIs', async () => {
     // Claude Code's document lists its redirect URIs without the port the request carries (:3118).
     const path = '/oauth/client-metadata.json';
     const redirectUris = ['http://localhost/callback', 'http://127.0.0.1/callback'];
-    const documents = await serveJson((base) => ({ [path]: { client_id: `${base}${path}`, client_name: 'Claude Code (CIMD)', redirect_uris: redirectUris, token_endpoint_auth_method: 'none' } }));
+    const documents = await serveJson((base) => ({
+      [path]: {
+        client_id: `${base}${path}`,
+        client_name: 'Claude Code (CIMD)',
+        redirect_uris: redirectUris,
+        token_endpoint_auth_method: 'none',
+      },
+    }));
     try {
       const clientId = `${documents.url}${path}`;
       const report = await doctor(e2e.stack, { clientId });

@@ -17,7 +17,8 @@ import { waitForFreePort } from '../src/doctor-run.ts';
 import { ADMIN, useStackAndBrowser } from '../src/stack-fixture.ts';
 
 const e2e = useStackAndBrowser();
-const statusOf = (report: Report<ConformanceStepId>) => Object.fromEntries(report.steps.map((step) => [step.id, step.status]));
+const statusOf = (report: Report<ConformanceStepId>) =>
+  Object.fromEntries(report.steps.map((step) => [step.id, step.status]));
 const rowOf = (report: Report<ConformanceStepId>, id: ConformanceStepId) => report.steps.find((step) => step.id === id);
 const everyRow = (status: 'pass') => ({
   challenge: status,
@@ -34,7 +35,11 @@ const everyRow = (status: 'pass') => ({
 async function tokenOverHttp(): Promise<string> {
   const { config } = e2e.stack;
   // Over plain HTTP, without a browser and without a `resource` parameter.
-  const oauth = oauthClient(fetchTransport(config.auth.issuer), config, { clientName: 'bench', resource: undefined, state: 's' });
+  const oauth = oauthClient(fetchTransport(config.auth.issuer), config, {
+    clientName: 'bench',
+    resource: undefined,
+    state: 's',
+  });
   return (await oauth.authorizeAndRedeem(await oauth.signIn(ADMIN), { workspaceId: SEED_IDS.acme })).access_token;
 }
 
@@ -61,8 +66,23 @@ describe('doctor --conformance', () => {
   });
 
   it('runs from the command line with --token and --json, and exits 0', async () => {
-    const cli = createRequire(import.meta.url).resolve('@enginy/doctor/run').replace(/run\.ts$/, 'cli.ts');
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', cli, '--conformance', e2e.stack.config.openapi.mcpUrl, '--token', await tokenOverHttp(), '--json'], { encoding: 'utf8' });
+    const cli = createRequire(import.meta.url)
+      .resolve('@enginy/doctor/run')
+      .replace(/run\.ts$/, 'cli.ts');
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        cli,
+        '--conformance',
+        e2e.stack.config.openapi.mcpUrl,
+        '--token',
+        await tokenOverHttp(),
+        '--json',
+      ],
+      { encoding: 'utf8' },
+    );
     const report = JSON.parse(stdout) as Report<ConformanceStepId>;
     expect(report.kind).toBe('conformance');
     expect(statusOf(report)).toEqual(everyRow('pass'));
@@ -70,7 +90,12 @@ describe('doctor --conformance', () => {
   });
 
   it('fails only the MCP rows for a token the endpoint refuses, with the fix', async () => {
-    const report = await runConformance({ ...DEFAULT_OPTIONS, mcpUrl: e2e.stack.config.openapi.mcpUrl, token: 'eat_not-a-real-token', say: () => {} });
+    const report = await runConformance({
+      ...DEFAULT_OPTIONS,
+      mcpUrl: e2e.stack.config.openapi.mcpUrl,
+      token: 'eat_not-a-real-token',
+      say: () => {},
+    });
     expect(statusOf(report)).toEqual({ ...everyRow('pass'), initialize: 'fail', ping: 'skip', 'tools-list': 'skip' });
     expect(report.verdict).toMatchObject({ status: 'failed', step: 'initialize' });
     expect(rowOf(report, 'initialize')?.fix).toContain('A 401 means the token was refused');
@@ -81,7 +106,13 @@ describe('doctor --conformance', () => {
     // is incomplete, /token is an Express 404 and /mcp answers 401 to every Host and Origin.
     const deployment = await serveBrokenDeployment(e2e.stack, 'token-cannot-post');
     try {
-      const report = await runConformance({ ...DEFAULT_OPTIONS, mcpUrl: deployment.mcpUrl, browser: 'print', timeoutMs: 5_000, say: () => {} });
+      const report = await runConformance({
+        ...DEFAULT_OPTIONS,
+        mcpUrl: deployment.mcpUrl,
+        browser: 'print',
+        timeoutMs: 5_000,
+        say: () => {},
+      });
       expect(statusOf(report)).toEqual({
         challenge: 'fail',
         'resource-metadata': 'pass',
@@ -96,7 +127,12 @@ describe('doctor --conformance', () => {
       expect(report.verdict).toMatchObject({ status: 'failed', step: 'challenge' });
       expect(rowOf(report, 'challenge')?.detail).toContain('has no scope');
       const as = rowOf(report, 'auth-server-metadata');
-      for (const missing of ['response_types_supported', 'grant_types_supported is missing', 'authorization_response_iss_parameter_supported', 'token_endpoint_auth_methods_supported is missing']) {
+      for (const missing of [
+        'response_types_supported',
+        'grant_types_supported is missing',
+        'authorization_response_iss_parameter_supported',
+        'token_endpoint_auth_methods_supported is missing',
+      ]) {
         expect(as?.detail).toContain(missing);
       }
       expect(rowOf(report, 'token')?.detail).toContain('stopped at "Token endpoint answers OAuth JSON"');

@@ -16,7 +16,13 @@ import { doctor, lastAttempt, setAcmeMcp, step } from '../src/doctor-run.ts';
 import { useStackAndBrowser } from '../src/stack-fixture.ts';
 
 const e2e = useStackAndBrowser();
-let seeded: { enabled: boolean; allowed_redirect_uris: string[]; allowed_client_ids: string[]; policy_scopes: string[]; policy_active: boolean };
+let seeded: {
+  enabled: boolean;
+  allowed_redirect_uris: string[];
+  allowed_client_ids: string[];
+  policy_scopes: string[];
+  policy_active: boolean;
+};
 
 beforeAll(async () => {
   seeded = await e2e.db
@@ -28,8 +34,20 @@ beforeAll(async () => {
 afterEach(() => setAcmeMcp(e2e.db, seeded));
 
 /** The failed step, its entry and its fix, as the JSON verdict names them. */
-const verdictOf = (report: Report) => ({ status: report.verdict.status, step: report.verdict.step, entry: report.verdict.entry });
-const countEvents = async () => Number((await e2e.db.selectFrom('auth_events').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const verdictOf = (report: Report) => ({
+  status: report.verdict.status,
+  step: report.verdict.step,
+  entry: report.verdict.entry,
+});
+const countEvents = async () =>
+  Number(
+    (
+      await e2e.db
+        .selectFrom('auth_events')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe('the workspace refuses the browser step', () => {
   it('redirect URI not allowlisted: names the exact URI to add', async () => {
@@ -39,12 +57,21 @@ describe('the workspace refuses the browser step', () => {
     expect(report.verdict.fix).toContain(`Add ${CALLBACK} to "Allowed redirect URIs"`);
     expect(step(report, 'registration').status).toBe('pass');
     expect(step(report, 'token-exchange').status).toBe('skip');
-    expect(await lastAttempt(e2e.stack)).toMatchObject({ outcome: 'denied', reason: 'redirect_uri_not_allowed', message: 'redirect_uri is not allowed', redirect_uri: CALLBACK });
+    expect(await lastAttempt(e2e.stack)).toMatchObject({
+      outcome: 'denied',
+      reason: 'redirect_uri_not_allowed',
+      message: 'redirect_uri is not allowed',
+      redirect_uri: CALLBACK,
+    });
   });
 
   it.each([
     ['callback on another port (--callback-port 3119)', { callbackPort: 3119 }, 'http://localhost:3119/callback'],
-    ['127.0.0.1 instead of localhost (--redirect-host 127.0.0.1)', { redirectHost: '127.0.0.1' as const }, 'http://127.0.0.1:3118/callback'],
+    [
+      '127.0.0.1 instead of localhost (--redirect-host 127.0.0.1)',
+      { redirectHost: '127.0.0.1' as const },
+      'http://127.0.0.1:3118/callback',
+    ],
   ])('%s: the allowlist holds only the localhost:3118 URI', async (_name, overrides, sent) => {
     const report = await doctor(e2e.stack, overrides);
     expect(verdictOf(report)).toEqual({ status: 'failed', step: 'redirect-uri', entry: 'redirect_uri is not allowed' });
@@ -62,19 +89,30 @@ describe('the workspace refuses the browser step', () => {
     expect(step(report, 'registration').detail).toContain(event?.client_id as string);
   });
 
-  it('scopes outside the ceiling (--scope CONTACTS_WRITE): narrow the request the client\'s way, or expand', async () => {
+  it("scopes outside the ceiling (--scope CONTACTS_WRITE): narrow the request the client's way, or expand", async () => {
     const report = await doctor(e2e.stack, { scope: 'CONTACTS_WRITE' });
     expect(verdictOf(report)).toEqual({ status: 'failed', step: 'scopes', entry: 'Requested scopes are not allowed' });
-    expect(report.verdict.fix).toContain(`Claude Code requested CONTACTS_WRITE; the workspace policy allows ${seeded.policy_scopes.join(' ')}.`);
-    expect(report.verdict.fix).toContain(`Narrow the request: ${knownClient('claude-code').narrowScopes(seeded.policy_scopes)}`);
+    expect(report.verdict.fix).toContain(
+      `Claude Code requested CONTACTS_WRITE; the workspace policy allows ${seeded.policy_scopes.join(' ')}.`,
+    );
+    expect(report.verdict.fix).toContain(
+      `Narrow the request: ${knownClient('claude-code').narrowScopes(seeded.policy_scopes)}`,
+    );
     expect(report.verdict.fix).toContain('or expand the policy in Enginy to include CONTACTS_WRITE');
-    expect(await lastAttempt(e2e.stack)).toMatchObject({ reason: 'scopes_not_allowed', requested_scopes: ['CONTACTS_WRITE'] });
+    expect(await lastAttempt(e2e.stack)).toMatchObject({
+      reason: 'scopes_not_allowed',
+      requested_scopes: ['CONTACTS_WRITE'],
+    });
   });
 
   it('MCP disabled: enable MCP for the workspace', async () => {
     await setAcmeMcp(e2e.db, { enabled: false });
     const report = await doctor(e2e.stack);
-    expect(verdictOf(report)).toEqual({ status: 'failed', step: 'workspace-policy', entry: 'No active connection appears in Enginy' });
+    expect(verdictOf(report)).toEqual({
+      status: 'failed',
+      step: 'workspace-policy',
+      entry: 'No active connection appears in Enginy',
+    });
     expect(report.verdict.fix).toMatch(/^Enable MCP for the workspace/);
     expect(await lastAttempt(e2e.stack)).toMatchObject({ reason: 'mcp_disabled' });
   });
@@ -82,14 +120,24 @@ describe('the workspace refuses the browser step', () => {
   it('policy with no scope: make the policy active with at least one scope', async () => {
     await setAcmeMcp(e2e.db, { policy_scopes: [] });
     const report = await doctor(e2e.stack);
-    expect(verdictOf(report)).toEqual({ status: 'failed', step: 'workspace-policy', entry: 'No active connection appears in Enginy' });
+    expect(verdictOf(report)).toEqual({
+      status: 'failed',
+      step: 'workspace-policy',
+      entry: 'No active connection appears in Enginy',
+    });
     expect(report.verdict.fix).toMatch(/^Make the policy active with at least one scope/);
     expect(await lastAttempt(e2e.stack)).toMatchObject({ reason: 'policy_empty' });
   });
 
   it('consent denied (--deny): the flow must complete through the callback', async () => {
-    const report = await doctor(e2e.stack, { login: { email: 'dev@enginy.local', password: 'enginy-dev', workspace: 'Acme Outreach', deny: true } });
-    expect(verdictOf(report)).toEqual({ status: 'failed', step: 'consent', entry: 'No active connection appears in Enginy' });
+    const report = await doctor(e2e.stack, {
+      login: { email: 'dev@enginy.local', password: 'enginy-dev', workspace: 'Acme Outreach', deny: true },
+    });
+    expect(verdictOf(report)).toEqual({
+      status: 'failed',
+      step: 'consent',
+      entry: 'No active connection appears in Enginy',
+    });
     expect(report.verdict.cause).toBe('The callback received error=access_denied (The user denied the request)');
     expect(await lastAttempt(e2e.stack)).toMatchObject({ reason: 'access_denied' });
   });
@@ -97,28 +145,56 @@ describe('the workspace refuses the browser step', () => {
 
 describe('after the consent screen', () => {
   it('token exchange failing (wrong --client-secret): the console lists the failed exchange after the consent', async () => {
-    const { clientId } = await createPreregisteredClient(e2e.db, e2e.stack.config.tokenHashKey, { ...newClientCredentials(), name: 'Doctor wrong secret', redirectUris: [CALLBACK] });
+    const { clientId } = await createPreregisteredClient(e2e.db, e2e.stack.config.tokenHashKey, {
+      ...newClientCredentials(),
+      name: 'Doctor wrong secret',
+      redirectUris: [CALLBACK],
+    });
     const report = await doctor(e2e.stack, { clientId, clientSecret: 'ecs_not-the-secret' });
-    expect(verdictOf(report)).toEqual({ status: 'failed', step: 'token-exchange', entry: 'No active connection appears in Enginy' });
+    expect(verdictOf(report)).toEqual({
+      status: 'failed',
+      step: 'token-exchange',
+      entry: 'No active connection appears in Enginy',
+    });
     expect(report.verdict.cause).toMatch(/answered HTTP 401: invalid_client \(Wrong client_secret\)$/);
     expect(report.verdict.fix).toContain('Check --client-secret and --auth-method');
     expect(step(report, 'consent').status).toBe('pass');
     // The approval, then the failed exchange with its reason: what the console's attempts list shows.
-    expect(await lastAttempt(e2e.stack)).toMatchObject({ reason: 'token_exchange_failed', client_id: clientId, details: { error: 'invalid_client' } });
+    expect(await lastAttempt(e2e.stack)).toMatchObject({
+      reason: 'token_exchange_failed',
+      client_id: clientId,
+      details: { error: 'invalid_client' },
+    });
   });
 });
 
 describe('needs authentication or Cannot POST /token', () => {
   it.each<[BrokenDeployment, Report['steps'][number]['id'], RegExp]>([
-    ['metadata-html', 'resource-metadata', /oauth-protected-resource\/mcp: HTTP 404 with HTML \(Cannot GET \/.well-known\/oauth-protected-resource\/mcp\)/],
-    ['proxy-rewrites-resource', 'resource-metadata', /resource is "http:\/\/localhost:\d+\/mcp", not the MCP URL http:\/\/localhost:\d+\/mcp \(a proxy rewriting paths or hosts/],
-    ['token-cannot-post', 'token-endpoint', /token answered HTTP 404 with HTML \(Cannot POST \/token\), not an OAuth JSON error/],
+    [
+      'metadata-html',
+      'resource-metadata',
+      /oauth-protected-resource\/mcp: HTTP 404 with HTML \(Cannot GET \/.well-known\/oauth-protected-resource\/mcp\)/,
+    ],
+    [
+      'proxy-rewrites-resource',
+      'resource-metadata',
+      /resource is "http:\/\/localhost:\d+\/mcp", not the MCP URL http:\/\/localhost:\d+\/mcp \(a proxy rewriting paths or hosts/,
+    ],
+    [
+      'token-cannot-post',
+      'token-endpoint',
+      /token answered HTTP 404 with HTML \(Cannot POST \/token\), not an OAuth JSON error/,
+    ],
   ])('%s: fails %s and says which', async (kind, failedStep, cause) => {
     const deployment = await serveBrokenDeployment(e2e.stack, kind);
     const before = await countEvents();
     try {
       const report = await doctor(e2e.stack, { mcpUrl: deployment.mcpUrl });
-      expect(verdictOf(report)).toEqual({ status: 'failed', step: failedStep, entry: 'needs authentication or Cannot POST /token' });
+      expect(verdictOf(report)).toEqual({
+        status: 'failed',
+        step: failedStep,
+        entry: 'needs authentication or Cannot POST /token',
+      });
       expect(report.verdict.cause).toMatch(cause);
       expect(report.verdict.fix).toContain('stale server, a proxy, or the wrong base URL');
       expect(step(report, 'reachable').status).toBe('pass');
@@ -133,9 +209,13 @@ describe('needs authentication or Cannot POST /token', () => {
   it('the CLI prints the checklist with the fix and exits 1', async () => {
     const deployment = await serveBrokenDeployment(e2e.stack, 'metadata-html');
     try {
-      const cli = createRequire(import.meta.url).resolve('@enginy/doctor/run').replace(/run\.ts$/, 'cli.ts');
+      const cli = createRequire(import.meta.url)
+        .resolve('@enginy/doctor/run')
+        .replace(/run\.ts$/, 'cli.ts');
       // Asynchronously: the fixture server lives in this process.
-      const run = await promisify(execFile)(process.execPath, ['--import', 'tsx', cli, deployment.mcpUrl], { encoding: 'utf8' }).then(
+      const run = await promisify(execFile)(process.execPath, ['--import', 'tsx', cli, deployment.mcpUrl], {
+        encoding: 'utf8',
+      }).then(
         () => expect.unreachable('the doctor exited 0'),
         (error: { code: number; stdout: string }) => ({ status: error.code, stdout: error.stdout }),
       );

@@ -20,11 +20,22 @@ const CLAUDE_DOCUMENT = 'https://claude.ai/oauth/claude-code-client-metadata';
 const CODEX_DOCUMENT = 'https://chatgpt.com/oauth/codex/client.json';
 const OPENCODE_CALLBACK = 'http://127.0.0.1:19876/mcp/oauth/callback';
 
-type Settings = { enabled: boolean; allowed_redirect_uris: string[]; allowed_client_ids: string[]; policy_scopes: string[]; policy_active: boolean };
+type Settings = {
+  enabled: boolean;
+  allowed_redirect_uris: string[];
+  allowed_client_ids: string[];
+  policy_scopes: string[];
+  policy_active: boolean;
+};
 const COLUMNS = ['enabled', 'allowed_redirect_uris', 'allowed_client_ids', 'policy_scopes', 'policy_active'] as const;
 
-const failedAt = (report: Report) => ({ status: report.verdict.status, step: report.verdict.step, entry: report.verdict.entry });
-const notPassed = (report: Report) => report.steps.filter((s) => s.status !== 'pass').map((s) => `${s.id}: ${s.detail} ${s.fix ?? ''}`);
+const failedAt = (report: Report) => ({
+  status: report.verdict.status,
+  step: report.verdict.step,
+  entry: report.verdict.entry,
+});
+const notPassed = (report: Report) =>
+  report.steps.filter((s) => s.status !== 'pass').map((s) => `${s.id}: ${s.detail} ${s.fix ?? ''}`);
 
 /** The protected-resource metadata's scopes_supported, as every client reads it. */
 async function advertisedScopes(stack: TestStack): Promise<string[]> {
@@ -37,7 +48,12 @@ describe('the seeded stack (development defaults: CIMD works offline)', () => {
   const e2e = useStackAndBrowser();
   let acme: Settings;
   let globex: Settings;
-  const settingsOf = (id: string) => e2e.db.selectFrom('workspace_mcp_settings').select(COLUMNS).where('workspace_id', '=', id).executeTakeFirstOrThrow();
+  const settingsOf = (id: string) =>
+    e2e.db
+      .selectFrom('workspace_mcp_settings')
+      .select(COLUMNS)
+      .where('workspace_id', '=', id)
+      .executeTakeFirstOrThrow();
   beforeAll(async () => {
     [acme, globex] = await Promise.all([settingsOf(SEED_IDS.acme), settingsOf(SEED_IDS.globex)]);
   });
@@ -53,24 +69,32 @@ describe('the seeded stack (development defaults: CIMD works offline)', () => {
     ['claude-code', 3141, { kind: 'cimd', clientId: CLAUDE_DOCUMENT }, 'Claude Code'],
     ['codex', 3142, { kind: 'cimd', clientId: CODEX_DOCUMENT }, 'chatgpt.com'],
     ['mcp-remote', 3143, { kind: 'dcr' }, 'MCP CLI Proxy'],
-  ])('--as %s connects (recipe callback allowlisted by the seed; run on :%i)', async (preset, callbackPort, registration, clientName) => {
-    // The seed allowlists exactly the URI this client's recipe sends.
-    expect(acme.allowed_redirect_uris).toContain(planRedirect(preset).uri);
-    expect(planRedirect(preset).uri).toBe(CLAUDE_CODE_REDIRECT_URI);
-    const redirectUri = `http://localhost:${callbackPort}/callback`;
-    await allow(redirectUri);
+  ])(
+    '--as %s connects (recipe callback allowlisted by the seed; run on :%i)',
+    async (preset, callbackPort, registration, clientName) => {
+      // The seed allowlists exactly the URI this client's recipe sends.
+      expect(acme.allowed_redirect_uris).toContain(planRedirect(preset).uri);
+      expect(planRedirect(preset).uri).toBe(CLAUDE_CODE_REDIRECT_URI);
+      const redirectUri = `http://localhost:${callbackPort}/callback`;
+      await allow(redirectUri);
 
-    const report = await doctor(e2e.stack, { as: preset, callbackPort });
-    expect(notPassed(report)).toEqual([]);
-    expect(report.verdict.status).toBe('connected');
-    expect(report.plan).toMatchObject({ preset, client: `${knownClient(preset).name} ${knownClient(preset).testedVersion}`, redirectUri, registration });
-    // Claude Code and Codex ask for the whole advertised list, mcp-remote for the challenge's scope:
-    // on the seeded stack both are what the enabled policy (Acme's reads) grants.
-    expect([...(report.plan?.scopes?.requested ?? [])].sort()).toEqual([...acme.policy_scopes].sort());
-    expect(report.connection?.client.name).toBe(clientName);
-    if (registration.clientId !== undefined) expect(report.connection?.client.id).toBe(registration.clientId);
-    expect([...(report.connection?.grantedScopes ?? [])].sort()).toEqual([...acme.policy_scopes].sort());
-  });
+      const report = await doctor(e2e.stack, { as: preset, callbackPort });
+      expect(notPassed(report)).toEqual([]);
+      expect(report.verdict.status).toBe('connected');
+      expect(report.plan).toMatchObject({
+        preset,
+        client: `${knownClient(preset).name} ${knownClient(preset).testedVersion}`,
+        redirectUri,
+        registration,
+      });
+      // Claude Code and Codex ask for the whole advertised list, mcp-remote for the challenge's scope:
+      // on the seeded stack both are what the enabled policy (Acme's reads) grants.
+      expect([...(report.plan?.scopes?.requested ?? [])].sort()).toEqual([...acme.policy_scopes].sort());
+      expect(report.connection?.client.name).toBe(clientName);
+      if (registration.clientId !== undefined) expect(report.connection?.client.id).toBe(registration.clientId);
+      expect([...(report.connection?.grantedScopes ?? [])].sort()).toEqual([...acme.policy_scopes].sort());
+    },
+  );
 
   it('--as opencode fails at the allowlist with its fixed URI, then connects once it is added', async () => {
     const first = await doctor(e2e.stack, { as: 'opencode' });
@@ -79,7 +103,10 @@ describe('the seeded stack (development defaults: CIMD works offline)', () => {
     // And how opencode's own config changes it (the tested-clients table's callback fix).
     expect(first.verdict.fix).toContain(knownClient('opencode').callbackFix);
     expect(first.plan?.registration).toMatchObject({ kind: 'dcr' });
-    expect(await lastAttempt(e2e.stack)).toMatchObject({ reason: 'redirect_uri_not_allowed', redirect_uri: OPENCODE_CALLBACK });
+    expect(await lastAttempt(e2e.stack)).toMatchObject({
+      reason: 'redirect_uri_not_allowed',
+      redirect_uri: OPENCODE_CALLBACK,
+    });
 
     await allow(OPENCODE_CALLBACK);
     const second = await doctor(e2e.stack, { as: 'opencode' });
@@ -88,10 +115,14 @@ describe('the seeded stack (development defaults: CIMD works offline)', () => {
     expect(second.connection?.client.name).toBe('OpenCode');
   });
 
-  it('--as claude-code asks for every advertised scope: another workspace granting writes makes Acme refuse it, with Claude Code\'s way to narrow', async () => {
+  it("--as claude-code asks for every advertised scope: another workspace granting writes makes Acme refuse it, with Claude Code's way to narrow", async () => {
     await allow('http://localhost:3144/callback');
     const writes = ['CONTACTS_WRITE', 'LISTS_WRITE'];
-    await setWorkspaceMcp(e2e.db, SEED_IDS.globex, { enabled: true, policy_active: true, policy_scopes: [...acme.policy_scopes, ...writes] });
+    await setWorkspaceMcp(e2e.db, SEED_IDS.globex, {
+      enabled: true,
+      policy_active: true,
+      policy_scopes: [...acme.policy_scopes, ...writes],
+    });
     // The advertised list is the enabled policies' union (cached for a second by the MCP server).
     await expect.poll(() => advertisedScopes(e2e.stack), { timeout: 5_000 }).toEqual(expect.arrayContaining(writes));
 
@@ -103,7 +134,11 @@ describe('the seeded stack (development defaults: CIMD works offline)', () => {
     expect(report.verdict.fix).toContain(knownClient('claude-code').narrowScopes(acme.policy_scopes));
     expect(report.verdict.fix).toContain(`or expand the policy in Enginy to include ${writes.join(' ')}`);
     // The checks before it passed: the failure is the scopes alone.
-    expect((['redirect-uri', 'client-id', 'workspace-policy'] as const).map((id) => step(report, id).status)).toEqual(['pass', 'pass', 'pass']);
+    expect((['redirect-uri', 'client-id', 'workspace-policy'] as const).map((id) => step(report, id).status)).toEqual([
+      'pass',
+      'pass',
+      'pass',
+    ]);
     expect(await lastAttempt(e2e.stack)).toMatchObject({ reason: 'scopes_not_allowed', client_id: CLAUDE_DOCUMENT });
 
     // Narrowed the way the fix says, it connects.
@@ -114,25 +149,47 @@ describe('the seeded stack (development defaults: CIMD works offline)', () => {
   it('the CLI defaults to --as claude-code, says so, and exits 0', async () => {
     await allow('http://localhost:3145/callback');
     await waitForFreePort(3145);
-    const cli = createRequire(import.meta.url).resolve('@enginy/doctor/run').replace(/run\.ts$/, 'cli.ts');
-    const args = [cli, e2e.stack.config.openapi.mcpUrl, '--callback-port', '3145', '--browser=playwright', '--email', ADMIN.email, '--password', ADMIN.password, '--workspace', 'Acme Outreach'];
+    const cli = createRequire(import.meta.url)
+      .resolve('@enginy/doctor/run')
+      .replace(/run\.ts$/, 'cli.ts');
+    const args = [
+      cli,
+      e2e.stack.config.openapi.mcpUrl,
+      '--callback-port',
+      '3145',
+      '--browser=playwright',
+      '--email',
+      ADMIN.email,
+      '--password',
+      ADMIN.password,
+      '--workspace',
+      'Acme Outreach',
+    ];
     // Rejects on a non-zero exit.
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', ...args], { encoding: 'utf8' });
     expect(stdout).toContain('As Claude Code 2.1.328 (--as claude-code)');
-    expect(stdout).toContain(`  Client:       client ID metadata document ${CLAUDE_DOCUMENT} (the authorization server advertises client_id_metadata_document_supported`);
-    expect(stdout).toContain(`  Scopes:       ${(await advertisedScopes(e2e.stack)).join(' ')} (the protected-resource metadata's whole scopes_supported`);
+    expect(stdout).toContain(
+      `  Client:       client ID metadata document ${CLAUDE_DOCUMENT} (the authorization server advertises client_id_metadata_document_supported`,
+    );
+    expect(stdout).toContain(
+      `  Scopes:       ${(await advertisedScopes(e2e.stack)).join(' ')} (the protected-resource metadata's whole scopes_supported`,
+    );
     expect(stdout).toContain('  Redirect URI: http://localhost:3145/callback (--callback-port over');
     expect(stdout.trim().split('\n').at(-1)).toBe('Verdict: Connected: every step passed');
   });
 });
 
-describe('a stack that cannot use Claude Code\'s metadata document (no bundled copy, no unverified clients)', () => {
+describe("a stack that cannot use Claude Code's metadata document (no bundled copy, no unverified clients)", () => {
   const e2e = useStackAndBrowser({ CIMD_BUNDLED_DOCUMENTS: 'false', CIMD_UNVERIFIED_LOOPBACK: 'false' });
 
   it('--as claude-code fails at registration and explains the unreachable host and the ways out', async () => {
     const report = await doctor(e2e.stack, { callbackPort: 3146 });
     expect(report.plan?.registration).toMatchObject({ kind: 'cimd', clientId: CLAUDE_DOCUMENT });
-    expect(failedAt(report)).toEqual({ status: 'failed', step: 'registration', entry: 'OAuth client_id is not allowed' });
+    expect(failedAt(report)).toEqual({
+      status: 'failed',
+      step: 'registration',
+      entry: 'OAuth client_id is not allowed',
+    });
     expect(report.verdict.cause).toContain(`The client metadata document at ${CLAUDE_DOCUMENT} could not be used`);
     expect(report.verdict.fix).toContain(`could not fetch ${CLAUDE_DOCUMENT}: its host is unreachable from the server`);
     expect(report.verdict.fix).toContain("bundled copy of Claude Code's document");
@@ -140,8 +197,17 @@ describe('a stack that cannot use Claude Code\'s metadata document (no bundled c
     expect(report.verdict.fix).toContain('connect the auth service to the network, or pin a DCR client');
     expect(step(report, 'callback-listener').status).toBe('skip');
     // Refused before any workspace was chosen: the audit has it without one, with the socket error.
-    const event = await e2e.db.selectFrom('auth_events').select(['reason', 'client_id', 'details']).orderBy('created_at', 'desc').limit(1).executeTakeFirstOrThrow();
-    expect(event).toMatchObject({ reason: 'unknown_client', client_id: CLAUDE_DOCUMENT, details: { fetchFailure: expect.any(String) } });
+    const event = await e2e.db
+      .selectFrom('auth_events')
+      .select(['reason', 'client_id', 'details'])
+      .orderBy('created_at', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    expect(event).toMatchObject({
+      reason: 'unknown_client',
+      client_id: CLAUDE_DOCUMENT,
+      details: { fetchFailure: expect.any(String) },
+    });
 
     // With the document out of the way (what a server without CIMD makes Claude Code do), it registers and connects.
     await setAcmeMcp(e2e.db, { allowed_redirect_uris: ['http://localhost:3146/callback'] });

@@ -34,24 +34,32 @@ const setPolicy = (values: { policy_scopes?: string[]; enabled?: boolean }) =>
 
 /** The browser step for whatever authorization URL the provider was sent to. */
 async function browserStep(provider: MemoryOAuthProvider): Promise<string> {
-  const step = await approveInBrowser((provider.authorizationUrl as URL).href, ADMIN, { browser, workspace: 'Acme Outreach' });
+  const step = await approveInBrowser((provider.authorizationUrl as URL).href, ADMIN, {
+    browser,
+    workspace: 'Acme Outreach',
+  });
   expect(step.errorText).toBeUndefined();
   return step.callback?.searchParams.get('code') as string;
 }
 
 async function connected(provider: MemoryOAuthProvider): Promise<Client> {
   const client = new Client({ name: 'e2e-claude-like', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(stack.config.openapi.mcpUrl), { authProvider: provider }));
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(stack.config.openapi.mcpUrl), { authProvider: provider }),
+  );
   return client;
 }
 
-const text = (result: Awaited<ReturnType<Client['callTool']>>) => (result.content as { type: string; text: string }[])[0]?.text ?? '';
+const text = (result: Awaited<ReturnType<Client['callTool']>>) =>
+  (result.content as { type: string; text: string }[])[0]?.text ?? '';
 
 describe('Claude Code-like client on the MCP endpoint', () => {
   const provider = new MemoryOAuthProvider('Claude Code');
 
   it('discovers, registers, signs in through the browser, and lists the tools', async () => {
-    const transport = new StreamableHTTPClientTransport(new URL(stack.config.openapi.mcpUrl), { authProvider: provider });
+    const transport = new StreamableHTTPClientTransport(new URL(stack.config.openapi.mcpUrl), {
+      authProvider: provider,
+    });
     await expect(new Client({ name: 'e2e', version: '1' }).connect(transport)).rejects.toThrow(UnauthorizedError);
     const authorizeUrl = provider.authorizationUrl as URL;
     expect(authorizeUrl.origin).toBe(stack.config.auth.issuer);
@@ -62,7 +70,9 @@ describe('Claude Code-like client on the MCP endpoint', () => {
     const client = await connected(provider);
     const { tools } = await client.listTools();
     expect(tools[0]?.name).toBe('mcp_whoami');
-    expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(['search_contacts', 'create_contact', 'send_inbox_message', 'get_credits']));
+    expect(tools.map((t) => t.name)).toEqual(
+      expect.arrayContaining(['search_contacts', 'create_contact', 'send_inbox_message', 'get_credits']),
+    );
     expect(tools.find((t) => t.name === 'search_contacts')?.annotations?.readOnlyHint).toBe(false);
     expect(tools.find((t) => t.name === 'get_credits')?.annotations?.readOnlyHint).toBe(true);
     await client.close();
@@ -77,7 +87,10 @@ describe('Claude Code-like client on the MCP endpoint', () => {
     expect([...who.grantedScopes].sort()).toEqual([...READ_SCOPES].sort());
     expect(who.checks.every((check: { ok: boolean }) => check.ok)).toBe(true);
 
-    const contacts = await client.callTool({ name: 'search_contacts', arguments: { body: { page: 1, pageSize: 10, filters: { search: 'a' } } } });
+    const contacts = await client.callTool({
+      name: 'search_contacts',
+      arguments: { body: { page: 1, pageSize: 10, filters: { search: 'a' } } },
+    });
     const page = contacts.structuredContent as { data: { firstName: string }[]; meta: { total: number } };
     expect(page.data).toHaveLength(10);
     expect(page.meta.total).toBeGreaterThan(10);
@@ -92,13 +105,22 @@ describe('Claude Code-like client on the MCP endpoint', () => {
     expect(text(denied)).toBe('Tool requires scopes: CONTACTS_WRITE');
 
     await setPolicy({ policy_scopes: [...READ_SCOPES, 'CONTACTS_WRITE'] });
-    expect(text(await client.callTool({ name: 'create_contact', arguments: { body } }))).toBe('Tool requires scopes: CONTACTS_WRITE');
+    expect(text(await client.callTool({ name: 'create_contact', arguments: { body } }))).toBe(
+      'Tool requires scopes: CONTACTS_WRITE',
+    );
     await client.close();
 
     // Step-up: authorize again asking for the write scope.
     provider.saved = undefined;
-    expect(await auth(provider, { serverUrl: stack.config.openapi.mcpUrl, scope: [...READ_SCOPES, 'CONTACTS_WRITE'].join(' ') })).toBe('REDIRECT');
-    expect(await auth(provider, { serverUrl: stack.config.openapi.mcpUrl, authorizationCode: await browserStep(provider) })).toBe('AUTHORIZED');
+    expect(
+      await auth(provider, {
+        serverUrl: stack.config.openapi.mcpUrl,
+        scope: [...READ_SCOPES, 'CONTACTS_WRITE'].join(' '),
+      }),
+    ).toBe('REDIRECT');
+    expect(
+      await auth(provider, { serverUrl: stack.config.openapi.mcpUrl, authorizationCode: await browserStep(provider) }),
+    ).toBe('AUTHORIZED');
     client = await connected(provider);
     const created = await client.callTool({ name: 'create_contact', arguments: { body } });
     expect(created.isError).toBeFalsy();
@@ -106,7 +128,9 @@ describe('Claude Code-like client on the MCP endpoint', () => {
 
     // The policy narrows: the same grant loses the write at once, and gets it back without re-authorizing.
     await setPolicy({ policy_scopes: [...READ_SCOPES] });
-    expect(text(await client.callTool({ name: 'create_contact', arguments: { body } }))).toBe('Tool requires scopes: CONTACTS_WRITE');
+    expect(text(await client.callTool({ name: 'create_contact', arguments: { body } }))).toBe(
+      'Tool requires scopes: CONTACTS_WRITE',
+    );
     await setPolicy({ policy_scopes: [...READ_SCOPES, 'CONTACTS_WRITE'] });
     expect((await client.callTool({ name: 'create_contact', arguments: { body } })).isError).toBeFalsy();
     await client.close();
@@ -131,12 +155,18 @@ describe('Claude Code-like client on the MCP endpoint', () => {
     try {
       const response = await fetch(stack.config.openapi.mcpUrl, {
         method: 'POST',
-        headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        headers: {
+          authorization: `Bearer ${accessToken}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+        },
         body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),
       });
       expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toContain('error_description="Token validation failed"');
-      expect(((await response.json()) as { message: string }).message).toContain('MCP integration is disabled for this workspace');
+      expect(((await response.json()) as { message: string }).message).toContain(
+        'MCP integration is disabled for this workspace',
+      );
       await expect(connected(provider)).rejects.toThrow();
     } finally {
       await setPolicy({ enabled: true });

@@ -55,7 +55,12 @@ describe('mcp-remote http://localhost:<port>/mcp 3118 --callback-path /callback'
     const transport = new StdioClientTransport({
       command: process.execPath,
       args: [PROXY, stack.config.openapi.mcpUrl, String(CLAUDE_CODE_CALLBACK_PORT), '--callback-path', '/callback'],
-      env: { PATH: process.env.PATH ?? '', HOME: dir, MCP_REMOTE_CONFIG_DIR: join(dir, 'config'), BROWSER: join(dir, 'browser.sh') },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: dir,
+        MCP_REMOTE_CONFIG_DIR: join(dir, 'config'),
+        BROWSER: join(dir, 'browser.sh'),
+      },
       stderr: 'pipe',
     });
     transport.stderr?.on('data', (chunk) => stderr.push(String(chunk)));

@@ -19,7 +19,7 @@ async function activeToken(accessToken: string) {
 }
 
 describe('the MCP SDK client auth(): DCR → browser → token', () => {
-  it('discovers the issuer through the MCP endpoint\'s protected-resource metadata, then refreshes with rotation', async () => {
+  it("discovers the issuer through the MCP endpoint's protected-resource metadata, then refreshes with rotation", async () => {
     const { config } = e2e.stack;
     const provider = new MemoryOAuthProvider();
     // As Claude Code does: POST /mcp without a token, then start from the 401 challenge.
@@ -41,12 +41,18 @@ describe('the MCP SDK client auth(): DCR → browser → token', () => {
     const callback = step.callback as URL;
     expect(callback.searchParams.get('iss')).toBe(config.auth.issuer);
     expect(callback.searchParams.get('state')).toBe('sdk-state');
-    expect(await auth(provider, { ...options, authorizationCode: callback.searchParams.get('code') as string })).toBe('AUTHORIZED');
+    expect(await auth(provider, { ...options, authorizationCode: callback.searchParams.get('code') as string })).toBe(
+      'AUTHORIZED',
+    );
 
     const tokens = provider.saved;
     expect(tokens?.token_type).toBe('Bearer');
     expect(tokens?.expires_in).toBe(3600);
-    expect(await activeToken(tokens?.access_token as string)).toMatchObject({ resource: config.openapi.mcpUrl, workspaceId: SEED_IDS.acme, mcpEnabled: true });
+    expect(await activeToken(tokens?.access_token as string)).toMatchObject({
+      resource: config.openapi.mcpUrl,
+      workspaceId: SEED_IDS.acme,
+      mcpEnabled: true,
+    });
 
     // A second auth() with a refresh token rotates it.
     expect(await auth(provider, options)).toBe('AUTHORIZED');
@@ -59,25 +65,40 @@ describe('the MCP SDK client auth(): DCR → browser → token', () => {
     const provider = new MemoryOAuthProvider('Alias-guessing client');
     // A client whose discovery fails (a proxy eating /.well-known, an old client) falls back to
     // /authorize, /token and /register at the MCP server's origin root.
-    const fetchFn: typeof fetch = (input, init) => (String(input).includes('/.well-known/') ? Promise.resolve(new Response('{}', { status: 404 })) : fetch(input, init));
+    const fetchFn: typeof fetch = (input, init) =>
+      String(input).includes('/.well-known/')
+        ? Promise.resolve(new Response('{}', { status: 404 }))
+        : fetch(input, init);
     expect(await auth(provider, { serverUrl: config.openapi.mcpUrl, fetchFn })).toBe('REDIRECT');
     const authorizeUrl = provider.authorizationUrl as URL;
     expect(`${authorizeUrl.origin}${authorizeUrl.pathname}`).toBe(`${config.openapi.url}/authorize`);
     const step = await approveInBrowser(authorizeUrl.href, MEMBER, { browser: e2e.browser });
     const code = step.callback?.searchParams.get('code') as string;
-    expect(await auth(provider, { serverUrl: config.openapi.mcpUrl, authorizationCode: code, fetchFn })).toBe('AUTHORIZED');
-    expect(await activeToken(provider.saved?.access_token as string)).toMatchObject({ resource: config.openapi.mcpUrl });
+    expect(await auth(provider, { serverUrl: config.openapi.mcpUrl, authorizationCode: code, fetchFn })).toBe(
+      'AUTHORIZED',
+    );
+    expect(await activeToken(provider.saved?.access_token as string)).toMatchObject({
+      resource: config.openapi.mcpUrl,
+    });
   });
 });
 
 /** RFC 8414 discovery; oauth4webapi checks that `issuer` equals the URL it asked. */
 async function discover() {
   const issuer = new URL(e2e.stack.config.auth.issuer);
-  return oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', [oauth.allowInsecureRequests]: true }));
+  return oauth.processDiscoveryResponse(
+    issuer,
+    await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', [oauth.allowInsecureRequests]: true }),
+  );
 }
 
 /** A strict standards client: issuer check, PKCE, `iss` check (RFC 9207), state. */
-async function strictFlow(client: oauth.Client, clientAuth: oauth.ClientAuth, who = MEMBER, redirectUri = CLAUDE_CODE_REDIRECT_URI) {
+async function strictFlow(
+  client: oauth.Client,
+  clientAuth: oauth.ClientAuth,
+  who = MEMBER,
+  redirectUri = CLAUDE_CODE_REDIRECT_URI,
+) {
   const as = await discover();
   const verifier = oauth.generateRandomCodeVerifier();
   const state = oauth.generateRandomState();
@@ -119,10 +140,16 @@ describe('a strict standards client (oauth4webapi)', () => {
     const refreshed = await oauth.processRefreshTokenResponse(
       as,
       client,
-      await oauth.refreshTokenGrantRequest(as, client, oauth.None(), tokens.refresh_token as string, { [oauth.allowInsecureRequests]: true }),
+      await oauth.refreshTokenGrantRequest(as, client, oauth.None(), tokens.refresh_token as string, {
+        [oauth.allowInsecureRequests]: true,
+      }),
     );
     expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
-    await oauth.processRevocationResponse(await oauth.revocationRequest(as, client, oauth.None(), refreshed.refresh_token as string, { [oauth.allowInsecureRequests]: true }));
+    await oauth.processRevocationResponse(
+      await oauth.revocationRequest(as, client, oauth.None(), refreshed.refresh_token as string, {
+        [oauth.allowInsecureRequests]: true,
+      }),
+    );
     expect(await activeToken(refreshed.access_token)).toBeUndefined();
   });
 
@@ -151,13 +178,23 @@ describe('a strict standards client (oauth4webapi)', () => {
     ['client_secret_post', (secret: string) => oauth.ClientSecretPost(secret)],
     ['client_secret_basic', (secret: string) => oauth.ClientSecretBasic(secret)],
   ] as const)('a pre-registered confidential client with %s', async (method, clientAuth) => {
-    const { clientId, clientSecret } = await createPreregisteredClient(e2e.db, e2e.stack.config.tokenHashKey, { ...newClientCredentials(), name: `Pre-registered ${method}`, redirectUris: [CLAUDE_CODE_REDIRECT_URI] });
+    const { clientId, clientSecret } = await createPreregisteredClient(e2e.db, e2e.stack.config.tokenHashKey, {
+      ...newClientCredentials(),
+      name: `Pre-registered ${method}`,
+      redirectUris: [CLAUDE_CODE_REDIRECT_URI],
+    });
     const client: oauth.Client = { client_id: clientId, token_endpoint_auth_method: method };
     const { tokens } = await strictFlow(client, clientAuth(clientSecret));
     expect(await activeToken(tokens.access_token)).toMatchObject({ clientId });
     // The wrong secret is 401 invalid_client.
     const as = await discover();
-    const wrong = await oauth.refreshTokenGrantRequest(as, client, clientAuth('wrong-secret'), tokens.refresh_token as string, { [oauth.allowInsecureRequests]: true });
+    const wrong = await oauth.refreshTokenGrantRequest(
+      as,
+      client,
+      clientAuth('wrong-secret'),
+      tokens.refresh_token as string,
+      { [oauth.allowInsecureRequests]: true },
+    );
     expect(wrong.status).toBe(401);
     expect(((await wrong.json()) as { error: string }).error).toBe('invalid_client');
   });

@@ -39,21 +39,32 @@ const proxy: Server = createServer((request, response) => {
     const body = Buffer.concat(chunks);
     const form = new URLSearchParams(request.url === '/token' ? body.toString() : '');
     const seen: RefreshSeen | undefined =
-      form.get('grant_type') === 'refresh_token' ? { at: Date.now(), token: createHash('sha256').update(form.get('refresh_token') ?? '').digest('hex').slice(0, 12) } : undefined;
+      form.get('grant_type') === 'refresh_token'
+        ? {
+            at: Date.now(),
+            token: createHash('sha256')
+              .update(form.get('refresh_token') ?? '')
+              .digest('hex')
+              .slice(0, 12),
+          }
+        : undefined;
     if (seen) refreshes.push(seen);
-    const upstream = httpRequest({ host: '127.0.0.1', port: authPort, method: request.method, path: request.url, headers: request.headers }, (answer) => {
-      if (seen) seen.status = answer.statusCode;
-      if (seen && dropNext) {
-        // The rotation happened upstream; its answer never reaches Claude.
-        dropNext = false;
-        seen.dropped = true;
-        answer.resume();
-        request.socket.destroy();
-        return;
-      }
-      response.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(response);
-    });
+    const upstream = httpRequest(
+      { host: '127.0.0.1', port: authPort, method: request.method, path: request.url, headers: request.headers },
+      (answer) => {
+        if (seen) seen.status = answer.statusCode;
+        if (seen && dropNext) {
+          // The rotation happened upstream; its answer never reaches Claude.
+          dropNext = false;
+          seen.dropped = true;
+          answer.resume();
+          request.socket.destroy();
+          return;
+        }
+        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(response);
+      },
+    );
     upstream.on('error', () => response.destroy());
     upstream.end(body);
   });
@@ -61,7 +72,11 @@ const proxy: Server = createServer((request, response) => {
 await new Promise<void>((resolve) => proxy.listen(proxyPort, '127.0.0.1', resolve));
 
 // Claude refreshes a token this short-lived on each `claude mcp list`.
-const e2e = useStack({ ACCESS_TOKEN_TTL_SECONDS: '60', AUTH_PORT: String(authPort), AUTH_ISSUER: `http://localhost:${proxyPort}` });
+const e2e = useStack({
+  ACCESS_TOKEN_TTL_SECONDS: '60',
+  AUTH_PORT: String(authPort),
+  AUTH_ISSUER: `http://localhost:${proxyPort}`,
+});
 const claude = cliCommand('claude');
 const s = scratch('claude');
 const cli = (...args: string[]) => run([...claude, ...args], { cwd: s.project, env: s.env });
@@ -94,7 +109,9 @@ describe('Claude Code whose refresh answer is lost', () => {
     expect(retry?.status).toBe(200);
     const delay = ((retry?.at ?? 0) - (dropped?.at ?? 0)) / 1000;
     // biome-ignore lint/suspicious/noConsole: the measured delay is the figure this test reports.
-    console.log(`[real-client] claude retried a refresh whose answer was lost after ${delay.toFixed(2)} s (retry grace 10 s)`);
+    console.log(
+      `[real-client] claude retried a refresh whose answer was lost after ${delay.toFixed(2)} s (retry grace 10 s)`,
+    );
     expect(delay).toBeLessThan(10);
     // The replay continued the grant: no reuse detected, still one connection, the same one.
     expect((await admin.connections()).map((connection) => connection.grantId)).toEqual(grants);

@@ -32,7 +32,9 @@ interface StoredToken {
 
 /** Claude Code's own token store on Linux. */
 function storedToken(): StoredToken {
-  const store = JSON.parse(readFileSync(join(s.home, '.claude', '.credentials.json'), 'utf8')) as { mcpOAuth: Record<string, StoredToken> };
+  const store = JSON.parse(readFileSync(join(s.home, '.claude', '.credentials.json'), 'utf8')) as {
+    mcpOAuth: Record<string, StoredToken>;
+  };
   const entry = Object.values(store.mcpOAuth).find((token) => token.serverName === 'enginy');
   if (entry === undefined) throw new Error('Claude Code stored no token for enginy');
   return entry;
@@ -56,7 +58,12 @@ describe('Claude Code (claude mcp add … && claude mcp login enginy)', () => {
     const login = await loginThroughBrowser(s, inTty([...claude, 'mcp', 'login', 'enginy']), 1);
     const listed = await status();
     const seconds = (Date.now() - started) / 1000;
-    await reportClient(e2e.db, { cli: 'claude', authorizeUrl: login.browser.url, result: listed.includes('Connected') ? 'Connected' : listed, secondsToConnected: seconds });
+    await reportClient(e2e.db, {
+      cli: 'claude',
+      authorizeUrl: login.browser.url,
+      result: listed.includes('Connected') ? 'Connected' : listed,
+      secondsToConnected: seconds,
+    });
     expect(login.browser.errorText, login.browser.pageText).toBeUndefined();
     expect(login.cli.output).toContain('Authenticated with "enginy"');
     expect(listed).toContain('✔ Connected');

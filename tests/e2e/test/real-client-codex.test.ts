@@ -14,7 +14,12 @@ const e2e = useStack();
 const codex = cliCommand('codex');
 const s = scratch('codex');
 // Without them Codex listens on 127.0.0.1:<random>/callback, which no workspace can allowlist ahead.
-const CALLBACK = ['-c', 'mcp_oauth_callback_port=3118', '-c', 'mcp_oauth_callback_url="http://localhost:3118/callback"'];
+const CALLBACK = [
+  '-c',
+  'mcp_oauth_callback_port=3118',
+  '-c',
+  'mcp_oauth_callback_url="http://localhost:3118/callback"',
+];
 const cli = (...args: string[]) => run([...codex, ...args, ...CALLBACK], { cwd: s.project, env: s.env });
 
 /** The "Auth" column of `codex mcp list` for enginy. */
@@ -29,7 +34,10 @@ async function authStatus(): Promise<string> {
  * here: the scratch environment has no D-Bus session, so no keyring).
  */
 function storedAccessToken(): string {
-  const store = JSON.parse(readFileSync(join(s.home, '.codex', '.credentials.json'), 'utf8')) as Record<string, { server_name: string; access_token: string }>;
+  const store = JSON.parse(readFileSync(join(s.home, '.codex', '.credentials.json'), 'utf8')) as Record<
+    string,
+    { server_name: string; access_token: string }
+  >;
   const entry = Object.values(store).find((token) => token.server_name === 'enginy');
   if (entry === undefined) throw new Error('Codex stored no token for enginy');
   return entry.access_token;
@@ -52,7 +60,12 @@ describe('Codex CLI (codex mcp add / login with the callback settings)', () => {
     const started = Date.now();
     const login = await loginThroughBrowser(s, [...codex, 'mcp', 'login', 'enginy', ...CALLBACK], 2);
     const auth = await authStatus();
-    await reportClient(e2e.db, { cli: 'codex', authorizeUrl: login.browser.url, result: auth === 'o_auth' ? 'logged in (OAuth)' : auth, secondsToConnected: (Date.now() - started) / 1000 });
+    await reportClient(e2e.db, {
+      cli: 'codex',
+      authorizeUrl: login.browser.url,
+      result: auth === 'o_auth' ? 'logged in (OAuth)' : auth,
+      secondsToConnected: (Date.now() - started) / 1000,
+    });
     expect(login.browser.errorText, login.browser.pageText).toBeUndefined();
     expect(login.cli.output).toContain("Successfully logged in to MCP server 'enginy'");
     expect(auth).toBe('o_auth');

@@ -99,8 +99,17 @@ describe('Gemini CLI (gemini mcp add, then /mcp auth enginy in its UI)', () => {
     const { mcpUrl } = e2e.stack.config.openapi;
     // No update checks or usage statistics (the scratch user's settings, not the recipe).
     mkdirSync(join(s.home, '.gemini'));
-    writeFileSync(join(s.home, '.gemini', 'settings.json'), JSON.stringify({ general: { enableAutoUpdate: false, enableAutoUpdateNotification: false }, privacy: { usageStatisticsEnabled: false } }));
-    const added = await run([...gemini, 'mcp', 'add', '--transport', 'http', 'enginy', mcpUrl], { cwd: s.project, env });
+    writeFileSync(
+      join(s.home, '.gemini', 'settings.json'),
+      JSON.stringify({
+        general: { enableAutoUpdate: false, enableAutoUpdateNotification: false },
+        privacy: { usageStatisticsEnabled: false },
+      }),
+    );
+    const added = await run([...gemini, 'mcp', 'add', '--transport', 'http', 'enginy', mcpUrl], {
+      cwd: s.project,
+      env,
+    });
     expect(added.output).toContain('MCP server "enginy" added to project settings');
     editServerEntry((entry) => {
       entry.oauth = { redirectUri: GEMINI_REDIRECT_URI };
@@ -116,12 +125,20 @@ describe('Gemini CLI (gemini mcp add, then /mcp auth enginy in its UI)', () => {
     expect(new URL(record.url).searchParams.get('scope')?.split(' ').sort()).toEqual([...policyScopes].sort());
     await t.waitFor(/Successfully authenticated and reloaded tools for 'enginy'/);
     const screen = await slashCommand(t, '/mcp list', /Configured MCP servers:[\s\S]*enginy - .*$/m);
-    await reportClient(e2e.db, { cli: 'gemini', authorizeUrl: record.url, result: 'Ready', secondsToConnected: (Date.now() - started) / 1000 });
+    await reportClient(e2e.db, {
+      cli: 'gemini',
+      authorizeUrl: record.url,
+      result: 'Ready',
+      secondsToConnected: (Date.now() - started) / 1000,
+    });
     expect(screen).toMatch(/🟢 enginy - Ready \(\d+ tools\) \(OAuth\)/);
     expect(new URL(record.url).searchParams.get('redirect_uri')).toBe(GEMINI_REDIRECT_URI);
 
     // With no OS keychain module built, Gemini keeps MCP tokens in ~/.gemini/mcp-oauth-tokens.json.
-    const tokens = JSON.parse(readFileSync(join(s.home, '.gemini', 'mcp-oauth-tokens.json'), 'utf8')) as { serverName: string; token: { accessToken: string } }[];
+    const tokens = JSON.parse(readFileSync(join(s.home, '.gemini', 'mcp-oauth-tokens.json'), 'utf8')) as {
+      serverName: string;
+      token: { accessToken: string };
+    }[];
     const stored = tokens.find((entry) => entry.serverName === 'enginy');
     const who = await whoamiWithToken(mcpUrl, stored?.token.accessToken ?? '');
     expect(who.user.email).toBe(ADMIN.email);

@@ -30,16 +30,26 @@ async function status(): Promise<string> {
 
 /** opencode's OAuth store, ~/.local/share/opencode/mcp-auth.json. */
 function storedAccessToken(): string {
-  const store = JSON.parse(readFileSync(join(s.home, '.local', 'share', 'opencode', 'mcp-auth.json'), 'utf8')) as Record<string, { tokens?: { accessToken: string } }>;
+  const store = JSON.parse(
+    readFileSync(join(s.home, '.local', 'share', 'opencode', 'mcp-auth.json'), 'utf8'),
+  ) as Record<string, { tokens?: { accessToken: string } }>;
   const token = store.enginy?.tokens?.accessToken;
-  if (token === undefined) throw new Error(`opencode stored no token for enginy: ${JSON.stringify(Object.keys(store.enginy ?? {}))}`);
+  if (token === undefined)
+    throw new Error(`opencode stored no token for enginy: ${JSON.stringify(Object.keys(store.enginy ?? {}))}`);
   return token;
 }
 
 describe('opencode (opencode.json + opencode mcp auth enginy)', () => {
   it('is refused with the URI to allowlist, then connects once the admin adds it, and its stored token passes mcp_whoami', async () => {
     const { mcpUrl } = e2e.stack.config.openapi;
-    writeFileSync(join(s.project, 'opencode.json'), JSON.stringify({ $schema: 'https://opencode.ai/config.json', mcp: { enginy: { type: 'remote', url: mcpUrl } } }, null, 2));
+    writeFileSync(
+      join(s.project, 'opencode.json'),
+      JSON.stringify(
+        { $schema: 'https://opencode.ai/config.json', mcp: { enginy: { type: 'remote', url: mcpUrl } } },
+        null,
+        2,
+      ),
+    );
     expect(await status()).toContain('needs authentication');
 
     await waitForFreePort(19876);
@@ -58,7 +68,12 @@ describe('opencode (opencode.json + opencode mcp auth enginy)', () => {
     const started = Date.now();
     const login = await loginThroughBrowser(s, [...opencode, 'mcp', 'auth', 'enginy'], 2);
     const listed = await status();
-    await reportClient(e2e.db, { cli: 'opencode', authorizeUrl: login.browser.url, result: listed.includes('connected') ? 'connected (after allowlisting its redirect URI)' : listed, secondsToConnected: (Date.now() - started) / 1000 });
+    await reportClient(e2e.db, {
+      cli: 'opencode',
+      authorizeUrl: login.browser.url,
+      result: listed.includes('connected') ? 'connected (after allowlisting its redirect URI)' : listed,
+      secondsToConnected: (Date.now() - started) / 1000,
+    });
     expect(login.browser.errorText, login.browser.pageText).toBeUndefined();
     expect(login.cli.code, login.cli.output.slice(-2000)).toBe(0);
     expect(listed).toContain('connected');

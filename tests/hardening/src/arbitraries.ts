@@ -49,7 +49,15 @@ export const nastyString = fc.oneof(
 /** Any JSON value, prototype-polluting keys included. */
 export const anyJson = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
-  fc.constantFrom<unknown>({ __proto__: { polluted: true } }, { constructor: { prototype: { polluted: true } } }, [null], { $ne: 1 }, 2 ** 53 + 1, -0, 1e308),
+  fc.constantFrom<unknown>(
+    { __proto__: { polluted: true } },
+    { constructor: { prototype: { polluted: true } } },
+    [null],
+    { $ne: 1 },
+    2 ** 53 + 1,
+    -0,
+    1e308,
+  ),
   nastyString,
 );
 
@@ -73,9 +81,9 @@ export function paramString(names: readonly string[], fixed: Record<string, stri
     if (style === 'bracket') return `${encode(key)}[]=${encode(value)}`;
     return `${encode(key)}=${encode(value)}`;
   });
-  return fc.tuple(fc.array(pair, { maxLength: 12 }), fc.subarray(Object.keys(fixed))).map(([pairs, keep]) =>
-    [...keep.map((key) => `${key}=${encode(fixed[key] as string)}`), ...pairs].join('&'),
-  );
+  return fc
+    .tuple(fc.array(pair, { maxLength: 12 }), fc.subarray(Object.keys(fixed)))
+    .map(([pairs, keep]) => [...keep.map((key) => `${key}=${encode(fixed[key] as string)}`), ...pairs].join('&'));
 }
 
 export const CONTENT_TYPES = [
@@ -99,5 +107,13 @@ export const rawBody = fc.oneof(
   anyJson.map((value) => JSON.stringify(value) ?? 'null'),
   anyJson.map((value) => (JSON.stringify(value) ?? 'null').slice(0, -1)),
   nastyString,
-  fc.constantFrom('{"a":', '{"a":1e400}', `{"a":${'['.repeat(3000)}${']'.repeat(3000)}}`, '\u00ff\u00fe{', '[', ']', '{"a":1}{"b":2}'),
+  fc.constantFrom(
+    '{"a":',
+    '{"a":1e400}',
+    `{"a":${'['.repeat(3000)}${']'.repeat(3000)}}`,
+    '\u00ff\u00fe{',
+    '[',
+    ']',
+    '{"a":1}{"b":2}',
+  ),
 );

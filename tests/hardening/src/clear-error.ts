@@ -25,5 +25,7 @@ function isClear(body: unknown): boolean {
   if (text(b.error) && text(b.error_description)) return true;
   if (b.status === 'error' && text(b.code) && text(b.message)) return true;
   const rpc = b.error as Record<string, unknown> | undefined;
-  return b.jsonrpc === '2.0' && typeof rpc === 'object' && rpc !== null && typeof rpc.code === 'number' && text(rpc.message);
+  return (
+    b.jsonrpc === '2.0' && typeof rpc === 'object' && rpc !== null && typeof rpc.code === 'number' && text(rpc.message)
+  );
 }

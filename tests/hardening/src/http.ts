@@ -26,7 +26,13 @@ export function nextLoopbackAddress(): string {
  */
 export function rawRequest(
   url: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string | Buffer; localAddress?: string; timeoutMs?: number } = {},
+  options: {
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+    localAddress?: string;
+    timeoutMs?: number;
+  } = {},
 ): Promise<RawResponse> {
   const target = new URL(url);
   return new Promise((resolve, reject) => {
@@ -50,8 +56,15 @@ export function rawRequest(
           const status = response.statusCode ?? 0;
           const headers = response.headers;
           // One entry per value: Set-Cookie comes as a list.
-          const pairs = Object.entries(headers).flatMap(([name, value]) => (value === undefined ? [] : [value].flat().map((one): [string, string] => [name, one])));
-          resolve({ status, headers, text, response: () => new Response(status === 204 || status === 304 ? null : text, { status, headers: pairs }) });
+          const pairs = Object.entries(headers).flatMap(([name, value]) =>
+            value === undefined ? [] : [value].flat().map((one): [string, string] => [name, one]),
+          );
+          resolve({
+            status,
+            headers,
+            text,
+            response: () => new Response(status === 204 || status === 304 ? null : text, { status, headers: pairs }),
+          });
         });
         response.on('error', reject);
         // A server that refuses a body early (413) closes the connection while the body is still
@@ -59,7 +72,11 @@ export function rawRequest(
         response.on('aborted', () => response.emit('end'));
       },
     );
-    request.on('timeout', () => request.destroy(new Error(`${options.method ?? 'GET'} ${url}: no answer within ${options.timeoutMs ?? 15_000} ms`)));
+    request.on('timeout', () =>
+      request.destroy(
+        new Error(`${options.method ?? 'GET'} ${url}: no answer within ${options.timeoutMs ?? 15_000} ms`),
+      ),
+    );
     request.on('error', (error: NodeJS.ErrnoException) => {
       // Writing the rest of a refused body fails (EPIPE) once the answer is already in.
       if (answered && (error.code === 'EPIPE' || error.code === 'ECONNRESET')) return;

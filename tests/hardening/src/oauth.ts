@@ -9,7 +9,8 @@ import { rawRequest } from './http.ts';
  * Each request from the next loopback address (node:http: fetch cannot choose one). The services
  * limit registration, /authorize and sign-in per address, which is not what these tests test.
  */
-const fromNextAddress: Fetch = async (url, init) => (await rawRequest(url, { method: init.method, headers: init.headers, body: init.body })).response();
+const fromNextAddress: Fetch = async (url, init) =>
+  (await rawRequest(url, { method: init.method, headers: init.headers, body: init.body })).response();
 
 /** Registrations get a unique name (`name` and a random suffix): identical public registrations from one address share one client. */
 export function oauthOf(config: StackConfig, name = 'hardening'): OAuthTestClient<Response> {

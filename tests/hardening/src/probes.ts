@@ -35,12 +35,19 @@ export interface ProbeCredentials {
 export function probeAll(config: StackConfig, c: ProbeCredentials, timeoutMs: number): Promise<Outcome[]> {
   const signal = () => AbortSignal.timeout(timeoutMs);
   return Promise.all([
-    timed('rest', () => fetch(`${config.openapi.url}/v1/credits`, { headers: { 'x-api-key': c.apiKey }, signal: signal() })),
+    timed('rest', () =>
+      fetch(`${config.openapi.url}/v1/credits`, { headers: { 'x-api-key': c.apiKey }, signal: signal() }),
+    ),
     timed('mcp', () =>
       fetch(config.openapi.mcpUrl, {
         method: 'POST',
         headers: { ...MCP_HEADERS, authorization: `Bearer ${c.accessToken}` },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'mcp_whoami', arguments: {} } }),
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'tools/call',
+          params: { name: 'mcp_whoami', arguments: {} },
+        }),
         signal: signal(),
       }),
     ),

@@ -16,13 +16,19 @@ const BOUND_MS = 10_000;
 // Strict, as in production: a host that times out is unreachable, and in development the stack would
 // go on with an unverified loopback-only client (apps/auth/test/cimd-offline.test.ts); here the
 // time-out itself must end the request with invalid_client.
-const h = useStack({ CIMD_ALLOW_HTTP_LOCALHOST: 'true', CIMD_BUNDLED_DOCUMENTS: 'false', CIMD_UNVERIFIED_LOOPBACK: 'false' });
+const h = useStack({
+  CIMD_ALLOW_HTTP_LOCALHOST: 'true',
+  CIMD_BUNDLED_DOCUMENTS: 'false',
+  CIMD_UNVERIFIED_LOOPBACK: 'false',
+});
 const sockets = new Set<Socket>();
 let silent: Server;
 let drip: HttpServer;
 
 function listen(server: Server | HttpServer): Promise<number> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)),
+  );
 }
 
 beforeAll(async () => {
@@ -58,7 +64,9 @@ describe('a slow or hanging client metadata document host', () => {
   ] as const) {
     it(`a host that ${name} blocks nothing else, and its /authorize ends with a clear error in bounded time`, async () => {
       const { config } = h.stack;
-      const port = await (server().listening ? Promise.resolve((server().address() as { port: number }).port) : listen(server()));
+      const port = await (server().listening
+        ? Promise.resolve((server().address() as { port: number }).port)
+        : listen(server()));
       const pending = hangingAuthorize(`http://localhost:${port}/client-metadata.json`);
       let settled = false;
       void pending.then(() => {
@@ -72,7 +80,9 @@ describe('a slow or hanging client metadata document host', () => {
         fetch(`${config.auth.issuer}/healthz`).then((r) => r.status),
         fetch(`${config.auth.issuer}/readyz`).then((r) => r.status),
         fetch(`${config.auth.issuer}/.well-known/oauth-authorization-server`).then((r) => r.status),
-        oauthOf(config).startAuthorization({ clientId, challenge: pkcePair().challenge }).then(() => 302),
+        oauthOf(config)
+          .startAuthorization({ clientId, challenge: pkcePair().challenge })
+          .then(() => 302),
       ]);
       expect(others).toEqual([200, 200, 200, 302]);
       expect(settled, 'the other requests were answered while the document fetch still hung').toBe(false);
@@ -82,7 +92,10 @@ describe('a slow or hanging client metadata document host', () => {
       expect(answer.status).toBe(400);
       expect(answer.headers.location).toBeUndefined();
       expect(await unclearError(answer.response())).toBeUndefined();
-      expect(JSON.parse(answer.text)).toMatchObject({ error: 'invalid_client', error_description: expect.stringContaining('could not be used') });
+      expect(JSON.parse(answer.text)).toMatchObject({
+        error: 'invalid_client',
+        error_description: expect.stringContaining('could not be used'),
+      });
       await expectAlive(h.stack);
     });
   }

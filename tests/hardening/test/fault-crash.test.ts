@@ -36,14 +36,28 @@ describe('kill -9 under load', () => {
   it('after a crash and restart of each app, every grant, token and idempotent write is there exactly once', async () => {
     const { config } = h.stack;
     const session: Session = await oauthOf(config).signIn(ADMIN);
-    const keys = await Promise.all(Array.from({ length: 60 }, (_, i) => issueApiKey(h.db, config.tokenHashKey, { key: newApiKey(), workspaceId: SEED_IDS.acme, name: `crash ${i}`, scopes: ['MESSAGING_WRITE'] }).then((k) => k.key)));
+    const keys = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        issueApiKey(h.db, config.tokenHashKey, {
+          key: newApiKey(),
+          workspaceId: SEED_IDS.acme,
+          name: `crash ${i}`,
+          scopes: ['MESSAGING_WRITE'],
+        }).then((k) => k.key),
+      ),
+    );
     const identity = await h.db
       .selectFrom('sender_identities')
       .select('id')
       .where('workspace_id', '=', SEED_IDS.acme)
       .where(sql<boolean>`'LINKEDIN' = any(channels)`)
       .executeTakeFirstOrThrow();
-    const contacts = await h.db.selectFrom('contacts').select('id').where('workspace_id', '=', SEED_IDS.acme).limit(20).execute();
+    const contacts = await h.db
+      .selectFrom('contacts')
+      .select('id')
+      .where('workspace_id', '=', SEED_IDS.acme)
+      .limit(20)
+      .execute();
 
     const held: Held[] = [];
     const cutRefreshes: Held[] = [];
@@ -54,10 +68,16 @@ describe('kill -9 under load', () => {
     const sendWrite = async (write: Write): Promise<boolean> => {
       write.attempts++;
       try {
-        const response = await fetch(`${config.openapi.url}/v1/inbox/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': write.key }, body: write.body, signal: AbortSignal.timeout(10_000) });
+        const response = await fetch(`${config.openapi.url}/v1/inbox/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-api-key': write.key },
+          body: write.body,
+          signal: AbortSignal.timeout(10_000),
+        });
         if (response.status !== 201) return false;
         const id = ((await response.json()) as { data: { id: string } }).data.id;
-        if (write.messageId !== undefined && write.messageId !== id) throw new Error(`requestId ${write.requestId} answered two message ids`);
+        if (write.messageId !== undefined && write.messageId !== id)
+          throw new Error(`requestId ${write.requestId} answered two message ids`);
         write.messageId = id;
         return true;
       } catch (error) {
@@ -67,7 +87,11 @@ describe('kill -9 under load', () => {
     };
     const refreshHeld = async (grant: Held): Promise<'ok' | 'cut' | 'refused'> => {
       try {
-        const response = await oauthOf(config).token({ grant_type: 'refresh_token', refresh_token: grant.refreshToken, client_id: grant.clientId });
+        const response = await oauthOf(config).token({
+          grant_type: 'refresh_token',
+          refresh_token: grant.refreshToken,
+          client_id: grant.clientId,
+        });
         if (response.status !== 200) return response.status >= 500 ? 'cut' : 'refused';
         const tokens = (await response.json()) as { access_token: string; refresh_token: string };
         grant.accessToken = tokens.access_token;
@@ -106,7 +130,13 @@ describe('kill -9 under load', () => {
           body: '',
           attempts: 0,
         };
-        write.body = JSON.stringify({ contactId: contacts[n % contacts.length]?.id, senderIdentityId: identity.id, type: 'LINKEDIN', message: `crash test ${n}`, requestId: write.requestId });
+        write.body = JSON.stringify({
+          contactId: contacts[n % contacts.length]?.id,
+          senderIdentityId: identity.id,
+          type: 'LINKEDIN',
+          message: `crash test ${n}`,
+          requestId: write.requestId,
+        });
         writes.push(write);
         if (!(await sendWrite(write))) await pause(100);
         await pause(30);
@@ -131,13 +161,18 @@ describe('kill -9 under load', () => {
     await expectAlive(h.stack);
 
     // Clients retry what the crashes cut: the same write with the same requestId.
-    for (const write of writes.filter((w) => w.messageId === undefined)) expect(await sendWrite(write), write.requestId).toBe(true);
+    for (const write of writes.filter((w) => w.messageId === undefined))
+      expect(await sendWrite(write), write.requestId).toBe(true);
 
     // Idempotent writes: one row per requestId, the one every answer named.
     const rows = await h.db
       .selectFrom('messages')
       .select(['request_id', sql<number>`count(*)::int`.as('n'), sql<string>`min(id::text)`.as('id')])
-      .where('request_id', 'in', writes.map((w) => w.requestId))
+      .where(
+        'request_id',
+        'in',
+        writes.map((w) => w.requestId),
+      )
       .groupBy('request_id')
       .execute();
     const byRequest = new Map(rows.map((row) => [row.request_id, row]));
@@ -146,7 +181,12 @@ describe('kill -9 under load', () => {
 
     // Grants: each redeemed code made exactly one grant, and each grant came from one code.
     const clientIds = [...new Set(held.map((g) => g.clientId))];
-    const codes = await h.db.selectFrom('oauth_codes').select(['grant_id']).where('client_id', 'in', clientIds).where('grant_id', 'is not', null).execute();
+    const codes = await h.db
+      .selectFrom('oauth_codes')
+      .select(['grant_id'])
+      .where('client_id', 'in', clientIds)
+      .where('grant_id', 'is not', null)
+      .execute();
     const grants = await h.db.selectFrom('oauth_grants').select(['id']).where('client_id', 'in', clientIds).execute();
     expect(new Set(codes.map((c) => c.grant_id)).size).toBe(codes.length);
     expect(grants.length).toBe(codes.length);
@@ -161,7 +201,11 @@ describe('kill -9 under load', () => {
       .selectFrom('oauth_tokens')
       .innerJoin('oauth_grants', 'oauth_grants.id', 'oauth_tokens.grant_id')
       .select(['oauth_tokens.token_hash'])
-      .where('oauth_tokens.token_hash', 'in', held.map((g) => hashSecret(config.tokenHashKey, g.accessToken)))
+      .where(
+        'oauth_tokens.token_hash',
+        'in',
+        held.map((g) => hashSecret(config.tokenHashKey, g.accessToken)),
+      )
       .where('oauth_tokens.revoked_at', 'is', null)
       .where('oauth_grants.revoked_at', 'is', null)
       .execute();
@@ -169,7 +213,11 @@ describe('kill -9 under load', () => {
     const doubled = await h.db
       .selectFrom('oauth_tokens')
       .select(['grant_id', sql<number>`count(*)::int`.as('n')])
-      .where('grant_id', 'in', grants.map((g) => g.id))
+      .where(
+        'grant_id',
+        'in',
+        grants.map((g) => g.id),
+      )
       .where('kind', '=', 'refresh')
       .where('spent_at', 'is', null)
       .where('revoked_at', 'is', null)

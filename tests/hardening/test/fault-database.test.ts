@@ -32,8 +32,20 @@ describe('PostgreSQL stops under load', () => {
     const database = h.stack.database;
     if (database === undefined) throw new Error('this test needs the embedded PostgreSQL of the test stack');
     const tokens = await oauthOf(config).authorizeAndRedeem(await oauthOf(config).signIn(ADMIN));
-    const apiKey = (await issueApiKey(h.db, config.tokenHashKey, { key: newApiKey(), workspaceId: SEED_IDS.acme, name: 'outage', scopes: ['WORKSPACE_READ'] })).key;
-    const credentials: ProbeCredentials = { apiKey, accessToken: tokens.access_token, clientId: tokens.clientId, refreshToken: tokens.refresh_token };
+    const apiKey = (
+      await issueApiKey(h.db, config.tokenHashKey, {
+        key: newApiKey(),
+        workspaceId: SEED_IDS.acme,
+        name: 'outage',
+        scopes: ['WORKSPACE_READ'],
+      })
+    ).key;
+    const credentials: ProbeCredentials = {
+      apiKey,
+      accessToken: tokens.access_token,
+      clientId: tokens.clientId,
+      refreshToken: tokens.refresh_token,
+    };
     const pids = h.stack.apps.map((app) => app.child.pid);
 
     // Healthy: everything succeeds.
@@ -52,10 +64,14 @@ describe('PostgreSQL stops under load', () => {
       if (o.status !== 503 || o.ms > BOUND_MS) return true;
       const body = JSON.parse(o.body) as Record<string, unknown>;
       const message =
-        body.error_description ?? body.message ?? (body.error as { message?: unknown } | undefined)?.message ?? (body.checks as Record<string, unknown> | undefined)?.database;
+        body.error_description ??
+        body.message ??
+        (body.error as { message?: unknown } | undefined)?.message ??
+        (body.checks as Record<string, unknown> | undefined)?.database;
       return typeof message !== 'string' || message === '';
     });
-    for (const app of h.stack.apps) expect(app.child.exitCode, `${app.name} exited during the outage:\n${app.recent.join('\n')}`).toBeNull();
+    for (const app of h.stack.apps)
+      expect(app.child.exitCode, `${app.name} exited during the outage:\n${app.recent.join('\n')}`).toBeNull();
     expect(unclear.map(describeOutcome)).toEqual([]);
     const kinds = new Set(refused.map((o) => o.kind));
     expect([...kinds].sort()).toEqual(['authorize', 'mcp', 'readyz auth', 'readyz openapi', 'refresh', 'rest']);
@@ -65,7 +81,9 @@ describe('PostgreSQL stops under load', () => {
     const deadline = Date.now() + 30_000;
     let ready = false;
     while (!ready && Date.now() < deadline) {
-      const answers = await Promise.all([config.openapi.url, config.auth.issuer].map((base) => fetch(`${base}/readyz`).then((r) => r.status)));
+      const answers = await Promise.all(
+        [config.openapi.url, config.auth.issuer].map((base) => fetch(`${base}/readyz`).then((r) => r.status)),
+      );
       ready = answers.every((status) => status === 200);
       if (!ready) await new Promise((resolve) => setTimeout(resolve, 250));
     }
@@ -78,10 +96,23 @@ describe('PostgreSQL stops under load', () => {
     // MCP usage is counted in memory and written every 2 s; the writes that failed during the outage
     // are retried, so every answered call is in the console's count.
     const answered = [...before, ...outage, ...after].filter((o) => o.kind === 'mcp' && succeeded(o)).length;
-    const { grant_id: grantId } = await h.db.selectFrom('oauth_tokens').select('grant_id').where('token_hash', '=', hashSecret(config.tokenHashKey, tokens.access_token)).executeTakeFirstOrThrow();
-    const counted = async () => (await h.db.selectFrom('mcp_tool_usage').select('calls').where('grant_id', '=', grantId).where('tool', '=', 'mcp_whoami').executeTakeFirst())?.calls ?? 0;
+    const { grant_id: grantId } = await h.db
+      .selectFrom('oauth_tokens')
+      .select('grant_id')
+      .where('token_hash', '=', hashSecret(config.tokenHashKey, tokens.access_token))
+      .executeTakeFirstOrThrow();
+    const counted = async () =>
+      (
+        await h.db
+          .selectFrom('mcp_tool_usage')
+          .select('calls')
+          .where('grant_id', '=', grantId)
+          .where('tool', '=', 'mcp_whoami')
+          .executeTakeFirst()
+      )?.calls ?? 0;
     const usageDeadline = Date.now() + 15_000;
-    while ((await counted()) < answered && Date.now() < usageDeadline) await new Promise((resolve) => setTimeout(resolve, 500));
+    while ((await counted()) < answered && Date.now() < usageDeadline)
+      await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await counted()).toBeGreaterThanOrEqual(answered);
   });
 });

@@ -34,12 +34,19 @@ describe('sign-in through the web proxy', () => {
     expect(slowed.headers['retry-after']).toBe('1');
     const member = await signInThroughWeb('127.0.0.10', MEMBER.password);
     expect(member.status).toBe(200);
-    expect(member.headers['set-cookie']?.[0]).toMatch(/^enginy_session=ess_[^;]+; Max-Age=43200; Path=\/api\/auth; HttpOnly; SameSite=Lax$/);
+    expect(member.headers['set-cookie']?.[0]).toMatch(
+      /^enginy_session=ess_[^;]+; Max-Age=43200; Path=\/api\/auth; HttpOnly; SameSite=Lax$/,
+    );
   });
 
   it('an X-Forwarded-For sent by the browser is dropped by the proxy: one browser cannot pose as many', async () => {
-    for (let i = 0; i < 10; i++) expect((await signInThroughWeb('127.0.0.11', `wrong-${i}`, { 'x-forwarded-for': `127.0.5.${i + 1}` })).status).toBe(401);
-    expect((await signInThroughWeb('127.0.0.11', MEMBER.password, { 'x-forwarded-for': '127.0.5.99' })).status).toBe(429);
+    for (let i = 0; i < 10; i++)
+      expect(
+        (await signInThroughWeb('127.0.0.11', `wrong-${i}`, { 'x-forwarded-for': `127.0.5.${i + 1}` })).status,
+      ).toBe(401);
+    expect((await signInThroughWeb('127.0.0.11', MEMBER.password, { 'x-forwarded-for': '127.0.5.99' })).status).toBe(
+      429,
+    );
   });
 });
 

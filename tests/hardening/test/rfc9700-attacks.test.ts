@@ -29,7 +29,15 @@ beforeAll(async () => {
 /** GET /authorize with everything valid except what `params` overrides. */
 async function authorize(params: Record<string, string | undefined>): Promise<Response> {
   const { config } = h.stack;
-  const base = { response_type: 'code', client_id: clientId, redirect_uri: CALLBACK, code_challenge: pkcePair().challenge, code_challenge_method: 'S256', state: 'st', resource: config.openapi.mcpUrl };
+  const base = {
+    response_type: 'code',
+    client_id: clientId,
+    redirect_uri: CALLBACK,
+    code_challenge: pkcePair().challenge,
+    code_challenge_method: 'S256',
+    state: 'st',
+    resource: config.openapi.mcpUrl,
+  };
   return fetch(`${config.auth.issuer}/authorize?${form({ ...base, ...params })}`, { redirect: 'manual' });
 }
 
@@ -37,7 +45,10 @@ async function authorize(params: Record<string, string | undefined>): Promise<Re
 function expectNoRedirectTo(response: Response, attacker: string): void {
   const location = response.headers.get('location');
   if (location === null) return;
-  expect(location.startsWith(`${h.stack.config.web.url}/consent?`) || location.startsWith(`${CALLBACK}?`), `redirected to ${location}`).toBe(true);
+  expect(
+    location.startsWith(`${h.stack.config.web.url}/consent?`) || location.startsWith(`${CALLBACK}?`),
+    `redirected to ${location}`,
+  ).toBe(true);
   expect(location.startsWith(attacker)).toBe(false);
 }
 
@@ -74,7 +85,10 @@ describe('RFC 9700 §4.1 insufficient redirect URI validation (and §4.11.2 open
       const response = await authorize({ redirect_uri: uri });
       expect(response.status).toBe(400);
       expect(response.headers.get('location')).toBeNull();
-      expect(await response.json()).toMatchObject({ error: 'invalid_request', error_description: 'redirect_uri is not registered for this client' });
+      expect(await response.json()).toMatchObject({
+        error: 'invalid_request',
+        error_description: 'redirect_uri is not registered for this client',
+      });
     });
   }
 
@@ -94,7 +108,8 @@ describe('RFC 9700 §4.1 insufficient redirect URI validation (and §4.11.2 open
   });
 
   it('§4.1 a redirect_uri registered by another client is refused for this one', async () => {
-    const other = (await oauthOf(h.stack.config, 'attacker').register({ redirect_uris: [`https://${EVIL}/cb`] })).client_id;
+    const other = (await oauthOf(h.stack.config, 'attacker').register({ redirect_uris: [`https://${EVIL}/cb`] }))
+      .client_id;
     expect(other).not.toBe(clientId);
     const response = await authorize({ redirect_uri: `https://${EVIL}/cb` });
     expect(response.status).toBe(400);
@@ -102,7 +117,13 @@ describe('RFC 9700 §4.1 insufficient redirect URI validation (and §4.11.2 open
   });
 
   it('§4.1 dynamic registration refuses redirect URIs that could leak a code (http off loopback, fragments, javascript:)', async () => {
-    for (const uri of [`http://${EVIL}/cb`, 'https://example.com/cb#frag', 'javascript:alert(1)', 'data:text/html,x', '/relative/cb']) {
+    for (const uri of [
+      `http://${EVIL}/cb`,
+      'https://example.com/cb#frag',
+      'javascript:alert(1)',
+      'data:text/html,x',
+      '/relative/cb',
+    ]) {
       const response = await fetch(`${h.stack.config.auth.issuer}/register`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -120,7 +141,14 @@ describe('RFC 9700 §4.1 with a client ID metadata document (loopback ports may 
   beforeAll(async () => {
     server = createServer((request, response) => {
       response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ client_id: documentUrl, client_name: 'CIMD client', redirect_uris: ['http://localhost/callback'], token_endpoint_auth_method: 'none' }));
+      response.end(
+        JSON.stringify({
+          client_id: documentUrl,
+          client_name: 'CIMD client',
+          redirect_uris: ['http://localhost/callback'],
+          token_endpoint_auth_method: 'none',
+        }),
+      );
       void request;
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -128,7 +156,7 @@ describe('RFC 9700 §4.1 with a client ID metadata document (loopback ports may 
   });
   afterAll(() => new Promise((resolve) => server.close(resolve)));
 
-  it('§4.1 / RFC 8252 §7.3 another loopback port is accepted for the document\'s http://localhost/callback', async () => {
+  it("§4.1 / RFC 8252 §7.3 another loopback port is accepted for the document's http://localhost/callback", async () => {
     const response = await authorize({ client_id: documentUrl, redirect_uri: 'http://localhost:49152/callback' });
     expect(response.status).toBe(302);
     expect(response.headers.get('location')?.startsWith(`${h.stack.config.web.url}/consent?`)).toBe(true);
@@ -154,15 +182,23 @@ describe('RFC 9700 §4.1 with a client ID metadata document (loopback ports may 
 });
 
 describe('RFC 9700 §4.15 client impersonating the resource owner', () => {
-  it('§4.15 no client can get a token of its own (client_credentials) that could pass for a user\'s', async () => {
+  it("§4.15 no client can get a token of its own (client_credentials) that could pass for a user's", async () => {
     const { config } = h.stack;
-    const response = await oauthOf(config).token({ grant_type: 'client_credentials', client_id: clientId, scope: 'CONTACTS_READ' });
+    const response = await oauthOf(config).token({
+      grant_type: 'client_credentials',
+      client_id: clientId,
+      scope: 'CONTACTS_READ',
+    });
     expect(response.status).toBe(400);
     expect((await errorOf(response)).error).toBe('unauthorized_client');
     const registration = await fetch(`${config.auth.issuer}/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ client_name: 'impersonator', redirect_uris: [CALLBACK], grant_types: ['client_credentials'] }),
+      body: JSON.stringify({
+        client_name: 'impersonator',
+        redirect_uris: [CALLBACK],
+        grant_types: ['client_credentials'],
+      }),
     });
     expect(registration.status).toBe(400);
     expect((await errorOf(registration)).error).toBe('invalid_client_metadata');
@@ -172,7 +208,11 @@ describe('RFC 9700 §4.15 client impersonating the resource owner', () => {
 describe('RFC 9700 §4.17 in-browser communication flows', () => {
   it('§4.17 no postMessage or fragment response mode: the response always goes by query to the validated URI', async () => {
     for (const mode of ['web_message', 'fragment', 'form_post']) {
-      const requestId = await oauthOf(h.stack.config).startAuthorization({ clientId, challenge: pkcePair().challenge, extra: { response_mode: mode } });
+      const requestId = await oauthOf(h.stack.config).startAuthorization({
+        clientId,
+        challenge: pkcePair().challenge,
+        extra: { response_mode: mode },
+      });
       const url = await oauthOf(h.stack.config).approve(admin, requestId);
       expect(`${url.origin}${url.pathname}`, mode).toBe(CALLBACK);
       expect(url.hash).toBe('');
@@ -187,7 +227,12 @@ describe('RFC 9700 §4.18 authorization server redirecting to a phishing site', 
     // send victims an /authorize link that fails at once, so the trusted issuer bounces them there.
     const phishing = `https://${EVIL}/login`;
     const attacker = (await oauthOf(h.stack.config, 'phisher').register({ redirect_uris: [phishing] })).client_id;
-    for (const params of [{ code_challenge_method: 'plain' }, { response_type: 'token' }, { resource: 'https://other.example/mcp' }, { code_challenge: undefined }]) {
+    for (const params of [
+      { code_challenge_method: 'plain' },
+      { response_type: 'token' },
+      { resource: 'https://other.example/mcp' },
+      { code_challenge: undefined },
+    ]) {
       const response = await authorize({ client_id: attacker, redirect_uri: phishing, ...params });
       expect(response.status, JSON.stringify(params)).toBe(400);
       expectNoRedirectTo(response, phishing);
@@ -212,7 +257,11 @@ describe('RFC 9700 §2.1.1 / §4.8 PKCE', () => {
   });
 
   it('§4.8 a request without code_challenge is refused (no PKCE-less codes exist to downgrade to)', async () => {
-    for (const params of [{ code_challenge: undefined }, { code_challenge: undefined, code_challenge_method: undefined }, { code_challenge_method: undefined }]) {
+    for (const params of [
+      { code_challenge: undefined },
+      { code_challenge: undefined, code_challenge_method: undefined },
+      { code_challenge_method: undefined },
+    ]) {
       const response = await authorize(params);
       const location = new URL(response.headers.get('location') ?? '');
       expect(location.searchParams.get('error'), JSON.stringify(params)).toBe('invalid_request');
@@ -224,17 +273,37 @@ describe('RFC 9700 §2.1.1 / §4.8 PKCE', () => {
     const { config } = h.stack;
     const { verifier, challenge } = pkcePair();
     const code = await codeFor(clientId, challenge);
-    const missing = await oauthOf(config).token({ grant_type: 'authorization_code', code, redirect_uri: CALLBACK, client_id: clientId });
+    const missing = await oauthOf(config).token({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: CALLBACK,
+      client_id: clientId,
+    });
     expect(missing.status).toBe(400);
-    expect(await missing.json()).toMatchObject({ error: 'invalid_request', error_description: 'code_verifier is required (PKCE)' });
+    expect(await missing.json()).toMatchObject({
+      error: 'invalid_request',
+      error_description: 'code_verifier is required (PKCE)',
+    });
     // The challenge itself as verifier ("plain" semantics) must not pass either.
     for (const wrong of [challenge, pkcePair().verifier, '', 'short']) {
-      const response = await oauthOf(config).token({ grant_type: 'authorization_code', code, code_verifier: wrong, redirect_uri: CALLBACK, client_id: clientId });
+      const response = await oauthOf(config).token({
+        grant_type: 'authorization_code',
+        code,
+        code_verifier: wrong,
+        redirect_uri: CALLBACK,
+        client_id: clientId,
+      });
       expect(response.status, wrong).toBe(400);
       expect((await errorOf(response)).error).toBe('invalid_grant');
     }
     // The code was not burnt by the failed attempts: the legitimate client still redeems it.
-    const good = await oauthOf(config).token({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: CALLBACK, client_id: clientId });
+    const good = await oauthOf(config).token({
+      grant_type: 'authorization_code',
+      code,
+      code_verifier: verifier,
+      redirect_uri: CALLBACK,
+      client_id: clientId,
+    });
     expect(good.status).toBe(200);
   });
 });
@@ -245,9 +314,18 @@ describe('RFC 9700 §4.5 authorization code injection', () => {
     const attacker = (await oauthOf(config, 'attacker').register({ redirect_uris: [CALLBACK] })).client_id;
     const { verifier, challenge } = pkcePair();
     const code = await codeFor(clientId, challenge);
-    const response = await oauthOf(config).token({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: CALLBACK, client_id: attacker });
+    const response = await oauthOf(config).token({
+      grant_type: 'authorization_code',
+      code,
+      code_verifier: verifier,
+      redirect_uri: CALLBACK,
+      client_id: attacker,
+    });
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ error: 'invalid_grant', error_description: 'The authorization code was issued to another client' });
+    expect(await response.json()).toMatchObject({
+      error: 'invalid_grant',
+      error_description: 'The authorization code was issued to another client',
+    });
   });
 
   it("§4.5 a victim's code injected into the attacker's session (the attacker's own verifier) is refused by PKCE", async () => {
@@ -255,16 +333,30 @@ describe('RFC 9700 §4.5 authorization code injection', () => {
     const victim = pkcePair();
     const attacker = pkcePair();
     const code = await codeFor(clientId, victim.challenge, await oauthOf(config).signIn(MEMBER));
-    const response = await oauthOf(config).token({ grant_type: 'authorization_code', code, code_verifier: attacker.verifier, redirect_uri: CALLBACK, client_id: clientId });
+    const response = await oauthOf(config).token({
+      grant_type: 'authorization_code',
+      code,
+      code_verifier: attacker.verifier,
+      redirect_uri: CALLBACK,
+      client_id: clientId,
+    });
     expect(response.status).toBe(400);
-    expect((await errorOf(response)).error_description).toBe('PKCE verification failed: code_verifier does not match code_challenge');
+    expect((await errorOf(response)).error_description).toBe(
+      'PKCE verification failed: code_verifier does not match code_challenge',
+    );
   });
 
   it('§4.5 a replayed code is refused and revokes the tokens it issued', async () => {
     const { config } = h.stack;
     const { verifier, challenge } = pkcePair();
     const code = await codeFor(clientId, challenge);
-    const params = { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: CALLBACK, client_id: clientId };
+    const params = {
+      grant_type: 'authorization_code',
+      code,
+      code_verifier: verifier,
+      redirect_uri: CALLBACK,
+      client_id: clientId,
+    };
     const first = (await (await oauthOf(config).token(params)).json()) as { access_token: string };
     const replay = await oauthOf(config).token(params);
     expect(replay.status).toBe(400);
@@ -277,7 +369,13 @@ describe('RFC 9700 §4.5 authorization code injection', () => {
     const { config } = h.stack;
     const { verifier, challenge } = pkcePair();
     const code = await codeFor(clientId, challenge);
-    const response = await oauthOf(config).token({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: `https://${EVIL}/cb`, client_id: clientId });
+    const response = await oauthOf(config).token({
+      grant_type: 'authorization_code',
+      code,
+      code_verifier: verifier,
+      redirect_uri: `https://${EVIL}/cb`,
+      client_id: clientId,
+    });
     expect(response.status).toBe(400);
     expect((await errorOf(response)).error).toBe('invalid_grant');
   });
@@ -286,15 +384,26 @@ describe('RFC 9700 §4.5 authorization code injection', () => {
 describe('RFC 9700 §4.4 mix-up attacks', () => {
   it('§4.4.2 every authorization response names the issuer (iss, RFC 9207), and the metadata says so', async () => {
     const { config } = h.stack;
-    const metadata = (await (await fetch(`${config.auth.issuer}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
+    const metadata = (await (
+      await fetch(`${config.auth.issuer}/.well-known/oauth-authorization-server`)
+    ).json()) as Record<string, unknown>;
     expect(metadata.issuer).toBe(config.auth.issuer);
     expect(metadata.authorization_response_iss_parameter_supported).toBe(true);
 
-    const success = await oauthOf(config).approve(admin, await oauthOf(config).startAuthorization({ clientId, challenge: pkcePair().challenge }));
+    const success = await oauthOf(config).approve(
+      admin,
+      await oauthOf(config).startAuthorization({ clientId, challenge: pkcePair().challenge }),
+    );
     expect(success.searchParams.get('iss')).toBe(config.auth.issuer);
     expect(success.searchParams.get('state')).toBe('st');
 
-    const denied = (await (await oauthOf(config).consent(admin, await oauthOf(config).startAuthorization({ clientId, challenge: pkcePair().challenge }), { workspaceId: SEED_IDS.acme, decision: 'deny' })).json()) as { redirectTo: string };
+    const denied = (await (
+      await oauthOf(config).consent(
+        admin,
+        await oauthOf(config).startAuthorization({ clientId, challenge: pkcePair().challenge }),
+        { workspaceId: SEED_IDS.acme, decision: 'deny' },
+      )
+    ).json()) as { redirectTo: string };
     expect(new URL(denied.redirectTo).searchParams.get('iss')).toBe(config.auth.issuer);
 
     const error = await authorize({ resource: 'https://other.example/mcp' });
@@ -303,7 +412,11 @@ describe('RFC 9700 §4.4 mix-up attacks', () => {
 
   it('§4.4.2 an attacker-supplied iss on the request is not echoed back', async () => {
     const { config } = h.stack;
-    const requestId = await oauthOf(config).startAuthorization({ clientId, challenge: pkcePair().challenge, extra: { iss: `https://${EVIL}` } });
+    const requestId = await oauthOf(config).startAuthorization({
+      clientId,
+      challenge: pkcePair().challenge,
+      extra: { iss: `https://${EVIL}` },
+    });
     const url = await oauthOf(config).approve(admin, requestId);
     expect(url.searchParams.getAll('iss')).toEqual([config.auth.issuer]);
   });
@@ -333,14 +446,22 @@ describe('RFC 9700 §4.7 cross-site request forgery', () => {
     const { config } = h.stack;
     const attacker = await oauthOf(config).signIn(MEMBER);
     const requestId = await oauthOf(config).startAuthorization({ clientId, challenge: pkcePair().challenge });
-    const response = await oauthOf(config).consent(admin, requestId, { workspaceId: SEED_IDS.acme, decision: 'approve' }, { 'x-csrf-token': attacker.csrfToken });
+    const response = await oauthOf(config).consent(
+      admin,
+      requestId,
+      { workspaceId: SEED_IDS.acme, decision: 'approve' },
+      { 'x-csrf-token': attacker.csrfToken },
+    );
     expect(response.status).toBe(403);
   });
 
   it('§4.7.1 state is returned unchanged so the client can bind the response to its request', async () => {
     const { config } = h.stack;
     const state = 'a/b+c=d&e f';
-    const url = await oauthOf(config).approve(admin, await oauthOf(config).startAuthorization({ clientId, challenge: pkcePair().challenge, extra: { state } }));
+    const url = await oauthOf(config).approve(
+      admin,
+      await oauthOf(config).startAuthorization({ clientId, challenge: pkcePair().challenge, extra: { state } }),
+    );
     expect(url.searchParams.get('state')).toBe(state);
   });
 
@@ -363,7 +484,9 @@ describe('RFC 9700 §4.16 clickjacking', () => {
     expect(consent.status).toBe(200);
     expect(consent.headers.get('x-frame-options')).toBe('DENY');
     expect(consent.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
-    const errorPage = await fetch(`${config.auth.issuer}/authorize?${form({ client_id: 'nope' })}`, { headers: { accept: 'text/html' } });
+    const errorPage = await fetch(`${config.auth.issuer}/authorize?${form({ client_id: 'nope' })}`, {
+      headers: { accept: 'text/html' },
+    });
     expect(errorPage.headers.get('x-frame-options')).toBe('DENY');
     expect(errorPage.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
   });
@@ -403,14 +526,22 @@ describe('RFC 9700 §4.3 / §2.1.2 tokens in URLs', () => {
     const { config } = h.stack;
     const { verifier, challenge } = pkcePair();
     const code = await codeFor(clientId, challenge);
-    const response = await oauthOf(config).token({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: CALLBACK, client_id: clientId });
+    const response = await oauthOf(config).token({
+      grant_type: 'authorization_code',
+      code,
+      code_verifier: verifier,
+      redirect_uri: CALLBACK,
+      client_id: clientId,
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(response.headers.get('location')).toBeNull();
   });
 
   it('§4.2.4 pages of the authorization server send no Referer that could leak a code', async () => {
-    const page = await fetch(`${h.stack.config.auth.issuer}/authorize?${form({ client_id: 'nope' })}`, { headers: { accept: 'text/html' } });
+    const page = await fetch(`${h.stack.config.auth.issuer}/authorize?${form({ client_id: 'nope' })}`, {
+      headers: { accept: 'text/html' },
+    });
     expect(page.headers.get('referrer-policy')).toBe('no-referrer');
   });
 
@@ -426,14 +557,21 @@ describe('RFC 9700 §4.14 refresh token protection', () => {
     const tokens = await oauthOf(config).authorizeAndRedeem(admin, { scope: 'CONTACTS_READ' });
     expect(tokens.scope).toBe('CONTACTS_READ');
     for (const scope of ['CONTACTS_WRITE', 'CONTACTS_READ ALL', 'MESSAGING_WRITE', 'all']) {
-      const response = await oauthOf(config).token({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: tokens.clientId, scope });
+      const response = await oauthOf(config).token({
+        grant_type: 'refresh_token',
+        refresh_token: tokens.refresh_token,
+        client_id: tokens.clientId,
+        scope,
+      });
       expect(response.status, scope).toBe(400);
       expect((await errorOf(response)).error, scope).toBe('invalid_scope');
     }
     // The refused attempts spent nothing: the refresh token still rotates, with the scope unchanged.
     const rotated = await oauthOf(config).refresh(tokens.clientId, tokens.refresh_token);
     expect(rotated.scope).toBe('CONTACTS_READ');
-    const result = await callTool(config, rotated.access_token, 'create_contact', { body: { firstName: 'Esc', lastName: 'Alation' } });
+    const result = await callTool(config, rotated.access_token, 'create_contact', {
+      body: { firstName: 'Esc', lastName: 'Alation' },
+    });
     expect(result.isError).toBe(true);
     expect(result.content[0]?.text).toContain('Tool requires scopes: CONTACTS_WRITE');
   });
@@ -447,23 +585,41 @@ describe('RFC 9700 §4.14 refresh token protection', () => {
     let rotated = await oauthOf(config).refresh(tokens.clientId, tokens.refresh_token);
     if (how === 'aged') {
       const spentAt = new Date(Date.now() - 11_000); // the grace is 10 s
-      await h.db.updateTable('oauth_tokens').set({ spent_at: spentAt }).where('token_hash', '=', hashSecret(config.tokenHashKey, tokens.refresh_token)).execute();
+      await h.db
+        .updateTable('oauth_tokens')
+        .set({ spent_at: spentAt })
+        .where('token_hash', '=', hashSecret(config.tokenHashKey, tokens.refresh_token))
+        .execute();
     } else {
       rotated = await oauthOf(config).refresh(tokens.clientId, rotated.refresh_token);
     }
-    const reuse = await oauthOf(config).token({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: tokens.clientId });
+    const reuse = await oauthOf(config).token({
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token,
+      client_id: tokens.clientId,
+    });
     expect(reuse.status).toBe(400);
     expect((await errorOf(reuse)).error).toBe('invalid_grant');
-    const next = await oauthOf(config).token({ grant_type: 'refresh_token', refresh_token: rotated.refresh_token, client_id: tokens.clientId });
+    const next = await oauthOf(config).token({
+      grant_type: 'refresh_token',
+      refresh_token: rotated.refresh_token,
+      client_id: tokens.clientId,
+    });
     expect(next.status).toBe(400);
-    expect((await mcpPost(config, rotated.access_token, { jsonrpc: '2.0', id: 1, method: 'tools/list' })).status).toBe(401);
+    expect((await mcpPost(config, rotated.access_token, { jsonrpc: '2.0', id: 1, method: 'tools/list' })).status).toBe(
+      401,
+    );
   });
 
-  it("§4.14 a refresh token cannot be used by another client", async () => {
+  it('§4.14 a refresh token cannot be used by another client', async () => {
     const { config } = h.stack;
     const tokens = await oauthOf(config).authorizeAndRedeem(admin);
     const other = (await oauthOf(config, 'attacker').register({ redirect_uris: [CALLBACK] })).client_id;
-    const response = await oauthOf(config).token({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: other });
+    const response = await oauthOf(config).token({
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token,
+      client_id: other,
+    });
     expect(response.status).toBe(400);
     expect((await errorOf(response)).error).toBe('invalid_grant');
   });
@@ -477,7 +633,9 @@ describe('RFC 9700 §2.3 / §4.10 access token privilege restriction (audience a
     const acmeContact = demoId('acme', 4, 0);
     const own = await callTool(config, tokens.access_token, 'get_contact', { pathParams: { contactId: acmeContact } });
     expect(own.isError).not.toBe(true);
-    const other = await callTool(config, tokens.access_token, 'get_contact', { pathParams: { contactId: globexContact } });
+    const other = await callTool(config, tokens.access_token, 'get_contact', {
+      pathParams: { contactId: globexContact },
+    });
     expect(other.isError).toBe(true);
     expect(other.content[0]?.text).toContain('not found');
     const search = await callTool(config, tokens.access_token, 'search_contacts', { body: { pageSize: 100 } });
@@ -485,8 +643,15 @@ describe('RFC 9700 §2.3 / §4.10 access token privilege restriction (audience a
     expect(ids.length).toBeGreaterThan(0);
     expect(ids.every((id) => id.startsWith('0d100'))).toBe(true);
 
-    const key = await issueApiKey(h.db, config.tokenHashKey, { key: newApiKey(), workspaceId: SEED_IDS.acme, name: 'hardening', scopes: ['CONTACTS_READ'] });
-    const rest = await fetch(`${config.openapi.url}/v1/contacts/${globexContact}`, { headers: { 'x-api-key': key.key } });
+    const key = await issueApiKey(h.db, config.tokenHashKey, {
+      key: newApiKey(),
+      workspaceId: SEED_IDS.acme,
+      name: 'hardening',
+      scopes: ['CONTACTS_READ'],
+    });
+    const rest = await fetch(`${config.openapi.url}/v1/contacts/${globexContact}`, {
+      headers: { 'x-api-key': key.key },
+    });
     expect(rest.status).toBe(404);
   });
 
@@ -494,7 +659,10 @@ describe('RFC 9700 §2.3 / §4.10 access token privilege restriction (audience a
     const { config } = h.stack;
     const requestId = await oauthOf(config).startAuthorization({ clientId, challenge: pkcePair().challenge });
     // Globex has MCP disabled: approving there is refused before any code exists.
-    const response = await oauthOf(config).consent(admin, requestId, { workspaceId: SEED_IDS.globex, decision: 'approve' });
+    const response = await oauthOf(config).consent(admin, requestId, {
+      workspaceId: SEED_IDS.globex,
+      decision: 'approve',
+    });
     expect(response.status).toBe(403);
     expect(await unclearError(response)).toBeUndefined();
   });
@@ -506,11 +674,23 @@ describe('RFC 9700 §2.3 / §4.10 access token privilege restriction (audience a
     expect(new URL(denied.headers.get('location') ?? '').searchParams.get('error')).toBe('invalid_target');
     const { verifier, challenge } = pkcePair();
     const code = await codeFor(clientId, challenge);
-    const exchange = await oauthOf(config).token({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: CALLBACK, client_id: clientId, resource: other });
+    const exchange = await oauthOf(config).token({
+      grant_type: 'authorization_code',
+      code,
+      code_verifier: verifier,
+      redirect_uri: CALLBACK,
+      client_id: clientId,
+      resource: other,
+    });
     expect(exchange.status).toBe(400);
     expect((await errorOf(exchange)).error).toBe('invalid_target');
     const tokens = await oauthOf(config).authorizeAndRedeem(admin);
-    const refreshed = await oauthOf(config).token({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: tokens.clientId, resource: other });
+    const refreshed = await oauthOf(config).token({
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token,
+      client_id: tokens.clientId,
+      resource: other,
+    });
     expect(refreshed.status).toBe(400);
     expect((await errorOf(refreshed)).error).toBe('invalid_target');
   });
@@ -518,9 +698,17 @@ describe('RFC 9700 §2.3 / §4.10 access token privilege restriction (audience a
   it('§4.9.1 / §4.10.2 a token minted for another resource is refused by the MCP endpoint (audience check)', async () => {
     const { config } = h.stack;
     const tokens = await oauthOf(config).authorizeAndRedeem(admin);
-    const row = await h.db.selectFrom('oauth_tokens').select('grant_id').where('token_hash', '=', hashSecret(config.tokenHashKey, tokens.access_token)).executeTakeFirstOrThrow();
+    const row = await h.db
+      .selectFrom('oauth_tokens')
+      .select('grant_id')
+      .where('token_hash', '=', hashSecret(config.tokenHashKey, tokens.access_token))
+      .executeTakeFirstOrThrow();
     // The same authorization server minting for another resource server (e.g. after the MCP URL moved).
-    await h.db.updateTable('oauth_grants').set({ resource: 'https://other.example/mcp' }).where('id', '=', row.grant_id).execute();
+    await h.db
+      .updateTable('oauth_grants')
+      .set({ resource: 'https://other.example/mcp' })
+      .where('id', '=', row.grant_id)
+      .execute();
     const response = await mcpPost(config, tokens.access_token, { jsonrpc: '2.0', id: 1, method: 'tools/list' });
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toContain('error="invalid_token"');

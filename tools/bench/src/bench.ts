@@ -53,7 +53,9 @@ const maxConnections = Math.max(...levels);
 
 const ALL = [...LOAD_SCENARIOS.map((s) => s.name), 'verify', 'startup'];
 const ALIASES: Record<string, string> = { rest: 'credits', token: 'refresh', whoami: 'mcp' };
-const asked = (positionals.length === 0 ? ['all'] : positionals).flatMap((name) => (name === 'all' ? ALL : [ALIASES[name] ?? name]));
+const asked = (positionals.length === 0 ? ['all'] : positionals).flatMap((name) =>
+  name === 'all' ? ALL : [ALIASES[name] ?? name],
+);
 const unknown = asked.filter((name) => !ALL.includes(name));
 if (unknown.length > 0 || levels.some((c) => !Number.isInteger(c) || c < 1) || !(duration > 0)) {
   process.stderr.write(`Usage: pnpm bench [${ALL.join('|')}|all …] [--duration s] [--connections 1,10,50] [--url …]\n`);
@@ -67,18 +69,31 @@ const log = (text: string) => process.stderr.write(`${text}\n`);
 // --cpu-prof <dir>: our two services and the peer write V8 CPU profiles of the loaded phase.
 const profileDir = values['cpu-prof'] === undefined ? undefined : resolve(values['cpu-prof']);
 if (profileDir) mkdirSync(profileDir, { recursive: true });
-const profilerEnv = profileDir ? { NODE_OPTIONS: `--require ${fileURLToPath(new URL('./cpu-profiler.cjs', import.meta.url))}`, BENCH_CPU_PROF_DIR: profileDir } : undefined;
+const profilerEnv = profileDir
+  ? {
+      NODE_OPTIONS: `--require ${fileURLToPath(new URL('./cpu-profiler.cjs', import.meta.url))}`,
+      BENCH_CPU_PROF_DIR: profileDir,
+    }
+  : undefined;
 
 const results: Results = { labels: Object.fromEntries(LOAD_SCENARIOS.map((s) => [s.name, s.label])), load: [] };
 
-async function runLoad(config: StackConfig, databaseUrl: string, watch: MemoryWatch | undefined, peer: PeerProcess | undefined): Promise<void> {
+async function runLoad(
+  config: StackConfig,
+  databaseUrl: string,
+  watch: MemoryWatch | undefined,
+  peer: PeerProcess | undefined,
+): Promise<void> {
   await withApiKeys(databaseUrl, config, (apiKeys) =>
     withAccessTokens(databaseUrl, config, 200, async (accessTokens) => {
       const fixture: Fixture = {
         config,
         accessTokens,
         apiKeys,
-        session: await benchClient(config).signIn({ email: 'dev@enginy.local', password: process.env.SEED_ADMIN_PASSWORD ?? 'enginy-dev' }),
+        session: await benchClient(config).signIn({
+          email: 'dev@enginy.local',
+          password: process.env.SEED_ADMIN_PASSWORD ?? 'enginy-dev',
+        }),
         ...(peer ? { peer: { url: peer.url, tokens: await peerAccessTokens(peer.url, 200) } } : {}),
       };
       for (const scenario of load) {
@@ -134,7 +149,8 @@ async function toggleProfilers(processes: { pid: number; owner: string }[], scen
     return join(profileDir, file);
   });
   const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline && !files.every((file) => existsSync(file))) await new Promise((r) => setTimeout(r, 200));
+  while (Date.now() < deadline && !files.every((file) => existsSync(file)))
+    await new Promise((r) => setTimeout(r, 200));
 }
 
 function wantsLoad(): boolean {
@@ -184,5 +200,7 @@ if (asked.includes('startup')) {
 printStartupAndGoals(results);
 if (profileDir) {
   summarizeProfiles(profileDir, profileLabels);
-  process.stdout.write(`\nProfiles in ${profileDir}: open them in Chrome DevTools (Performance) or speedscope for flame graphs.\n`);
+  process.stdout.write(
+    `\nProfiles in ${profileDir}: open them in Chrome DevTools (Performance) or speedscope for flame graphs.\n`,
+  );
 }

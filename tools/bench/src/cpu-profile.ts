@@ -32,7 +32,9 @@ export function summarizeProfile(file: string, label: string, top = 12): void {
     selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
   });
   const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
-  const busy = [...selfUs.entries()].filter(([id]) => byId.get(id)?.callFrame.functionName !== '(idle)').reduce((a, [, us]) => a + us, 0);
+  const busy = [...selfUs.entries()]
+    .filter(([id]) => byId.get(id)?.callFrame.functionName !== '(idle)')
+    .reduce((a, [, us]) => a + us, 0);
   const functions = new Map<string, number>();
   const packages = new Map<string, number>();
   for (const [id, us] of selfUs) {

@@ -21,7 +21,8 @@ if (dir) {
     running = false;
     session.post('Profiler.stop', (error, result) => {
       written += 1;
-      if (!error) fs.writeFileSync(path.join(dir, `CPU.${process.pid}.${written}.cpuprofile`), JSON.stringify(result.profile));
+      if (!error)
+        fs.writeFileSync(path.join(dir, `CPU.${process.pid}.${written}.cpuprofile`), JSON.stringify(result.profile));
     });
   });
 }

@@ -23,11 +23,23 @@ async function withDb<T>(databaseUrl: string, use: (db: Db) => Promise<T>): Prom
 }
 
 /** Issues API keys, runs `use` with them, then revokes them: a bench leaves no live keys behind. */
-export function withApiKeys<T>(databaseUrl: string, config: StackConfig, use: (keys: string[]) => Promise<T>): Promise<T> {
+export function withApiKeys<T>(
+  databaseUrl: string,
+  config: StackConfig,
+  use: (keys: string[]) => Promise<T>,
+): Promise<T> {
   return withDb(databaseUrl, async (db) => {
     const issued: { id: string; key: string }[] = [];
     try {
-      for (let i = 0; i < KEYS; i++) issued.push(await issueApiKey(db, config.tokenHashKey, { key: newApiKey(), workspaceId: SEED_IDS.acme, name: `bench-${i}`, scopes: ['WORKSPACE_READ'] }));
+      for (let i = 0; i < KEYS; i++)
+        issued.push(
+          await issueApiKey(db, config.tokenHashKey, {
+            key: newApiKey(),
+            workspaceId: SEED_IDS.acme,
+            name: `bench-${i}`,
+            scopes: ['WORKSPACE_READ'],
+          }),
+        );
       return await use(issued.map(({ key }) => key));
     } finally {
       for (const { id } of issued) await revokeApiKey(db, SEED_IDS.acme, id);
@@ -41,14 +53,23 @@ export function withApiKeys<T>(databaseUrl: string, config: StackConfig, use: (k
  * with their grants. Separate clients are separate rate-limit buckets (a tool call through a REST
  * route is limited per client and user), so the figures are for served calls, as with many users.
  */
-export function withAccessTokens<T>(databaseUrl: string, config: StackConfig, count: number, use: (tokens: string[]) => Promise<T>): Promise<T> {
+export function withAccessTokens<T>(
+  databaseUrl: string,
+  config: StackConfig,
+  count: number,
+  use: (tokens: string[]) => Promise<T>,
+): Promise<T> {
   return withDb(databaseUrl, async (db) => {
     const grants: string[] = [];
     const tokens: string[] = [];
     const expiresAt = new Date(Date.now() + 3_600_000);
     try {
       for (let i = 0; i < count; i++) {
-        const { clientId } = await createPreregisteredClient(db, config.tokenHashKey, { ...newClientCredentials(), name: `Benchmark client ${i}`, redirectUris: [CLAUDE_CODE_REDIRECT_URI] });
+        const { clientId } = await createPreregisteredClient(db, config.tokenHashKey, {
+          ...newClientCredentials(),
+          name: `Benchmark client ${i}`,
+          redirectUris: [CLAUDE_CODE_REDIRECT_URI],
+        });
         const grantId = await createGrant(db, {
           workspaceId: SEED_IDS.acme,
           userId: SEED_IDS.admin,

@@ -11,7 +11,10 @@ export interface Answer {
  * registration, /authorize and sign-in per client address, so each simulated client gets its own,
  * as separate machines would have.
  */
-export function send(url: string, options: { from: string; method?: string; headers?: Record<string, string>; body?: string }): Promise<Answer> {
+export function send(
+  url: string,
+  options: { from: string; method?: string; headers?: Record<string, string>; body?: string },
+): Promise<Answer> {
   const target = new URL(url);
   return new Promise((resolve, reject) => {
     const req = request(
@@ -22,7 +25,11 @@ export function send(url: string, options: { from: string; method?: string; head
         method: options.method ?? 'GET',
         localAddress: options.from,
         agent: false,
-        headers: { host: target.host, ...options.headers, ...(options.body !== undefined ? { 'content-length': String(Buffer.byteLength(options.body)) } : {}) },
+        headers: {
+          host: target.host,
+          ...options.headers,
+          ...(options.body !== undefined ? { 'content-length': String(Buffer.byteLength(options.body)) } : {}),
+        },
       },
       (res) => {
         let body = '';

@@ -75,7 +75,12 @@ export async function measure(target: Target): Promise<Measurement> {
  * For multi-request flows autocannon cannot express: `connections` workers each run `once` back to
  * back until `duration` seconds have passed; a throw counts as an error.
  */
-export async function measureLoop(options: { scenario: string; connections: number; duration: number; once: (worker: number) => Promise<void> }): Promise<Measurement> {
+export async function measureLoop(options: {
+  scenario: string;
+  connections: number;
+  duration: number;
+  once: (worker: number) => Promise<void>;
+}): Promise<Measurement> {
   const latencies: number[] = [];
   let errors = 0;
   const started = performance.now();

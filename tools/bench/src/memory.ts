@@ -23,7 +23,15 @@ export class MemoryWatch {
     for (const { owner, pid } of roots) {
       const tree = processTree(pid);
       for (const info of tree) {
-        this.rows.push({ owner, process: info.command, pid: info.pid, server: isServer(info, tree), idleMb: info.rssMb, peakMb: info.rssMb, afterMb: info.rssMb });
+        this.rows.push({
+          owner,
+          process: info.command,
+          pid: info.pid,
+          server: isServer(info, tree),
+          idleMb: info.rssMb,
+          peakMb: info.rssMb,
+          afterMb: info.rssMb,
+        });
       }
     }
   }

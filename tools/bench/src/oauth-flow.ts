@@ -22,5 +22,10 @@ function loopbackTransport(issuer: string, from: string): Transport<Answer> {
  * live session and sends no `resource`, as the flow it measures always has.
  */
 export function benchClient(config: StackConfig): OAuthTestClient<Answer> {
-  return new OAuthTestClient(loopbackTransport(config.auth.issuer, nextLoopbackAddress()), { webUrl: config.web.url, clientName: 'bench', workspaceId: SEED_IDS.acme, state: 'bench' });
+  return new OAuthTestClient(loopbackTransport(config.auth.issuer, nextLoopbackAddress()), {
+    webUrl: config.web.url,
+    clientName: 'bench',
+    workspaceId: SEED_IDS.acme,
+    state: 'bench',
+  });
 }

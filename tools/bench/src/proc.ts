@@ -30,13 +30,18 @@ function shorten(argv: string[]): string {
   const tool = (path: string) => path.split('/').slice(-1)[0] ?? path;
   const first = args[0] ?? '';
   // A package's bin by its package name; a script by its last two path segments.
-  const script = first.includes('/node_modules/') ? (first.split('/node_modules/').pop()?.split('/')[0] ?? '') : first.split('/').slice(-2).join('/');
+  const script = first.includes('/node_modules/')
+    ? (first.split('/node_modules/').pop()?.split('/')[0] ?? '')
+    : first.split('/').slice(-2).join('/');
   return [tool(exe ?? ''), script, ...args.slice(1, 3)].filter(Boolean).join(' ').replace(/\s+/g, ' ').slice(0, 60);
 }
 
 /** `root` and every process below it, parents before children. */
 export function processTree(root: number): ProcessInfo[] {
-  const all = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).map((entry) => read(Number(entry))).filter((info) => info !== undefined);
+  const all = readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map((entry) => read(Number(entry)))
+    .filter((info) => info !== undefined);
   const byParent = new Map<number, ProcessInfo[]>();
   for (const info of all) byParent.set(info.ppid, [...(byParent.get(info.ppid) ?? []), info]);
   const rootInfo = all.find((info) => info.pid === root);

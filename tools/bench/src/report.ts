@@ -15,11 +15,14 @@ export interface Results {
   production?: ProductionStartup;
 }
 
-const at = (rows: Measurement[], scenario: string, connections: number) => rows.find((row) => row.scenario === scenario && row.connections === connections);
+const at = (rows: Measurement[], scenario: string, connections: number) =>
+  rows.find((row) => row.scenario === scenario && row.connections === connections);
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 /** The load, memory and verification tables: printed as soon as the stack has been measured. */
@@ -58,13 +61,30 @@ export function printLoadResults(results: Results): void {
       ];
     });
     if (pairs.length > 0) {
-      printTable('mcp_whoami: ours against the peer and the bare route', ['conns', 'req/s ours/peer', 'p99 ms ours / peer', 'req/s ours/bare', 'CPU µs/req ours / peer / bare'], pairs);
+      printTable(
+        'mcp_whoami: ours against the peer and the bare route',
+        ['conns', 'req/s ours/peer', 'p99 ms ours / peer', 'req/s ours/bare', 'CPU µs/req ours / peer / bare'],
+        pairs,
+      );
     }
   }
   const memoryRows: string[][] = [];
   // Shell wrappers and the like (a few MB each) would only lengthen the table.
-  for (const row of (results.memory ?? []).filter((r) => r.peakMb >= 8)) memoryRows.push([`${row.owner}${row.server ? '' : ' (helper)'}`, row.process, fixed(row.idleMb), fixed(row.peakMb), fixed(row.afterMb)]);
-  if (memoryRows.length > 0) printTable('Memory of the benchmarked processes (RSS MB; peak sampled every 250 ms under load)', ['process', 'command', 'idle', 'peak under load', 'after load'], memoryRows, 2);
+  for (const row of (results.memory ?? []).filter((r) => r.peakMb >= 8))
+    memoryRows.push([
+      `${row.owner}${row.server ? '' : ' (helper)'}`,
+      row.process,
+      fixed(row.idleMb),
+      fixed(row.peakMb),
+      fixed(row.afterMb),
+    ]);
+  if (memoryRows.length > 0)
+    printTable(
+      'Memory of the benchmarked processes (RSS MB; peak sampled every 250 ms under load)',
+      ['process', 'command', 'idle', 'peak under load', 'after load'],
+      memoryRows,
+      2,
+    );
 
   if (results.verification) {
     const v = results.verification;
@@ -78,11 +98,29 @@ export function printLoadResults(results: Results): void {
 /** The start-up tables, then the goals table over everything measured. */
 export function printStartupAndGoals(results: Results): void {
   const startup = [...(results.dev?.runs ?? []), ...(results.production?.runs ?? [])];
-  if (startup.length > 0) printTable('Start-up', ['run', 'seconds'], startup.map((run) => [run.label, fixed(run.readyMs / 1000, 2)]));
+  if (startup.length > 0)
+    printTable(
+      'Start-up',
+      ['run', 'seconds'],
+      startup.map((run) => [run.label, fixed(run.readyMs / 1000, 2)]),
+    );
   const phases = results.dev?.phases ?? [];
-  if (phases.length > 0) printTable('pnpm dev, last warm run: when each step was printed', ['step', 'seconds'], phases.map((p) => [p.label, fixed(p.readyMs / 1000, 2)]));
-  const idle: ProcessMemory[] = [...(results.dev?.idle ?? []), ...(results.production?.idle ?? [])].filter((p) => p.rssMb >= 8);
-  if (idle.length > 0) printTable('Idle memory after start-up (RSS MB, 5 s after ready)', ['stack', 'command', 'RSS'], idle.map((p) => [`${p.owner}${p.server ? '' : ' (helper)'}`, p.process, fixed(p.rssMb)]), 2);
+  if (phases.length > 0)
+    printTable(
+      'pnpm dev, last warm run: when each step was printed',
+      ['step', 'seconds'],
+      phases.map((p) => [p.label, fixed(p.readyMs / 1000, 2)]),
+    );
+  const idle: ProcessMemory[] = [...(results.dev?.idle ?? []), ...(results.production?.idle ?? [])].filter(
+    (p) => p.rssMb >= 8,
+  );
+  if (idle.length > 0)
+    printTable(
+      'Idle memory after start-up (RSS MB, 5 s after ready)',
+      ['stack', 'command', 'RSS'],
+      idle.map((p) => [`${p.owner}${p.server ? '' : ' (helper)'}`, p.process, fixed(p.rssMb)]),
+      2,
+    );
 
   printGoals(results);
 }
@@ -94,15 +132,55 @@ function printGoals(results: Results): void {
   const peer = at(load, 'peer', top);
   const bare = at(load, 'bare', top);
   const goals: [string, string, boolean | undefined][] = [];
-  goals.push(['tools/call req/s ≥ 1.5× the peer', ours && peer ? `${fixed(ours.rate / peer.rate, 2)}× at ${top} conns (${fixed(ours.rate)} vs ${fixed(peer.rate)})` : 'not measured', ours && peer ? ours.rate >= 1.5 * peer.rate : undefined]);
-  goals.push(['tools/call p99 no worse than the peer', ours && peer ? `${fixed(ours.p99, 1)} vs ${fixed(peer.p99, 1)} ms at ${top} conns` : 'not measured', ours && peer ? ours.p99 <= peer.p99 : undefined]);
-  goals.push(['tools/call ≥ 1/3 of the bare route', ours && bare ? `${fixed(ours.rate / bare.rate, 2)} at ${top} conns (${fixed(ours.rate)} vs ${fixed(bare.rate)})` : 'not measured', ours && bare ? ours.rate * 3 >= bare.rate : undefined]);
+  goals.push([
+    'tools/call req/s ≥ 1.5× the peer',
+    ours && peer
+      ? `${fixed(ours.rate / peer.rate, 2)}× at ${top} conns (${fixed(ours.rate)} vs ${fixed(peer.rate)})`
+      : 'not measured',
+    ours && peer ? ours.rate >= 1.5 * peer.rate : undefined,
+  ]);
+  goals.push([
+    'tools/call p99 no worse than the peer',
+    ours && peer ? `${fixed(ours.p99, 1)} vs ${fixed(peer.p99, 1)} ms at ${top} conns` : 'not measured',
+    ours && peer ? ours.p99 <= peer.p99 : undefined,
+  ]);
+  goals.push([
+    'tools/call ≥ 1/3 of the bare route',
+    ours && bare
+      ? `${fixed(ours.rate / bare.rate, 2)} at ${top} conns (${fixed(ours.rate)} vs ${fixed(bare.rate)})`
+      : 'not measured',
+    ours && bare ? ours.rate * 3 >= bare.rate : undefined,
+  ]);
   const v = results.verification;
-  goals.push(['token verification adds ≤ 1 ms p50', v ? `${fixed(v.lookupP50Ms, 3)} ms` : 'not measured', v ? v.lookupP50Ms <= 1 : undefined]);
+  goals.push([
+    'token verification adds ≤ 1 ms p50',
+    v ? `${fixed(v.lookupP50Ms, 3)} ms` : 'not measured',
+    v ? v.lookupP50Ms <= 1 : undefined,
+  ]);
   const warm = (results.dev?.runs ?? []).filter((run) => run.label.includes('warm')).map((run) => run.readyMs / 1000);
-  goals.push(['warm pnpm dev ≤ 8 s', warm.length > 0 ? `${fixed(median(warm), 2)} s (median of ${warm.length})` : 'not measured', warm.length > 0 ? median(warm) <= 8 : undefined]);
-  const servers = (results.memory ?? []).filter((row) => row.server && (row.owner === 'openapi' || row.owner === 'auth'));
-  const worst = servers.reduce<MemoryRow | undefined>((max, row) => (max === undefined || row.peakMb > max.peakMb ? row : max), undefined);
-  goals.push(['each Fastify process ≤ 150 MB RSS under load', worst ? `max ${fixed(worst.peakMb)} MB (${worst.owner}); ${servers.map((s) => `${s.owner} ${fixed(s.peakMb)}`).join(', ')}` : 'not measured', worst ? worst.peakMb <= 150 : undefined]);
-  printTable('Goals (this machine, shared: figures are indicative)', ['goal', 'measured', 'result'], goals.map(([goal, measured, met]) => [goal, measured, met === undefined ? '—' : met ? 'met' : 'MISSED']), 2);
+  goals.push([
+    'warm pnpm dev ≤ 8 s',
+    warm.length > 0 ? `${fixed(median(warm), 2)} s (median of ${warm.length})` : 'not measured',
+    warm.length > 0 ? median(warm) <= 8 : undefined,
+  ]);
+  const servers = (results.memory ?? []).filter(
+    (row) => row.server && (row.owner === 'openapi' || row.owner === 'auth'),
+  );
+  const worst = servers.reduce<MemoryRow | undefined>(
+    (max, row) => (max === undefined || row.peakMb > max.peakMb ? row : max),
+    undefined,
+  );
+  goals.push([
+    'each Fastify process ≤ 150 MB RSS under load',
+    worst
+      ? `max ${fixed(worst.peakMb)} MB (${worst.owner}); ${servers.map((s) => `${s.owner} ${fixed(s.peakMb)}`).join(', ')}`
+      : 'not measured',
+    worst ? worst.peakMb <= 150 : undefined,
+  ]);
+  printTable(
+    'Goals (this machine, shared: figures are indicative)',
+    ['goal', 'measured', 'result'],
+    goals.map(([goal, measured, met]) => [goal, measured, met === undefined ? '—' : met ? 'met' : 'MISSED']),
+    2,
+  );
 }

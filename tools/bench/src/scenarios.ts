@@ -21,13 +21,27 @@ export interface LoadScenario {
 }
 
 const MCP_HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
-const toolCall = (name: string, args: Record<string, unknown> = {}) => JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } });
+const toolCall = (name: string, args: Record<string, unknown> = {}) =>
+  JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } });
 // A 200 can still carry a JSON-RPC error or a tool error: those count as errors.
-const servedToolCall = (status: number, body: string) => status === 200 && body.includes('"result"') && !body.includes('"isError":true');
+const servedToolCall = (status: number, body: string) =>
+  status === 200 && body.includes('"result"') && !body.includes('"isError":true');
 const bearer = (tokens: string[]) => tokens.map((token) => ({ authorization: `Bearer ${token}` }));
 
-function mcpTarget(url: string, tokens: string[], tool: string, args?: Record<string, unknown>): Omit<Target, 'scenario' | 'connections' | 'duration'> {
-  return { url, method: 'POST', headers: MCP_HEADERS, body: toolCall(tool, args), credentials: bearer(tokens), onResponse: servedToolCall };
+function mcpTarget(
+  url: string,
+  tokens: string[],
+  tool: string,
+  args?: Record<string, unknown>,
+): Omit<Target, 'scenario' | 'connections' | 'duration'> {
+  return {
+    url,
+    method: 'POST',
+    headers: MCP_HEADERS,
+    body: toolCall(tool, args),
+    credentials: bearer(tokens),
+    onResponse: servedToolCall,
+  };
 }
 
 /** Live refresh tokens, each used once and replaced by the one its rotation returns. */
@@ -43,7 +57,10 @@ class RefreshPool {
     let left = missing;
     await Promise.all(
       Array.from({ length: workers }, async () => {
-        while (left-- > 0) this.tokens.push((await benchClient(fixture.config).authorizeAndRedeem(fixture.session, { clientId })).refresh_token);
+        while (left-- > 0)
+          this.tokens.push(
+            (await benchClient(fixture.config).authorizeAndRedeem(fixture.session, { clientId })).refresh_token,
+          );
       }),
     );
   }
@@ -62,31 +79,55 @@ export const LOAD_SCENARIOS: LoadScenario[] = [
   {
     name: 'bare',
     label: 'GET /healthz: bare Fastify route (no auth, no DB), the ceiling',
-    run: (f, connections, duration) => measure({ scenario: 'bare', url: `${f.config.openapi.url}/healthz`, connections, duration }),
+    run: (f, connections, duration) =>
+      measure({ scenario: 'bare', url: `${f.config.openapi.url}/healthz`, connections, duration }),
   },
   {
     name: 'mcp',
     label: 'MCP tools/call mcp_whoami (Bearer; ours)',
-    run: (f, connections, duration) => measure({ scenario: 'mcp', connections, duration, ...mcpTarget(f.config.openapi.mcpUrl, f.accessTokens, 'mcp_whoami') }),
+    run: (f, connections, duration) =>
+      measure({
+        scenario: 'mcp',
+        connections,
+        duration,
+        ...mcpTarget(f.config.openapi.mcpUrl, f.accessTokens, 'mcp_whoami'),
+      }),
   },
   {
     name: 'peer',
     label: "MCP tools/call mcp_whoami (Bearer; the SDK's Express reference stack)",
     run: (f, connections, duration) => {
       if (f.peer === undefined) throw new Error('the peer is not running');
-      return measure({ scenario: 'peer', connections, duration, ...mcpTarget(`${f.peer.url}/mcp`, f.peer.tokens, 'mcp_whoami') });
+      return measure({
+        scenario: 'peer',
+        connections,
+        duration,
+        ...mcpTarget(`${f.peer.url}/mcp`, f.peer.tokens, 'mcp_whoami'),
+      });
     },
   },
   {
     name: 'read',
     label: 'MCP tools/call get_credits (Bearer; REST route + DB read)',
-    run: (f, connections, duration) => measure({ scenario: 'read', connections, duration, ...mcpTarget(f.config.openapi.mcpUrl, f.accessTokens, 'get_credits') }),
+    run: (f, connections, duration) =>
+      measure({
+        scenario: 'read',
+        connections,
+        duration,
+        ...mcpTarget(f.config.openapi.mcpUrl, f.accessTokens, 'get_credits'),
+      }),
   },
   {
     name: 'credits',
     label: 'REST GET /v1/credits (x-api-key; DB read)',
     run: (f, connections, duration) =>
-      measure({ scenario: 'credits', url: `${f.config.openapi.url}/v1/credits`, connections, duration, credentials: f.apiKeys.map((key) => ({ 'x-api-key': key })) }),
+      measure({
+        scenario: 'credits',
+        url: `${f.config.openapi.url}/v1/credits`,
+        connections,
+        duration,
+        credentials: f.apiKeys.map((key) => ({ 'x-api-key': key })),
+      }),
   },
   {
     name: 'refresh',
@@ -102,7 +143,12 @@ export const LOAD_SCENARIOS: LoadScenario[] = [
         duration,
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        nextBody: () => new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshPool.take(), client_id: clientId }).toString(),
+        nextBody: () =>
+          new URLSearchParams({
+            grant_type: 'refresh_token',
+            refresh_token: refreshPool.take(),
+            client_id: clientId,
+          }).toString(),
         onResponse: (status, body) => {
           if (status !== 200) return false;
           refreshPool.give((JSON.parse(body) as { refresh_token: string }).refresh_token);

@@ -23,7 +23,11 @@ function percentile(sorted: number[], q: number): number {
  * one round trip to the real PostgreSQL), called one at a time with a live token, as at one
  * connection. The rest of the check is string comparisons.
  */
-export async function timeTokenVerification(databaseUrl: string, config: StackConfig, token: string): Promise<VerificationTiming> {
+export async function timeTokenVerification(
+  databaseUrl: string,
+  config: StackConfig,
+  token: string,
+): Promise<VerificationTiming> {
   const db = createDb(databaseUrl, { max: 2 });
   try {
     const hashes: number[] = [];
@@ -42,7 +46,12 @@ export async function timeTokenVerification(databaseUrl: string, config: StackCo
     }
     hashes.sort((a, b) => a - b);
     lookups.sort((a, b) => a - b);
-    return { samples: SAMPLES, hashP50Ms: percentile(hashes, 0.5), lookupP50Ms: percentile(lookups, 0.5), lookupP99Ms: percentile(lookups, 0.99) };
+    return {
+      samples: SAMPLES,
+      hashP50Ms: percentile(hashes, 0.5),
+      lookupP50Ms: percentile(lookups, 0.5),
+      lookupP99Ms: percentile(lookups, 0.99),
+    };
   } finally {
     await db.destroy();
   }

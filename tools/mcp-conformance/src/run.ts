@@ -37,19 +37,30 @@ export function node22(): string {
   if (Number(process.versions.node.split('.')[0]) >= 22) return process.execPath;
   const name = `node-${process.platform === 'win32' ? 'win' : process.platform}-${process.arch}`;
   try {
-    const binary = join(dirname(require.resolve(`${name}/package.json`)), 'bin', process.platform === 'win32' ? 'node.exe' : 'node');
+    const binary = join(
+      dirname(require.resolve(`${name}/package.json`)),
+      'bin',
+      process.platform === 'win32' ? 'node.exe' : 'node',
+    );
     if (existsSync(binary)) return binary;
   } catch {
     // Not installed: an optional dependency for another platform, or not published for this one.
   }
-  throw new Error(`The MCP conformance suite needs Node 22: ${name}@22 is not installed for this platform (${process.platform}-${process.arch}); run the tests with Node 22.`);
+  throw new Error(
+    `The MCP conformance suite needs Node 22: ${name}@22 is not installed for this platform (${process.platform}-${process.arch}); run the tests with Node 22.`,
+  );
 }
 
-const cli = (): string => join(dirname(require.resolve('@modelcontextprotocol/conformance/package.json')), 'dist', 'index.js');
+const cli = (): string =>
+  join(dirname(require.resolve('@modelcontextprotocol/conformance/package.json')), 'dist', 'index.js');
 
 function run(args: string[], cwd: string, timeoutMs: number): Promise<{ exitCode: number; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(node22(), [cli(), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
+    const child = spawn(node22(), [cli(), ...args], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
@@ -61,7 +72,10 @@ function run(args: string[], cwd: string, timeoutMs: number): Promise<{ exitCode
     child.once('error', reject);
     child.once('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ exitCode: code ?? (signal ? 128 : 1), output: signal ? `${output}\n(killed by ${signal} after ${timeoutMs / 1000} s)` : output });
+      resolve({
+        exitCode: code ?? (signal ? 128 : 1),
+        output: signal ? `${output}\n(killed by ${signal} after ${timeoutMs / 1000} s)` : output,
+      });
     });
   });
 }
@@ -77,7 +91,13 @@ export async function listServerScenarios(): Promise<string[]> {
  * `conformance server --url <url> --suite <suite>`, results written to `outputDir` and read back per
  * scenario (`server-<scenario>-<timestamp>/checks.json`).
  */
-export async function runServerSuite(options: { url: string; outputDir: string; suite?: 'all' | 'active'; expectedFailures?: string; timeoutMs?: number }): Promise<SuiteRun> {
+export async function runServerSuite(options: {
+  url: string;
+  outputDir: string;
+  suite?: 'all' | 'active';
+  expectedFailures?: string;
+  timeoutMs?: number;
+}): Promise<SuiteRun> {
   const args = ['server', '--url', options.url, '--suite', options.suite ?? 'all', '-o', options.outputDir];
   if (options.expectedFailures !== undefined) args.push('--expected-failures', options.expectedFailures);
   const { exitCode, output } = await run(args, options.outputDir, options.timeoutMs ?? 120_000);
@@ -86,7 +106,11 @@ export async function runServerSuite(options: { url: string; outputDir: string; 
     .filter(({ dir, match }) => match !== null && existsSync(join(options.outputDir, dir, 'checks.json')))
     .map(({ dir, match }): ScenarioResult => {
       const checks = JSON.parse(readFileSync(join(options.outputDir, dir, 'checks.json'), 'utf8')) as Check[];
-      return { scenario: (match as RegExpExecArray)[1] as string, passed: !checks.some((check) => check.status === 'FAILURE' || check.status === 'WARNING'), checks };
+      return {
+        scenario: (match as RegExpExecArray)[1] as string,
+        passed: !checks.some((check) => check.status === 'FAILURE' || check.status === 'WARNING'),
+        checks,
+      };
     });
   return { exitCode, output, scenarios };
 }

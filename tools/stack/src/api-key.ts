@@ -20,7 +20,12 @@ function fail(message: string): never {
 let values: { scopes?: string; name?: string; workspace?: string; help?: boolean };
 try {
   ({ values } = parseArgs({
-    options: { scopes: { type: 'string' }, name: { type: 'string', default: 'cli' }, workspace: { type: 'string', default: 'acme' }, help: { type: 'boolean' } },
+    options: {
+      scopes: { type: 'string' },
+      name: { type: 'string', default: 'cli' },
+      workspace: { type: 'string', default: 'acme' },
+      help: { type: 'boolean' },
+    },
   }));
 } catch (error) {
   fail((error as Error).message);
@@ -41,7 +46,12 @@ const config = readConfigOrExit();
 const problem = await onStackDatabase(config, async (db) => {
   const workspace = await findWorkspace(db, values.workspace ?? 'acme');
   if (!workspace) throw new Error(`No workspace "${values.workspace}" (the seeded ones are acme and globex).`);
-  const issued = await issueApiKey(db, config.tokenHashKey, { key: newApiKey(), workspaceId: workspace.id, name: values.name ?? 'cli', scopes: [...new Set(scopes)] });
+  const issued = await issueApiKey(db, config.tokenHashKey, {
+    key: newApiKey(),
+    workspaceId: workspace.id,
+    name: values.name ?? 'cli',
+    scopes: [...new Set(scopes)],
+  });
   process.stderr.write(
     `API key "${issued.name}" for ${workspace.name} (${workspace.slug}), scopes ${issued.scopes.join(', ')}.\n` +
       'It is shown once and stored only as a hash: keep it now.\n',

@@ -21,11 +21,24 @@ export function stackApps(config: StackConfig, mode: 'watch' | 'once'): AppSpec[
   const bin = (app: string, tool: string) => join(REPO_ROOT, 'apps', app, 'node_modules', '.bin', tool);
   const service = (name: Service) =>
     mode === 'watch'
-      ? { command: process.execPath, args: ['--watch', '--watch-preserve-output', '--enable-source-maps', serviceBundle(name)] }
+      ? {
+          command: process.execPath,
+          args: ['--watch', '--watch-preserve-output', '--enable-source-maps', serviceBundle(name)],
+        }
       : { command: process.execPath, args: [...SERVICE_NODE_FLAGS, serviceBundle(name)] };
   return [
-    { name: 'openapi', cwd: join(REPO_ROOT, 'apps/openapi'), ...service('openapi'), readyUrl: `http://localhost:${config.openapi.port}/readyz` },
-    { name: 'auth', cwd: join(REPO_ROOT, 'apps/auth'), ...service('auth'), readyUrl: `http://localhost:${config.auth.port}/readyz` },
+    {
+      name: 'openapi',
+      cwd: join(REPO_ROOT, 'apps/openapi'),
+      ...service('openapi'),
+      readyUrl: `http://localhost:${config.openapi.port}/readyz`,
+    },
+    {
+      name: 'auth',
+      cwd: join(REPO_ROOT, 'apps/auth'),
+      ...service('auth'),
+      readyUrl: `http://localhost:${config.auth.port}/readyz`,
+    },
     {
       name: 'web',
       cwd: join(REPO_ROOT, 'apps/web'),

@@ -3,7 +3,9 @@ import type { StackConfig } from '@enginy/config/load';
 
 export function banner(config: StackConfig, databaseLabel: string, readyMs: number): string {
   const password =
-    config.seed.adminPassword === DEFAULT_SEED_ADMIN.password ? config.seed.adminPassword : '(the password in SEED_ADMIN_PASSWORD)';
+    config.seed.adminPassword === DEFAULT_SEED_ADMIN.password
+      ? config.seed.adminPassword
+      : '(the password in SEED_ADMIN_PASSWORD)';
   const rows: [string, string][] = [
     ['Web app (sign-in, console)', config.web.url],
     ['Console', `${config.web.url}/console/connect`],

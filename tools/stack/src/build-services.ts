@@ -73,9 +73,16 @@ const externalNpmPackages: Plugin = {
   setup(context) {
     context.onResolve({ filter: /^[^./]/ }, async (args) => {
       // Workspace packages are TypeScript sources: bundled. Node built-ins: left as they are.
-      if (args.path.startsWith('@enginy/') || args.path.startsWith('node:') || args.pluginData === 'resolving') return undefined;
-      const resolved = await context.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'resolving' });
-      if (resolved.errors.length > 0 || resolved.external || !resolved.path.includes('/node_modules/')) return undefined;
+      if (args.path.startsWith('@enginy/') || args.path.startsWith('node:') || args.pluginData === 'resolving')
+        return undefined;
+      const resolved = await context.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        importer: args.importer,
+        pluginData: 'resolving',
+      });
+      if (resolved.errors.length > 0 || resolved.external || !resolved.path.includes('/node_modules/'))
+        return undefined;
       return { path: resolved.path, external: true };
     });
   },
@@ -87,5 +94,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   const services = named.length > 0 ? named : SERVICES;
   const started = performance.now();
   await buildServices(services);
-  process.stdout.write(`built ${services.map((service) => `apps/${service}/dist/server.mjs`).join(', ')} in ${Math.round(performance.now() - started)} ms\n`);
+  process.stdout.write(
+    `built ${services.map((service) => `apps/${service}/dist/server.mjs`).join(', ')} in ${Math.round(performance.now() - started)} ms\n`,
+  );
 }

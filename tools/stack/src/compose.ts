@@ -33,39 +33,56 @@ export function composeProblems(text: string): string[] {
   const problems: string[] = [];
   const names = Object.keys(services).sort();
   const expected = Object.keys(COMPOSE_SERVICES).sort();
-  if (names.join() !== expected.join()) problems.push(`services are [${names.join(', ')}], expected [${expected.join(', ')}]`);
+  if (names.join() !== expected.join())
+    problems.push(`services are [${names.join(', ')}], expected [${expected.join(', ')}]`);
 
   const postgres = services.postgres;
   if (!postgres?.image?.startsWith('postgres:')) problems.push('postgres must use the official postgres image');
   if (postgres?.healthcheck === undefined) problems.push('postgres needs a healthcheck');
   const volume = postgres?.volumes?.[0]?.split(':')[0];
-  if (volume === undefined || doc?.volumes?.[volume] === undefined) problems.push('postgres must keep its data in a named volume');
+  if (volume === undefined || doc?.volumes?.[volume] === undefined)
+    problems.push('postgres must keep its data in a named volume');
 
   for (const [name, port] of Object.entries(COMPOSE_SERVICES)) {
     if (port === undefined) continue;
     const service = services[name];
     if (!service?.ports?.includes(`${port}:${port}`)) problems.push(`${name} must publish port ${port}:${port}`);
-    if (!String(service?.environment?.DATABASE_URL ?? '').startsWith('postgres://')) problems.push(`${name} must get DATABASE_URL from its environment`);
+    if (!String(service?.environment?.DATABASE_URL ?? '').startsWith('postgres://'))
+      problems.push(`${name} must get DATABASE_URL from its environment`);
   }
 
   // A default would ship one key to everyone and pass the production check: compose must refuse to start without one.
-  const unkeyed = Object.keys(services).filter((name) => name !== 'postgres' && !/^\$\{TOKEN_HASH_KEY:\?[^}]+\}$/.test(String(services[name]?.environment?.TOKEN_HASH_KEY ?? '')));
-  if (unkeyed.length > 0) problems.push(`${unkeyed.join(', ')} must require TOKEN_HASH_KEY (\${TOKEN_HASH_KEY:?message}), never default it`);
+  const unkeyed = Object.keys(services).filter(
+    (name) =>
+      name !== 'postgres' &&
+      !/^\$\{TOKEN_HASH_KEY:\?[^}]+\}$/.test(String(services[name]?.environment?.TOKEN_HASH_KEY ?? '')),
+  );
+  if (unkeyed.length > 0)
+    problems.push(`${unkeyed.join(', ')} must require TOKEN_HASH_KEY (\${TOKEN_HASH_KEY:?message}), never default it`);
 
   // The auth service trusts X-Forwarded-For from the stack's proxies only: their fixed addresses, and
   // never a range, which would take in the gateway that published ports are reached through.
   const proxyAddresses = PROXIES.map((name) => {
     const networks = services[name]?.networks;
     const address = Array.isArray(networks) ? undefined : networks?.default?.ipv4_address;
-    if (address === undefined) problems.push(`${name} needs a fixed ipv4_address on the default network (auth trusts its X-Forwarded-For)`);
+    if (address === undefined)
+      problems.push(`${name} needs a fixed ipv4_address on the default network (auth trusts its X-Forwarded-For)`);
     return address;
   });
   const trusted = String(services.auth?.environment?.TRUSTED_PROXIES ?? '')
     .split(',')
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '' && !LOOPBACK.has(entry));
-  if (trusted.sort().join() !== proxyAddresses.filter((a) => a !== undefined).sort().join()) {
-    problems.push(`auth's TRUSTED_PROXIES must be loopback and exactly the ${PROXIES.join(' and ')} services' addresses (got ${trusted.join(', ') || 'none'})`);
+  if (
+    trusted.sort().join() !==
+    proxyAddresses
+      .filter((a) => a !== undefined)
+      .sort()
+      .join()
+  ) {
+    problems.push(
+      `auth's TRUSTED_PROXIES must be loopback and exactly the ${PROXIES.join(' and ')} services' addresses (got ${trusted.join(', ') || 'none'})`,
+    );
   }
   return problems;
 }
@@ -79,7 +96,10 @@ export function validationEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.Proc
 }
 
 /** Runs a real Compose validator over the file: `docker compose config -q`, else `docker-compose config -q`. */
-export function validateWithCompose(file: string, env: NodeJS.ProcessEnv = validationEnv()): { validator: string; error?: string } | undefined {
+export function validateWithCompose(
+  file: string,
+  env: NodeJS.ProcessEnv = validationEnv(),
+): { validator: string; error?: string } | undefined {
   for (const [cmd, args] of [
     ['docker', ['compose', '-f', file, 'config', '-q']],
     ['docker-compose', ['-f', file, 'config', '-q']],

@@ -24,17 +24,38 @@ export async function resolveDatabase(config: StackConfig): Promise<ResolvedData
   const started = performance.now();
   if (config.databaseUrl !== undefined) {
     await assertReachable(config.databaseUrl, 'DATABASE_URL');
-    return { url: config.databaseUrl, label: redactUrl(config.databaseUrl), stop: async () => {}, killNow: () => {}, startedMs: 0, created: false };
+    return {
+      url: config.databaseUrl,
+      label: redactUrl(config.databaseUrl),
+      stop: async () => {},
+      killNow: () => {},
+      startedMs: 0,
+      created: false,
+    };
   }
   const { port, dataDir } = config.embeddedPostgres;
   const embeddedUrl = `postgres://enginy:enginy@localhost:${port}/${DEFAULT_DATABASE_NAME}`;
   const label = `${redactUrl(embeddedUrl)} (embedded, data in ${dataDir})`;
   if (!(await isPortFree(port))) {
     await assertReachable(embeddedUrl, 'EMBEDDED_PG_PORT', 'Something else is listening there.');
-    return { url: embeddedUrl, label: `${label}, shared with a running stack`, stop: async () => {}, killNow: () => {}, startedMs: 0, created: false };
+    return {
+      url: embeddedUrl,
+      label: `${label}, shared with a running stack`,
+      stop: async () => {},
+      killNow: () => {},
+      startedMs: 0,
+      created: false,
+    };
   }
   const handle = await startEmbeddedPostgres({ dataDir, port, database: DEFAULT_DATABASE_NAME });
-  return { url: handle.url, label, stop: handle.stop, killNow: handle.killNow, startedMs: performance.now() - started, created: handle.created };
+  return {
+    url: handle.url,
+    label,
+    stop: handle.stop,
+    killNow: handle.killNow,
+    startedMs: performance.now() - started,
+    created: handle.created,
+  };
 }
 
 async function assertReachable(url: string, variable: string, hint = ''): Promise<void> {
@@ -43,7 +64,9 @@ async function assertReachable(url: string, variable: string, hint = ''): Promis
     await client.connect();
     await client.query('select 1');
   } catch (error) {
-    throw new Error(`Cannot connect to PostgreSQL at ${redactUrl(url)} (${variable}): ${(error as Error).message}. ${hint}`.trim());
+    throw new Error(
+      `Cannot connect to PostgreSQL at ${redactUrl(url)} (${variable}): ${(error as Error).message}. ${hint}`.trim(),
+    );
   } finally {
     await client.end().catch(() => {});
   }

@@ -9,7 +9,9 @@ await runDatabaseTask('db:migrate', async () => {
   const database = await resolveDatabase(config);
   try {
     const { applied } = await prepareDatabase(database.url, config, { seed: false });
-    return applied.length > 0 ? `applied ${applied.join(', ')} on ${database.label}` : `already up to date on ${database.label}`;
+    return applied.length > 0
+      ? `applied ${applied.join(', ')} on ${database.label}`
+      : `already up to date on ${database.label}`;
   } finally {
     await database.stop();
   }

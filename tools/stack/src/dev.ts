@@ -44,12 +44,20 @@ process.on('exit', () => {
 
 try {
   database = await resolveDatabase(config);
-  step(database.startedMs > 0 ? `PostgreSQL ${database.created ? 'created and ' : ''}started (${(database.startedMs / 1000).toFixed(1)} s)` : 'PostgreSQL reachable');
+  step(
+    database.startedMs > 0
+      ? `PostgreSQL ${database.created ? 'created and ' : ''}started (${(database.startedMs / 1000).toFixed(1)} s)`
+      : 'PostgreSQL reachable',
+  );
   const { applied } = await prepareDatabase(database.url, config);
   step(applied.length > 0 ? `migrations applied: ${applied.join(', ')}` : 'migrations up to date');
   step('demo workspaces seeded');
   process.stdout.write('  … starting openapi, auth and web\n');
-  stack = await launchStack({ env: { NODE_ENV: 'development', FORCE_COLOR: '1', ...process.env }, databaseUrl: database.url, mode: 'watch' });
+  stack = await launchStack({
+    env: { NODE_ENV: 'development', FORCE_COLOR: '1', ...process.env },
+    databaseUrl: database.url,
+    mode: 'watch',
+  });
 } catch (error) {
   fail((error as Error).message);
   await stopAll(1);

@@ -34,13 +34,16 @@ export interface LaunchedStack {
 export async function launchStack(options: LaunchOptions): Promise<LaunchedStack> {
   const env = { ...options.env, DATABASE_URL: options.databaseUrl };
   const config = loadConfig(env);
-  const specs = stackApps(config, options.mode).filter((spec) => options.only === undefined || options.only.includes(spec.name));
+  const specs = stackApps(config, options.mode).filter(
+    (spec) => options.only === undefined || options.only.includes(spec.name),
+  );
   // The services run from their bundles: built from the current sources first (~0.5 s), and in
   // `watch` mode rebuilt on every change until the stack stops.
   const services = SERVICES.filter((service) => specs.some((spec) => spec.name === service));
   const watcher = options.mode === 'watch' ? await watchServices(services) : undefined;
   if (options.mode === 'once') await buildServices(services);
-  const launch = (spec: AppSpec) => startApp(spec.name, spec.cwd, spec.command, spec.args, env as NodeJS.ProcessEnv, options.quiet);
+  const launch = (spec: AppSpec) =>
+    startApp(spec.name, spec.cwd, spec.command, spec.args, env as NodeJS.ProcessEnv, options.quiet);
   // Replaced in place by restart(), so `apps` always holds the live processes.
   const apps = specs.map(launch);
   const stop = async () => {
@@ -49,7 +52,9 @@ export async function launchStack(options: LaunchOptions): Promise<LaunchedStack
   };
 
   const timeout = options.readyTimeoutMs ?? 90_000;
-  const results = await Promise.allSettled(specs.map((spec, index) => waitUntilReady(spec.readyUrl, timeout, (apps[index] as AppProcess).exited)));
+  const results = await Promise.allSettled(
+    specs.map((spec, index) => waitUntilReady(spec.readyUrl, timeout, (apps[index] as AppProcess).exited)),
+  );
   const failures = results.flatMap((result, index) => {
     if (result.status === 'fulfilled') return [];
     const app = apps[index] as AppProcess;

@@ -16,11 +16,19 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-let parsed: { values: { name?: string; 'redirect-uri'?: string[]; 'auth-method'?: string; help?: boolean }; positionals: string[] };
+let parsed: {
+  values: { name?: string; 'redirect-uri'?: string[]; 'auth-method'?: string; help?: boolean };
+  positionals: string[];
+};
 try {
   parsed = parseArgs({
     allowPositionals: true,
-    options: { name: { type: 'string' }, 'redirect-uri': { type: 'string', multiple: true }, 'auth-method': { type: 'string', default: 'client_secret_post' }, help: { type: 'boolean' } },
+    options: {
+      name: { type: 'string' },
+      'redirect-uri': { type: 'string', multiple: true },
+      'auth-method': { type: 'string', default: 'client_secret_post' },
+      help: { type: 'boolean' },
+    },
   });
 } catch (error) {
   fail((error as Error).message);
@@ -38,12 +46,20 @@ if (redirectUris.length === 0) fail('--redirect-uri is required (repeat it for s
 const invalid = redirectUris.find((uri) => !redirectUriRegistrable(uri));
 if (invalid !== undefined) fail(`${invalid}: redirect URIs must be https, or http on localhost/127.0.0.1`);
 const method = values['auth-method'];
-if (method !== 'client_secret_post' && method !== 'client_secret_basic') fail('--auth-method must be client_secret_post or client_secret_basic.');
+if (method !== 'client_secret_post' && method !== 'client_secret_basic')
+  fail('--auth-method must be client_secret_post or client_secret_basic.');
 
 const config = readConfigOrExit();
 const problem = await onStackDatabase(config, async (db) => {
-  const created = await createPreregisteredClient(db, config.tokenHashKey, { ...newClientCredentials(), name, redirectUris, tokenEndpointAuthMethod: method });
-  process.stderr.write(`OAuth client "${name}" (${method}), redirect URIs ${redirectUris.join(' ')}.\nThe secret is shown once and stored only as a hash: keep it now.\n`);
+  const created = await createPreregisteredClient(db, config.tokenHashKey, {
+    ...newClientCredentials(),
+    name,
+    redirectUris,
+    tokenEndpointAuthMethod: method,
+  });
+  process.stderr.write(
+    `OAuth client "${name}" (${method}), redirect URIs ${redirectUris.join(' ')}.\nThe secret is shown once and stored only as a hash: keep it now.\n`,
+  );
   process.stdout.write(`client_id=${created.clientId}\nclient_secret=${created.clientSecret}\n`);
   process.stderr.write(
     `Use it: claude mcp add --transport http --callback-port ${CLAUDE_CODE_CALLBACK_PORT} --client-id ${created.clientId} --client-secret enginy ${config.openapi.mcpUrl}\n`,

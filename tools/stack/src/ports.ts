@@ -10,7 +10,9 @@ export async function isPortFree(port: number): Promise<boolean> {
   for (const host of ['127.0.0.1', '::1']) {
     const free = await new Promise<boolean>((resolve) => {
       const server = createServer();
-      server.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'EADDRNOTAVAIL' || error.code === 'EAFNOSUPPORT'));
+      server.once('error', (error: NodeJS.ErrnoException) =>
+        resolve(error.code === 'EADDRNOTAVAIL' || error.code === 'EAFNOSUPPORT'),
+      );
       server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
     });
     if (!free) return false;
@@ -23,7 +25,9 @@ export async function busyPortMessages(ports: readonly NamedPort[]): Promise<str
   const messages: string[] = [];
   for (const { port, variable } of ports) {
     if (!(await isPortFree(port))) {
-      messages.push(`Port ${port} (${variable}) is already in use: another Enginy Local stack may be running. Stop it, or set ${variable} to a free port.`);
+      messages.push(
+        `Port ${port} (${variable}) is already in use: another Enginy Local stack may be running. Stop it, or set ${variable} to a free port.`,
+      );
     }
   }
   return messages;
@@ -50,7 +54,9 @@ function osFreePort(): Promise<number> {
     server.once('error', reject);
     server.listen({ port: 0, host: '127.0.0.1' }, () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }

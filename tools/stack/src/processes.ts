@@ -17,10 +17,19 @@ const COLORS: Record<string, string> = { openapi: '36', auth: '35', web: '33' };
  * Starts `command` in its own process group, so that stopping it also stops whatever it spawned
  * (tsx watch's child, vite's workers); its output is prefixed with its name.
  */
-export function startApp(name: string, cwd: string, command: string, args: string[], env: NodeJS.ProcessEnv, quiet = false): AppProcess {
+export function startApp(
+  name: string,
+  cwd: string,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  quiet = false,
+): AppProcess {
   const child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const recent: string[] = [];
-  const prefix = process.stdout.isTTY ? `\x1b[${COLORS[name] ?? '37'}m${name.padEnd(7)}\x1b[0m │ ` : `${name.padEnd(7)} │ `;
+  const prefix = process.stdout.isTTY
+    ? `\x1b[${COLORS[name] ?? '37'}m${name.padEnd(7)}\x1b[0m │ `
+    : `${name.padEnd(7)} │ `;
   const relay = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n')) {
       if (line.trim() === '') continue;

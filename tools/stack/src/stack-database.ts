@@ -8,7 +8,10 @@ import { prepareDatabase } from './prepare.ts';
  * starts, or DATABASE_URL), migrated and seeded first, then closes all it opened: a PostgreSQL
  * this command started must not outlive it. Resolves to the failure's message, if any.
  */
-export async function onStackDatabase(config: StackConfig, work: (db: Db) => Promise<void>): Promise<string | undefined> {
+export async function onStackDatabase(
+  config: StackConfig,
+  work: (db: Db) => Promise<void>,
+): Promise<string | undefined> {
   const database = await resolveDatabase(config);
   const db = createDb(database.url, { max: 1 });
   try {

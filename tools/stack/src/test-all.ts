@@ -16,16 +16,30 @@ for (const dir of PACKAGE_DIRS) rmSync(join(dir, RESULTS), { force: true });
 
 const run = spawnSync(
   join(REPO_ROOT, 'node_modules/.bin/turbo'),
-  ['run', 'test', '--concurrency=1', '--continue', '--', '--reporter=default', '--reporter=json', `--outputFile.json=${RESULTS}`, ...process.argv.slice(2)],
+  [
+    'run',
+    'test',
+    '--concurrency=1',
+    '--continue',
+    '--',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${RESULTS}`,
+    ...process.argv.slice(2),
+  ],
   { cwd: REPO_ROOT, stdio: 'inherit' },
 );
 
 const hardeningDir = join(REPO_ROOT, 'tests/hardening');
 process.stdout.write('\n» the hardening suite (pnpm test:hardening)\n');
-const hardening = spawnSync(join(hardeningDir, 'node_modules/.bin/vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${RESULTS}`], {
-  cwd: hardeningDir,
-  stdio: 'inherit',
-});
+const hardening = spawnSync(
+  join(hardeningDir, 'node_modules/.bin/vitest'),
+  ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${RESULTS}`],
+  {
+    cwd: hardeningDir,
+    stdio: 'inherit',
+  },
+);
 
 let passed = 0;
 let failed = 0;
@@ -33,7 +47,12 @@ let skipped = 0;
 for (const dir of PACKAGE_DIRS) {
   const file = join(dir, RESULTS);
   if (!existsSync(file)) continue;
-  const report = JSON.parse(readFileSync(file, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
+  const report = JSON.parse(readFileSync(file, 'utf8')) as {
+    numPassedTests: number;
+    numFailedTests: number;
+    numPendingTests: number;
+    numTodoTests: number;
+  };
   passed += report.numPassedTests;
   failed += report.numFailedTests;
   skipped += report.numPendingTests + report.numTodoTests;

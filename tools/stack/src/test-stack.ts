@@ -23,7 +23,9 @@ export interface TestStack extends LaunchedStack {
  * The whole stack for an integration test: the three apps as real processes on free ports, on
  * `databaseUrl` or else a new embedded PostgreSQL in a temp dir, migrated and seeded.
  */
-export async function startTestStack(options: { databaseUrl?: string; env?: Env; only?: readonly AppName[] } = {}): Promise<TestStack> {
+export async function startTestStack(
+  options: { databaseUrl?: string; env?: Env; only?: readonly AppName[] } = {},
+): Promise<TestStack> {
   let stopDatabase = async () => {};
   let databaseUrl = options.databaseUrl;
   let database: TestStack['database'];
@@ -59,7 +61,13 @@ export async function startTestStack(options: { databaseUrl?: string; env?: Env;
   };
   try {
     await prepareDatabase(databaseUrl, loadConfig({ ...env, DATABASE_URL: databaseUrl }));
-    const stack = await launchStack({ env, databaseUrl, mode: 'once', quiet: true, ...(options.only ? { only: options.only } : {}) });
+    const stack = await launchStack({
+      env,
+      databaseUrl,
+      mode: 'once',
+      quiet: true,
+      ...(options.only ? { only: options.only } : {}),
+    });
     return {
       ...stack,
       databaseUrl,

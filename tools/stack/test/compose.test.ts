@@ -35,16 +35,27 @@ describe('docker-compose.yml', () => {
   });
 
   it("trusts X-Forwarded-For from the openapi and web services' fixed addresses only, never a range that takes in the gateway", () => {
-    const services = (parse(readCompose(file)) as { services: Record<string, { environment: Record<string, string>; networks?: { default: { ipv4_address: string } } }> }).services;
+    const services = (
+      parse(readCompose(file)) as {
+        services: Record<
+          string,
+          { environment: Record<string, string>; networks?: { default: { ipv4_address: string } } }
+        >;
+      }
+    ).services;
     const proxies = [services.openapi?.networks?.default.ipv4_address, services.web?.networks?.default.ipv4_address];
     expect(proxies.every((address) => address !== undefined && isIPv4(address))).toBe(true);
     expect(services.auth?.environment.TRUSTED_PROXIES?.split(',')).toEqual(['127.0.0.0/8', '::1', ...proxies]);
     const widened = readCompose(file).replace(/TRUSTED_PROXIES: .*/, 'TRUSTED_PROXIES: 127.0.0.0/8,::1,10.213.55.0/24');
-    expect(composeProblems(widened)).toContain("auth's TRUSTED_PROXIES must be loopback and exactly the openapi and web services' addresses (got 10.213.55.0/24)");
+    expect(composeProblems(widened)).toContain(
+      "auth's TRUSTED_PROXIES must be loopback and exactly the openapi and web services' addresses (got 10.213.55.0/24)",
+    );
   });
 
   it('would catch a drifted port or a missing service', () => {
-    const drifted = readCompose(file).replace('"3001:3001"', '"3999:3001"').replace(/\n {2}web:[\s\S]*?(?=\nvolumes:)/, '\n');
+    const drifted = readCompose(file)
+      .replace('"3001:3001"', '"3999:3001"')
+      .replace(/\n {2}web:[\s\S]*?(?=\nvolumes:)/, '\n');
     const problems = composeProblems(drifted);
     expect(problems).toContain('openapi must publish port 3001:3001');
     expect(problems.some((problem) => problem.startsWith('services are'))).toBe(true);

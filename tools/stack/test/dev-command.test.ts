@@ -21,7 +21,12 @@ function runDev(env: Record<string, string>): Run {
   const [command, ...args] = DEV_SCRIPT.split(' ');
   const child = spawn(command as string, args, {
     cwd: REPO_ROOT,
-    env: { PATH: `${join(REPO_ROOT, 'node_modules/.bin')}:${process.env.PATH}`, HOME: process.env.HOME, LOG_PRETTY: 'false', ...env },
+    env: {
+      PATH: `${join(REPO_ROOT, 'node_modules/.bin')}:${process.env.PATH}`,
+      HOME: process.env.HOME,
+      LOG_PRETTY: 'false',
+      ...env,
+    },
     detached: true, // its own process group, like a terminal's foreground job
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -35,7 +40,8 @@ function runDev(env: Record<string, string>): Run {
 async function waitFor(run: Run, text: string, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!run.output().includes(text)) {
-    if (Date.now() > deadline || run.child.exitCode !== null) throw new Error(`never printed "${text}":\n${run.output()}`);
+    if (Date.now() > deadline || run.child.exitCode !== null)
+      throw new Error(`never printed "${text}":\n${run.output()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -46,8 +52,16 @@ afterAll(() => rmSync(dataRoot, { recursive: true, force: true }));
 
 describe('pnpm dev', () => {
   it('starts PostgreSQL and the three apps, prints one banner, and stops everything on Ctrl-C', async () => {
-    const ports = { OPENAPI_PORT: await freePort(), AUTH_PORT: await freePort(), WEB_PORT: await freePort(), EMBEDDED_PG_PORT: await freePort() };
-    const run = runDev({ ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), EMBEDDED_PG_DATA_DIR: join(dataRoot, 'pg') });
+    const ports = {
+      OPENAPI_PORT: await freePort(),
+      AUTH_PORT: await freePort(),
+      WEB_PORT: await freePort(),
+      EMBEDDED_PG_PORT: await freePort(),
+    };
+    const run = runDev({
+      ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+      EMBEDDED_PG_DATA_DIR: join(dataRoot, 'pg'),
+    });
     await waitFor(run, 'Ctrl-C stops everything');
 
     const banner = run.output();
@@ -56,11 +70,18 @@ describe('pnpm dev', () => {
     expect(banner).toContain(`http://localhost:${ports.WEB_PORT}`);
     expect(banner).toContain(`http://localhost:${ports.WEB_PORT}/console/connect`);
     expect(banner).toContain('Sign in as dev@enginy.local / enginy-dev');
-    expect(banner).toContain(`claude mcp add --transport http --callback-port 3118 enginy http://localhost:${ports.OPENAPI_PORT}/mcp`);
+    expect(banner).toContain(
+      `claude mcp add --transport http --callback-port 3118 enginy http://localhost:${ports.OPENAPI_PORT}/mcp`,
+    );
     expect(banner.match(/Enginy Local is running/g)).toHaveLength(1);
     expect(banner).not.toContain('enginy:enginy@'); // the database password is masked
 
-    for (const url of [`http://localhost:${ports.OPENAPI_PORT}/readyz`, `http://localhost:${ports.AUTH_PORT}/readyz`, `http://localhost:${ports.WEB_PORT}/`, `http://localhost:${ports.WEB_PORT}/console/connect`]) {
+    for (const url of [
+      `http://localhost:${ports.OPENAPI_PORT}/readyz`,
+      `http://localhost:${ports.AUTH_PORT}/readyz`,
+      `http://localhost:${ports.WEB_PORT}/`,
+      `http://localhost:${ports.WEB_PORT}/console/connect`,
+    ]) {
       expect((await fetch(url)).status, url).toBe(200);
     }
 
@@ -89,7 +110,11 @@ describe('pnpm dev', () => {
     const port = await freePort();
     await new Promise<void>((resolve) => blocker.listen({ port, host: '127.0.0.1' }, resolve));
     try {
-      const run = runDev({ OPENAPI_PORT: String(port), AUTH_PORT: String(await freePort()), WEB_PORT: String(await freePort()) });
+      const run = runDev({
+        OPENAPI_PORT: String(port),
+        AUTH_PORT: String(await freePort()),
+        WEB_PORT: String(await freePort()),
+      });
       expect(await run.exited).toBe(1);
       expect(run.output()).toContain(`Port ${port} (OPENAPI_PORT) is already in use`);
       expect(run.output()).not.toMatch(/\n\s+at /);
@@ -99,7 +124,12 @@ describe('pnpm dev', () => {
   });
 
   it('names an unreachable DATABASE_URL', async () => {
-    const run = runDev({ DATABASE_URL: `postgres://u:secret@127.0.0.1:${await freePort()}/db`, OPENAPI_PORT: String(await freePort()), AUTH_PORT: String(await freePort()), WEB_PORT: String(await freePort()) });
+    const run = runDev({
+      DATABASE_URL: `postgres://u:secret@127.0.0.1:${await freePort()}/db`,
+      OPENAPI_PORT: String(await freePort()),
+      AUTH_PORT: String(await freePort()),
+      WEB_PORT: String(await freePort()),
+    });
     expect(await run.exited).toBe(1);
     expect(run.output()).toContain('Cannot connect to PostgreSQL at postgres://u:***@127.0.0.1');
     expect(run.output()).toContain('(DATABASE_URL)');

@@ -13,7 +13,10 @@ const CLI = join(REPO_ROOT, 'tools/stack/src/oauth-client.ts');
 describe('pnpm oauth-client create', () => {
   it.concurrent.each([
     ['http://evil.example/cb', 'http://evil.example/cb: redirect URIs must be https, or http on localhost/127.0.0.1'],
-    ['https://app.example/cb#frag', 'https://app.example/cb#frag: redirect URIs must be https, or http on localhost/127.0.0.1'],
+    [
+      'https://app.example/cb#frag',
+      'https://app.example/cb#frag: redirect URIs must be https, or http on localhost/127.0.0.1',
+    ],
   ])('refuses %s with a clear message and a non-zero exit', async (uri, message) => {
     // No database is configured: the refusal must come before the CLI reads config or touches one.
     const failure = await run(TSX, [CLI, 'create', '--name', 'Bad', '--redirect-uri', uri], {

@@ -40,7 +40,11 @@ describe.skipIf(serverUrl === undefined)('the stack on a PostgreSQL server (TEST
   });
 
   it('serves every app as ready', async () => {
-    for (const url of [`${stack.config.openapi.url}/readyz`, `${stack.config.auth.issuer}/readyz`, stack.config.web.url]) {
+    for (const url of [
+      `${stack.config.openapi.url}/readyz`,
+      `${stack.config.auth.issuer}/readyz`,
+      stack.config.web.url,
+    ]) {
       expect((await fetch(url)).status, url).toBe(200);
     }
   });

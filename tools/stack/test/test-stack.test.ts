@@ -9,7 +9,11 @@ afterAll(() => stack?.close());
 
 describe('the stack on free ports with an embedded PostgreSQL', () => {
   it('brings every app to ready', async () => {
-    for (const url of [`${stack.config.openapi.url}/readyz`, `${stack.config.auth.issuer}/readyz`, stack.config.web.url]) {
+    for (const url of [
+      `${stack.config.openapi.url}/readyz`,
+      `${stack.config.auth.issuer}/readyz`,
+      stack.config.web.url,
+    ]) {
       const response = await fetch(url);
       expect(response.status, url).toBe(200);
     }

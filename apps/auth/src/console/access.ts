@@ -30,8 +30,14 @@ export function requireUuid(value: string, what: string): string {
 }
 
 /** A signed-in member of the workspace; anyone else learns only that there is no such workspace. */
-async function membership(db: Db, session: { userId: string; email: string }, workspaceId: string): Promise<ConsoleCaller> {
-  const workspace = UUID.test(workspaceId) ? (await listMemberships(db, session.userId)).find((w) => w.id === workspaceId) : undefined;
+async function membership(
+  db: Db,
+  session: { userId: string; email: string },
+  workspaceId: string,
+): Promise<ConsoleCaller> {
+  const workspace = UUID.test(workspaceId)
+    ? (await listMemberships(db, session.userId)).find((w) => w.id === workspaceId)
+    : undefined;
   if (workspace === undefined) throw notFound('Workspace not found');
   return { userId: session.userId, email: session.email, workspace };
 }
@@ -55,7 +61,10 @@ export function accessHooks(db: Db, config: StackConfig): AccessHooks {
       requireSameOrigin(request, config);
       requireCsrfToken(request, session.csrfToken);
       const caller = await membership(db, session, workspaceIdOf(request));
-      if (caller.workspace.role !== 'admin') throw forbidden(`Only an admin of ${caller.workspace.name} can change this; your role is ${caller.workspace.role}`);
+      if (caller.workspace.role !== 'admin')
+        throw forbidden(
+          `Only an admin of ${caller.workspace.name} can change this; your role is ${caller.workspace.role}`,
+        );
       request.consoleCaller = caller;
     },
   };

@@ -17,15 +17,25 @@ const filter = (value: string | undefined) => (value === '' ? undefined : value)
 export const attemptRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app, { db, access }) => {
   app.get(
     '/console/workspaces/:id/attempts',
-    { preValidation: access.member, schema: { params: WorkspaceParams, querystring: AttemptQuery, response: { 200: AttemptList } } },
+    {
+      preValidation: access.member,
+      schema: { params: WorkspaceParams, querystring: AttemptQuery, response: { 200: AttemptList } },
+    },
     async (request, reply) => {
       const q = request.query;
       const outcome = filter(q.outcome);
-      if (outcome !== undefined && outcome !== 'allowed' && outcome !== 'denied') throw validationFailed('outcome', outcome, 'must be allowed or denied');
+      if (outcome !== undefined && outcome !== 'allowed' && outcome !== 'denied')
+        throw validationFailed('outcome', outcome, 'must be allowed or denied');
       const limitText = filter(q.limit);
       const limit = limitText === undefined ? DEFAULT_LIMIT : Number(limitText);
-      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw validationFailed('limit', limitText, `must be a whole number from 1 to ${MAX_LIMIT}`);
-      const rows = await listAttempts(db, callerOf(request).workspace.id, { outcome, clientId: filter(q.clientId), reason: filter(q.reason), limit });
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
+        throw validationFailed('limit', limitText, `must be a whole number from 1 to ${MAX_LIMIT}`);
+      const rows = await listAttempts(db, callerOf(request).workspace.id, {
+        outcome,
+        clientId: filter(q.clientId),
+        reason: filter(q.reason),
+        limit,
+      });
       const attempts = rows.map((row) => ({
         id: String(row.id),
         at: iso(row.created_at),

@@ -1,5 +1,19 @@
-import { CimdClientList, ClientList, ClientParams, CreatedClient, NewClient, RotatedSecret, WorkspaceParams } from '@enginy/contracts/console';
-import { createPreregisteredClient, deleteWorkspaceClient, listWorkspaceCimdClients, listWorkspaceClients, rotateClientSecret } from '@enginy/db/queries/oauth-clients';
+import {
+  CimdClientList,
+  ClientList,
+  ClientParams,
+  CreatedClient,
+  NewClient,
+  RotatedSecret,
+  WorkspaceParams,
+} from '@enginy/contracts/console';
+import {
+  createPreregisteredClient,
+  deleteWorkspaceClient,
+  listWorkspaceCimdClients,
+  listWorkspaceClients,
+  rotateClientSecret,
+} from '@enginy/db/queries/oauth-clients';
 import { redirectUriRegistrable } from '@enginy/policy/redirect-uri';
 import { newClientCredentials, newClientSecret } from '@enginy/security/credentials';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -18,25 +32,39 @@ const MAX_REDIRECT_URIS = 20;
  * shown once. Beside them, read-only: the client ID metadata document clients seen in the workspace.
  */
 export const clientRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app, { config, db, access }) => {
-  app.get('/console/workspaces/:id/clients', { preValidation: access.member, schema: { params: WorkspaceParams, response: { 200: ClientList } } }, async (request, reply) => {
-    const clients = (await listWorkspaceClients(db, callerOf(request).workspace.id)).map((c) => ({ ...c, createdAt: iso(c.createdAt) }));
-    return reply.header('cache-control', 'no-store').send({ clients });
-  });
+  app.get(
+    '/console/workspaces/:id/clients',
+    { preValidation: access.member, schema: { params: WorkspaceParams, response: { 200: ClientList } } },
+    async (request, reply) => {
+      const clients = (await listWorkspaceClients(db, callerOf(request).workspace.id)).map((c) => ({
+        ...c,
+        createdAt: iso(c.createdAt),
+      }));
+      return reply.header('cache-control', 'no-store').send({ clients });
+    },
+  );
 
   // Only clients with an attempt or a grant in this workspace: a member learns nothing of the others'.
-  app.get('/console/workspaces/:id/cimd-clients', { preValidation: access.member, schema: { params: WorkspaceParams, response: { 200: CimdClientList } } }, async (request, reply) => {
-    const clients = (await listWorkspaceCimdClients(db, callerOf(request).workspace.id)).map((c) => ({
-      ...c,
-      fetchedAt: isoOrNull(c.fetchedAt),
-      checkedAt: isoOrNull(c.checkedAt),
-      lastAttemptAt: isoOrNull(c.lastAttemptAt),
-    }));
-    return reply.header('cache-control', 'no-store').send({ clients });
-  });
+  app.get(
+    '/console/workspaces/:id/cimd-clients',
+    { preValidation: access.member, schema: { params: WorkspaceParams, response: { 200: CimdClientList } } },
+    async (request, reply) => {
+      const clients = (await listWorkspaceCimdClients(db, callerOf(request).workspace.id)).map((c) => ({
+        ...c,
+        fetchedAt: isoOrNull(c.fetchedAt),
+        checkedAt: isoOrNull(c.checkedAt),
+        lastAttemptAt: isoOrNull(c.lastAttemptAt),
+      }));
+      return reply.header('cache-control', 'no-store').send({ clients });
+    },
+  );
 
   app.post(
     '/console/workspaces/:id/clients',
-    { preValidation: access.admin, schema: { params: WorkspaceParams, body: NewClient, response: { 201: CreatedClient } } },
+    {
+      preValidation: access.admin,
+      schema: { params: WorkspaceParams, body: NewClient, response: { 201: CreatedClient } },
+    },
     async (request, reply) => {
       const caller = callerOf(request);
       const name = request.body.name.trim();
@@ -44,14 +72,28 @@ export const clientRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app, 
       const redirectUris = distinctEntries('redirectUris', request.body.redirectUris, MAX_REDIRECT_URIS, (uri) =>
         redirectUriRegistrable(uri) ? undefined : 'must be https, or http on localhost/127.0.0.1, with no fragment',
       );
-      if (redirectUris.length === 0) throw validationFailed('redirectUris', [], 'at least one redirect URI is required');
+      if (redirectUris.length === 0)
+        throw validationFailed('redirectUris', [], 'at least one redirect URI is required');
       const method = request.body.tokenEndpointAuthMethod ?? 'client_secret_post';
-      const created = await createPreregisteredClient(db, config.tokenHashKey, { ...newClientCredentials(), name, redirectUris, tokenEndpointAuthMethod: method, workspaceId: caller.workspace.id });
-      await audit(db, request.log, adminEvent(caller, 'client_created', { name, redirectUris }, { clientId: created.clientId }));
-      return reply
-        .code(201)
-        .header('cache-control', 'no-store')
-        .send({ clientId: created.clientId, clientSecret: created.clientSecret, name, redirectUris, tokenEndpointAuthMethod: method });
+      const created = await createPreregisteredClient(db, config.tokenHashKey, {
+        ...newClientCredentials(),
+        name,
+        redirectUris,
+        tokenEndpointAuthMethod: method,
+        workspaceId: caller.workspace.id,
+      });
+      await audit(
+        db,
+        request.log,
+        adminEvent(caller, 'client_created', { name, redirectUris }, { clientId: created.clientId }),
+      );
+      return reply.code(201).header('cache-control', 'no-store').send({
+        clientId: created.clientId,
+        clientSecret: created.clientSecret,
+        name,
+        redirectUris,
+        tokenEndpointAuthMethod: method,
+      });
     },
   );
 
@@ -61,17 +103,32 @@ export const clientRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app, 
     async (request, reply) => {
       const caller = callerOf(request);
       const clientSecret = newClientSecret();
-      if (!(await rotateClientSecret(db, config.tokenHashKey, caller.workspace.id, request.params.clientId, clientSecret))) throw notFound('Client not found in this workspace');
-      await audit(db, request.log, adminEvent(caller, 'client_secret_rotated', {}, { clientId: request.params.clientId }));
+      if (
+        !(await rotateClientSecret(db, config.tokenHashKey, caller.workspace.id, request.params.clientId, clientSecret))
+      )
+        throw notFound('Client not found in this workspace');
+      await audit(
+        db,
+        request.log,
+        adminEvent(caller, 'client_secret_rotated', {}, { clientId: request.params.clientId }),
+      );
       return reply.header('cache-control', 'no-store').send({ clientId: request.params.clientId, clientSecret });
     },
   );
 
-  app.delete('/console/workspaces/:id/clients/:clientId', { preValidation: access.admin, schema: { params: ClientParams } }, async (request, reply) => {
-    const caller = callerOf(request);
-    const revokedGrantIds = await deleteWorkspaceClient(db, caller.workspace.id, request.params.clientId);
-    if (revokedGrantIds === undefined) throw notFound('Client not found in this workspace');
-    await audit(db, request.log, adminEvent(caller, 'client_deleted', { revokedGrantIds }, { clientId: request.params.clientId }));
-    return reply.code(204).send();
-  });
+  app.delete(
+    '/console/workspaces/:id/clients/:clientId',
+    { preValidation: access.admin, schema: { params: ClientParams } },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      const revokedGrantIds = await deleteWorkspaceClient(db, caller.workspace.id, request.params.clientId);
+      if (revokedGrantIds === undefined) throw notFound('Client not found in this workspace');
+      await audit(
+        db,
+        request.log,
+        adminEvent(caller, 'client_deleted', { revokedGrantIds }, { clientId: request.params.clientId }),
+      );
+      return reply.code(204).send();
+    },
+  );
 };

@@ -1,5 +1,10 @@
 import { ClientParams, ConnectionList, GrantParams, Revoked, WorkspaceParams } from '@enginy/contracts/console';
-import { findLiveWorkspaceGrant, listConnections, liveGrantIdsOfClient, revokeGrant } from '@enginy/db/queries/oauth-grants';
+import {
+  findLiveWorkspaceGrant,
+  listConnections,
+  liveGrantIdsOfClient,
+  revokeGrant,
+} from '@enginy/db/queries/oauth-grants';
 import { getMcpSettings } from '@enginy/db/queries/workspaces';
 import { ceilingInForce, effectiveScopes } from '@enginy/policy/effective-scopes';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -12,20 +17,24 @@ import { iso } from './wire.ts';
 
 /** Active connections (live grants) with usage, and revocation: one connection, or every one of a client. */
 export const connectionRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app, { db, access }) => {
-  app.get('/console/workspaces/:id/connections', { preValidation: access.member, schema: { params: WorkspaceParams, response: { 200: ConnectionList } } }, async (request, reply) => {
-    const workspaceId = callerOf(request).workspace.id;
-    const [grants, settings] = await Promise.all([listConnections(db, workspaceId), getMcpSettings(db, workspaceId)]);
-    // What each grant may do today, as the MCP endpoint sees it (empty when MCP is off or the policy inactive).
-    const ceiling = ceilingInForce(settings);
-    const connections = grants.map((c) => ({
-      ...c,
-      effectiveScopes: effectiveScopes(c.grantedScopes, ceiling),
-      createdAt: iso(c.createdAt),
-      lastUsedAt: iso(c.lastUsedAt),
-      callsByTool: c.callsByTool.map((t) => ({ ...t, lastCalledAt: iso(t.lastCalledAt) })),
-    }));
-    return reply.header('cache-control', 'no-store').send({ connections });
-  });
+  app.get(
+    '/console/workspaces/:id/connections',
+    { preValidation: access.member, schema: { params: WorkspaceParams, response: { 200: ConnectionList } } },
+    async (request, reply) => {
+      const workspaceId = callerOf(request).workspace.id;
+      const [grants, settings] = await Promise.all([listConnections(db, workspaceId), getMcpSettings(db, workspaceId)]);
+      // What each grant may do today, as the MCP endpoint sees it (empty when MCP is off or the policy inactive).
+      const ceiling = ceilingInForce(settings);
+      const connections = grants.map((c) => ({
+        ...c,
+        effectiveScopes: effectiveScopes(c.grantedScopes, ceiling),
+        createdAt: iso(c.createdAt),
+        lastUsedAt: iso(c.lastUsedAt),
+        callsByTool: c.callsByTool.map((t) => ({ ...t, lastCalledAt: iso(t.lastCalledAt) })),
+      }));
+      return reply.header('cache-control', 'no-store').send({ connections });
+    },
+  );
 
   app.post(
     '/console/workspaces/:id/connections/:grantId/revoke',
@@ -33,10 +42,23 @@ export const connectionRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (a
     async (request, reply) => {
       const caller = callerOf(request);
       // Another workspace's grant is "not found" here: no cross-workspace access.
-      const grant = await findLiveWorkspaceGrant(db, caller.workspace.id, requireUuid(request.params.grantId, 'Connection'));
+      const grant = await findLiveWorkspaceGrant(
+        db,
+        caller.workspace.id,
+        requireUuid(request.params.grantId, 'Connection'),
+      );
       if (grant === undefined) throw notFound('Connection not found or already revoked');
       await revokeGrant(db, grant.id, 'revoked_by_admin');
-      await audit(db, request.log, adminEvent(caller, 'connection_revoked', { grantIds: [grant.id] }, { clientId: grant.clientId, redirectUri: grant.redirectUri, scopes: grant.scopes }));
+      await audit(
+        db,
+        request.log,
+        adminEvent(
+          caller,
+          'connection_revoked',
+          { grantIds: [grant.id] },
+          { clientId: grant.clientId, redirectUri: grant.redirectUri, scopes: grant.scopes },
+        ),
+      );
       return reply.send({ revoked: [grant.id] });
     },
   );

@@ -38,7 +38,15 @@ const consoleApi: FastifyPluginAsync<ConsoleOptions> = async (app, { config, db 
   app.decorateRequest('consoleCaller', null);
 
   const deps: ConsoleDeps = { config, db, access: accessHooks(db, config) };
-  for (const routes of [workspaceRoutes, mcpSettingsRoutes, connectionRoutes, attemptRoutes, previewRoutes, clientRoutes, apiKeyRoutes]) {
+  for (const routes of [
+    workspaceRoutes,
+    mcpSettingsRoutes,
+    connectionRoutes,
+    attemptRoutes,
+    previewRoutes,
+    clientRoutes,
+    apiKeyRoutes,
+  ]) {
     await app.register(routes, deps);
   }
 };

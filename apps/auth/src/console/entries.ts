@@ -4,7 +4,12 @@ import { isScope, SCOPE_LIST } from '@enginy/policy/scopes';
 import { validationFailed } from './errors.ts';
 
 /** The distinct entries in order; a refused entry is named with its index, e.g. `allowedRedirectUris[2]`. */
-export function distinctEntries(field: string, values: readonly string[], max: number, problemOf: (value: string) => string | undefined): string[] {
+export function distinctEntries(
+  field: string,
+  values: readonly string[],
+  max: number,
+  problemOf: (value: string) => string | undefined,
+): string[] {
   values.forEach((value, i) => {
     const problem = problemOf(value);
     if (problem !== undefined) throw validationFailed(`${field}[${i}]`, value, problem);
@@ -16,5 +21,7 @@ export function distinctEntries(field: string, values: readonly string[], max: n
 
 /** Known scopes only (ALL included), at most one of each. */
 export function scopeEntries(field: string, values: readonly string[]): string[] {
-  return distinctEntries(field, values, SCOPE_LIST.length, (scope) => (isScope(scope) ? undefined : `unknown scope; scopes are ${SCOPE_LIST.join(', ')}`));
+  return distinctEntries(field, values, SCOPE_LIST.length, (scope) =>
+    isScope(scope) ? undefined : `unknown scope; scopes are ${SCOPE_LIST.join(', ')}`,
+  );
 }

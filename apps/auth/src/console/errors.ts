@@ -32,4 +32,5 @@ export class ConsoleError extends Error {
 
 export const forbidden = (message: string) => new ConsoleError('forbidden', message);
 export const notFound = (message: string) => new ConsoleError('not_found', message);
-export const validationFailed = (field: string, value: unknown, problem: string) => new ConsoleError('validation_failed', `${field}: ${problem}`, { field, value });
+export const validationFailed = (field: string, value: unknown, problem: string) =>
+  new ConsoleError('validation_failed', `${field}: ${problem}`, { field, value });

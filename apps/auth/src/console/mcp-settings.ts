@@ -11,9 +11,21 @@ import { distinctEntries, scopeEntries } from './entries.ts';
 import { isoOrNull } from './wire.ts';
 
 type Settings = Omit<SavedSettings, 'workspaceId' | 'updatedAt'>;
-const NEVER_SAVED: Settings = { enabled: false, allowedRedirectUris: [], allowedClientIds: [], policyScopes: [], policyActive: false };
+const NEVER_SAVED: Settings = {
+  enabled: false,
+  allowedRedirectUris: [],
+  allowedClientIds: [],
+  policyScopes: [],
+  policyActive: false,
+};
 
-const fields = ({ enabled, allowedRedirectUris, allowedClientIds, policyScopes, policyActive }: Settings): Settings => ({
+const fields = ({
+  enabled,
+  allowedRedirectUris,
+  allowedClientIds,
+  policyScopes,
+  policyActive,
+}: Settings): Settings => ({
   enabled,
   allowedRedirectUris,
   allowedClientIds,
@@ -22,30 +34,62 @@ const fields = ({ enabled, allowedRedirectUris, allowedClientIds, policyScopes, 
 });
 
 function view(s: Settings & { updatedAt?: Date }) {
-  return { ...fields(s), updatedAt: isoOrNull(s.updatedAt ?? null), warnings: readinessWarnings(s).map((w) => w.message) };
+  return {
+    ...fields(s),
+    updatedAt: isoOrNull(s.updatedAt ?? null),
+    warnings: readinessWarnings(s).map((w) => w.message),
+  };
 }
 
 /** GET/PUT /console/workspaces/:id/mcp-settings: the integration switch, both allowlists and the scope ceiling. */
 export const mcpSettingsRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app, { db, access }) => {
   const path = '/console/workspaces/:id/mcp-settings';
-  app.get(path, { preValidation: access.member, schema: { params: WorkspaceParams, response: { 200: McpSettings } } }, async (request, reply) => {
-    const settings = (await getMcpSettings(db, callerOf(request).workspace.id)) ?? NEVER_SAVED;
-    return reply.header('cache-control', 'no-store').send(view(settings));
-  });
+  app.get(
+    path,
+    { preValidation: access.member, schema: { params: WorkspaceParams, response: { 200: McpSettings } } },
+    async (request, reply) => {
+      const settings = (await getMcpSettings(db, callerOf(request).workspace.id)) ?? NEVER_SAVED;
+      return reply.header('cache-control', 'no-store').send(view(settings));
+    },
+  );
 
-  app.put(path, { preValidation: access.admin, schema: { params: WorkspaceParams, body: McpSettingsInput, response: { 200: McpSettings } } }, async (request, reply) => {
-    const caller = callerOf(request);
-    const sent = request.body;
-    const input: Settings = {
-      enabled: sent.enabled,
-      // Exact match (RFC 6749 §3.1.2.3 as OAuth 2.1 tightens it): stored as typed, compared byte for byte.
-      allowedRedirectUris: distinctEntries('allowedRedirectUris', sent.allowedRedirectUris, MAX_ALLOWLIST_ENTRIES, redirectUriEntryProblem),
-      allowedClientIds: distinctEntries('allowedClientIds', sent.allowedClientIds, MAX_ALLOWLIST_ENTRIES, clientIdEntryProblem),
-      policyScopes: scopeEntries('policyScopes', sent.policyScopes),
-      policyActive: sent.policyActive,
-    };
-    const { before, after } = await saveMcpSettings(db, caller.workspace.id, input);
-    await audit(db, request.log, adminEvent(caller, 'settings_changed', { before: before === undefined ? null : fields(before), after: fields(after) }));
-    return reply.header('cache-control', 'no-store').send(view(after));
-  });
+  app.put(
+    path,
+    {
+      preValidation: access.admin,
+      schema: { params: WorkspaceParams, body: McpSettingsInput, response: { 200: McpSettings } },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      const sent = request.body;
+      const input: Settings = {
+        enabled: sent.enabled,
+        // Exact match (RFC 6749 §3.1.2.3 as OAuth 2.1 tightens it): stored as typed, compared byte for byte.
+        allowedRedirectUris: distinctEntries(
+          'allowedRedirectUris',
+          sent.allowedRedirectUris,
+          MAX_ALLOWLIST_ENTRIES,
+          redirectUriEntryProblem,
+        ),
+        allowedClientIds: distinctEntries(
+          'allowedClientIds',
+          sent.allowedClientIds,
+          MAX_ALLOWLIST_ENTRIES,
+          clientIdEntryProblem,
+        ),
+        policyScopes: scopeEntries('policyScopes', sent.policyScopes),
+        policyActive: sent.policyActive,
+      };
+      const { before, after } = await saveMcpSettings(db, caller.workspace.id, input);
+      await audit(
+        db,
+        request.log,
+        adminEvent(caller, 'settings_changed', {
+          before: before === undefined ? null : fields(before),
+          after: fields(after),
+        }),
+      );
+      return reply.header('cache-control', 'no-store').send(view(after));
+    },
+  );
 };

@@ -5,7 +5,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { callerOf } from './access.ts';
 import type { ConsoleDeps } from './console-api.ts';
 
-const NEVER_SAVED = { enabled: false, allowedRedirectUris: [], allowedClientIds: [], policyScopes: [], policyActive: false };
+const NEVER_SAVED = {
+  enabled: false,
+  allowedRedirectUris: [],
+  allowedClientIds: [],
+  policyScopes: [],
+  policyActive: false,
+};
 
 /**
  * POST /console/workspaces/:id/preview: the decision the consent step would make right now for this
@@ -15,14 +21,21 @@ const NEVER_SAVED = { enabled: false, allowedRedirectUris: [], allowedClientIds:
 export const previewRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app, { db, access }) => {
   app.post(
     '/console/workspaces/:id/preview',
-    { preValidation: access.member, schema: { params: WorkspaceParams, body: PreviewInput, response: { 200: PreviewAnswer } } },
+    {
+      preValidation: access.member,
+      schema: { params: WorkspaceParams, body: PreviewInput, response: { 200: PreviewAnswer } },
+    },
     async (request, reply) => {
       // Taken verbatim (no trimming): the redirect URI check is an exact string match.
       const { clientId, redirectUri, scopes } = request.body;
       // Scopes as the client would send them: a space-delimited string or a list; absent = none requested.
       const scope = Array.isArray(scopes) ? scopes.join(' ') : (scopes ?? undefined);
       const settings = (await getMcpSettings(db, callerOf(request).workspace.id)) ?? NEVER_SAVED;
-      const decision = decideAuthorization(settings, { clientId, redirectUri, scope: scope === '' ? undefined : scope });
+      const decision = decideAuthorization(settings, {
+        clientId,
+        redirectUri,
+        scope: scope === '' ? undefined : scope,
+      });
       return reply.header('cache-control', 'no-store').send({ decision });
     },
   );

@@ -27,7 +27,16 @@ export function reasonMessage(reason: string): string {
 }
 
 /** The admin changes recorded beside the authorization attempts (see admin-event.ts). */
-const ADMIN_REASONS = new Set(['settings_changed', 'connection_revoked', 'client_revoked', 'client_created', 'client_secret_rotated', 'client_deleted', 'api_key_created', 'api_key_revoked']);
+const ADMIN_REASONS = new Set([
+  'settings_changed',
+  'connection_revoked',
+  'client_revoked',
+  'client_created',
+  'client_secret_rotated',
+  'client_deleted',
+  'api_key_created',
+  'api_key_revoked',
+]);
 
 export function eventKind(reason: string): 'admin' | 'authorization' {
   return ADMIN_REASONS.has(reason) ? 'admin' : 'authorization';

@@ -7,7 +7,14 @@ import { type ConsoleError, validationFailed } from './errors.ts';
 // Nothing is coerced ("true" is not a boolean, a repeated query parameter is a list, not its first
 // value); the failing value is kept (`verbose`) for the answer; the first error only, so a huge bad
 // payload costs one error. `errorMessage` (the ajv-errors convention) is read by the formatter below.
-const ajv = new Ajv({ allErrors: false, coerceTypes: false, useDefaults: false, removeAdditional: false, strict: false, verbose: true });
+const ajv = new Ajv({
+  allErrors: false,
+  coerceTypes: false,
+  useDefaults: false,
+  removeAdditional: false,
+  strict: false,
+  verbose: true,
+});
 
 export const compileConsoleSchema: FastifySchemaCompiler<unknown> = ({ schema }) => ajv.compile(schema as object);
 
@@ -33,14 +40,20 @@ export function consoleValidationError(errors: ErrorObject[]): ConsoleError {
   if (error.keyword === 'required') {
     const missing = String(error.params.missingProperty);
     const schema = (error.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties?.[missing];
-    return validationFailed(fieldOf(`${error.instancePath}/${missing}`), null, customMessage(schema, 'required') ?? 'is required');
+    return validationFailed(
+      fieldOf(`${error.instancePath}/${missing}`),
+      null,
+      customMessage(schema, 'required') ?? 'is required',
+    );
   }
   const field = fieldOf(error.instancePath);
   const words = customMessage(error.parentSchema, error.keyword);
   // The body itself (not an object): named `body`, its value not echoed.
   if (field === '') return validationFailed('body', null, words ?? 'expected a JSON object');
   if (words !== undefined) return validationFailed(field, error.data, words);
-  if (error.keyword === 'maxLength') return validationFailed(field, error.data, `must be at most ${String(error.params.limit)} characters`);
-  if (error.keyword === 'type' && error.params.type === 'string') return validationFailed(field, error.data, 'must be a string');
+  if (error.keyword === 'maxLength')
+    return validationFailed(field, error.data, `must be at most ${String(error.params.limit)} characters`);
+  if (error.keyword === 'type' && error.params.type === 'string')
+    return validationFailed(field, error.data, 'must be a string');
   return validationFailed(field, error.data, error.message ?? 'is invalid');
 }

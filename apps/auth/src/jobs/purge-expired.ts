@@ -41,7 +41,11 @@ export function purgeExpiredJob(db: Db, log: FastifyBaseLogger, now: () => numbe
         const purged = {
           ...(await purgeExpired(db, new Date(now() - KEEP_EXPIRED_MS), new Date(now() - REFRESH_RETRY_GRACE_MS))),
           authEvents: await purgeAuthEvents(db, new Date(now() - AUTH_EVENTS_RETENTION_MS)),
-          unusedDynamicClients: await purgeUnusedDynamicClients(db, new Date(now() - UNUSED_DYNAMIC_CLIENT_TTL_MS), new Date(now())),
+          unusedDynamicClients: await purgeUnusedDynamicClients(
+            db,
+            new Date(now() - UNUSED_DYNAMIC_CLIENT_TTL_MS),
+            new Date(now()),
+          ),
         };
         if (Object.values(purged).some((count) => count > 0)) log.info({ purged }, 'expired OAuth rows deleted');
       } catch (error) {

@@ -16,9 +16,17 @@ export function pageHeaders(reply: FastifyReply): FastifyReply {
  * §4.1.2.1: "the authorization server SHOULD inform the resource owner of the error and MUST NOT
  * automatically redirect the user-agent to the invalid redirection URI"). JSON for non-browser callers.
  */
-export function sendErrorPage(request: FastifyRequest, reply: FastifyReply, status: number, error: string, message: string, details: Record<string, string> = {}) {
+export function sendErrorPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  error: string,
+  message: string,
+  details: Record<string, string> = {},
+) {
   pageHeaders(reply).code(status);
-  if (!(request.headers.accept ?? '').includes('text/html')) return reply.send({ error, error_description: message, ...details });
+  if (!(request.headers.accept ?? '').includes('text/html'))
+    return reply.send({ error, error_description: message, ...details });
   const rows = Object.entries(details)
     .map(([name, value]) => `<dt>${escapeHtml(name)}</dt><dd><code>${escapeHtml(value)}</code></dd>`)
     .join('');

@@ -60,14 +60,21 @@ export const sessionRoutes: FastifyPluginAsync<AppPluginOptions> = async (plugin
     backoff.succeeded(address, account);
     const cookie = newSecret('ess_');
     const csrfToken = randomBytes(24).toString('base64url');
-    await createSession(db, { idHash: hashSecret(config.tokenHashKey, cookie), userId: user.id, csrfToken, expiresAt: new Date(Date.now() + SESSION_TTL_SECONDS * 1000) });
+    await createSession(db, {
+      idHash: hashSecret(config.tokenHashKey, cookie),
+      userId: user.id,
+      csrfToken,
+      expiresAt: new Date(Date.now() + SESSION_TTL_SECONDS * 1000),
+    });
     setSessionCookie(reply, config, cookie);
     return reply.header('cache-control', 'no-store').send({ user: { email: user.email, name: user.name }, csrfToken });
   });
 
   app.get('/session', async (request, reply) => {
     const session = await currentSession(request, db, config);
-    return reply.header('cache-control', 'no-store').send({ user: { email: session.email, name: session.name }, csrfToken: session.csrfToken });
+    return reply
+      .header('cache-control', 'no-store')
+      .send({ user: { email: session.email, name: session.name }, csrfToken: session.csrfToken });
   });
 
   app.delete('/session', async (request, reply) => {

@@ -5,7 +5,8 @@ import { hashSecret, safeEqual } from '@enginy/security/tokens';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Forbidden, NotSignedIn } from '../errors.ts';
 
-const isLoopbackHost = (host: string) => host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+const isLoopbackHost = (host: string) =>
+  host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 
 export const SESSION_COOKIE = 'enginy_session';
 export const SESSION_TTL_SECONDS = 12 * 3600;
@@ -42,7 +43,12 @@ export function sessionCookie(config: StackConfig): SessionCookieAttributes {
   return { name: SESSION_COOKIE, path: WEB_AUTH_PATH, secure };
 }
 
-export function setSessionCookie(reply: FastifyReply, config: StackConfig, value: string, maxAge = SESSION_TTL_SECONDS): void {
+export function setSessionCookie(
+  reply: FastifyReply,
+  config: StackConfig,
+  value: string,
+  maxAge = SESSION_TTL_SECONDS,
+): void {
   const { name, path, secure } = sessionCookie(config);
   // HttpOnly: no script reads it; SameSite=Lax: not sent on cross-site POSTs.
   reply.setCookie(name, value, { httpOnly: true, sameSite: 'lax', path, secure, maxAge });
@@ -66,5 +72,6 @@ export function requireSameOrigin(request: FastifyRequest, config: StackConfig):
 /** The per-session CSRF token, sent back in a header by the consent page. */
 export function requireCsrfToken(request: FastifyRequest, expected: string): void {
   const sent = request.headers['x-csrf-token'];
-  if (typeof sent !== 'string' || !safeEqual(sent, expected)) throw new Forbidden('Missing or wrong CSRF token; reload the page');
+  if (typeof sent !== 'string' || !safeEqual(sent, expected))
+    throw new Forbidden('Missing or wrong CSRF token; reload the page');
 }

@@ -17,9 +17,19 @@ export interface BackoffRule {
   forgetAfterMs: number;
 }
 
-export const ADDRESS_RULE: BackoffRule = { freeFailures: 10, firstDelayMs: 1000, maxDelayMs: 15 * 60_000, forgetAfterMs: 60 * 60_000 };
+export const ADDRESS_RULE: BackoffRule = {
+  freeFailures: 10,
+  firstDelayMs: 1000,
+  maxDelayMs: 15 * 60_000,
+  forgetAfterMs: 60 * 60_000,
+};
 // NIST's example is "30 seconds up to an hour"; an account's known addresses are never slowed by it.
-export const ACCOUNT_RULE: BackoffRule = { freeFailures: 20, firstDelayMs: 1000, maxDelayMs: 60 * 60_000, forgetAfterMs: 24 * 60 * 60_000 };
+export const ACCOUNT_RULE: BackoffRule = {
+  freeFailures: 20,
+  firstDelayMs: 1000,
+  maxDelayMs: 60 * 60_000,
+  forgetAfterMs: 24 * 60 * 60_000,
+};
 /** How long a successful sign-in makes its address known for that account. */
 export const KNOWN_ADDRESS_MS = 30 * 24 * 60 * 60_000;
 /** Memory is bounded: past this many keys, the least recently touched are dropped. */
@@ -87,7 +97,10 @@ export interface SignInBackoff {
   withdraw(address: string, account: string): void;
 }
 
-export function createSignInBackoff(now: () => number = Date.now, rules = { address: ADDRESS_RULE, account: ACCOUNT_RULE }): SignInBackoff {
+export function createSignInBackoff(
+  now: () => number = Date.now,
+  rules = { address: ADDRESS_RULE, account: ACCOUNT_RULE },
+): SignInBackoff {
   const addresses = new FailureCounter(rules.address);
   const accounts = new FailureCounter(rules.account);
   const known = new Recent<number>();
@@ -101,7 +114,8 @@ export function createSignInBackoff(now: () => number = Date.now, rules = { addr
     admit(address, account) {
       const at = now();
       const knownSince = known.get(knownFor(address, account));
-      const accountWait = knownSince !== undefined && at - knownSince < KNOWN_ADDRESS_MS ? 0 : accounts.waitMs(account, at);
+      const accountWait =
+        knownSince !== undefined && at - knownSince < KNOWN_ADDRESS_MS ? 0 : accounts.waitMs(account, at);
       const wait = Math.max(addresses.waitMs(address, at), accountWait);
       if (wait > 0) return wait;
       addresses.add(address, at, 1);

@@ -16,7 +16,13 @@ const CODEX = 'https://chatgpt.com/oauth/codex/client.json';
 const HOME_MADE = 'https://agent.example/client.json';
 const GONE = 'https://gone.example/client.json';
 
-async function cimdClient(id: string, name: string, source: 'fetched' | 'bundled' | 'unverified', fetchedAt: Date | null, deleted = false) {
+async function cimdClient(
+  id: string,
+  name: string,
+  source: 'fetched' | 'bundled' | 'unverified',
+  fetchedAt: Date | null,
+  deleted = false,
+) {
   await c.t.db
     .insertInto('oauth_clients')
     .values({
@@ -35,12 +41,32 @@ async function cimdClient(id: string, name: string, source: 'fetched' | 'bundled
 }
 
 const attempt = (clientId: string, workspaceId: string | null) =>
-  c.t.db.insertInto('auth_events').values({ workspace_id: workspaceId, client_id: clientId, requested_scopes: [], outcome: 'denied', reason: 'scopes_not_allowed', details: '{}' }).execute();
+  c.t.db
+    .insertInto('auth_events')
+    .values({
+      workspace_id: workspaceId,
+      client_id: clientId,
+      requested_scopes: [],
+      outcome: 'denied',
+      reason: 'scopes_not_allowed',
+      details: '{}',
+    })
+    .execute();
 
 const list = async (workspaceId: string, who = c.member) => {
   const response = await c.call('GET', `/console/workspaces/${workspaceId}/cimd-clients`, who);
   expect(response.statusCode).toBe(200);
-  return response.json<{ clients: { id: string; metadataSource: string; fetchedAt: string | null; checkedAt: string; lastAttemptAt: string | null; liveConnections: number; redirectUris: string[] }[] }>().clients;
+  return response.json<{
+    clients: {
+      id: string;
+      metadataSource: string;
+      fetchedAt: string | null;
+      checkedAt: string;
+      lastAttemptAt: string | null;
+      liveConnections: number;
+      redirectUris: string[];
+    }[];
+  }>().clients;
 };
 
 beforeAll(async () => {
@@ -56,7 +82,14 @@ beforeAll(async () => {
   await attempt(HOME_MADE, null);
   await c.t.db
     .insertInto('oauth_grants')
-    .values({ workspace_id: GLOBEX, user_id: SEED_IDS.admin, client_id: HOME_MADE, redirect_uri: REDIRECT_URI, scopes: ['WORKSPACE_READ'], resource: c.config.openapi.mcpUrl })
+    .values({
+      workspace_id: GLOBEX,
+      user_id: SEED_IDS.admin,
+      client_id: HOME_MADE,
+      redirect_uri: REDIRECT_URI,
+      scopes: ['WORKSPACE_READ'],
+      resource: c.config.openapi.mcpUrl,
+    })
     .execute();
 });
 
@@ -64,7 +97,12 @@ describe('metadata document clients of a workspace', () => {
   it('lists a client with an attempt in the workspace, with its source and ages, to a member too', async () => {
     const clients = await list(ACME);
     expect(clients.map((x) => x.id)).toEqual([CLAUDE]);
-    expect(clients[0]).toMatchObject({ name: 'Claude Code', metadataSource: 'fetched', redirectUris: ['http://localhost/callback'], liveConnections: 0 });
+    expect(clients[0]).toMatchObject({
+      name: 'Claude Code',
+      metadataSource: 'fetched',
+      redirectUris: ['http://localhost/callback'],
+      liveConnections: 0,
+    });
     expect(Date.now() - Date.parse(clients[0]?.fetchedAt as string)).toBeGreaterThan(3_500_000);
     expect(clients[0]?.lastAttemptAt).not.toBeNull();
   });

@@ -10,11 +10,24 @@ beforeAll(async () => {
 afterAll(() => c.close());
 
 const base = `/console/workspaces/${ACME}`;
-const newClient = { name: 'Claude Code (team)', redirectUris: ['http://localhost:3118/callback'], tokenEndpointAuthMethod: 'client_secret_post' };
+const newClient = {
+  name: 'Claude Code (team)',
+  redirectUris: ['http://localhost:3118/callback'],
+  tokenEndpointAuthMethod: 'client_secret_post',
+};
 
 /** The token endpoint's verdict on a client's credentials: a bad code is invalid_grant, bad credentials invalid_client. */
 async function tokenError(clientId: string, clientSecret: string) {
-  return (await c.oauth.token({ grant_type: 'authorization_code', code: 'not-a-code', code_verifier: 'v'.repeat(43), redirect_uri: newClient.redirectUris[0] as string, client_id: clientId, client_secret: clientSecret })).json().error;
+  return (
+    await c.oauth.token({
+      grant_type: 'authorization_code',
+      code: 'not-a-code',
+      code_verifier: 'v'.repeat(43),
+      redirect_uri: newClient.redirectUris[0] as string,
+      client_id: clientId,
+      client_secret: clientSecret,
+    })
+  ).json().error;
 }
 
 describe('pre-registered clients', () => {
@@ -22,7 +35,11 @@ describe('pre-registered clients', () => {
     const response = await c.call('POST', `${base}/clients`, c.admin, newClient);
     expect(response.statusCode).toBe(201);
     const created = response.json();
-    expect(created).toMatchObject({ name: newClient.name, redirectUris: newClient.redirectUris, tokenEndpointAuthMethod: 'client_secret_post' });
+    expect(created).toMatchObject({
+      name: newClient.name,
+      redirectUris: newClient.redirectUris,
+      tokenEndpointAuthMethod: 'client_secret_post',
+    });
     expect(created.clientSecret).toMatch(/^ecs_/);
     expect(await tokenError(created.clientId, created.clientSecret)).toBe('invalid_grant');
     const listed = (await c.call('GET', `${base}/clients`, c.member)).json().clients;
@@ -39,14 +56,19 @@ describe('pre-registered clients', () => {
     expect(rotated.json().clientSecret).not.toBe(created.clientSecret);
     expect(await tokenError(created.clientId, created.clientSecret)).toBe('invalid_client');
     expect(await tokenError(created.clientId, rotated.json().clientSecret)).toBe('invalid_grant');
-    expect((await c.call('POST', `/console/workspaces/${GLOBEX}/clients/${created.clientId}/rotate-secret`, c.admin)).statusCode).toBe(404);
+    expect(
+      (await c.call('POST', `/console/workspaces/${GLOBEX}/clients/${created.clientId}/rotate-secret`, c.admin))
+        .statusCode,
+    ).toBe(404);
   });
 
   it('a deleted client is an unknown client (invalid_client), and its connections end', async () => {
     const created = (await c.call('POST', `${base}/clients`, c.admin, newClient)).json();
     const connection = await c.connect(ACME, undefined, created);
     expect(await c.active(connection.accessToken)).toBeDefined();
-    expect((await c.call('DELETE', `/console/workspaces/${GLOBEX}/clients/${created.clientId}`, c.admin)).statusCode).toBe(404);
+    expect(
+      (await c.call('DELETE', `/console/workspaces/${GLOBEX}/clients/${created.clientId}`, c.admin)).statusCode,
+    ).toBe(404);
     expect((await c.call('DELETE', `${base}/clients/${created.clientId}`, c.member)).statusCode).toBe(403);
     expect((await c.call('DELETE', `${base}/clients/${created.clientId}`, c.admin)).statusCode).toBe(204);
     expect(await tokenError(created.clientId, created.clientSecret)).toBe('invalid_client');
@@ -79,19 +101,35 @@ describe('pre-registered clients', () => {
 
 describe('API keys', () => {
   it('an admin creates one (shown once, works), lists it, revokes it', async () => {
-    const response = await c.call('POST', `${base}/api-keys`, c.admin, { name: 'CRM sync', scopes: ['CONTACTS_READ', 'CONTACTS_READ'] });
+    const response = await c.call('POST', `${base}/api-keys`, c.admin, {
+      name: 'CRM sync',
+      scopes: ['CONTACTS_READ', 'CONTACTS_READ'],
+    });
     expect(response.statusCode).toBe(201);
     const created = response.json();
     expect(created).toMatchObject({ name: 'CRM sync', scopes: ['CONTACTS_READ'] });
     expect(created.key).toMatch(/^gsk_/);
-    expect(await findApiKey(c.t.db, c.config.tokenHashKey, created.key)).toMatchObject({ workspaceId: ACME, scopes: ['CONTACTS_READ'] });
+    expect(await findApiKey(c.t.db, c.config.tokenHashKey, created.key)).toMatchObject({
+      workspaceId: ACME,
+      scopes: ['CONTACTS_READ'],
+    });
 
     const listed = (await c.call('GET', `${base}/api-keys`, c.member)).json().apiKeys;
-    expect(listed).toEqual([expect.objectContaining({ id: created.id, name: 'CRM sync', scopes: ['CONTACTS_READ'], lastUsedAt: null, createdBy: 'dev@enginy.local' })]);
+    expect(listed).toEqual([
+      expect.objectContaining({
+        id: created.id,
+        name: 'CRM sync',
+        scopes: ['CONTACTS_READ'],
+        lastUsedAt: null,
+        createdBy: 'dev@enginy.local',
+      }),
+    ]);
     expect(JSON.stringify(listed)).not.toContain(created.key);
     expect((await c.call('GET', `/console/workspaces/${GLOBEX}/api-keys`, c.admin)).json().apiKeys).toEqual([]);
 
-    expect((await c.call('POST', `/console/workspaces/${GLOBEX}/api-keys/${created.id}/revoke`, c.admin)).statusCode).toBe(404);
+    expect(
+      (await c.call('POST', `/console/workspaces/${GLOBEX}/api-keys/${created.id}/revoke`, c.admin)).statusCode,
+    ).toBe(404);
     expect((await c.call('POST', `${base}/api-keys/${created.id}/revoke`, c.member)).statusCode).toBe(403);
     expect((await c.call('POST', `${base}/api-keys/${created.id}/revoke`, c.admin)).statusCode).toBe(204);
     expect(await findApiKey(c.t.db, c.config.tokenHashKey, created.key)).toBeUndefined();
@@ -114,7 +152,9 @@ describe('API keys', () => {
     const payload = { name: 'k', scopes: ['CONTACTS_READ'] };
     expect((await c.call('POST', `${base}/api-keys`, c.member, payload)).statusCode).toBe(403);
     expect((await c.call('POST', `${base}/api-keys`, c.admin, payload, { 'x-csrf-token': '' })).statusCode).toBe(403);
-    expect((await c.call('POST', `${base}/api-keys`, c.admin, payload, { origin: 'http://evil.example' })).statusCode).toBe(403);
+    expect(
+      (await c.call('POST', `${base}/api-keys`, c.admin, payload, { origin: 'http://evil.example' })).statusCode,
+    ).toBe(403);
     expect((await c.call('POST', `${base}/api-keys`, undefined, payload)).statusCode).toBe(401);
     expect((await c.call('GET', `${base}/api-keys`, undefined)).statusCode).toBe(401);
   });

@@ -25,7 +25,11 @@ describe('connections', () => {
       new Map([[grantId, at]]),
     );
     // The policy shrinks: granted stays, effective follows the ceiling.
-    await c.t.db.updateTable('workspace_mcp_settings').set({ policy_scopes: ['CONTACTS_READ'] }).where('workspace_id', '=', ACME).execute();
+    await c.t.db
+      .updateTable('workspace_mcp_settings')
+      .set({ policy_scopes: ['CONTACTS_READ'] })
+      .where('workspace_id', '=', ACME)
+      .execute();
     const response = await c.call('GET', `${base}/connections`, c.member);
     expect(response.statusCode).toBe(200);
     const row = response.json().connections.find((r: { grantId: string }) => r.grantId === grantId);
@@ -43,7 +47,11 @@ describe('connections', () => {
       ],
     });
     expect(new Date(row.lastUsedAt).getTime()).toBe(at.getTime());
-    await c.t.db.updateTable('workspace_mcp_settings').set({ policy_scopes: ['WORKSPACE_READ', 'CONTACTS_WRITE'] }).where('workspace_id', '=', ACME).execute();
+    await c.t.db
+      .updateTable('workspace_mcp_settings')
+      .set({ policy_scopes: ['WORKSPACE_READ', 'CONTACTS_WRITE'] })
+      .where('workspace_id', '=', ACME)
+      .execute();
   });
 
   it('needs a session, and membership of the workspace', async () => {
@@ -60,7 +68,11 @@ describe('connections', () => {
     const listed = (await c.call('GET', `${base}/connections`, c.admin)).json().connections;
     expect(listed.some((r: { grantId: string }) => r.grantId === grantId)).toBe(false);
     const [event] = await listAuthEvents(c.t.db, { workspaceId: ACME, limit: 1 });
-    expect(event).toMatchObject({ reason: 'connection_revoked', client_id: clientId, details: { grantIds: [grantId], by: 'dev@enginy.local' } });
+    expect(event).toMatchObject({
+      reason: 'connection_revoked',
+      client_id: clientId,
+      details: { grantIds: [grantId], by: 'dev@enginy.local' },
+    });
     // Twice: it is gone.
     expect((await c.call('POST', `${base}/connections/${grantId}/revoke`, c.admin)).statusCode).toBe(404);
   });
@@ -78,19 +90,45 @@ describe('connections', () => {
     const member = await c.call('POST', `${base}/connections/${grantId}/revoke`, c.member);
     expect(member.statusCode).toBe(403);
     expect(member.json().error_description).toMatch(/Only an admin of .+; your role is member/);
-    expect((await c.call('POST', `${base}/connections/${grantId}/revoke`, c.admin, undefined, { 'x-csrf-token': 'wrong' })).statusCode).toBe(403);
-    expect((await c.call('POST', `${base}/connections/${grantId}/revoke`, c.admin, undefined, { origin: 'http://evil.example' })).statusCode).toBe(403);
+    expect(
+      (await c.call('POST', `${base}/connections/${grantId}/revoke`, c.admin, undefined, { 'x-csrf-token': 'wrong' }))
+        .statusCode,
+    ).toBe(403);
+    expect(
+      (
+        await c.call('POST', `${base}/connections/${grantId}/revoke`, c.admin, undefined, {
+          origin: 'http://evil.example',
+        })
+      ).statusCode,
+    ).toBe(403);
     expect((await c.call('POST', `${base}/connections/${grantId}/revoke`, undefined)).statusCode).toBe(401);
     expect(await c.active(accessToken)).toBeDefined();
   });
 
-  it("revoke-all ends every connection of that client in this workspace only", async () => {
+  it('revoke-all ends every connection of that client in this workspace only', async () => {
     const first = await c.connect(ACME);
     // A second grant of the same client, and one of it in the other workspace.
-    await c.t.db.insertInto('oauth_grants').values({ workspace_id: ACME, user_id: (await c.active(first.accessToken))?.userId as string, client_id: first.clientId, redirect_uri: REDIRECT_URI, scopes: [], resource: c.config.openapi.mcpUrl }).execute();
+    await c.t.db
+      .insertInto('oauth_grants')
+      .values({
+        workspace_id: ACME,
+        user_id: (await c.active(first.accessToken))?.userId as string,
+        client_id: first.clientId,
+        redirect_uri: REDIRECT_URI,
+        scopes: [],
+        resource: c.config.openapi.mcpUrl,
+      })
+      .execute();
     const elsewhere = await c.t.db
       .insertInto('oauth_grants')
-      .values({ workspace_id: GLOBEX, user_id: (await c.active(first.accessToken))?.userId as string, client_id: first.clientId, redirect_uri: REDIRECT_URI, scopes: [], resource: c.config.openapi.mcpUrl })
+      .values({
+        workspace_id: GLOBEX,
+        user_id: (await c.active(first.accessToken))?.userId as string,
+        client_id: first.clientId,
+        redirect_uri: REDIRECT_URI,
+        scopes: [],
+        resource: c.config.openapi.mcpUrl,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     const response = await c.call('POST', `${base}/clients/${encodeURIComponent(first.clientId)}/revoke-all`, c.admin);
@@ -98,11 +136,19 @@ describe('connections', () => {
     expect(response.json().revoked).toHaveLength(2);
     expect(response.json().revoked).toContain(first.grantId);
     expect(await c.active(first.accessToken)).toBeUndefined();
-    const globex = await c.t.db.selectFrom('oauth_grants').select('revoked_at').where('id', '=', elsewhere.id).executeTakeFirstOrThrow();
+    const globex = await c.t.db
+      .selectFrom('oauth_grants')
+      .select('revoked_at')
+      .where('id', '=', elsewhere.id)
+      .executeTakeFirstOrThrow();
     expect(globex.revoked_at).toBeNull();
     const [event] = await listAuthEvents(c.t.db, { workspaceId: ACME, limit: 1 });
     expect(event).toMatchObject({ reason: 'client_revoked', client_id: first.clientId });
-    expect((await c.call('POST', `${base}/clients/${encodeURIComponent(first.clientId)}/revoke-all`, c.admin)).statusCode).toBe(404);
-    expect((await c.call('POST', `${base}/clients/${encodeURIComponent(first.clientId)}/revoke-all`, c.member)).statusCode).toBe(403);
+    expect(
+      (await c.call('POST', `${base}/clients/${encodeURIComponent(first.clientId)}/revoke-all`, c.admin)).statusCode,
+    ).toBe(404);
+    expect(
+      (await c.call('POST', `${base}/clients/${encodeURIComponent(first.clientId)}/revoke-all`, c.member)).statusCode,
+    ).toBe(403);
   });
 });

@@ -28,9 +28,19 @@ export interface Console {
   admin: Session;
   member: Session;
   /** A request as the web app sends it: cookie, CSRF header and the web origin. */
-  call: (method: Method, url: string, who: Session | undefined, payload?: unknown, headers?: Record<string, string>) => Promise<LightMyRequestResponse>;
+  call: (
+    method: Method,
+    url: string,
+    who: Session | undefined,
+    payload?: unknown,
+    headers?: Record<string, string>,
+  ) => Promise<LightMyRequestResponse>;
   /** Opens a connection as the admin: a registered client, an approved grant, and its access token. */
-  connect: (workspaceId: string, scope?: string, client?: { clientId: string; clientSecret: string }) => Promise<{ clientId: string; accessToken: string; grantId: string }>;
+  connect: (
+    workspaceId: string,
+    scope?: string,
+    client?: { clientId: string; clientSecret: string },
+  ) => Promise<{ clientId: string; accessToken: string; grantId: string }>;
   /** The live token and what its grant may do today (the policy in force applied), or undefined. */
   active: (accessToken: string) => Promise<(ActiveAccessTokenRow & { effectiveScopes: string[] }) | undefined>;
   close: () => Promise<void>;
@@ -43,7 +53,13 @@ export async function startConsole(): Promise<Console> {
   // Both workspaces accept the test redirect URI with a generous policy; tests narrow it as they need.
   await t.db
     .updateTable('workspace_mcp_settings')
-    .set({ enabled: true, allowed_redirect_uris: [REDIRECT_URI], allowed_client_ids: [], policy_scopes: ['WORKSPACE_READ', 'CONTACTS_WRITE'], policy_active: true })
+    .set({
+      enabled: true,
+      allowed_redirect_uris: [REDIRECT_URI],
+      allowed_client_ids: [],
+      policy_scopes: ['WORKSPACE_READ', 'CONTACTS_WRITE'],
+      policy_active: true,
+    })
     .execute();
   const oauth = oauthClient(injectTransport(app), config);
   const admin = await oauth.signIn();
@@ -52,7 +68,11 @@ export async function startConsole(): Promise<Console> {
     const options: InjectOptions = {
       method,
       url,
-      headers: { origin: config.web.url, ...(who ? { cookie: who.cookie, 'x-csrf-token': who.csrfToken } : {}), ...headers },
+      headers: {
+        origin: config.web.url,
+        ...(who ? { cookie: who.cookie, 'x-csrf-token': who.csrfToken } : {}),
+        ...headers,
+      },
     };
     if (payload !== undefined) options.payload = payload as InjectOptions['payload'];
     return app.inject(options);
@@ -62,9 +82,18 @@ export async function startConsole(): Promise<Console> {
     return row && withEffectiveScopes(row);
   };
   const connect: Console['connect'] = async (workspaceId, scope, client) => {
-    const clientId = client?.clientId ?? (await oauth.register({ client_name: `Console test ${randomUUID()}` })).client_id;
+    const clientId =
+      client?.clientId ?? (await oauth.register({ client_name: `Console test ${randomUUID()}` })).client_id;
     const { code, verifier } = await oauth.approvedCode(admin, workspaceId, { clientId, scope });
-    const response = await oauth.token({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT_URI, client_id: clientId, resource: config.openapi.mcpUrl, ...(client ? { client_secret: client.clientSecret } : {}) });
+    const response = await oauth.token({
+      grant_type: 'authorization_code',
+      code,
+      code_verifier: verifier,
+      redirect_uri: REDIRECT_URI,
+      client_id: clientId,
+      resource: config.openapi.mcpUrl,
+      ...(client ? { client_secret: client.clientSecret } : {}),
+    });
     expect(response.statusCode).toBe(200);
     const accessToken = response.json<{ access_token: string }>().access_token;
     const grant = await active(accessToken);

@@ -21,12 +21,19 @@ describe('GET /console/workspaces', () => {
   it("lists the user's workspaces with the role", async () => {
     const admin = await c.call('GET', '/console/workspaces', c.admin);
     expect(admin.statusCode).toBe(200);
-    expect(admin.json().workspaces.map((w: { id: string; role: string }) => [w.id, w.role]).sort()).toEqual([
+    expect(
+      admin
+        .json()
+        .workspaces.map((w: { id: string; role: string }) => [w.id, w.role])
+        .sort(),
+    ).toEqual([
       [ACME, 'admin'],
       [GLOBEX, 'admin'],
     ]);
     const member = await c.call('GET', '/console/workspaces', c.member);
-    expect(member.json().workspaces.map((w: { id: string; role: string }) => [w.id, w.role])).toEqual([[ACME, 'member']]);
+    expect(member.json().workspaces.map((w: { id: string; role: string }) => [w.id, w.role])).toEqual([
+      [ACME, 'member'],
+    ]);
   });
 
   it('needs a signed-in session', async () => {
@@ -49,11 +56,21 @@ describe('MCP settings', () => {
   it('an admin saves them: deduplicated, audited with before and after', async () => {
     const response = await c.call('PUT', url(), c.admin, valid);
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toMatchObject({ ...valid, allowedRedirectUris: ['http://localhost:3118/callback'], warnings: [] });
+    expect(response.json()).toMatchObject({
+      ...valid,
+      allowedRedirectUris: ['http://localhost:3118/callback'],
+      warnings: [],
+    });
     const [event] = await listAuthEvents(c.t.db, { workspaceId: ACME, limit: 1 });
     expect(event).toMatchObject({ reason: 'settings_changed', outcome: 'allowed' });
-    expect(event?.details).toMatchObject({ by: 'dev@enginy.local', before: { policyScopes: ['WORKSPACE_READ', 'CONTACTS_WRITE'] }, after: { policyScopes: ['WORKSPACE_READ', 'CONTACTS_READ'] } });
-    expect((await c.call('GET', url(), c.admin)).json().allowedRedirectUris).toEqual(['http://localhost:3118/callback']);
+    expect(event?.details).toMatchObject({
+      by: 'dev@enginy.local',
+      before: { policyScopes: ['WORKSPACE_READ', 'CONTACTS_WRITE'] },
+      after: { policyScopes: ['WORKSPACE_READ', 'CONTACTS_READ'] },
+    });
+    expect((await c.call('GET', url(), c.admin)).json().allowedRedirectUris).toEqual([
+      'http://localhost:3118/callback',
+    ]);
   });
 
   it('warns about a policy that lets no client in', async () => {
@@ -78,9 +95,19 @@ describe('MCP settings', () => {
 
   it.each([
     ['a relative redirect URI', { allowedRedirectUris: ['/callback'] }, 'allowedRedirectUris[0]', '/callback'],
-    ['a redirect URI with spaces', { allowedRedirectUris: ['http://localhost:3118/callback', ' http://x'] }, 'allowedRedirectUris[1]', ' http://x'],
+    [
+      'a redirect URI with spaces',
+      { allowedRedirectUris: ['http://localhost:3118/callback', ' http://x'] },
+      'allowedRedirectUris[1]',
+      ' http://x',
+    ],
     ['an unknown scope', { policyScopes: ['CONTACTS_READ', 'EVERYTHING'] }, 'policyScopes[1]', 'EVERYTHING'],
-    ['too many client ids', { allowedClientIds: Array.from({ length: 51 }, (_, i) => `c${i}`) }, 'allowedClientIds', 51],
+    [
+      'too many client ids',
+      { allowedClientIds: Array.from({ length: 51 }, (_, i) => `c${i}`) },
+      'allowedClientIds',
+      51,
+    ],
     ['a missing switch', { enabled: 'yes' }, 'enabled', 'yes'],
     ['a non-list', { allowedClientIds: 'abc' }, 'allowedClientIds', 'abc'],
   ])('%s → 422 naming the field and value', async (_case, change, field, value) => {
@@ -111,7 +138,11 @@ describe('MCP settings', () => {
   it('a save changes what a live token may do at once', async () => {
     await c.call('PUT', url(), c.admin, { ...valid, policyScopes: ['WORKSPACE_READ', 'CONTACTS_WRITE'] });
     const { accessToken } = await c.connect(ACME, 'WORKSPACE_READ CONTACTS_WRITE');
-    expect((await c.active(accessToken))?.effectiveScopes).toEqual(['WORKSPACE_READ', 'CONTACTS_READ', 'CONTACTS_WRITE']);
+    expect((await c.active(accessToken))?.effectiveScopes).toEqual([
+      'WORKSPACE_READ',
+      'CONTACTS_READ',
+      'CONTACTS_WRITE',
+    ]);
     await c.call('PUT', url(), c.admin, { ...valid, policyScopes: ['CONTACTS_READ'] });
     expect((await c.active(accessToken))?.effectiveScopes).toEqual(['CONTACTS_READ']);
     await c.call('PUT', url(), c.admin, { ...valid, enabled: false, policyScopes: ['CONTACTS_READ'] });

@@ -16,12 +16,21 @@ export function apiKeyResolver(db: Db, hashKey: string, onUse: (keyId: string) =
       const value = headers['x-api-key'];
       if (value === undefined) return undefined;
       if (typeof value !== 'string' || !KEY_SHAPE.test(value.trim())) {
-        throw apiError('invalid_api_key', `Invalid API key: expected one ${API_KEY_PREFIX}... key in the x-api-key header`);
+        throw apiError(
+          'invalid_api_key',
+          `Invalid API key: expected one ${API_KEY_PREFIX}... key in the x-api-key header`,
+        );
       }
       const key = await findApiKey(db, hashKey, value.trim());
       if (key === undefined) throw apiError('invalid_api_key', 'Invalid API key: it does not exist or was revoked');
       onUse(key.id);
-      return { kind: 'api_key', workspaceId: key.workspaceId, keyId: key.id, userId: key.createdBy ?? undefined, scopes: key.scopes };
+      return {
+        kind: 'api_key',
+        workspaceId: key.workspaceId,
+        keyId: key.id,
+        userId: key.createdBy ?? undefined,
+        scopes: key.scopes,
+      };
     },
   };
 }

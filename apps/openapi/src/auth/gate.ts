@@ -24,7 +24,10 @@ export interface GateOptions {
 }
 
 /** The credential the request carries, as a principal; 401 when there is none or it is invalid. */
-export async function authenticate(resolvers: readonly CredentialResolver[], request: FastifyRequest): Promise<Principal> {
+export async function authenticate(
+  resolvers: readonly CredentialResolver[],
+  request: FastifyRequest,
+): Promise<Principal> {
   for (const resolver of resolvers) {
     const principal = await resolver.resolve(request.headers);
     if (principal) return principal;
@@ -37,7 +40,10 @@ export async function authenticate(resolvers: readonly CredentialResolver[], req
 export function authorize(principal: Principal, scope: string): void {
   const missing = missingScopes(principal.scopes, [scope]);
   if (missing.length > 0) {
-    throw apiError('insufficient_scope', `Missing required scope: ${missing.join(', ')}`, { requiredScopes: missing, grantedScopes: principal.scopes });
+    throw apiError('insufficient_scope', `Missing required scope: ${missing.join(', ')}`, {
+      requiredScopes: missing,
+      grantedScopes: principal.scopes,
+    });
   }
 }
 

@@ -66,11 +66,23 @@ export function createActionRunner(db: Db, log: FastifyBaseLogger, delayMs: numb
   };
 }
 
-async function execute(db: Db, workspaceId: string, type: string, contactIds: string[]): Promise<Record<string, unknown>> {
+async function execute(
+  db: Db,
+  workspaceId: string,
+  type: string,
+  contactIds: string[],
+): Promise<Record<string, unknown>> {
   if (type !== 'VERIFY_LEAD_EMAIL') throw new Error(`unknown action type ${type}`);
   const contacts = await contactEmails(db, workspaceId, contactIds);
   const byStatus: Record<EmailVerificationStatus, string[]> = { UNVERIFIED: [], VALID: [], INVALID: [], RISKY: [] };
   for (const contact of contacts) byStatus[verifyEmail(contact.email)].push(contact.id);
-  for (const [status, ids] of Object.entries(byStatus)) await setEmailVerification(db, workspaceId, ids, status as EmailVerificationStatus);
-  return { verified: contacts.length, valid: byStatus.VALID.length, risky: byStatus.RISKY.length, invalid: byStatus.INVALID.length, missing: contactIds.length - contacts.length };
+  for (const [status, ids] of Object.entries(byStatus))
+    await setEmailVerification(db, workspaceId, ids, status as EmailVerificationStatus);
+  return {
+    verified: contacts.length,
+    valid: byStatus.VALID.length,
+    risky: byStatus.RISKY.length,
+    invalid: byStatus.INVALID.length,
+    missing: contactIds.length - contacts.length,
+  };
 }

@@ -88,7 +88,10 @@ export class BatchedWrites<Batch, Row> {
       }
     }
     if (dropped.length > 0) {
-      this.log.warn({ dropped: dropped.length, rows: dropped.slice(0, LOGGED_DROPS) }, `${this.kind.what}: dropped rows the database refuses`);
+      this.log.warn(
+        { dropped: dropped.length, rows: dropped.slice(0, LOGGED_DROPS) },
+        `${this.kind.what}: dropped rows the database refuses`,
+      );
     }
   }
 
@@ -97,7 +100,10 @@ export class BatchedWrites<Batch, Row> {
     const room = Math.max(0, this.maxKept - this.kind.rows(this.batch).length);
     for (const row of rows.slice(0, room)) this.kind.keep(row, this.batch);
     const dropped = Math.max(0, rows.length - room);
-    this.log.warn({ err: error, kept: rows.length - dropped, dropped }, `${this.kind.what} not written yet; will retry`);
+    this.log.warn(
+      { err: error, kept: rows.length - dropped, dropped },
+      `${this.kind.what} not written yet; will retry`,
+    );
   }
 }
 

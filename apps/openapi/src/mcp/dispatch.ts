@@ -33,7 +33,11 @@ export class ToolDispatcher {
     const missing = missingScopes(principal.scopes, tool.requiredScopes);
     if (missing.length > 0) return toolError(`Tool requires scopes: ${missing.join(', ')}`);
 
-    const { pathParams, query, body } = args as { pathParams?: Record<string, unknown>; query?: Record<string, unknown>; body?: unknown };
+    const { pathParams, query, body } = args as {
+      pathParams?: Record<string, unknown>;
+      query?: Record<string, unknown>;
+      body?: unknown;
+    };
     const handle = randomBytes(24).toString('base64url');
     this.pending.set(handle, principal);
     try {
@@ -46,7 +50,10 @@ export class ToolDispatcher {
       const json = parseJson(response.body);
       if (response.statusCode >= 400) {
         const message = typeof json?.message === 'string' ? json.message : `HTTP ${response.statusCode}`;
-        return { ...toolError(`${message} (HTTP ${response.statusCode})`), ...(json ? { structuredContent: json } : {}) };
+        return {
+          ...toolError(`${message} (HTTP ${response.statusCode})`),
+          ...(json ? { structuredContent: json } : {}),
+        };
       }
       return { content: [{ type: 'text', text: response.body }], ...(json ? { structuredContent: json } : {}) };
     } finally {
@@ -69,7 +76,9 @@ export function toolError(text: string): ToolCallResult {
 function parseJson(text: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }

@@ -14,7 +14,10 @@ import { scopeHint } from './scope-hint.ts';
  * seeded read-only policy allows, and fail. Omitted while no workspace grants anything (RFC 9728 §2:
  * the member is OPTIONAL); `offline_access` is never in it.
  */
-export const protectedResourceRoutes: FastifyPluginAsync<{ config: StackConfig; db: Db }> = async (app, { config, db }) => {
+export const protectedResourceRoutes: FastifyPluginAsync<{ config: StackConfig; db: Db }> = async (
+  app,
+  { config, db },
+) => {
   const metadata = async () => {
     const scopes = await scopeHint(db);
     return {
@@ -26,7 +29,10 @@ export const protectedResourceRoutes: FastifyPluginAsync<{ config: StackConfig; 
       resource_documentation: `${config.openapi.url}/docs`,
     };
   };
-  const paths = ['/.well-known/oauth-protected-resource', `/.well-known/oauth-protected-resource${new URL(config.openapi.mcpUrl).pathname}`];
+  const paths = [
+    '/.well-known/oauth-protected-resource',
+    `/.well-known/oauth-protected-resource${new URL(config.openapi.mcpUrl).pathname}`,
+  ];
   for (const url of paths) {
     app.get(url, { schema: { hide: true } }, async (_request, reply) => {
       // Revalidated every time: a policy change must show in the very next discovery.
@@ -34,7 +40,12 @@ export const protectedResourceRoutes: FastifyPluginAsync<{ config: StackConfig; 
       return metadata();
     });
     app.options(url, { schema: { hide: true } }, async (_request, reply) => {
-      reply.header('access-control-allow-origin', '*').header('access-control-allow-methods', 'GET, OPTIONS').header('access-control-allow-headers', '*').code(204).send();
+      reply
+        .header('access-control-allow-origin', '*')
+        .header('access-control-allow-methods', 'GET, OPTIONS')
+        .header('access-control-allow-headers', '*')
+        .code(204)
+        .send();
     });
   }
 };

@@ -25,30 +25,59 @@ export type ParsedPost =
 export function parsePost(headers: IncomingHttpHeaders, body: unknown): ParsedPost {
   const accept = headers.accept ?? '';
   if (!accept.includes('application/json') || !accept.includes('text/event-stream')) {
-    return { ok: false, status: 406, code: -32000, message: 'Not Acceptable: Client must accept both application/json and text/event-stream' };
+    return {
+      ok: false,
+      status: 406,
+      code: -32000,
+      message: 'Not Acceptable: Client must accept both application/json and text/event-stream',
+    };
   }
   const batch = Array.isArray(body);
   const raw: unknown[] = batch ? (body as unknown[]) : [body];
-  if (raw.length === 0 || raw.length > MAX_BATCH) return { ok: false, status: 400, code: -32600, message: `Invalid Request: a batch holds 1 to ${MAX_BATCH} messages` };
+  if (raw.length === 0 || raw.length > MAX_BATCH)
+    return {
+      ok: false,
+      status: 400,
+      code: -32600,
+      message: `Invalid Request: a batch holds 1 to ${MAX_BATCH} messages`,
+    };
   const messages: JSONRPCMessage[] = [];
   for (const item of raw) {
     const parsed = JSONRPCMessageSchema.safeParse(item);
-    if (!parsed.success) return { ok: false, status: 400, code: -32700, message: 'Parse error: Invalid JSON-RPC message' };
+    if (!parsed.success)
+      return { ok: false, status: 400, code: -32700, message: 'Parse error: Invalid JSON-RPC message' };
     messages.push(parsed.data);
   }
   // Responses are matched to requests by id: two requests sharing one could not be told apart.
   const ids = new Set<RequestId>();
   for (const message of messages) {
     if (!isRequest(message)) continue;
-    if (ids.has(message.id)) return { ok: false, status: 400, code: -32600, message: `Invalid Request: each request of a batch needs its own id (${JSON.stringify(message.id)} is used twice)` };
+    if (ids.has(message.id))
+      return {
+        ok: false,
+        status: 400,
+        code: -32600,
+        message: `Invalid Request: each request of a batch needs its own id (${JSON.stringify(message.id)} is used twice)`,
+      };
     ids.add(message.id);
   }
   if (messages.some(isInitializeRequest)) {
-    if (messages.length > 1) return { ok: false, status: 400, code: -32600, message: 'Invalid Request: Only one initialization request is allowed' };
+    if (messages.length > 1)
+      return {
+        ok: false,
+        status: 400,
+        code: -32600,
+        message: 'Invalid Request: Only one initialization request is allowed',
+      };
   } else {
     const version = headers['mcp-protocol-version'];
     if (typeof version === 'string' && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
-      return { ok: false, status: 400, code: -32000, message: `Bad Request: Unsupported protocol version: ${version} (supported: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})` };
+      return {
+        ok: false,
+        status: 400,
+        code: -32000,
+        message: `Bad Request: Unsupported protocol version: ${version} (supported: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`,
+      };
     }
   }
   return { ok: true, messages, batch };
@@ -92,7 +121,11 @@ export class ExchangeTransport implements Transport {
     for (const message of messages) {
       if (!isRequest(message)) continue;
       const id = ++this.lastId;
-      responses.push(new Promise((resolve) => this.waiting.set(id, (response) => resolve({ ...response, id: message.id } as JSONRPCMessage))));
+      responses.push(
+        new Promise((resolve) =>
+          this.waiting.set(id, (response) => resolve({ ...response, id: message.id } as JSONRPCMessage)),
+        ),
+      );
       this.onmessage?.({ ...message, id }, extra);
     }
     return Promise.all(responses);

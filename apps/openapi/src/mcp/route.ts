@@ -56,12 +56,26 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
   app.addHook('onReady', async () => {
     tools = toolsFromOpenApi(app.swagger() as OpenApiDocument);
     byName = new Map(tools.map((tool) => [tool.name, tool]));
-    listed = { tools: [WHOAMI_TOOL, ...tools.map(({ name, title, description, inputSchema, annotations }) => ({ name, title, description, inputSchema, annotations }))] };
+    listed = {
+      tools: [
+        WHOAMI_TOOL,
+        ...tools.map(({ name, title, description, inputSchema, annotations }) => ({
+          name,
+          title,
+          description,
+          inputSchema,
+          annotations,
+        })),
+      ],
+    };
     usage.start();
   });
 
   // One SDK server for every POST: each request's credentials come with it, in `authInfo`.
-  const server = new Server({ name: 'enginy', title: 'Enginy MCP (local)', version: '1.0.0' }, { capabilities: { tools: { listChanged: false } }, jsonSchemaValidator: new AjvJsonSchemaValidator() });
+  const server = new Server(
+    { name: 'enginy', title: 'Enginy MCP (local)', version: '1.0.0' },
+    { capabilities: { tools: { listChanged: false } }, jsonSchemaValidator: new AjvJsonSchemaValidator() },
+  );
   server.setRequestHandler(ListToolsRequestSchema, async () => listed);
   server.setRequestHandler(CallToolRequestSchema, async (call, { authInfo }): Promise<ToolCallResult> => {
     const token = authInfo?.extra?.token as ActiveAccessToken;
@@ -83,7 +97,13 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
     const args = call.params.arguments ?? {};
     const problem = argumentProblem(tool, args);
     if (problem !== undefined) return toolError(problem);
-    const principal: Principal = { kind: 'oauth', workspaceId: token.workspaceId, userId: token.userId, clientId: token.clientId, scopes: token.effectiveScopes };
+    const principal: Principal = {
+      kind: 'oauth',
+      workspaceId: token.workspaceId,
+      userId: token.userId,
+      clientId: token.clientId,
+      scopes: token.effectiveScopes,
+    };
     return dispatcher.call(tool, principal, args);
   });
   const transport = new ExchangeTransport();
@@ -117,16 +137,28 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
     if (!parsed.ok) return reply.code(parsed.status).send(JSONRPC_ERROR(parsed.message, parsed.code));
 
     const { bearer, token } = check;
-    if (!parsed.messages.some((message) => isRequest(message) && message.method === 'tools/call')) usage.record(token.grantId);
-    const authInfo: AuthInfo = { token: bearer, clientId: token.clientId, scopes: token.effectiveScopes, extra: { token } };
-    const responses = await transport.exchange(parsed.messages, { authInfo, requestInfo: { headers: request.headers as Record<string, string> } });
+    if (!parsed.messages.some((message) => isRequest(message) && message.method === 'tools/call'))
+      usage.record(token.grantId);
+    const authInfo: AuthInfo = {
+      token: bearer,
+      clientId: token.clientId,
+      scopes: token.effectiveScopes,
+      extra: { token },
+    };
+    const responses = await transport.exchange(parsed.messages, {
+      authInfo,
+      requestInfo: { headers: request.headers as Record<string, string> },
+    });
     if (responses.length === 0) return reply.code(202).send();
     return reply.header('content-type', 'application/json').send(parsed.batch ? responses : responses[0]);
   });
 
   // Stateless: no server-initiated stream to GET and no session to DELETE.
   const notAllowed = async (_request: FastifyRequest, reply: FastifyReply) =>
-    reply.code(405).header('allow', 'POST').send(JSONRPC_ERROR('Method not allowed: this MCP endpoint is stateless; use POST.'));
+    reply
+      .code(405)
+      .header('allow', 'POST')
+      .send(JSONRPC_ERROR('Method not allowed: this MCP endpoint is stateless; use POST.'));
   app.get(mcpPath, { schema: { hide: true } }, notAllowed);
   app.delete(mcpPath, { schema: { hide: true } }, notAllowed);
 };
@@ -138,28 +170,42 @@ function refuse(reply: FastifyReply, config: StackConfig, check: Exclude<BearerC
   return reply
     .code(check.status)
     .header('www-authenticate', challenge(config, scopes, check))
-    .send({ error: check.error ?? 'unauthorized', error_description: check.error === 'invalid_token' ? TOKEN_VALIDATION_FAILED : check.reason, message: check.reason });
+    .send({
+      error: check.error ?? 'unauthorized',
+      error_description: check.error === 'invalid_token' ? TOKEN_VALIDATION_FAILED : check.reason,
+      message: check.reason,
+    });
 }
 
 /** The shape errors the REST route would report less clearly: the parts must be objects, each path param one segment. */
 function argumentProblem(tool: GeneratedTool, args: Record<string, unknown>): string | undefined {
   for (const part of ['pathParams', 'query'] as const) {
     const value = args[part];
-    if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) return `${part} must be an object`;
+    if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value)))
+      return `${part} must be an object`;
   }
   const unknown = Object.keys(args).filter((key) => !(key in tool.inputSchema.properties));
-  if (unknown.length > 0) return `Unknown argument${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')} (this tool takes ${Object.keys(tool.inputSchema.properties).join(', ') || 'no arguments'})`;
+  if (unknown.length > 0)
+    return `Unknown argument${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')} (this tool takes ${Object.keys(tool.inputSchema.properties).join(', ') || 'no arguments'})`;
   const { missing, dotSegments } = unfitPathParams(tool, args.pathParams as Record<string, unknown> | undefined);
-  if (missing.length > 0) return `Missing path parameter${missing.length > 1 ? 's' : ''}: ${missing.map((name) => `pathParams.${name}`).join(', ')}`;
+  if (missing.length > 0)
+    return `Missing path parameter${missing.length > 1 ? 's' : ''}: ${missing.map((name) => `pathParams.${name}`).join(', ')}`;
   // RFC 3986 §3.3: 'The path segments "." and "..", also known as dot-segments, are defined for
   // relative reference within the path name hierarchy', and §5.2.4 removes them: the call would run
   // another operation than this tool's (`/v1/lists/../contacts` is `POST /v1/contacts`).
-  if (dotSegments.length > 0) return `${dotSegments.map((name) => `pathParams.${name}`).join(', ')} may not be "." or "..": a path parameter is one path segment`;
+  if (dotSegments.length > 0)
+    return `${dotSegments.map((name) => `pathParams.${name}`).join(', ')} may not be "." or "..": a path parameter is one path segment`;
   return undefined;
 }
 
 function allowedHostnames(config: StackConfig): Set<string> {
-  return new Set([new URL(config.openapi.url).hostname, new URL(config.openapi.mcpUrl).hostname, 'localhost', '127.0.0.1', '[::1]']);
+  return new Set([
+    new URL(config.openapi.url).hostname,
+    new URL(config.openapi.mcpUrl).hostname,
+    'localhost',
+    '127.0.0.1',
+    '[::1]',
+  ]);
 }
 
 function hostnameOf(host: string | undefined): string {

@@ -7,7 +7,13 @@ export interface GeneratedTool {
   title: string;
   description: string;
   inputSchema: JsonSchemaObject;
-  annotations: { title: string; readOnlyHint: boolean; destructiveHint: boolean; idempotentHint: boolean; openWorldHint: boolean };
+  annotations: {
+    title: string;
+    readOnlyHint: boolean;
+    destructiveHint: boolean;
+    idempotentHint: boolean;
+    openWorldHint: boolean;
+  };
   requiredScopes: string[];
   method: HttpMethod;
   /** OpenAPI path template, e.g. `/v1/contacts/{contactId}`. */
@@ -15,7 +21,12 @@ export interface GeneratedTool {
 }
 
 type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-type JsonSchemaObject = { type: 'object'; properties: Record<string, unknown>; required?: string[]; additionalProperties?: boolean };
+type JsonSchemaObject = {
+  type: 'object';
+  properties: Record<string, unknown>;
+  required?: string[];
+  additionalProperties?: boolean;
+};
 
 interface OpenApiParameter {
   name: string;
@@ -63,7 +74,8 @@ export function toolsFromOpenApi(doc: OpenApiDocument): GeneratedTool[] {
       const operation = item?.[method.toLowerCase()];
       if (operation === undefined) continue;
       let name = toolName(operation.summary, method, path);
-      for (let suffix = 2; taken.has(name); suffix++) name = `${toolName(operation.summary, method, path).slice(0, MAX_NAME - String(suffix).length - 1)}_${suffix}`;
+      for (let suffix = 2; taken.has(name); suffix++)
+        name = `${toolName(operation.summary, method, path).slice(0, MAX_NAME - String(suffix).length - 1)}_${suffix}`;
       taken.add(name);
       const requiredScope = operation['x-required-scope'];
       const title = operation.summary?.trim() || `${method} ${path}`;
@@ -97,10 +109,17 @@ function inputSchema(operation: OpenApiOperation): JsonSchemaObject {
     if (params.length === 0) continue;
     const key = location === 'path' ? 'pathParams' : 'query';
     // A parameter with a default is optional to the caller, whatever the document says.
-    const requiredParams = params.filter((param) => param.required && (location === 'path' || param.schema?.default === undefined)).map((param) => param.name);
+    const requiredParams = params
+      .filter((param) => param.required && (location === 'path' || param.schema?.default === undefined))
+      .map((param) => param.name);
     properties[key] = {
       type: 'object',
-      properties: Object.fromEntries(params.map((param) => [param.name, { ...param.schema, ...(param.description ? { description: param.description } : {}) }])),
+      properties: Object.fromEntries(
+        params.map((param) => [
+          param.name,
+          { ...param.schema, ...(param.description ? { description: param.description } : {}) },
+        ]),
+      ),
       ...(requiredParams.length > 0 ? { required: requiredParams } : {}),
       additionalProperties: false,
     };
@@ -119,10 +138,17 @@ function inputSchema(operation: OpenApiOperation): JsonSchemaObject {
  * last two are dot-segments, removed when the path is resolved (RFC 3986 §5.2.4), also as `%2e`
  * (the WHATWG URL parser inject uses), so no encoding keeps them in their place.
  */
-export function unfitPathParams(tool: GeneratedTool, pathParams: Record<string, unknown> = {}): { missing: string[]; dotSegments: string[] } {
+export function unfitPathParams(
+  tool: GeneratedTool,
+  pathParams: Record<string, unknown> = {},
+): { missing: string[]; dotSegments: string[] } {
   const names = [...tool.path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1] as string);
-  const value = (name: string) => (pathParams[name] === undefined || pathParams[name] === null ? '' : String(pathParams[name]));
-  return { missing: names.filter((name) => value(name) === ''), dotSegments: names.filter((name) => value(name) === '.' || value(name) === '..') };
+  const value = (name: string) =>
+    pathParams[name] === undefined || pathParams[name] === null ? '' : String(pathParams[name]);
+  return {
+    missing: names.filter((name) => value(name) === ''),
+    dotSegments: names.filter((name) => value(name) === '.' || value(name) === '..'),
+  };
 }
 
 /**
@@ -138,7 +164,11 @@ function segment(value: unknown): string {
  * The concrete URL of a tool call: path parameters substituted (each one segment), query appended.
  * Throws for a parameter `unfitPathParams` names: such a call must be refused before it gets here.
  */
-export function requestUrl(tool: GeneratedTool, pathParams: Record<string, unknown> = {}, query: Record<string, unknown> = {}): string {
+export function requestUrl(
+  tool: GeneratedTool,
+  pathParams: Record<string, unknown> = {},
+  query: Record<string, unknown> = {},
+): string {
   const unfit = unfitPathParams(tool, pathParams);
   const names = [...unfit.missing, ...unfit.dotSegments];
   if (names.length > 0) throw new Error(`${tool.name}: path parameter ${names.join(', ')} is not one path segment`);

@@ -25,7 +25,10 @@ export class UsageRecorder extends BatchedWrites<UsageBatch, UsageRow> {
       {
         what: 'MCP usage',
         empty: () => ({ usage: new Map(), lastUsed: new Map() }),
-        rows: (batch) => [...[...batch.usage.values()].map((calls) => ({ calls })), ...[...batch.lastUsed].map(([grantId, at]) => ({ grantId, at }))],
+        rows: (batch) => [
+          ...[...batch.usage.values()].map((calls) => ({ calls })),
+          ...[...batch.lastUsed].map(([grantId, at]) => ({ grantId, at })),
+        ],
         write: (rows) => {
           const usage: ToolUsage[] = [];
           const lastUsed = new Map<string, Date>();
@@ -44,7 +47,10 @@ export class UsageRecorder extends BatchedWrites<UsageBatch, UsageRow> {
           if (current) current.calls += row.calls.calls;
           else into.usage.set(key(row.calls.grantId, row.calls.tool), row.calls);
         },
-        describe: (row) => ('calls' in row ? { grantId: row.calls.grantId, tool: short(row.calls.tool), calls: row.calls.calls } : { grantId: row.grantId, lastUsed: true }),
+        describe: (row) =>
+          'calls' in row
+            ? { grantId: row.calls.grantId, tool: short(row.calls.tool), calls: row.calls.calls }
+            : { grantId: row.grantId, lastUsed: true },
       },
       log,
       intervalMs,

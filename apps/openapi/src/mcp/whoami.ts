@@ -11,7 +11,13 @@ export const WHOAMI_TOOL = {
     "today's workspace policy, the token's expiry, and a checklist (server reachable, OAuth completed, bearer token accepted, " +
     'granted scopes match what the workspace approves).',
   inputSchema: { type: 'object' as const, properties: {}, additionalProperties: false },
-  annotations: { title: 'Who am I', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  annotations: {
+    title: 'Who am I',
+    readOnlyHint: true,
+    destructiveHint: false,
+    idempotentHint: true,
+    openWorldHint: false,
+  },
 };
 
 export interface WhoamiResult {
@@ -68,8 +74,16 @@ export async function whoami(names: ConnectionNames, token: ActiveAccessToken): 
     tokenExpiresAt: token.expiresAt.toISOString(),
     checks: [
       { check: 'The hosted MCP server is reachable', ok: true, detail: 'This answer came from it.' },
-      { check: 'OAuth completed successfully', ok: true, detail: `Grant ${token.grantId} for client ${token.clientId}.` },
-      { check: 'The client is sending the correct bearer token', ok: true, detail: `Accepted; it expires at ${token.expiresAt.toISOString()}.` },
+      {
+        check: 'OAuth completed successfully',
+        ok: true,
+        detail: `Grant ${token.grantId} for client ${token.clientId}.`,
+      },
+      {
+        check: 'The client is sending the correct bearer token',
+        ok: true,
+        detail: `Accepted; it expires at ${token.expiresAt.toISOString()}.`,
+      },
       {
         check: 'The granted scopes match what Enginy approved',
         ok: beyondPolicy.length === 0,

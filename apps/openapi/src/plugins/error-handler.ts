@@ -1,5 +1,9 @@
 import { ConstraintViolationError, DatabaseUnavailableError } from '@enginy/db/errors';
-import { invalidInputProblem, readRestOfRefusedBody, UNAVAILABLE_RETRY_AFTER_SECONDS } from '@enginy/service/http-errors';
+import {
+  invalidInputProblem,
+  readRestOfRefusedBody,
+  UNAVAILABLE_RETRY_AFTER_SECONDS,
+} from '@enginy/service/http-errors';
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ApiError, apiError, type ErrorCode, sendError } from '../errors.ts';
@@ -22,7 +26,8 @@ function fromPostgres(error: { code?: unknown; message: string }): ApiError | un
   if (problem !== undefined) return apiError('validation_error', problem);
   if (!(error instanceof ConstraintViolationError)) return undefined;
   if (error.constraint === 'unique') return apiError('conflict', 'A record with these values already exists');
-  if (error.constraint === 'foreign_key') return apiError('invalid_reference', 'A referenced record does not exist in this workspace');
+  if (error.constraint === 'foreign_key')
+    return apiError('invalid_reference', 'A referenced record does not exist in this workspace');
   return apiError('validation_error', 'A value in the request cannot be stored (invalid characters or out of range)');
 }
 
@@ -36,7 +41,8 @@ const errorHandler: FastifyPluginAsync<{ routes: RouteMethods }> = async (app, {
     const path = request.url.split('?')[0] ?? '/';
     // A path the app has, asked with a method it does not support: 405 with Allow, not 404.
     const owner = routes.owner(path);
-    if (owner !== undefined && !owner.methods.includes(request.method)) return sendMethodNotAllowed(reply, request.method, path, owner.methods);
+    if (owner !== undefined && !owner.methods.includes(request.method))
+      return sendMethodNotAllowed(reply, request.method, path, owner.methods);
     return sendError(reply, apiError('not_found', `No route for ${request.method} ${path}`));
   });
 
@@ -50,7 +56,10 @@ const errorHandler: FastifyPluginAsync<{ routes: RouteMethods }> = async (app, {
       // The database is down or restarting: the same request will work again shortly (RFC 9110 §15.6.4).
       request.log.warn({ err: error }, 'database unavailable');
       reply.header('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
-      error = apiError('service_unavailable', 'The service is temporarily unavailable (its database cannot be reached); try again in a few seconds');
+      error = apiError(
+        'service_unavailable',
+        'The service is temporarily unavailable (its database cannot be reached); try again in a few seconds',
+      );
     }
     if (!(error instanceof ApiError)) {
       const known = FASTIFY_CODES[error.code] ?? fromPostgres(error);

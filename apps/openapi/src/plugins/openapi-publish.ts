@@ -1,9 +1,13 @@
 import { isDeepStrictEqual } from 'node:util';
 
 type Node = Record<string, unknown>;
-export type OpenApiDocument = Node & { paths: Record<string, Record<string, Node & { responses?: Record<string, Node> }>>; components?: Node };
+export type OpenApiDocument = Node & {
+  paths: Record<string, Record<string, Node & { responses?: Record<string, Node> }>>;
+  components?: Node;
+};
 
-const isObject = (value: unknown): value is Node => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Node =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export const ERROR_RESPONSE = '#/components/responses/Error';
 const schemaRef = (name: string) => `#/components/schemas/${name}`;
@@ -31,7 +35,10 @@ export function publish(inline: OpenApiDocument): OpenApiDocument {
               if (Number(status) < 400) return [status, response];
               const { description, ...shared } = response;
               errorResponse ??= shared;
-              if (!isDeepStrictEqual(shared, errorResponse)) throw new Error(`${method.toUpperCase()} ${path} ${status}: an error response that is not the Error envelope`);
+              if (!isDeepStrictEqual(shared, errorResponse))
+                throw new Error(
+                  `${method.toUpperCase()} ${path} ${status}: an error response that is not the Error envelope`,
+                );
               return [status, { $ref: ERROR_RESPONSE, description }];
             }),
           );
@@ -41,9 +48,23 @@ export function publish(inline: OpenApiDocument): OpenApiDocument {
     ]),
   );
   const responses = errorResponse
-    ? { Error: { description: 'The error envelope: `status: "error"`, a stable `code` and a `message`; a 422 lists each problem in `details` with its path.', ...(name(schemas, errorResponse) as Node) } }
+    ? {
+        Error: {
+          description:
+            'The error envelope: `status: "error"`, a stable `code` and a `message`; a 422 lists each problem in `details` with its path.',
+          ...(name(schemas, errorResponse) as Node),
+        },
+      }
     : {};
-  return { ...inline, paths: paths as OpenApiDocument['paths'], components: { ...inline.components, schemas: { ...(inline.components?.schemas as Node | undefined), ...schemas }, responses } };
+  return {
+    ...inline,
+    paths: paths as OpenApiDocument['paths'],
+    components: {
+      ...inline.components,
+      schemas: { ...(inline.components?.schemas as Node | undefined), ...schemas },
+      responses,
+    },
+  };
 }
 
 /** `node` with its titled schemas moved into `schemas` (innermost first) and referenced. */
@@ -55,7 +76,8 @@ function name(schemas: Record<string, unknown>, node: unknown): unknown {
   // A string `title` marks a schema (a property called `title` is an object: a schema, not a name).
   if (typeof copy.title !== 'string' || !('type' in copy || 'oneOf' in copy)) return copy;
   const title = copy.title;
-  if (title in schemas && !isDeepStrictEqual(schemas[title], copy)) throw new Error(`Two different schemas are titled ${title}`);
+  if (title in schemas && !isDeepStrictEqual(schemas[title], copy))
+    throw new Error(`Two different schemas are titled ${title}`);
   schemas[title] = copy;
   return { $ref: schemaRef(title) };
 }
@@ -68,8 +90,11 @@ function mapDiscriminator(schemas: Record<string, unknown>, schema: Node): void 
   for (const branch of oneOf) {
     const ref = isObject(branch) && typeof branch.$ref === 'string' ? branch.$ref : undefined;
     const target = ref === undefined ? undefined : schemas[ref.slice(schemaRef('').length)];
-    const tag: unknown = isObject(target) && isObject(target.properties) ? target.properties[discriminator.propertyName] : undefined;
-    const value = isObject(tag) ? (tag.const ?? (Array.isArray(tag.enum) && tag.enum.length === 1 ? tag.enum[0] : undefined)) : undefined;
+    const tag: unknown =
+      isObject(target) && isObject(target.properties) ? target.properties[discriminator.propertyName] : undefined;
+    const value = isObject(tag)
+      ? (tag.const ?? (Array.isArray(tag.enum) && tag.enum.length === 1 ? tag.enum[0] : undefined))
+      : undefined;
     if (ref === undefined || typeof value !== 'string') return; // an inline or untagged branch: no mapping can name it
     mapping[value] = ref;
   }

@@ -14,9 +14,13 @@ const limits: FastifyPluginAsync = async (app) => {
   await app.register(rateLimit, {
     global: false,
     hook: 'preHandler',
-    keyGenerator: (request) => `${request.principal ? principalId(request.principal) : `ip:${request.ip}`}|${request.routeOptions.method}:${request.routeOptions.url}`,
+    keyGenerator: (request) =>
+      `${request.principal ? principalId(request.principal) : `ip:${request.ip}`}|${request.routeOptions.method}:${request.routeOptions.url}`,
     errorResponseBuilder: (_request, context) =>
-      apiError('rate_limited', `Rate limit exceeded: ${context.max} requests per minute for this operation. Retry in ${context.after}.`),
+      apiError(
+        'rate_limited',
+        `Rate limit exceeded: ${context.max} requests per minute for this operation. Retry in ${context.after}.`,
+      ),
   });
 };
 

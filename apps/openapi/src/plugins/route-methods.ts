@@ -23,7 +23,8 @@ function rank(pattern: Segment[], path: string[]): number[] | undefined {
 
 /** Whether a route ranked `ranks` beats one ranked `other`: the first segment where they differ decides. */
 const moreSpecific = (ranks: number[], other: number[]) => {
-  for (let index = 0; index < Math.min(ranks.length, other.length); index++) if (ranks[index] !== other[index]) return (ranks[index] as number) < (other[index] as number);
+  for (let index = 0; index < Math.min(ranks.length, other.length); index++)
+    if (ranks[index] !== other[index]) return (ranks[index] as number) < (other[index] as number);
   return ranks.length > other.length;
 };
 
@@ -48,7 +49,8 @@ export class RouteMethods {
     let best: { url: string; ranks: number[]; methods: Set<string> } | undefined;
     for (const [url, { segments, methods }] of this.#routes) {
       const ranks = rank(segments, parts);
-      if (ranks !== undefined && (best === undefined || moreSpecific(ranks, best.ranks))) best = { url, ranks, methods };
+      if (ranks !== undefined && (best === undefined || moreSpecific(ranks, best.ranks)))
+        best = { url, ranks, methods };
     }
     return best && { url: best.url, methods: [...best.methods].sort() };
   }
@@ -64,7 +66,12 @@ export class RouteMethods {
       const sample = segments.map((segment) => (segment.kind === 0 ? segment.text : 'x'));
       for (const [other, route] of this.#routes) {
         // Wildcard routes (static files under /docs/*) are catch-alls by design.
-        if (other === url || route.segments.some((segment) => segment.kind === 2) || rank(route.segments, sample) === undefined) continue;
+        if (
+          other === url ||
+          route.segments.some((segment) => segment.kind === 2) ||
+          rank(route.segments, sample) === undefined
+        )
+          continue;
         for (const method of route.methods) if (!methods.has(method)) found.push({ method, url });
       }
     }
@@ -73,9 +80,17 @@ export class RouteMethods {
 }
 
 /** RFC 9110 §15.5.6: a 405 "MUST generate an Allow header field" listing the target's methods. */
-export function sendMethodNotAllowed(reply: FastifyReply, method: string, path: string, allowed: string[]): FastifyReply {
+export function sendMethodNotAllowed(
+  reply: FastifyReply,
+  method: string,
+  path: string,
+  allowed: string[],
+): FastifyReply {
   const allow = allowed.join(', ');
-  return sendError(reply.header('allow', allow), apiError('method_not_allowed', `${method} is not allowed on ${path}; it allows ${allow}`));
+  return sendError(
+    reply.header('allow', allow),
+    apiError('method_not_allowed', `${method} is not allowed on ${path}; it allows ${allow}`),
+  );
 }
 
 // The routes that only answer 405: not methods their path supports.
@@ -94,7 +109,8 @@ export function recordRouteMethods(app: FastifyInstance): RouteMethods {
 export function claimShadowedMethods(app: FastifyInstance, table: RouteMethods): void {
   for (const { method, url } of table.shadowed()) {
     const allowed = table.owner(url.replace(/:\w+/g, 'x'))?.methods ?? [];
-    const handler = async (request: FastifyRequest, reply: FastifyReply) => sendMethodNotAllowed(reply, request.method, request.url.split('?')[0] ?? url, allowed);
+    const handler = async (request: FastifyRequest, reply: FastifyReply) =>
+      sendMethodNotAllowed(reply, request.method, request.url.split('?')[0] ?? url, allowed);
     refusals.add(handler);
     app.route({ method, url, schema: { hide: true }, handler });
   }

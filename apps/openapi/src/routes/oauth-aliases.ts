@@ -15,25 +15,42 @@ async function forward(config: StackConfig, path: string, request: FastifyReques
   // registration dedup key. Set, never appended: what a client sent as X-Forwarded-For is dropped,
   // since the auth service believes this header from the stack's own proxies only (TRUSTED_PROXIES).
   // request.ip is the socket's peer (this service trusts no proxy in front of it).
-  const headers: Record<string, string> = { 'content-type': contentType || 'application/json', 'x-forwarded-for': request.ip };
+  const headers: Record<string, string> = {
+    'content-type': contentType || 'application/json',
+    'x-forwarded-for': request.ip,
+  };
   if (request.headers.authorization !== undefined) headers.authorization = request.headers.authorization;
   let upstream: Response;
   try {
     // The internal URL: inside docker compose the issuer's localhost is not the auth container.
-    upstream = await fetch(`${config.auth.internalUrl}${path}`, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+    upstream = await fetch(`${config.auth.internalUrl}${path}`, {
+      method: 'POST',
+      headers,
+      body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(10_000),
+    });
   } catch {
-    return reply.code(502).send({ error: 'temporarily_unavailable', error_description: `The authorization server ${config.auth.issuer} did not answer` });
+    return reply.code(502).send({
+      error: 'temporarily_unavailable',
+      error_description: `The authorization server ${config.auth.issuer} did not answer`,
+    });
   }
   for (const name of FORWARDED_HEADERS) {
     const value = upstream.headers.get(name);
     if (value !== null) reply.header(name, value);
   }
-  return reply.code(upstream.status).header('access-control-allow-origin', '*').send(await upstream.text());
+  return reply
+    .code(upstream.status)
+    .header('access-control-allow-origin', '*')
+    .send(await upstream.text());
 }
 
 export const oauthAliasRoutes: FastifyPluginAsync<{ config: StackConfig }> = async (app, { config }) => {
   // Token requests are form-encoded; keep the body as sent, to forward it unchanged (this plugin only).
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) =>
+    done(null, body),
+  );
 
   for (const path of ['/authorize', '/oauth/authorize']) {
     app.get(path, HIDDEN, async (request, reply) => {

@@ -23,7 +23,14 @@ export interface OperationSpec<TBody, TQuery, TParams, TResponse, TStatus extend
 
 // Every operation behind the gate can answer these: no or a bad credential, a missing scope, its
 // rate limit, and the server's own failures (503 with Retry-After while the database is unreachable).
-const ALWAYS: ErrorCode[] = ['unauthenticated', 'invalid_api_key', 'insufficient_scope', 'rate_limited', 'internal_error', 'service_unavailable'];
+const ALWAYS: ErrorCode[] = [
+  'unauthenticated',
+  'invalid_api_key',
+  'insufficient_scope',
+  'rate_limited',
+  'internal_error',
+  'service_unavailable',
+];
 // Any input can be invalid (422); a JSON body can also be malformed (400), too large (413) or of
 // another media type (415); a path parameter can be undecodable percent-encoding (400).
 const WITH_INPUT: ErrorCode[] = ['validation_error'];
@@ -31,9 +38,20 @@ const WITH_BODY: ErrorCode[] = ['invalid_json', 'bad_request', 'payload_too_larg
 const WITH_PARAMS: ErrorCode[] = ['bad_request'];
 
 /** The error codes an operation can answer with, so that each of their statuses is documented. */
-export function errorCodes(spec: { body?: unknown; querystring?: unknown; params?: unknown; errors?: ErrorCode[] }): ErrorCode[] {
+export function errorCodes(spec: {
+  body?: unknown;
+  querystring?: unknown;
+  params?: unknown;
+  errors?: ErrorCode[];
+}): ErrorCode[] {
   const input = spec.body !== undefined || spec.querystring !== undefined || spec.params !== undefined;
-  const codes = [...ALWAYS, ...(input ? WITH_INPUT : []), ...(spec.body ? WITH_BODY : []), ...(spec.params ? WITH_PARAMS : []), ...(spec.errors ?? [])];
+  const codes = [
+    ...ALWAYS,
+    ...(input ? WITH_INPUT : []),
+    ...(spec.body ? WITH_BODY : []),
+    ...(spec.params ? WITH_PARAMS : []),
+    ...(spec.errors ?? []),
+  ];
   return [...new Set(codes)];
 }
 
@@ -63,7 +81,12 @@ export function operation<
   const statuses = [...new Set(codes.map((code) => ERROR_CODES[code]))].sort();
   // One envelope for every error status; the published document makes each of them a reference to
   // its one `Error` response (plugins/openapi-publish.ts), described by the codes it can carry.
-  const errorResponses = Object.fromEntries(statuses.map((status) => [status, { description: codesFor(status, codes), content: { 'application/json': { schema: ErrorResponse } } }]));
+  const errorResponses = Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      { description: codesFor(status, codes), content: { 'application/json': { schema: ErrorResponse } } },
+    ]),
+  );
   return {
     schema: {
       summary: spec.summary,
@@ -78,7 +101,10 @@ export function operation<
       ...(spec.querystring ? { querystring: spec.querystring } : {}),
       ...(spec.params ? { params: spec.params } : {}),
       response: { [spec.status ?? 200]: spec.response, ...errorResponses } as { [K in TStatus]: TResponse },
-    } as { body: TBody; querystring: TQuery; params: TParams; response: { [K in TStatus]: TResponse } } & Record<string, unknown>,
+    } as { body: TBody; querystring: TQuery; params: TParams; response: { [K in TStatus]: TResponse } } & Record<
+      string,
+      unknown
+    >,
     config: { scope: spec.scope, rateLimit: { max: spec.perMinute, timeWindow: 60_000 } },
   };
 }

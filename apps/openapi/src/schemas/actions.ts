@@ -4,7 +4,12 @@ import { IdList, Nullable, StringEnum, Timestamp, Uuid } from './common.ts';
 export const ACTION_TYPES = ['VERIFY_LEAD_EMAIL'] as const;
 
 export const StartActionBody = Type.Object(
-  { type: StringEnum(ACTION_TYPES, { description: 'VERIFY_LEAD_EMAIL: verify the professional emails of the contacts (1 credit each)' }), contactIds: IdList('Contact') },
+  {
+    type: StringEnum(ACTION_TYPES, {
+      description: 'VERIFY_LEAD_EMAIL: verify the professional emails of the contacts (1 credit each)',
+    }),
+    contactIds: IdList('Contact'),
+  },
   { additionalProperties: false },
 );
 

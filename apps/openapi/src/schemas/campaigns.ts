@@ -4,19 +4,39 @@ import { Nullable, PageFields, StringEnum, Text, Timestamp, Uuid } from './commo
 export const CAMPAIGN_STATUSES = ['DRAFT', 'ACTIVE', 'PAUSED', 'FINISHED'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 
-const DelayDays = Type.Integer({ minimum: 0, maximum: 90, default: 0, description: 'Days to wait after the previous step' });
+const DelayDays = Type.Integer({
+  minimum: 0,
+  maximum: 90,
+  default: 0,
+  description: 'Days to wait after the previous step',
+});
 
 const step = (title: string, type: string, description: string, fields: Record<string, TSchema>) =>
-  Type.Object({ type: Type.Literal(type), delayDays: Type.Optional(DelayDays), ...fields }, { additionalProperties: false, title, description });
+  Type.Object(
+    { type: Type.Literal(type), delayDays: Type.Optional(DelayDays), ...fields },
+    { additionalProperties: false, title, description },
+  );
 
 // Each kind has a title: the published document names it (`#/components/schemas/EmailStep`) and
 // maps the `type` tag to it (plugins/openapi-publish.ts).
 const LEAF_STEPS = [
-  step('EmailStep', 'email', 'Send an email', { subject: Text(300), body: Text(20_000, 'Supports {{firstName}}, {{companyName}}') }),
+  step('EmailStep', 'email', 'Send an email', {
+    subject: Text(300),
+    body: Text(20_000, 'Supports {{firstName}}, {{companyName}}'),
+  }),
   step('LinkedinMessageStep', 'linkedin_message', 'Send a LinkedIn message', { message: Text(8_000) }),
-  step('LinkedinConnectionStep', 'linkedin_connection', 'Send a LinkedIn connection request', { note: Type.Optional(Text(300)) }),
+  step('LinkedinConnectionStep', 'linkedin_connection', 'Send a LinkedIn connection request', {
+    note: Type.Optional(Text(300)),
+  }),
   step('TaskStep', 'task', 'Create a task for the owner', { title: Text(200) }),
-  Type.Object({ type: Type.Literal('end') }, { additionalProperties: false, title: 'EndStep', description: 'Stop the sequence; only as the last step of its branch' }),
+  Type.Object(
+    { type: Type.Literal('end') },
+    {
+      additionalProperties: false,
+      title: 'EndStep',
+      description: 'Stop the sequence; only as the last step of its branch',
+    },
+  ),
 ];
 
 /**
@@ -24,7 +44,13 @@ const LEAF_STEPS = [
  * step fail inside its own kind, so errors point at `steps[0].subject`, not at "no branch matched".
  */
 const oneStep = (title: string, kinds: TSchema[]) =>
-  Type.Unsafe<StepInput>({ title, type: 'object', required: ['type'], discriminator: { propertyName: 'type' }, oneOf: kinds });
+  Type.Unsafe<StepInput>({
+    title,
+    type: 'object',
+    required: ['type'],
+    discriminator: { propertyName: 'type' },
+    oneOf: kinds,
+  });
 
 const condition = (title: string, branch: TSchema) =>
   step(title, 'condition', 'Branch on what the contact did', {
@@ -70,12 +96,20 @@ export const CreateCampaignBody = Type.Object(
   {
     name: Text(200),
     senderIdentityId: Type.Optional(Uuid('The sender identity that sends the steps')),
-    steps: Type.Array(Step, { minItems: 1, maxItems: 30, description: 'Ordered steps: email, linkedin_message, linkedin_connection, condition, task, end; `end` only as the last step of its branch' }),
+    steps: Type.Array(Step, {
+      minItems: 1,
+      maxItems: 30,
+      description:
+        'Ordered steps: email, linkedin_message, linkedin_connection, condition, task, end; `end` only as the last step of its branch',
+    }),
   },
   { additionalProperties: false },
 );
 
-export const CampaignStatusBody = Type.Object({ status: StringEnum(['ACTIVE', 'PAUSED', 'FINISHED'] as const) }, { additionalProperties: false });
+export const CampaignStatusBody = Type.Object(
+  { status: StringEnum(['ACTIVE', 'PAUSED', 'FINISHED'] as const) },
+  { additionalProperties: false },
+);
 
 export const CampaignListQuery = Type.Object({
   ...PageFields,

@@ -4,8 +4,10 @@ import { type Static, type TSchema, Type } from 'typebox';
 // used to push megabytes into the database.
 
 /** A string enum as JSON Schema writes it (`{ type: "string", enum: [...] }`). */
-export const StringEnum = <const T extends readonly string[]>(values: T, options: { description?: string; default?: T[number] } = {}) =>
-  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
+export const StringEnum = <const T extends readonly string[]>(
+  values: T,
+  options: { description?: string; default?: T[number] } = {},
+) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
@@ -17,16 +19,23 @@ export const Uuid = (description?: string) => Type.String({ format: 'uuid', ...(
  */
 export const NO_NUL = '^[^\\u0000]*$';
 
-export const Text = (maxLength: number, description?: string) => Type.String({ minLength: 1, maxLength, pattern: NO_NUL, ...(description ? { description } : {}) });
+export const Text = (maxLength: number, description?: string) =>
+  Type.String({ minLength: 1, maxLength, pattern: NO_NUL, ...(description ? { description } : {}) });
 
 /**
  * The one definition of an email address, used by the document (as `pattern`, which every tool reads
  * the same way, unlike `format: email`) and by validation (Ajv's `email` format is this regex too):
  * an RFC 5322 dot-atom local part, and a domain of at least two labels (`a@org` is refused).
  */
-export const EMAIL_PATTERN = "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$";
+export const EMAIL_PATTERN =
+  "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$";
 
-export const Email = Type.String({ format: 'email', pattern: EMAIL_PATTERN, maxLength: 320, description: 'An email address such as ada@example.com (a domain of at least two labels)' });
+export const Email = Type.String({
+  format: 'email',
+  pattern: EMAIL_PATTERN,
+  maxLength: 320,
+  description: 'An email address such as ada@example.com (a domain of at least two labels)',
+});
 
 /** A web address (http or https), e.g. a LinkedIn profile. */
 export const HttpUrl = Type.String({ format: 'uri', maxLength: 500, pattern: '^https?://[^\\u0000]*$' });
@@ -48,7 +57,8 @@ export const Timestamp = Type.String({
 });
 
 /** Up to 100 distinct ids in one call. */
-export const IdList = (what: string) => Type.Array(Uuid(), { minItems: 1, maxItems: 100, uniqueItems: true, description: `${what} ids (1 to 100)` });
+export const IdList = (what: string) =>
+  Type.Array(Uuid(), { minItems: 1, maxItems: 100, uniqueItems: true, description: `${what} ids (1 to 100)` });
 
 export const PageFields = {
   page: Defaulted(Type.Integer({ minimum: 1, maximum: 100_000, default: 1, description: 'Page number, from 1' })),

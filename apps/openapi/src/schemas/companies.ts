@@ -41,7 +41,11 @@ export const CompanySearchBody = Type.Object(
 export const CreateCompanyBody = Type.Object(
   {
     name: Text(200),
-    domain: Type.Optional(Nullable(Type.String({ maxLength: 253, pattern: '^[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+$', description: 'e.g. acme.com' }))),
+    domain: Type.Optional(
+      Nullable(
+        Type.String({ maxLength: 253, pattern: '^[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+$', description: 'e.g. acme.com' }),
+      ),
+    ),
     companyLinkedInUrl: Type.Optional(Nullable(HttpUrl)),
     industry: Type.Optional(Nullable(Text(100))),
     employeeCount: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 10_000_000 }))),

@@ -18,7 +18,14 @@ export const Contact = Type.Object(
     mobilePhone: Nullable(Type.String()),
     phones: Type.Array(Type.String()),
     companyId: Nullable(Uuid()),
-    company: Nullable(Type.Object({ id: Uuid(), name: Type.String(), domain: Nullable(Type.String()), companyLinkedInUrl: Nullable(Type.String()) })),
+    company: Nullable(
+      Type.Object({
+        id: Uuid(),
+        name: Type.String(),
+        domain: Nullable(Type.String()),
+        companyLinkedInUrl: Nullable(Type.String()),
+      }),
+    ),
     ownerId: Nullable(Uuid()),
     emailVerificationStatus: StringEnum(EMAIL_STATUSES),
     contactCountry: Nullable(Type.String()),
@@ -36,13 +43,17 @@ export const ContactSearchBody = Type.Object(
     filters: Type.Optional(
       Type.Object(
         {
-          search: Type.Optional(Text(200, 'Matches name, professional email or job title (case-insensitive substring)')),
+          search: Type.Optional(
+            Text(200, 'Matches name, professional email or job title (case-insensitive substring)'),
+          ),
           companyId: Type.Optional(Uuid()),
           listId: Type.Optional(Uuid('Only members of this list')),
           ownerId: Type.Optional(Uuid('Only contacts of this CRM owner')),
           jobTitle: Type.Optional(Text(200, 'Substring of the job title')),
           contactCountry: Type.Optional(Text(2, 'ISO 3166-1 alpha-2 code')),
-          emailVerificationStatus: Type.Optional(Type.Array(StringEnum(EMAIL_STATUSES), { minItems: 1, maxItems: 4, uniqueItems: true })),
+          emailVerificationStatus: Type.Optional(
+            Type.Array(StringEnum(EMAIL_STATUSES), { minItems: 1, maxItems: 4, uniqueItems: true }),
+          ),
           isInCRM: Type.Optional(Type.Boolean()),
           createdAfter: Type.Optional(Timestamp),
           createdBefore: Type.Optional(Timestamp),
@@ -65,11 +76,16 @@ const writable = {
   phones: Type.Optional(Type.Array(Phone, { maxItems: 10 })),
   companyId: Type.Optional(Nullable(Uuid())),
   ownerId: Type.Optional(Nullable(Uuid('A CRM owner id'))),
-  contactCountry: Type.Optional(Nullable(Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2 code' }))),
+  contactCountry: Type.Optional(
+    Nullable(Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2 code' })),
+  ),
   isInCRM: Type.Optional(Type.Boolean()),
 };
 
-export const CreateContactBody = Type.Object({ firstName: Text(100), lastName: Text(100), ...writable }, { additionalProperties: false });
+export const CreateContactBody = Type.Object(
+  { firstName: Text(100), lastName: Text(100), ...writable },
+  { additionalProperties: false },
+);
 
 export const UpdateContactBody = Type.Object(
   { firstName: Type.Optional(Text(100)), lastName: Type.Optional(Text(100)), ...writable },

@@ -52,7 +52,12 @@ export const SendMessageBody = Type.Object(
     subject: Type.Optional(Text(300, 'Email subject (EMAIL only)')),
     message: Text(20_000),
     requestId: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7E]+$', description: 'Idempotency key: a retry with the same requestId sends nothing new' }),
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        pattern: '^[\\x21-\\x7E]+$',
+        description: 'Idempotency key: a retry with the same requestId sends nothing new',
+      }),
     ),
   },
   { additionalProperties: false },

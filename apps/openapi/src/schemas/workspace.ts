@@ -25,4 +25,7 @@ export const SenderIdentity = Type.Object(
   { title: 'SenderIdentity' },
 );
 
-export const CrmOwner = Type.Object({ id: Uuid(), name: Type.String(), email: Type.String(), createdAt: Timestamp }, { title: 'CrmOwner' });
+export const CrmOwner = Type.Object(
+  { id: Uuid(), name: Type.String(), email: Type.String(), createdAt: Timestamp },
+  { title: 'CrmOwner' },
+);

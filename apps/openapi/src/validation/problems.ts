@@ -22,17 +22,25 @@ export function toProblem(error: FastifySchemaValidationError, context: SchemaEr
   const prefix = context === undefined || context === 'body' ? '' : context === 'querystring' ? 'query' : context;
   const params = error.params as Record<string, unknown>;
   if (error.keyword === 'required') {
-    return { path: readablePath(`${error.instancePath}/${String(params.missingProperty)}`, prefix), message: 'is required' };
+    return {
+      path: readablePath(`${error.instancePath}/${String(params.missingProperty)}`, prefix),
+      message: 'is required',
+    };
   }
   if (error.keyword === 'additionalProperties') {
-    return { path: readablePath(`${error.instancePath}/${String(params.additionalProperty)}`, prefix), message: 'is not a known field' };
+    return {
+      path: readablePath(`${error.instancePath}/${String(params.additionalProperty)}`, prefix),
+      message: 'is not a known field',
+    };
   }
   if (error.keyword === 'discriminator') {
     // A oneOf chosen by a tag (e.g. a step's `type`): the tag itself is what is wrong.
-    const value = params.tagValue === undefined ? 'is required' : `${JSON.stringify(params.tagValue)} is not an allowed value`;
+    const value =
+      params.tagValue === undefined ? 'is required' : `${JSON.stringify(params.tagValue)} is not an allowed value`;
     return { path: readablePath(`${error.instancePath}/${String(params.tag)}`, prefix), message: value };
   }
-  const path = readablePath(error.instancePath, prefix) || (context === 'body' || context === undefined ? 'body' : prefix);
+  const path =
+    readablePath(error.instancePath, prefix) || (context === 'body' || context === undefined ? 'body' : prefix);
   const allowed = error.keyword === 'enum' ? `: ${(params.allowedValues as unknown[]).join(', ')}` : '';
   return { path, message: `${error.message ?? 'is invalid'}${allowed}` };
 }
@@ -41,7 +49,10 @@ export function toProblem(error: FastifySchemaValidationError, context: SchemaEr
  * A schema violation as the API states it: every problem, and a one-line message naming the first
  * (`steps[0].subject is required`). The error handler answers it as a 422 `validation_error`.
  */
-export function validationProblems(errors: FastifySchemaValidationError[], context: SchemaErrorDataVar | undefined): { message: string; problems: Problem[] } {
+export function validationProblems(
+  errors: FastifySchemaValidationError[],
+  context: SchemaErrorDataVar | undefined,
+): { message: string; problems: Problem[] } {
   const problems = errors.map((error) => toProblem(error, context));
   const first = problems[0] ?? { path: 'body', message: 'is invalid' };
   return { message: `${first.path} ${first.message}`, problems };

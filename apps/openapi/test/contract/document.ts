@@ -13,7 +13,10 @@ export type Operation = {
   requestBody?: { required?: boolean; content: Record<string, { schema: Schema }> };
   responses: Record<string, { $ref?: string; content?: Record<string, { schema: Schema }> }>;
 };
-export type OpenApi = { paths: Record<string, Record<string, Operation>>; components: Record<string, Record<string, unknown>> };
+export type OpenApi = {
+  paths: Record<string, Record<string, Operation>>;
+  components: Record<string, Record<string, unknown>>;
+};
 
 export interface DocumentedOperation {
   method: string;

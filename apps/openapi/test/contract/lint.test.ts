@@ -30,10 +30,15 @@ afterAll(async () => {
 function run(bin: string, args: string[]): Promise<string> {
   const env = { ...process.env, NO_COLOR: '1', REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' };
   return new Promise((resolve, reject) => {
-    execFile(join('node_modules', '.bin', bin), args, { env, maxBuffer: 64 * 1024 * 1024, timeout: 50_000 }, (error, stdout, stderr) => {
-      if (stdout.trim().startsWith('{') || stdout.trim().startsWith('[')) resolve(stdout);
-      else reject(new Error(`${bin} ${args.join(' ')}: ${error?.message ?? ''}\n${stdout}\n${stderr}`));
-    });
+    execFile(
+      join('node_modules', '.bin', bin),
+      args,
+      { env, maxBuffer: 64 * 1024 * 1024, timeout: 50_000 },
+      (error, stdout, stderr) => {
+        if (stdout.trim().startsWith('{') || stdout.trim().startsWith('[')) resolve(stdout);
+        else reject(new Error(`${bin} ${args.join(' ')}: ${error?.message ?? ''}\n${stdout}\n${stderr}`));
+      },
+    );
   });
 }
 
@@ -46,12 +51,18 @@ describe('/definitions.json under third-party linters', () => {
   }, 60_000);
 
   it('Spectral (spectral:oas): no errors, no warnings', async () => {
-    const results = JSON.parse(await run('spectral', ['lint', file, '--ruleset', '.spectral.yaml', '--format', 'json', '--quiet'])) as {
+    const results = JSON.parse(
+      await run('spectral', ['lint', file, '--ruleset', '.spectral.yaml', '--format', 'json', '--quiet']),
+    ) as {
       code: string;
       severity: number;
       message: string;
       path: string[];
     }[];
-    expect(results.map((r) => `${['error', 'warning', 'info', 'hint'][r.severity]} ${r.code} ${r.path.join('.')}: ${r.message}`)).toEqual([]);
+    expect(
+      results.map(
+        (r) => `${['error', 'warning', 'info', 'hint'][r.severity]} ${r.code} ${r.path.join('.')}: ${r.message}`,
+      ),
+    ).toEqual([]);
   }, 60_000);
 });

@@ -3,7 +3,14 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../helpers/harness.ts';
 import { ACME } from '../helpers/seed-ids.ts';
-import { type DocumentedOperation, documentAccepts, documentProblem, type OpenApi, operationsOf, type Schema } from './document.ts';
+import {
+  type DocumentedOperation,
+  documentAccepts,
+  documentProblem,
+  type OpenApi,
+  operationsOf,
+  type Schema,
+} from './document.ts';
 import { arbitrary, type IdsFor } from './schema-arbitrary.ts';
 
 // The served document as a contract, over every operation in it: inputs generated from the document
@@ -18,7 +25,9 @@ const SEED = Number(process.env.CONTRACT_SEED ?? Date.now() % 1_000_000);
 // Refusals of schema-valid input that depend on stored rows, so no schema can state them: each must
 // be stated in its operation's description (checked below), and only these may answer 422 to valid input.
 const STATED_RULES: Record<string, { path: RegExp; says: string }[]> = {
-  'POST /v1/campaigns': [{ path: /^steps(\[\d+\]\.on(True|False))*\[\d+\]\.type$/, says: '`end` only as the last step of its branch' }],
+  'POST /v1/campaigns': [
+    { path: /^steps(\[\d+\]\.on(True|False))*\[\d+\]\.type$/, says: '`end` only as the last step of its branch' },
+  ],
   'POST /v1/inbox/messages': [
     { path: /^type$/, says: 'a channel of the sender identity' },
     { path: /^contactId$/, says: 'a contact with a professional email' },
@@ -38,7 +47,21 @@ const POOLS: Record<string, string[]> = {
   action: [], // one started in beforeAll
 };
 const ids: IdsFor = (field = '') => {
-  const kind = /^contact/.test(field) ? 'contact' : /^company/.test(field) ? 'company' : /^list/.test(field) ? 'list' : /^campaign/.test(field) ? 'campaign' : /Identity/.test(field) ? 'identity' : /^owner/.test(field) ? 'owner' : /^actions/.test(field) ? 'action' : undefined;
+  const kind = /^contact/.test(field)
+    ? 'contact'
+    : /^company/.test(field)
+      ? 'company'
+      : /^list/.test(field)
+        ? 'list'
+        : /^campaign/.test(field)
+          ? 'campaign'
+          : /Identity/.test(field)
+            ? 'identity'
+            : /^owner/.test(field)
+              ? 'owner'
+              : /^actions/.test(field)
+                ? 'action'
+                : undefined;
   const pool = kind ? (POOLS[kind] as string[]) : Object.values(POOLS).flat();
   return fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...pool) }, { weight: 1, arbitrary: fc.uuid() });
 };
@@ -52,7 +75,9 @@ interface Input {
 const inputs = (op: DocumentedOperation): fc.Arbitrary<Input> =>
   fc.record({
     params: fc.record(Object.fromEntries(op.params.map((p) => [p.name, arbitrary(p.schema, ids, p.name)]))),
-    query: fc.record(Object.fromEntries(op.query.map((p) => [p.name, arbitrary(p.schema, ids, p.name)])), { requiredKeys: op.query.filter((p) => p.required).map((p) => p.name) }),
+    query: fc.record(Object.fromEntries(op.query.map((p) => [p.name, arbitrary(p.schema, ids, p.name)])), {
+      requiredKeys: op.query.filter((p) => p.required).map((p) => p.name),
+    }),
     ...(op.body ? { body: arbitrary(op.body, ids) } : {}),
   }) as fc.Arbitrary<Input>;
 
@@ -63,21 +88,33 @@ let key = '';
 beforeAll(async () => {
   h = await startHarness();
   operations = operationsOf((await h.call('GET', '/definitions.json')).json() as OpenApi);
-  const started = await h.call('POST', '/v1/actions', { key: await h.key(['ALL']), body: { type: 'VERIFY_LEAD_EMAIL', contactIds: [ACME.contact(0)] } });
+  const started = await h.call('POST', '/v1/actions', {
+    key: await h.key(['ALL']),
+    body: { type: 'VERIFY_LEAD_EMAIL', contactIds: [ACME.contact(0)] },
+  });
   POOLS.action?.push(started.json().data.actionsId);
 });
 afterAll(() => h.close());
 
 /** The request `input` describes, with an API key of every scope (a fresh one every 15 calls: the per-key rate limits). */
-async function send(op: DocumentedOperation, input: Input, raw?: { payload: string; type: string }): Promise<LightMyRequestResponse> {
+async function send(
+  op: DocumentedOperation,
+  input: Input,
+  raw?: { payload: string; type: string },
+): Promise<LightMyRequestResponse> {
   if (sent++ % 15 === 0) key = await h.key(['ALL']);
   const path = op.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(input.params[name])));
-  const query = new URLSearchParams(Object.entries(input.query).map(([name, value]): [string, string] => [name, String(value)])).toString();
+  const query = new URLSearchParams(
+    Object.entries(input.query).map(([name, value]): [string, string] => [name, String(value)]),
+  ).toString();
   const payload = raw?.payload ?? (input.body === undefined ? undefined : JSON.stringify(input.body));
   return h.app.inject({
     method: op.method as 'GET',
     url: query ? `${path}?${query}` : path,
-    headers: { 'x-api-key': key, ...(payload === undefined ? {} : { 'content-type': raw?.type ?? 'application/json' }) },
+    headers: {
+      'x-api-key': key,
+      ...(payload === undefined ? {} : { 'content-type': raw?.type ?? 'application/json' }),
+    },
     ...(payload === undefined ? {} : { payload }),
   });
 }
@@ -107,7 +144,8 @@ function refusedValid(op: DocumentedOperation, response: LightMyRequestResponse,
   const { code, details, message } = response.json() as { code: string; message: string; details?: { path: string }[] };
   if (code === 'invalid_reference') return undefined;
   const path = details?.[0]?.path ?? '';
-  if (code === 'validation_error' && STATED_RULES[`${op.method} ${op.path}`]?.some((rule) => rule.path.test(path))) return undefined;
+  if (code === 'validation_error' && STATED_RULES[`${op.method} ${op.path}`]?.some((rule) => rule.path.test(path)))
+    return undefined;
   return `${op.method} ${op.path} → ${response.statusCode} ${code} "${message}" for valid input ${show(input)}`;
 }
 
@@ -140,14 +178,20 @@ describe(`every operation of the served document under generated input (seed ${S
     const failures: string[] = [];
     for (const op of operations) {
       const [input] = fc.sample(inputs(op), { numRuns: 1, seed: SEED }) as [Input];
-      const without: [string, Input][] = op.query.filter((p) => p.required).map((p) => [`query ${p.name}`, { ...input, query: omit(input.query, p.name) }]);
+      const without: [string, Input][] = op.query
+        .filter((p) => p.required)
+        .map((p) => [`query ${p.name}`, { ...input, query: omit(input.query, p.name) }]);
       const body = input.body as Record<string, unknown> | undefined;
-      for (const name of (op.body?.required ?? []) as string[]) without.push([`body.${name}`, { ...input, body: omit(body ?? {}, name) }]);
+      for (const name of (op.body?.required ?? []) as string[])
+        without.push([`body.${name}`, { ...input, body: omit(body ?? {}, name) }]);
       for (const [what, request] of without) {
         const response = await send(op, request);
         const problem = undocumented(op, response);
         if (problem) failures.push(problem);
-        else if (response.statusCode !== 422) failures.push(`${op.method} ${op.path}: ${what} is documented as required, yet the server answered ${response.statusCode} without it`);
+        else if (response.statusCode !== 422)
+          failures.push(
+            `${op.method} ${op.path}: ${what} is documented as required, yet the server answered ${response.statusCode} without it`,
+          );
       }
     }
     expect(failures).toEqual([]);
@@ -160,16 +204,28 @@ describe(`every operation of the served document under generated input (seed ${S
       const cases: [string, Input, boolean][] = [];
       for (const param of op.query.filter((p) => p.schema.type === 'string' && !p.schema.format && !p.schema.enum)) {
         const value = 'a\u0000b';
-        cases.push([`query ${param.name}`, { ...input, query: { ...input.query, [param.name]: value } }, documentAccepts(param.schema, value)]);
+        cases.push([
+          `query ${param.name}`,
+          { ...input, query: { ...input.query, [param.name]: value } },
+          documentAccepts(param.schema, value),
+        ]);
       }
-      if (op.body) for (const [where, body] of withNul(fullBody(op.body))) cases.push([where, { ...input, body }, documentAccepts(op.body, body)]);
+      if (op.body)
+        for (const [where, body] of withNul(fullBody(op.body)))
+          cases.push([where, { ...input, body }, documentAccepts(op.body, body)]);
       for (const [where, request, stated] of cases) {
         const response = await send(op, request);
         const problem = undocumented(op, response);
         const refused = response.statusCode === 422 && response.json().code === 'validation_error';
         if (problem) failures.push(problem);
-        else if (refused && stated) failures.push(`${op.method} ${op.path}: NUL refused at ${where} (${response.json().message}), but the document accepts it`);
-        else if (!refused && !stated) failures.push(`${op.method} ${op.path}: NUL at ${where} answered ${response.statusCode}, though the document refuses it`);
+        else if (refused && stated)
+          failures.push(
+            `${op.method} ${op.path}: NUL refused at ${where} (${response.json().message}), but the document accepts it`,
+          );
+        else if (!refused && !stated)
+          failures.push(
+            `${op.method} ${op.path}: NUL at ${where} answered ${response.statusCode}, though the document refuses it`,
+          );
       }
     }
     expect(failures).toEqual([]);
@@ -189,23 +245,49 @@ describe(`every operation of the served document under generated input (seed ${S
         const response = await send(op, input, raw);
         const problem = undocumented(op, response);
         if (problem) failures.push(`${problem} for ${show(raw.payload)} as ${raw.type}`);
-        else if (response.statusCode !== 400 && response.statusCode !== 415) failures.push(`${op.method} ${op.path}: ${show(raw.payload)} as ${raw.type} answered ${response.statusCode}`);
+        else if (response.statusCode !== 400 && response.statusCode !== 415)
+          failures.push(`${op.method} ${op.path}: ${show(raw.payload)} as ${raw.type} answered ${response.statusCode}`);
       }
     }
     expect(failures).toEqual([]);
   });
 
   it('email addresses: the server accepts exactly those the document calls valid', async () => {
-    const create = operations.find(({ method, path }) => method === 'POST' && path === '/v1/contacts') as DocumentedOperation;
+    const create = operations.find(
+      ({ method, path }) => method === 'POST' && path === '/v1/contacts',
+    ) as DocumentedOperation;
     const properties = (create.body?.properties ?? {}) as Record<string, { items: Schema }>;
     const email = properties.personalEmails?.items as Schema;
-    const candidates = ['a@org', 'x-*9&g9@j.com', 'ada@example.com', 'a.b+c@mail.example.co', '.a@b.co', 'a..b@c.de', 'a@-b.co', 'a b@c.de', '"q"@x.com', 'ü@x.com', 'a@x.c', 'a@1.2'];
-    candidates.push(...fc.sample(fc.emailAddress(), { numRuns: 20, seed: SEED }), ...fc.sample(arbitrary(email, ids) as fc.Arbitrary<string>, { numRuns: 10, seed: SEED }));
+    const candidates = [
+      'a@org',
+      'x-*9&g9@j.com',
+      'ada@example.com',
+      'a.b+c@mail.example.co',
+      '.a@b.co',
+      'a..b@c.de',
+      'a@-b.co',
+      'a b@c.de',
+      '"q"@x.com',
+      'ü@x.com',
+      'a@x.c',
+      'a@1.2',
+    ];
+    candidates.push(
+      ...fc.sample(fc.emailAddress(), { numRuns: 20, seed: SEED }),
+      ...fc.sample(arbitrary(email, ids) as fc.Arbitrary<string>, { numRuns: 10, seed: SEED }),
+    );
     const disagreements: string[] = [];
     for (const candidate of candidates) {
-      const response = await send(create, { params: {}, query: {}, body: { firstName: 'Email', lastName: 'Check', personalEmails: [candidate] } });
+      const response = await send(create, {
+        params: {},
+        query: {},
+        body: { firstName: 'Email', lastName: 'Check', personalEmails: [candidate] },
+      });
       const valid = documentAccepts(email, candidate);
-      if ((response.statusCode === 201) !== valid) disagreements.push(`${show(candidate)}: document ${valid ? 'accepts' : 'refuses'}, server answered ${response.statusCode}`);
+      if ((response.statusCode === 201) !== valid)
+        disagreements.push(
+          `${show(candidate)}: document ${valid ? 'accepts' : 'refuses'}, server answered ${response.statusCode}`,
+        );
     }
     expect(disagreements).toEqual([]);
   });
@@ -225,16 +307,35 @@ function fullBody(schema: Schema): unknown {
 function everyProperty(schema: Schema): Schema {
   const union = (schema.oneOf ?? schema.anyOf) as Schema[] | undefined;
   if (union) return everyProperty(union.find((branch) => branch.type !== 'null') ?? (union[0] as Schema));
-  if (schema.type === 'array') return { ...schema, minItems: Math.max(1, (schema.minItems as number | undefined) ?? 0), items: everyProperty(schema.items as Schema) };
+  if (schema.type === 'array')
+    return {
+      ...schema,
+      minItems: Math.max(1, (schema.minItems as number | undefined) ?? 0),
+      items: everyProperty(schema.items as Schema),
+    };
   if (schema.type !== 'object') return schema;
-  const properties = Object.fromEntries(Object.entries((schema.properties ?? {}) as Record<string, Schema>).map(([name, property]) => [name, everyProperty(property)]));
+  const properties = Object.fromEntries(
+    Object.entries((schema.properties ?? {}) as Record<string, Schema>).map(([name, property]) => [
+      name,
+      everyProperty(property),
+    ]),
+  );
   return { ...schema, properties, required: Object.keys(properties) };
 }
 
 /** `value` with a NUL put into one string at a time, each named by its path. */
 function withNul(value: unknown, path = 'body'): [string, unknown][] {
   if (typeof value === 'string') return [[path, `${value}\u0000`]];
-  if (Array.isArray(value)) return value.flatMap((item, i) => withNul(item, `${path}[${i}]`).map(([where, changed]) => [where, value.map((v, j) => (j === i ? changed : v))] as [string, unknown]));
+  if (Array.isArray(value))
+    return value.flatMap((item, i) =>
+      withNul(item, `${path}[${i}]`).map(
+        ([where, changed]) => [where, value.map((v, j) => (j === i ? changed : v))] as [string, unknown],
+      ),
+    );
   if (typeof value !== 'object' || value === null) return [];
-  return Object.entries(value).flatMap(([name, item]) => withNul(item, `${path}.${name}`).map(([where, changed]) => [where, { ...value, [name]: changed }] as [string, unknown]));
+  return Object.entries(value).flatMap(([name, item]) =>
+    withNul(item, `${path}.${name}`).map(
+      ([where, changed]) => [where, { ...value, [name]: changed }] as [string, unknown],
+    ),
+  );
 }

@@ -30,7 +30,10 @@ const dateTime = fc
     fc.nat(20),
   )
   .map(([date, zone, t, fraction, leap]) => {
-    const [day, time] = date.toISOString().slice(0, fraction ? 23 : 19).split('T') as [string, string];
+    const [day, time] = date
+      .toISOString()
+      .slice(0, fraction ? 23 : 19)
+      .split('T') as [string, string];
     return `${day}${t}${leap === 0 ? '23:59:60' : time}${zone}`;
   });
 
@@ -47,7 +50,9 @@ export function arbitrary(schema: Schema, ids: IdsFor, field?: string, depth = 0
     case 'integer': {
       const [min, max] = [num(schema.minimum), num(schema.maximum)];
       // Unbounded means any integer a client can send as JSON, not just 32-bit ones.
-      return min === undefined && max === undefined ? fc.oneof(fc.integer(), fc.maxSafeInteger()) : fc.integer({ min: min ?? Number.MIN_SAFE_INTEGER, max: max ?? Number.MAX_SAFE_INTEGER });
+      return min === undefined && max === undefined
+        ? fc.oneof(fc.integer(), fc.maxSafeInteger())
+        : fc.integer({ min: min ?? Number.MIN_SAFE_INTEGER, max: max ?? Number.MAX_SAFE_INTEGER });
     }
     case 'string':
       return string(schema, ids, field);
@@ -55,13 +60,19 @@ export function arbitrary(schema: Schema, ids: IdsFor, field?: string, depth = 0
       const items = arbitrary(schema.items as Schema, ids, field, depth + 1);
       const minLength = num(schema.minItems) ?? 0;
       const maxLength = Math.max(minLength, Math.min(num(schema.maxItems) ?? MAX_ITEMS, depth > 2 ? 1 : MAX_ITEMS));
-      return schema.uniqueItems ? fc.uniqueArray(items, { minLength, maxLength, selector: (v) => JSON.stringify(v) }) : fc.array(items, { minLength, maxLength });
+      return schema.uniqueItems
+        ? fc.uniqueArray(items, { minLength, maxLength, selector: (v) => JSON.stringify(v) })
+        : fc.array(items, { minLength, maxLength });
     }
     case 'object': {
       const properties = (schema.properties ?? {}) as Record<string, Schema>;
-      const model = Object.fromEntries(Object.entries(properties).map(([name, property]) => [name, arbitrary(property, ids, name, depth + 1)]));
+      const model = Object.fromEntries(
+        Object.entries(properties).map(([name, property]) => [name, arbitrary(property, ids, name, depth + 1)]),
+      );
       // Optional properties come and go: leaving one out must be as acceptable as sending it.
-      return fc.record(model, { requiredKeys: (schema.required ?? []) as string[] }).filter((value) => documentAccepts(schema, value));
+      return fc
+        .record(model, { requiredKeys: (schema.required ?? []) as string[] })
+        .filter((value) => documentAccepts(schema, value));
     }
     default:
       return fc.constant(null);
@@ -79,7 +90,8 @@ function string(schema: Schema, ids: IdsFor, field: string | undefined): fc.Arbi
   else if (schema.format === 'email') base = pattern ? fc.stringMatching(pattern) : fc.emailAddress();
   else if (pattern === undefined) base = fc.string({ minLength, maxLength, unit: char });
   // A pattern that admits any text (say, "no NUL") gets any text too, not only its own alphabet.
-  else if (pattern.test('Zé中😀 %_\\x')) base = fc.oneof(fc.stringMatching(pattern), fc.string({ minLength, maxLength, unit: char }));
+  else if (pattern.test('Zé中😀 %_\\x'))
+    base = fc.oneof(fc.stringMatching(pattern), fc.string({ minLength, maxLength, unit: char }));
   else base = fc.stringMatching(pattern);
   return base.filter((value) => documentAccepts(schema, value));
 }

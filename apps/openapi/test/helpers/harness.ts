@@ -17,7 +17,11 @@ export interface Harness {
   /** A new API key for `workspace` with exactly `scopes`. */
   key(scopes: string[], workspace?: 'acme' | 'globex'): Promise<string>;
   /** An injected request with `key` as x-api-key and `body` as JSON. */
-  call(method: InjectOptions['method'], url: string, options?: { key?: string; body?: unknown; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
+  call(
+    method: InjectOptions['method'],
+    url: string,
+    options?: { key?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 
@@ -31,7 +35,15 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     app,
     t,
     config,
-    key: async (scopes, workspace = 'acme') => (await issueApiKey(t.db, config.tokenHashKey, { key: newApiKey(), workspaceId: SEED_IDS[workspace], name: 'test', scopes })).key,
+    key: async (scopes, workspace = 'acme') =>
+      (
+        await issueApiKey(t.db, config.tokenHashKey, {
+          key: newApiKey(),
+          workspaceId: SEED_IDS[workspace],
+          name: 'test',
+          scopes,
+        })
+      ).key,
     call: (method, url, options = {}) =>
       app.inject({
         method,

@@ -23,7 +23,11 @@ export async function mintAccessToken(
   config: StackConfig,
   options: { scopes: string[]; workspace?: 'acme' | 'globex'; resource?: string; expiresInSeconds?: number },
 ): Promise<MintedToken> {
-  const { clientId } = await createPreregisteredClient(db, config.tokenHashKey, { ...newClientCredentials(), name: 'Route test client', redirectUris: [CLAUDE_CODE_REDIRECT_URI] });
+  const { clientId } = await createPreregisteredClient(db, config.tokenHashKey, {
+    ...newClientCredentials(),
+    name: 'Route test client',
+    redirectUris: [CLAUDE_CODE_REDIRECT_URI],
+  });
   const grantId = await createGrant(db, {
     workspaceId: SEED_IDS[options.workspace ?? 'acme'],
     userId: SEED_IDS.admin,
@@ -33,11 +37,22 @@ export async function mintAccessToken(
     resource: options.resource ?? config.openapi.mcpUrl,
   });
   const token = newSecret('eat_');
-  await insertTokens(db, grantId, [{ hash: hashSecret(config.tokenHashKey, token), kind: 'access', expiresAt: new Date(Date.now() + (options.expiresInSeconds ?? 3600) * 1000) }]);
+  await insertTokens(db, grantId, [
+    {
+      hash: hashSecret(config.tokenHashKey, token),
+      kind: 'access',
+      expiresAt: new Date(Date.now() + (options.expiresInSeconds ?? 3600) * 1000),
+    },
+  ]);
   return { token, grantId, clientId };
 }
 
 /** A JSON-RPC request body. */
-export const rpc = (method: string, params: Record<string, unknown> = {}, id = 1) => ({ jsonrpc: '2.0', id, method, params });
+export const rpc = (method: string, params: Record<string, unknown> = {}, id = 1) => ({
+  jsonrpc: '2.0',
+  id,
+  method,
+  params,
+});
 
 export const MCP_HEADERS = { accept: 'application/json, text/event-stream', 'content-type': 'application/json' };

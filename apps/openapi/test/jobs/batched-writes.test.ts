@@ -22,7 +22,9 @@ beforeAll(async () => {
   t = await createTestDatabase();
   unreachable = createDb('postgres://nobody:x@127.0.0.1:1/none');
   const config = testConfig(t.url);
-  grants = await Promise.all([1, 2, 3].map(async () => (await mintAccessToken(t.db, config, { scopes: ['CONTACTS_READ'] })).grantId));
+  grants = await Promise.all(
+    [1, 2, 3].map(async () => (await mintAccessToken(t.db, config, { scopes: ['CONTACTS_READ'] })).grantId),
+  );
   // The app's own logger (pino), writing into `logged`.
   log = Fastify({ logger: { level: 'warn', stream: { write: (line: string) => logged.push(JSON.parse(line)) } } }).log;
 });
@@ -34,7 +36,8 @@ afterAll(async () => {
   await t?.drop();
 });
 
-const usageOf = (grantId: string) => t.db.selectFrom('mcp_tool_usage').select(['tool', 'calls']).where('grant_id', '=', grantId).orderBy('tool').execute();
+const usageOf = (grantId: string) =>
+  t.db.selectFrom('mcp_tool_usage').select(['tool', 'calls']).where('grant_id', '=', grantId).orderBy('tool').execute();
 
 describe('BatchedWrites', () => {
   it('a poisoned batch does not block later flushes: the rows the database refuses are dropped and logged, the others written', async () => {
@@ -50,7 +53,9 @@ describe('BatchedWrites', () => {
     await usage.flush();
     expect(await usageOf(good)).toEqual([{ tool: 'search_contacts', calls: 1 }]);
     expect(await usageOf(victim)).toEqual([{ tool: 'list_lists', calls: 1 }]);
-    expect(logged).toEqual([expect.objectContaining({ level: 40, msg: 'MCP usage: dropped rows the database refuses', dropped: 3 })]);
+    expect(logged).toEqual([
+      expect.objectContaining({ level: 40, msg: 'MCP usage: dropped rows the database refuses', dropped: 3 }),
+    ]);
     const dropped = logged[0]?.rows as { grantId: string; tool: string; code: string }[];
     expect(dropped.map((row) => row.code).sort()).toEqual(['22021', '23503', '54000']);
     // Logged short: not the 4,000 characters a client sent.
@@ -105,7 +110,9 @@ describe('BatchedWrites', () => {
     record(writes, grantId, 'a');
     record(writes, grantId, 'b');
     await writes.flush();
-    expect(logged).toEqual([expect.objectContaining({ msg: 'test usage not written yet; will retry', kept: 2, dropped: 0 })]);
+    expect(logged).toEqual([
+      expect.objectContaining({ msg: 'test usage not written yet; will retry', kept: 2, dropped: 0 }),
+    ]);
     record(writes, grantId, 'a');
     db = t.db;
     await writes.flush();
@@ -121,7 +128,9 @@ describe('BatchedWrites', () => {
     const writes = usageWrites(() => db, 2);
     for (const tool of ['c', 'd', 'e']) record(writes, grantId, tool);
     await writes.flush();
-    expect(logged).toEqual([expect.objectContaining({ msg: 'test usage not written yet; will retry', kept: 2, dropped: 1 })]);
+    expect(logged).toEqual([
+      expect.objectContaining({ msg: 'test usage not written yet; will retry', kept: 2, dropped: 1 }),
+    ]);
     db = t.db;
     await writes.flush();
     expect((await usageOf(grantId)).map((r) => r.tool).filter((tool) => 'cde'.includes(tool))).toEqual(['c', 'd']);

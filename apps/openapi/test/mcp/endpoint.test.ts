@@ -10,7 +10,8 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-const post = (body: unknown, headers: Record<string, string> = {}) => h.app.inject({ method: 'POST', url: '/mcp', headers: { ...MCP_HEADERS, ...headers }, payload: JSON.stringify(body) });
+const post = (body: unknown, headers: Record<string, string> = {}) =>
+  h.app.inject({ method: 'POST', url: '/mcp', headers: { ...MCP_HEADERS, ...headers }, payload: JSON.stringify(body) });
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 
 describe('POST /mcp without a valid token', () => {
@@ -45,7 +46,10 @@ describe('POST /mcp without a valid token', () => {
   });
 
   it('refuses a token minted for another resource (RFC 8707 audience)', async () => {
-    const { token } = await mintAccessToken(h.t.db, h.config, { scopes: ['CONTACTS_READ'], resource: 'http://localhost:9999/mcp' });
+    const { token } = await mintAccessToken(h.t.db, h.config, {
+      scopes: ['CONTACTS_READ'],
+      resource: 'http://localhost:9999/mcp',
+    });
     const response = await post(rpc('initialize'), auth(token));
     expect(response.statusCode).toBe(401);
     expect(response.json().message).toContain('issued for http://localhost:9999/mcp');
@@ -60,7 +64,12 @@ describe('POST /mcp without a valid token', () => {
 
   it('never reads a token from the query string', async () => {
     const { token } = await mintAccessToken(h.t.db, h.config, { scopes: ['CONTACTS_READ'] });
-    const response = await h.app.inject({ method: 'POST', url: `/mcp?access_token=${token}`, headers: MCP_HEADERS, payload: JSON.stringify(rpc('initialize')) });
+    const response = await h.app.inject({
+      method: 'POST',
+      url: `/mcp?access_token=${token}`,
+      headers: MCP_HEADERS,
+      payload: JSON.stringify(rpc('initialize')),
+    });
     expect(response.statusCode).toBe(401);
   });
 
@@ -83,7 +92,18 @@ describe('POST /mcp without a valid token', () => {
     ['127.0.0.1:3001', 'null', 403],
   ])('Host %s with Origin %s → %i', async (host, origin, status) => {
     const { token } = await mintAccessToken(h.t.db, h.config, { scopes: ['CONTACTS_READ'] });
-    expect((await post(rpc('initialize', { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } }), { ...auth(token), host, origin })).statusCode).toBe(status);
+    expect(
+      (
+        await post(
+          rpc('initialize', {
+            protocolVersion: '2025-11-25',
+            capabilities: {},
+            clientInfo: { name: 't', version: '1' },
+          }),
+          { ...auth(token), host, origin },
+        )
+      ).statusCode,
+    ).toBe(status);
   });
 
   it('answers GET and DELETE with 405', async () => {
@@ -96,16 +116,19 @@ describe('POST /mcp without a valid token', () => {
 });
 
 describe('protected resource metadata', () => {
-  it.each(['/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource'])('is served at %s', async (url) => {
-    const response = await h.app.inject(url);
-    expect(response.statusCode).toBe(200);
-    expect(response.headers['access-control-allow-origin']).toBe('*');
-    const body = response.json();
-    expect(body.resource).toBe('http://localhost:3001/mcp');
-    expect(body.authorization_servers).toEqual(['http://localhost:3002']);
-    expect(body.bearer_methods_supported).toEqual(['header']);
-    expect(body.scopes_supported).not.toContain('offline_access');
-  });
+  it.each(['/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource'])(
+    'is served at %s',
+    async (url) => {
+      const response = await h.app.inject(url);
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['access-control-allow-origin']).toBe('*');
+      const body = response.json();
+      expect(body.resource).toBe('http://localhost:3001/mcp');
+      expect(body.authorization_servers).toEqual(['http://localhost:3002']);
+      expect(body.bearer_methods_supported).toEqual(['header']);
+      expect(body.scopes_supported).not.toContain('offline_access');
+    },
+  );
 
   // Claude Code, Codex and Gemini CLI request the whole scopes_supported on `mcp login`: listing
   // every Enginy scope made them ask for WRITE scopes the seeded read-only policy refuses.
@@ -119,15 +142,32 @@ describe('protected resource metadata', () => {
   });
 
   it('follows a policy change, and is omitted while no workspace grants anything', async () => {
-    const scopesSupported = async () => (await h.app.inject('/.well-known/oauth-protected-resource')).json().scopes_supported as string[] | undefined;
-    const acme = await h.t.db.selectFrom('workspace_mcp_settings').selectAll().where('workspace_id', '=', SEED_IDS.acme).executeTakeFirstOrThrow();
+    const scopesSupported = async () =>
+      (await h.app.inject('/.well-known/oauth-protected-resource')).json().scopes_supported as string[] | undefined;
+    const acme = await h.t.db
+      .selectFrom('workspace_mcp_settings')
+      .selectAll()
+      .where('workspace_id', '=', SEED_IDS.acme)
+      .executeTakeFirstOrThrow();
     try {
-      await h.t.db.updateTable('workspace_mcp_settings').set({ policy_scopes: ['CONTACTS_WRITE'] }).where('workspace_id', '=', SEED_IDS.acme).execute();
+      await h.t.db
+        .updateTable('workspace_mcp_settings')
+        .set({ policy_scopes: ['CONTACTS_WRITE'] })
+        .where('workspace_id', '=', SEED_IDS.acme)
+        .execute();
       await expect.poll(scopesSupported, { timeout: 3_000 }).toEqual(['CONTACTS_WRITE']);
-      await h.t.db.updateTable('workspace_mcp_settings').set({ enabled: false }).where('workspace_id', '=', SEED_IDS.acme).execute();
+      await h.t.db
+        .updateTable('workspace_mcp_settings')
+        .set({ enabled: false })
+        .where('workspace_id', '=', SEED_IDS.acme)
+        .execute();
       await expect.poll(scopesSupported, { timeout: 3_000 }).toBeUndefined();
     } finally {
-      await h.t.db.updateTable('workspace_mcp_settings').set({ policy_scopes: acme.policy_scopes, enabled: acme.enabled }).where('workspace_id', '=', SEED_IDS.acme).execute();
+      await h.t.db
+        .updateTable('workspace_mcp_settings')
+        .set({ policy_scopes: acme.policy_scopes, enabled: acme.enabled })
+        .where('workspace_id', '=', SEED_IDS.acme)
+        .execute();
     }
     await expect.poll(scopesSupported, { timeout: 3_000 }).toEqual([...READ_SCOPES].sort());
   });
@@ -136,7 +176,14 @@ describe('protected resource metadata', () => {
 describe('POST /mcp with a valid token', () => {
   it('initializes statelessly (no session id) and lists mcp_whoami and the generated tools', async () => {
     const { token } = await mintAccessToken(h.t.db, h.config, { scopes: ['CONTACTS_READ'] });
-    const init = await post(rpc('initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'route-test', version: '1' } }), auth(token));
+    const init = await post(
+      rpc('initialize', {
+        protocolVersion: '2025-06-18',
+        capabilities: {},
+        clientInfo: { name: 'route-test', version: '1' },
+      }),
+      auth(token),
+    );
     expect(init.statusCode).toBe(200);
     expect(init.headers['mcp-session-id']).toBeUndefined();
     expect(init.json().result.serverInfo.name).toBe('enginy');
@@ -151,7 +198,10 @@ describe('POST /mcp with a valid token', () => {
 
   it('runs a read tool through the REST route and returns real rows as structured content', async () => {
     const { token } = await mintAccessToken(h.t.db, h.config, { scopes: ['CONTACTS_READ'] });
-    const response = await post(rpc('tools/call', { name: 'search_contacts', arguments: { body: { page: 1, pageSize: 5 } } }), auth(token));
+    const response = await post(
+      rpc('tools/call', { name: 'search_contacts', arguments: { body: { page: 1, pageSize: 5 } } }),
+      auth(token),
+    );
     const result = response.json().result;
     expect(result.isError).toBeUndefined();
     expect(result.structuredContent.data).toHaveLength(5);
@@ -161,7 +211,10 @@ describe('POST /mcp with a valid token', () => {
 
   it('refuses a tool outside the effective scopes with "Tool requires scopes: ..."', async () => {
     const { token } = await mintAccessToken(h.t.db, h.config, { scopes: ['CONTACTS_READ'] });
-    const response = await post(rpc('tools/call', { name: 'create_contact', arguments: { body: { firstName: 'Ada', lastName: 'Lovelace' } } }), auth(token));
+    const response = await post(
+      rpc('tools/call', { name: 'create_contact', arguments: { body: { firstName: 'Ada', lastName: 'Lovelace' } } }),
+      auth(token),
+    );
     const result = response.json().result;
     expect(result.isError).toBe(true);
     expect(result.content[0].text).toBe('Tool requires scopes: CONTACTS_WRITE');
@@ -170,7 +223,10 @@ describe('POST /mcp with a valid token', () => {
   it('cuts granted scopes down to the current policy ceiling at once', async () => {
     const { token } = await mintAccessToken(h.t.db, h.config, { scopes: ['CONTACTS_WRITE'] });
     // Acme's seeded policy is read-only: the granted WRITE counts only as READ.
-    const write = await post(rpc('tools/call', { name: 'create_contact', arguments: { body: { firstName: 'Ada', lastName: 'Lovelace' } } }), auth(token));
+    const write = await post(
+      rpc('tools/call', { name: 'create_contact', arguments: { body: { firstName: 'Ada', lastName: 'Lovelace' } } }),
+      auth(token),
+    );
     expect(write.json().result.content[0].text).toBe('Tool requires scopes: CONTACTS_WRITE');
     const read = await post(rpc('tools/call', { name: 'get_credits', arguments: {} }), auth(token));
     expect(read.json().result.content[0].text).toBe('Tool requires scopes: WORKSPACE_READ');
@@ -179,10 +235,19 @@ describe('POST /mcp with a valid token', () => {
   it('reports bad arguments as tool errors, and REST validation errors with their message', async () => {
     const { token } = await mintAccessToken(h.t.db, h.config, { scopes: ['CONTACTS_READ'] });
     const missing = await post(rpc('tools/call', { name: 'get_contact', arguments: {} }), auth(token));
-    expect(missing.json().result).toMatchObject({ isError: true, content: [{ text: 'Missing path parameter: pathParams.contactId' }] });
-    const unknownArg = await post(rpc('tools/call', { name: 'get_contact', arguments: { contactId: 'x' } }), auth(token));
+    expect(missing.json().result).toMatchObject({
+      isError: true,
+      content: [{ text: 'Missing path parameter: pathParams.contactId' }],
+    });
+    const unknownArg = await post(
+      rpc('tools/call', { name: 'get_contact', arguments: { contactId: 'x' } }),
+      auth(token),
+    );
     expect(unknownArg.json().result.content[0].text).toContain('Unknown argument: contactId');
-    const invalid = await post(rpc('tools/call', { name: 'search_contacts', arguments: { body: { page: 0 } } }), auth(token));
+    const invalid = await post(
+      rpc('tools/call', { name: 'search_contacts', arguments: { body: { page: 0 } } }),
+      auth(token),
+    );
     expect(invalid.json().result.isError).toBe(true);
     expect(invalid.json().result.content[0].text).toMatch(/HTTP 4\d\d/);
     const unknownTool = await post(rpc('tools/call', { name: 'no_such_tool', arguments: {} }), auth(token));
@@ -190,7 +255,9 @@ describe('POST /mcp with a valid token', () => {
   });
 
   it('answers mcp_whoami with the user, workspace, client, scopes and the verification checklist', async () => {
-    const { token, clientId, grantId } = await mintAccessToken(h.t.db, h.config, { scopes: ['CONTACTS_READ', 'CONTACTS_WRITE'] });
+    const { token, clientId, grantId } = await mintAccessToken(h.t.db, h.config, {
+      scopes: ['CONTACTS_READ', 'CONTACTS_WRITE'],
+    });
     const response = await post(rpc('tools/call', { name: 'mcp_whoami', arguments: {} }), auth(token));
     const who = response.json().result.structuredContent;
     expect(who.user.email).toBe('dev@enginy.local');
@@ -210,20 +277,31 @@ describe('POST /mcp with a valid token', () => {
 
   it('answers 403 insufficient_scope when the policy leaves the token no scope at all', async () => {
     const { token } = await mintAccessToken(h.t.db, h.config, { scopes: ['MESSAGING_WRITE'] });
-    await h.t.db.updateTable('workspace_mcp_settings').set({ policy_active: false }).where('workspace_id', '=', SEED_IDS.acme).execute();
+    await h.t.db
+      .updateTable('workspace_mcp_settings')
+      .set({ policy_active: false })
+      .where('workspace_id', '=', SEED_IDS.acme)
+      .execute();
     try {
       const response = await post(rpc('initialize'), auth(token));
       expect(response.statusCode).toBe(403);
       expect(response.headers['www-authenticate']).toContain('error="insufficient_scope"');
       expect(response.json().message).toContain('policy is inactive');
     } finally {
-      await h.t.db.updateTable('workspace_mcp_settings').set({ policy_active: true }).where('workspace_id', '=', SEED_IDS.acme).execute();
+      await h.t.db
+        .updateTable('workspace_mcp_settings')
+        .set({ policy_active: true })
+        .where('workspace_id', '=', SEED_IDS.acme)
+        .execute();
     }
   });
 
   it('speaks Streamable HTTP: batches, notifications, Accept and protocol-version checks', async () => {
     const { token } = await mintAccessToken(h.t.db, h.config, { scopes: ['CONTACTS_READ'] });
-    const batch = await post([rpc('ping', {}, 1), rpc('tools/call', { name: 'mcp_whoami', arguments: {} }, 2)], auth(token));
+    const batch = await post(
+      [rpc('ping', {}, 1), rpc('tools/call', { name: 'mcp_whoami', arguments: {} }, 2)],
+      auth(token),
+    );
     expect(batch.statusCode).toBe(200);
     expect(batch.json().map((r: { id: number }) => r.id)).toEqual([1, 2]);
     const notification = await post({ jsonrpc: '2.0', method: 'notifications/initialized' }, auth(token));
@@ -233,14 +311,32 @@ describe('POST /mcp with a valid token', () => {
     const badVersion = await post(rpc('ping'), { ...auth(token), 'mcp-protocol-version': '1999-01-01' });
     expect(badVersion.statusCode).toBe(400);
     expect(badVersion.json().error.message).toContain('Unsupported protocol version');
-    const initInBatch = await post([rpc('initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } }), rpc('ping', {}, 2)], auth(token));
+    const initInBatch = await post(
+      [
+        rpc('initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } }),
+        rpc('ping', {}, 2),
+      ],
+      auth(token),
+    );
     expect(initInBatch.statusCode).toBe(400);
     // Two requests of one batch sharing an id could not be told apart in the answer.
-    const sameId = await post([rpc('ping', {}, 7), rpc('tools/call', { name: 'mcp_whoami', arguments: {} }, 7)], auth(token));
+    const sameId = await post(
+      [rpc('ping', {}, 7), rpc('tools/call', { name: 'mcp_whoami', arguments: {} }, 7)],
+      auth(token),
+    );
     expect(sameId.statusCode).toBe(400);
-    expect(sameId.json().error).toEqual({ code: -32600, message: 'Invalid Request: each request of a batch needs its own id (7 is used twice)' });
+    expect(sameId.json().error).toEqual({
+      code: -32600,
+      message: 'Invalid Request: each request of a batch needs its own id (7 is used twice)',
+    });
     // A stateless server ignores cancellation (MCP allows it): the request is answered, the POST never left hanging.
-    const cancelled = await post([rpc('tools/call', { name: 'mcp_whoami', arguments: {} }, 3), { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 3 } }], auth(token));
+    const cancelled = await post(
+      [
+        rpc('tools/call', { name: 'mcp_whoami', arguments: {} }, 3),
+        { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 3 } },
+      ],
+      auth(token),
+    );
     expect(cancelled.statusCode).toBe(200);
     expect(cancelled.json().map((r: { id: number }) => r.id)).toEqual([3]);
     const notJsonRpc = await post({ hello: 'world' }, auth(token));
@@ -249,11 +345,19 @@ describe('POST /mcp with a valid token', () => {
   });
 
   it('keeps concurrent requests of different connections apart, though they all use id 1', async () => {
-    const connections = await Promise.all([['CONTACTS_READ'], ['LISTS_READ'], ['CONTACTS_READ', 'LISTS_READ']].map(async (scopes) => ({ scopes, ...(await mintAccessToken(h.t.db, h.config, { scopes })) })));
+    const connections = await Promise.all(
+      [['CONTACTS_READ'], ['LISTS_READ'], ['CONTACTS_READ', 'LISTS_READ']].map(async (scopes) => ({
+        scopes,
+        ...(await mintAccessToken(h.t.db, h.config, { scopes })),
+      })),
+    );
     const calls = connections.flatMap((connection) =>
       Array.from({ length: 8 }, async (_, i) => {
         const whoami = post(rpc('tools/call', { name: 'mcp_whoami', arguments: {} }, 1), auth(connection.token));
-        const lists = post([rpc('tools/call', { name: 'list_lists', arguments: {} }, 1), rpc('ping', {}, 10 + i)], auth(connection.token));
+        const lists = post(
+          [rpc('tools/call', { name: 'list_lists', arguments: {} }, 1), rpc('ping', {}, 10 + i)],
+          auth(connection.token),
+        );
         const me = (await whoami).json();
         expect(me.id).toBe(1);
         expect(me.result.structuredContent.client.id).toBe(connection.clientId);
@@ -272,11 +376,19 @@ describe('POST /mcp with a valid token', () => {
     const { token, grantId } = await mintAccessToken(h.t.db, h.config, { scopes: ['CONTACTS_READ', 'LISTS_READ'] });
     const call = () => post(rpc('tools/call', { name: 'list_lists', arguments: {} }), auth(token));
     expect((await call()).json().result.isError).toBeUndefined();
-    await h.t.db.updateTable('workspace_mcp_settings').set({ policy_scopes: ['CONTACTS_READ'] }).where('workspace_id', '=', SEED_IDS.acme).execute();
+    await h.t.db
+      .updateTable('workspace_mcp_settings')
+      .set({ policy_scopes: ['CONTACTS_READ'] })
+      .where('workspace_id', '=', SEED_IDS.acme)
+      .execute();
     try {
       expect((await call()).json().result.content[0].text).toBe('Tool requires scopes: LISTS_READ');
     } finally {
-      await h.t.db.updateTable('workspace_mcp_settings').set({ policy_scopes: ['CONTACTS_READ', 'LISTS_READ', 'WORKSPACE_READ'] }).where('workspace_id', '=', SEED_IDS.acme).execute();
+      await h.t.db
+        .updateTable('workspace_mcp_settings')
+        .set({ policy_scopes: ['CONTACTS_READ', 'LISTS_READ', 'WORKSPACE_READ'] })
+        .where('workspace_id', '=', SEED_IDS.acme)
+        .execute();
     }
     expect((await call()).json().result.isError).toBeUndefined();
     await h.t.db.updateTable('oauth_grants').set({ revoked_at: new Date() }).where('id', '=', grantId).execute();

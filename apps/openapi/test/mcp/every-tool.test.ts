@@ -11,7 +11,11 @@ const called = new Set<string>();
 
 beforeAll(async () => {
   h = await startHarness();
-  await h.t.db.updateTable('workspace_mcp_settings').set({ policy_scopes: ['ALL'] }).where('workspace_id', '=', SEED_IDS.acme).execute();
+  await h.t.db
+    .updateTable('workspace_mcp_settings')
+    .set({ policy_scopes: ['ALL'] })
+    .where('workspace_id', '=', SEED_IDS.acme)
+    .execute();
   token = (await mintAccessToken(h.t.db, h.config, { scopes: ['ALL'] })).token;
 });
 afterAll(() => h.close());
@@ -39,17 +43,41 @@ describe('every generated tool', () => {
     const contactIds = contacts.data.map((c: { id: string }) => c.id);
     expect(contactIds.length).toBe(3);
     expect((await tool('get_contact', { pathParams: { contactId: contactIds[0] } })).data.id).toBe(contactIds[0]);
-    const created = await tool('create_contact', { body: { firstName: 'Grace', lastName: 'Hopper', jobTitle: 'Rear Admiral' } });
-    expect((await tool('update_contact', { pathParams: { contactId: created.data.id }, body: { jobTitle: 'Computer scientist' } })).data.jobTitle).toBe('Computer scientist');
+    const created = await tool('create_contact', {
+      body: { firstName: 'Grace', lastName: 'Hopper', jobTitle: 'Rear Admiral' },
+    });
+    expect(
+      (
+        await tool('update_contact', {
+          pathParams: { contactId: created.data.id },
+          body: { jobTitle: 'Computer scientist' },
+        })
+      ).data.jobTitle,
+    ).toBe('Computer scientist');
 
     const companies = await tool('search_companies', { body: { page: 1, pageSize: 2 } });
-    expect((await tool('get_company', { pathParams: { companyId: companies.data[0].id } })).data.id).toBe(companies.data[0].id);
-    expect((await tool('create_company', { body: { name: 'Analytical Engines', domain: 'analytical-engines.test' } })).data.name).toBe('Analytical Engines');
+    expect((await tool('get_company', { pathParams: { companyId: companies.data[0].id } })).data.id).toBe(
+      companies.data[0].id,
+    );
+    expect(
+      (await tool('create_company', { body: { name: 'Analytical Engines', domain: 'analytical-engines.test' } })).data
+        .name,
+    ).toBe('Analytical Engines');
 
     expect((await tool('list_lists', { query: { page: 1 } })).meta?.total).toBeGreaterThan(0);
     const list = await tool('create_list', { body: { name: 'MCP tool test list' } });
-    expect((await tool('add_contacts_to_list', { pathParams: { listId: list.data.id }, body: { contactIds } })).data.memberCount).toBe(3);
-    expect((await tool('remove_contacts_from_list', { pathParams: { listId: list.data.id }, body: { contactIds: [contactIds[0]] } })).data.memberCount).toBe(2);
+    expect(
+      (await tool('add_contacts_to_list', { pathParams: { listId: list.data.id }, body: { contactIds } })).data
+        .memberCount,
+    ).toBe(3);
+    expect(
+      (
+        await tool('remove_contacts_from_list', {
+          pathParams: { listId: list.data.id },
+          body: { contactIds: [contactIds[0]] },
+        })
+      ).data.memberCount,
+    ).toBe(2);
 
     const identities = await tool('list_sender_identities');
     const senderIdentityId = identities.data[0].id;
@@ -57,16 +85,38 @@ describe('every generated tool', () => {
 
     expect((await tool('list_campaigns', {})).meta?.total).toBeGreaterThan(0);
     const campaign = await tool('create_campaign_draft', {
-      body: { name: 'MCP tool test campaign', senderIdentityId, steps: [{ type: 'email', subject: 'Hi {{firstName}}', body: 'Hello' }, { type: 'end' }] },
+      body: {
+        name: 'MCP tool test campaign',
+        senderIdentityId,
+        steps: [{ type: 'email', subject: 'Hi {{firstName}}', body: 'Hello' }, { type: 'end' }],
+      },
     });
     expect((await tool('get_campaign', { pathParams: { campaignId: campaign.data.id } })).data.status).toBe('DRAFT');
     await tool('enrol_contacts_in_campaign', { pathParams: { campaignId: campaign.data.id }, body: { contactIds } });
-    expect((await tool('change_campaign_status', { pathParams: { campaignId: campaign.data.id }, body: { status: 'ACTIVE' } })).data.status).toBe('ACTIVE');
+    expect(
+      (
+        await tool('change_campaign_status', {
+          pathParams: { campaignId: campaign.data.id },
+          body: { status: 'ACTIVE' },
+        })
+      ).data.status,
+    ).toBe('ACTIVE');
 
     const threads = await tool('list_inbox_threads', { query: { pageSize: 5 } });
     const threadContact = threads.data[0].contactId;
-    expect((await tool('get_inbox_contact_messages', { pathParams: { contactId: threadContact } })).data.length).toBeGreaterThan(0);
-    const sent = await tool('send_inbox_message', { body: { contactId: threadContact, senderIdentityId, type: 'EMAIL', subject: 'Hello', message: 'Sent by an MCP tool', requestId: 'mcp-every-tool-1' } });
+    expect(
+      (await tool('get_inbox_contact_messages', { pathParams: { contactId: threadContact } })).data.length,
+    ).toBeGreaterThan(0);
+    const sent = await tool('send_inbox_message', {
+      body: {
+        contactId: threadContact,
+        senderIdentityId,
+        type: 'EMAIL',
+        subject: 'Hello',
+        message: 'Sent by an MCP tool',
+        requestId: 'mcp-every-tool-1',
+      },
+    });
     expect(sent.data).toBeDefined();
 
     const action = await tool('start_action', { body: { type: 'VERIFY_LEAD_EMAIL', contactIds: [contactIds[0]] } });

@@ -19,11 +19,16 @@ beforeAll(async () => {
   const config = testConfig(t.url);
   app = await buildApp(config, { db: t.db });
   app.addHook('onRequest', async (request) => {
-    if (request.headers['x-enginy-mcp-dispatch'] !== undefined) ran.push(`${request.method} ${request.routeOptions.url ?? `(no route for ${request.url})`}`);
+    if (request.headers['x-enginy-mcp-dispatch'] !== undefined)
+      ran.push(`${request.method} ${request.routeOptions.url ?? `(no route for ${request.url})`}`);
   });
   await app.ready();
   // Every scope allowed, so that only the path decides which operation a call can reach.
-  await t.db.updateTable('workspace_mcp_settings').set({ policy_scopes: ['ALL'] }).where('workspace_id', '=', SEED_IDS.acme).execute();
+  await t.db
+    .updateTable('workspace_mcp_settings')
+    .set({ policy_scopes: ['ALL'] })
+    .where('workspace_id', '=', SEED_IDS.acme)
+    .execute();
   token = (await mintAccessToken(t.db, config, { scopes: ['ALL'] })).token;
 });
 afterAll(async () => {
@@ -35,29 +40,49 @@ async function addContactsToList(listId: unknown) {
   ran.length = 0;
   // A body `POST /v1/contacts` would take: reaching it creates a contact named Dot Segment.
   const args = { pathParams: { listId }, body: { firstName: 'Dot', lastName: 'Segment' } };
-  const response = await app.inject({ method: 'POST', url: '/mcp', headers: { ...MCP_HEADERS, authorization: `Bearer ${token}` }, payload: JSON.stringify(rpc('tools/call', { name: 'add_contacts_to_list', arguments: args })) });
+  const response = await app.inject({
+    method: 'POST',
+    url: '/mcp',
+    headers: { ...MCP_HEADERS, authorization: `Bearer ${token}` },
+    payload: JSON.stringify(rpc('tools/call', { name: 'add_contacts_to_list', arguments: args })),
+  });
   return { result: response.json().result as { isError?: boolean; content: { text: string }[] }, ran: [...ran] };
 }
 
 describe('MCP path parameters', () => {
-  it.each(['..', '.'])('a dot-segment path parameter (%j) is a tool error naming it, and runs no route', async (listId) => {
-    const { result, ran } = await addContactsToList(listId);
-    expect(result).toEqual({ isError: true, content: [{ type: 'text', text: 'pathParams.listId may not be "." or "..": a path parameter is one path segment' }] });
-    expect(ran).toEqual([]);
-  });
+  it.each(['..', '.'])(
+    'a dot-segment path parameter (%j) is a tool error naming it, and runs no route',
+    async (listId) => {
+      const { result, ran } = await addContactsToList(listId);
+      expect(result).toEqual({
+        isError: true,
+        content: [
+          { type: 'text', text: 'pathParams.listId may not be "." or "..": a path parameter is one path segment' },
+        ],
+      });
+      expect(ran).toEqual([]);
+    },
+  );
 
-  it.each(['%2e%2e', '%2E.', 'a/b', '../contacts', '..%2fcontacts', '...', 'x/../../contacts'])('path parameter %j stays one segment: only the tool\'s own route runs', async (listId) => {
-    const { result, ran } = await addContactsToList(listId);
-    expect(ran).toEqual(['POST /v1/lists/:listId/contacts']);
-    expect(result.isError).toBe(true);
-    expect(result.content[0]?.text).toMatch(/HTTP 4\d\d/);
-  });
+  it.each(['%2e%2e', '%2E.', 'a/b', '../contacts', '..%2fcontacts', '...', 'x/../../contacts'])(
+    "path parameter %j stays one segment: only the tool's own route runs",
+    async (listId) => {
+      const { result, ran } = await addContactsToList(listId);
+      expect(ran).toEqual(['POST /v1/lists/:listId/contacts']);
+      expect(result.isError).toBe(true);
+      expect(result.content[0]?.text).toMatch(/HTTP 4\d\d/);
+    },
+  );
 
   it('`..`, `.`, `%2e%2e`, `a/b` and `../contacts` in a path parameter never reach another route (no contact is created)', async () => {
     const reached: string[] = [];
     for (const listId of ['..', '.', '%2e%2e', 'a/b', '../contacts']) {
       const { ran } = await addContactsToList(listId);
-      reached.push(...ran.filter((route) => route !== 'POST /v1/lists/:listId/contacts').map((route) => `${JSON.stringify(listId)} ran ${route}`));
+      reached.push(
+        ...ran
+          .filter((route) => route !== 'POST /v1/lists/:listId/contacts')
+          .map((route) => `${JSON.stringify(listId)} ran ${route}`),
+      );
     }
     expect(reached).toEqual([]);
     const created = await t.db.selectFrom('contacts').select('id').where('last_name', '=', 'Segment').execute();

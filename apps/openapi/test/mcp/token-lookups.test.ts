@@ -31,12 +31,23 @@ function counting(db: Db): { db: Db; queries: () => number } {
 describe('TokenLookups', () => {
   it('answers each of many concurrent lookups with its own token, in one query', async () => {
     const config = testConfig(t.url);
-    const minted = await Promise.all([['CONTACTS_READ'], ['LISTS_READ'], ['CAMPAIGNS_READ']].map((scopes) => mintAccessToken(t.db, config, { scopes })));
+    const minted = await Promise.all(
+      [['CONTACTS_READ'], ['LISTS_READ'], ['CAMPAIGNS_READ']].map((scopes) =>
+        mintAccessToken(t.db, config, { scopes }),
+      ),
+    );
     const { db, queries } = counting(t.db);
     const lookups = new TokenLookups(db);
-    const hashes = [...minted.map(({ token }) => hashSecret(config.tokenHashKey, token)), hashSecret(config.tokenHashKey, 'eat_unknown')];
+    const hashes = [
+      ...minted.map(({ token }) => hashSecret(config.tokenHashKey, token)),
+      hashSecret(config.tokenHashKey, 'eat_unknown'),
+    ];
     const found = await Promise.all([...hashes, hashes[0] as string].map((hash) => lookups.find(hash)));
-    expect(found.map((token) => token?.grantId)).toEqual([...minted.map(({ grantId }) => grantId), undefined, minted[0]?.grantId]);
+    expect(found.map((token) => token?.grantId)).toEqual([
+      ...minted.map(({ grantId }) => grantId),
+      undefined,
+      minted[0]?.grantId,
+    ]);
     expect(found[1]?.grantedScopes).toEqual(['LISTS_READ']);
     expect(queries()).toBe(1);
   });

@@ -18,8 +18,17 @@ describe('toolsFromOpenApi', () => {
   const doc = {
     paths: {
       '/v1/contacts/{contactId}': {
-        get: { summary: 'Get contact', description: 'One contact.', 'x-required-scope': 'CONTACTS_READ', parameters: [{ name: 'contactId', in: 'path', required: true, schema: { type: 'string' } }] },
-        delete: { summary: 'Get contact', 'x-required-scope': 'CONTACTS_WRITE', parameters: [{ name: 'contactId', in: 'path', required: true, schema: { type: 'string' } }] },
+        get: {
+          summary: 'Get contact',
+          description: 'One contact.',
+          'x-required-scope': 'CONTACTS_READ',
+          parameters: [{ name: 'contactId', in: 'path', required: true, schema: { type: 'string' } }],
+        },
+        delete: {
+          summary: 'Get contact',
+          'x-required-scope': 'CONTACTS_WRITE',
+          parameters: [{ name: 'contactId', in: 'path', required: true, schema: { type: 'string' } }],
+        },
       },
       '/v1/lists': {
         get: {
@@ -30,7 +39,11 @@ describe('toolsFromOpenApi', () => {
             { name: 'q', in: 'query', required: true, schema: { type: 'string' } },
           ],
         },
-        post: { summary: 'Create list', 'x-required-scope': 'LISTS_WRITE', requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } } },
+        post: {
+          summary: 'Create list',
+          'x-required-scope': 'LISTS_WRITE',
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
+        },
         head: { summary: 'Not a tool' },
       },
     },
@@ -42,13 +55,21 @@ describe('toolsFromOpenApi', () => {
   });
 
   it('shapes input as { pathParams, query, body } and treats defaulted parameters as optional', () => {
-    expect(tools[0]?.inputSchema).toMatchObject({ required: ['pathParams'], properties: { pathParams: { required: ['contactId'] } } });
+    expect(tools[0]?.inputSchema).toMatchObject({
+      required: ['pathParams'],
+      properties: { pathParams: { required: ['contactId'] } },
+    });
     expect(tools[2]?.inputSchema.properties.query).toMatchObject({ required: ['q'] });
     expect(tools[3]?.inputSchema).toMatchObject({ required: ['body'], properties: { body: { type: 'object' } } });
   });
 
   it('reads the required scope from x-required-scope and annotates by method', () => {
-    expect(tools.map((t) => t.requiredScopes)).toEqual([['CONTACTS_READ'], ['CONTACTS_WRITE'], ['LISTS_READ'], ['LISTS_WRITE']]);
+    expect(tools.map((t) => t.requiredScopes)).toEqual([
+      ['CONTACTS_READ'],
+      ['CONTACTS_WRITE'],
+      ['LISTS_READ'],
+      ['LISTS_WRITE'],
+    ]);
     expect(tools[0]?.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false, idempotentHint: true });
     expect(tools[1]?.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true });
     expect(tools[3]?.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: false, idempotentHint: false });
@@ -71,7 +92,10 @@ describe('toolsFromOpenApi', () => {
     expect(requestUrl(tools[0] as never, { contactId: value })).toBe(url);
   });
 
-  it.each(['.', '..', '', null, undefined, ['..']])('never builds a URL for path parameter %j (a dot-segment or nothing)', (value) => {
-    expect(() => requestUrl(tools[0] as never, { contactId: value })).toThrow('contactId');
-  });
+  it.each(['.', '..', '', null, undefined, ['..']])(
+    'never builds a URL for path parameter %j (a dot-segment or nothing)',
+    (value) => {
+      expect(() => requestUrl(tools[0] as never, { contactId: value })).toThrow('contactId');
+    },
+  );
 });

@@ -12,11 +12,23 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 const call = (token: string, name: string) =>
-  h.app.inject({ method: 'POST', url: '/mcp', headers: { ...MCP_HEADERS, authorization: `Bearer ${token}` }, payload: JSON.stringify(rpc('tools/call', { name, arguments: {} })) });
+  h.app.inject({
+    method: 'POST',
+    url: '/mcp',
+    headers: { ...MCP_HEADERS, authorization: `Bearer ${token}` },
+    payload: JSON.stringify(rpc('tools/call', { name, arguments: {} })),
+  });
 
-const usageOf = (grantId: string) => h.t.db.selectFrom('mcp_tool_usage').select(['tool', 'calls']).where('grant_id', '=', grantId).orderBy('tool').execute();
+const usageOf = (grantId: string) =>
+  h.t.db
+    .selectFrom('mcp_tool_usage')
+    .select(['tool', 'calls'])
+    .where('grant_id', '=', grantId)
+    .orderBy('tool')
+    .execute();
 const lastUsedOf = async (grantId: string) =>
-  (await h.t.db.selectFrom('oauth_grants').select('last_used_at').where('id', '=', grantId).executeTakeFirstOrThrow()).last_used_at;
+  (await h.t.db.selectFrom('oauth_grants').select('last_used_at').where('id', '=', grantId).executeTakeFirstOrThrow())
+    .last_used_at;
 
 describe('MCP usage after tools/call with names that are no tool', () => {
   it("a NUL name and a 4,000-byte name leave another grant's usage recorded (last_used_at advances, calls per tool counted), and no row for them", async () => {
@@ -24,7 +36,11 @@ describe('MCP usage after tools/call with names that are no tool', () => {
     const other = await mintAccessToken(h.t.db, h.config, { scopes: ['CONTACTS_READ'] });
     // PostgreSQL refuses a NUL in text (22021), and an index entry past 2,704 bytes (54000): random
     // base64url, so that the 4,000 bytes do not compress below the limit.
-    const poison = ['mcp_whoami\u0000', `search_contacts${randomBytes(3_000).toString('base64url')}`, ...Array.from({ length: 20 }, (_, i) => `no_such_tool_${i}`)];
+    const poison = [
+      'mcp_whoami\u0000',
+      `search_contacts${randomBytes(3_000).toString('base64url')}`,
+      ...Array.from({ length: 20 }, (_, i) => `no_such_tool_${i}`),
+    ];
     for (const name of poison) {
       const answer = (await call(attacker.token, name)).json();
       expect(answer.error.message, name.slice(0, 40)).toContain('Unknown tool');
@@ -32,7 +48,8 @@ describe('MCP usage after tools/call with names that are no tool', () => {
     await h.app.mcpUsage.flush();
 
     const before = new Date();
-    for (const name of ['mcp_whoami', 'search_contacts', 'search_contacts']) expect((await call(other.token, name)).json().result).toBeDefined();
+    for (const name of ['mcp_whoami', 'search_contacts', 'search_contacts'])
+      expect((await call(other.token, name)).json().result).toBeDefined();
     await h.app.mcpUsage.flush();
     expect(await usageOf(other.grantId)).toEqual([
       { tool: 'mcp_whoami', calls: 1 },
@@ -54,7 +71,11 @@ describe('MCP usage after tools/call with names that are no tool', () => {
     // The attacker's grant was used, but no name it sent became a row.
     expect(await usageOf(attacker.grantId)).toEqual([]);
     expect(await lastUsedOf(attacker.grantId)).not.toBeNull();
-    const long = await h.t.db.selectFrom('mcp_tool_usage').select('tool').where((eb) => eb(eb.fn('length', ['tool']), '>', 64)).execute();
+    const long = await h.t.db
+      .selectFrom('mcp_tool_usage')
+      .select('tool')
+      .where((eb) => eb(eb.fn('length', ['tool']), '>', 64))
+      .execute();
     expect(long).toEqual([]);
   });
 });

@@ -21,8 +21,14 @@ async function pollUntilDone(actionsId: string) {
 
 describe('actions', () => {
   it('VERIFY_LEAD_EMAIL runs in the background, spends credits and updates the contacts', async () => {
-    const gmail = (await h.call('POST', '/v1/contacts', { key, body: { firstName: 'G', lastName: 'M', professionalEmail: 'g.m@gmail.com' } })).json().data.id;
-    const noEmail = (await h.call('POST', '/v1/contacts', { key, body: { firstName: 'N', lastName: 'E' } })).json().data.id;
+    const gmail = (
+      await h.call('POST', '/v1/contacts', {
+        key,
+        body: { firstName: 'G', lastName: 'M', professionalEmail: 'g.m@gmail.com' },
+      })
+    ).json().data.id;
+    const noEmail = (await h.call('POST', '/v1/contacts', { key, body: { firstName: 'N', lastName: 'E' } })).json().data
+      .id;
     const contactIds = [ACME.contact(0), gmail, noEmail];
     const balance = async () => (await h.call('GET', '/v1/credits', { key })).json().data.balance;
     const before = await balance();
@@ -34,16 +40,30 @@ describe('actions', () => {
 
     const done = await pollUntilDone(started.json().data.actionsId);
     expect(done).toMatchObject({ status: 'COMPLETED', result: { verified: 3, valid: 1, risky: 1, invalid: 1 } });
-    const status = async (id: string) => (await h.call('GET', `/v1/contacts/${id}`, { key })).json().data.emailVerificationStatus;
-    expect([await status(ACME.contact(0)), await status(gmail), await status(noEmail)]).toEqual(['VALID', 'RISKY', 'INVALID']);
+    const status = async (id: string) =>
+      (await h.call('GET', `/v1/contacts/${id}`, { key })).json().data.emailVerificationStatus;
+    expect([await status(ACME.contact(0)), await status(gmail), await status(noEmail)]).toEqual([
+      'VALID',
+      'RISKY',
+      'INVALID',
+    ]);
   });
 
   it('refuses unknown types, foreign contacts and an empty balance', async () => {
-    expect((await h.call('POST', '/v1/actions', { key, body: { type: 'DELETE_EVERYTHING', contactIds: [ACME.contact(0)] } })).statusCode).toBe(422);
-    const missing = await h.call('POST', '/v1/actions', { key, body: { type: 'VERIFY_LEAD_EMAIL', contactIds: [MISSING] } });
+    expect(
+      (await h.call('POST', '/v1/actions', { key, body: { type: 'DELETE_EVERYTHING', contactIds: [ACME.contact(0)] } }))
+        .statusCode,
+    ).toBe(422);
+    const missing = await h.call('POST', '/v1/actions', {
+      key,
+      body: { type: 'VERIFY_LEAD_EMAIL', contactIds: [MISSING] },
+    });
     expect(missing.json()).toMatchObject({ code: 'invalid_reference', details: [{ path: 'contactIds[0]' }] });
     await h.t.db.updateTable('workspace_credits').set({ balance: 1 }).execute();
-    const broke = await h.call('POST', '/v1/actions', { key, body: { type: 'VERIFY_LEAD_EMAIL', contactIds: [ACME.contact(1), ACME.contact(2)] } });
+    const broke = await h.call('POST', '/v1/actions', {
+      key,
+      body: { type: 'VERIFY_LEAD_EMAIL', contactIds: [ACME.contact(1), ACME.contact(2)] },
+    });
     expect(broke.statusCode).toBe(402);
     expect(broke.json().code).toBe('insufficient_credits');
   });

@@ -12,7 +12,13 @@ afterAll(() => h.close());
 
 const steps = [
   { type: 'email', subject: 'Hello {{firstName}}', body: 'Short intro' },
-  { type: 'condition', condition: 'replied', delayDays: 3, onTrue: [{ type: 'task', title: 'Call them' }], onFalse: [{ type: 'linkedin_connection' }, { type: 'end' }] },
+  {
+    type: 'condition',
+    condition: 'replied',
+    delayDays: 3,
+    onTrue: [{ type: 'task', title: 'Call them' }],
+    onFalse: [{ type: 'linkedin_connection' }, { type: 'end' }],
+  },
 ];
 
 describe('campaigns', () => {
@@ -29,16 +35,26 @@ describe('campaigns', () => {
   });
 
   it('creates a draft from ordered steps, kept in order', async () => {
-    const response = await h.call('POST', '/v1/campaigns', { key: write, body: { name: 'Q4 push', senderIdentityId: ACME.identity(1), steps } });
+    const response = await h.call('POST', '/v1/campaigns', {
+      key: write,
+      body: { name: 'Q4 push', senderIdentityId: ACME.identity(1), steps },
+    });
     expect(response.statusCode).toBe(201);
-    expect(response.json().data).toMatchObject({ status: 'DRAFT', steps: [{ type: 'email', delayDays: 0 }, { type: 'condition' }] });
+    expect(response.json().data).toMatchObject({
+      status: 'DRAFT',
+      steps: [{ type: 'email', delayDays: 0 }, { type: 'condition' }],
+    });
   });
 
   it.each([
     [[{ type: 'email', body: 'no subject' }], 'steps[0].subject', 'is required'],
     [[{ type: 'email', subject: '', body: 'x' }], 'steps[0].subject', 'must NOT have fewer than 1 characters'],
     [[{ type: 'fax' }], 'steps[0].type', ''],
-    [[steps[0], { type: 'condition', condition: 'replied', onTrue: [{ type: 'task' }], onFalse: [] }], 'steps[1].onTrue[0].title', 'is required'],
+    [
+      [steps[0], { type: 'condition', condition: 'replied', onTrue: [{ type: 'task' }], onFalse: [] }],
+      'steps[1].onTrue[0].title',
+      'is required',
+    ],
     [[{ type: 'end' }, steps[0]], 'steps[0].type', '"end" must be the last step of its branch'],
     [[{ type: 'email', subject: 's', body: 'b', delayDays: 400 }], 'steps[0].delayDays', 'must be <= 90'],
     [[{ type: 'email', subject: 's', body: 'b', color: 'red' }], 'steps[0].color', 'is not a known field'],
@@ -51,12 +67,20 @@ describe('campaigns', () => {
   });
 
   it('422 for a sender identity that is not the workspace’s', async () => {
-    const response = await h.call('POST', '/v1/campaigns', { key: write, body: { name: 'x', senderIdentityId: MISSING, steps } });
+    const response = await h.call('POST', '/v1/campaigns', {
+      key: write,
+      body: { name: 'x', senderIdentityId: MISSING, steps },
+    });
     expect(response.json()).toMatchObject({ code: 'invalid_reference', details: [{ path: 'senderIdentityId' }] });
   });
 
   it('moves through DRAFT → ACTIVE → PAUSED → ACTIVE → FINISHED and refuses other moves with 409', async () => {
-    const id = (await h.call('POST', '/v1/campaigns', { key: write, body: { name: 'Lifecycle', senderIdentityId: ACME.identity(0), steps } })).json().data.id;
+    const id = (
+      await h.call('POST', '/v1/campaigns', {
+        key: write,
+        body: { name: 'Lifecycle', senderIdentityId: ACME.identity(0), steps },
+      })
+    ).json().data.id;
     const move = (status: string) => h.call('PATCH', `/v1/campaigns/${id}/status`, { key: write, body: { status } });
     expect((await move('PAUSED')).statusCode).toBe(409);
     for (const status of ['ACTIVE', 'PAUSED', 'ACTIVE', 'FINISHED']) {
@@ -66,22 +90,37 @@ describe('campaigns', () => {
     }
     const after = await move('ACTIVE');
     expect(after.statusCode).toBe(409);
-    expect(after.json()).toMatchObject({ code: 'invalid_status_transition', message: 'A FINISHED campaign cannot become ACTIVE' });
-    expect((await h.call('PATCH', `/v1/campaigns/${MISSING}/status`, { key: write, body: { status: 'ACTIVE' } })).statusCode).toBe(404);
-    expect((await h.call('POST', `/v1/campaigns/${id}/contacts`, { key: write, body: { contactIds: [ACME.contact(0)] } })).statusCode).toBe(409);
+    expect(after.json()).toMatchObject({
+      code: 'invalid_status_transition',
+      message: 'A FINISHED campaign cannot become ACTIVE',
+    });
+    expect(
+      (await h.call('PATCH', `/v1/campaigns/${MISSING}/status`, { key: write, body: { status: 'ACTIVE' } })).statusCode,
+    ).toBe(404);
+    expect(
+      (await h.call('POST', `/v1/campaigns/${id}/contacts`, { key: write, body: { contactIds: [ACME.contact(0)] } }))
+        .statusCode,
+    ).toBe(409);
   });
 
   it('a draft without a sender identity cannot start', async () => {
-    const id = (await h.call('POST', '/v1/campaigns', { key: write, body: { name: 'No sender', steps } })).json().data.id;
+    const id = (await h.call('POST', '/v1/campaigns', { key: write, body: { name: 'No sender', steps } })).json().data
+      .id;
     const response = await h.call('PATCH', `/v1/campaigns/${id}/status`, { key: write, body: { status: 'ACTIVE' } });
     expect(response.statusCode).toBe(409);
   });
 
   it('enrols contacts once each', async () => {
     const url = `/v1/campaigns/${ACME.campaign(1)}/contacts`;
-    const first = await h.call('POST', url, { key: write, body: { contactIds: [ACME.contact(300), ACME.contact(301)] } });
+    const first = await h.call('POST', url, {
+      key: write,
+      body: { contactIds: [ACME.contact(300), ACME.contact(301)] },
+    });
     expect(first.json().data).toMatchObject({ enrolled: 2, alreadyEnrolled: 0 });
-    const second = await h.call('POST', url, { key: write, body: { contactIds: [ACME.contact(300), ACME.contact(302)] } });
+    const second = await h.call('POST', url, {
+      key: write,
+      body: { contactIds: [ACME.contact(300), ACME.contact(302)] },
+    });
     expect(second.json().data).toMatchObject({ enrolled: 1, alreadyEnrolled: 1 });
     expect((await h.call('POST', url, { key: write, body: { contactIds: [MISSING] } })).statusCode).toBe(422);
   });

@@ -16,16 +16,27 @@ describe('companies', () => {
   it('searches by name and size, with contact counts', async () => {
     const all = (await h.call('POST', '/v1/companies/search', { key: read, body: { pageSize: 100 } })).json();
     expect(all.meta.total).toBeGreaterThanOrEqual(40);
-    const nimbus = (await h.call('POST', '/v1/companies/search', { key: read, body: { filters: { search: 'nimbus' } } })).json();
+    const nimbus = (
+      await h.call('POST', '/v1/companies/search', { key: read, body: { filters: { search: 'nimbus' } } })
+    ).json();
     expect(nimbus.data.length).toBeGreaterThan(0);
     expect(nimbus.data.every((c: { name: string }) => c.name.includes('Nimbus'))).toBe(true);
-    const big = (await h.call('POST', '/v1/companies/search', { key: read, body: { filters: { minEmployees: 1000 }, pageSize: 100 } })).json();
+    const big = (
+      await h.call('POST', '/v1/companies/search', {
+        key: read,
+        body: { filters: { minEmployees: 1000 }, pageSize: 100 },
+      })
+    ).json();
     expect(big.data.every((c: { employeeCount: number }) => c.employeeCount >= 1000)).toBe(true);
-    expect(all.data.reduce((sum: number, c: { contactCount: number }) => sum + c.contactCount, 0)).toBeGreaterThanOrEqual(400);
+    expect(
+      all.data.reduce((sum: number, c: { contactCount: number }) => sum + c.contactCount, 0),
+    ).toBeGreaterThanOrEqual(400);
   });
 
   it('gets one company, 404 for an unknown one', async () => {
-    expect((await h.call('GET', `/v1/companies/${ACME.company(0)}`, { key: read })).json().data.id).toBe(ACME.company(0));
+    expect((await h.call('GET', `/v1/companies/${ACME.company(0)}`, { key: read })).json().data.id).toBe(
+      ACME.company(0),
+    );
     expect((await h.call('GET', `/v1/companies/${MISSING}`, { key: read })).statusCode).toBe(404);
   });
 
@@ -34,7 +45,9 @@ describe('companies', () => {
     const created = await h.call('POST', '/v1/companies', { key: write, body });
     expect(created.statusCode).toBe(201);
     expect(created.json().data).toMatchObject({ name: 'Initech', contactCount: 0 });
-    expect((await h.call('POST', '/v1/companies', { key: write, body: { ...body, domain: 'INITECH.example' } })).statusCode).toBe(409);
+    expect(
+      (await h.call('POST', '/v1/companies', { key: write, body: { ...body, domain: 'INITECH.example' } })).statusCode,
+    ).toBe(409);
   });
 
   it('validates the body and needs COMPANIES_WRITE', async () => {

@@ -20,22 +20,36 @@ describe('POST /v1/contacts/search', () => {
     expect(body.meta).toEqual({ page: 1, pageSize: 25, total: expect.any(Number) });
     expect(body.meta.total).toBeGreaterThanOrEqual(400);
     expect(body.data).toHaveLength(25);
-    expect(body.data[0]).toMatchObject({ id: expect.any(String), firstName: expect.any(String), company: { name: expect.any(String) } });
+    expect(body.data[0]).toMatchObject({
+      id: expect.any(String),
+      firstName: expect.any(String),
+      company: { name: expect.any(String) },
+    });
     const second = (await h.call('POST', '/v1/contacts/search', { key: read, body: { page: 2, pageSize: 25 } })).json();
     expect(second.data.map((c: { id: string }) => c.id)).not.toContain(body.data[0].id);
   });
 
   it('filters by text, company, list, status and CRM flag', async () => {
-    const search = (filters: object) => h.call('POST', '/v1/contacts/search', { key: read, body: { filters, pageSize: 100 } }).then((r) => r.json());
+    const search = (filters: object) =>
+      h.call('POST', '/v1/contacts/search', { key: read, body: { filters, pageSize: 100 } }).then((r) => r.json());
     const byName = await search({ search: 'ana garc' });
     expect(byName.data.length).toBeGreaterThan(0);
-    expect(byName.data.every((c: { firstName: string; lastName: string }) => `${c.firstName} ${c.lastName}`.toLowerCase().includes('ana garc'))).toBe(true);
+    expect(
+      byName.data.every((c: { firstName: string; lastName: string }) =>
+        `${c.firstName} ${c.lastName}`.toLowerCase().includes('ana garc'),
+      ),
+    ).toBe(true);
     const byCompany = await search({ companyId: ACME.company(0) });
     expect(byCompany.data.every((c: { companyId: string }) => c.companyId === ACME.company(0))).toBe(true);
     const inList = await search({ listId: ACME.list(0) });
     expect(inList.meta.total).toBeGreaterThan(0);
     const valid = await search({ emailVerificationStatus: ['VALID'], isInCRM: true });
-    expect(valid.data.every((c: { emailVerificationStatus: string; isInCRM: boolean }) => c.emailVerificationStatus === 'VALID' && c.isInCRM)).toBe(true);
+    expect(
+      valid.data.every(
+        (c: { emailVerificationStatus: string; isInCRM: boolean }) =>
+          c.emailVerificationStatus === 'VALID' && c.isInCRM,
+      ),
+    ).toBe(true);
     // `%` is a character to look for, not a wildcard.
     expect((await search({ search: '%' })).meta.total).toBe(0);
   });
@@ -79,13 +93,26 @@ describe('GET /v1/contacts/:contactId', () => {
 
 describe('POST /v1/contacts and PATCH /v1/contacts/:contactId', () => {
   it('creates a contact, then finds it, and refuses the same email twice', async () => {
-    const body = { firstName: 'Núria', lastName: 'Puig', professionalEmail: 'nuria@puig.example', companyId: ACME.company(2), contactCountry: 'ES' };
+    const body = {
+      firstName: 'Núria',
+      lastName: 'Puig',
+      professionalEmail: 'nuria@puig.example',
+      companyId: ACME.company(2),
+      contactCountry: 'ES',
+    };
     const created = await h.call('POST', '/v1/contacts', { key: write, body });
     expect(created.statusCode).toBe(201);
     const contact = created.json().data;
-    expect(contact).toMatchObject({ firstName: 'Núria', company: { id: ACME.company(2) }, emailVerificationStatus: 'UNVERIFIED' });
+    expect(contact).toMatchObject({
+      firstName: 'Núria',
+      company: { id: ACME.company(2) },
+      emailVerificationStatus: 'UNVERIFIED',
+    });
     expect((await h.call('GET', `/v1/contacts/${contact.id}`, { key: write })).statusCode).toBe(200);
-    const again = await h.call('POST', '/v1/contacts', { key: write, body: { ...body, professionalEmail: 'NURIA@puig.example' } });
+    const again = await h.call('POST', '/v1/contacts', {
+      key: write,
+      body: { ...body, professionalEmail: 'NURIA@puig.example' },
+    });
     expect(again.statusCode).toBe(409);
     expect(again.json().code).toBe('conflict');
   });
@@ -94,21 +121,40 @@ describe('POST /v1/contacts and PATCH /v1/contacts/:contactId', () => {
     const missing = await h.call('POST', '/v1/contacts', { key: write, body: { firstName: 'A' } });
     expect(missing.statusCode).toBe(422);
     expect(missing.json().details[0]).toEqual({ path: 'lastName', message: 'is required' });
-    const email = await h.call('POST', '/v1/contacts', { key: write, body: { firstName: 'A', lastName: 'B', professionalEmail: 'nope' } });
+    const email = await h.call('POST', '/v1/contacts', {
+      key: write,
+      body: { firstName: 'A', lastName: 'B', professionalEmail: 'nope' },
+    });
     expect(email.json().details[0].path).toBe('professionalEmail');
-    const company = await h.call('POST', '/v1/contacts', { key: write, body: { firstName: 'A', lastName: 'B', companyId: MISSING } });
+    const company = await h.call('POST', '/v1/contacts', {
+      key: write,
+      body: { firstName: 'A', lastName: 'B', companyId: MISSING },
+    });
     expect(company.statusCode).toBe(422);
     expect(company.json()).toMatchObject({ code: 'invalid_reference', details: [{ path: 'companyId' }] });
   });
 
   it('updates only the given fields and clears one with null', async () => {
-    const response = await h.call('PATCH', `/v1/contacts/${ACME.contact(3)}`, { key: write, body: { jobTitle: 'Chief Revenue Officer', mobilePhone: null } });
+    const response = await h.call('PATCH', `/v1/contacts/${ACME.contact(3)}`, {
+      key: write,
+      body: { jobTitle: 'Chief Revenue Officer', mobilePhone: null },
+    });
     expect(response.statusCode).toBe(200);
-    expect(response.json().data).toMatchObject({ id: ACME.contact(3), jobTitle: 'Chief Revenue Officer', mobilePhone: null });
-    expect((await h.call('PATCH', `/v1/contacts/${MISSING}`, { key: write, body: { jobTitle: 'x' } })).statusCode).toBe(404);
+    expect(response.json().data).toMatchObject({
+      id: ACME.contact(3),
+      jobTitle: 'Chief Revenue Officer',
+      mobilePhone: null,
+    });
+    expect((await h.call('PATCH', `/v1/contacts/${MISSING}`, { key: write, body: { jobTitle: 'x' } })).statusCode).toBe(
+      404,
+    );
     expect((await h.call('PATCH', `/v1/contacts/${ACME.contact(3)}`, { key: write, body: {} })).statusCode).toBe(422);
-    const taken = (await h.call('GET', `/v1/contacts/${ACME.contact(4)}`, { key: write })).json().data.professionalEmail;
-    const clash = await h.call('PATCH', `/v1/contacts/${ACME.contact(3)}`, { key: write, body: { professionalEmail: taken } });
+    const taken = (await h.call('GET', `/v1/contacts/${ACME.contact(4)}`, { key: write })).json().data
+      .professionalEmail;
+    const clash = await h.call('PATCH', `/v1/contacts/${ACME.contact(3)}`, {
+      key: write,
+      body: { professionalEmail: taken },
+    });
     expect(clash.statusCode).toBe(409);
     expect(clash.json().code).toBe('conflict');
   });
@@ -116,6 +162,9 @@ describe('POST /v1/contacts and PATCH /v1/contacts/:contactId', () => {
   it('needs CONTACTS_WRITE to write, even with CONTACTS_READ', async () => {
     const response = await h.call('PATCH', `/v1/contacts/${ACME.contact(3)}`, { key: read, body: { jobTitle: 'x' } });
     expect(response.statusCode).toBe(403);
-    expect(response.json()).toMatchObject({ code: 'insufficient_scope', message: 'Missing required scope: CONTACTS_WRITE' });
+    expect(response.json()).toMatchObject({
+      code: 'insufficient_scope',
+      message: 'Missing required scope: CONTACTS_WRITE',
+    });
   });
 });

@@ -12,7 +12,15 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-const countMessages = async () => Number((await h.t.db.selectFrom('messages').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const countMessages = async () =>
+  Number(
+    (
+      await h.t.db
+        .selectFrom('messages')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe('inbox threads and messages', () => {
   it('lists threads, most recent first, filtered by identity, text and archive', async () => {
@@ -21,12 +29,18 @@ describe('inbox threads and messages', () => {
     const times = body.data.map((thread: { lastActivityAt: string }) => thread.lastActivityAt);
     expect([...times].sort().reverse()).toEqual(times);
     const byIdentity = (await h.call('GET', `/v1/inboxes?senderIdentityId=${ACME.identity(1)}`, { key: read })).json();
-    expect(byIdentity.data.every((thread: { senderIdentityIds: string[] }) => thread.senderIdentityIds.includes(ACME.identity(1)))).toBe(true);
+    expect(
+      byIdentity.data.every((thread: { senderIdentityIds: string[] }) =>
+        thread.senderIdentityIds.includes(ACME.identity(1)),
+      ),
+    ).toBe(true);
     const archived = (await h.call('GET', '/v1/inboxes?archived=true', { key: read })).json();
     expect(archived.meta.total).toBeGreaterThan(0);
     expect(archived.meta.total).toBeLessThan(body.meta.total);
     const first = body.data[0];
-    const searched = (await h.call('GET', `/v1/inboxes?search=${encodeURIComponent(first.fullName)}`, { key: read })).json();
+    const searched = (
+      await h.call('GET', `/v1/inboxes?search=${encodeURIComponent(first.fullName)}`, { key: read })
+    ).json();
     expect(searched.data.map((thread: { contactId: string }) => thread.contactId)).toContain(first.contactId);
   });
 
@@ -34,14 +48,23 @@ describe('inbox threads and messages', () => {
     const thread = (await h.call('GET', '/v1/inboxes?pageSize=1', { key: read })).json().data[0];
     const messages = (await h.call('GET', `/v1/inboxes/${thread.contactId}/messages`, { key: read })).json();
     expect(messages.meta.total).toBeGreaterThanOrEqual(2);
-    expect(messages.data[0]).toMatchObject({ conversationId: expect.any(String), type: expect.stringMatching(/EMAIL|LINKEDIN/) });
+    expect(messages.data[0]).toMatchObject({
+      conversationId: expect.any(String),
+      type: expect.stringMatching(/EMAIL|LINKEDIN/),
+    });
     expect((await h.call('GET', `/v1/inboxes/${MISSING}/messages`, { key: read })).statusCode).toBe(404);
     expect((await h.call('GET', '/v1/inboxes?pageSize=0', { key: read })).statusCode).toBe(422);
   });
 });
 
 describe('POST /v1/inbox/messages', () => {
-  const send = { contactId: ACME.contact(10), senderIdentityId: ACME.identity(1), type: 'EMAIL', subject: 'Hello', message: 'Are you free on Tuesday?' };
+  const send = {
+    contactId: ACME.contact(10),
+    senderIdentityId: ACME.identity(1),
+    type: 'EMAIL',
+    subject: 'Hello',
+    message: 'Are you free on Tuesday?',
+  };
 
   it('sends a message that then shows in the contact’s messages', async () => {
     const response = await h.call('POST', '/v1/inbox/messages', { key: write, body: send });
@@ -61,13 +84,19 @@ describe('POST /v1/inbox/messages', () => {
     expect(second.json()).toEqual(first.json());
     expect(second.headers['idempotent-replayed']).toBe('true');
     expect(await countMessages()).toBe(before + 1);
-    const reused = await h.call('POST', '/v1/inbox/messages', { key: write, body: { ...body, message: 'Something else' } });
+    const reused = await h.call('POST', '/v1/inbox/messages', {
+      key: write,
+      body: { ...body, message: 'Something else' },
+    });
     expect(reused.statusCode).toBe(409);
     expect(reused.json().code).toBe('idempotency_key_reused');
   });
 
   it('refuses a channel the identity lacks, unknown contacts and bad bodies', async () => {
-    const linkedIn = await h.call('POST', '/v1/inbox/messages', { key: write, body: { ...send, senderIdentityId: ACME.identity(0), type: 'LINKEDIN', subject: undefined } });
+    const linkedIn = await h.call('POST', '/v1/inbox/messages', {
+      key: write,
+      body: { ...send, senderIdentityId: ACME.identity(0), type: 'LINKEDIN', subject: undefined },
+    });
     expect(linkedIn.statusCode).toBe(422);
     expect(linkedIn.json().details[0].path).toBe('type');
     const unknown = await h.call('POST', '/v1/inbox/messages', { key: write, body: { ...send, contactId: MISSING } });

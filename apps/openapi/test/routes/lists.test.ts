@@ -30,13 +30,22 @@ describe('lists', () => {
     expect(added.json().data).toEqual({ listId, changed: 3, memberCount: 3 });
     const again = await h.call('POST', `/v1/lists/${listId}/contacts`, { key: write, body: { contactIds } });
     expect(again.json().data).toEqual({ listId, changed: 0, memberCount: 3 });
-    const removed = await h.call('POST', `/v1/lists/${listId}/contacts/remove`, { key: write, body: { contactIds: [ACME.contact(1)] } });
+    const removed = await h.call('POST', `/v1/lists/${listId}/contacts/remove`, {
+      key: write,
+      body: { contactIds: [ACME.contact(1)] },
+    });
     expect(removed.json().data).toEqual({ listId, changed: 1, memberCount: 2 });
   });
 
   it('is 404 for an unknown list and 422 naming a contact of another workspace', async () => {
-    expect((await h.call('POST', `/v1/lists/${MISSING}/contacts`, { key: write, body: { contactIds: [ACME.contact(0)] } })).statusCode).toBe(404);
-    const foreign = await h.call('POST', `/v1/lists/${ACME.list(0)}/contacts`, { key: write, body: { contactIds: [ACME.contact(0), GLOBEX.contact(0)] } });
+    expect(
+      (await h.call('POST', `/v1/lists/${MISSING}/contacts`, { key: write, body: { contactIds: [ACME.contact(0)] } }))
+        .statusCode,
+    ).toBe(404);
+    const foreign = await h.call('POST', `/v1/lists/${ACME.list(0)}/contacts`, {
+      key: write,
+      body: { contactIds: [ACME.contact(0), GLOBEX.contact(0)] },
+    });
     expect(foreign.statusCode).toBe(422);
     expect(foreign.json()).toMatchObject({ code: 'invalid_reference', details: [{ path: 'contactIds[1]' }] });
   });

@@ -23,7 +23,10 @@ describe('workspace resources', () => {
 
   it('GET /v1/credits is 404 when the workspace has no credits account', async () => {
     const key = await h.key(['WORKSPACE_READ'], 'globex');
-    await h.t.db.deleteFrom('workspace_credits').where('workspace_id', '=', '0a000000-0000-4000-8000-000000000002').execute();
+    await h.t.db
+      .deleteFrom('workspace_credits')
+      .where('workspace_id', '=', '0a000000-0000-4000-8000-000000000002')
+      .execute();
     expect((await h.call('GET', '/v1/credits', { key })).statusCode).toBe(404);
   });
 
@@ -31,8 +34,13 @@ describe('workspace resources', () => {
     const response = await h.call('GET', '/v1/sender-identities', { key: await h.key(['IDENTITIES_READ']) });
     expect(response.statusCode).toBe(200);
     expect(response.json().data.length).toBeGreaterThanOrEqual(3);
-    expect(response.json().data[0]).toMatchObject({ id: expect.any(String), channels: expect.arrayContaining(['EMAIL']) });
-    expect((await h.call('GET', '/v1/sender-identities', { key: await h.key(['OWNERS_READ']) })).json().message).toContain('IDENTITIES_READ');
+    expect(response.json().data[0]).toMatchObject({
+      id: expect.any(String),
+      channels: expect.arrayContaining(['EMAIL']),
+    });
+    expect(
+      (await h.call('GET', '/v1/sender-identities', { key: await h.key(['OWNERS_READ']) })).json().message,
+    ).toContain('IDENTITIES_READ');
   });
 
   it('GET /v1/tasks/owners lists CRM owners (OWNERS_READ)', async () => {

@@ -13,14 +13,19 @@ import { usePoll } from './use-poll.ts';
  */
 export function CimdClients() {
   const { read, workspace } = useConsole();
-  const polled = usePoll(async () => (await read<{ clients: CimdClient[] }>('/cimd-clients')).clients, `cimd-clients:${workspace.id}`, 5_000);
+  const polled = usePoll(
+    async () => (await read<{ clients: CimdClient[] }>('/cimd-clients')).clients,
+    `cimd-clients:${workspace.id}`,
+    5_000,
+  );
   const clients = polled.data;
   return (
     <section aria-labelledby="cimd-heading">
       <h2 id="cimd-heading">Client metadata document clients</h2>
       <p className="muted">
-        Clients whose client ID is the https URL of their metadata document, with an authorization attempt or a connection in {workspace.name}. The auth service reads the
-        document; when the client's host cannot be reached it uses a cached or bundled copy.
+        Clients whose client ID is the https URL of their metadata document, with an authorization attempt or a
+        connection in {workspace.name}. The auth service reads the document; when the client's host cannot be reached it
+        uses a cached or bundled copy.
       </p>
       {polled.error && <InlineError message={`Could not load the metadata document clients: ${polled.error}`} />}
       {clients === undefined ? (
@@ -49,7 +54,11 @@ export function CimdClients() {
                       <strong>
                         <bdi>{c.name}</bdi>
                       </strong>
-                      {known && <div className="muted small">{known.name === c.name ? 'tested client' : `tested client: ${known.name}`}</div>}
+                      {known && (
+                        <div className="muted small">
+                          {known.name === c.name ? 'tested client' : `tested client: ${known.name}`}
+                        </div>
+                      )}
                     </td>
                     <td>
                       <Uri value={c.id} />
@@ -89,7 +98,9 @@ function Source({ client }: { client: CimdClient }) {
   return (
     <>
       <span className={warning ? 'source-warning' : undefined}>{text}</span>
-      {client.metadataSource !== 'fetched' && client.checkedAt && <div className="muted small">live document last tried {ago(client.checkedAt)}</div>}
+      {client.metadataSource !== 'fetched' && client.checkedAt && (
+        <div className="muted small">live document last tried {ago(client.checkedAt)}</div>
+      )}
     </>
   );
 }

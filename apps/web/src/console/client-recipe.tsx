@@ -3,7 +3,14 @@ import { failedReadinessChecks } from '@enginy/policy/readiness';
 import { redirectUriAllowedByWorkspace } from '@enginy/policy/redirect-uri';
 import { useState } from 'react';
 import { Link } from '../router.tsx';
-import { type ChecklistItem, clientIdItem, redirectFacts, registrationText, scopeChoiceText, withRedirectUri } from './connect-recipe.ts';
+import {
+  type ChecklistItem,
+  clientIdItem,
+  redirectFacts,
+  registrationText,
+  scopeChoiceText,
+  withRedirectUri,
+} from './connect-recipe.ts';
 import { useConsole } from './console-context.tsx';
 import { errorText } from './format.ts';
 import type { McpSettings } from './types.ts';
@@ -15,7 +22,15 @@ import type { Polled } from './use-poll.ts';
  * state (and, for an admin, a button that allows the exact redirect URI the recipe sends), the
  * redirect URI it sends and how the recipe fixes it, the commands or config file, and its scopes.
  */
-export function ClientRecipe({ client, mcpUrl, settings }: { client: KnownClient; mcpUrl: string; settings: Polled<McpSettings> }) {
+export function ClientRecipe({
+  client,
+  mcpUrl,
+  settings,
+}: {
+  client: KnownClient;
+  mcpUrl: string;
+  settings: Polled<McpSettings>;
+}) {
   const { workspace } = useConsole();
   const s = settings.data;
   const setup = client.setup(mcpUrl);
@@ -28,7 +43,11 @@ export function ClientRecipe({ client, mcpUrl, settings }: { client: KnownClient
 
       <h3 id="before-heading">Before you start</h3>
       {settings.error && <InlineError message={`Could not read the MCP settings: ${settings.error}`} />}
-      {s === undefined ? !settings.error && <Loading what="the workspace settings" /> : <Checklist client={client} settings={s} reload={settings.reload} />}
+      {s === undefined ? (
+        !settings.error && <Loading what="the workspace settings" />
+      ) : (
+        <Checklist client={client} settings={s} reload={settings.reload} />
+      )}
 
       <h3>Redirect URI</h3>
       {s !== undefined && <RedirectUri client={client} settings={s} />}
@@ -37,8 +56,8 @@ export function ClientRecipe({ client, mcpUrl, settings }: { client: KnownClient
       {setup.configFile && (
         <>
           <p>
-            Before you sign in, <code>{setup.configFile.path}</code> must hold this entry (a command below that adds the server replaces the entry: write the file after
-            that command).
+            Before you sign in, <code>{setup.configFile.path}</code> must hold this entry (a command below that adds the
+            server replaces the entry: write the file after that command).
           </p>
           <pre className="command" data-testid="config-file">
             {setup.configFile.content}
@@ -57,7 +76,8 @@ export function ClientRecipe({ client, mcpUrl, settings }: { client: KnownClient
         ))}
       </ol>
       <p>
-        When the browser opens, sign in, choose {workspace.name} and Approve. Then ask {client.name} to run <code>mcp_whoami</code> to verify the connection.
+        When the browser opens, sign in, choose {workspace.name} and Approve. Then ask {client.name} to run{' '}
+        <code>mcp_whoami</code> to verify the connection.
       </p>
 
       <h3>Scopes</h3>
@@ -66,7 +86,15 @@ export function ClientRecipe({ client, mcpUrl, settings }: { client: KnownClient
   );
 }
 
-function Checklist({ client, settings: s, reload }: { client: KnownClient; settings: McpSettings; reload: () => Promise<void> }) {
+function Checklist({
+  client,
+  settings: s,
+  reload,
+}: {
+  client: KnownClient;
+  settings: McpSettings;
+  reload: () => Promise<void>;
+}) {
   const [addedUri, setAddedUri] = useState<string | undefined>();
   const added = async (uri: string) => {
     await reload();
@@ -76,13 +104,24 @@ function Checklist({ client, settings: s, reload }: { client: KnownClient; setti
   // The workspace-wide items are packages/policy's readiness checks, the settings' warnings on the server.
   const failed = failedReadinessChecks(s);
   const items: (ChecklistItem & { add?: string })[] = [
-    { label: 'MCP integration enabled', ok: !failed.has('mcp_disabled'), fix: 'Enable the MCP integration in MCP settings.' },
+    {
+      label: 'MCP integration enabled',
+      ok: !failed.has('mcp_disabled'),
+      fix: 'Enable the MCP integration in MCP settings.',
+    },
     {
       label: 'MCP policy active with at least one scope',
       ok: !failed.has('policy_inactive') && !failed.has('policy_empty'),
-      fix: failed.has('policy_inactive') ? 'Make the policy active in MCP settings.' : `Choose the MCP policy scopes ${client.name} may request.`,
+      fix: failed.has('policy_inactive')
+        ? 'Make the policy active in MCP settings.'
+        : `Choose the MCP policy scopes ${client.name} may request.`,
     },
-    { label: `${facts.sent} in Allowed redirect URIs`, ok: facts.allowlisted, fix: `Add ${facts.sent} to Allowed redirect URIs (exact match).`, add: facts.addable ? facts.sent : undefined },
+    {
+      label: `${facts.sent} in Allowed redirect URIs`,
+      ok: facts.allowlisted,
+      fix: `Add ${facts.sent} to Allowed redirect URIs (exact match).`,
+      add: facts.addable ? facts.sent : undefined,
+    },
     clientIdItem(client, s.allowedClientIds),
   ];
   return (
@@ -129,7 +168,8 @@ function AddRedirectUri({ uri, onAdded }: { uri: string; onAdded: (uri: string) 
     setError(undefined);
     try {
       const current = await read<McpSettings>('/mcp-settings');
-      if (!redirectUriAllowedByWorkspace(current.allowedRedirectUris, uri)) await write('PUT', '/mcp-settings', withRedirectUri(current, uri));
+      if (!redirectUriAllowedByWorkspace(current.allowedRedirectUris, uri))
+        await write('PUT', '/mcp-settings', withRedirectUri(current, uri));
       await onAdded(uri);
     } catch (e) {
       setError(`Not added: ${errorText(e)}`);
@@ -173,7 +213,9 @@ function RedirectUri({ client, settings: s }: { client: KnownClient; settings: M
           <dt>Sent by default</dt>
           <dd>
             {form === 'words' ? value : <code>{value}</code>}
-            {form === 'pattern' && <span className="muted"> — the port is random, so no allowlist entry can match it: use the recipe.</span>}
+            {form === 'pattern' && (
+              <span className="muted"> — the port is random, so no allowlist entry can match it: use the recipe.</span>
+            )}
           </dd>
         </div>
       )}
@@ -195,8 +237,9 @@ function Scopes({ client, settings: s }: { client: KnownClient; settings: McpSet
   return (
     <>
       <p>
-        {client.name} asks for {scopeChoiceText(client)}. The policy of this workspace allows <ScopeList scopes={s.policyScopes} />; a request for more stops at the browser
-        step with “Requested scopes are not allowed”.
+        {client.name} asks for {scopeChoiceText(client)}. The policy of this workspace allows{' '}
+        <ScopeList scopes={s.policyScopes} />; a request for more stops at the browser step with “Requested scopes are
+        not allowed”.
       </p>
       {s.policyScopes.length > 0 && (
         <>

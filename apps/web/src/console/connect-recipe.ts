@@ -45,7 +45,9 @@ export function withRedirectUri(settings: McpSettings, uri: string): McpSettings
   const { enabled, allowedRedirectUris, allowedClientIds, policyScopes, policyActive } = settings;
   return {
     enabled,
-    allowedRedirectUris: redirectUriAllowedByWorkspace(allowedRedirectUris, uri) ? allowedRedirectUris : [...allowedRedirectUris, uri],
+    allowedRedirectUris: redirectUriAllowedByWorkspace(allowedRedirectUris, uri)
+      ? allowedRedirectUris
+      : [...allowedRedirectUris, uri],
     allowedClientIds,
     policyScopes,
     policyActive,
@@ -60,9 +62,11 @@ export interface ChecklistItem {
 
 /** Allowed OAuth client IDs for this client: empty lets it in; a list lets in only the IDs on it. */
 export function clientIdItem(client: KnownClient, allowedClientIds: readonly string[]): ChecklistItem {
-  if (allowedClientIds.length === 0) return { label: 'Allowed OAuth client IDs empty for the first connection', ok: true, fix: '' };
+  if (allowedClientIds.length === 0)
+    return { label: 'Allowed OAuth client IDs empty for the first connection', ok: true, fix: '' };
   const id = client.metadataDocumentUrl;
-  if (id !== undefined && isClientIdAllowed(allowedClientIds, id)) return { label: `Allowed OAuth client IDs include ${client.name}'s client ID`, ok: true, fix: '' };
+  if (id !== undefined && isClientIdAllowed(allowedClientIds, id))
+    return { label: `Allowed OAuth client IDs include ${client.name}'s client ID`, ok: true, fix: '' };
   return {
     label: 'Allowed OAuth client IDs empty for the first connection',
     ok: false,
@@ -74,8 +78,10 @@ export function clientIdItem(client: KnownClient, allowedClientIds: readonly str
 }
 
 export function registrationText(client: KnownClient): string {
-  if (client.registration === 'cimd') return `Registers with a client ID metadata document: its client ID is ${client.metadataDocumentUrl}`;
-  if (client.registration === 'dcr') return `Registers dynamically (RFC 7591) as “${client.registeredName}”: a new client ID each time`;
+  if (client.registration === 'cimd')
+    return `Registers with a client ID metadata document: its client ID is ${client.metadataDocumentUrl}`;
+  if (client.registration === 'dcr')
+    return `Registers dynamically (RFC 7591) as “${client.registeredName}”: a new client ID each time`;
   return 'Your app decides how it registers (dynamic registration or a client ID metadata document)';
 }
 

@@ -26,7 +26,11 @@ const PAGES: { path: string; title: string; render: () => ReactNode }[] = [
 
 const WORKSPACE_KEY = 'enginy.console.workspace';
 
-type State = { kind: 'loading' } | { kind: 'sign-in' } | { kind: 'failed'; message: string } | { kind: 'ready'; session: Session; workspaces: Workspace[] };
+type State =
+  | { kind: 'loading' }
+  | { kind: 'sign-in' }
+  | { kind: 'failed'; message: string }
+  | { kind: 'ready'; session: Session; workspaces: Workspace[] };
 
 /** The console: sign-in when there is no session, then a left nav, a workspace switcher and the page. */
 export function ConsoleApp({ path }: { path: string }) {
@@ -58,7 +62,11 @@ export function ConsoleApp({ path }: { path: string }) {
   }, [page]);
 
   const workspace =
-    state.kind === 'ready' ? (state.workspaces.find((w) => w.id === linked) ?? state.workspaces.find((w) => w.id === workspaceId) ?? state.workspaces[0]) : undefined;
+    state.kind === 'ready'
+      ? (state.workspaces.find((w) => w.id === linked) ??
+        state.workspaces.find((w) => w.id === workspaceId) ??
+        state.workspaces[0])
+      : undefined;
 
   // Remember a linked workspace as the choice, as if it had been picked in the switcher.
   useEffect(() => {
@@ -69,7 +77,10 @@ export function ConsoleApp({ path }: { path: string }) {
   }, [workspace, linked]);
 
   const signedOut = useCallback(() => setState({ kind: 'sign-in' }), []);
-  const context = useMemo(() => (state.kind === 'ready' && workspace ? consoleContext(state.session, workspace, signedOut) : undefined), [state, workspace, signedOut]);
+  const context = useMemo(
+    () => (state.kind === 'ready' && workspace ? consoleContext(state.session, workspace, signedOut) : undefined),
+    [state, workspace, signedOut],
+  );
 
   if (state.kind !== 'ready') {
     return (
@@ -143,7 +154,8 @@ export function ConsoleApp({ path }: { path: string }) {
               <ConsoleProvider value={context} key={context.workspace.id}>
                 {!context.isAdmin && (
                   <p className="notice" role="note">
-                    You are a {context.workspace.role} of {context.workspace.name}: you can see everything here, only an admin can change it.
+                    You are a {context.workspace.role} of {context.workspace.name}: you can see everything here, only an
+                    admin can change it.
                   </p>
                 )}
                 {page.render()}

@@ -37,7 +37,8 @@ export function consoleContext(session: Session, workspace: Workspace, signedOut
     session,
     workspace,
     isAdmin: workspace.role === 'admin',
-    read: (path, body) => watch(call(body === undefined ? 'GET' : 'POST', `${base}${path}`, body === undefined ? {} : { body })),
+    read: (path, body) =>
+      watch(call(body === undefined ? 'GET' : 'POST', `${base}${path}`, body === undefined ? {} : { body })),
     write: (method, path, body) => watch(call(method, `${base}${path}`, { body, csrfToken: session.csrfToken })),
   };
 }

@@ -46,7 +46,12 @@ export function ListEditor({
           <li key={item}>
             <code>{item}</code>
             {!readOnly && (
-              <button type="button" className="secondary small" onClick={() => onChange(items.filter((i) => i !== item))} aria-label={`Remove ${item}`}>
+              <button
+                type="button"
+                className="secondary small"
+                onClick={() => onChange(items.filter((i) => i !== item))}
+                aria-label={`Remove ${item}`}
+              >
                 Remove
               </button>
             )}

@@ -69,7 +69,13 @@ export function ScopePicker({
                 return (
                   <td key={level}>
                     <label className={`check${highlight.includes(scope) ? ' highlighted' : ''}`}>
-                      <input type="checkbox" checked={has(scope) || by !== undefined} disabled={implied || all} onChange={(e) => toggle(scope, e.target.checked)} aria-label={scope} />
+                      <input
+                        type="checkbox"
+                        checked={has(scope) || by !== undefined}
+                        disabled={implied || all}
+                        onChange={(e) => toggle(scope, e.target.checked)}
+                        aria-label={scope}
+                      />
                       <code>{scope}</code>
                       {by !== undefined && <span className="muted"> (included by {by})</span>}
                     </label>

@@ -39,7 +39,11 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
         {label}
       </button>
       <span role="status" className="muted">
-        {state === 'copied' ? 'Copied' : state === 'failed' ? 'The browser refused the clipboard: select the text and copy it' : ''}
+        {state === 'copied'
+          ? 'Copied'
+          : state === 'failed'
+            ? 'The browser refused the clipboard: select the text and copy it'
+            : ''}
       </span>
     </span>
   );

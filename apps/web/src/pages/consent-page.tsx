@@ -6,7 +6,11 @@ import { type ClientSource, clientSourceText } from '../client-source.ts';
 import { ScopeNarrowing } from './scope-narrowing.tsx';
 import { SignInForm } from './sign-in-form.tsx';
 
-type State = { kind: 'loading' } | { kind: 'sign-in' } | { kind: 'failed'; message: string } | { kind: 'ready'; session: Session; view: ConsentView };
+type State =
+  | { kind: 'loading' }
+  | { kind: 'sign-in' }
+  | { kind: 'failed'; message: string }
+  | { kind: 'ready'; session: Session; view: ConsentView };
 
 /**
  * The browser step of the OAuth flow: sign in, pick the workspace, then Approve or Deny. The
@@ -91,7 +95,8 @@ export function ConsentPage({ requestId }: { requestId: string }) {
         {d.hint && <p className="hint">{d.hint}</p>}
         {view.request.clientSource && (
           <p>
-            Client metadata document of <bdi>{view.request.clientName}</bdi>: <ClientSourceText source={view.request.clientSource} />
+            Client metadata document of <bdi>{view.request.clientName}</bdi>:{' '}
+            <ClientSourceText source={view.request.clientSource} />
           </p>
         )}
         {d.reason === 'scopes_not_allowed' && workspace && (
@@ -107,7 +112,9 @@ export function ConsentPage({ requestId }: { requestId: string }) {
         {d.redirectTo ? (
           <a href={d.redirectTo}>Return to the application</a>
         ) : (
-          <p>Nothing was sent back to the application. A workspace admin can change the MCP settings; then start again.</p>
+          <p>
+            Nothing was sent back to the application. A workspace admin can change the MCP settings; then start again.
+          </p>
         )}
       </section>
     );

@@ -18,7 +18,8 @@ export function HomePage() {
         <h2 id="connect-heading">Connect {claudeCode.name}</h2>
         <pre className="command">{add}</pre>
         <p>
-          <Link to="/console/connect">Open the console</Link> for the other tested clients ({others.join(', ')}), to set up the workspace's MCP settings, watch connections arrive and read every authorization attempt.
+          <Link to="/console/connect">Open the console</Link> for the other tested clients ({others.join(', ')}), to set
+          up the workspace's MCP settings, watch connections arrive and read every authorization attempt.
         </p>
       </section>
     </>

@@ -28,7 +28,8 @@ export function ScopeNarrowing({
     <section aria-labelledby="narrow-heading" className="narrow">
       <h2 id="narrow-heading">Ask for fewer scopes</h2>
       <p>
-        The policy of {workspace.name} allows <ScopeList scopes={scopes} /> of this request. Change the application's request, then connect again:
+        The policy of {workspace.name} allows <ScopeList scopes={scopes} /> of this request. Change the application's
+        request, then connect again:
       </p>
       {highlighted && (
         <div className="narrow-hint recognised" data-testid="narrow-recognised">
@@ -54,7 +55,8 @@ export function ScopeNarrowing({
           </a>
           <span className="muted">
             {' '}
-            — opens MCP settings in a new tab with {offending.length === 1 ? 'this scope' : 'these scopes'} ticked, not saved: review and Save settings there, then Check again here.
+            — opens MCP settings in a new tab with {offending.length === 1 ? 'this scope' : 'these scopes'} ticked, not
+            saved: review and Save settings there, then Check again here.
           </span>
         </p>
       )}

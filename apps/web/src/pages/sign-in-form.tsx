@@ -12,7 +12,9 @@ export function SignInForm({ onSignedIn }: { onSignedIn: (session: Session) => v
     setBusy(true);
     setError(undefined);
     try {
-      onSignedIn(await call<Session>('POST', '/session', { body: { email: form.get('email'), password: form.get('password') } }));
+      onSignedIn(
+        await call<Session>('POST', '/session', { body: { email: form.get('email'), password: form.get('password') } }),
+      );
     } catch (e) {
       setError(e instanceof ApiError ? e.message : 'Could not reach the sign-in service');
     } finally {

@@ -62,15 +62,24 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('mobile_phone', 'text')
     .addColumn('phones', sql`text[]`, (col) => col.notNull().defaultTo(sql`'{}'`))
     .addColumn('email_verification_status', 'text', (col) =>
-      col.notNull().defaultTo('UNVERIFIED').check(sql`email_verification_status in ('UNVERIFIED', 'VALID', 'INVALID', 'RISKY')`),
+      col
+        .notNull()
+        .defaultTo('UNVERIFIED')
+        .check(sql`email_verification_status in ('UNVERIFIED', 'VALID', 'INVALID', 'RISKY')`),
     )
     .addColumn('contact_country', 'text')
     .addColumn('is_in_crm', 'boolean', (col) => col.notNull().defaultTo(false))
     .addColumn('created_at', 'timestamptz', now)
     .addColumn('updated_at', 'timestamptz', now)
     .execute();
-  await sql`create unique index contacts_workspace_email_key on contacts (workspace_id, lower(professional_email))`.execute(db);
-  await db.schema.createIndex('contacts_workspace_created_idx').on('contacts').columns(['workspace_id', 'created_at', 'id']).execute();
+  await sql`create unique index contacts_workspace_email_key on contacts (workspace_id, lower(professional_email))`.execute(
+    db,
+  );
+  await db.schema
+    .createIndex('contacts_workspace_created_idx')
+    .on('contacts')
+    .columns(['workspace_id', 'created_at', 'id'])
+    .execute();
   await db.schema.createIndex('contacts_company_idx').on('contacts').column('company_id').execute();
 
   await db.schema
@@ -95,7 +104,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('id', 'uuid', id)
     .addColumn('workspace_id', 'uuid', workspace)
     .addColumn('name', 'text', (col) => col.notNull())
-    .addColumn('status', 'text', (col) => col.notNull().defaultTo('DRAFT').check(sql`status in ('DRAFT', 'ACTIVE', 'PAUSED', 'FINISHED')`))
+    .addColumn('status', 'text', (col) =>
+      col.notNull().defaultTo('DRAFT').check(sql`status in ('DRAFT', 'ACTIVE', 'PAUSED', 'FINISHED')`),
+    )
     .addColumn('sender_identity_id', 'uuid', (col) => col.references('sender_identities.id').onDelete('set null'))
     // The ordered step tree (conditions nest branches); it is read and written as a whole.
     .addColumn('steps', 'jsonb', (col) => col.notNull().defaultTo(sql`'[]'::jsonb`))
@@ -117,7 +128,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('id', 'uuid', id)
     .addColumn('workspace_id', 'uuid', workspace)
     .addColumn('contact_id', 'uuid', (col) => col.notNull().references('contacts.id').onDelete('cascade'))
-    .addColumn('sender_identity_id', 'uuid', (col) => col.notNull().references('sender_identities.id').onDelete('cascade'))
+    .addColumn('sender_identity_id', 'uuid', (col) =>
+      col.notNull().references('sender_identities.id').onDelete('cascade'),
+    )
     .addColumn('channel', 'text', (col) => col.notNull().check(sql`channel in ('EMAIL', 'LINKEDIN')`))
     .addColumn('archived', 'boolean', (col) => col.notNull().defaultTo(false))
     .addColumn('unread_count', 'integer', (col) => col.notNull().defaultTo(0))
@@ -126,14 +139,20 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('last_activity_at', 'timestamptz', now)
     .addUniqueConstraint('conversations_thread_key', ['contact_id', 'sender_identity_id', 'channel'])
     .execute();
-  await db.schema.createIndex('conversations_workspace_activity_idx').on('conversations').columns(['workspace_id', 'last_activity_at']).execute();
+  await db.schema
+    .createIndex('conversations_workspace_activity_idx')
+    .on('conversations')
+    .columns(['workspace_id', 'last_activity_at'])
+    .execute();
 
   await db.schema
     .createTable('messages')
     .addColumn('id', 'uuid', id)
     .addColumn('workspace_id', 'uuid', workspace)
     .addColumn('conversation_id', 'uuid', (col) => col.notNull().references('conversations.id').onDelete('cascade'))
-    .addColumn('sender_identity_id', 'uuid', (col) => col.notNull().references('sender_identities.id').onDelete('cascade'))
+    .addColumn('sender_identity_id', 'uuid', (col) =>
+      col.notNull().references('sender_identities.id').onDelete('cascade'),
+    )
     .addColumn('type', 'text', (col) => col.notNull().check(sql`type in ('EMAIL', 'LINKEDIN')`))
     .addColumn('subject', 'text')
     .addColumn('content', 'text', (col) => col.notNull())
@@ -144,7 +163,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'timestamptz', now)
     .addUniqueConstraint('messages_request_key', ['workspace_id', 'request_id'])
     .execute();
-  await db.schema.createIndex('messages_conversation_idx').on('messages').columns(['conversation_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('messages_conversation_idx')
+    .on('messages')
+    .columns(['conversation_id', 'created_at'])
+    .execute();
 
   await db.schema
     .createTable('workspace_credits')
@@ -160,7 +183,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('id', 'uuid', id)
     .addColumn('workspace_id', 'uuid', workspace)
     .addColumn('type', 'text', (col) => col.notNull())
-    .addColumn('status', 'text', (col) => col.notNull().defaultTo('PENDING').check(sql`status in ('PENDING', 'RUNNING', 'COMPLETED', 'FAILED')`))
+    .addColumn('status', 'text', (col) =>
+      col.notNull().defaultTo('PENDING').check(sql`status in ('PENDING', 'RUNNING', 'COMPLETED', 'FAILED')`),
+    )
     .addColumn('contact_ids', sql`uuid[]`, (col) => col.notNull())
     .addColumn('result', 'jsonb')
     .addColumn('created_at', 'timestamptz', now)

@@ -18,7 +18,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('fetched_at', 'timestamptz')
     .addColumn('deleted_at', 'timestamptz')
     .execute();
-  await sql`create unique index oauth_clients_fingerprint_key on oauth_clients (registration_fingerprint) where deleted_at is null`.execute(db);
+  await sql`create unique index oauth_clients_fingerprint_key on oauth_clients (registration_fingerprint) where deleted_at is null`.execute(
+    db,
+  );
 
   await db.schema
     .createTable('oauth_sessions')
@@ -100,5 +102,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('reason', 'text', (col) => col.notNull())
     .addColumn('details', 'jsonb', (col) => col.notNull().defaultTo(sql`'{}'`))
     .execute();
-  await db.schema.createIndex('auth_events_workspace_idx').on('auth_events').columns(['workspace_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('auth_events_workspace_idx')
+    .on('auth_events')
+    .columns(['workspace_id', 'created_at'])
+    .execute();
 }

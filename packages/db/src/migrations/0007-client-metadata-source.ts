@@ -6,13 +6,19 @@ import { type Kysely, sql } from 'kysely';
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .alterTable('oauth_clients')
-    .addColumn('metadata_source', 'text', (col) => col.check(sql`metadata_source in ('fetched', 'bundled', 'unverified')`))
+    .addColumn('metadata_source', 'text', (col) =>
+      col.check(sql`metadata_source in ('fetched', 'bundled', 'unverified')`),
+    )
     .addColumn('metadata_checked_at', 'timestamptz')
     .execute();
   // What the client's metadata was when /authorize accepted the request, for the consent page.
   await db.schema
     .alterTable('oauth_authorization_requests')
-    .addColumn('client_source', 'text', (col) => col.check(sql`client_source in ('fetched', 'cached', 'bundled', 'unverified')`))
+    .addColumn('client_source', 'text', (col) =>
+      col.check(sql`client_source in ('fetched', 'cached', 'bundled', 'unverified')`),
+    )
     .execute();
-  await sql`update oauth_clients set metadata_source = 'fetched', metadata_checked_at = fetched_at where kind = 'cimd'`.execute(db);
+  await sql`update oauth_clients set metadata_source = 'fetched', metadata_checked_at = fetched_at where kind = 'cimd'`.execute(
+    db,
+  );
 }

@@ -11,7 +11,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('registered_from', 'text')
     .addColumn('registered_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .execute();
-  await sql`create index oauth_clients_registered_from_idx on oauth_clients (registered_from) where kind = 'dynamic' and deleted_at is null`.execute(db);
+  await sql`create index oauth_clients_registered_from_idx on oauth_clients (registered_from) where kind = 'dynamic' and deleted_at is null`.execute(
+    db,
+  );
   // "Has this client completed a grant?" is asked per client by the cap and by the hourly purge.
   await db.schema.createIndex('oauth_grants_client_idx').on('oauth_grants').column('client_id').execute();
 }

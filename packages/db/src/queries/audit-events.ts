@@ -31,7 +31,11 @@ export async function recordAuthEvent(db: Db, event: AuthEvent): Promise<void> {
 
 /** The newest events first, for the console (and tests). */
 export function listAuthEvents(db: Db, options: { workspaceId?: string; limit?: number } = {}) {
-  let query = db.selectFrom('auth_events').selectAll().orderBy('id', 'desc').limit(options.limit ?? 50);
+  let query = db
+    .selectFrom('auth_events')
+    .selectAll()
+    .orderBy('id', 'desc')
+    .limit(options.limit ?? 50);
   if (options.workspaceId !== undefined) query = query.where('workspace_id', '=', options.workspaceId);
   return query.execute();
 }
@@ -76,7 +80,11 @@ export function listAttempts(db: Db, workspaceId: string, filter: AttemptFilter)
     .where((eb) =>
       eb.or([
         eb('auth_events.workspace_id', '=', workspaceId),
-        eb.and([eb('auth_events.workspace_id', 'is', null), eb('oauth_clients.kind', '=', 'preregistered'), eb('oauth_clients.workspace_id', '=', workspaceId)]),
+        eb.and([
+          eb('auth_events.workspace_id', 'is', null),
+          eb('oauth_clients.kind', '=', 'preregistered'),
+          eb('oauth_clients.workspace_id', '=', workspaceId),
+        ]),
       ]),
     )
     // The bigserial id is insertion order; created_at ties within a transaction.

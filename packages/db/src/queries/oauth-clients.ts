@@ -3,7 +3,12 @@ import { hashSecret } from '@enginy/security/tokens';
 import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
 import type { Db } from '../client.ts';
 import type { Database } from '../schema.ts';
-import type { ClientMetadataSource, OAuthClientKind, OAuthClientsTable, TokenEndpointAuthMethod } from '../schema/oauth.ts';
+import type {
+  ClientMetadataSource,
+  OAuthClientKind,
+  OAuthClientsTable,
+  TokenEndpointAuthMethod,
+} from '../schema/oauth.ts';
 
 export interface OAuthClient {
   id: string;
@@ -64,13 +69,25 @@ function toClient(row: Pick<Selectable<OAuthClientsTable>, (typeof COLUMNS)[numb
 
 /** A live (not deleted) client. */
 export async function findClient(db: Db, id: string): Promise<OAuthClient | undefined> {
-  const row = await db.selectFrom('oauth_clients').select(COLUMNS).where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+  const row = await db
+    .selectFrom('oauth_clients')
+    .select(COLUMNS)
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
   return row && toClient(row);
 }
 
 /** No grant was ever made to the client (revoked ones count: it completed one). */
 function neverGranted(eb: ExpressionBuilder<Database, 'oauth_clients'>) {
-  return eb.not(eb.exists(eb.selectFrom('oauth_grants').select('oauth_grants.id').whereRef('oauth_grants.client_id', '=', 'oauth_clients.id')));
+  return eb.not(
+    eb.exists(
+      eb
+        .selectFrom('oauth_grants')
+        .select('oauth_grants.id')
+        .whereRef('oauth_grants.client_id', '=', 'oauth_clients.id'),
+    ),
+  );
 }
 
 /** Live dynamic clients registered from `address` that never completed a grant (the per-address cap). */
@@ -99,8 +116,20 @@ export async function purgeUnusedDynamicClients(db: Db, registeredBefore: Date, 
     .where((eb) =>
       eb.not(
         eb.or([
-          eb.exists(eb.selectFrom('oauth_authorization_requests as r').select('r.id').whereRef('r.client_id', '=', 'oauth_clients.id').where('r.expires_at', '>', now)),
-          eb.exists(eb.selectFrom('oauth_codes as c').select('c.code_hash').whereRef('c.client_id', '=', 'oauth_clients.id').where('c.expires_at', '>', now)),
+          eb.exists(
+            eb
+              .selectFrom('oauth_authorization_requests as r')
+              .select('r.id')
+              .whereRef('r.client_id', '=', 'oauth_clients.id')
+              .where('r.expires_at', '>', now),
+          ),
+          eb.exists(
+            eb
+              .selectFrom('oauth_codes as c')
+              .select('c.code_hash')
+              .whereRef('c.client_id', '=', 'oauth_clients.id')
+              .where('c.expires_at', '>', now),
+          ),
         ]),
       ),
     )
@@ -113,7 +142,11 @@ export async function purgeUnusedDynamicClients(db: Db, registeredBefore: Date, 
  * fingerprint (identical metadata), so a client that re-registers on every start does not pile up;
  * either way its registration time is now (an unused client expires a day after it).
  */
-export async function registerDynamicClient(db: Db, id: string, client: NewOAuthClient): Promise<{ client: OAuthClient; created: boolean }> {
+export async function registerDynamicClient(
+  db: Db,
+  id: string,
+  client: NewOAuthClient,
+): Promise<{ client: OAuthClient; created: boolean }> {
   const row = await db
     .insertInto('oauth_clients')
     .values({
@@ -127,7 +160,12 @@ export async function registerDynamicClient(db: Db, id: string, client: NewOAuth
       registered_from: client.registeredFrom ?? null,
       metadata: JSON.stringify(client.metadata),
     })
-    .onConflict((oc) => oc.column('registration_fingerprint').where('deleted_at', 'is', null).doUpdateSet({ registered_at: sql<Date>`now()` }))
+    .onConflict((oc) =>
+      oc
+        .column('registration_fingerprint')
+        .where('deleted_at', 'is', null)
+        .doUpdateSet({ registered_at: sql<Date>`now()` }),
+    )
     // xmax is 0 only on a row this statement inserted (PostgreSQL), not on one it updated.
     .returning([...COLUMNS, sql<boolean>`(xmax = 0)`.as('inserted')])
     .executeTakeFirstOrThrow();
@@ -139,7 +177,12 @@ export async function registerDynamicClient(db: Db, id: string, client: NewOAuth
  * the live document could not be had, a bundled copy or an unverified client (`fetched_at` kept, so
  * a cached fetched copy's age stays known).
  */
-export async function upsertCimdClient(db: Db, id: string, client: Omit<NewOAuthClient, 'kind'>, source: ClientMetadataSource): Promise<OAuthClient> {
+export async function upsertCimdClient(
+  db: Db,
+  id: string,
+  client: Omit<NewOAuthClient, 'kind'>,
+  source: ClientMetadataSource,
+): Promise<OAuthClient> {
   const now = new Date();
   const values = {
     name: client.name,
@@ -162,7 +205,12 @@ export async function upsertCimdClient(db: Db, id: string, client: Omit<NewOAuth
 
 /** Records that the live document was tried again (and could not be had), keeping what the client is. */
 export async function touchCimdClient(db: Db, id: string): Promise<void> {
-  await db.updateTable('oauth_clients').set({ metadata_checked_at: sql<Date>`now()` }).where('id', '=', id).where('kind', '=', 'cimd').execute();
+  await db
+    .updateTable('oauth_clients')
+    .set({ metadata_checked_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .where('kind', '=', 'cimd')
+    .execute();
 }
 
 export async function deleteClient(db: Db, id: string): Promise<void> {
@@ -207,7 +255,13 @@ export async function createPreregisteredClient(
 export function listWorkspaceClients(db: Db, workspaceId: string) {
   return db
     .selectFrom('oauth_clients')
-    .select(['id', 'name', 'redirect_uris as redirectUris', 'token_endpoint_auth_method as tokenEndpointAuthMethod', 'created_at as createdAt'])
+    .select([
+      'id',
+      'name',
+      'redirect_uris as redirectUris',
+      'token_endpoint_auth_method as tokenEndpointAuthMethod',
+      'created_at as createdAt',
+    ])
     .where('workspace_id', '=', workspaceId)
     .where('kind', '=', 'preregistered')
     .where('deleted_at', 'is', null)
@@ -216,7 +270,13 @@ export function listWorkspaceClients(db: Db, workspaceId: string) {
 }
 
 /** Replaces the secret of a live client of this workspace (the old one stops working at once); false when not found. */
-export async function rotateClientSecret(db: Db, tokenHashKey: string, workspaceId: string, clientId: string, clientSecret: string): Promise<boolean> {
+export async function rotateClientSecret(
+  db: Db,
+  tokenHashKey: string,
+  workspaceId: string,
+  clientId: string,
+  clientSecret: string,
+): Promise<boolean> {
   const row = await db
     .updateTable('oauth_clients')
     .set({ secret_hash: hashSecret(tokenHashKey, clientSecret) })
@@ -234,7 +294,11 @@ export async function rotateClientSecret(db: Db, tokenHashKey: string, workspace
  * and every connection it holds, in any workspace, ends with it (its access tokens would otherwise
  * live on until they expire). Returns the revoked grant ids, or undefined when not found.
  */
-export async function deleteWorkspaceClient(db: Db, workspaceId: string, clientId: string): Promise<string[] | undefined> {
+export async function deleteWorkspaceClient(
+  db: Db,
+  workspaceId: string,
+  clientId: string,
+): Promise<string[] | undefined> {
   return db.transaction().execute(async (trx) => {
     const row = await trx
       .updateTable('oauth_clients')
@@ -253,7 +317,13 @@ export async function deleteWorkspaceClient(db: Db, workspaceId: string, clientI
       .returning('id')
       .execute();
     const grantIds = grants.map((g) => g.id);
-    if (grantIds.length > 0) await trx.updateTable('oauth_tokens').set({ revoked_at: sql<Date>`now()` }).where('grant_id', 'in', grantIds).where('revoked_at', 'is', null).execute();
+    if (grantIds.length > 0)
+      await trx
+        .updateTable('oauth_tokens')
+        .set({ revoked_at: sql<Date>`now()` })
+        .where('grant_id', 'in', grantIds)
+        .where('revoked_at', 'is', null)
+        .execute();
     return grantIds;
   });
 }
@@ -291,8 +361,20 @@ export async function listWorkspaceCimdClients(db: Db, workspaceId: string) {
     .where('oauth_clients.deleted_at', 'is', null)
     .where((eb) =>
       eb.or([
-        eb.exists(eb.selectFrom('auth_events').select('auth_events.id').whereRef('auth_events.client_id', '=', 'oauth_clients.id').where('auth_events.workspace_id', '=', workspaceId)),
-        eb.exists(eb.selectFrom('oauth_grants').select('oauth_grants.id').whereRef('oauth_grants.client_id', '=', 'oauth_clients.id').where('oauth_grants.workspace_id', '=', workspaceId)),
+        eb.exists(
+          eb
+            .selectFrom('auth_events')
+            .select('auth_events.id')
+            .whereRef('auth_events.client_id', '=', 'oauth_clients.id')
+            .where('auth_events.workspace_id', '=', workspaceId),
+        ),
+        eb.exists(
+          eb
+            .selectFrom('oauth_grants')
+            .select('oauth_grants.id')
+            .whereRef('oauth_grants.client_id', '=', 'oauth_clients.id')
+            .where('oauth_grants.workspace_id', '=', workspaceId),
+        ),
       ]),
     )
     .orderBy('lastAttemptAt', (ob) => ob.desc().nullsLast())

@@ -5,7 +5,14 @@ import type { Db } from '../client.ts';
 
 export async function createGrant(
   db: Db,
-  grant: { workspaceId: string; userId: string; clientId: string; redirectUri: string; scopes: string[]; resource: string },
+  grant: {
+    workspaceId: string;
+    userId: string;
+    clientId: string;
+    redirectUri: string;
+    scopes: string[];
+    resource: string;
+  },
 ): Promise<string> {
   const row = await db
     .insertInto('oauth_grants')
@@ -25,8 +32,18 @@ export async function createGrant(
 /** Revokes a grant and every token it issued: the connection stops working at once. */
 export async function revokeGrant(db: Db, grantId: string, reason: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('oauth_grants').set({ revoked_at: sql<Date>`now()`, revoked_reason: reason }).where('id', '=', grantId).where('revoked_at', 'is', null).execute();
-    await trx.updateTable('oauth_tokens').set({ revoked_at: sql<Date>`now()` }).where('grant_id', '=', grantId).where('revoked_at', 'is', null).execute();
+    await trx
+      .updateTable('oauth_grants')
+      .set({ revoked_at: sql<Date>`now()`, revoked_reason: reason })
+      .where('id', '=', grantId)
+      .where('revoked_at', 'is', null)
+      .execute();
+    await trx
+      .updateTable('oauth_tokens')
+      .set({ revoked_at: sql<Date>`now()` })
+      .where('grant_id', '=', grantId)
+      .where('revoked_at', 'is', null)
+      .execute();
   });
 }
 
@@ -84,7 +101,9 @@ export async function listConnections(db: Db, workspaceId: string): Promise<Conn
           .orderBy('tool')
           .execute();
   return grants.map((g) => {
-    const tools = usage.filter((u) => u.grant_id === g.id).map((u) => ({ tool: u.tool, calls: Number(u.calls), lastCalledAt: u.last_called_at }));
+    const tools = usage
+      .filter((u) => u.grant_id === g.id)
+      .map((u) => ({ tool: u.tool, calls: Number(u.calls), lastCalledAt: u.last_called_at }));
     return {
       grantId: g.id,
       clientId: g.client_id,
@@ -131,13 +150,19 @@ export interface ToolUsage {
 }
 
 /** Adds batched call counts and moves each grant's last-used time forward, in one transaction. */
-export async function recordMcpUsage(db: Db, usage: readonly ToolUsage[], lastUsed: ReadonlyMap<string, Date>): Promise<void> {
+export async function recordMcpUsage(
+  db: Db,
+  usage: readonly ToolUsage[],
+  lastUsed: ReadonlyMap<string, Date>,
+): Promise<void> {
   if (usage.length === 0 && lastUsed.size === 0) return;
   await db.transaction().execute(async (trx) => {
     if (usage.length > 0) {
       await trx
         .insertInto('mcp_tool_usage')
-        .values(usage.map((u) => ({ grant_id: u.grantId, tool: u.tool, calls: u.calls, last_called_at: u.lastCalledAt })))
+        .values(
+          usage.map((u) => ({ grant_id: u.grantId, tool: u.tool, calls: u.calls, last_called_at: u.lastCalledAt })),
+        )
         .onConflict((oc) =>
           oc.columns(['grant_id', 'tool']).doUpdateSet({
             calls: sql`mcp_tool_usage.calls + excluded.calls`,
@@ -162,7 +187,13 @@ export function findConnectionNames(db: Db, ids: { userId: string; workspaceId: 
     .selectFrom('users')
     .innerJoin('workspaces', (join) => join.on('workspaces.id', '=', ids.workspaceId))
     .leftJoin('oauth_clients', (join) => join.on('oauth_clients.id', '=', ids.clientId))
-    .select(['users.email', 'users.name as userName', 'workspaces.slug', 'workspaces.name as workspaceName', 'oauth_clients.name as clientName'])
+    .select([
+      'users.email',
+      'users.name as userName',
+      'workspaces.slug',
+      'workspaces.name as workspaceName',
+      'oauth_clients.name as clientName',
+    ])
     .where('users.id', '=', ids.userId)
     .executeTakeFirst();
 }

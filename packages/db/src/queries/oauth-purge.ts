@@ -16,9 +16,17 @@ export interface Purged {
  */
 export async function purgeExpired(db: Db, expiredBefore: Date, spentBefore: Date): Promise<Purged> {
   return db.transaction().execute(async (trx) => {
-    await trx.updateTable('oauth_tokens').set({ retry_answer: null }).where('retry_answer', 'is not', null).where('spent_at', '<', spentBefore).execute();
+    await trx
+      .updateTable('oauth_tokens')
+      .set({ retry_answer: null })
+      .where('retry_answer', 'is not', null)
+      .where('spent_at', '<', spentBefore)
+      .execute();
     const sessions = await trx.deleteFrom('oauth_sessions').where('expires_at', '<', expiredBefore).executeTakeFirst();
-    const requests = await trx.deleteFrom('oauth_authorization_requests').where('expires_at', '<', expiredBefore).executeTakeFirst();
+    const requests = await trx
+      .deleteFrom('oauth_authorization_requests')
+      .where('expires_at', '<', expiredBefore)
+      .executeTakeFirst();
     const codes = await trx.deleteFrom('oauth_codes').where('expires_at', '<', expiredBefore).executeTakeFirst();
     const tokens = await trx.deleteFrom('oauth_tokens').where('expires_at', '<', expiredBefore).executeTakeFirst();
     return {

@@ -16,7 +16,11 @@ export interface PendingAuthorization {
   createdAt: Date;
 }
 
-export async function createAuthorizationRequest(db: Db, request: Omit<PendingAuthorization, 'id' | 'createdAt'>, ttlSeconds: number): Promise<string> {
+export async function createAuthorizationRequest(
+  db: Db,
+  request: Omit<PendingAuthorization, 'id' | 'createdAt'>,
+  ttlSeconds: number,
+): Promise<string> {
   const row = await db
     .insertInto('oauth_authorization_requests')
     .values({

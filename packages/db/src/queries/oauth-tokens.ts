@@ -56,7 +56,11 @@ export async function linkCodeToGrant(db: Db, codeHash: string, grantId: string)
   await db.updateTable('oauth_codes').set({ grant_id: grantId }).where('code_hash', '=', codeHash).execute();
 }
 
-export async function insertTokens(db: Db, grantId: string, tokens: { hash: string; kind: OAuthTokenKind; expiresAt: Date }[]): Promise<void> {
+export async function insertTokens(
+  db: Db,
+  grantId: string,
+  tokens: { hash: string; kind: OAuthTokenKind; expiresAt: Date }[],
+): Promise<void> {
   await db
     .insertInto('oauth_tokens')
     .values(tokens.map((t) => ({ token_hash: t.hash, kind: t.kind, grant_id: grantId, expires_at: t.expiresAt })))
@@ -104,7 +108,12 @@ export async function spendRefreshToken(db: Db, tokenHash: string, retryAnswer: 
 }
 
 export async function revokeToken(db: Db, tokenHash: string): Promise<void> {
-  await db.updateTable('oauth_tokens').set({ revoked_at: sql<Date>`now()` }).where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).execute();
+  await db
+    .updateTable('oauth_tokens')
+    .set({ revoked_at: sql<Date>`now()` })
+    .where('token_hash', '=', tokenHash)
+    .where('revoked_at', 'is', null)
+    .execute();
 }
 
 export interface ActiveAccessTokenRow {
@@ -135,7 +144,10 @@ export async function findActiveAccessToken(db: Db, tokenHash: string): Promise<
  * The same lookup for several hashes in one round trip (the MCP endpoint batches the requests that
  * arrive together); a hash with no live token is absent from the map.
  */
-export async function findActiveAccessTokens(db: Db, tokenHashes: readonly string[]): Promise<Map<string, ActiveAccessTokenRow>> {
+export async function findActiveAccessTokens(
+  db: Db,
+  tokenHashes: readonly string[],
+): Promise<Map<string, ActiveAccessTokenRow>> {
   const found = new Map<string, ActiveAccessTokenRow>();
   if (tokenHashes.length === 0) return found;
   const compiled = activeAccessTokensQuery(db);

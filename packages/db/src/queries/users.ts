@@ -11,8 +11,14 @@ export function findUserByEmail(db: Db, email: string) {
 }
 
 /** Sign-in sessions: the cookie is stored only as a hash. */
-export async function createSession(db: Db, input: { idHash: string; userId: string; csrfToken: string; expiresAt: Date }): Promise<void> {
-  await db.insertInto('oauth_sessions').values({ id_hash: input.idHash, user_id: input.userId, csrf_token: input.csrfToken, expires_at: input.expiresAt }).execute();
+export async function createSession(
+  db: Db,
+  input: { idHash: string; userId: string; csrfToken: string; expiresAt: Date },
+): Promise<void> {
+  await db
+    .insertInto('oauth_sessions')
+    .values({ id_hash: input.idHash, user_id: input.userId, csrf_token: input.csrfToken, expires_at: input.expiresAt })
+    .execute();
 }
 
 /** The unexpired session with that cookie hash, with its user. */

@@ -18,7 +18,9 @@ export async function findWorkspace(db: Db, idOrSlug: string) {
   return db
     .selectFrom('workspaces')
     .select(['id', 'slug', 'name'])
-    .where((eb) => (/^[0-9a-f-]{36}$/i.test(idOrSlug) ? eb('id', '=', idOrSlug) : eb('slug', '=', idOrSlug.toLowerCase())))
+    .where((eb) =>
+      /^[0-9a-f-]{36}$/i.test(idOrSlug) ? eb('id', '=', idOrSlug) : eb('slug', '=', idOrSlug.toLowerCase()),
+    )
     .executeTakeFirst();
 }
 
@@ -34,7 +36,11 @@ export function listMemberships(db: Db, userId: string) {
 }
 
 export async function getMcpSettings(db: Db, workspaceId: string): Promise<McpSettings | undefined> {
-  const row = await db.selectFrom('workspace_mcp_settings').selectAll().where('workspace_id', '=', workspaceId).executeTakeFirst();
+  const row = await db
+    .selectFrom('workspace_mcp_settings')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .executeTakeFirst();
   return (
     row && {
       workspaceId: row.workspace_id,
@@ -49,10 +55,19 @@ export async function getMcpSettings(db: Db, workspaceId: string): Promise<McpSe
 }
 
 /** Replaces a workspace's MCP settings; returns what was there before (undefined: never saved) and after. */
-export async function saveMcpSettings(db: Db, workspaceId: string, input: McpSettingsInput): Promise<{ before: McpSettings | undefined; after: McpSettings }> {
+export async function saveMcpSettings(
+  db: Db,
+  workspaceId: string,
+  input: McpSettingsInput,
+): Promise<{ before: McpSettings | undefined; after: McpSettings }> {
   return db.transaction().execute(async (trx) => {
     // Lock the row so two concurrent saves record consistent before/after pairs.
-    await trx.selectFrom('workspace_mcp_settings').select('workspace_id').where('workspace_id', '=', workspaceId).forUpdate().execute();
+    await trx
+      .selectFrom('workspace_mcp_settings')
+      .select('workspace_id')
+      .where('workspace_id', '=', workspaceId)
+      .forUpdate()
+      .execute();
     const before = await getMcpSettings(trx, workspaceId);
     const values = {
       enabled: input.enabled,
@@ -72,6 +87,11 @@ export async function saveMcpSettings(db: Db, workspaceId: string, input: McpSet
 }
 
 /** Every workspace's MCP switch and policy (the discovery documents advertise what they allow together). */
-export function listMcpPolicies(db: Db): Promise<{ enabled: boolean; policyActive: boolean; policyScopes: string[] }[]> {
-  return db.selectFrom('workspace_mcp_settings').select(['enabled', 'policy_active as policyActive', 'policy_scopes as policyScopes']).execute();
+export function listMcpPolicies(
+  db: Db,
+): Promise<{ enabled: boolean; policyActive: boolean; policyScopes: string[] }[]> {
+  return db
+    .selectFrom('workspace_mcp_settings')
+    .select(['enabled', 'policy_active as policyActive', 'policy_scopes as policyScopes'])
+    .execute();
 }

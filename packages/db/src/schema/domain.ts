@@ -59,7 +59,11 @@ export interface ContactsTable {
   personal_emails: TextArray;
   mobile_phone: string | null;
   phones: TextArray;
-  email_verification_status: ColumnType<EmailVerificationStatus, EmailVerificationStatus | undefined, EmailVerificationStatus>;
+  email_verification_status: ColumnType<
+    EmailVerificationStatus,
+    EmailVerificationStatus | undefined,
+    EmailVerificationStatus
+  >;
   contact_country: string | null;
   is_in_crm: Generated<boolean>;
   created_at: SeedableCreatedAt;

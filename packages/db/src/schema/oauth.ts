@@ -31,7 +31,11 @@ export interface OAuthClientsTable {
   /** When a metadata document was last fetched (CIMD cache). */
   fetched_at: NullableTimestamp;
   /** CIMD clients only: what the metadata is (a fetched document, a bundled copy, or unverified). */
-  metadata_source: ColumnType<ClientMetadataSource | null, ClientMetadataSource | null | undefined, ClientMetadataSource | null>;
+  metadata_source: ColumnType<
+    ClientMetadataSource | null,
+    ClientMetadataSource | null | undefined,
+    ClientMetadataSource | null
+  >;
   /** CIMD clients only: when the live document was last tried. */
   metadata_checked_at: NullableTimestamp;
   deleted_at: NullableTimestamp;

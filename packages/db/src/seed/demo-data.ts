@@ -18,17 +18,106 @@ const SIZES: Record<'acme' | 'globex', Size> = {
   globex: { companies: 8, contacts: 60, lists: 2, campaigns: 2, threads: 10 },
 };
 
-const FIRST = ['Ana', 'Ben', 'Carla', 'David', 'Elena', 'Farid', 'Grace', 'Hugo', 'Irene', 'Jonas', 'Kira', 'Luis', 'Marta', 'Nadia', 'Oscar', 'Pau', 'Quinn', 'Rosa', 'Sam', 'Teresa', 'Umar', 'Vera', 'Will', 'Xenia', 'Yusuf', 'Zoe'];
-const LAST = ['García', 'Smith', 'Müller', 'Rossi', 'Dubois', 'Silva', 'Novak', 'Jensen', 'Kowalski', 'Martín', 'Brown', 'Costa', 'Weber', 'Ferrer', 'Olsen', 'Ivanova', 'Moreau', 'Sato', 'Khan', 'Lopez'];
-const TITLES = ['Head of Sales', 'VP Marketing', 'CTO', 'Sales Development Representative', 'Account Executive', 'CEO', 'Growth Lead', 'RevOps Manager', 'Founder', 'Head of Partnerships'];
-const WORDS = ['Nimbus', 'Vertex', 'Lumen', 'Quanta', 'Harbor', 'Atlas', 'Cobalt', 'Orbit', 'Pinnacle', 'Kestrel', 'Juniper', 'Beacon', 'Summit', 'Mosaic', 'Helix', 'Aurora'];
+const FIRST = [
+  'Ana',
+  'Ben',
+  'Carla',
+  'David',
+  'Elena',
+  'Farid',
+  'Grace',
+  'Hugo',
+  'Irene',
+  'Jonas',
+  'Kira',
+  'Luis',
+  'Marta',
+  'Nadia',
+  'Oscar',
+  'Pau',
+  'Quinn',
+  'Rosa',
+  'Sam',
+  'Teresa',
+  'Umar',
+  'Vera',
+  'Will',
+  'Xenia',
+  'Yusuf',
+  'Zoe',
+];
+const LAST = [
+  'García',
+  'Smith',
+  'Müller',
+  'Rossi',
+  'Dubois',
+  'Silva',
+  'Novak',
+  'Jensen',
+  'Kowalski',
+  'Martín',
+  'Brown',
+  'Costa',
+  'Weber',
+  'Ferrer',
+  'Olsen',
+  'Ivanova',
+  'Moreau',
+  'Sato',
+  'Khan',
+  'Lopez',
+];
+const TITLES = [
+  'Head of Sales',
+  'VP Marketing',
+  'CTO',
+  'Sales Development Representative',
+  'Account Executive',
+  'CEO',
+  'Growth Lead',
+  'RevOps Manager',
+  'Founder',
+  'Head of Partnerships',
+];
+const WORDS = [
+  'Nimbus',
+  'Vertex',
+  'Lumen',
+  'Quanta',
+  'Harbor',
+  'Atlas',
+  'Cobalt',
+  'Orbit',
+  'Pinnacle',
+  'Kestrel',
+  'Juniper',
+  'Beacon',
+  'Summit',
+  'Mosaic',
+  'Helix',
+  'Aurora',
+];
 const SUFFIX = ['Labs', 'Systems', 'Analytics', 'Cloud', 'Logistics', 'Health', 'Capital', 'Robotics'];
 const INDUSTRIES = ['Software', 'Logistics', 'Healthcare', 'Fintech', 'Retail', 'Manufacturing', 'Energy', 'Education'];
 const COUNTRIES = ['ES', 'US', 'DE', 'FR', 'GB', 'IT', 'NL', 'PT'];
-const LIST_NAMES = ['Q3 Outbound', 'Conference Leads', 'Enterprise Accounts', 'Warm Intros', 'Churned Customers', 'Fintech Founders'];
+const LIST_NAMES = [
+  'Q3 Outbound',
+  'Conference Leads',
+  'Enterprise Accounts',
+  'Warm Intros',
+  'Churned Customers',
+  'Fintech Founders',
+];
 const CAMPAIGN_NAMES = ['Spring Outbound', 'Webinar Follow-up', 'Enterprise ABM', 'Reactivation', 'Founder Intro'];
 const STATUSES = ['ACTIVE', 'DRAFT', 'PAUSED', 'FINISHED', 'ACTIVE'] as const;
-const OPENERS = ['Thanks for reaching out!', 'Could you send more details?', 'Not the right time, maybe next quarter.', 'Happy to chat next week.', 'Who else is on your team?'];
+const OPENERS = [
+  'Thanks for reaching out!',
+  'Could you send more details?',
+  'Not the right time, maybe next quarter.',
+  'Happy to chat next week.',
+  'Who else is on your team?',
+];
 const TAGS = [
   { id: 'interested', name: 'Interested', color: '#16a34a' },
   { id: 'follow-up', name: 'Follow up', color: '#f59e0b' },
@@ -44,7 +133,11 @@ function prng(seed: number) {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)] as T };
+  return {
+    next,
+    int: (n: number) => Math.floor(next() * n),
+    pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)] as T,
+  };
 }
 
 /** A fixed v4-shaped uuid per (workspace, kind, index): `0d<ws>00<kind>-...-<index>`. */
@@ -53,7 +146,16 @@ export function demoId(workspace: 'acme' | 'globex', kind: number, index: number
   return `0d${ws}00${kind.toString(16).padStart(3, '0')}-0000-4000-8000-${index.toString(16).padStart(12, '0')}`;
 }
 
-const KIND = { owner: 1, identity: 2, company: 3, contact: 4, list: 5, campaign: 6, conversation: 7, message: 8 } as const;
+const KIND = {
+  owner: 1,
+  identity: 2,
+  company: 3,
+  contact: 4,
+  list: 5,
+  campaign: 6,
+  conversation: 7,
+  message: 8,
+} as const;
 
 const slug = (text: string) =>
   text
@@ -137,9 +239,16 @@ async function seedWorkspaceData(db: Db, workspace: 'acme' | 'globex'): Promise<
     };
   });
 
-  const lists = LIST_NAMES.slice(0, size.lists).map((name, i) => ({ id: id('list', i), workspace_id: workspaceId, name, created_at: new Date(base + (30 + i) * day) }));
+  const lists = LIST_NAMES.slice(0, size.lists).map((name, i) => ({
+    id: id('list', i),
+    workspace_id: workspaceId,
+    name,
+    created_at: new Date(base + (30 + i) * day),
+  }));
   const members = lists.flatMap((list, l) =>
-    contacts.filter((_, c) => (c + l) % (3 + l) === 0).map((contact) => ({ list_id: list.id, contact_id: contact.id, added_at: list.created_at })),
+    contacts
+      .filter((_, c) => (c + l) % (3 + l) === 0)
+      .map((contact) => ({ list_id: list.id, contact_id: contact.id, added_at: list.created_at })),
   );
 
   const campaigns = CAMPAIGN_NAMES.slice(0, size.campaigns).map((name, i) => ({
@@ -154,7 +263,16 @@ async function seedWorkspaceData(db: Db, workspace: 'acme' | 'globex'): Promise<
   }));
   const enrolments = campaigns
     .filter((campaign) => campaign.status !== 'DRAFT')
-    .flatMap((campaign, c) => contacts.filter((_, i) => (i + c) % 7 === 0).map((contact) => ({ campaign_id: campaign.id, contact_id: contact.id, current_step: rand.int(3), enrolled_at: campaign.created_at })));
+    .flatMap((campaign, c) =>
+      contacts
+        .filter((_, i) => (i + c) % 7 === 0)
+        .map((contact) => ({
+          campaign_id: campaign.id,
+          contact_id: contact.id,
+          current_step: rand.int(3),
+          enrolled_at: campaign.created_at,
+        })),
+    );
 
   const conversations = Array.from({ length: size.threads }, (_, i) => {
     const identity = identities[i % identities.length]!;
@@ -185,7 +303,11 @@ async function seedWorkspaceData(db: Db, workspace: 'acme' | 'globex'): Promise<
         sender_identity_id: conversation.sender_identity_id,
         type: conversation.channel,
         subject: conversation.channel === 'EMAIL' ? (m === 0 ? 'Quick question' : 'Re: Quick question') : null,
-        content: fromContact ? rand.pick(OPENERS) : m === 0 ? 'Hi! I noticed your team is growing. Open to a quick call?' : 'Great, here is a link to book a slot.',
+        content: fromContact
+          ? rand.pick(OPENERS)
+          : m === 0
+            ? 'Hi! I noticed your team is growing. Open to a quick call?'
+            : 'Great, here is a link to book a slot.',
         is_contact_sender: fromContact,
         is_autosent: m === 0,
         created_at: new Date(start + m * 5_400_000),
@@ -198,33 +320,79 @@ async function seedWorkspaceData(db: Db, workspace: 'acme' | 'globex'): Promise<
   });
 
   // Parents before children; each batch is one statement, so the whole seed stays well under a second.
-  await db.insertInto('crm_owners').values(owners).onConflict((oc) => oc.column('id').doNothing()).execute();
-  await db.insertInto('sender_identities').values(identities).onConflict((oc) => oc.column('id').doNothing()).execute();
-  await db.insertInto('companies').values(companies).onConflict((oc) => oc.doNothing()).execute();
-  await db.insertInto('contacts').values(contacts).onConflict((oc) => oc.doNothing()).execute();
-  await db.insertInto('lists').values(lists).onConflict((oc) => oc.doNothing()).execute();
-  await db.insertInto('list_members').values(members).onConflict((oc) => oc.doNothing()).execute();
-  await db.insertInto('campaigns').values(campaigns).onConflict((oc) => oc.column('id').doNothing()).execute();
-  if (enrolments.length > 0) await db.insertInto('campaign_enrolments').values(enrolments).onConflict((oc) => oc.doNothing()).execute();
-  await db.insertInto('conversations').values(conversations).onConflict((oc) => oc.doNothing()).execute();
-  await db.insertInto('messages').values(messages).onConflict((oc) => oc.doNothing()).execute();
   await db
-      .insertInto('workspace_credits')
-      .values({
-        workspace_id: workspaceId,
-        balance: workspace === 'acme' ? 4_250 : 300,
-        monthly_plan_credits: workspace === 'acme' ? 5_000 : 500,
-        monthly_addon_credits: workspace === 'acme' ? 1_000 : 0,
-        next_renewal_date: '2026-12-01',
-      })
-      .onConflict((oc) => oc.column('workspace_id').doNothing())
+    .insertInto('crm_owners')
+    .values(owners)
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+  await db
+    .insertInto('sender_identities')
+    .values(identities)
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+  await db
+    .insertInto('companies')
+    .values(companies)
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  await db
+    .insertInto('contacts')
+    .values(contacts)
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  await db
+    .insertInto('lists')
+    .values(lists)
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  await db
+    .insertInto('list_members')
+    .values(members)
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  await db
+    .insertInto('campaigns')
+    .values(campaigns)
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+  if (enrolments.length > 0)
+    await db
+      .insertInto('campaign_enrolments')
+      .values(enrolments)
+      .onConflict((oc) => oc.doNothing())
       .execute();
+  await db
+    .insertInto('conversations')
+    .values(conversations)
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  await db
+    .insertInto('messages')
+    .values(messages)
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  await db
+    .insertInto('workspace_credits')
+    .values({
+      workspace_id: workspaceId,
+      balance: workspace === 'acme' ? 4_250 : 300,
+      monthly_plan_credits: workspace === 'acme' ? 5_000 : 500,
+      monthly_addon_credits: workspace === 'acme' ? 1_000 : 0,
+      next_renewal_date: '2026-12-01',
+    })
+    .onConflict((oc) => oc.column('workspace_id').doNothing())
+    .execute();
 }
 
 /** A realistic sequence: email, wait for a reply (condition), LinkedIn on one branch, then end. */
 function demoSteps(name: string): StoredStep[] {
   return [
-    { type: 'email', delayDays: 0, subject: `${name}: quick question`, body: 'Hi {{firstName}}, are you the right person to talk to about outreach at {{companyName}}?' },
+    {
+      type: 'email',
+      delayDays: 0,
+      subject: `${name}: quick question`,
+      body: 'Hi {{firstName}}, are you the right person to talk to about outreach at {{companyName}}?',
+    },
     {
       type: 'condition',
       delayDays: 3,

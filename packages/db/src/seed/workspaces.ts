@@ -71,11 +71,18 @@ async function ensureUser(db: Db, id: string, email: string, name: string, passw
     .where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()))
     .executeTakeFirst();
   if (existing === undefined) {
-    await db.insertInto('users').values({ id, email, name, password_hash: await hashPassword(password) }).execute();
+    await db
+      .insertInto('users')
+      .values({ id, email, name, password_hash: await hashPassword(password) })
+      .execute();
     return id;
   }
   if (!(await verifyPassword(existing.password_hash, password))) {
-    await db.updateTable('users').set({ password_hash: await hashPassword(password) }).where('id', '=', existing.id).execute();
+    await db
+      .updateTable('users')
+      .set({ password_hash: await hashPassword(password) })
+      .where('id', '=', existing.id)
+      .execute();
   }
   return existing.id;
 }

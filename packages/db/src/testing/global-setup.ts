@@ -18,7 +18,11 @@ export const TEMPLATE_DATABASE = 'enginy_template';
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'enginy-test-pg-'));
   chmodSync(dataDir, 0o755); // as root, the server runs as `postgres` and must reach its data dir
-  const server = await startEmbeddedPostgres({ dataDir: join(dataDir, 'data'), port: await freePort(), database: TEMPLATE_DATABASE });
+  const server = await startEmbeddedPostgres({
+    dataDir: join(dataDir, 'data'),
+    port: await freePort(),
+    database: TEMPLATE_DATABASE,
+  });
   const db = createDb(server.url, { max: 1 });
   try {
     await migrateToLatest(db);
@@ -39,7 +43,9 @@ function freePort(): Promise<number> {
     probe.once('error', reject);
     probe.listen({ port: 0, host: '127.0.0.1' }, () => {
       const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port')),
+      );
     });
   });
 }

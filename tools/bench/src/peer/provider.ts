@@ -22,7 +22,9 @@ class MemoryClients implements OAuthRegisteredClientsStore {
     return this.clients.get(clientId);
   }
 
-  registerClient(client: Omit<OAuthClientInformationFull, 'client_id' | 'client_id_issued_at'>): OAuthClientInformationFull {
+  registerClient(
+    client: Omit<OAuthClientInformationFull, 'client_id' | 'client_id_issued_at'>,
+  ): OAuthClientInformationFull {
     const full = { ...client, client_id: randomUUID(), client_id_issued_at: Math.floor(Date.now() / 1000) };
     this.clients.set(full.client_id, full);
     return full;
@@ -58,28 +60,42 @@ export class MemoryOAuthProvider implements OAuthServerProvider {
 
   async challengeForAuthorizationCode(client: OAuthClientInformationFull, authorizationCode: string): Promise<string> {
     const code = this.codes.get(authorizationCode);
-    if (code === undefined || code.clientId !== client.client_id) throw new InvalidGrantError('Invalid authorization code');
+    if (code === undefined || code.clientId !== client.client_id)
+      throw new InvalidGrantError('Invalid authorization code');
     return code.challenge;
   }
 
   async exchangeAuthorizationCode(client: OAuthClientInformationFull, authorizationCode: string): Promise<OAuthTokens> {
     const code = this.codes.get(authorizationCode);
-    if (code === undefined || code.clientId !== client.client_id) throw new InvalidGrantError('Invalid authorization code');
+    if (code === undefined || code.clientId !== client.client_id)
+      throw new InvalidGrantError('Invalid authorization code');
     this.codes.delete(authorizationCode);
-    return this.issue({ clientId: code.clientId, scopes: code.scopes, ...(code.resource ? { resource: code.resource } : {}) });
+    return this.issue({
+      clientId: code.clientId,
+      scopes: code.scopes,
+      ...(code.resource ? { resource: code.resource } : {}),
+    });
   }
 
   async exchangeRefreshToken(client: OAuthClientInformationFull, refreshToken: string): Promise<OAuthTokens> {
     const grant = this.refreshTokens.get(refreshToken);
-    if (grant === undefined || grant.clientId !== client.client_id) throw new InvalidGrantError('Invalid refresh token');
+    if (grant === undefined || grant.clientId !== client.client_id)
+      throw new InvalidGrantError('Invalid refresh token');
     this.refreshTokens.delete(refreshToken);
     return this.issue(grant);
   }
 
   async verifyAccessToken(token: string): Promise<AuthInfo> {
     const issued = this.accessTokens.get(token);
-    if (issued === undefined || issued.expiresAt < Date.now() / 1000) throw new InvalidTokenError('Invalid or expired token');
-    return { token, clientId: issued.clientId, scopes: issued.scopes, expiresAt: issued.expiresAt, ...(issued.resource ? { resource: issued.resource } : {}) };
+    if (issued === undefined || issued.expiresAt < Date.now() / 1000)
+      throw new InvalidTokenError('Invalid or expired token');
+    return {
+      token,
+      clientId: issued.clientId,
+      scopes: issued.scopes,
+      expiresAt: issued.expiresAt,
+      ...(issued.resource ? { resource: issued.resource } : {}),
+    };
   }
 
   private issue(grant: Issued): OAuthTokens {
@@ -87,6 +103,12 @@ export class MemoryOAuthProvider implements OAuthServerProvider {
     const refreshToken = randomBytes(32).toString('base64url');
     this.accessTokens.set(accessToken, { ...grant, expiresAt: Math.floor(Date.now() / 1000) + ACCESS_TTL_SECONDS });
     this.refreshTokens.set(refreshToken, grant);
-    return { access_token: accessToken, token_type: 'bearer', expires_in: ACCESS_TTL_SECONDS, refresh_token: refreshToken, scope: grant.scopes.join(' ') };
+    return {
+      access_token: accessToken,
+      token_type: 'bearer',
+      expires_in: ACCESS_TTL_SECONDS,
+      refresh_token: refreshToken,
+      scope: grant.scopes.join(' '),
+    };
   }
 }

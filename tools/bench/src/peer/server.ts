@@ -31,13 +31,21 @@ app.use(
   }),
 );
 
-const bearer = requireBearerAuth({ verifier: provider, resourceMetadataUrl: getOAuthProtectedResourceMetadataUrl(mcpUrl), expectedResource: mcpUrl });
+const bearer = requireBearerAuth({
+  verifier: provider,
+  resourceMetadataUrl: getOAuthProtectedResourceMetadataUrl(mcpUrl),
+  expectedResource: mcpUrl,
+});
 
 function newServer(): McpServer {
   const server = new McpServer({ name: 'peer', version: '1.0.0' }, { capabilities: { tools: {} } });
   server.registerTool(
     'mcp_whoami',
-    { title: 'Who am I', description: 'The authenticated client, its scopes and token expiry.', annotations: { readOnlyHint: true } },
+    {
+      title: 'Who am I',
+      description: 'The authenticated client, its scopes and token expiry.',
+      annotations: { readOnlyHint: true },
+    },
     async (extra) => {
       const result = peerWhoami(extra.authInfo);
       return { content: [{ type: 'text', text: JSON.stringify(result, null, 2) }], structuredContent: result };

@@ -11,7 +11,9 @@ export async function peerAccessTokens(baseUrl: string, count: number): Promise<
   const tokens: string[] = [];
   for (let i = 0; i < count; i++) {
     const { verifier, challenge } = pkcePair();
-    const authorize = await oauth.transport.read(await oauth.authorize({ clientId, challenge, scope: 'WORKSPACE_READ', state: String(i) }));
+    const authorize = await oauth.transport.read(
+      await oauth.authorize({ clientId, challenge, scope: 'WORKSPACE_READ', state: String(i) }),
+    );
     const code = new URL(authorize.location ?? 'http://invalid/').searchParams.get('code');
     if (code === null) throw new Error(`peer /authorize answered ${authorize.status} without a code`);
     tokens.push((await oauth.redeem(clientId, code, verifier)).access_token);

@@ -18,8 +18,16 @@ export function peerWhoami(auth: AuthInfo | undefined): Record<string, unknown> 
     checks: [
       { check: 'The hosted MCP server is reachable', ok: true, detail: 'This answer came from it.' },
       { check: 'OAuth completed successfully', ok: true, detail: `Client ${auth?.clientId ?? ''}.` },
-      { check: 'The client is sending the correct bearer token', ok: true, detail: `Accepted; it expires at ${expiresAt}.` },
-      { check: 'The granted scopes match what Enginy approved', ok: true, detail: `Granted: ${scopes.join(' ') || '(none)'}.` },
+      {
+        check: 'The client is sending the correct bearer token',
+        ok: true,
+        detail: `Accepted; it expires at ${expiresAt}.`,
+      },
+      {
+        check: 'The granted scopes match what Enginy approved',
+        ok: true,
+        detail: `Granted: ${scopes.join(' ') || '(none)'}.`,
+      },
     ],
   };
 }

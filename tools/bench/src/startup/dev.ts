@@ -2,7 +2,14 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@enginy/stack/ports';
-import { memoryOf, type ProcessMemory, spawnGroup, stopGroup, waitForAll, waitForFreePorts } from './stack-processes.ts';
+import {
+  memoryOf,
+  type ProcessMemory,
+  spawnGroup,
+  stopGroup,
+  waitForAll,
+  waitForFreePorts,
+} from './stack-processes.ts';
 
 export interface StartupRun {
   label: string;
@@ -24,9 +31,22 @@ export interface DevStartup {
 export async function measureDevStartup(warmRuns: number): Promise<DevStartup> {
   const dataRoot = mkdtempSync(join(tmpdir(), 'enginy-bench-dev-'));
   chmodSync(dataRoot, 0o755);
-  const ports = { OPENAPI_PORT: await freePort(), AUTH_PORT: await freePort(), WEB_PORT: await freePort(), EMBEDDED_PG_PORT: await freePort() };
-  const env = { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), EMBEDDED_PG_DATA_DIR: join(dataRoot, 'pg') };
-  const readyUrls = [`http://localhost:${ports.OPENAPI_PORT}/readyz`, `http://localhost:${ports.AUTH_PORT}/readyz`, `http://localhost:${ports.WEB_PORT}/`];
+  const ports = {
+    OPENAPI_PORT: await freePort(),
+    AUTH_PORT: await freePort(),
+    WEB_PORT: await freePort(),
+    EMBEDDED_PG_PORT: await freePort(),
+  };
+  const env = {
+    ...process.env,
+    ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+    EMBEDDED_PG_DATA_DIR: join(dataRoot, 'pg'),
+  };
+  const readyUrls = [
+    `http://localhost:${ports.OPENAPI_PORT}/readyz`,
+    `http://localhost:${ports.AUTH_PORT}/readyz`,
+    `http://localhost:${ports.WEB_PORT}/`,
+  ];
   const runs: StartupRun[] = [];
   let idle: ProcessMemory[] = [];
   let phases: StartupRun[] = [];
@@ -40,9 +60,15 @@ export async function measureDevStartup(warmRuns: number): Promise<DevStartup> {
       });
       try {
         const answered = await waitForAll(readyUrls, [dev]);
-        runs.push({ label: i === 0 ? 'pnpm dev, cold (new data dir)' : `pnpm dev, warm #${i}`, readyMs: performance.now() - started });
+        runs.push({
+          label: i === 0 ? 'pnpm dev, cold (new data dir)' : `pnpm dev, warm #${i}`,
+          readyMs: performance.now() - started,
+        });
         if (i === warmRuns) {
-          const apps = ['openapi /readyz', 'auth /readyz', 'web page'].map((label, n) => ({ label: `${label} answers`, readyMs: (answered.get(readyUrls[n] as string) ?? 0) - started }));
+          const apps = ['openapi /readyz', 'auth /readyz', 'web page'].map((label, n) => ({
+            label: `${label} answers`,
+            readyMs: (answered.get(readyUrls[n] as string) ?? 0) - started,
+          }));
           phases = [...steps, ...apps.sort((a, b) => a.readyMs - b.readyMs)];
           await new Promise((resolve) => setTimeout(resolve, 5_000)); // let start-up garbage settle
           idle = memoryOf([{ owner: 'pnpm dev', pid: dev.pid as number }]);

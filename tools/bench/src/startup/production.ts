@@ -6,7 +6,16 @@ import { join } from 'node:path';
 import { DEFAULT_DATABASE_NAME } from '@enginy/config/defaults';
 import { startEmbeddedPostgres } from '@enginy/db/embedded';
 import { freePort } from '@enginy/stack/ports';
-import { exited, lastLines, memoryOf, type ProcessMemory, spawnGroup, stopGroup, waitForAll, waitForFreePorts } from './stack-processes.ts';
+import {
+  exited,
+  lastLines,
+  memoryOf,
+  type ProcessMemory,
+  spawnGroup,
+  stopGroup,
+  waitForAll,
+  waitForFreePorts,
+} from './stack-processes.ts';
 import type { StartupRun } from './dev.ts';
 
 export interface ProductionStartup {
@@ -24,7 +33,11 @@ export interface ProductionStartup {
 export async function measureProductionStartup(): Promise<ProductionStartup> {
   const dir = mkdtempSync(join(tmpdir(), 'enginy-bench-prod-'));
   chmodSync(dir, 0o755);
-  const postgres = await startEmbeddedPostgres({ dataDir: join(dir, 'data'), port: await freePort(), database: DEFAULT_DATABASE_NAME });
+  const postgres = await startEmbeddedPostgres({
+    dataDir: join(dir, 'data'),
+    port: await freePort(),
+    database: DEFAULT_DATABASE_NAME,
+  });
   const ports = { OPENAPI_PORT: await freePort(), AUTH_PORT: await freePort(), WEB_PORT: await freePort() };
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -51,7 +64,10 @@ export async function measureProductionStartup(): Promise<ProductionStartup> {
     const openapi = spawnGroup('pnpm', ['--filter', '@enginy/openapi', 'start'], env);
     const auth = spawnGroup('pnpm', ['--filter', '@enginy/auth', 'start'], env);
     children.push(openapi, auth);
-    await waitForAll([`http://localhost:${ports.OPENAPI_PORT}/readyz`, `http://localhost:${ports.AUTH_PORT}/readyz`], [openapi, auth]);
+    await waitForAll(
+      [`http://localhost:${ports.OPENAPI_PORT}/readyz`, `http://localhost:${ports.AUTH_PORT}/readyz`],
+      [openapi, auth],
+    );
     runs.push({ label: 'production: openapi + auth start → /readyz', readyMs: performance.now() - appsStarted });
 
     const webStarted = performance.now();

@@ -17,12 +17,20 @@ export interface ProcessMemory {
 const recent = new WeakMap<ChildProcess, string[]>();
 
 /** Starts `command` in its own process group (so a stop reaches everything it spawned). */
-export function spawnGroup(command: string, args: string[], env: NodeJS.ProcessEnv, onLine?: (line: string) => void): ChildProcess {
+export function spawnGroup(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  onLine?: (line: string) => void,
+): ChildProcess {
   const child = spawn(command, args, { cwd: REPO_ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   recent.set(child, lines);
   const keep = (chunk: Buffer) => {
-    const fresh = chunk.toString('utf8').split('\n').filter((line) => line.trim() !== '');
+    const fresh = chunk
+      .toString('utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '');
     if (onLine) for (const line of fresh) onLine(line);
     lines.push(...fresh);
     lines.splice(0, Math.max(0, lines.length - 20));
@@ -51,14 +59,28 @@ function hasExited(child: ChildProcess): boolean {
  * Polls until every URL answers 2xx; rejects after `timeoutMs` or once one of `children` has exited.
  * Resolves with the moment (performance.now()) each URL first answered.
  */
-export async function waitForAll(urls: string[], children: ChildProcess[], timeoutMs = 180_000): Promise<Map<string, number>> {
+export async function waitForAll(
+  urls: string[],
+  children: ChildProcess[],
+  timeoutMs = 180_000,
+): Promise<Map<string, number>> {
   const deadline = Date.now() + timeoutMs;
   const ready = new Map<string, number>();
   while (Date.now() < deadline) {
     const dead = children.find(hasExited);
-    if (dead) throw new Error(`${dead.spawnargs.join(' ')} exited (code ${dead.exitCode}) before all was ready:\n${lastLines(dead)}`);
+    if (dead)
+      throw new Error(
+        `${dead.spawnargs.join(' ')} exited (code ${dead.exitCode}) before all was ready:\n${lastLines(dead)}`,
+      );
     const pending = urls.filter((url) => !ready.has(url));
-    const answers = await Promise.all(pending.map((url) => fetch(url, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false)));
+    const answers = await Promise.all(
+      pending.map((url) =>
+        fetch(url, { signal: AbortSignal.timeout(2_000) }).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      ),
+    );
     pending.forEach((url, i) => {
       if (answers[i]) ready.set(url, performance.now());
     });
@@ -72,7 +94,13 @@ export async function waitForAll(urls: string[], children: ChildProcess[], timeo
 export function memoryOf(roots: { owner: string; pid: number }[]): ProcessMemory[] {
   return roots.flatMap(({ owner, pid }) => {
     const tree = processTree(pid);
-    return tree.map((info) => ({ owner: info.app && !owner.startsWith(info.app) ? `${owner} › ${info.app}` : owner, process: info.command, pid: info.pid, server: isServer(info, tree), rssMb: info.rssMb }));
+    return tree.map((info) => ({
+      owner: info.app && !owner.startsWith(info.app) ? `${owner} › ${info.app}` : owner,
+      process: info.command,
+      pid: info.pid,
+      server: isServer(info, tree),
+      rssMb: info.rssMb,
+    }));
   });
 }
 

@@ -14,7 +14,8 @@ export function checkParameters(query: unknown): AuthorizeParameters {
     if (Array.isArray(value)) throw new InvalidRequest(`${name} is repeated`);
     if (typeof value !== 'string') continue;
     // Not a character any parameter has, and nothing to store, audit or show back.
-    if (value.includes('\u0000')) throw new InvalidRequest(`${name.replaceAll('\u0000', '?')} contains a NUL (%00) character`);
+    if (value.includes('\u0000'))
+      throw new InvalidRequest(`${name.replaceAll('\u0000', '?')} contains a NUL (%00) character`);
     parameters[name] = value;
   }
   return parameters;

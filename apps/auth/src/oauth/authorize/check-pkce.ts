@@ -5,7 +5,8 @@ import type { AuthorizeParameters } from './check-parameters.ts';
 /** OAuth 2.1 §4.1.1 / MCP: PKCE (RFC 7636 §4.3) is required, and only S256 is supported. Returns the challenge. */
 export function checkPkce(parameters: AuthorizeParameters): string {
   const challenge = parameters.code_challenge;
-  if (challenge === undefined || !isValidChallenge(challenge)) throw new InvalidRequest('code_challenge (PKCE, S256) is required');
+  if (challenge === undefined || !isValidChallenge(challenge))
+    throw new InvalidRequest('code_challenge (PKCE, S256) is required');
   if (parameters.code_challenge_method !== 'S256') throw new InvalidRequest('code_challenge_method must be S256');
   return challenge;
 }

@@ -34,7 +34,11 @@ export const authorizeEndpoint: FastifyPluginAsync<AppPluginOptions> = async (ap
       return sendErrorPage(request, reply, 400, 'invalid_request', (error as Error).message);
     }
     const requestedScopes = requestedEnginyScopes(parameters.scope);
-    const event = { clientId: parameters.client_id ?? null, redirectUri: parameters.redirect_uri ?? null, requestedScopes };
+    const event = {
+      clientId: parameters.client_id ?? null,
+      redirectUri: parameters.redirect_uri ?? null,
+      requestedScopes,
+    };
 
     // Check 1a: the client.
     let resolved: ResolvedClient;
@@ -47,11 +51,24 @@ export const authorizeEndpoint: FastifyPluginAsync<AppPluginOptions> = async (ap
       // The fetch's own failure (a socket error, a status) goes to the audit only: echoed to anyone, it
       // would make this endpoint a port scanner (draft-ietf-oauth-client-id-metadata-document §6).
       const detail = error instanceof UnusableMetadataDocument ? { fetchFailure: error.detail ?? null } : {};
-      await audit(db, request.log, { ...event, outcome: 'denied', reason: 'unknown_client', details: { clientId: parameters.client_id ?? null, error: message, ...detail } });
-      return sendErrorPage(request, reply, 400, 'invalid_client', message, { client_id: parameters.client_id ?? '(missing)' });
+      await audit(db, request.log, {
+        ...event,
+        outcome: 'denied',
+        reason: 'unknown_client',
+        details: { clientId: parameters.client_id ?? null, error: message, ...detail },
+      });
+      return sendErrorPage(request, reply, 400, 'invalid_client', message, {
+        client_id: parameters.client_id ?? '(missing)',
+      });
     }
     const { client, source } = resolved;
-    const sourceDetails = source === null ? {} : { clientSource: source, ...(resolved.fetchFailure === undefined ? {} : { fetchFailure: resolved.fetchFailure }) };
+    const sourceDetails =
+      source === null
+        ? {}
+        : {
+            clientSource: source,
+            ...(resolved.fetchFailure === undefined ? {} : { fetchFailure: resolved.fetchFailure }),
+          };
 
     // Check 1b: the redirect URI is the client's.
     const redirectUri = checkRedirectUri(resolved, parameters.redirect_uri);
@@ -64,7 +81,10 @@ export const authorizeEndpoint: FastifyPluginAsync<AppPluginOptions> = async (ap
       });
       return sendErrorPage(request, reply, 400, 'invalid_request', 'redirect_uri is not registered for this client', {
         'redirect_uri sent': parameters.redirect_uri ?? '(missing)',
-        'registered redirect URIs': source === 'unverified' ? 'any loopback URI (unverified client, development only)' : client.redirectUris.join(' '),
+        'registered redirect URIs':
+          source === 'unverified'
+            ? 'any loopback URI (unverified client, development only)'
+            : client.redirectUris.join(' '),
       });
     }
 
@@ -77,22 +97,47 @@ export const authorizeEndpoint: FastifyPluginAsync<AppPluginOptions> = async (ap
       resource = checkResource(parameters, config);
     } catch (error) {
       if (!(error instanceof OAuthError)) throw error;
-      await audit(db, request.log, { ...event, outcome: 'denied', reason: error.error, details: { error: error.description, ...sourceDetails } });
+      await audit(db, request.log, {
+        ...event,
+        outcome: 'denied',
+        reason: error.error,
+        details: { error: error.description, ...sourceDetails },
+      });
       // RFC 9700 §4.18: redirect automatically only to a trusted redirect URI (packages/policy).
       if (!error.mayRedirect || !redirectUriTrustedUnattended(redirectUri)) {
-        return sendErrorPage(request, reply, error.statusCode, error.error, error.description, { client_id: client.id });
+        return sendErrorPage(request, reply, error.statusCode, error.error, error.description, {
+          client_id: client.id,
+        });
       }
       // RFC 6749 §4.1.2.1: the error goes back to the client's redirect URI, with its state.
-      return reply.redirect(authorizationResponseUrl(redirectUri, config.auth.issuer, { error: error.error, error_description: error.description, state: parameters.state }), 302);
+      return reply.redirect(
+        authorizationResponseUrl(redirectUri, config.auth.issuer, {
+          error: error.error,
+          error_description: error.description,
+          state: parameters.state,
+        }),
+        302,
+      );
     }
 
     const id = await createAuthorizationRequest(
       db,
-      { clientId: client.id, redirectUri, scope: parameters.scope ?? null, state: parameters.state ?? null, codeChallenge, resource, clientSource: source },
+      {
+        clientId: client.id,
+        redirectUri,
+        scope: parameters.scope ?? null,
+        state: parameters.state ?? null,
+        codeChallenge,
+        resource,
+        clientSource: source,
+      },
       PENDING_TTL_SECONDS,
     );
-    return reply.header('cache-control', 'no-store').redirect(`${config.web.url}/consent?request=${encodeURIComponent(id)}`, 302);
+    return reply
+      .header('cache-control', 'no-store')
+      .redirect(`${config.web.url}/consent?request=${encodeURIComponent(id)}`, 302);
   };
   // Each request stores a pending authorization: bounded per address.
-  for (const url of AUTHORIZE_PATHS) app.get(url, { config: { rateLimit: { max: 120, timeWindow: '1 minute' } } }, handler);
+  for (const url of AUTHORIZE_PATHS)
+    app.get(url, { config: { rateLimit: { max: 120, timeWindow: '1 minute' } } }, handler);
 };

@@ -27,10 +27,12 @@ function readCredentials(authorization: string | undefined, body: Record<string,
     const clientId = decode(decoded.slice(0, colon));
     // RFC 6749 §2.3: "The client MUST NOT use more than one authentication method in each request."
     if (body.client_secret !== undefined) throw new InvalidRequest('Use one client authentication method, not two');
-    if (body.client_id !== undefined && body.client_id !== clientId) throw new InvalidClient('client_id differs from the Basic credentials');
+    if (body.client_id !== undefined && body.client_id !== clientId)
+      throw new InvalidClient('client_id differs from the Basic credentials');
     return { clientId, clientSecret: decode(decoded.slice(colon + 1)), method: 'client_secret_basic' };
   }
-  if (body.client_secret !== undefined) return { clientId: body.client_id, clientSecret: body.client_secret, method: 'client_secret_post' };
+  if (body.client_secret !== undefined)
+    return { clientId: body.client_id, clientSecret: body.client_secret, method: 'client_secret_post' };
   return { clientId: body.client_id, clientSecret: undefined, method: 'none' };
 }
 
@@ -50,7 +52,9 @@ export async function authenticateClient(
     if (credentials.clientSecret !== undefined) throw new InvalidClient('This client is public and has no secret');
     return client;
   }
-  if (credentials.clientSecret === undefined) throw new InvalidClient('This client must authenticate with its client_secret');
-  if (!safeEqual(hashSecret(config.tokenHashKey, credentials.clientSecret), client.secretHash)) throw new InvalidClient('Wrong client_secret');
+  if (credentials.clientSecret === undefined)
+    throw new InvalidClient('This client must authenticate with its client_secret');
+  if (!safeEqual(hashSecret(config.tokenHashKey, credentials.clientSecret), client.secretHash))
+    throw new InvalidClient('Wrong client_secret');
   return client;
 }

@@ -48,7 +48,10 @@ export function isMetadataDocumentUrl(clientId: string, config: StackConfig): UR
   }
   // The document URL "MUST use the https scheme, MUST contain a path component, MUST NOT contain a
   // fragment … MUST NOT contain a username or password".
-  const localHttp = config.oauth.cimdAllowHttpLocalhost && url.protocol === 'http:' && (url.hostname === 'localhost' || url.hostname === '127.0.0.1');
+  const localHttp =
+    config.oauth.cimdAllowHttpLocalhost &&
+    url.protocol === 'http:' &&
+    (url.hostname === 'localhost' || url.hostname === '127.0.0.1');
   if (url.protocol !== 'https:' && !localHttp) return undefined;
   if (url.pathname === '/' || url.hash !== '' || url.username !== '' || url.password !== '') return undefined;
   return url;
@@ -74,17 +77,31 @@ export async function resolveMetadataDocumentClient(
   const clientId = url.href;
   const stored = await findClient(db, clientId);
   const known = stored?.kind === 'cimd' ? stored : undefined;
-  if (known?.metadataSource === 'fetched' && ageSeconds(known.fetchedAt) < CACHE_SECONDS) return { client: known, source: 'cached' };
-  if (known !== undefined && known.metadataSource !== 'fetched' && ageSeconds(known.metadataCheckedAt) < RETRY_UNREACHABLE_SECONDS) {
-    return { client: known, source: known.metadataSource ?? 'unverified', fetchFailure: 'not retried yet: the host was unreachable moments ago' };
+  if (known?.metadataSource === 'fetched' && ageSeconds(known.fetchedAt) < CACHE_SECONDS)
+    return { client: known, source: 'cached' };
+  if (
+    known !== undefined &&
+    known.metadataSource !== 'fetched' &&
+    ageSeconds(known.metadataCheckedAt) < RETRY_UNREACHABLE_SECONDS
+  ) {
+    return {
+      client: known,
+      source: known.metadataSource ?? 'unverified',
+      fetchFailure: 'not retried yet: the host was unreachable moments ago',
+    };
   }
 
   let document: unknown;
   try {
-    document = await safeFetchJson(url, { maxBytes: MAX_BYTES, timeoutMs: TIMEOUT_MS, allowLoopback: config.oauth.cimdAllowHttpLocalhost });
+    document = await safeFetchJson(url, {
+      maxBytes: MAX_BYTES,
+      timeoutMs: TIMEOUT_MS,
+      allowLoopback: config.oauth.cimdAllowHttpLocalhost,
+    });
   } catch (error) {
     const detail = (error as Error).message;
-    if (!(error instanceof FetchUnreachable)) throw new UnusableMetadataDocument(clientId, 'it could not be fetched', detail);
+    if (!(error instanceof FetchUnreachable))
+      throw new UnusableMetadataDocument(clientId, 'it could not be fetched', detail);
     return fallback(db, config, url, known, detail, bundledDocuments);
   }
   return { client: await storeDocument(db, clientId, document, 'fetched'), source: 'fetched' };
@@ -104,7 +121,8 @@ async function fallback(
     return { client: known, source: 'cached', fetchFailure };
   }
   const bundled = config.cimd.bundledDocuments ? bundledDocuments.get(clientId) : undefined;
-  if (bundled !== undefined) return { client: await storeDocument(db, clientId, bundled, 'bundled'), source: 'bundled', fetchFailure };
+  if (bundled !== undefined)
+    return { client: await storeDocument(db, clientId, bundled, 'bundled'), source: 'bundled', fetchFailure };
   if (config.cimd.unverifiedLoopback) {
     // Nothing vouches for this client: its name is its host, and it may only redirect to a loopback
     // URI (a native app on the user's own machine, RFC 8252 §7.3), which no remote site can receive.
@@ -120,15 +138,25 @@ async function fallback(
 }
 
 /** Checks a document (fetched or bundled) and stores the client it describes. */
-async function storeDocument(db: Db, clientId: string, document: unknown, source: 'fetched' | 'bundled'): Promise<OAuthClient> {
+async function storeDocument(
+  db: Db,
+  clientId: string,
+  document: unknown,
+  source: 'fetched' | 'bundled',
+): Promise<OAuthClient> {
   const doc = (typeof document === 'object' && document !== null ? document : {}) as Record<string, unknown>;
   // "The client_id property in the document MUST match the URL of the document exactly."
-  if (doc.client_id !== clientId) throw new UnusableMetadataDocument(clientId, `its client_id must equal its URL ${clientId}`);
-  const redirectUris = Array.isArray(doc.redirect_uris) ? doc.redirect_uris.filter((uri): uri is string => typeof uri === 'string') : [];
-  if (redirectUris.length === 0 || !redirectUris.every(redirectUriRegistrable)) throw new UnusableMetadataDocument(clientId, 'it has no valid redirect_uris');
+  if (doc.client_id !== clientId)
+    throw new UnusableMetadataDocument(clientId, `its client_id must equal its URL ${clientId}`);
+  const redirectUris = Array.isArray(doc.redirect_uris)
+    ? doc.redirect_uris.filter((uri): uri is string => typeof uri === 'string')
+    : [];
+  if (redirectUris.length === 0 || !redirectUris.every(redirectUriRegistrable))
+    throw new UnusableMetadataDocument(clientId, 'it has no valid redirect_uris');
   const method = doc.token_endpoint_auth_method ?? 'none';
   // A document is public: anyone can read it, so it can only describe a public client (or private_key_jwt, not supported).
-  if (method !== 'none') throw new UnusableMetadataDocument(clientId, 'client metadata documents must use token_endpoint_auth_method none');
+  if (method !== 'none')
+    throw new UnusableMetadataDocument(clientId, 'client metadata documents must use token_endpoint_auth_method none');
   const name = cleanClientName(doc.client_name, new URL(clientId).hostname);
   return upsertCimdClient(db, clientId, { name, redirectUris, tokenEndpointAuthMethod: 'none', metadata: doc }, source);
 }

@@ -4,7 +4,8 @@ import { InvalidClient } from '../../errors.ts';
 
 /** A `client_id` that can name a client at all. */
 export function validClientId(clientId: string | undefined): string {
-  if (clientId === undefined || clientId === '' || clientId.length > 2048) throw new InvalidClient('client_id is missing');
+  if (clientId === undefined || clientId === '' || clientId.length > 2048)
+    throw new InvalidClient('client_id is missing');
   return clientId;
 }
 

@@ -17,7 +17,8 @@ export class FetchRefused extends Error {}
 export class FetchUnreachable extends Error {}
 
 // Socket and TLS failures: the host is unreachable from here, as opposed to answering something unusable.
-const UNREACHABLE_CODES = /^(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE|ERR_SSL_|ERR_TLS_|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_)/;
+const UNREACHABLE_CODES =
+  /^(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE|ERR_SSL_|ERR_TLS_|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_)/;
 
 function classify(error: Error): Error {
   if (error instanceof FetchRefused || error instanceof FetchUnreachable) return error;
@@ -34,14 +35,17 @@ function classify(error: Error): Error {
 export function safeFetchJson(url: URL, options: SafeFetchOptions): Promise<unknown> {
   const allowed = (address: string) => isPublicAddress(address) || (options.allowLoopback && isTestLoopback(address));
   const literal = ipLiteralOf(url);
-  if (literal !== undefined && !allowed(literal)) return Promise.reject(new FetchRefused(`${literal} is a private or loopback address`));
+  if (literal !== undefined && !allowed(literal))
+    return Promise.reject(new FetchRefused(`${literal} is a private or loopback address`));
   const lookup: LookupFunction = (hostname, lookupOptions, callback) => {
     dnsLookup(hostname, { ...lookupOptions, all: true }, (error, addresses: LookupAddress[]) => {
       if (error) return callback(error, '', 0);
       const usable = addresses.filter((candidate) => allowed(candidate.address));
       const first = usable[0];
-      if (first === undefined) return callback(new FetchRefused(`${hostname} resolves to a private or loopback address`), '', 0);
-      if (lookupOptions.all) return (callback as unknown as (error: null, addresses: LookupAddress[]) => void)(null, usable);
+      if (first === undefined)
+        return callback(new FetchRefused(`${hostname} resolves to a private or loopback address`), '', 0);
+      if (lookupOptions.all)
+        return (callback as unknown as (error: null, addresses: LookupAddress[]) => void)(null, usable);
       return callback(null, first.address, first.family);
     });
   };
@@ -49,7 +53,10 @@ export function safeFetchJson(url: URL, options: SafeFetchOptions): Promise<unkn
   return new Promise((resolve, reject) => {
     let settled = false;
     // The socket `timeout` only catches idleness; this bounds the whole fetch (a slow drip included).
-    const deadline = setTimeout(() => fail(new FetchUnreachable(`took longer than ${options.timeoutMs} ms`)), options.timeoutMs);
+    const deadline = setTimeout(
+      () => fail(new FetchUnreachable(`took longer than ${options.timeoutMs} ms`)),
+      options.timeoutMs,
+    );
     const fail = (error: Error) => {
       if (settled) return;
       settled = true;
@@ -57,32 +64,40 @@ export function safeFetchJson(url: URL, options: SafeFetchOptions): Promise<unkn
       request.destroy();
       reject(classify(error));
     };
-    const request = client.get(url, { lookup, timeout: options.timeoutMs, headers: { accept: 'application/json' } }, (response) => {
-      if (response.statusCode !== 200) {
-        response.resume();
-        const status = response.statusCode ?? 0;
-        return fail(status >= 500 ? new FetchUnreachable(`answered HTTP ${status}`) : new FetchRefused(`answered HTTP ${status}`));
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      response.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > options.maxBytes) return fail(new FetchRefused(`is larger than ${options.maxBytes} bytes`));
-        chunks.push(chunk);
-      });
-      response.on('end', () => {
-        if (settled) return;
-        try {
-          const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-          settled = true;
-          clearTimeout(deadline);
-          resolve(parsed);
-        } catch {
-          fail(new FetchRefused('is not JSON'));
+    const request = client.get(
+      url,
+      { lookup, timeout: options.timeoutMs, headers: { accept: 'application/json' } },
+      (response) => {
+        if (response.statusCode !== 200) {
+          response.resume();
+          const status = response.statusCode ?? 0;
+          return fail(
+            status >= 500
+              ? new FetchUnreachable(`answered HTTP ${status}`)
+              : new FetchRefused(`answered HTTP ${status}`),
+          );
         }
-      });
-      response.on('error', fail);
-    });
+        const chunks: Buffer[] = [];
+        let size = 0;
+        response.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > options.maxBytes) return fail(new FetchRefused(`is larger than ${options.maxBytes} bytes`));
+          chunks.push(chunk);
+        });
+        response.on('end', () => {
+          if (settled) return;
+          try {
+            const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+            settled = true;
+            clearTimeout(deadline);
+            resolve(parsed);
+          } catch {
+            fail(new FetchRefused('is not JSON'));
+          }
+        });
+        response.on('error', fail);
+      },
+    );
     request.on('timeout', () => fail(new FetchUnreachable(`took longer than ${options.timeoutMs} ms`)));
     request.on('error', fail);
   });

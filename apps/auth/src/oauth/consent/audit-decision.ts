@@ -4,7 +4,14 @@ import { audit } from '../../audit.ts';
 import type { ConsentContext } from './load-request.ts';
 
 /** Records the consent step's outcome for the workspace, with where a metadata-document client came from. */
-export function auditDecision(db: Db, log: FastifyBaseLogger, context: ConsentContext, outcome: 'allowed' | 'denied', reason: string, details: Record<string, unknown>) {
+export function auditDecision(
+  db: Db,
+  log: FastifyBaseLogger,
+  context: ConsentContext,
+  outcome: 'allowed' | 'denied',
+  reason: string,
+  details: Record<string, unknown>,
+) {
   return audit(db, log, {
     workspaceId: context.workspace.id,
     userId: context.userId,
@@ -13,6 +20,7 @@ export function auditDecision(db: Db, log: FastifyBaseLogger, context: ConsentCo
     requestedScopes: context.decision.requestedScopes,
     outcome,
     reason,
-    details: context.pending.clientSource === null ? details : { ...details, clientSource: context.pending.clientSource },
+    details:
+      context.pending.clientSource === null ? details : { ...details, clientSource: context.pending.clientSource },
   });
 }

@@ -21,40 +21,55 @@ export const consentEndpoint: FastifyPluginAsync<AppPluginOptions> = async (plug
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
 
   const scopeErrorRedirect = (context: ConsentContext) =>
-    authorizationResponseUrl(context.pending.redirectUri, config.auth.issuer, { error: 'invalid_scope', error_description: 'Requested scopes are not allowed', state: context.pending.state });
+    authorizationResponseUrl(context.pending.redirectUri, config.auth.issuer, {
+      error: 'invalid_scope',
+      error_description: 'Requested scopes are not allowed',
+      state: context.pending.state,
+    });
 
   // ?workspace= is read as sent: a repeated one names no workspace of the user's (403), as before.
-  app.get<{ Params: { id: string }; Querystring: { workspace?: string } }>('/consent/:id', { schema: { params: ConsentParams } }, async (request, reply) => {
-    const context = await loadConsentRequest(db, request, config, request.params.id, request.query.workspace);
-    const client = await findClient(db, context.pending.clientId);
-    const { decision, pending } = context;
-    if (decision.outcome === 'denied') await auditDecision(db, request.log, context, 'denied', decision.reason, { ...decision.details, ...(decision.hint ? { hint: decision.hint } : {}) });
-    return reply.header('cache-control', 'no-store').send({
-      request: {
-        id: pending.id,
-        clientId: pending.clientId,
-        clientName: client?.name ?? pending.clientId,
-        redirectUri: pending.redirectUri,
-        requestedScopes: decision.requestedScopes,
-        // Where a metadata-document client's metadata came from when /authorize accepted it.
-        clientSource: pending.clientSource === null ? null : { kind: pending.clientSource, fetchedAt: client?.fetchedAt?.toISOString() ?? null },
-      },
-      workspaces: context.workspaces,
-      workspaceId: context.workspace.id,
-      decision:
-        decision.outcome === 'allowed'
-          ? { outcome: 'allowed', scopes: decision.scopes }
-          : {
-              outcome: 'denied',
-              reason: decision.reason,
-              message: decision.message,
-              hint: decision.hint ?? null,
-              details: decision.details,
-              // Only the scope check answers the client; its redirect URI has passed checks 1 and 2.
-              redirectTo: decision.redirectError === 'invalid_scope' ? scopeErrorRedirect(context) : null,
-            },
-    });
-  });
+  app.get<{ Params: { id: string }; Querystring: { workspace?: string } }>(
+    '/consent/:id',
+    { schema: { params: ConsentParams } },
+    async (request, reply) => {
+      const context = await loadConsentRequest(db, request, config, request.params.id, request.query.workspace);
+      const client = await findClient(db, context.pending.clientId);
+      const { decision, pending } = context;
+      if (decision.outcome === 'denied')
+        await auditDecision(db, request.log, context, 'denied', decision.reason, {
+          ...decision.details,
+          ...(decision.hint ? { hint: decision.hint } : {}),
+        });
+      return reply.header('cache-control', 'no-store').send({
+        request: {
+          id: pending.id,
+          clientId: pending.clientId,
+          clientName: client?.name ?? pending.clientId,
+          redirectUri: pending.redirectUri,
+          requestedScopes: decision.requestedScopes,
+          // Where a metadata-document client's metadata came from when /authorize accepted it.
+          clientSource:
+            pending.clientSource === null
+              ? null
+              : { kind: pending.clientSource, fetchedAt: client?.fetchedAt?.toISOString() ?? null },
+        },
+        workspaces: context.workspaces,
+        workspaceId: context.workspace.id,
+        decision:
+          decision.outcome === 'allowed'
+            ? { outcome: 'allowed', scopes: decision.scopes }
+            : {
+                outcome: 'denied',
+                reason: decision.reason,
+                message: decision.message,
+                hint: decision.hint ?? null,
+                details: decision.details,
+                // Only the scope check answers the client; its redirect URI has passed checks 1 and 2.
+                redirectTo: decision.redirectError === 'invalid_scope' ? scopeErrorRedirect(context) : null,
+              },
+      });
+    },
+  );
 
   app.post(
     '/consent/:id',
@@ -75,7 +90,11 @@ export const consentEndpoint: FastifyPluginAsync<AppPluginOptions> = async (plug
       if (request.body.decision === 'deny') {
         await auditDecision(db, request.log, context, 'denied', 'access_denied', { by: 'user' });
         // RFC 6749 §4.1.2.1: "access_denied: The resource owner or authorization server denied the request."
-        const redirectTo = authorizationResponseUrl(pending.redirectUri, config.auth.issuer, { error: 'access_denied', error_description: 'The user denied the request', state: pending.state });
+        const redirectTo = authorizationResponseUrl(pending.redirectUri, config.auth.issuer, {
+          error: 'access_denied',
+          error_description: 'The user denied the request',
+          state: pending.state,
+        });
         return reply.header('cache-control', 'no-store').send({ redirectTo });
       }
       if (decision.outcome === 'denied') {
@@ -84,7 +103,10 @@ export const consentEndpoint: FastifyPluginAsync<AppPluginOptions> = async (plug
       }
       const code = await issueCode(db, config, context, decision.scopes);
       await auditDecision(db, request.log, context, 'allowed', 'approved', { scopes: decision.scopes });
-      const redirectTo = authorizationResponseUrl(pending.redirectUri, config.auth.issuer, { code, state: pending.state });
+      const redirectTo = authorizationResponseUrl(pending.redirectUri, config.auth.issuer, {
+        code,
+        state: pending.state,
+      });
       return reply.header('cache-control', 'no-store').send({ redirectTo });
     },
   );

@@ -8,7 +8,12 @@ import type { ConsentContext } from './load-request.ts';
 const CODE_TTL_SECONDS = 60;
 
 /** The authorization code for an approved request (RFC 6749 §4.1.2), stored only as a keyed hash. */
-export async function issueCode(db: Db, config: StackConfig, context: ConsentContext, scopes: string[]): Promise<string> {
+export async function issueCode(
+  db: Db,
+  config: StackConfig,
+  context: ConsentContext,
+  scopes: string[],
+): Promise<string> {
   const code = newSecret('eac_');
   await createCode(db, {
     codeHash: hashSecret(config.tokenHashKey, code),

@@ -23,16 +23,32 @@ export interface ConsentContext {
  * Loads the pending request and runs checks 2–5 (packages/policy `decideAuthorization`) for the
  * chosen workspace, or the user's first one. The same decision the console previews.
  */
-export async function loadConsentRequest(db: Db, request: FastifyRequest, config: StackConfig, id: string, workspaceId: string | undefined): Promise<ConsentContext> {
+export async function loadConsentRequest(
+  db: Db,
+  request: FastifyRequest,
+  config: StackConfig,
+  id: string,
+  workspaceId: string | undefined,
+): Promise<ConsentContext> {
   const session = await currentSession(request, db, config);
   const pending = await findPendingAuthorization(db, id);
   if (pending === undefined) throw new NotFound(EXPIRED);
   const workspaces = await listMemberships(db, session.userId);
-  const workspace = workspaceId === undefined ? workspaces[0] : workspaces.find((membership) => membership.id === workspaceId);
-  if (workspace === undefined) throw new Forbidden(workspaceId === undefined ? 'Your account belongs to no workspace' : 'You are not a member of that workspace');
+  const workspace =
+    workspaceId === undefined ? workspaces[0] : workspaces.find((membership) => membership.id === workspaceId);
+  if (workspace === undefined)
+    throw new Forbidden(
+      workspaceId === undefined ? 'Your account belongs to no workspace' : 'You are not a member of that workspace',
+    );
   const settings = await getMcpSettings(db, workspace.id);
   const decision = decideAuthorization(
-    settings ?? { enabled: false, allowedRedirectUris: [], allowedClientIds: [], policyScopes: [], policyActive: false },
+    settings ?? {
+      enabled: false,
+      allowedRedirectUris: [],
+      allowedClientIds: [],
+      policyScopes: [],
+      policyActive: false,
+    },
     { clientId: pending.clientId, redirectUri: pending.redirectUri, scope: pending.scope ?? undefined },
   );
   return { pending, userId: session.userId, workspace, workspaces, decision, csrfToken: session.csrfToken };

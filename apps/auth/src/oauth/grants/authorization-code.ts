@@ -11,7 +11,12 @@ import { issueTokenPair, type TokenResponse } from './issue.ts';
 const REPLAYED = 'The authorization code was already used; the tokens it issued are revoked';
 
 /** RFC 6749 §4.1.3 with PKCE (RFC 7636 §4.6) and resource indicators (RFC 8707 §2.2). */
-export async function redeemAuthorizationCode(db: Db, config: StackConfig, client: OAuthClient, body: Record<string, string | undefined>): Promise<TokenResponse> {
+export async function redeemAuthorizationCode(
+  db: Db,
+  config: StackConfig,
+  client: OAuthClient,
+  body: Record<string, string | undefined>,
+): Promise<TokenResponse> {
   const { code, redirect_uri: redirectUri, code_verifier: verifier, resource } = body;
   if (code === undefined || code === '') throw new InvalidRequest('code is required');
   if (verifier === undefined) throw new InvalidRequest('code_verifier is required (PKCE)');
@@ -24,8 +29,10 @@ export async function redeemAuthorizationCode(db: Db, config: StackConfig, clien
   // RFC 6749 §4.1.3: the code was issued to this client, and redirect_uri is identical to the one authorized.
   if (row.client_id !== client.id) throw new InvalidGrant('The authorization code was issued to another client');
   if (redirectUri !== row.redirect_uri) throw new InvalidGrant('redirect_uri does not match the authorization request');
-  if (!verifierMatches(verifier, row.code_challenge)) throw new InvalidGrant('PKCE verification failed: code_verifier does not match code_challenge');
-  if (resource !== undefined && resource !== row.resource) throw new InvalidTarget(`resource must be ${row.resource}, as in the authorization request`);
+  if (!verifierMatches(verifier, row.code_challenge))
+    throw new InvalidGrant('PKCE verification failed: code_verifier does not match code_challenge');
+  if (resource !== undefined && resource !== row.resource)
+    throw new InvalidTarget(`resource must be ${row.resource}, as in the authorization request`);
   if (row.expires_at.getTime() <= Date.now()) throw new InvalidGrant('The authorization code has expired');
 
   const issued = await db.transaction().execute(async (trx) => {

@@ -11,8 +11,16 @@ import type { OAuthError } from '../../errors.ts';
  * the code is known), so the console's attempts list reads e.g. "token exchange failed: PKCE
  * verification failed". Never fails the request itself.
  */
-export async function auditFailedExchange(db: Db, config: StackConfig, request: FastifyRequest, body: Record<string, string | undefined>, error: OAuthError): Promise<void> {
-  const code = body.code ? await findCode(db, hashSecret(config.tokenHashKey, body.code)).catch(() => undefined) : undefined;
+export async function auditFailedExchange(
+  db: Db,
+  config: StackConfig,
+  request: FastifyRequest,
+  body: Record<string, string | undefined>,
+  error: OAuthError,
+): Promise<void> {
+  const code = body.code
+    ? await findCode(db, hashSecret(config.tokenHashKey, body.code)).catch(() => undefined)
+    : undefined;
   await audit(db, request.log, {
     workspaceId: code?.workspace_id ?? null,
     userId: code?.user_id ?? null,

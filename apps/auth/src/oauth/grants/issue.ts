@@ -26,16 +26,35 @@ export function newTokenPair(config: StackConfig, scopes: string[]): TokenPair {
   const refreshToken = newSecret('ert_');
   const now = Date.now();
   return {
-    response: { access_token: accessToken, token_type: 'Bearer', expires_in: config.oauth.accessTokenTtlSeconds, refresh_token: refreshToken, scope: scopes.join(' ') },
+    response: {
+      access_token: accessToken,
+      token_type: 'Bearer',
+      expires_in: config.oauth.accessTokenTtlSeconds,
+      refresh_token: refreshToken,
+      scope: scopes.join(' '),
+    },
     rows: [
-      { hash: hashSecret(config.tokenHashKey, accessToken), kind: 'access', expiresAt: new Date(now + config.oauth.accessTokenTtlSeconds * 1000) },
-      { hash: hashSecret(config.tokenHashKey, refreshToken), kind: 'refresh', expiresAt: new Date(now + config.oauth.refreshTokenTtlSeconds * 1000) },
+      {
+        hash: hashSecret(config.tokenHashKey, accessToken),
+        kind: 'access',
+        expiresAt: new Date(now + config.oauth.accessTokenTtlSeconds * 1000),
+      },
+      {
+        hash: hashSecret(config.tokenHashKey, refreshToken),
+        kind: 'refresh',
+        expiresAt: new Date(now + config.oauth.refreshTokenTtlSeconds * 1000),
+      },
     ],
   };
 }
 
 /** A new token pair for a grant, stored only as keyed hashes. */
-export async function issueTokenPair(db: Db, config: StackConfig, grantId: string, scopes: string[]): Promise<TokenResponse> {
+export async function issueTokenPair(
+  db: Db,
+  config: StackConfig,
+  grantId: string,
+  scopes: string[],
+): Promise<TokenResponse> {
   const pair = newTokenPair(config, scopes);
   await insertTokens(db, grantId, pair.rows);
   return pair.response;

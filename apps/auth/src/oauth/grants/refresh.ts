@@ -51,11 +51,13 @@ export class RefreshService {
     if (row.revokedAt !== null || row.grantRevokedAt !== null) throw new InvalidGrant('The refresh token was revoked');
     if (row.spentAt !== null) return this.retried(token, request, row);
     if (row.expiresAt.getTime() <= Date.now()) throw new InvalidGrant('The refresh token has expired');
-    if (body.resource !== undefined && body.resource !== row.resource) throw new InvalidTarget(`resource must be ${row.resource}`);
+    if (body.resource !== undefined && body.resource !== row.resource)
+      throw new InvalidTarget(`resource must be ${row.resource}`);
     // RFC 6749 §6: "The requested scope MUST NOT include any scope not originally granted". Tokens
     // carry their grant's scopes, and the response's `scope` says so (RFC 6749 §5.1).
     const wider = scopesBeyondGrant(parseScopeParam(body.scope), row.scopes);
-    if (wider.length > 0) throw new InvalidScope(`Requested scopes are not allowed: ${wider.join(' ')} was not granted`);
+    if (wider.length > 0)
+      throw new InvalidScope(`Requested scopes are not allowed: ${wider.join(' ')} was not granted`);
 
     const pair = newTokenPair(this.config, row.scopes);
     const answer: RetryAnswer = { request, response: pair.response };
@@ -71,14 +73,20 @@ export class RefreshService {
 
   /** A spent refresh token again: the answer its rotation gave, if this is that request's retry; else reuse. */
   private async retried(token: string, request: string, row: FoundToken): Promise<TokenResponse> {
-    const sealed = row.spentAt && row.retryAnswer && Date.now() - row.spentAt.getTime() <= REFRESH_RETRY_GRACE_MS ? openWithSecret(token, row.retryAnswer) : undefined;
+    const sealed =
+      row.spentAt && row.retryAnswer && Date.now() - row.spentAt.getTime() <= REFRESH_RETRY_GRACE_MS
+        ? openWithSecret(token, row.retryAnswer)
+        : undefined;
     const answer = sealed === undefined ? undefined : (JSON.parse(sealed) as RetryAnswer);
     if (answer !== undefined && answer.request === request) {
       // Only while the new refresh token is unused and the grant stands: after that, this is reuse.
       const next = await findToken(this.db, hashSecret(this.config.tokenHashKey, answer.response.refresh_token));
-      if (next !== undefined && next.spentAt === null && next.revokedAt === null && next.grantRevokedAt === null) return answer.response;
+      if (next !== undefined && next.spentAt === null && next.revokedAt === null && next.grantRevokedAt === null)
+        return answer.response;
     }
     await revokeGrant(this.db, row.grantId, 'refresh_token_reuse');
-    throw new InvalidGrant('The refresh token was already used; the connection is revoked and must be authorized again');
+    throw new InvalidGrant(
+      'The refresh token was already used; the connection is revoked and must be authorized again',
+    );
   }
 }

@@ -8,6 +8,7 @@ export function checkRedirectUris(metadata: Record<string, unknown>): string[] {
   if (redirectUris.length === 0) throw new InvalidRedirectUri('redirect_uris must list at least one URI');
   // RFC 7591 §3.2.2: "invalid_redirect_uri: The value of one or more redirection URIs is invalid."
   const refused = redirectUris.find((uri) => !redirectUriRegistrable(uri));
-  if (refused !== undefined) throw new InvalidRedirectUri(`${refused} is not a valid redirect URI (https, or http on localhost/127.0.0.1)`);
+  if (refused !== undefined)
+    throw new InvalidRedirectUri(`${refused} is not a valid redirect URI (https, or http on localhost/127.0.0.1)`);
   return redirectUris;
 }

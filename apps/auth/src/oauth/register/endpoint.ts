@@ -19,7 +19,10 @@ export const REGISTER_PATHS = ['/register', '/oauth/register'] as const;
  */
 export const registerEndpoint: FastifyPluginAsync<AppPluginOptions> = async (app, { config, db }) => {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-    const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>;
+    const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<
+      string,
+      unknown
+    >;
     const redirectUris = checkRedirectUris(body);
     const { grantTypes, responseTypes } = checkGrantTypes(body);
     const method = checkAuthMethod(body);
@@ -41,7 +44,11 @@ export const registerEndpoint: FastifyPluginAsync<AppPluginOptions> = async (app
     // Identical public registrations from one address reuse one client (a secret cannot be shown twice,
     // so confidential registrations are always new). The caller's own address, not the proxy's: else
     // anyone registering through the OpenAPI aliases got the very client ID another caller pinned.
-    const fingerprint = confidential ? null : createHash('sha256').update(JSON.stringify({ ...metadata, ip: request.ip })).digest('base64url');
+    const fingerprint = confidential
+      ? null
+      : createHash('sha256')
+          .update(JSON.stringify({ ...metadata, ip: request.ip }))
+          .digest('base64url');
     const { client } = await registerDynamicClient(db, randomUUID(), {
       kind: 'dynamic',
       name,

@@ -12,20 +12,24 @@ export const REVOKE_PATHS = ['/revoke', '/oauth/revoke'] as const;
 /** RFC 7009 token revocation. */
 export const revokeEndpoint: FastifyPluginAsync<AppPluginOptions> = async (app, { config, db }) => {
   for (const url of REVOKE_PATHS) {
-    app.post(url, { config: { rateLimit: { max: config.oauth.tokenRateLimitPerMinute, timeWindow: '1 minute' } } }, async (request, reply) => {
-      reply.header('cache-control', 'no-store');
-      const body = formParams(request);
-      // RFC 7009 §2.1: "The client also includes its authentication credentials as described in Section 2.3 of [RFC6749]."
-      const client = await authenticateClient(db, config, request.headers.authorization, body);
-      if (body.token === undefined || body.token === '') throw new InvalidRequest('token is required');
-      const row = await findToken(db, hashSecret(config.tokenHashKey, body.token));
-      // RFC 7009 §2.2: "invalid tokens do not cause an error response": unknown, or another client's, → 200.
-      if (row !== undefined && row.clientId === client.id) {
-        // RFC 7009 §2.1: revoking a refresh token SHOULD also invalidate the access tokens of the same grant.
-        if (row.kind === 'refresh') await revokeGrant(db, row.grantId, 'revoked_by_client');
-        else await revokeToken(db, hashSecret(config.tokenHashKey, body.token));
-      }
-      return reply.code(200).send({});
-    });
+    app.post(
+      url,
+      { config: { rateLimit: { max: config.oauth.tokenRateLimitPerMinute, timeWindow: '1 minute' } } },
+      async (request, reply) => {
+        reply.header('cache-control', 'no-store');
+        const body = formParams(request);
+        // RFC 7009 §2.1: "The client also includes its authentication credentials as described in Section 2.3 of [RFC6749]."
+        const client = await authenticateClient(db, config, request.headers.authorization, body);
+        if (body.token === undefined || body.token === '') throw new InvalidRequest('token is required');
+        const row = await findToken(db, hashSecret(config.tokenHashKey, body.token));
+        // RFC 7009 §2.2: "invalid tokens do not cause an error response": unknown, or another client's, → 200.
+        if (row !== undefined && row.clientId === client.id) {
+          // RFC 7009 §2.1: revoking a refresh token SHOULD also invalidate the access tokens of the same grant.
+          if (row.kind === 'refresh') await revokeGrant(db, row.grantId, 'revoked_by_client');
+          else await revokeToken(db, hashSecret(config.tokenHashKey, body.token));
+        }
+        return reply.code(200).send({});
+      },
+    );
   }
 };

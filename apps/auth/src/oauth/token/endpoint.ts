@@ -39,11 +39,16 @@ export const tokenEndpoint: FastifyPluginAsync<AppPluginOptions> = async (app, {
     } catch (error) {
       // A code exchange that fails after consent is why "no active connection appears": the
       // console's attempts list must show it, with the reason (PKCE mismatch, wrong secret, …).
-      if (error instanceof OAuthError && body.grant_type === 'authorization_code') await auditFailedExchange(db, config, request, body, error);
+      if (error instanceof OAuthError && body.grant_type === 'authorization_code')
+        await auditFailedExchange(db, config, request, body, error);
       throw error;
     }
   };
   for (const url of TOKEN_PATHS) {
-    app.post(url, { config: { rateLimit: { max: config.oauth.tokenRateLimitPerMinute, timeWindow: '1 minute' } } }, handler);
+    app.post(
+      url,
+      { config: { rateLimit: { max: config.oauth.tokenRateLimitPerMinute, timeWindow: '1 minute' } } },
+      handler,
+    );
   }
 };

@@ -17,7 +17,9 @@ export function checkSteps(steps: readonly StepInput[], path = 'steps'): void {
   steps.forEach((step, index) => {
     const here = `${path}[${index}]`;
     if (step.type === 'end' && index !== steps.length - 1) {
-      throw apiError('validation_error', `${here}.type "end" must be the last step of its branch`, [{ path: `${here}.type`, message: '"end" must be the last step of its branch' }]);
+      throw apiError('validation_error', `${here}.type "end" must be the last step of its branch`, [
+        { path: `${here}.type`, message: '"end" must be the last step of its branch' },
+      ]);
     }
     if (step.onTrue) checkSteps(step.onTrue, `${here}.onTrue`);
     if (step.onFalse) checkSteps(step.onFalse, `${here}.onFalse`);

@@ -1,10 +1,23 @@
-import { createCampaign, enrolContacts, getCampaign, listCampaigns, setCampaignStatus } from '@enginy/db/queries/domain/campaigns';
+import {
+  createCampaign,
+  enrolContacts,
+  getCampaign,
+  listCampaigns,
+  setCampaignStatus,
+} from '@enginy/db/queries/domain/campaigns';
 import { existingIds } from '@enginy/db/queries/domain/ownership';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../../auth/gate.ts';
 import { apiError, invalidReference, notFound } from '../../errors.ts';
-import { Campaign, CampaignListQuery, CampaignParams, CampaignStatusBody, CampaignSummary, CreateCampaignBody } from '../../schemas/campaigns.ts';
+import {
+  Campaign,
+  CampaignListQuery,
+  CampaignParams,
+  CampaignStatusBody,
+  CampaignSummary,
+  CreateCampaignBody,
+} from '../../schemas/campaigns.ts';
 import { ListEnvelope, SuccessEnvelope, success } from '../../schemas/common.ts';
 import { ContactIdsBody } from '../../schemas/contacts.ts';
 import { operation } from '../operation.ts';
@@ -72,10 +85,17 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
       const { workspaceId } = principalOf(request);
       const { name, senderIdentityId, steps } = request.body;
       checkSteps(steps);
-      if (senderIdentityId && !(await existingIds(db, 'sender_identities', workspaceId, [senderIdentityId])).has(senderIdentityId)) {
+      if (
+        senderIdentityId &&
+        !(await existingIds(db, 'sender_identities', workspaceId, [senderIdentityId])).has(senderIdentityId)
+      ) {
         throw invalidReference('senderIdentityId', 'Sender identity');
       }
-      const campaign = await createCampaign(db, workspaceId, { name, senderIdentityId: senderIdentityId ?? null, steps });
+      const campaign = await createCampaign(db, workspaceId, {
+        name,
+        senderIdentityId: senderIdentityId ?? null,
+        steps,
+      });
       return reply.code(201).send(success('Campaign draft created', campaign));
     },
   );
@@ -84,7 +104,8 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
     '/v1/campaigns/:campaignId/status',
     operation({
       summary: 'Change campaign status',
-      description: 'Starts (ACTIVE), pauses (PAUSED), resumes (ACTIVE) or ends (FINISHED) a campaign. A change its current status does not allow is a 409.',
+      description:
+        'Starts (ACTIVE), pauses (PAUSED), resumes (ACTIVE) or ends (FINISHED) a campaign. A change its current status does not allow is a 409.',
       tag: TAG,
       scope: 'CAMPAIGNS_WRITE',
       perMinute: 30,
@@ -115,24 +136,32 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
     '/v1/campaigns/:campaignId/contacts',
     operation({
       summary: 'Enrol contacts in campaign',
-      description: 'Enrols up to 100 contacts in a campaign that has not finished; contacts already enrolled are left as they are.',
+      description:
+        'Enrols up to 100 contacts in a campaign that has not finished; contacts already enrolled are left as they are.',
       tag: TAG,
       scope: 'CAMPAIGNS_WRITE',
       perMinute: 60,
       params: CampaignParams,
       body: ContactIdsBody,
-      response: SuccessEnvelope(Type.Object({ campaignId: Type.String(), enrolled: Type.Integer(), alreadyEnrolled: Type.Integer() })),
+      response: SuccessEnvelope(
+        Type.Object({ campaignId: Type.String(), enrolled: Type.Integer(), alreadyEnrolled: Type.Integer() }),
+      ),
       errors: ['not_found', 'invalid_reference', 'invalid_status_transition'],
     }),
     async (request) => {
       const { workspaceId } = principalOf(request);
       const campaign = await getCampaign(db, workspaceId, request.params.campaignId);
       if (!campaign) throw notFound('Campaign');
-      if (campaign.status === 'FINISHED') throw apiError('invalid_status_transition', 'A FINISHED campaign takes no new contacts');
+      if (campaign.status === 'FINISHED')
+        throw apiError('invalid_status_transition', 'A FINISHED campaign takes no new contacts');
       const { contactIds } = request.body;
       await requireContacts(db, workspaceId, contactIds);
       const enrolled = await enrolContacts(db, campaign.id, contactIds);
-      return success(`${enrolled} contacts enrolled`, { campaignId: campaign.id, enrolled, alreadyEnrolled: contactIds.length - enrolled });
+      return success(`${enrolled} contacts enrolled`, {
+        campaignId: campaign.id,
+        enrolled,
+        alreadyEnrolled: contactIds.length - enrolled,
+      });
     },
   );
 };

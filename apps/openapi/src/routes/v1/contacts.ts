@@ -1,10 +1,22 @@
-import { createContact, getContact, searchContacts, updateContact, type ContactInput } from '@enginy/db/queries/domain/contacts';
+import {
+  createContact,
+  getContact,
+  searchContacts,
+  updateContact,
+  type ContactInput,
+} from '@enginy/db/queries/domain/contacts';
 import { existingIds } from '@enginy/db/queries/domain/ownership';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { principalOf } from '../../auth/gate.ts';
 import { apiError, invalidReference, notFound } from '../../errors.ts';
 import { ListEnvelope, SuccessEnvelope, success } from '../../schemas/common.ts';
-import { Contact, ContactParams, ContactSearchBody, CreateContactBody, UpdateContactBody } from '../../schemas/contacts.ts';
+import {
+  Contact,
+  ContactParams,
+  ContactSearchBody,
+  CreateContactBody,
+  UpdateContactBody,
+} from '../../schemas/contacts.ts';
 import { operation } from '../operation.ts';
 import type { RouteDeps } from '../route-deps.ts';
 
@@ -25,7 +37,8 @@ export const contactRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
     '/v1/contacts/search',
     operation({
       summary: 'Search contacts',
-      description: 'Search contacts with advanced filters (name/email/title text, company, list, owner, country, email status, CRM, creation dates), newest first, paginated.',
+      description:
+        'Search contacts with advanced filters (name/email/title text, company, list, owner, country, email status, CRM, creation dates), newest first, paginated.',
       tag: TAG,
       scope: 'CONTACTS_READ',
       perMinute: 60,
@@ -61,7 +74,8 @@ export const contactRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
     '/v1/contacts',
     operation({
       summary: 'Create contact',
-      description: 'Creates a contact. A professional email already used by another contact of the workspace is a conflict (409).',
+      description:
+        'Creates a contact. A professional email already used by another contact of the workspace is a conflict (409).',
       tag: TAG,
       scope: 'CONTACTS_WRITE',
       perMinute: 60,

@@ -16,7 +16,8 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { d
     '/v1/inboxes',
     operation({
       summary: 'List inbox threads',
-      description: 'Inbox threads, one per contact, most recent activity first; filter by text, sender identity, or archived threads.',
+      description:
+        'Inbox threads, one per contact, most recent activity first; filter by text, sender identity, or archived threads.',
       tag: TAG,
       scope: 'MESSAGING_READ',
       perMinute: 60,
@@ -71,14 +72,33 @@ export const inboxRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { d
       const { contactId, senderIdentityId, type, subject, message, requestId } = request.body;
       const contact = await getContact(db, workspaceId, contactId);
       if (!contact) throw invalidReference('contactId', 'Contact');
-      const identity = (await listSenderIdentities(db, workspaceId)).find((candidate) => candidate.id === senderIdentityId);
+      const identity = (await listSenderIdentities(db, workspaceId)).find(
+        (candidate) => candidate.id === senderIdentityId,
+      );
       if (!identity) throw invalidReference('senderIdentityId', 'Sender identity');
-      if (!identity.channels.includes(type)) throw apiError('validation_error', `type: sender identity "${identity.name}" cannot send ${type}`, [{ path: 'type', message: `not a channel of this sender identity (${identity.channels.join(', ')})` }]);
-      if (type === 'EMAIL' && !contact.professionalEmail) throw apiError('validation_error', 'contactId: the contact has no professional email', [{ path: 'contactId', message: 'has no professional email' }]);
-      if (type === 'LINKEDIN' && subject !== undefined) throw apiError('validation_error', 'subject: LinkedIn messages have no subject', [{ path: 'subject', message: 'LinkedIn messages have no subject' }]);
+      if (!identity.channels.includes(type))
+        throw apiError('validation_error', `type: sender identity "${identity.name}" cannot send ${type}`, [
+          { path: 'type', message: `not a channel of this sender identity (${identity.channels.join(', ')})` },
+        ]);
+      if (type === 'EMAIL' && !contact.professionalEmail)
+        throw apiError('validation_error', 'contactId: the contact has no professional email', [
+          { path: 'contactId', message: 'has no professional email' },
+        ]);
+      if (type === 'LINKEDIN' && subject !== undefined)
+        throw apiError('validation_error', 'subject: LinkedIn messages have no subject', [
+          { path: 'subject', message: 'LinkedIn messages have no subject' },
+        ]);
 
-      const result = await sendMessage(db, workspaceId, { contactId, senderIdentityId, type, subject: subject ?? null, content: message, requestId: requestId ?? null });
-      if (result.kind === 'request_id_reused') throw apiError('idempotency_key_reused', 'requestId was already used for a different message');
+      const result = await sendMessage(db, workspaceId, {
+        contactId,
+        senderIdentityId,
+        type,
+        subject: subject ?? null,
+        content: message,
+        requestId: requestId ?? null,
+      });
+      if (result.kind === 'request_id_reused')
+        throw apiError('idempotency_key_reused', 'requestId was already used for a different message');
       // A replay answers exactly like the first attempt did; only this header tells them apart.
       if (result.kind === 'replayed') reply.header('idempotent-replayed', 'true');
       return reply.code(201).send(success('Message sent', result.message));

@@ -1,4 +1,11 @@
-import { addListMembers, countListMembers, createList, listExists, listLists, removeListMembers } from '@enginy/db/queries/domain/lists';
+import {
+  addListMembers,
+  countListMembers,
+  createList,
+  listExists,
+  listLists,
+  removeListMembers,
+} from '@enginy/db/queries/domain/lists';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { principalOf } from '../../auth/gate.ts';
 import { apiError, notFound } from '../../errors.ts';
@@ -54,13 +61,20 @@ export const listRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { db
 
   // Adding and removing members are the same operation but for the change they make.
   const memberships = [
-    { path: '/v1/lists/:listId/contacts', verb: 'added', change: addListMembers, summary: 'Add contacts to list', description: 'Adds up to 100 contacts to a list; contacts already in it are left as they are.' },
+    {
+      path: '/v1/lists/:listId/contacts',
+      verb: 'added',
+      change: addListMembers,
+      summary: 'Add contacts to list',
+      description: 'Adds up to 100 contacts to a list; contacts already in it are left as they are.',
+    },
     {
       path: '/v1/lists/:listId/contacts/remove',
       verb: 'removed',
       change: removeListMembers,
       summary: 'Remove contacts from list',
-      description: 'Removes up to 100 contacts from a list; contacts not in it are ignored. The contacts themselves are kept.',
+      description:
+        'Removes up to 100 contacts from a list; contacts not in it are ignored. The contacts themselves are kept.',
     },
   ];
   for (const { path, verb, change, summary, description } of memberships) {
@@ -82,7 +96,11 @@ export const listRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { db
         const { listId } = request.params;
         await checkMembership(workspaceId, listId, request.body.contactIds);
         const changed = await change(db, listId, request.body.contactIds);
-        return success(`${changed} contacts ${verb}`, { listId, changed, memberCount: await countListMembers(db, listId) });
+        return success(`${changed} contacts ${verb}`, {
+          listId,
+          changed,
+          memberCount: await countListMembers(db, listId),
+        });
       },
     );
   }

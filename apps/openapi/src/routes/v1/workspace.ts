@@ -12,13 +12,15 @@ export const workspaceRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app,
     '/v1/sender-identities',
     operation({
       summary: 'List sender identities',
-      description: 'The mailboxes and LinkedIn accounts the workspace sends from, with their channels and daily limits.',
+      description:
+        'The mailboxes and LinkedIn accounts the workspace sends from, with their channels and daily limits.',
       tag: 'Workspace',
       scope: 'IDENTITIES_READ',
       perMinute: 60,
       response: SuccessEnvelope(Type.Array(SenderIdentity)),
     }),
-    async (request) => success('Sender identities retrieved', await listSenderIdentities(db, principalOf(request).workspaceId)),
+    async (request) =>
+      success('Sender identities retrieved', await listSenderIdentities(db, principalOf(request).workspaceId)),
   );
 
   app.get(

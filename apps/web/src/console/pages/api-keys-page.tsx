@@ -11,7 +11,11 @@ import { usePoll } from '../use-poll.ts';
 /** API keys for the REST API (`x-api-key`): create with scopes (shown once), revoke, last used. */
 export function ApiKeysPage() {
   const { read, write, workspace, isAdmin } = useConsole();
-  const polled = usePoll(async () => (await read<{ apiKeys: ApiKey[] }>('/api-keys')).apiKeys, `api-keys:${workspace.id}`, 5_000);
+  const polled = usePoll(
+    async () => (await read<{ apiKeys: ApiKey[] }>('/api-keys')).apiKeys,
+    `api-keys:${workspace.id}`,
+    5_000,
+  );
   const [name, setName] = useState('');
   const [scopes, setScopes] = useState<string[]>([]);
   const [shown, setShown] = useState<{ name: string; key: string } | undefined>();
@@ -62,9 +66,16 @@ export function ApiKeysPage() {
     <section aria-labelledby="keys-title">
       <h1 id="keys-title">API keys</h1>
       <p className="lead">
-        Keys for Enginy's REST API (header <code>x-api-key</code>) in {workspace.name}. MCP clients do not use keys: they connect with OAuth.
+        Keys for Enginy's REST API (header <code>x-api-key</code>) in {workspace.name}. MCP clients do not use keys:
+        they connect with OAuth.
       </p>
-      {shown && <SecretOnce title={`API key ${shown.name}`} rows={[['API key', shown.key]]} onDone={() => setShown(undefined)} />}
+      {shown && (
+        <SecretOnce
+          title={`API key ${shown.name}`}
+          rows={[['API key', shown.key]]}
+          onDone={() => setShown(undefined)}
+        />
+      )}
       <p role="status" aria-live="polite" className="muted">
         {status}
       </p>
@@ -104,7 +115,13 @@ export function ApiKeysPage() {
                   <td className="nowrap">{formatTime(k.lastUsedAt)}</td>
                   {isAdmin && (
                     <td>
-                      <button type="button" className="danger small" disabled={busy} aria-label={`Revoke ${k.name}`} onClick={() => revoke(k)}>
+                      <button
+                        type="button"
+                        className="danger small"
+                        disabled={busy}
+                        aria-label={`Revoke ${k.name}`}
+                        onClick={() => revoke(k)}
+                      >
                         Revoke
                       </button>
                     </td>
@@ -120,7 +137,13 @@ export function ApiKeysPage() {
           <h2 id="new-key-heading">New API key</h2>
           <label>
             Key name
-            <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={MAX_NAME_LENGTH} placeholder="Reporting script" />
+            <input
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              required
+              maxLength={MAX_NAME_LENGTH}
+              placeholder="Reporting script"
+            />
           </label>
           <ScopePicker legend="Key scopes" value={scopes} onChange={setScopes} />
           <div>

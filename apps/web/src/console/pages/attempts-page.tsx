@@ -38,14 +38,19 @@ export function AttemptsPage() {
   if (outcome) query.set('outcome', outcome);
   if (reason) query.set('reason', reason);
   if (clientId.trim()) query.set('clientId', clientId.trim());
-  const polled = usePoll(async () => (await read<{ attempts: Attempt[] }>(`/attempts?${query}`)).attempts, `attempts:${workspace.id}:${query}`, 3_000);
+  const polled = usePoll(
+    async () => (await read<{ attempts: Attempt[] }>(`/attempts?${query}`)).attempts,
+    `attempts:${workspace.id}:${query}`,
+    3_000,
+  );
   const attempts = polled.data?.filter((a) => kind === '' || a.kind === kind);
 
   return (
     <section aria-labelledby="attempts-title">
       <h1 id="attempts-title">Authorization attempts</h1>
       <p className="lead">
-        Every attempt to authorize against {workspace.name}, with its outcome and reason: when no active connection appears, the reason is here.
+        Every attempt to authorize against {workspace.name}, with its outcome and reason: when no active connection
+        appears, the reason is here.
       </p>
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filters">
         <label>
@@ -83,7 +88,10 @@ export function AttemptsPage() {
       {attempts === undefined ? (
         !polled.error && <Loading what="authorization attempts" />
       ) : attempts.length === 0 ? (
-        <Empty>No attempt matches. An attempt is recorded as soon as a client reaches the authorization step for this workspace.</Empty>
+        <Empty>
+          No attempt matches. An attempt is recorded as soon as a client reaches the authorization step for this
+          workspace.
+        </Empty>
       ) : (
         <div className="table-wrap">
           <table aria-label="Authorization attempts">
@@ -111,7 +119,11 @@ export function AttemptsPage() {
                       <>
                         <br />
                         {/* A metadata document client's ID is a URL: wrap it only after a slash. */}
-                        {URL.canParse(a.clientId) ? <Uri value={a.clientId} /> : <code className="small">{a.clientId}</code>}
+                        {URL.canParse(a.clientId) ? (
+                          <Uri value={a.clientId} />
+                        ) : (
+                          <code className="small">{a.clientId}</code>
+                        )}
                       </>
                     )}
                     {!a.clientId && <span className="muted">—</span>}
@@ -121,9 +133,14 @@ export function AttemptsPage() {
                     <ScopeList scopes={a.requestedScopes} />
                   </td>
                   <td>
-                    <span className={`badge ${a.kind === 'admin' ? 'admin' : a.outcome}`}>{a.kind === 'admin' ? 'admin change' : a.outcome}</span>
+                    <span className={`badge ${a.kind === 'admin' ? 'admin' : a.outcome}`}>
+                      {a.kind === 'admin' ? 'admin change' : a.outcome}
+                    </span>
                     {a.unauthenticated && (
-                      <div className="muted small" title="Nobody had signed in: anyone could have sent this request naming this client">
+                      <div
+                        className="muted small"
+                        title="Nobody had signed in: anyone could have sent this request naming this client"
+                      >
                         before sign-in, unauthenticated
                       </div>
                     )}
@@ -161,7 +178,13 @@ function Details({ details }: { details: Record<string, unknown> | null }) {
             ) : name === 'clientSource' ? (
               <SourceText value={value} />
             ) : (
-              <code>{Array.isArray(value) ? value.join(' ') || '(none)' : typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)}</code>
+              <code>
+                {Array.isArray(value)
+                  ? value.join(' ') || '(none)'
+                  : typeof value === 'object' && value !== null
+                    ? JSON.stringify(value)
+                    : String(value)}
+              </code>
             )}
           </dd>
         </div>

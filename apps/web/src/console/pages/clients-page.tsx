@@ -17,7 +17,10 @@ type Shown = { title: string; clientId: string; clientSecret: string };
  */
 export function ClientsPage() {
   const { read, write, workspace, isAdmin } = useConsole();
-  const polled = usePoll(async () => (await read<{ clients: PreregisteredClient[] }>('/clients')).clients, `clients:${workspace.id}`);
+  const polled = usePoll(
+    async () => (await read<{ clients: PreregisteredClient[] }>('/clients')).clients,
+    `clients:${workspace.id}`,
+  );
   const [shown, setShown] = useState<Shown | undefined>();
   const [status, setStatus] = useState('');
   const [error, setError] = useState<string | undefined>();
@@ -53,7 +56,11 @@ export function ClientsPage() {
         redirectUris,
         tokenEndpointAuthMethod: data.get('method'),
       });
-      setShown({ title: `Client secret for ${created.name}`, clientId: created.clientId, clientSecret: created.clientSecret });
+      setShown({
+        title: `Client secret for ${created.name}`,
+        clientId: created.clientId,
+        clientSecret: created.clientSecret,
+      });
       form.reset();
     });
   };
@@ -62,7 +69,11 @@ export function ClientsPage() {
     if (!window.confirm(`Rotate the secret of ${c.name}? The old secret stops working at once.`)) return;
     void act('Rotating…', `New secret for ${c.name}`, async () => {
       const rotated = await write<RotatedSecret>('POST', `/clients/${encodeURIComponent(c.id)}/rotate-secret`);
-      setShown({ title: `New client secret for ${c.name}`, clientId: rotated.clientId, clientSecret: rotated.clientSecret });
+      setShown({
+        title: `New client secret for ${c.name}`,
+        clientId: rotated.clientId,
+        clientSecret: rotated.clientSecret,
+      });
     });
   };
 
@@ -79,14 +90,24 @@ export function ClientsPage() {
     <section aria-labelledby="clients-title">
       <h1 id="clients-title">OAuth clients</h1>
       <p className="lead">
-        The OAuth clients of {workspace.name}: the ones its admins pre-registered, and the clients that identify themselves with a client ID metadata document. Clients that register
-        dynamically need nothing here.
+        The OAuth clients of {workspace.name}: the ones its admins pre-registered, and the clients that identify
+        themselves with a client ID metadata document. Clients that register dynamically need nothing here.
       </p>
       <h2 id="preregistered-heading">Pre-registered clients</h2>
       <p className="muted">
-        Confidential clients for tools that cannot register themselves: <code>claude mcp add … --client-id … --client-secret …</code>.
+        Confidential clients for tools that cannot register themselves:{' '}
+        <code>claude mcp add … --client-id … --client-secret …</code>.
       </p>
-      {shown && <SecretOnce title={shown.title} rows={[['Client ID', shown.clientId], ['Client secret', shown.clientSecret]]} onDone={() => setShown(undefined)} />}
+      {shown && (
+        <SecretOnce
+          title={shown.title}
+          rows={[
+            ['Client ID', shown.clientId],
+            ['Client secret', shown.clientSecret],
+          ]}
+          onDone={() => setShown(undefined)}
+        />
+      )}
       <p role="status" aria-live="polite" className="muted">
         {status}
       </p>
@@ -134,10 +155,22 @@ export function ClientsPage() {
                   {isAdmin && (
                     <td>
                       <div className="row-actions">
-                        <button type="button" className="secondary small" disabled={busy} aria-label={`Rotate secret of ${c.name}`} onClick={() => rotate(c)}>
+                        <button
+                          type="button"
+                          className="secondary small"
+                          disabled={busy}
+                          aria-label={`Rotate secret of ${c.name}`}
+                          onClick={() => rotate(c)}
+                        >
                           Rotate secret
                         </button>
-                        <button type="button" className="danger small" disabled={busy} aria-label={`Delete ${c.name}`} onClick={() => remove(c)}>
+                        <button
+                          type="button"
+                          className="danger small"
+                          disabled={busy}
+                          aria-label={`Delete ${c.name}`}
+                          onClick={() => remove(c)}
+                        >
                           Delete
                         </button>
                       </div>

@@ -20,10 +20,18 @@ export function ConnectPage() {
   const client = clientFromQuery(search.get('client'));
   const mcpUrl = __ENGINY_MCP_URL__;
   const settings = usePoll(() => read<McpSettings>('/mcp-settings'), `settings:${workspace.id}`, 3_000);
-  const connections = usePoll(async () => (await read<{ connections: Connection[] }>('/connections')).connections, `connections:${workspace.id}`, 2_000);
+  const connections = usePoll(
+    async () => (await read<{ connections: Connection[] }>('/connections')).connections,
+    `connections:${workspace.id}`,
+    2_000,
+  );
   const first = connections.data?.[0];
   // While waiting, the latest authorization attempt says why nothing has connected yet.
-  const attempts = usePoll(async () => (await read<{ attempts: Attempt[] }>('/attempts?limit=20')).attempts, `attempts:${workspace.id}`, first ? 0 : 3_000);
+  const attempts = usePoll(
+    async () => (await read<{ attempts: Attempt[] }>('/attempts?limit=20')).attempts,
+    `attempts:${workspace.id}`,
+    first ? 0 : 3_000,
+  );
   const latest = attempts.data?.find((a) => a.kind === 'authorization');
   const tabs = useRef<Record<string, HTMLButtonElement | null>>({});
 
@@ -44,7 +52,8 @@ export function ConnectPage() {
     <section aria-labelledby="connect-title">
       <h1 id="connect-title">Connect a client</h1>
       <p className="lead">
-        Connect an MCP client to {workspace.name} through Enginy's MCP server, then watch the connection arrive here. Every recipe is tested against this stack.
+        Connect an MCP client to {workspace.name} through Enginy's MCP server, then watch the connection arrive here.
+        Every recipe is tested against this stack.
       </p>
 
       <h2>MCP URL</h2>
@@ -74,7 +83,12 @@ export function ConnectPage() {
             >
               {c.name}
               {allowed !== undefined && (
-                <span className="tab-dot" data-state={allowed ? 'ok' : 'todo'} title={allowed ? 'Its redirect URI is allowed' : 'Its redirect URI is not allowed yet'} aria-hidden="true" />
+                <span
+                  className="tab-dot"
+                  data-state={allowed ? 'ok' : 'todo'}
+                  title={allowed ? 'Its redirect URI is allowed' : 'Its redirect URI is not allowed yet'}
+                  aria-hidden="true"
+                />
               )}
             </button>
           );
@@ -85,11 +99,17 @@ export function ConnectPage() {
       </div>
 
       <h2>Connection</h2>
-      <div className={`waiting ${first ? 'connected' : ''}`} role="status" aria-live="polite" data-state={first ? 'connected' : 'waiting'}>
+      <div
+        className={`waiting ${first ? 'connected' : ''}`}
+        role="status"
+        aria-live="polite"
+        data-state={first ? 'connected' : 'waiting'}
+      >
         <span className="dot" aria-hidden="true" />
         {first ? (
           <span>
-            Connected: <strong>{first.clientName}</strong> for {first.userEmail}, last used {ago(first.lastUsedAt)}. <Link to="/console/connections">See connections</Link>
+            Connected: <strong>{first.clientName}</strong> for {first.userEmail}, last used {ago(first.lastUsedAt)}.{' '}
+            <Link to="/console/connections">See connections</Link>
           </span>
         ) : connections.error ? (
           <span>Could not check for connections: {connections.error}</span>
@@ -99,9 +119,10 @@ export function ConnectPage() {
       </div>
       {!first && latest && (
         <p className="latest-attempt" data-testid="latest-attempt">
-          Latest authorization attempt, {formatTime(latest.at)}: <strong>{latest.clientName ?? latest.clientId ?? 'unknown client'}</strong>{' '}
-          <span className={`badge ${latest.outcome}`}>{latest.outcome}</span> <span className="reason">{latest.message}</span>.{' '}
-          <Link to="/console/attempts">See every attempt</Link>
+          Latest authorization attempt, {formatTime(latest.at)}:{' '}
+          <strong>{latest.clientName ?? latest.clientId ?? 'unknown client'}</strong>{' '}
+          <span className={`badge ${latest.outcome}`}>{latest.outcome}</span>{' '}
+          <span className="reason">{latest.message}</span>. <Link to="/console/attempts">See every attempt</Link>
         </p>
       )}
     </section>

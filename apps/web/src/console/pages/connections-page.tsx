@@ -10,7 +10,11 @@ import { usePoll } from '../use-poll.ts';
 /** Active connections (one row per grant) with their usage, refreshed every 2 s, and revocation. */
 export function ConnectionsPage() {
   const { read, write, workspace, isAdmin } = useConsole();
-  const polled = usePoll(async () => (await read<{ connections: Connection[] }>('/connections')).connections, `connections:${workspace.id}`, 2_000);
+  const polled = usePoll(
+    async () => (await read<{ connections: Connection[] }>('/connections')).connections,
+    `connections:${workspace.id}`,
+    2_000,
+  );
   const [status, setStatus] = useState('');
   const [error, setError] = useState<string | undefined>();
 
@@ -32,7 +36,9 @@ export function ConnectionsPage() {
   return (
     <section aria-labelledby="connections-title">
       <h1 id="connections-title">Active connections</h1>
-      <p className="lead">Every live grant in {workspace.name}. Usage is written every 2 s and this list refreshes on its own.</p>
+      <p className="lead">
+        Every live grant in {workspace.name}. Usage is written every 2 s and this list refreshes on its own.
+      </p>
       <p role="status" aria-live="polite" className="muted">
         {status}
       </p>
@@ -42,8 +48,8 @@ export function ConnectionsPage() {
         !polled.error && <Loading what="connections" />
       ) : connections.length === 0 ? (
         <Empty>
-          No active connection. When a client completes the browser flow and the token exchange, it appears here; if it does not, the{' '}
-          <Link to="/console/attempts">authorization attempts</Link> say why.
+          No active connection. When a client completes the browser flow and the token exchange, it appears here; if it
+          does not, the <Link to="/console/attempts">authorization attempts</Link> say why.
         </Empty>
       ) : (
         <div className="table-wrap">
@@ -80,7 +86,8 @@ export function ConnectionsPage() {
                     <ScopeList scopes={c.grantedScopes} />
                     {grantCut(c.grantedScopes, c.effectiveScopes).length > 0 && (
                       <p className="cut small">
-                        Not in effect under the current policy: <ScopeList scopes={grantCut(c.grantedScopes, c.effectiveScopes)} />
+                        Not in effect under the current policy:{' '}
+                        <ScopeList scopes={grantCut(c.grantedScopes, c.effectiveScopes)} />
                       </p>
                     )}
                   </td>
@@ -110,7 +117,11 @@ export function ConnectionsPage() {
                           type="button"
                           className="danger small"
                           aria-label={`Revoke ${c.clientName} for ${c.userEmail}`}
-                          onClick={() => void revoke(`Revoke ${c.clientName} for ${c.userEmail}`, () => write('POST', `/connections/${c.grantId}/revoke`))}
+                          onClick={() =>
+                            void revoke(`Revoke ${c.clientName} for ${c.userEmail}`, () =>
+                              write('POST', `/connections/${c.grantId}/revoke`),
+                            )
+                          }
                         >
                           Revoke
                         </button>
@@ -118,7 +129,11 @@ export function ConnectionsPage() {
                           type="button"
                           className="secondary small"
                           aria-label={`Revoke all for ${c.clientName}`}
-                          onClick={() => void revoke(`Revoke every connection of ${c.clientName}`, () => write('POST', `/clients/${encodeURIComponent(c.clientId)}/revoke-all`))}
+                          onClick={() =>
+                            void revoke(`Revoke every connection of ${c.clientName}`, () =>
+                              write('POST', `/clients/${encodeURIComponent(c.clientId)}/revoke-all`),
+                            )
+                          }
                         >
                           Revoke all for this client
                         </button>

@@ -23,12 +23,19 @@ export function PreviewPage() {
   const [scopes, setScopes] = useState<string[]>([]);
   const [server, setServer] = useState<{ decision?: AuthorizationDecision; error?: string; asked?: string }>({});
 
-  if (settings.error && settings.data === undefined) return <InlineError message={`Could not read the MCP settings: ${settings.error}`} />;
+  if (settings.error && settings.data === undefined)
+    return <InlineError message={`Could not read the MCP settings: ${settings.error}`} />;
   if (settings.data === undefined) return <Loading what="the MCP settings" />;
 
   const inputs = JSON.stringify({ clientId, redirectUri, scopes });
   const ready = clientId !== '' && redirectUri !== '';
-  const decision = ready ? decideAuthorization(settings.data, { clientId, redirectUri, scope: scopes.length === 0 ? undefined : scopes.join(' ') }) : undefined;
+  const decision = ready
+    ? decideAuthorization(settings.data, {
+        clientId,
+        redirectUri,
+        scope: scopes.length === 0 ? undefined : scopes.join(' '),
+      })
+    : undefined;
 
   const ask = async () => {
     try {
@@ -43,22 +50,37 @@ export function PreviewPage() {
   return (
     <section aria-labelledby="preview-title">
       <h1 id="preview-title">Policy preview</h1>
-      <p className="lead">What happens when a client asks {workspace.name} for authorization, decided in this page by the same code the server runs, against the saved settings.</p>
+      <p className="lead">
+        What happens when a client asks {workspace.name} for authorization, decided in this page by the same code the
+        server runs, against the saved settings.
+      </p>
       <form className="stack preview-form" onSubmit={(e) => e.preventDefault()}>
         <label>
           Client ID
-          <input value={clientId} onChange={(e) => setClientId(e.target.value)} placeholder="the client_id the client sends" />
+          <input
+            value={clientId}
+            onChange={(e) => setClientId(e.target.value)}
+            placeholder="the client_id the client sends"
+          />
         </label>
         <label>
           Redirect URI
           <input value={redirectUri} onChange={(e) => setRedirectUri(e.target.value)} />
         </label>
-        <ScopePicker legend="Requested scopes (none ticked: the client requests none and gets the policy ceiling)" value={scopes} onChange={setScopes} />
+        <ScopePicker
+          legend="Requested scopes (none ticked: the client requests none and gets the policy ceiling)"
+          value={scopes}
+          onChange={setScopes}
+        />
       </form>
 
       <h2 id="decision-heading">Decision</h2>
       <div role="status" aria-live="polite" aria-labelledby="decision-heading" className="decision-box">
-        {decision === undefined ? <p className="muted">Enter a client ID and a redirect URI.</p> : <DecisionView decision={decision} />}
+        {decision === undefined ? (
+          <p className="muted">Enter a client ID and a redirect URI.</p>
+        ) : (
+          <DecisionView decision={decision} />
+        )}
       </div>
       {decision !== undefined && (
         <div className="actions">
@@ -71,8 +93,11 @@ export function PreviewPage() {
       {serverCurrent.decision && (
         <section aria-label="Server decision" className="server-decision">
           <p>
-            The server decides: <strong>{serverCurrent.decision.outcome === 'allowed' ? 'Allowed' : serverCurrent.decision.message}</strong>{' '}
-            {JSON.stringify(serverCurrent.decision) === JSON.stringify(decision) ? '(the same decision as above)' : '(different: the settings changed; the page refreshes them every 5 s)'}
+            The server decides:{' '}
+            <strong>{serverCurrent.decision.outcome === 'allowed' ? 'Allowed' : serverCurrent.decision.message}</strong>{' '}
+            {JSON.stringify(serverCurrent.decision) === JSON.stringify(decision)
+              ? '(the same decision as above)'
+              : '(different: the settings changed; the page refreshes them every 5 s)'}
           </p>
         </section>
       )}
@@ -98,7 +123,9 @@ function DecisionView({ decision }: { decision: AuthorizationDecision }) {
       <DecisionDetails details={decision.details} labels={DETAIL_LABELS} />
       {decision.hint && <p className="hint">{decision.hint}</p>}
       <p className="muted">
-        {decision.redirectError ? `Sent back to the client: error=${decision.redirectError}.` : 'Shown on the error page; nothing is sent back to the client.'}
+        {decision.redirectError
+          ? `Sent back to the client: error=${decision.redirectError}.`
+          : 'Shown on the error page; nothing is sent back to the client.'}
       </p>
     </div>
   );

@@ -56,7 +56,8 @@ export function SettingsPage() {
     if (search.has('addScopes')) navigate('/console/settings', { replace: true });
   };
 
-  if (loaded.error && saved === undefined) return <InlineError message={`Could not read the MCP settings: ${loaded.error}`} />;
+  if (loaded.error && saved === undefined)
+    return <InlineError message={`Could not read the MCP settings: ${loaded.error}`} />;
   if (draft === undefined || saved === undefined) return <Loading what="the MCP settings" />;
 
   const change = (patch: Partial<Draft>) => {
@@ -99,7 +100,8 @@ export function SettingsPage() {
         <p className="notice preselected" role="note" data-testid="preselected-scopes">
           {preselected.add.length > 0 ? (
             <>
-              From the consent page: <ScopeList scopes={preselected.add} /> {preselected.add.length === 1 ? 'is' : 'are'} ticked in the scope ceiling below but{' '}
+              From the consent page: <ScopeList scopes={preselected.add} />{' '}
+              {preselected.add.length === 1 ? 'is' : 'are'} ticked in the scope ceiling below but{' '}
               <strong>not saved</strong>. Review them, then Save settings to allow them, or Discard changes.
             </>
           ) : (
@@ -129,8 +131,9 @@ export function SettingsPage() {
 
         <h2 id="redirect-heading">Allowed redirect URIs</h2>
         <p className="muted">
-          Exact match: the <code>redirect_uri</code> a client sends must equal one of these character for character. With its recipe {claudeCode.name} sends{' '}
-          <code>{claudeCode.recipeRedirectUri}</code>; another port, <code>127.0.0.1</code> instead of <code>localhost</code>, or a trailing slash is a different URI.{' '}
+          Exact match: the <code>redirect_uri</code> a client sends must equal one of these character for character.
+          With its recipe {claudeCode.name} sends <code>{claudeCode.recipeRedirectUri}</code>; another port,{' '}
+          <code>127.0.0.1</code> instead of <code>localhost</code>, or a trailing slash is a different URI.{' '}
           <Link to="/console/connect">Connect a client</Link> shows the URI each tested client sends.
         </p>
         <ListEditor
@@ -145,7 +148,8 @@ export function SettingsPage() {
 
         <h2>Allowed OAuth client IDs</h2>
         <p className="muted">
-          Empty = any client. Leave it empty for the first connection; pin trusted client IDs later (the exact <code>client_id</code>, as the attempts list shows it).
+          Empty = any client. Leave it empty for the first connection; pin trusted client IDs later (the exact{' '}
+          <code>client_id</code>, as the attempts list shows it).
         </p>
         <ListEditor
           label="Allowed OAuth client IDs"
@@ -158,10 +162,17 @@ export function SettingsPage() {
         />
 
         <h2>MCP policy scopes</h2>
-        <p className="muted">The ceiling on what clients may be granted. A client may request a subset; a client that requests none gets all of these.</p>
+        <p className="muted">
+          The ceiling on what clients may be granted. A client may request a subset; a client that requests none gets
+          all of these.
+        </p>
         <fieldset disabled={!isAdmin} className="plain">
           <label className="check toggle">
-            <input type="checkbox" checked={draft.policyActive} onChange={(e) => change({ policyActive: e.target.checked })} />
+            <input
+              type="checkbox"
+              checked={draft.policyActive}
+              onChange={(e) => change({ policyActive: e.target.checked })}
+            />
             Policy active
           </label>
         </fieldset>

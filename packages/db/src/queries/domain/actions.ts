@@ -12,13 +12,27 @@ export interface Action {
   updatedAt: string;
 }
 
-export async function createAction(db: Db, workspaceId: string, type: string, contactIds: readonly string[]): Promise<Action> {
-  const row = await db.insertInto('actions').values({ workspace_id: workspaceId, type, contact_ids: [...new Set(contactIds)] }).returningAll().executeTakeFirstOrThrow();
+export async function createAction(
+  db: Db,
+  workspaceId: string,
+  type: string,
+  contactIds: readonly string[],
+): Promise<Action> {
+  const row = await db
+    .insertInto('actions')
+    .values({ workspace_id: workspaceId, type, contact_ids: [...new Set(contactIds)] })
+    .returningAll()
+    .executeTakeFirstOrThrow();
   return toAction(row);
 }
 
 export async function getAction(db: Db, workspaceId: string, actionId: string): Promise<Action | undefined> {
-  const row = await db.selectFrom('actions').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', actionId).executeTakeFirst();
+  const row = await db
+    .selectFrom('actions')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', actionId)
+    .executeTakeFirst();
   return row && toAction(row);
 }
 
@@ -33,13 +47,27 @@ export async function claimAction(db: Db, actionId: string) {
     .executeTakeFirst();
 }
 
-export async function finishAction(db: Db, actionId: string, status: 'COMPLETED' | 'FAILED', result: Record<string, unknown>): Promise<void> {
-  await db.updateTable('actions').set({ status, result: JSON.stringify(result), updated_at: new Date() }).where('id', '=', actionId).execute();
+export async function finishAction(
+  db: Db,
+  actionId: string,
+  status: 'COMPLETED' | 'FAILED',
+  result: Record<string, unknown>,
+): Promise<void> {
+  await db
+    .updateTable('actions')
+    .set({ status, result: JSON.stringify(result), updated_at: new Date() })
+    .where('id', '=', actionId)
+    .execute();
 }
 
 /** Ids of actions left PENDING (e.g. by a restart), oldest first, for the runner to pick up. */
 export async function pendingActionIds(db: Db): Promise<string[]> {
-  const rows = await db.selectFrom('actions').select('id').where('status', '=', 'PENDING').orderBy('created_at').execute();
+  const rows = await db
+    .selectFrom('actions')
+    .select('id')
+    .where('status', '=', 'PENDING')
+    .orderBy('created_at')
+    .execute();
   return rows.map((row) => row.id);
 }
 

@@ -32,20 +32,37 @@ function selectCampaigns(db: Db, workspaceId: string) {
     .selectFrom('campaigns')
     .selectAll('campaigns')
     .select((eb) =>
-      eb.selectFrom('campaign_enrolments').select(eb.fn.countAll<number>().as('n')).whereRef('campaign_enrolments.campaign_id', '=', 'campaigns.id').as('enrolled_count'),
+      eb
+        .selectFrom('campaign_enrolments')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('campaign_enrolments.campaign_id', '=', 'campaigns.id')
+        .as('enrolled_count'),
     )
     .where('campaigns.workspace_id', '=', workspaceId);
 }
 
-export async function listCampaigns(db: Db, workspaceId: string, status: CampaignStatus | undefined, page: PageRequest): Promise<Page<Campaign>> {
+export async function listCampaigns(
+  db: Db,
+  workspaceId: string,
+  status: CampaignStatus | undefined,
+  page: PageRequest,
+): Promise<Page<Campaign>> {
   let rows = selectCampaigns(db, workspaceId);
-  let count = db.selectFrom('campaigns').select((eb) => eb.fn.countAll<number>().as('total')).where('workspace_id', '=', workspaceId);
+  let count = db
+    .selectFrom('campaigns')
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .where('workspace_id', '=', workspaceId);
   if (status !== undefined) {
     rows = rows.where('campaigns.status', '=', status);
     count = count.where('status', '=', status);
   }
   const [data, total] = await Promise.all([
-    rows.orderBy('campaigns.created_at', 'desc').orderBy('campaigns.id').limit(page.pageSize).offset(offsetOf(page)).execute(),
+    rows
+      .orderBy('campaigns.created_at', 'desc')
+      .orderBy('campaigns.id')
+      .limit(page.pageSize)
+      .offset(offsetOf(page))
+      .execute(),
     count.executeTakeFirstOrThrow(),
   ]);
   return pageOf(data.map(toCampaign), page, Number(total.total));
@@ -56,10 +73,19 @@ export async function getCampaign(db: Db, workspaceId: string, campaignId: strin
   return row && toCampaign(row);
 }
 
-export async function createCampaign(db: Db, workspaceId: string, input: { name: string; senderIdentityId: string | null; steps: StoredStep[] }): Promise<Campaign> {
+export async function createCampaign(
+  db: Db,
+  workspaceId: string,
+  input: { name: string; senderIdentityId: string | null; steps: StoredStep[] },
+): Promise<Campaign> {
   const row = await db
     .insertInto('campaigns')
-    .values({ workspace_id: workspaceId, name: input.name, sender_identity_id: input.senderIdentityId, steps: JSON.stringify(input.steps) })
+    .values({
+      workspace_id: workspaceId,
+      name: input.name,
+      sender_identity_id: input.senderIdentityId,
+      steps: JSON.stringify(input.steps),
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
   return toCampaign({ ...row, enrolled_count: 0 });
@@ -69,7 +95,13 @@ export async function createCampaign(db: Db, workspaceId: string, input: { name:
  * Moves a campaign from `from` to `to` only if it is still in `from` (a compare-and-set, so two
  * concurrent changes cannot both apply). Undefined when it was not.
  */
-export async function setCampaignStatus(db: Db, workspaceId: string, campaignId: string, from: CampaignStatus, to: CampaignStatus): Promise<Campaign | undefined> {
+export async function setCampaignStatus(
+  db: Db,
+  workspaceId: string,
+  campaignId: string,
+  from: CampaignStatus,
+  to: CampaignStatus,
+): Promise<Campaign | undefined> {
   const updated = await db
     .updateTable('campaigns')
     .set({ status: to, updated_at: new Date() })

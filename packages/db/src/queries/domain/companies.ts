@@ -77,16 +77,38 @@ function selectCompanies(db: Db) {
     );
 }
 
-export async function searchCompanies(db: Db, workspaceId: string, filters: CompanyFilters, page: PageRequest): Promise<Page<Company>> {
+export async function searchCompanies(
+  db: Db,
+  workspaceId: string,
+  filters: CompanyFilters,
+  page: PageRequest,
+): Promise<Page<Company>> {
   const [rows, count] = await Promise.all([
-    selectCompanies(db).where(where(workspaceId, filters)).orderBy('companies.name').orderBy('companies.id').limit(page.pageSize).offset(offsetOf(page)).execute(),
-    db.selectFrom('companies').select((eb) => eb.fn.countAll<number>().as('total')).where(where(workspaceId, filters)).executeTakeFirstOrThrow(),
+    selectCompanies(db)
+      .where(where(workspaceId, filters))
+      .orderBy('companies.name')
+      .orderBy('companies.id')
+      .limit(page.pageSize)
+      .offset(offsetOf(page))
+      .execute(),
+    db
+      .selectFrom('companies')
+      .select((eb) => eb.fn.countAll<number>().as('total'))
+      .where(where(workspaceId, filters))
+      .executeTakeFirstOrThrow(),
   ]);
-  return pageOf(rows.map((row) => toCompany(row as Row)), page, Number(count.total));
+  return pageOf(
+    rows.map((row) => toCompany(row as Row)),
+    page,
+    Number(count.total),
+  );
 }
 
 export async function getCompany(db: Db, workspaceId: string, companyId: string): Promise<Company | undefined> {
-  const row = await selectCompanies(db).where('companies.workspace_id', '=', workspaceId).where('companies.id', '=', companyId).executeTakeFirst();
+  const row = await selectCompanies(db)
+    .where('companies.workspace_id', '=', workspaceId)
+    .where('companies.id', '=', companyId)
+    .executeTakeFirst();
   return row && toCompany(row as Row);
 }
 

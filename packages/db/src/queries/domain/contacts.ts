@@ -71,7 +71,10 @@ const toContact = (row: Row): Contact => ({
   mobilePhone: row.mobile_phone,
   phones: row.phones,
   companyId: row.company_id,
-  company: row.company_id && row.c_name !== null ? { id: row.company_id, name: row.c_name, domain: row.c_domain, companyLinkedInUrl: row.c_linkedin } : null,
+  company:
+    row.company_id && row.c_name !== null
+      ? { id: row.company_id, name: row.c_name, domain: row.c_domain, companyLinkedInUrl: row.c_linkedin }
+      : null,
   ownerId: row.owner_id,
   emailVerificationStatus: row.email_verification_status,
   contactCountry: row.contact_country,
@@ -123,13 +126,22 @@ function where(workspaceId: string, f: ContactFilters) {
     if (f.ownerId) parts.push(eb('contacts.owner_id', '=', f.ownerId));
     if (f.jobTitle) parts.push(eb('contacts.job_title', 'ilike', containsPattern(f.jobTitle)));
     if (f.contactCountry) parts.push(eb('contacts.contact_country', '=', f.contactCountry));
-    if (f.emailVerificationStatus?.length) parts.push(eb('contacts.email_verification_status', 'in', f.emailVerificationStatus));
+    if (f.emailVerificationStatus?.length)
+      parts.push(eb('contacts.email_verification_status', 'in', f.emailVerificationStatus));
     if (f.isInCRM !== undefined) parts.push(eb('contacts.is_in_crm', '=', f.isInCRM));
     if (f.createdAfter) parts.push(eb('contacts.created_at', '>=', new Date(f.createdAfter)));
     if (f.createdBefore) parts.push(eb('contacts.created_at', '<', new Date(f.createdBefore)));
     if (f.listId) {
       const listId = f.listId;
-      parts.push(eb.exists(eb.selectFrom('list_members').select('list_members.contact_id').whereRef('list_members.contact_id', '=', 'contacts.id').where('list_members.list_id', '=', listId)));
+      parts.push(
+        eb.exists(
+          eb
+            .selectFrom('list_members')
+            .select('list_members.contact_id')
+            .whereRef('list_members.contact_id', '=', 'contacts.id')
+            .where('list_members.list_id', '=', listId),
+        ),
+      );
     }
     return eb.and(parts);
   };
@@ -140,24 +152,50 @@ function selectContacts(db: Db) {
     .selectFrom('contacts')
     .leftJoin('companies', 'companies.id', 'contacts.company_id')
     .selectAll('contacts')
-    .select(['companies.name as c_name', 'companies.domain as c_domain', 'companies.company_linkedin_url as c_linkedin']);
+    .select([
+      'companies.name as c_name',
+      'companies.domain as c_domain',
+      'companies.company_linkedin_url as c_linkedin',
+    ]);
 }
 
-export async function searchContacts(db: Db, workspaceId: string, filters: ContactFilters, page: PageRequest): Promise<Page<Contact>> {
+export async function searchContacts(
+  db: Db,
+  workspaceId: string,
+  filters: ContactFilters,
+  page: PageRequest,
+): Promise<Page<Contact>> {
   const [rows, count] = await Promise.all([
-    selectContacts(db).where(where(workspaceId, filters)).orderBy('contacts.created_at', 'desc').orderBy('contacts.id').limit(page.pageSize).offset(offsetOf(page)).execute(),
-    db.selectFrom('contacts').select((eb) => eb.fn.countAll<number>().as('total')).where(where(workspaceId, filters)).executeTakeFirstOrThrow(),
+    selectContacts(db)
+      .where(where(workspaceId, filters))
+      .orderBy('contacts.created_at', 'desc')
+      .orderBy('contacts.id')
+      .limit(page.pageSize)
+      .offset(offsetOf(page))
+      .execute(),
+    db
+      .selectFrom('contacts')
+      .select((eb) => eb.fn.countAll<number>().as('total'))
+      .where(where(workspaceId, filters))
+      .executeTakeFirstOrThrow(),
   ]);
   return pageOf(rows.map(toContact), page, Number(count.total));
 }
 
 export async function getContact(db: Db, workspaceId: string, contactId: string): Promise<Contact | undefined> {
-  const row = await selectContacts(db).where('contacts.workspace_id', '=', workspaceId).where('contacts.id', '=', contactId).executeTakeFirst();
+  const row = await selectContacts(db)
+    .where('contacts.workspace_id', '=', workspaceId)
+    .where('contacts.id', '=', contactId)
+    .executeTakeFirst();
   return row && toContact(row);
 }
 
 /** Creates a contact; resolves undefined when the workspace already has one with that professional email. */
-export async function createContact(db: Db, workspaceId: string, input: ContactInput & { firstName: string; lastName: string }): Promise<Contact | undefined> {
+export async function createContact(
+  db: Db,
+  workspaceId: string,
+  input: ContactInput & { firstName: string; lastName: string },
+): Promise<Contact | undefined> {
   const inserted = await db
     .insertInto('contacts')
     .values({ workspace_id: workspaceId, ...(toColumns(input) as { first_name: string; last_name: string }) })
@@ -168,7 +206,12 @@ export async function createContact(db: Db, workspaceId: string, input: ContactI
 }
 
 /** Updates the given fields; undefined when there is no such contact. Throws a unique violation on a taken email. */
-export async function updateContact(db: Db, workspaceId: string, contactId: string, input: ContactInput): Promise<Contact | undefined> {
+export async function updateContact(
+  db: Db,
+  workspaceId: string,
+  contactId: string,
+  input: ContactInput,
+): Promise<Contact | undefined> {
   const updated = await db
     .updateTable('contacts')
     .set({ ...toColumns(input), updated_at: new Date() })
@@ -182,10 +225,20 @@ export async function updateContact(db: Db, workspaceId: string, contactId: stri
 /** The professional emails of the workspace's contacts among `ids`. */
 export async function contactEmails(db: Db, workspaceId: string, ids: readonly string[]) {
   if (ids.length === 0) return [];
-  return db.selectFrom('contacts').select(['id', 'professional_email as email']).where('workspace_id', '=', workspaceId).where('id', 'in', ids).execute();
+  return db
+    .selectFrom('contacts')
+    .select(['id', 'professional_email as email'])
+    .where('workspace_id', '=', workspaceId)
+    .where('id', 'in', ids)
+    .execute();
 }
 
-export async function setEmailVerification(db: Db, workspaceId: string, ids: readonly string[], status: EmailVerificationStatus): Promise<void> {
+export async function setEmailVerification(
+  db: Db,
+  workspaceId: string,
+  ids: readonly string[],
+  status: EmailVerificationStatus,
+): Promise<void> {
   if (ids.length === 0) return;
   await db
     .updateTable('contacts')

@@ -36,14 +36,20 @@ export interface ThreadFilters {
 }
 
 /** Inbox threads: one per contact, gathering that contact's conversations across identities and channels. */
-export async function listThreads(db: Db, workspaceId: string, filters: ThreadFilters, page: PageRequest): Promise<Page<InboxThread>> {
+export async function listThreads(
+  db: Db,
+  workspaceId: string,
+  filters: ThreadFilters,
+  page: PageRequest,
+): Promise<Page<InboxThread>> {
   let conversations = db
     .selectFrom('conversations')
     .innerJoin('contacts', 'contacts.id', 'conversations.contact_id')
     .leftJoin('companies', 'companies.id', 'contacts.company_id')
     .where('conversations.workspace_id', '=', workspaceId)
     .where('conversations.archived', '=', filters.archived ?? false);
-  if (filters.senderIdentityId) conversations = conversations.where('conversations.sender_identity_id', '=', filters.senderIdentityId);
+  if (filters.senderIdentityId)
+    conversations = conversations.where('conversations.sender_identity_id', '=', filters.senderIdentityId);
   if (filters.search) {
     const pattern = containsPattern(filters.search);
     conversations = conversations.where((eb) =>
@@ -58,7 +64,9 @@ export async function listThreads(db: Db, workspaceId: string, filters: ThreadFi
     conversations
       .select([
         'conversations.contact_id',
-        sql<string>`(array_agg(conversations.id order by conversations.last_activity_at desc))[1]`.as('latest_conversation_id'),
+        sql<string>`(array_agg(conversations.id order by conversations.last_activity_at desc))[1]`.as(
+          'latest_conversation_id',
+        ),
         sql<string>`concat_ws(' ', min(contacts.first_name), min(contacts.last_name))`.as('full_name'),
         sql<string | null>`min(contacts.professional_email)`.as('email'),
         sql<string | null>`min(companies.name)`.as('company_name'),
@@ -66,7 +74,9 @@ export async function listThreads(db: Db, workspaceId: string, filters: ThreadFi
         sql<Channel[]>`array_agg(distinct conversations.channel)`.as('channels'),
         sql<number>`sum(conversations.unread_count)::int`.as('unread'),
         sql<Date>`max(conversations.last_activity_at)`.as('last_activity_at'),
-        sql<string | null>`(array_agg(conversations.summary order by conversations.last_activity_at desc))[1]`.as('summary'),
+        sql<string | null>`(array_agg(conversations.summary order by conversations.last_activity_at desc))[1]`.as(
+          'summary',
+        ),
         sql<InboxTag[]>`(array_agg(conversations.tags order by conversations.last_activity_at desc))[1]`.as('tags'),
       ])
       .groupBy('conversations.contact_id')
@@ -75,7 +85,9 @@ export async function listThreads(db: Db, workspaceId: string, filters: ThreadFi
       .limit(page.pageSize)
       .offset(offsetOf(page))
       .execute(),
-    conversations.select(sql<number>`count(distinct conversations.contact_id)::int`.as('total')).executeTakeFirstOrThrow(),
+    conversations
+      .select(sql<number>`count(distinct conversations.contact_id)::int`.as('total'))
+      .executeTakeFirstOrThrow(),
   ]);
   const data = rows.map((row) => ({
     contactId: row.contact_id,
@@ -130,14 +142,25 @@ const toMessage = (row: MessageRow): InboxMessage => ({
 });
 
 /** A contact's messages across all their conversations, newest first. */
-export async function listContactMessages(db: Db, workspaceId: string, contactId: string, page: PageRequest): Promise<Page<InboxMessage>> {
+export async function listContactMessages(
+  db: Db,
+  workspaceId: string,
+  contactId: string,
+  page: PageRequest,
+): Promise<Page<InboxMessage>> {
   const base = db
     .selectFrom('messages')
     .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
     .where('messages.workspace_id', '=', workspaceId)
     .where('conversations.contact_id', '=', contactId);
   const [rows, count] = await Promise.all([
-    base.select(messageColumns).orderBy('messages.created_at', 'desc').orderBy('messages.id').limit(page.pageSize).offset(offsetOf(page)).execute(),
+    base
+      .select(messageColumns)
+      .orderBy('messages.created_at', 'desc')
+      .orderBy('messages.id')
+      .limit(page.pageSize)
+      .offset(offsetOf(page))
+      .execute(),
     base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
   ]);
   return pageOf(rows.map(toMessage), page, Number(count.total));
@@ -169,8 +192,17 @@ export async function sendMessage(db: Db, workspaceId: string, out: OutgoingMess
     if (previous) return replay(previous, out);
     const conversation = await trx
       .insertInto('conversations')
-      .values({ workspace_id: workspaceId, contact_id: out.contactId, sender_identity_id: out.senderIdentityId, channel: out.type })
-      .onConflict((oc) => oc.columns(['contact_id', 'sender_identity_id', 'channel']).doUpdateSet({ last_activity_at: new Date(), archived: false }))
+      .values({
+        workspace_id: workspaceId,
+        contact_id: out.contactId,
+        sender_identity_id: out.senderIdentityId,
+        channel: out.type,
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(['contact_id', 'sender_identity_id', 'channel'])
+          .doUpdateSet({ last_activity_at: new Date(), archived: false }),
+      )
       .returning('id')
       .executeTakeFirstOrThrow();
     const inserted = await trx
@@ -186,7 +218,17 @@ export async function sendMessage(db: Db, workspaceId: string, out: OutgoingMess
         request_id: out.requestId,
       })
       .onConflict((oc) => oc.columns(['workspace_id', 'request_id']).doNothing())
-      .returning(['id', 'conversation_id', 'sender_identity_id', 'content', 'subject', 'type', 'is_contact_sender', 'is_autosent', 'created_at'])
+      .returning([
+        'id',
+        'conversation_id',
+        'sender_identity_id',
+        'content',
+        'subject',
+        'type',
+        'is_contact_sender',
+        'is_autosent',
+        'created_at',
+      ])
       .executeTakeFirst();
     if (inserted) return { kind: 'sent' as const, message: toMessage(inserted) };
     // A concurrent request with the same key committed first.

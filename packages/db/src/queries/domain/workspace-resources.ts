@@ -33,7 +33,13 @@ export async function spendCredits(db: Db, workspaceId: string, amount: number):
 }
 
 export async function listSenderIdentities(db: Db, workspaceId: string) {
-  const rows = await db.selectFrom('sender_identities').selectAll().where('workspace_id', '=', workspaceId).orderBy('name').orderBy('id').execute();
+  const rows = await db
+    .selectFrom('sender_identities')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .orderBy('name')
+    .orderBy('id')
+    .execute();
   return rows.map((row) => ({
     id: row.id,
     name: row.name,
@@ -46,6 +52,12 @@ export async function listSenderIdentities(db: Db, workspaceId: string) {
 }
 
 export async function listCrmOwners(db: Db, workspaceId: string) {
-  const rows = await db.selectFrom('crm_owners').selectAll().where('workspace_id', '=', workspaceId).orderBy('name').orderBy('id').execute();
+  const rows = await db
+    .selectFrom('crm_owners')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .orderBy('name')
+    .orderBy('id')
+    .execute();
   return rows.map((row) => ({ id: row.id, name: row.name, email: row.email, createdAt: iso(row.created_at) }));
 }
