@@ -22,18 +22,18 @@ export const attemptRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app,
       schema: { params: WorkspaceParams, querystring: AttemptQuery, response: { 200: AttemptList } },
     },
     async (request, reply) => {
-      const q = request.query;
-      const outcome = filter(q.outcome);
+      const query = request.query;
+      const outcome = filter(query.outcome);
       if (outcome !== undefined && outcome !== 'allowed' && outcome !== 'denied')
         throw validationFailed('outcome', outcome, 'must be allowed or denied');
-      const limitText = filter(q.limit);
+      const limitText = filter(query.limit);
       const limit = limitText === undefined ? DEFAULT_LIMIT : Number(limitText);
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
         throw validationFailed('limit', limitText, `must be a whole number from 1 to ${MAX_LIMIT}`);
       const rows = await listAttempts(db, callerOf(request).workspace.id, {
         outcome,
-        clientId: filter(q.clientId),
-        reason: filter(q.reason),
+        clientId: filter(query.clientId),
+        reason: filter(query.reason),
         limit,
       });
       const attempts = rows.map((row) => ({

@@ -33,11 +33,11 @@ const fields = ({
   policyActive,
 });
 
-function view(s: Settings & { updatedAt?: Date }) {
+function view(settings: Settings & { updatedAt?: Date }) {
   return {
-    ...fields(s),
-    updatedAt: isoOrNull(s.updatedAt ?? null),
-    warnings: readinessWarnings(s).map((w) => w.message),
+    ...fields(settings),
+    updatedAt: isoOrNull(settings.updatedAt ?? null),
+    warnings: readinessWarnings(settings).map((warning) => warning.message),
   };
 }
 

@@ -32,7 +32,7 @@ export function ClientRecipe({
   settings: Polled<McpSettings>;
 }) {
   const { workspace } = useConsole();
-  const s = settings.data;
+  const saved = settings.data;
   const setup = client.setup(mcpUrl);
   return (
     <>
@@ -43,14 +43,14 @@ export function ClientRecipe({
 
       <h3 id="before-heading">Before you start</h3>
       {settings.error && <InlineError message={`Could not read the MCP settings: ${settings.error}`} />}
-      {s === undefined ? (
+      {saved === undefined ? (
         !settings.error && <Loading what="the workspace settings" />
       ) : (
-        <Checklist client={client} settings={s} reload={settings.reload} />
+        <Checklist client={client} settings={saved} reload={settings.reload} />
       )}
 
       <h3>Redirect URI</h3>
-      {s !== undefined && <RedirectUri client={client} settings={s} />}
+      {saved !== undefined && <RedirectUri client={client} settings={saved} />}
 
       <h3>Set it up</h3>
       {setup.configFile && (
@@ -81,14 +81,14 @@ export function ClientRecipe({
       </p>
 
       <h3>Scopes</h3>
-      {s !== undefined && <Scopes client={client} settings={s} />}
+      {saved !== undefined && <Scopes client={client} settings={saved} />}
     </>
   );
 }
 
 function Checklist({
   client,
-  settings: s,
+  settings,
   reload,
 }: {
   client: KnownClient;
@@ -100,9 +100,9 @@ function Checklist({
     await reload();
     setAddedUri(uri);
   };
-  const facts = redirectFacts(client, s.allowedRedirectUris);
+  const facts = redirectFacts(client, settings.allowedRedirectUris);
   // The workspace-wide items are packages/policy's readiness checks, the settings' warnings on the server.
-  const failed = failedReadinessChecks(s);
+  const failed = failedReadinessChecks(settings);
   const items: (ChecklistItem & { add?: string })[] = [
     {
       label: 'MCP integration enabled',
@@ -122,7 +122,7 @@ function Checklist({
       fix: `Add ${facts.sent} to Allowed redirect URIs (exact match).`,
       add: facts.addable ? facts.sent : undefined,
     },
-    clientIdItem(client, s.allowedClientIds),
+    clientIdItem(client, settings.allowedClientIds),
   ];
   return (
     <>
@@ -198,8 +198,8 @@ function AddRedirectUri({ uri, onAdded }: { uri: string; onAdded: (uri: string) 
   );
 }
 
-function RedirectUri({ client, settings: s }: { client: KnownClient; settings: McpSettings }) {
-  const facts = redirectFacts(client, s.allowedRedirectUris);
+function RedirectUri({ client, settings }: { client: KnownClient; settings: McpSettings }) {
+  const facts = redirectFacts(client, settings.allowedRedirectUris);
   const { value, form } = facts.byDefault;
   const state = (
     <span className={`badge ${facts.allowlisted ? 'allowed' : 'denied'}`} data-testid="sent-uri-state">
@@ -233,19 +233,19 @@ function RedirectUri({ client, settings: s }: { client: KnownClient; settings: M
   );
 }
 
-function Scopes({ client, settings: s }: { client: KnownClient; settings: McpSettings }) {
+function Scopes({ client, settings }: { client: KnownClient; settings: McpSettings }) {
   return (
     <>
       <p>
         {client.name} asks for {scopeChoiceText(client)}. The policy of this workspace allows{' '}
-        <ScopeList scopes={s.policyScopes} />; a request for more stops at the browser step with “Requested scopes are
-        not allowed”.
+        <ScopeList scopes={settings.policyScopes} />; a request for more stops at the browser step with “Requested
+        scopes are not allowed”.
       </p>
-      {s.policyScopes.length > 0 && (
+      {settings.policyScopes.length > 0 && (
         <>
           <p>To ask for exactly the policy's scopes:</p>
           <p className="recipe-text" data-testid="narrow-scopes">
-            {client.narrowScopes([...s.policyScopes])}
+            {client.narrowScopes([...settings.policyScopes])}
           </p>
         </>
       )}

@@ -82,26 +82,26 @@ export function ConsentPage({ requestId }: { requestId: string }) {
     );
 
   if (view.decision.outcome === 'denied') {
-    const d = view.decision;
+    const decision = view.decision;
     const workspace = view.workspaces.find((w) => w.id === view.workspaceId);
     return (
       <section className="card" aria-labelledby="error-heading">
         <h1 id="error-heading">Authorization error</h1>
         {chooser}
         <p role="alert" className="error">
-          {d.message}
+          {decision.message}
         </p>
-        <DecisionDetails details={d.details} labels={DETAIL_LABELS} />
-        {d.hint && <p className="hint">{d.hint}</p>}
+        <DecisionDetails details={decision.details} labels={DETAIL_LABELS} />
+        {decision.hint && <p className="hint">{decision.hint}</p>}
         {view.request.clientSource && (
           <p>
             Client metadata document of <bdi>{view.request.clientName}</bdi>:{' '}
             <ClientSourceText source={view.request.clientSource} />
           </p>
         )}
-        {d.reason === 'scopes_not_allowed' && workspace && (
+        {decision.reason === 'scopes_not_allowed' && workspace && (
           <>
-            <ScopeNarrowing request={view.request} details={d.details} workspace={workspace} />
+            <ScopeNarrowing request={view.request} details={decision.details} workspace={workspace} />
             <div className="actions">
               <button type="button" className="secondary" onClick={() => void load(view.workspaceId)}>
                 Check again
@@ -109,8 +109,8 @@ export function ConsentPage({ requestId }: { requestId: string }) {
             </div>
           </>
         )}
-        {d.redirectTo ? (
-          <a href={d.redirectTo}>Return to the application</a>
+        {decision.redirectTo ? (
+          <a href={decision.redirectTo}>Return to the application</a>
         ) : (
           <p>
             Nothing was sent back to the application. A workspace admin can change the MCP settings; then start again.
