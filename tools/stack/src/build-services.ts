@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type BuildOptions, build, context, type Plugin } from 'esbuild';
 import { REPO_ROOT } from './processes.ts';
@@ -64,29 +64,55 @@ function buildOptions(service: Service): BuildOptions {
     target: 'node20',
     sourcemap: 'linked',
     logLevel: 'warning',
-    plugins: [externalNpmPackages],
+    plugins: [externalNpmPackages(join(REPO_ROOT, 'apps', service))],
   };
 }
 
-const externalNpmPackages: Plugin = {
-  name: 'external-npm-packages',
-  setup(context) {
-    context.onResolve({ filter: /^[^./]/ }, async (args) => {
-      // Workspace packages are TypeScript sources: bundled. Node built-ins: left as they are.
-      if (args.path.startsWith('@enginy/') || args.path.startsWith('node:') || args.pluginData === 'resolving')
-        return undefined;
-      const resolved = await context.resolve(args.path, {
-        kind: args.kind,
-        resolveDir: args.resolveDir,
-        importer: args.importer,
-        pluginData: 'resolving',
+/**
+ * npm packages stay outside the bundle, imported by their bare name, so that the bundle runs from
+ * wherever the app's own node_modules is: the repository, or `pnpm deploy --prod` output in the
+ * image, where the workspace packages (bundled here) are not installed at all. A workspace package's
+ * npm dependency must therefore also be a dependency of the app, in the same version: the build
+ * fails otherwise, rather than the service at start-up.
+ */
+function externalNpmPackages(appDir: string): Plugin {
+  return {
+    name: 'external-npm-packages',
+    setup(context) {
+      context.onResolve({ filter: /^[^./]/ }, async (args) => {
+        // Workspace packages are TypeScript sources: bundled. Node built-ins: left as they are.
+        if (args.path.startsWith('@enginy/') || args.path.startsWith('node:') || args.pluginData === 'resolving')
+          return undefined;
+        const options = { kind: args.kind, pluginData: 'resolving' };
+        const resolved = await context.resolve(args.path, {
+          ...options,
+          resolveDir: args.resolveDir,
+          importer: args.importer,
+        });
+        if (resolved.errors.length > 0 || resolved.external || !resolved.path.includes('/node_modules/'))
+          return undefined;
+        const fromApp = await context.resolve(args.path, { ...options, resolveDir: appDir });
+        if (fromApp.path !== resolved.path) {
+          const app = relative(REPO_ROOT, appDir);
+          const importer = relative(REPO_ROOT, args.importer);
+          return {
+            errors: [
+              {
+                text: `${importer} imports ${args.path}, which ${app} does not resolve to the same package: add "${packageName(args.path)}" to ${app}/package.json's dependencies, in the version the importer uses`,
+              },
+            ],
+          };
+        }
+        return { path: args.path, external: true };
       });
-      if (resolved.errors.length > 0 || resolved.external || !resolved.path.includes('/node_modules/'))
-        return undefined;
-      return { path: resolved.path, external: true };
-    });
-  },
-};
+    },
+  };
+}
+
+function packageName(specifier: string): string {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? specifier);
+}
 
 // `tsx tools/stack/src/build-services.ts [openapi|auth]…`: the `pnpm build` step.
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

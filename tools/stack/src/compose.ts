@@ -14,6 +14,7 @@ export const COMPOSE_SERVICES = {
 
 interface ComposeService {
   image?: string;
+  profiles?: string[];
   build?: unknown;
   ports?: string[];
   healthcheck?: unknown;
@@ -28,10 +29,16 @@ const LOOPBACK = new Set(['127.0.0.0/8', '::1']);
 
 /** What is wrong with a compose document beyond its syntax: services, ports, health, configuration. */
 export function composeProblems(text: string): string[] {
-  const doc = parse(text) as { services?: Record<string, ComposeService>; volumes?: Record<string, unknown> } | null;
+  const doc = parseCompose(text) as {
+    services?: Record<string, ComposeService>;
+    volumes?: Record<string, unknown>;
+  } | null;
   const services = doc?.services ?? {};
   const problems: string[] = [];
-  const names = Object.keys(services).sort();
+  // The default profile: what `docker compose up` starts (compose-scale.ts checks the scale profile).
+  const names = Object.keys(services)
+    .filter((name) => (services[name]?.profiles ?? []).length === 0)
+    .sort();
   const expected = Object.keys(COMPOSE_SERVICES).sort();
   if (names.join() !== expected.join())
     problems.push(`services are [${names.join(', ')}], expected [${expected.join(', ')}]`);
@@ -51,10 +58,11 @@ export function composeProblems(text: string): string[] {
       problems.push(`${name} must get DATABASE_URL from its environment`);
   }
 
-  // A default would ship one key to everyone and pass the production check: compose must refuse to start without one.
+  // A default would ship one key to everyone and pass the production check: compose must refuse to start
+  // without one. Every service built from this repository runs its code; the official images do not.
   const unkeyed = Object.keys(services).filter(
     (name) =>
-      name !== 'postgres' &&
+      services[name]?.build !== undefined &&
       !/^\$\{TOKEN_HASH_KEY:\?[^}]+\}$/.test(String(services[name]?.environment?.TOKEN_HASH_KEY ?? '')),
   );
   if (unkeyed.length > 0)
@@ -95,14 +103,19 @@ export function validationEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.Proc
   return { ...env, TOKEN_HASH_KEY: env.TOKEN_HASH_KEY || 'stand-in-for-validation-only-'.padEnd(32, 'x') };
 }
 
-/** Runs a real Compose validator over the file: `docker compose config -q`, else `docker-compose config -q`. */
+/**
+ * Runs a real Compose validator over the file: `docker compose config -q`, else `docker-compose config -q`,
+ * with the given profiles active (`--profile scale`).
+ */
 export function validateWithCompose(
   file: string,
   env: NodeJS.ProcessEnv = validationEnv(),
+  profiles: readonly string[] = [],
 ): { validator: string; error?: string } | undefined {
+  const profileArgs = profiles.flatMap((profile) => ['--profile', profile]);
   for (const [cmd, args] of [
-    ['docker', ['compose', '-f', file, 'config', '-q']],
-    ['docker-compose', ['-f', file, 'config', '-q']],
+    ['docker', ['compose', '-f', file, ...profileArgs, 'config', '-q']],
+    ['docker-compose', ['-f', file, ...profileArgs, 'config', '-q']],
   ] as const) {
     // The docker CLI may be present without its compose plugin: ask it first.
     const probe = spawnSync(cmd, cmd === 'docker' ? ['compose', 'version'] : ['version'], { encoding: 'utf8' });
@@ -112,6 +125,11 @@ export function validateWithCompose(
     return result.status === 0 ? { validator } : { validator, error: result.stderr.trim() };
   }
   return undefined;
+}
+
+/** The document as Compose reads it: YAML merge keys (`<<: *app-env`) applied. */
+export function parseCompose(text: string): unknown {
+  return parse(text, { merge: true });
 }
 
 export function readCompose(file: string): string {
