@@ -5,6 +5,8 @@ import { createConnection, createServer } from 'node:net';
 export interface RedisServer {
   port: number;
   url: string;
+  /** The running server's process id (undefined while killed or stopped). */
+  pid(): number | undefined;
   /** Kills it (SIGKILL: an outage, not a shutdown); `start` brings it back on the same port, empty. */
   kill(): Promise<void>;
   start(): Promise<void>;
@@ -45,7 +47,16 @@ export async function startRedisServer(): Promise<RedisServer> {
     await exited;
   };
   await start();
-  return { port, url: `redis://127.0.0.1:${port}`, start, kill: () => end('SIGKILL'), stop: () => end('SIGTERM') };
+  // Never left behind by a test run that ends without stopping it.
+  process.once('exit', () => child?.kill('SIGKILL'));
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    pid: () => child?.pid,
+    start,
+    kill: () => end('SIGKILL'),
+    stop: () => end('SIGTERM'),
+  };
 }
 
 async function freeLoopbackPort(): Promise<number> {

@@ -1,0 +1,112 @@
+// `pnpm bench:stores [--duration 5] [--connections 1,50]`: what a rate-limited request costs with each
+// rate-limit store, side by side in one run. Three auth services on one embedded PostgreSQL, one per
+// RATE_LIMIT_STORE (memory, redis on a local redis-server, postgres), each driven in turn with the
+// /token error path (an empty POST: the limit is counted, then a 400 with no database work), so the
+// difference between the rows is the store. The limit is set far above the load: nothing is refused.
+import { parseArgs } from 'node:util';
+import type { Env } from '@enginy/config/load';
+import { type LaunchedStack, launchStack } from '@enginy/stack/launch';
+import { freePort } from '@enginy/stack/ports';
+import { startTestStack } from '@enginy/stack/test-stack';
+import { startRedisServer } from '@enginy/testing/redis-server';
+import autocannon from 'autocannon';
+import { cpuSeconds, processTree } from './proc.ts';
+import { fixed, printTable } from './table.ts';
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '5' },
+    'warm-up': { type: 'string', default: '2' },
+    connections: { type: 'string', default: '1,50' },
+  },
+});
+const duration = Number(values.duration);
+const warmUp = Number(values['warm-up']);
+const levels = values.connections.split(',').map(Number);
+const log = (text: string) => process.stderr.write(`${text}\n`);
+
+const LIMIT = { TOKEN_RATE_LIMIT_PER_MINUTE: '1000000000' };
+const treeCpu = (pid: number | undefined) =>
+  pid === undefined ? 0 : processTree(pid).reduce((sum, info) => sum + cpuSeconds(info.pid), 0);
+// The embedded PostgreSQL runs below this process: its postmaster and every backend.
+const postgresCpu = () =>
+  processTree(process.pid)
+    .filter((info) => info.command.startsWith('postgres'))
+    .reduce((sum, info) => sum + cpuSeconds(info.pid), 0);
+
+log('Starting redis-server, an embedded PostgreSQL and three auth services (memory, redis, postgres)…');
+const redis = await startRedisServer();
+const memoryStack = await startTestStack({ only: ['auth'], env: { ...LIMIT, RATE_LIMIT_STORE: 'memory' } });
+const others: LaunchedStack[] = [];
+try {
+  const launch = async (env: Env) => {
+    const stack = await launchStack({
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'warn',
+        OPENAPI_PORT: String(await freePort()),
+        AUTH_PORT: String(await freePort()),
+        WEB_PORT: String(await freePort()),
+        ...LIMIT,
+        ...env,
+      },
+      databaseUrl: memoryStack.databaseUrl,
+      mode: 'once',
+      quiet: true,
+      only: ['auth'],
+    });
+    others.push(stack);
+    return stack;
+  };
+  const stores = [
+    { name: 'memory', stack: memoryStack as LaunchedStack, storeCpu: () => 0 },
+    { name: 'redis', stack: await launch({ REDIS_URL: redis.url }), storeCpu: () => treeCpu(redis.pid()) },
+    { name: 'postgres', stack: await launch({ RATE_LIMIT_STORE: 'postgres' }), storeCpu: postgresCpu },
+  ];
+  const rows: string[][] = [];
+  for (const connections of levels) {
+    for (const store of stores) {
+      const url = `http://127.0.0.1:${store.stack.config.auth.port}/token`;
+      const app = store.stack.apps[0];
+      const run = (seconds: number) =>
+        autocannon({
+          url,
+          method: 'POST',
+          connections,
+          duration: seconds,
+          body: '',
+          headers: { 'content-length': '0' },
+        });
+      log(`  ${store.name}: ${connections} connection(s), warm-up ${warmUp} s, then ${duration} s`);
+      if (warmUp > 0) await run(warmUp);
+      const before = { app: treeCpu(app?.child.pid), store: store.storeCpu() };
+      const result = await run(duration);
+      const total = result.requests.total;
+      const refused = result.statusCodeStats?.['429']?.count ?? 0;
+      const perRequest = (seconds: number) => fixed((seconds / Math.max(1, total)) * 1e6);
+      rows.push([
+        `${store.name}`,
+        String(connections),
+        fixed(result.requests.average),
+        fixed(result.latency.mean, 2),
+        fixed(result.latency.p50),
+        fixed(result.latency.p99),
+        perRequest(treeCpu(app?.child.pid) - before.app),
+        store.name === 'memory' ? '-' : perRequest(store.storeCpu() - before.store),
+        String(result.errors + result.timeouts + refused),
+      ]);
+    }
+  }
+  printTable(
+    `Rate-limited POST /token (error path) per store, ${duration} s each (CPU: the auth process; the store's own processes)`,
+    // autocannon's percentiles are whole milliseconds; the mean is not.
+    ['store', 'conns', 'req/s', 'mean ms', 'p50 ms', 'p99 ms', 'app CPU µs/req', 'store CPU µs/req', 'errors+429'],
+    rows,
+  );
+} finally {
+  await Promise.all(others.map((stack) => stack.stop()));
+  await memoryStack.close();
+  await redis.stop();
+}
