@@ -3,6 +3,8 @@
 // RATE_LIMIT_STORE (memory, redis on a local redis-server, postgres), each driven in turn with the
 // /token error path (an empty POST: the limit is counted, then a 400 with no database work), so the
 // difference between the rows is the store. The limit is set far above the load: nothing is refused.
+// On a shared machine one run of a few seconds is noise: the stores take turns for `--rounds`
+// rounds, and each figure is the median of its rounds.
 import { parseArgs } from 'node:util';
 import type { Env } from '@enginy/config/load';
 import { type LaunchedStack, launchStack } from '@enginy/stack/launch';
@@ -18,11 +20,17 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '5' },
     'warm-up': { type: 'string', default: '2' },
     connections: { type: 'string', default: '1,50' },
+    rounds: { type: 'string', default: '3' },
   },
 });
 const duration = Number(values.duration);
 const warmUp = Number(values['warm-up']);
 const levels = values.connections.split(',').map(Number);
+const rounds = Number(values.rounds);
+const median = (numbers: number[]) => {
+  const sorted = [...numbers].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+};
 const log = (text: string) => process.stderr.write(`${text}\n`);
 
 const LIMIT = { TOKEN_RATE_LIMIT_PER_MINUTE: '1000000000' };
@@ -65,42 +73,67 @@ try {
     { name: 'redis', stack: await launch({ REDIS_URL: redis.url }), storeCpu: () => treeCpu(redis.pid()) },
     { name: 'postgres', stack: await launch({ RATE_LIMIT_STORE: 'postgres' }), storeCpu: postgresCpu },
   ];
-  const rows: string[][] = [];
-  for (const connections of levels) {
-    for (const store of stores) {
-      const url = `http://127.0.0.1:${store.stack.config.auth.port}/token`;
-      const app = store.stack.apps[0];
-      const run = (seconds: number) =>
-        autocannon({
-          url,
-          method: 'POST',
-          connections,
-          duration: seconds,
-          body: '',
-          headers: { 'content-length': '0' },
-        });
-      log(`  ${store.name}: ${connections} connection(s), warm-up ${warmUp} s, then ${duration} s`);
-      if (warmUp > 0) await run(warmUp);
-      const before = { app: treeCpu(app?.child.pid), store: store.storeCpu() };
-      const result = await run(duration);
-      const total = result.requests.total;
-      const refused = result.statusCodeStats?.['429']?.count ?? 0;
-      const perRequest = (seconds: number) => fixed((seconds / Math.max(1, total)) * 1e6);
-      rows.push([
-        `${store.name}`,
-        String(connections),
-        fixed(result.requests.average),
-        fixed(result.latency.mean, 2),
-        fixed(result.latency.p50),
-        fixed(result.latency.p99),
-        perRequest(treeCpu(app?.child.pid) - before.app),
-        store.name === 'memory' ? '-' : perRequest(store.storeCpu() - before.store),
-        String(result.errors + result.timeouts + refused),
-      ]);
+  type Figures = { rate: number; mean: number; p50: number; p99: number; appUs: number; storeUs: number; bad: number };
+  const figures = new Map<string, Figures[]>();
+  for (let round = 1; round <= rounds; round++) {
+    for (const connections of levels) {
+      for (const store of stores) {
+        const url = `http://127.0.0.1:${store.stack.config.auth.port}/token`;
+        const app = store.stack.apps[0];
+        const run = (seconds: number) =>
+          autocannon({
+            url,
+            method: 'POST',
+            connections,
+            duration: seconds,
+            body: '',
+            headers: { 'content-length': '0' },
+          });
+        log(
+          `  round ${round}/${rounds}, ${store.name}: ${connections} connection(s), warm-up ${warmUp} s, then ${duration} s`,
+        );
+        if (warmUp > 0) await run(warmUp);
+        const before = { app: treeCpu(app?.child.pid), store: store.storeCpu() };
+        const result = await run(duration);
+        const total = Math.max(1, result.requests.total);
+        const key = `${store.name}|${connections}`;
+        figures.set(key, [
+          ...(figures.get(key) ?? []),
+          {
+            rate: result.requests.average,
+            mean: result.latency.mean,
+            p50: result.latency.p50,
+            p99: result.latency.p99,
+            appUs: ((treeCpu(app?.child.pid) - before.app) / total) * 1e6,
+            storeUs: ((store.storeCpu() - before.store) / total) * 1e6,
+            bad: result.errors + result.timeouts + (result.statusCodeStats?.['429']?.count ?? 0),
+          },
+        ]);
+      }
     }
   }
+  const rows = levels.flatMap((connections) =>
+    stores.map((store) => {
+      const runs = figures.get(`${store.name}|${connections}`) ?? [];
+      const m = (pick: (f: Figures) => number) => median(runs.map(pick));
+      return [
+        store.name,
+        String(connections),
+        fixed(m((f) => f.rate)),
+        fixed(
+          m((f) => f.mean),
+          2,
+        ),
+        fixed(m((f) => f.p50)),
+        fixed(m((f) => f.p99)),
+        fixed(m((f) => f.appUs)),
+        store.name === 'memory' ? '-' : fixed(m((f) => f.storeUs)),
+        String(runs.reduce((sum, f) => sum + f.bad, 0)),
+      ];
+    }),
+  );
   printTable(
-    `Rate-limited POST /token (error path) per store, ${duration} s each (CPU: the auth process; the store's own processes)`,
+    `Rate-limited POST /token (error path) per store: medians of ${rounds} rounds of ${duration} s (CPU: the auth process; the store's own processes)`,
     // autocannon's percentiles are whole milliseconds; the mean is not.
     ['store', 'conns', 'req/s', 'mean ms', 'p50 ms', 'p99 ms', 'app CPU µs/req', 'store CPU µs/req', 'errors+429'],
     rows,
