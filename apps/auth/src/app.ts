@@ -5,6 +5,7 @@ import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
 import health from '@enginy/service/health';
 import { loggerOptions } from '@enginy/service/logger';
+import { openSharedStore } from '@enginy/service/shared-store';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { allowAnyOrigin } from './cors.ts';
 import { registerErrorHandling, renderFrameworkError, TooManyRequests } from './errors.ts';
@@ -35,10 +36,15 @@ export async function buildApp(config: StackConfig, deps: AppDeps): Promise<Fast
     trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
   });
   registerErrorHandling(app);
-  // Infrastructure: body parsers, cookies, rate limits (per caller address, on the routes that opt in).
+  // Infrastructure: body parsers, cookies, rate limits (per caller address, on the routes that opt in),
+  // counted on the shared store when one is configured (RATE_LIMIT_STORE / REDIS_URL) so that every
+  // replica enforces the same limit, not one each.
   await app.register(formbody);
   await app.register(cookie);
+  const sharedStore = await openSharedStore(config, { service: 'auth', db: deps.db, log: app.log });
+  app.addHook('onClose', () => sharedStore.close());
   await app.register(rateLimit, {
+    ...sharedStore.rateLimit,
     global: false,
     errorResponseBuilder: (_request, context) => new TooManyRequests(Math.ceil(context.ttl / 1000)),
   });
@@ -51,7 +57,7 @@ export async function buildApp(config: StackConfig, deps: AppDeps): Promise<Fast
 
   await app.register(health, { service: 'auth', db: deps.db });
   // The OAuth authorization server (src/oauth/), one plugin per endpoint.
-  const routeOptions = { config, db: deps.db };
+  const routeOptions = { config, db: deps.db, sharedStore };
   await app.register(metadataEndpoint, routeOptions);
   await app.register(registerEndpoint, routeOptions);
   await app.register(authorizeEndpoint, routeOptions);

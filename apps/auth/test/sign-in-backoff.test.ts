@@ -5,18 +5,35 @@ import { passwordHashingLoad } from '@enginy/security/passwords';
 import { testConfig } from '@enginy/testing/config';
 import { MEMBER } from '@enginy/testing/oauth-client';
 import { createTestDatabase, type TestDatabase } from '@enginy/db/testing/database';
-import type { FastifyInstance } from 'fastify';
+import { openSharedStore, type SharedStore } from '@enginy/service/shared-store';
+import { type RedisServer, startRedisServer } from '@enginy/testing/redis-server';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
-import { ADDRESS_RULE, createSignInBackoff, KNOWN_ADDRESS_MS } from '../src/session/sign-in-backoff.ts';
+import { sharedSignInBackoff } from '../src/session/shared-sign-in-backoff.ts';
+import {
+  ADDRESS_RULE,
+  createSignInBackoff,
+  KNOWN_ADDRESS_MS,
+  type SignInBackoff,
+} from '../src/session/sign-in-backoff.ts';
 
 let t: TestDatabase;
 const apps: FastifyInstance[] = [];
 beforeAll(async () => {
   t = await createTestDatabase();
 });
+const stores: SharedStore[] = [];
+let redis: RedisServer | undefined;
+const redisServer = async () => {
+  redis ??= await startRedisServer();
+  return redis;
+};
+const silentLog = Fastify({ logger: false }).log;
 afterAll(async () => {
   await Promise.all(apps.map((app) => app.close()));
+  await Promise.all(stores.map((store) => store.close()));
+  await redis?.stop();
   await t.drop();
 });
 
@@ -130,40 +147,65 @@ describe('bounded password hashing', () => {
   });
 });
 
-describe('createSignInBackoff (a fake clock)', () => {
-  it('an address waits 1 s after 10 failures, then twice as long after each further one, up to 15 min; an hour without failures forgets them', () => {
+// The same rules, in this process and on Redis shared by the replicas (a real redis-server).
+describe.each([
+  ['in this process', async (now: () => number): Promise<SignInBackoff> => createSignInBackoff(now)],
+  [
+    'on Redis, shared by the replicas',
+    async (now: () => number): Promise<SignInBackoff> => {
+      const store = await openSharedStore(testConfig(t.url, { REDIS_URL: (await redisServer()).url }), {
+        service: 'auth',
+        db: t.db,
+        log: silentLog,
+      });
+      stores.push(store);
+      await store.redis?.flushall();
+      // Its fallback would pass these tests too: it is made to throw, so only Redis can answer.
+      const unreachable = () => {
+        throw new Error('the fallback answered');
+      };
+      return sharedSignInBackoff(
+        store.redis as NonNullable<SharedStore['redis']>,
+        { admit: unreachable, succeeded: unreachable, withdraw: unreachable },
+        silentLog,
+        now,
+      );
+    },
+  ],
+])('sign-in backoff %s (a fake clock)', (_where, createBackoff) => {
+  it('an address waits 1 s after 10 failures, then twice as long after each further one, up to 15 min; an hour without failures forgets them', async () => {
     let now = 0;
-    const backoff = createSignInBackoff(() => now);
-    for (let i = 0; i < 10; i++) expect(backoff.admit('127.0.0.9', `a${i}`)).toBe(0);
+    const backoff = await createBackoff(() => now);
+    for (let i = 0; i < 10; i++) expect(await backoff.admit('127.0.0.9', `a${i}`)).toBe(0);
     const waits: number[] = [];
     for (let i = 0; i < 14; i++) {
-      const wait = backoff.admit('127.0.0.9', `b${i}`);
+      const wait = await backoff.admit('127.0.0.9', `b${i}`);
       waits.push(wait);
       now += wait;
-      expect(backoff.admit('127.0.0.9', `b${i}`)).toBe(0);
+      expect(await backoff.admit('127.0.0.9', `b${i}`)).toBe(0);
     }
     expect(waits.map((ms) => ms / 1000)).toEqual([1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 900, 900, 900, 900]);
     now += ADDRESS_RULE.forgetAfterMs + 1;
-    expect(backoff.admit('127.0.0.9', 'c')).toBe(0);
+    expect(await backoff.admit('127.0.0.9', 'c')).toBe(0);
   });
 
-  it('a success is no failure, nor is a withdrawn attempt (server busy); an address that signed in is known to the account for 30 days', () => {
+  it('a success is no failure, nor is a withdrawn attempt (server busy); an address that signed in is known to the account for 30 days', async () => {
     let now = 0;
-    const backoff = createSignInBackoff(() => now);
+    const backoff = await createBackoff(() => now);
     for (let i = 0; i < 30; i++) {
-      expect(backoff.admit('127.0.0.9', 'member')).toBe(0);
-      backoff.succeeded('127.0.0.9', 'member');
-      expect(backoff.admit('127.0.0.10', 'member')).toBe(0);
-      backoff.withdraw('127.0.0.10', 'member');
+      expect(await backoff.admit('127.0.0.9', 'member')).toBe(0);
+      await backoff.succeeded('127.0.0.9', 'member');
+      expect(await backoff.admit('127.0.0.10', 'member')).toBe(0);
+      await backoff.withdraw('127.0.0.10', 'member');
     }
     // 20 failures on the account from elsewhere: new addresses wait, the known one does not.
-    for (let i = 0; i < 20; i++) expect(backoff.admit(`127.0.1.${i}`, 'member')).toBe(0);
-    expect(backoff.admit('127.0.0.11', 'member')).toBe(1000);
-    expect(backoff.admit('127.0.0.9', 'member')).toBe(0);
-    backoff.withdraw('127.0.0.9', 'member');
+    for (let i = 0; i < 20; i++) expect(await backoff.admit(`127.0.1.${i}`, 'member')).toBe(0);
+    expect(await backoff.admit('127.0.0.11', 'member')).toBe(1000);
+    expect(await backoff.admit('127.0.0.9', 'member')).toBe(0);
+    await backoff.withdraw('127.0.0.9', 'member');
     // Thirty days later the address is no longer known: a new attack on the account slows it too.
     now += KNOWN_ADDRESS_MS;
-    for (let i = 0; i < 20; i++) expect(backoff.admit(`127.0.2.${i}`, 'member')).toBe(0);
-    expect(backoff.admit('127.0.0.9', 'member')).toBe(1000);
+    for (let i = 0; i < 20; i++) expect(await backoff.admit(`127.0.2.${i}`, 'member')).toBe(0);
+    expect(await backoff.admit('127.0.0.9', 'member')).toBe(1000);
   });
 });

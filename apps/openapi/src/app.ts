@@ -2,6 +2,7 @@ import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
 import health from '@enginy/service/health';
 import { loggerOptions } from '@enginy/service/logger';
+import { openSharedStore } from '@enginy/service/shared-store';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ApiKeyLastUsed } from './auth/api-key-last-used.ts';
 import { apiKeyResolver } from './auth/api-key-resolver.ts';
@@ -73,7 +74,9 @@ export async function buildApp(config: StackConfig, deps: AppDeps): Promise<Fast
       ...(deps.credentialResolvers ?? []),
     ],
   });
-  await app.register(rateLimits);
+  const sharedStore = await openSharedStore(config, { service: 'openapi', db, log: app.log });
+  app.addHook('onClose', () => sharedStore.close());
+  await app.register(rateLimits, { store: sharedStore.rateLimit });
 
   // Decorators and background work.
   const actions = createActionRunner(db, app.log, deps.actionDelayMs ?? 1_500);

@@ -41,7 +41,15 @@ export interface StackConfig {
    * document, then (development) an unverified client restricted to loopback redirect URIs.
    */
   cimd: { staleSeconds: number; bundledDocuments: boolean; unverifiedLoopback: boolean };
+  /**
+   * Where rate-limit counters (and the sign-in backoff) live. `memory`: in this process, so N
+   * replicas allow N times each limit (fine for one process, the default). `redis`: a Valkey/Redis
+   * server every replica shares (`redisUrl`). `postgres`: an UNLOGGED table in the stack's database.
+   */
+  rateLimits: { store: RateLimitStore; redisUrl: string | undefined };
 }
+
+export type RateLimitStore = 'memory' | 'redis' | 'postgres';
 
 export type Env = Record<string, string | undefined>;
 
@@ -119,6 +127,13 @@ const envSchema = z.object({
   CIMD_UNVERIFIED_LOOPBACK: z
     .enum(['true', 'false'], { error: 'CIMD_UNVERIFIED_LOOPBACK must be true or false' })
     .optional(),
+  RATE_LIMIT_STORE: z
+    .enum(['memory', 'redis', 'postgres'], { error: 'RATE_LIMIT_STORE must be memory, redis or postgres' })
+    .optional(),
+  REDIS_URL: z
+    .string()
+    .refine(isRedisUrl, 'REDIS_URL must look like redis://[:password@]host:6379[/db] (or rediss://)')
+    .optional(),
 });
 
 /**
@@ -145,6 +160,12 @@ export function loadConfig(env: Env): StackConfig {
   const clashes = ports.filter(([name, value]) => ports.some(([other, v]) => other !== name && v === value));
   if (clashes.length > 0) {
     throw new ConfigError([`${clashes.map(([name]) => name).join(' and ')} must differ (both are ${clashes[0]?.[1]})`]);
+  }
+
+  // REDIS_URL alone picks the shared store; naming a store that needs what is missing is an error.
+  const rateLimitStore = e.RATE_LIMIT_STORE ?? (e.REDIS_URL === undefined ? 'memory' : 'redis');
+  if (rateLimitStore === 'redis' && e.REDIS_URL === undefined) {
+    throw new ConfigError(['RATE_LIMIT_STORE=redis needs REDIS_URL (e.g. redis://localhost:6379)']);
   }
 
   const production = e.NODE_ENV === 'production';
@@ -186,6 +207,7 @@ export function loadConfig(env: Env): StackConfig {
       unverifiedLoopback:
         e.CIMD_UNVERIFIED_LOOPBACK === undefined ? !production : e.CIMD_UNVERIFIED_LOOPBACK === 'true',
     },
+    rateLimits: { store: rateLimitStore, redisUrl: e.REDIS_URL },
   };
 }
 
@@ -207,7 +229,7 @@ function describeIssue(issue: z.core.$ZodIssue, env: Env): string {
   const shown =
     raw === undefined || /PASSWORD|KEY|SECRET/.test(name)
       ? ''
-      : ` (got "${name === 'DATABASE_URL' ? redactUrl(raw) : raw}")`;
+      : ` (got "${name === 'DATABASE_URL' || name === 'REDIS_URL' ? redactUrl(raw) : raw}")`;
   const message = issue.message.startsWith(name) ? issue.message : `${name}: ${issue.message}`;
   return `${message}${shown}`;
 }
@@ -218,6 +240,15 @@ function isPostgresUrl(value: string): boolean {
     return (
       (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '' && url.pathname.length > 1
     );
+  } catch {
+    return false;
+  }
+}
+
+function isRedisUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
   } catch {
     return false;
   }

@@ -101,6 +101,37 @@ describe('loadConfig', () => {
     },
   );
 
+  it.each([
+    ['unset: in this process, as a single `pnpm dev` has always had it', {}, { store: 'memory', redisUrl: undefined }],
+    [
+      'REDIS_URL alone: Redis, shared by every replica',
+      { REDIS_URL: 'redis://127.0.0.1:6390' },
+      { store: 'redis', redisUrl: 'redis://127.0.0.1:6390' },
+    ],
+    [
+      'memory named explicitly wins over REDIS_URL',
+      { RATE_LIMIT_STORE: 'memory', REDIS_URL: 'redis://127.0.0.1:6390' },
+      { store: 'memory', redisUrl: 'redis://127.0.0.1:6390' },
+    ],
+    ['postgres: the stack database', { RATE_LIMIT_STORE: 'postgres' }, { store: 'postgres', redisUrl: undefined }],
+  ])('rate-limit store: %s', (_case, env, expected) => {
+    expect(loadConfig(env).rateLimits).toEqual(expected);
+  });
+
+  it.each([
+    [{ RATE_LIMIT_STORE: 'redis' }, 'RATE_LIMIT_STORE=redis needs REDIS_URL'],
+    [{ RATE_LIMIT_STORE: 'valkey' }, 'RATE_LIMIT_STORE must be memory, redis or postgres'],
+    [{ REDIS_URL: 'http://localhost:6379' }, 'REDIS_URL must look like redis://'],
+  ])('names a bad rate-limit store setting: %j', (env, message) => {
+    expect(configError(env).message).toContain(message);
+  });
+
+  it('never echoes a Redis password', () => {
+    const error = configError({ REDIS_URL: 'redis://:s3cret@', RATE_LIMIT_STORE: 'redis' });
+    expect(error.message).toContain('REDIS_URL');
+    expect(error.message).not.toContain('s3cret');
+  });
+
   it('redacts passwords from URLs', () => {
     expect(redactUrl('postgres://enginy:hunter2@localhost:5432/enginy')).toBe(
       'postgres://enginy:***@localhost:5432/enginy',

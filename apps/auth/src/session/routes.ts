@@ -8,6 +8,7 @@ import { Type } from 'typebox';
 import { InvalidCredentials, InvalidRequest, TemporarilyUnavailable, TooManyRequests } from '../errors.ts';
 import type { AppPluginOptions } from '../plugin-options.ts';
 import { currentSession, requireSameOrigin, SESSION_TTL_SECONDS, setSessionCookie } from './session.ts';
+import { sharedSignInBackoff } from './shared-sign-in-backoff.ts';
 import { createSignInBackoff } from './sign-in-backoff.ts';
 import { sourceAddress } from '../source-address.ts';
 
@@ -18,12 +19,15 @@ const SignInBody = Type.Object({ email: Type.String(), password: Type.String() }
 const signInBodyError = () => new InvalidRequest('email and password are required');
 
 /** The web app's sign-in: email + password → an HttpOnly session cookie (stored hashed). */
-export const sessionRoutes: FastifyPluginAsync<AppPluginOptions> = async (plugin, { config, db }) => {
+export const sessionRoutes: FastifyPluginAsync<AppPluginOptions> = async (plugin, { config, db, sharedStore }) => {
   const app = plugin.withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   // Backoff per caller address and per account instead of a lockout (see sign-in-backoff.ts). The
   // address is the browser's: the web app's proxy forwards it (app.ts believes it from that proxy only).
-  const backoff = createSignInBackoff();
+  // With Redis configured every replica counts in the same place, else in this process.
+  const backoff = sharedStore.redis
+    ? sharedSignInBackoff(sharedStore.redis, createSignInBackoff(), app.log)
+    : createSignInBackoff();
 
   const signIn = {
     schema: { body: SignInBody },
@@ -37,7 +41,7 @@ export const sessionRoutes: FastifyPluginAsync<AppPluginOptions> = async (plugin
     if (body.email.length > 320 || body.password.length > 1024) throw signInBodyError();
     const address = sourceAddress(request.ip);
     const account = body.email.trim().toLowerCase();
-    const waitMs = backoff.admit(address, account);
+    const waitMs = await backoff.admit(address, account);
     if (waitMs > 0) {
       // RFC 6585 §4: 429 "MAY include a Retry-After header indicating how long to wait".
       const seconds = Math.ceil(waitMs / 1000);
@@ -50,14 +54,14 @@ export const sessionRoutes: FastifyPluginAsync<AppPluginOptions> = async (plugin
       user = await findUserByEmail(db, body.email);
       ok = await verifyPassword(user?.password_hash ?? (await DUMMY_HASH), body.password);
     } catch (error) {
-      backoff.withdraw(address, account);
+      await backoff.withdraw(address, account);
       if (!(error instanceof PasswordHashingBusy)) throw error;
       // RFC 9110 §15.6.4: 503 for "a temporary overload"; "The server MAY send a Retry-After header field".
       reply.header('retry-after', String(error.retryAfterSeconds));
       throw new TemporarilyUnavailable('Too many sign-ins at once; try again in a moment');
     }
     if (user === undefined || !ok) throw new InvalidCredentials();
-    backoff.succeeded(address, account);
+    await backoff.succeeded(address, account);
     const cookie = newSecret('ess_');
     const csrfToken = randomBytes(24).toString('base64url');
     await createSession(db, {

@@ -85,7 +85,15 @@ class FailureCounter {
   }
 }
 
+/** The backoff as the sign-in route uses it: this process's own (below) or the replicas' shared one. */
 export interface SignInBackoff {
+  admit(address: string, account: string): number | Promise<number>;
+  succeeded(address: string, account: string): void | Promise<void>;
+  withdraw(address: string, account: string): void | Promise<void>;
+}
+
+/** This process's own backoff: every answer at once, from memory. */
+export interface LocalSignInBackoff extends SignInBackoff {
   /**
    * 0 when `address` may try `account` now, and the attempt is counted as a failure at once (so
    * parallel guesses cannot all slip in before the first one fails); else the milliseconds to wait.
@@ -97,10 +105,12 @@ export interface SignInBackoff {
   withdraw(address: string, account: string): void;
 }
 
+export type BackoffRules = { address: BackoffRule; account: BackoffRule };
+
 export function createSignInBackoff(
   now: () => number = Date.now,
-  rules = { address: ADDRESS_RULE, account: ACCOUNT_RULE },
-): SignInBackoff {
+  rules: BackoffRules = { address: ADDRESS_RULE, account: ACCOUNT_RULE },
+): LocalSignInBackoff {
   const addresses = new FailureCounter(rules.address);
   const accounts = new FailureCounter(rules.account);
   const known = new Recent<number>();

@@ -9,6 +9,9 @@ const cache = new WeakMap<Db, { at: number; scopes: Promise<string[]> }>();
  * The scopes a 401 challenge tells a client to request (policy's scopesInForceAnywhere), cached for a
  * second: unauthenticated probes (every `claude mcp list`) must not each cost a query, and a
  * policy change still shows up at once for a person.
+ * Per process on purpose, even with replicas: the hint is advice (it grants nothing; every token is
+ * checked against the policy in force on each call), and each replica's copy is at most a second old
+ * and one entry per database, so replicas disagree for a second at most and never on a decision.
  */
 export function scopeHint(db: Db): Promise<string[]> {
   let entry = cache.get(db);

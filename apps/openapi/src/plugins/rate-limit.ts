@@ -1,3 +1,4 @@
+import type { SharedStore } from '@enginy/service/shared-store';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
@@ -9,9 +10,11 @@ import { apiError } from '../errors.ts';
  * the bucket is the caller (API key or token user) plus the route, so one noisy key cannot use up
  * another's allowance. It runs after the gate (preHandler), when the principal is known; 429s carry
  * `Retry-After` (RFC 9110 §10.2.3, seconds) and the X-RateLimit-Limit/Remaining/Reset headers.
+ * Counted on the shared store when one is configured, so the limit holds across every replica.
  */
-const limits: FastifyPluginAsync = async (app) => {
+const limits: FastifyPluginAsync<{ store: SharedStore['rateLimit'] }> = async (app, { store }) => {
   await app.register(rateLimit, {
+    ...store,
     global: false,
     hook: 'preHandler',
     keyGenerator: (request) =>

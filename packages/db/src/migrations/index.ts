@@ -7,6 +7,7 @@ import * as m0005 from './0005-console.ts';
 import * as m0006 from './0006-refresh-retry.ts';
 import * as m0007 from './0007-client-metadata-source.ts';
 import * as m0008 from './0008-dynamic-client-source.ts';
+import * as m0009 from './0009-rate-limit-counters.ts';
 
 /**
  * Every migration, by name, in the order they run. Forward-only: a migration that has shipped is
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '0006-refresh-retry': m0006,
   '0007-client-metadata-source': m0007,
   '0008-dynamic-client-source': m0008,
+  '0009-rate-limit-counters': m0009,
 };
