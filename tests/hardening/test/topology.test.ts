@@ -288,6 +288,12 @@ describe('two replicas of each service behind nginx', () => {
     let mcpRetried = 0;
     const refreshes = { done: 0, retried: 0 };
     let running = true;
+    // Answers a service gave while one of its replicas was down: it went on on the other one.
+    let down: 'openapi-2' | 'auth-1' | undefined;
+    const servedWhileDown = { 'openapi-2': 0, 'auth-1': 0 };
+    const served = (service: 'openapi' | 'auth') => {
+      if (down?.startsWith(service)) servedWhileDown[down]++;
+    };
 
     const sendWrite = async (write: Write) => {
       write.attempts++;
@@ -302,6 +308,7 @@ describe('two replicas of each service behind nginx', () => {
       if ('error' in result) return result.error;
       expect(result.ok.status).toBe(201);
       write.messageIds.push(((await result.ok.json()) as { data: { id: string } }).data.id);
+      served('openapi');
       return undefined;
     };
     let sequence = 0;
@@ -358,6 +365,7 @@ describe('two replicas of each service behind nginx', () => {
         }
         expect('ok' in result && result.ok.status, JSON.stringify(result)).toBe(200);
         if ('ok' in result) expect(await result.ok.text()).not.toContain('"isError":true');
+        served('openapi');
         await pause(20);
       }
     };
@@ -387,6 +395,7 @@ describe('two replicas of each service behind nginx', () => {
         expect('ok' in result && result.ok.status, JSON.stringify(result)).toBe(200);
         if ('ok' in result) refreshToken = ((await result.ok.json()) as { refresh_token: string }).refresh_token;
         refreshes.done++;
+        served('auth');
         await pause(20);
       }
     };
@@ -406,12 +415,16 @@ describe('two replicas of each service behind nginx', () => {
     ].map(stopAllOnFailure);
     await pause(1_500);
     await h.stack.crash('openapi-2');
+    down = 'openapi-2';
     await pause(2_500);
     await h.stack.restart('openapi-2');
+    down = undefined;
     await pause(1_000);
     await h.stack.crash('auth-1');
+    down = 'auth-1';
     await pause(2_500);
     await h.stack.restart('auth-1');
+    down = undefined;
     await pause(1_500);
     running = false;
     const ended = await Promise.allSettled(workers);
@@ -452,12 +465,15 @@ describe('two replicas of each service behind nginx', () => {
     const retried = writes.filter((w) => w.attempts > 1).length;
     process.stdout.write(
       `topology kill -9: ${writes.length} REST writes (${retried} retried), ${mcpCalls} MCP calls (${mcpRetried} retried), ` +
-        `${refreshes.done} refreshes (${refreshes.retried} retried); errors seen: ${
+        `${refreshes.done} refreshes (${refreshes.retried} retried); answered while openapi-2 was down: ${servedWhileDown['openapi-2']}, ` +
+        `while auth-1 was down: ${servedWhileDown['auth-1']}; errors seen: ${
           [...errors].map(([what, n]) => `${n}× ${what}`).join('; ') || 'none'
         }\n`,
     );
     expect(writes.length).toBeGreaterThan(50);
     expect(mcpCalls).toBeGreaterThan(50);
     expect(refreshes.done).toBeGreaterThan(20);
+    expect(servedWhileDown['openapi-2']).toBeGreaterThan(20);
+    expect(servedWhileDown['auth-1']).toBeGreaterThan(10);
   });
 });
