@@ -18,11 +18,14 @@ export interface Upstream {
  * The configuration: one server per service on the stack's normal port (127.0.0.1, and ::1 when
  * the machine has it, as `localhost` resolves to either), round robin over its replicas.
  *
- * Retries (`proxy_next_upstream`): a request that could not be delivered (connection refused,
- * a replica killed) goes to the next replica, whatever its method; one that was delivered is
- * retried only if idempotent (GET, HEAD, …: nginx never re-sends a POST unless told
- * `non_idempotent`, and is not told, because a tools/call or a REST write may not be safe to do
- * twice). Those answer 502 when their replica dies mid-request, and the client decides.
+ * Retries (`proxy_next_upstream error timeout`, nginx's default, written out): a request that
+ * could not be delivered (connection refused, a replica killed) goes to the next replica, whatever
+ * its method; one that was delivered is retried only if idempotent (GET, HEAD, …: nginx never
+ * re-sends a POST unless told `non_idempotent`, and is not told, because a tools/call or a REST
+ * write may not be safe to do twice). Those answer 502 when their replica dies mid-request, and the
+ * client decides. A replica's own 5xx is its answer, never retried: a 503 while PostgreSQL is down
+ * would be the other replica's answer too, and counting it as a failure would take both out of
+ * rotation and turn the apps' clear 503 with Retry-After into nginx's bare 502.
  */
 export function nginxConfig(dir: string, upstreams: readonly Upstream[], ipv6: boolean): string {
   const lines = [
@@ -47,7 +50,7 @@ export function nginxConfig(dir: string, upstreams: readonly Upstream[], ipv6: b
     // Streamed as the replica writes it (MCP answers may be an event stream).
     '  proxy_buffering off;',
     '  proxy_connect_timeout 1s;',
-    '  proxy_next_upstream error timeout http_502 http_503 http_504;',
+    '  proxy_next_upstream error timeout;',
     '  proxy_next_upstream_tries 2;',
     ...upstreams.flatMap((upstream) => [
       `  upstream ${upstream.name} {`,
