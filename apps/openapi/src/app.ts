@@ -51,6 +51,9 @@ export async function buildApp(config: StackConfig, deps: AppDeps): Promise<Fast
     bodyLimit: 1024 * 1024,
     exposeHeadRoutes: false,
     frameworkErrors: renderFrameworkError,
+    // request.ip is the socket's peer, unless a load balancer in front of it is configured
+    // (OPENAPI_TRUSTED_PROXIES, none by default): then the caller it names in X-Forwarded-For.
+    trustProxy: config.openapi.trustedProxies.length > 0 ? config.openapi.trustedProxies : false,
   });
   const { db } = deps;
   // Infrastructure: the methods of every path (for 405s), errors, validation, the document, the

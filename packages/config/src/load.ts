@@ -17,7 +17,17 @@ export interface StackConfig {
   embeddedPostgres: { port: number; dataDir: string };
   /** `url`/`issuer` are what browsers and MCP clients use; `internalUrl` is how the services and the
    * web app's proxy reach each other (the same on a laptop, a service name in docker compose). */
-  openapi: { port: number; url: string; mcpUrl: string; internalUrl: string };
+  openapi: {
+    port: number;
+    url: string;
+    mcpUrl: string;
+    internalUrl: string;
+    /**
+     * Addresses whose X-Forwarded-For the OpenAPI service believes: a load balancer in front of it
+     * (`pnpm dev --replicas`). None unless configured: its callers reach it directly.
+     */
+    trustedProxies: string[];
+  };
   auth: { port: number; issuer: string; internalUrl: string };
   web: { port: number; url: string };
   seed: { adminEmail: string; adminPassword: string };
@@ -98,6 +108,13 @@ const envSchema = z.object({
     .refine(
       isProxyList,
       'TRUSTED_PROXIES must be "none" or IP addresses and CIDR ranges separated by commas (e.g. 127.0.0.0/8,::1)',
+    )
+    .optional(),
+  OPENAPI_TRUSTED_PROXIES: z
+    .string()
+    .refine(
+      isProxyList,
+      'OPENAPI_TRUSTED_PROXIES must be "none" or IP addresses and CIDR ranges separated by commas (e.g. 127.0.0.1,::1)',
     )
     .optional(),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce
@@ -186,6 +203,7 @@ export function loadConfig(env: Env): StackConfig {
       url: openapiUrl,
       mcpUrl: `${openapiUrl}/mcp`,
       internalUrl: e.OPENAPI_INTERNAL_URL ?? openapiUrl,
+      trustedProxies: e.OPENAPI_TRUSTED_PROXIES === undefined ? [] : proxyList(e.OPENAPI_TRUSTED_PROXIES),
     },
     auth: { port: e.AUTH_PORT, issuer: authIssuer, internalUrl: e.AUTH_INTERNAL_URL ?? authIssuer },
     web: { port: e.WEB_PORT, url: e.WEB_URL ?? `http://localhost:${e.WEB_PORT}` },

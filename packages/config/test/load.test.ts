@@ -92,6 +92,19 @@ describe('loadConfig', () => {
     expect(loadConfig(env).trustedProxies).toEqual(expected);
   });
 
+  it.each([
+    ['unset: none, its callers reach it directly', {}, []],
+    ['a load balancer on loopback', { OPENAPI_TRUSTED_PROXIES: '127.0.0.1,::1' }, ['127.0.0.1', '::1']],
+  ])('trusted proxies of the OpenAPI service (a load balancer in front of it): %s', (_case, env, expected) => {
+    expect(loadConfig(env).openapi.trustedProxies).toEqual(expected);
+  });
+
+  it('refuses OPENAPI_TRUSTED_PROXIES=* (trusting everyone would let any client choose its address)', () => {
+    expect(configError({ OPENAPI_TRUSTED_PROXIES: '*' }).message).toContain(
+      'OPENAPI_TRUSTED_PROXIES must be "none" or IP addresses and CIDR ranges',
+    );
+  });
+
   it.each(['*', 'true', 'localhost', '127.0.0.1/33', '::1/129', '10.0.0.0/8/1', '127.0.0.1,'])(
     'refuses TRUSTED_PROXIES=%s (only addresses and CIDR ranges; trusting everyone would let any client choose its address)',
     (value) => {

@@ -12,9 +12,12 @@ import { rawRequest } from './http.ts';
 const fromNextAddress: Fetch = async (url, init) =>
   (await rawRequest(url, { method: init.method, headers: init.headers, body: init.body })).response();
 
-/** Registrations get a unique name (`name` and a random suffix): identical public registrations from one address share one client. */
-export function oauthOf(config: StackConfig, name = 'hardening'): OAuthTestClient<Response> {
-  return oauthClient(fetchTransport(config.auth.issuer, fromNextAddress), config, {
+/**
+ * Registrations get a unique name (`name` and a random suffix): identical public registrations from
+ * one address share one client. `base`: where to send it (one replica of the scale topology), if not the issuer.
+ */
+export function oauthOf(config: StackConfig, name = 'hardening', base = config.auth.issuer): OAuthTestClient<Response> {
+  return oauthClient(fetchTransport(base, fromNextAddress), config, {
     clientName: () => `${name} ${randomBytes(4).toString('hex')}`,
     workspaceId: SEED_IDS.acme,
     state: 'st',

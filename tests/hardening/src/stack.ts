@@ -17,11 +17,18 @@ export interface HardeningContext {
   db: Db;
 }
 
-/** The OAuth and OpenAPI services only, unless the file needs the web app's pages too. */
-export function useStack(env: Env = {}, only: readonly AppName[] = ['openapi', 'auth']): HardeningContext {
+/**
+ * The OAuth and OpenAPI services only, unless the file needs the web app's pages too; with
+ * `replicas`, that many copies of each behind nginx on the usual URLs (the scale topology).
+ */
+export function useStack(
+  env: Env = {},
+  only: readonly AppName[] = ['openapi', 'auth'],
+  options: { replicas?: number } = {},
+): HardeningContext {
   const context = {} as HardeningContext;
   beforeAll(async () => {
-    context.stack = await startTestStack({ env, only });
+    context.stack = await startTestStack({ env, only, ...options });
     context.db = createDb(context.stack.databaseUrl, { max: 2 });
   });
   afterAll(async () => {

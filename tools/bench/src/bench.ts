@@ -5,6 +5,8 @@
 //   mcp       MCP tools/call mcp_whoami with a bearer token (ours)
 //   peer      the same call on the MCP SDK's reference stack (Express, mcpAuthRouter,
 //             requireBearerAuth, stateless Streamable HTTP, in-memory provider), a separate process
+//   replicated  mcp_whoami through nginx to 2 openapi replicas (`pnpm dev --replicas 2`'s shape,
+//             a second stack on the same database; needs Debian's nginx and redis-server)
 //   read      MCP tools/call get_credits: a read tool through the REST route to the database
 //   credits   REST GET /v1/credits with API keys
 //   refresh   POST /token refresh_token grant, a genuine rotation every request
@@ -21,12 +23,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig, type StackConfig } from '@enginy/config/load';
 import { resolveDatabase } from '@enginy/stack/database';
-import { startTestStack } from '@enginy/stack/test-stack';
+import { startTestStack, type TestStack } from '@enginy/stack/test-stack';
 import { summarizeProfiles } from './cpu-profile.ts';
 import { withAccessTokens, withApiKeys } from './credentials.ts';
 import { MemoryWatch } from './memory.ts';
 import { benchClient } from './oauth-flow.ts';
-import { cpuSeconds } from './proc.ts';
+import { cpuSeconds, processTree } from './proc.ts';
 import { type PeerProcess, startPeer } from './peer/launch.ts';
 import { peerAccessTokens } from './peer/tokens.ts';
 import { printLoadResults, printStartupAndGoals, type Results } from './report.ts';
@@ -63,7 +65,7 @@ if (unknown.length > 0 || levels.some((c) => !Number.isInteger(c) || c < 1) || !
   process.exit(1);
 }
 // The ceiling is measured in every run that loads the stack, so ratios compare like with like.
-const load = LOAD_SCENARIOS.filter((s) => s.name === 'bare' || asked.includes(s.name));
+let load = LOAD_SCENARIOS.filter((s) => s.name === 'bare' || asked.includes(s.name));
 const wantsStack = asked.some((name) => name !== 'startup');
 const log = (text: string) => process.stderr.write(`${text}\n`);
 // --cpu-prof <dir>: our two services and the peer write V8 CPU profiles of the loaded phase.
@@ -83,47 +85,83 @@ async function runLoad(
   databaseUrl: string,
   watch: MemoryWatch | undefined,
   peer: PeerProcess | undefined,
+  replicated?: TestStack,
 ): Promise<void> {
+  // Tokens for the replicated stack's own MCP URL (its audience differs from the single stack's).
+  const withReplicatedTokens = (use: (tokens: string[]) => Promise<void>) =>
+    replicated ? withAccessTokens(databaseUrl, replicated.config, 200, use) : use([]);
   await withApiKeys(databaseUrl, config, (apiKeys) =>
-    withAccessTokens(databaseUrl, config, 200, async (accessTokens) => {
-      const fixture: Fixture = {
-        config,
-        accessTokens,
-        apiKeys,
-        session: await benchClient(config).signIn({
-          email: 'dev@enginy.local',
-          password: process.env.SEED_ADMIN_PASSWORD ?? 'enginy-dev',
-        }),
-        ...(peer ? { peer: { url: peer.url, tokens: await peerAccessTokens(peer.url, 200) } } : {}),
-      };
-      for (const scenario of load) {
-        if (scenario.name === 'bare' && !asked.includes('bare') && !wantsLoad()) continue;
-        log(`  ${scenario.name}: warm-up ${warmUp} s, then ${levels.join('/')} connections × ${duration} s`);
-        watch?.loaded(true);
-        if (warmUp > 0) await scenario.run(fixture, maxConnections, warmUp);
-        const serving = servingProcesses(scenario.name, watch);
-        const profiled = profileDir ? serving : [];
-        await toggleProfilers(profiled);
-        const cpu = () => serving.reduce((sum, { pid }) => sum + cpuSeconds(pid), 0);
-        for (const connections of levels) {
-          const before = cpu();
-          const measured = await scenario.run(fixture, connections, duration);
-          if (serving.length > 0 && measured.total > 0) measured.cpuUs = ((cpu() - before) / measured.total) * 1e6;
-          results.load.push(measured);
+    withAccessTokens(databaseUrl, config, 200, (accessTokens) =>
+      withReplicatedTokens(async (replicatedTokens) => {
+        const fixture: Fixture = {
+          config,
+          accessTokens,
+          apiKeys,
+          session: await benchClient(config).signIn({
+            email: 'dev@enginy.local',
+            password: process.env.SEED_ADMIN_PASSWORD ?? 'enginy-dev',
+          }),
+          ...(peer ? { peer: { url: peer.url, tokens: await peerAccessTokens(peer.url, 200) } } : {}),
+          ...(replicated ? { replicated: { mcpUrl: replicated.config.openapi.mcpUrl, tokens: replicatedTokens } } : {}),
+        };
+        for (const scenario of load) {
+          if (scenario.name === 'bare' && !asked.includes('bare') && !wantsLoad()) continue;
+          log(`  ${scenario.name}: warm-up ${warmUp} s, then ${levels.join('/')} connections × ${duration} s`);
+          watch?.loaded(true);
+          if (warmUp > 0) await scenario.run(fixture, maxConnections, warmUp);
+          const serving = servingProcesses(scenario.name, watch, replicated);
+          const profiled = profileDir ? serving : [];
+          await toggleProfilers(profiled);
+          const cpu = () => serving.reduce((sum, { pid }) => sum + cpuSeconds(pid), 0);
+          for (const connections of levels) {
+            const before = cpu();
+            const measured = await scenario.run(fixture, connections, duration);
+            if (serving.length > 0 && measured.total > 0) measured.cpuUs = ((cpu() - before) / measured.total) * 1e6;
+            results.load.push(measured);
+          }
+          await toggleProfilers(profiled, scenario.name);
+          watch?.loaded(false);
         }
-        await toggleProfilers(profiled, scenario.name);
-        watch?.loaded(false);
-      }
-      if (asked.includes('verify')) {
-        log('  verify: timing the token lookup');
-        results.verification = await timeTokenVerification(databaseUrl, config, accessTokens[0] as string);
-      }
-    }),
+        if (asked.includes('verify')) {
+          log('  verify: timing the token lookup');
+          results.verification = await timeTokenVerification(databaseUrl, config, accessTokens[0] as string);
+        }
+      }),
+    ),
   );
 }
 
+/**
+ * The scale topology beside the single stack, on its database (the same seeded data): started only
+ * when `replicated` is measured, and left out of the run, saying why, when nginx or redis-server is missing.
+ */
+async function startReplicated(databaseUrl: string): Promise<TestStack | undefined> {
+  log('Starting 2× openapi and 2× auth behind nginx on the same database…');
+  try {
+    return await startTestStack({
+      databaseUrl,
+      replicas: 2,
+      only: ['openapi', 'auth'],
+      env: { TOKEN_RATE_LIMIT_PER_MINUTE: '100000000', ...profilerEnv },
+    });
+  } catch (error) {
+    log(`  replicated: not measured: ${(error as Error).message}`);
+    load = load.filter((s) => s.name !== 'replicated');
+    return undefined;
+  }
+}
+
 /** The serving processes a scenario loads (profiled, and their CPU per request counted): the peer's, or our two services. */
-function servingProcesses(scenario: string, watch: MemoryWatch | undefined): { pid: number; owner: string }[] {
+function servingProcesses(
+  scenario: string,
+  watch: MemoryWatch | undefined,
+  replicated: TestStack | undefined,
+): { pid: number; owner: string }[] {
+  // Every process of the replicated stack: the replicas, nginx (its worker is the master's child), the store.
+  if (scenario === 'replicated')
+    return (replicated?.apps ?? []).flatMap((app) =>
+      processTree(app.child.pid as number).map((info) => ({ pid: info.pid, owner: app.name })),
+    );
   const owners = scenario === 'peer' ? ['peer'] : ['openapi', 'auth'];
   return (watch?.servers() ?? []).filter((row) => owners.includes(row.owner));
 }
@@ -164,6 +202,11 @@ if (wantsStack) {
       const config = loadConfig({ ...process.env, OPENAPI_URL: values.url.replace(/\/$/, '') });
       const database = await resolveDatabase(config);
       try {
+        if (load.some((s) => s.name === 'replicated')) {
+          // With --url, point it at `pnpm dev --replicas 2`'s balancer and run `mcp` instead.
+          log('  replicated: not measured with --url (run `mcp` against a `pnpm dev --replicas 2` stack instead)');
+          load = load.filter((s) => s.name !== 'replicated');
+        }
         await runLoad(config, database.url, undefined, peer);
       } finally {
         await database.stop();
@@ -178,7 +221,14 @@ if (wantsStack) {
           ...stack.apps.map((app) => ({ owner: app.name, pid: app.child.pid as number })),
           ...(peer ? [{ owner: 'peer', pid: peer.pid }] : []),
         ]);
-        await runLoad(stack.config, stack.databaseUrl, watch, peer);
+        const replicated = load.some((s) => s.name === 'replicated')
+          ? await startReplicated(stack.databaseUrl)
+          : undefined;
+        try {
+          await runLoad(stack.config, stack.databaseUrl, watch, peer, replicated);
+        } finally {
+          await replicated?.close();
+        }
         results.memory = watch.finish();
       } finally {
         await stack.close();

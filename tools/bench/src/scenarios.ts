@@ -11,6 +11,8 @@ export interface Fixture {
   apiKeys: string[];
   session: Session;
   peer?: { url: string; tokens: string[] };
+  /** The scale topology (2× openapi, 2× auth behind nginx) on the same database, and tokens for its MCP URL. */
+  replicated?: { mcpUrl: string; tokens: string[] };
 }
 
 export interface LoadScenario {
@@ -103,6 +105,19 @@ export const LOAD_SCENARIOS: LoadScenario[] = [
         connections,
         duration,
         ...mcpTarget(`${f.peer.url}/mcp`, f.peer.tokens, 'mcp_whoami'),
+      });
+    },
+  },
+  {
+    name: 'replicated',
+    label: 'MCP tools/call mcp_whoami through nginx, 2 openapi replicas (pnpm dev --replicas 2)',
+    run: (f, connections, duration) => {
+      if (f.replicated === undefined) throw new Error('the replicated stack is not running');
+      return measure({
+        scenario: 'replicated',
+        connections,
+        duration,
+        ...mcpTarget(f.replicated.mcpUrl, f.replicated.tokens, 'mcp_whoami'),
       });
     },
   },

@@ -1,7 +1,8 @@
 import { CLAUDE_CODE_CALLBACK_PORT, DEFAULT_SEED_ADMIN } from '@enginy/config/defaults';
 import type { StackConfig } from '@enginy/config/load';
+import type { Topology } from './topology.ts';
 
-export function banner(config: StackConfig, databaseLabel: string, readyMs: number): string {
+export function banner(config: StackConfig, databaseLabel: string, readyMs: number, topology?: Topology): string {
   const password =
     config.seed.adminPassword === DEFAULT_SEED_ADMIN.password
       ? config.seed.adminPassword
@@ -13,6 +14,7 @@ export function banner(config: StackConfig, databaseLabel: string, readyMs: numb
     ['MCP endpoint', config.openapi.mcpUrl],
     ['API OAuth routes (issuer)', config.auth.issuer],
     ['PostgreSQL', databaseLabel],
+    ...(topology === undefined ? [] : topologyRows(config, topology)),
   ];
   const rule = '─'.repeat(78);
   return [
@@ -32,4 +34,15 @@ export function banner(config: StackConfig, databaseLabel: string, readyMs: numb
     rule,
     '',
   ].join('\n');
+}
+
+/** The replicas each public URL balances over, and the shared store. */
+function topologyRows(config: StackConfig, topology: Topology): [string, string][] {
+  const list = (service: string, urls: string[]) => urls.map((url, i) => `${service}-${i + 1} ${url}`).join(', ');
+  return [
+    ['Load balancer (nginx)', `:${config.openapi.port} and :${config.auth.port}, round robin`],
+    [`  → ${topology.replicas}× openapi`, list('openapi', topology.openapi)],
+    [`  → ${topology.replicas}× auth`, list('auth', topology.auth)],
+    ['Rate-limit store (Redis)', topology.redisUrl ?? 'none (one replica: in-process limits)'],
+  ];
 }

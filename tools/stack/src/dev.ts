@@ -1,6 +1,8 @@
 // `pnpm dev`: a real PostgreSQL (embedded unless DATABASE_URL is set), migrations, the demo seed,
 // the three apps in watch mode, a readiness wait, one banner; Ctrl-C stops all of it.
+// `pnpm dev --replicas N`: the same, with N copies of each service behind nginx (topology.ts).
 import { banner } from './banner.ts';
+import { parseDevArgs } from './dev-args.ts';
 import { type ResolvedDatabase, resolveDatabase } from './database.ts';
 import { readConfigOrExit } from './env.ts';
 import { type LaunchedStack, launchStack } from './launch.ts';
@@ -12,6 +14,13 @@ const t0 = performance.now();
 const config = readConfigOrExit();
 const step = (text: string) => process.stdout.write(`  ✓ ${text}\n`);
 const fail = (text: string) => process.stderr.write(`  ✗ ${text}\n`);
+
+const args = parseDevArgs(process.argv.slice(2));
+if ('error' in args) {
+  fail(args.error);
+  process.exit(1);
+}
+const { replicas } = args;
 
 process.stdout.write('Enginy Local: starting the stack\n');
 const busy = await busyPortMessages([
@@ -52,18 +61,23 @@ try {
   const { applied } = await prepareDatabase(database.url, config);
   step(applied.length > 0 ? `migrations applied: ${applied.join(', ')}` : 'migrations up to date');
   step('demo workspaces seeded');
-  process.stdout.write('  … starting openapi, auth and web\n');
+  process.stdout.write(
+    replicas === undefined
+      ? '  … starting openapi, auth and web\n'
+      : `  … starting ${replicas}× openapi, ${replicas}× auth${replicas > 1 ? ', Redis' : ''}, nginx and web\n`,
+  );
   stack = await launchStack({
     env: { NODE_ENV: 'development', FORCE_COLOR: '1', ...process.env },
     databaseUrl: database.url,
     mode: 'watch',
+    ...(replicas === undefined ? {} : { replicas }),
   });
 } catch (error) {
   fail((error as Error).message);
   await stopAll(1);
 }
 
-process.stdout.write(banner(config, database?.label ?? '', performance.now() - t0));
+process.stdout.write(banner(config, database?.label ?? '', performance.now() - t0, stack?.topology));
 for (const app of stack?.apps ?? []) {
   void app.exited.then((code) => {
     if (!stopping) fail(`${app.name} exited (code ${code}); the rest of the stack is still running. Ctrl-C to stop.`);

@@ -1,9 +1,13 @@
 import { type Env, loadConfig, type StackConfig } from '@enginy/config/load';
 import { buildServices, SERVICES, watchServices } from './build-services.ts';
 import { type AppSpec, stackApps } from './apps.ts';
-import { type AppProcess, killGroup, startApp, stopApp, waitUntilReady } from './processes.ts';
+import { httpReady, launchGroup, type ProcessGroup, type ProcessSpec } from './process-group.ts';
+import type { AppProcess } from './processes.ts';
+import { scaleTopology, type Topology } from './topology.ts';
 
 export type AppName = AppSpec['name'];
+/** A process of the stack: an app, or in the scale topology a replica (`openapi-2`), `nginx` or `redis`. */
+export type ProcessName = AppName | `${'openapi' | 'auth'}-${number}` | 'nginx' | 'redis';
 
 export interface LaunchOptions {
   /** The environment the apps get (ports, URLs, settings); DATABASE_URL is set from `databaseUrl`. */
@@ -15,19 +19,23 @@ export interface LaunchOptions {
   readyTimeoutMs?: number;
   /** The apps to start (default all three); tests that speak HTTP only can leave out the web app. */
   only?: readonly AppName[];
+  /** The scale topology: this many copies of each service behind nginx (see topology.ts). */
+  replicas?: number;
 }
 
 export interface LaunchedStack {
   config: StackConfig;
   apps: AppProcess[];
+  /** The replicas, the balancer and the store, when launched with `replicas`. */
+  topology?: Topology;
   /** Stops every app (SIGTERM to each process group, SIGKILL after a grace period). */
   stop(): Promise<void>;
   /** Last resort, synchronous (for an exit handler): SIGKILL to every app's process group. */
   killNow(): void;
-  /** SIGKILL to one app's process group, as a crash would; resolves once it has exited. */
-  crash(name: AppName): Promise<void>;
-  /** Starts one (stopped or crashed) app again and resolves once it answers its readiness check. */
-  restart(name: AppName): Promise<AppProcess>;
+  /** SIGKILL to one process's group, as a crash would; resolves once it has exited. */
+  crash(name: ProcessName): Promise<void>;
+  /** Starts one (stopped or crashed) process again and resolves once it answers its readiness check. */
+  restart(name: ProcessName): Promise<AppProcess>;
 }
 
 /** Starts the three apps and resolves once each answers its readiness check; on failure stops them all. */
@@ -42,58 +50,30 @@ export async function launchStack(options: LaunchOptions): Promise<LaunchedStack
   const services = SERVICES.filter((service) => specs.some((spec) => spec.name === service));
   const watcher = options.mode === 'watch' ? await watchServices(services) : undefined;
   if (options.mode === 'once') await buildServices(services);
-  const launch = (spec: AppSpec) =>
-    startApp(spec.name, spec.cwd, spec.command, spec.args, env as NodeJS.ProcessEnv, options.quiet);
-  // Replaced in place by restart(), so `apps` always holds the live processes.
-  const apps = specs.map(launch);
-  const stop = async () => {
-    await Promise.all(apps.map((app) => stopApp(app)));
+
+  let topology: Topology | undefined;
+  let stages: ProcessSpec[][] = [specs.map((spec) => ({ ...spec, env, ready: httpReady(spec.readyUrl) }))];
+  let group: ProcessGroup;
+  try {
+    if (options.replicas !== undefined)
+      ({ stages, topology } = await scaleTopology(env, config, specs, options.replicas));
+    group = await launchGroup(stages, { quiet: options.quiet, readyTimeoutMs: options.readyTimeoutMs ?? 90_000 });
+  } catch (error) {
     await watcher?.dispose();
-  };
-
-  const timeout = options.readyTimeoutMs ?? 90_000;
-  const results = await Promise.allSettled(
-    specs.map((spec, index) => waitUntilReady(spec.readyUrl, timeout, (apps[index] as AppProcess).exited)),
-  );
-  const failures = results.flatMap((result, index) => {
-    if (result.status === 'fulfilled') return [];
-    const app = apps[index] as AppProcess;
-    return [`${app.name} ${(result.reason as Error).message}${options.quiet ? `\n${app.recent.join('\n')}` : ''}`];
-  });
-  if (failures.length > 0) {
-    await stop();
-    throw new Error(failures.join('\n'));
+    topology?.dispose();
+    throw error;
   }
-
-  const indexOf = (name: AppName) => {
-    const index = specs.findIndex((spec) => spec.name === name);
-    if (index < 0) throw new Error(`${name} is not part of this stack`);
-    return index;
-  };
   return {
     config,
-    apps,
-    stop,
-    killNow: () => {
-      for (const app of apps) killGroup(app, 'SIGKILL');
+    apps: group.apps,
+    ...(topology ? { topology } : {}),
+    stop: async () => {
+      await group.stop();
+      await watcher?.dispose();
+      topology?.dispose();
     },
-    crash: async (name) => {
-      const app = apps[indexOf(name)] as AppProcess;
-      killGroup(app, 'SIGKILL');
-      await app.exited;
-    },
-    restart: async (name) => {
-      const index = indexOf(name);
-      const spec = specs[index] as AppSpec;
-      await stopApp(apps[index] as AppProcess);
-      const app = launch(spec);
-      apps[index] = app;
-      try {
-        await waitUntilReady(spec.readyUrl, timeout, app.exited);
-      } catch (error) {
-        throw new Error(`${name} ${(error as Error).message}\n${app.recent.join('\n')}`);
-      }
-      return app;
-    },
+    killNow: group.killNow,
+    crash: group.crash,
+    restart: group.restart,
   };
 }

@@ -60,3 +60,12 @@ function osFreePort(): Promise<number> {
     });
   });
 }
+
+/** Whether this machine has the IPv6 loopback (`localhost` may resolve to ::1 only if it does). */
+export function ipv6LoopbackAvailable(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ port: 0, host: '::1' }, () => server.close(() => resolve(true)));
+  });
+}

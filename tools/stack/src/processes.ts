@@ -11,7 +11,7 @@ export interface AppProcess {
   exited: Promise<number | null>;
 }
 
-const COLORS: Record<string, string> = { openapi: '36', auth: '35', web: '33' };
+const COLORS: Record<string, string> = { openapi: '36', auth: '35', web: '33', nginx: '32', redis: '31' };
 
 /**
  * Starts `command` in its own process group, so that stopping it also stops whatever it spawned
@@ -24,12 +24,13 @@ export function startApp(
   args: string[],
   env: NodeJS.ProcessEnv,
   quiet = false,
+  width = 7,
 ): AppProcess {
   const child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const recent: string[] = [];
-  const prefix = process.stdout.isTTY
-    ? `\x1b[${COLORS[name] ?? '37'}m${name.padEnd(7)}\x1b[0m │ `
-    : `${name.padEnd(7)} │ `;
+  // A replica (`openapi-2`) takes its app's colour.
+  const color = COLORS[name.replace(/-\d+$/, '')] ?? '37';
+  const prefix = process.stdout.isTTY ? `\x1b[${color}m${name.padEnd(width)}\x1b[0m │ ` : `${name.padEnd(width)} │ `;
   const relay = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n')) {
       if (line.trim() === '') continue;

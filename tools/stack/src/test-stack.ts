@@ -21,10 +21,11 @@ export interface TestStack extends LaunchedStack {
 
 /**
  * The whole stack for an integration test: the three apps as real processes on free ports, on
- * `databaseUrl` or else a new embedded PostgreSQL in a temp dir, migrated and seeded.
+ * `databaseUrl` or else a new embedded PostgreSQL in a temp dir, migrated and seeded; with
+ * `replicas`, the scale topology (N copies of each service behind nginx, see topology.ts).
  */
 export async function startTestStack(
-  options: { databaseUrl?: string; env?: Env; only?: readonly AppName[] } = {},
+  options: { databaseUrl?: string; env?: Env; only?: readonly AppName[]; replicas?: number } = {},
 ): Promise<TestStack> {
   let stopDatabase = async () => {};
   let databaseUrl = options.databaseUrl;
@@ -67,6 +68,7 @@ export async function startTestStack(
       mode: 'once',
       quiet: true,
       ...(options.only ? { only: options.only } : {}),
+      ...(options.replicas === undefined ? {} : { replicas: options.replicas }),
     });
     return {
       ...stack,

@@ -17,9 +17,9 @@ interface Run {
 // The very command the `dev` script runs.
 const DEV_SCRIPT: string = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).scripts.dev;
 
-function runDev(env: Record<string, string>): Run {
+function runDev(env: Record<string, string>, extraArgs: string[] = []): Run {
   const [command, ...args] = DEV_SCRIPT.split(' ');
-  const child = spawn(command as string, args, {
+  const child = spawn(command as string, [...args, ...extraArgs], {
     cwd: REPO_ROOT,
     env: {
       PATH: `${join(REPO_ROOT, 'node_modules/.bin')}:${process.env.PATH}`,
@@ -96,6 +96,68 @@ describe('pnpm dev', () => {
     expect(await run.exited).toBe(0);
     expect(run.output()).toContain('Stopped.');
     for (const port of Object.values(ports)) expect(await isPortFree(port), `port ${port} still in use`).toBe(true);
+  });
+
+  it('--replicas 2: two of each service on their own loopback ports behind nginx on the normal ports, a Redis for them, one banner listing it all, and Ctrl-C stops everything', async () => {
+    const ports = {
+      OPENAPI_PORT: await freePort(),
+      AUTH_PORT: await freePort(),
+      WEB_PORT: await freePort(),
+      EMBEDDED_PG_PORT: await freePort(),
+    };
+    const run = runDev(
+      {
+        ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+        EMBEDDED_PG_DATA_DIR: join(dataRoot, 'pg-replicas'),
+      },
+      ['--replicas', '2'],
+    );
+    await waitFor(run, 'Ctrl-C stops everything');
+
+    const banner = run.output();
+    expect(banner).toContain('starting 2× openapi, 2× auth, Redis, nginx and web');
+    expect(banner.match(/Enginy Local is running/g)).toHaveLength(1);
+    // The URLs people and clients use are the usual ones: the balancer's.
+    expect(banner).toContain(`http://localhost:${ports.OPENAPI_PORT}/mcp`);
+    expect(banner).toContain(`Load balancer (nginx)        :${ports.OPENAPI_PORT} and :${ports.AUTH_PORT}`);
+    const replicaUrls = (service: string) =>
+      [...banner.matchAll(new RegExp(`${service}-\\d (http://127\\.0\\.0\\.1:\\d+)`, 'g'))].map((m) => m[1] as string);
+    const replicas = { openapi: replicaUrls('openapi'), auth: replicaUrls('auth') };
+    expect(replicas.openapi).toHaveLength(2);
+    expect(replicas.auth).toHaveLength(2);
+    const redisPort = Number(/Rate-limit store \(Redis\)\s+redis:\/\/127\.0\.0\.1:(\d+)/.exec(banner)?.[1]);
+    expect(redisPort).toBeGreaterThan(0);
+
+    for (const [service, urls] of Object.entries(replicas)) {
+      for (const url of urls) {
+        const ready = await fetch(`${url}/readyz`);
+        expect(ready.status, url).toBe(200);
+        expect(((await ready.json()) as { service: string }).service).toBe(service);
+      }
+    }
+    for (const url of [
+      `http://localhost:${ports.OPENAPI_PORT}/readyz`,
+      `http://localhost:${ports.AUTH_PORT}/readyz`,
+      `http://localhost:${ports.WEB_PORT}/console/connect`,
+      // The web app's proxy reaches the auth service through the balancer.
+      `http://localhost:${ports.WEB_PORT}/api/auth/readyz`,
+    ]) {
+      expect((await fetch(url)).status, url).toBe(200);
+    }
+
+    const pid = run.child.pid as number;
+    process.kill(-pid, 'SIGINT');
+    expect(await run.exited).toBe(0);
+    expect(run.output()).toContain('Stopped.');
+    const internal = [...replicas.openapi, ...replicas.auth].map((url) => Number(new URL(url).port));
+    for (const port of [...Object.values(ports), ...internal, redisPort])
+      expect(await isPortFree(port), `port ${port} still in use`).toBe(true);
+  });
+
+  it('refuses a --replicas that is not a small whole number, saying what it takes', async () => {
+    const run = runDev({}, ['--replicas', 'two']);
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toContain('--replicas must be a whole number from 1 to 8 (got "two")');
   });
 
   it('names a malformed DATABASE_URL instead of printing a stack trace', async () => {

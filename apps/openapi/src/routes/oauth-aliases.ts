@@ -14,7 +14,7 @@ async function forward(config: StackConfig, path: string, request: FastifyReques
   // else every client arriving here shared this process's one address, one rate-limit bucket and one
   // registration dedup key. Set, never appended: what a client sent as X-Forwarded-For is dropped,
   // since the auth service believes this header from the stack's own proxies only (TRUSTED_PROXIES).
-  // request.ip is the socket's peer (this service trusts no proxy in front of it).
+  // request.ip is the socket's peer, or the caller a configured load balancer names (OPENAPI_TRUSTED_PROXIES).
   const headers: Record<string, string> = {
     'content-type': contentType || 'application/json',
     'x-forwarded-for': request.ip,
