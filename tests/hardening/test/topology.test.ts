@@ -476,4 +476,40 @@ describe('two replicas of each service behind nginx', () => {
     expect(servedWhileDown['openapi-2']).toBeGreaterThan(20);
     expect(servedWhileDown['auth-1']).toBeGreaterThan(10);
   });
+
+  // Needs the shared rate-limit store (RATE_LIMIT_STORE=redis, REDIS_URL: the launcher passes both
+  // to the replicas): with per-process counters each replica allows its own 60, 120 in all.
+  it('the documented 60 registrations a minute per address hold across both auth replicas, not twice over', async () => {
+    // An address outside the tests' rotation (127.0.0.2 … 127.0.0.254), so this one's count starts at 0.
+    const from = '127.0.1.7';
+    const statuses: number[] = [];
+    for (let i = 0; i < 70; i++) {
+      const replica = topology.auth[i % 2] as string;
+      const answer = await rawRequest(`${replica}/register`, {
+        method: 'POST',
+        localAddress: from,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          client_name: `limit ${i}`,
+          redirect_uris: [CALLBACK],
+          token_endpoint_auth_method: 'none',
+        }),
+      });
+      statuses.push(answer.status);
+    }
+    expect(statuses.filter((status) => status === 201)).toHaveLength(60);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(10);
+    // Through the balancer (either replica), the same address is still over its limit.
+    const again = await rawRequest(`${config.auth.issuer}/register`, {
+      method: 'POST',
+      localAddress: from,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        client_name: 'limit again',
+        redirect_uris: [CALLBACK],
+        token_endpoint_auth_method: 'none',
+      }),
+    });
+    expect(again.status).toBe(429);
+  });
 });

@@ -4,6 +4,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findExecutable } from './executables.ts';
 import { httpReady, type ProcessSpec } from './process-group.ts';
+import { REPO_ROOT } from './processes.ts';
+
+const PROXY_CONF = join(REPO_ROOT, 'deploy/nginx/proxy.conf');
 
 export interface Upstream {
   /** nginx's name for the group, e.g. `openapi`. */
@@ -16,16 +19,9 @@ export interface Upstream {
 
 /**
  * The configuration: one server per service on the stack's normal port (127.0.0.1, and ::1 when
- * the machine has it, as `localhost` resolves to either), round robin over its replicas.
- *
- * Retries (`proxy_next_upstream error timeout`, nginx's default, written out): a request that
- * could not be delivered (connection refused, a replica killed) goes to the next replica, whatever
- * its method; one that was delivered is retried only if idempotent (GET, HEAD, …: nginx never
- * re-sends a POST unless told `non_idempotent`, and is not told, because a tools/call or a REST
- * write may not be safe to do twice). Those answer 502 when their replica dies mid-request, and the
- * client decides. A replica's own 5xx is its answer, never retried: a 503 while PostgreSQL is down
- * would be the other replica's answer too, and counting it as a failure would take both out of
- * rotation and turn the apps' clear 503 with Retry-After into nginx's bare 502.
+ * the machine has it, as `localhost` resolves to either), round robin over its replicas. How a
+ * request is passed on (headers, streaming, which failures go to the other replica) is
+ * deploy/nginx/proxy.conf, the file compose's balancer includes too.
  */
 export function nginxConfig(dir: string, upstreams: readonly Upstream[], ipv6: boolean): string {
   const lines = [
@@ -38,20 +34,9 @@ export function nginxConfig(dir: string, upstreams: readonly Upstream[], ipv6: b
     ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map(
       (kind) => `  ${kind}_temp_path ${join(dir, `${kind}-temp`)};`,
     ),
-    // The apps set their own body limits (and answer 413 themselves); this is only a ceiling.
-    '  client_max_body_size 8m;',
-    // Keep-alive to the replicas (HTTP/1.1, no Connection header passed on), closed by nginx
-    // before Node's own 72 s keep-alive timeout, so a request never races a replica's close.
-    '  proxy_http_version 1.1;',
-    '  proxy_set_header Connection "";',
-    '  proxy_set_header Host $http_host;',
-    // Appended, so the apps walk the chain back to the first address they do not trust (the caller).
-    '  proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
-    // Streamed as the replica writes it (MCP answers may be an event stream).
-    '  proxy_buffering off;',
-    '  proxy_connect_timeout 1s;',
-    '  proxy_next_upstream error timeout;',
-    '  proxy_next_upstream_tries 2;',
+    // Every caller is on loopback, the stack's own proxies (Vite, the OAuth aliases) among them:
+    // the address is appended, and the services walk the chain back to the first they do not trust.
+    '  map $remote_addr $forwarded_for { default $proxy_add_x_forwarded_for; }',
     ...upstreams.flatMap((upstream) => [
       `  upstream ${upstream.name} {`,
       // One failure takes a replica out for 2 s: a killed one stops costing a connect attempt per request.
@@ -62,7 +47,7 @@ export function nginxConfig(dir: string, upstreams: readonly Upstream[], ipv6: b
       '  server {',
       `    listen 127.0.0.1:${upstream.listenPort};`,
       ...(ipv6 ? [`    listen [::1]:${upstream.listenPort};`] : []),
-      `    location / { proxy_pass http://${upstream.name}; }`,
+      `    location / { proxy_pass http://${upstream.name}; include ${PROXY_CONF}; }`,
       '  }',
     ]),
     '}',

@@ -79,15 +79,19 @@ export function scaleProblems(text: string, readNginx: (path: string) => string 
         `${name}-replica must keep its rate limits in valkey (RATE_LIMIT_STORE=redis, REDIS_URL=redis://valkey:6379)`,
       );
 
-    // Trusted: loopback and the balancer, which sets X-Forwarded-For itself. Never a range.
-    const trusted = String(env.TRUSTED_PROXIES ?? '')
-      .split(',')
-      .map((entry) => entry.trim())
-      .filter((entry) => entry !== '' && !LOOPBACK.has(entry));
-    if (lbAddress === undefined || trusted.join() !== lbAddress)
-      problems.push(
-        `${name}-replica's TRUSTED_PROXIES must be loopback and exactly lb's address (got ${trusted.join(', ') || 'none'})`,
-      );
+    // Trusted: loopback and the balancer, which sets X-Forwarded-For itself. Never a range. The
+    // openapi replicas read their own variable (OPENAPI_TRUSTED_PROXIES) for the callers they forward.
+    const variables = name === 'openapi' ? ['TRUSTED_PROXIES', 'OPENAPI_TRUSTED_PROXIES'] : ['TRUSTED_PROXIES'];
+    for (const variable of variables) {
+      const trusted = String(env[variable] ?? '')
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== '' && !LOOPBACK.has(entry));
+      if (lbAddress === undefined || trusted.join() !== lbAddress)
+        problems.push(
+          `${name}-replica's ${variable} must be loopback and exactly lb's address (got ${trusted.join(', ') || 'none'})`,
+        );
+    }
 
     // The public URL's port is lb's: published, listened on, and passed to exactly these replicas.
     const publicUrl = name === 'openapi' ? env.OPENAPI_URL : env.AUTH_ISSUER;

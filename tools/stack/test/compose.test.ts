@@ -116,6 +116,10 @@ describe('docker-compose.yml, scale profile', () => {
     expect(check(widened)).toContain(
       "openapi-replica's TRUSTED_PROXIES must be loopback and exactly lb's address (got 10.213.55.0/24)",
     );
+    const openapiUntrusting = compose.replace('OPENAPI_TRUSTED_PROXIES: 127.0.0.0/8,::1,10.213.55.14', '');
+    expect(check(openapiUntrusting)).toContain(
+      "openapi-replica's OPENAPI_TRUSTED_PROXIES must be loopback and exactly lb's address (got none)",
+    );
     const gatewayTrusted = nginxConf.replace(/\n\s*10\.213\.55\.1 0;/, '');
     expect(check(compose, gatewayTrusted)).toContain(
       `${NGINX_COMPOSE_CONF} must pass on X-Forwarded-For from the compose subnet (10.213.55.0/24) but never from its gateway (10.213.55.1)`,
