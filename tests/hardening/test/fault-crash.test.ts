@@ -2,15 +2,13 @@
 // duplicated. The load keeps running through both crashes; what failed is retried the way a client
 // would (the same requestId for a write), then the database is checked against what clients hold.
 import { randomUUID } from 'node:crypto';
-import { issueApiKey } from '@enginy/db/queries/api-keys';
-import { SEED_IDS } from '@enginy/db/seed';
-import { newApiKey } from '@enginy/security/credentials';
 import { hashSecret } from '@enginy/security/tokens';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { expectAlive } from '../src/alive.ts';
 import type { Session } from '@enginy/testing/oauth-client';
 import { oauthOf } from '../src/oauth.ts';
+import { writeLoad } from '../src/write-load.ts';
 import { ADMIN, useStack } from '../src/stack.ts';
 
 const h = useStack({ TOKEN_RATE_LIMIT_PER_MINUTE: '1000000' });
@@ -36,28 +34,7 @@ describe('kill -9 under load', () => {
   it('after a crash and restart of each app, every grant, token and idempotent write is there exactly once', async () => {
     const { config } = h.stack;
     const session: Session = await oauthOf(config).signIn(ADMIN);
-    const keys = await Promise.all(
-      Array.from({ length: 60 }, (_, i) =>
-        issueApiKey(h.db, config.tokenHashKey, {
-          key: newApiKey(),
-          workspaceId: SEED_IDS.acme,
-          name: `crash ${i}`,
-          scopes: ['MESSAGING_WRITE'],
-        }).then((k) => k.key),
-      ),
-    );
-    const identity = await h.db
-      .selectFrom('sender_identities')
-      .select('id')
-      .where('workspace_id', '=', SEED_IDS.acme)
-      .where(sql<boolean>`'LINKEDIN' = any(channels)`)
-      .executeTakeFirstOrThrow();
-    const contacts = await h.db
-      .selectFrom('contacts')
-      .select('id')
-      .where('workspace_id', '=', SEED_IDS.acme)
-      .limit(20)
-      .execute();
+    const { keys, senderIdentityId, contactIds } = await writeLoad(h.db, config.tokenHashKey, 'crash');
 
     const held: Held[] = [];
     const cutRefreshes: Held[] = [];
@@ -131,8 +108,8 @@ describe('kill -9 under load', () => {
           attempts: 0,
         };
         write.body = JSON.stringify({
-          contactId: contacts[n % contacts.length]?.id,
-          senderIdentityId: identity.id,
+          contactId: contactIds[n % contactIds.length],
+          senderIdentityId,
           type: 'LINKEDIN',
           message: `crash test ${n}`,
           requestId: write.requestId,

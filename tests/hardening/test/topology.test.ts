@@ -3,9 +3,6 @@
 // through the balancer; and one replica killed under load loses or doubles nothing.
 import { randomUUID } from 'node:crypto';
 import type { StackConfig } from '@enginy/config/load';
-import { issueApiKey } from '@enginy/db/queries/api-keys';
-import { SEED_IDS } from '@enginy/db/seed';
-import { newApiKey } from '@enginy/security/credentials';
 import { hashSecret } from '@enginy/security/tokens';
 import type { Topology } from '@enginy/stack/topology';
 import type { Session } from '@enginy/testing/oauth-client';
@@ -17,6 +14,7 @@ import { rawRequest } from '../src/http.ts';
 import { MCP_HEADERS, type ToolResult } from '../src/mcp.ts';
 import { oauthOf } from '../src/oauth.ts';
 import { ADMIN, CALLBACK, useStack } from '../src/stack.ts';
+import { writeLoad } from '../src/write-load.ts';
 
 const h = useStack({ TOKEN_RATE_LIMIT_PER_MINUTE: '1000000' }, ['openapi', 'auth'], { replicas: 2 });
 let config: StackConfig;
@@ -228,28 +226,7 @@ describe('two replicas of each service behind nginx', () => {
   });
 
   it('kill -9 of one openapi and then one auth replica under load through the balancer: every write and call answered exactly once, and service goes on', async () => {
-    const keys = await Promise.all(
-      Array.from({ length: 60 }, (_, i) =>
-        issueApiKey(h.db, config.tokenHashKey, {
-          key: newApiKey(),
-          workspaceId: SEED_IDS.acme,
-          name: `topology ${i}`,
-          scopes: ['MESSAGING_WRITE'],
-        }).then((k) => k.key),
-      ),
-    );
-    const identity = await h.db
-      .selectFrom('sender_identities')
-      .select('id')
-      .where('workspace_id', '=', SEED_IDS.acme)
-      .where(sql<boolean>`'LINKEDIN' = any(channels)`)
-      .executeTakeFirstOrThrow();
-    const contacts = await h.db
-      .selectFrom('contacts')
-      .select('id')
-      .where('workspace_id', '=', SEED_IDS.acme)
-      .limit(20)
-      .execute();
+    const { keys, senderIdentityId, contactIds } = await writeLoad(h.db, config.tokenHashKey, 'topology');
     // Two connections calling tools, two others refreshing (a rotation may not leave older access tokens alone).
     const [callers, refreshers] = await Promise.all(
       [0, 1].map(() =>
@@ -320,8 +297,8 @@ describe('two replicas of each service behind nginx', () => {
           requestId,
           key: keys[n % keys.length] as string,
           body: JSON.stringify({
-            contactId: contacts[n % contacts.length]?.id,
-            senderIdentityId: identity.id,
+            contactId: contactIds[n % contactIds.length],
+            senderIdentityId,
             type: 'LINKEDIN',
             message: `topology ${n}`,
             requestId,

@@ -1,0 +1,69 @@
+// The console API as a signed-in workspace admin calls it (the web app sends the same through its
+// /api/auth proxy): the session cookie, the CSRF header and the web origin. Answers are typed by
+// the very schemas the console serializes with (@enginy/contracts/console).
+import type {
+  ConnectionList as ConnectionListSchema,
+  McpSettings as McpSettingsSchema,
+  Revoked as RevokedSchema,
+} from '@enginy/contracts/console';
+import type { Static } from 'typebox';
+
+export type McpSettings = Static<typeof McpSettingsSchema>;
+export type ConsoleConnection = Static<typeof ConnectionListSchema>['connections'][number];
+type SavedFields = Pick<
+  McpSettings,
+  'enabled' | 'allowedRedirectUris' | 'allowedClientIds' | 'policyScopes' | 'policyActive'
+>;
+
+export interface ConsoleSession {
+  cookie: string;
+  csrfToken: string;
+}
+
+export interface ConsoleClientOptions {
+  /** Where the console API is: the auth service (or one replica), or the web app's `/api/auth`. */
+  base: string;
+  /** The web app's origin, which the console requires of every write. */
+  webOrigin: string;
+  session: ConsoleSession;
+  workspaceId: string;
+}
+
+export interface ConsoleClient {
+  settings(): Promise<McpSettings>;
+  /** Saves the settings with `change` applied, everything else as saved. */
+  saveSettings(change: Partial<SavedFields>): Promise<McpSettings>;
+  connections(): Promise<ConsoleConnection[]>;
+  revoke(grantId: string): Promise<Static<typeof RevokedSchema>>;
+}
+
+export function consoleClient({ base, webOrigin, session, workspaceId }: ConsoleClientOptions): ConsoleClient {
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${base}/console/workspaces/${workspaceId}${path}`, {
+      method,
+      headers: {
+        cookie: session.cookie,
+        origin: webOrigin,
+        'x-csrf-token': session.csrfToken,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    if (!response.ok) throw new Error(`console ${method} ${path}: HTTP ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  };
+  const settings = () => call<McpSettings>('GET', '/mcp-settings');
+  return {
+    settings,
+    saveSettings: async (change) => {
+      const { enabled, allowedRedirectUris, allowedClientIds, policyScopes, policyActive } = {
+        ...(await settings()),
+        ...change,
+      };
+      const saved: SavedFields = { enabled, allowedRedirectUris, allowedClientIds, policyScopes, policyActive };
+      return call<McpSettings>('PUT', '/mcp-settings', saved);
+    },
+    connections: async () => (await call<Static<typeof ConnectionListSchema>>('GET', '/connections')).connections,
+    revoke: (grantId) => call('POST', `/connections/${grantId}/revoke`, {}),
+  };
+}
