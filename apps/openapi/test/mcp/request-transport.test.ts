@@ -4,8 +4,7 @@ import { parsePost } from '../../src/mcp/request-transport.ts';
 
 const headers = { accept: 'application/json, text/event-stream' };
 
-// Bodies as JSON.parse gives them: the common calls the structural check takes, and every near miss
-// it must leave to the SDK's schema.
+// Bodies as JSON.parse gives them: common calls, initialize, responses and near misses of each.
 const samples: unknown[] = [
   { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'mcp_whoami', arguments: {} } },
   { jsonrpc: '2.0', id: 'a', method: 'tools/list' },
@@ -33,6 +32,13 @@ const samples: unknown[] = [
   { jsonrpc: '2.0', id: 1, error: { code: -1, message: 'no' } },
   { jsonrpc: '2.0', error: { code: 1.5, message: 'no' } },
   { jsonrpc: '2.0', id: 1, method: 'x', result: {} },
+  {
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
+    params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'c', version: '1' } },
+  },
+  { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18' } },
   null,
   'text',
   42,
@@ -60,5 +66,30 @@ describe('parsePost', () => {
       ok: false,
       code: -32700,
     });
+  });
+});
+
+describe('parsePost and initialize', () => {
+  const initialize = {
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
+    params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'c', version: '1' } },
+  };
+  it('refuses an initialize request that is not alone, and only a real one', () => {
+    const call = { jsonrpc: '2.0', id: 2, method: 'tools/list' };
+    expect(parsePost(headers, [initialize, call])).toEqual({
+      ok: false,
+      status: 400,
+      code: -32600,
+      message: 'Invalid Request: Only one initialization request is allowed',
+    });
+    // Not an InitializeRequest (no params): a batch like any other.
+    expect(parsePost(headers, [{ jsonrpc: '2.0', id: 1, method: 'initialize' }, call])).toMatchObject({ ok: true });
+  });
+  it('checks the protocol version header only after initialization', () => {
+    const old = { ...headers, 'mcp-protocol-version': '1999-01-01' };
+    expect(parsePost(old, initialize)).toMatchObject({ ok: true });
+    expect(parsePost(old, { jsonrpc: '2.0', id: 2, method: 'tools/list' })).toMatchObject({ ok: false, status: 400 });
   });
 });
