@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The quick start's entry point, for a machine with only Node and npm:
 //   npm start  -> make sure pnpm and the dependencies are there, then `pnpm dev`
-//   npm test   -> the same, plus what the tests need (Chromium, a second PostgreSQL server), then `pnpm test:all`
+//   npm test   -> the same, plus what the tests need (Debian's Chromium, nginx, redis-server and tmux, a
+//                 second PostgreSQL server), then `pnpm test:all`
 // Plain Node on purpose: it runs before any dependency is installed.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -11,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PNPM_VERSION = '12.21.0';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// Where Debian's packages put their programs (/usr/sbin, nginx's, is not on every user's PATH).
+const SYSTEM_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 const say = (text) => process.stdout.write(`» ${text}\n`);
 
 const command = process.argv[2];
@@ -24,7 +27,7 @@ run(pnpm, ['install', ...(process.env.CI ? ['--frozen-lockfile'] : [])]);
 if (command === 'dev') {
   exec(pnpm, ['dev']);
 } else {
-  ensureChromium();
+  ensureTestPackages();
   const env = { ...process.env, ...secondPostgresEnv() };
   exec(pnpm, ['test:all'], env);
 }
@@ -43,17 +46,26 @@ function findPnpm() {
   return ['npx', '--yes', `pnpm@${PNPM_VERSION}`];
 }
 
-/** Browser tests drive Debian's Chromium; install it when missing and this user may. */
-function ensureChromium() {
-  if (existsSync(CHROMIUM)) return;
+/**
+ * What the tests drive besides Node, from Debian's packages: Chromium (browser tests), nginx and
+ * redis-server (the replicated topology and the shared rate-limit store), tmux (Gemini CLI's UI).
+ * Installed when missing and this user may; otherwise a message that names them.
+ */
+function ensureTestPackages() {
+  const missing = [
+    ...(existsSync(CHROMIUM) ? [] : ['chromium']),
+    ...['nginx', 'redis-server', 'tmux'].filter((name) => !SYSTEM_DIRS.some((dir) => existsSync(join(dir, name)))),
+  ];
+  if (missing.length === 0) return;
   if (process.getuid?.() === 0 && works('apt-get', ['--version'])) {
-    say('installing Chromium from Debian packages (apt-get install chromium)');
+    say(`installing ${missing.join(', ')} from Debian packages (apt-get install ${missing.join(' ')})`);
     run(['apt-get'], ['update', '-qq']);
-    run(['apt-get'], ['install', '-y', '-qq', '--no-install-recommends', 'chromium']);
+    run(['apt-get'], ['install', '-y', '-qq', '--no-install-recommends', ...missing]);
     return;
   }
   process.stderr.write(
-    `Chromium not found at ${CHROMIUM}. Install it (Debian: apt-get install chromium) or set CHROMIUM_PATH.\n`,
+    `The tests need ${missing.join(', ')}: install them (Debian: apt-get install ${missing.join(' ')})` +
+      `${missing.includes('chromium') ? `, or set CHROMIUM_PATH (looked for ${CHROMIUM})` : ''}.\n`,
   );
   process.exit(1);
 }
