@@ -37,3 +37,17 @@ export async function writeLoad(db: Db, tokenHashKey: string, label: string): Pr
     .execute();
   return { keys, senderIdentityId: identity.id, contactIds: contacts.map((contact) => contact.id) };
 }
+
+/** The message rows written for each requestId: how many, and the first one's id. */
+export async function messagesByRequestId(
+  db: Db,
+  requestIds: readonly string[],
+): Promise<Map<string, { n: number; id: string }>> {
+  const rows = await db
+    .selectFrom('messages')
+    .select(['request_id', sql<number>`count(*)::int`.as('n'), sql<string>`min(id::text)`.as('id')])
+    .where('request_id', 'in', [...requestIds])
+    .groupBy('request_id')
+    .execute();
+  return new Map(rows.map((row) => [row.request_id as string, { n: row.n, id: row.id }]));
+}

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { expectAlive } from '../src/alive.ts';
 import type { Session } from '@enginy/testing/oauth-client';
 import { oauthOf } from '../src/oauth.ts';
-import { writeLoad } from '../src/write-load.ts';
+import { messagesByRequestId, writeLoad } from '../src/write-load.ts';
 import { ADMIN, useStack } from '../src/stack.ts';
 
 const h = useStack({ TOKEN_RATE_LIMIT_PER_MINUTE: '1000000' });
@@ -142,17 +142,10 @@ describe('kill -9 under load', () => {
       expect(await sendWrite(write), write.requestId).toBe(true);
 
     // Idempotent writes: one row per requestId, the one every answer named.
-    const rows = await h.db
-      .selectFrom('messages')
-      .select(['request_id', sql<number>`count(*)::int`.as('n'), sql<string>`min(id::text)`.as('id')])
-      .where(
-        'request_id',
-        'in',
-        writes.map((w) => w.requestId),
-      )
-      .groupBy('request_id')
-      .execute();
-    const byRequest = new Map(rows.map((row) => [row.request_id, row]));
+    const byRequest = await messagesByRequestId(
+      h.db,
+      writes.map((w) => w.requestId),
+    );
     expect(writes.filter((w) => byRequest.get(w.requestId)?.n !== 1).map((w) => w.requestId)).toEqual([]);
     expect(writes.filter((w) => byRequest.get(w.requestId)?.id !== w.messageId).map((w) => w.requestId)).toEqual([]);
 

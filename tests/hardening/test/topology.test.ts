@@ -14,7 +14,7 @@ import { rawRequest } from '../src/http.ts';
 import { MCP_HEADERS, type ToolResult } from '../src/mcp.ts';
 import { oauthOf } from '../src/oauth.ts';
 import { ADMIN, CALLBACK, useStack } from '../src/stack.ts';
-import { writeLoad } from '../src/write-load.ts';
+import { messagesByRequestId, writeLoad } from '../src/write-load.ts';
 
 const h = useStack({ TOKEN_RATE_LIMIT_PER_MINUTE: '1000000' }, ['openapi', 'auth'], { replicas: 2 });
 let config: StackConfig;
@@ -409,17 +409,10 @@ describe('two replicas of each service behind nginx', () => {
     await expectAlive(h.stack);
 
     // Every write: one row for its requestId, the one every answer named.
-    const rows = await h.db
-      .selectFrom('messages')
-      .select(['request_id', sql<number>`count(*)::int`.as('n'), sql<string>`min(id::text)`.as('id')])
-      .where(
-        'request_id',
-        'in',
-        writes.map((w) => w.requestId),
-      )
-      .groupBy('request_id')
-      .execute();
-    const byRequest = new Map(rows.map((row) => [row.request_id, row]));
+    const byRequest = await messagesByRequestId(
+      h.db,
+      writes.map((w) => w.requestId),
+    );
     expect(writes.filter((w) => byRequest.get(w.requestId)?.n !== 1).map((w) => w.requestId)).toEqual([]);
     expect(
       writes.filter((w) => w.messageIds.some((id) => id !== byRequest.get(w.requestId)?.id)).map((w) => w.requestId),
