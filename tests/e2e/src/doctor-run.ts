@@ -1,9 +1,11 @@
 // Runs the connection doctor in-process against a test stack, signing in as the seeded admin in real
 // Chromium, and reads the audit list the console shows.
 import { createServer } from 'node:net';
+import { CLAUDE_CODE_REDIRECT_URI } from '@enginy/config/defaults';
 import type { Db } from '@enginy/db/client';
 import { SEED_IDS } from '@enginy/db/seed';
 import type { Report, Step, StepId } from '@enginy/doctor/report';
+import { READ_SCOPES } from '@enginy/policy/scopes';
 import { callbackPortOf, DEFAULT_OPTIONS, type DoctorOptions, runDoctor } from '@enginy/doctor/run';
 import type { TestStack } from '@enginy/stack/test-stack';
 import { ADMIN } from './stack-fixture.ts';
@@ -115,3 +117,21 @@ export const setWorkspaceMcp = (db: Db, workspaceId: string, values: McpSettings
   db.updateTable('workspace_mcp_settings').set(values).where('workspace_id', '=', workspaceId).execute();
 
 export const setAcmeMcp = (db: Db, values: McpSettings) => setWorkspaceMcp(db, SEED_IDS.acme, values);
+
+/** Acme's MCP settings row as saved now. */
+export const acmeMcpSettings = (db: Db) =>
+  db
+    .selectFrom('workspace_mcp_settings')
+    .selectAll()
+    .where('workspace_id', '=', SEED_IDS.acme)
+    .executeTakeFirstOrThrow();
+
+/** Acme's MCP settings as seeded: on, the Claude Code callback only, any client, the READ scopes, active. */
+export const resetAcmeMcp = (db: Db) =>
+  setAcmeMcp(db, {
+    enabled: true,
+    allowed_redirect_uris: [CLAUDE_CODE_REDIRECT_URI],
+    allowed_client_ids: [],
+    policy_scopes: [...READ_SCOPES],
+    policy_active: true,
+  });

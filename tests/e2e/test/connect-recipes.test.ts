@@ -13,6 +13,7 @@ import type { Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ConsolePage, eventually, expectNoErrors, openConsole, screenshot } from '../src/console-page.ts';
 import { ADMIN, MEMBER, useStackAndBrowser } from '../src/stack-fixture.ts';
+import { acmeMcpSettings, resetAcmeMcp } from '../src/doctor-run.ts';
 
 const e2e = useStackAndBrowser();
 const OPENCODE = 'http://127.0.0.1:19876/mcp/oauth/callback';
@@ -20,24 +21,8 @@ const CLAUDE_CIMD = 'https://claude.ai/oauth/claude-code-client-metadata';
 const CODEX_CIMD = 'https://chatgpt.com/oauth/codex/client.json';
 const web = () => e2e.stack.config.web.url;
 
-const acmeSettings = () =>
-  e2e.db
-    .selectFrom('workspace_mcp_settings')
-    .selectAll()
-    .where('workspace_id', '=', SEED_IDS.acme)
-    .executeTakeFirstOrThrow();
-const resetAcme = () =>
-  e2e.db
-    .updateTable('workspace_mcp_settings')
-    .set({
-      enabled: true,
-      allowed_redirect_uris: [CALLBACK],
-      allowed_client_ids: [],
-      policy_scopes: [...READ_SCOPES],
-      policy_active: true,
-    })
-    .where('workspace_id', '=', SEED_IDS.acme)
-    .execute();
+const acmeSettings = () => acmeMcpSettings(e2e.db);
+const resetAcme = () => resetAcmeMcp(e2e.db);
 
 let opened: ConsolePage[] = [];
 async function open(path: string, who = ADMIN, expected: RegExp[] = []): Promise<ConsolePage> {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { approveInBrowser } from '../src/browser.ts';
 import { type ConsolePage, eventually, expectNoErrors, goTo, openConsole, screenshot } from '../src/console-page.ts';
 import { ADMIN, MEMBER, useStackAndBrowser } from '../src/stack-fixture.ts';
+import { acmeMcpSettings, resetAcmeMcp } from '../src/doctor-run.ts';
 
 const e2e = useStackAndBrowser();
 let admin: ConsolePage;
@@ -19,24 +20,8 @@ afterAll(async () => {
   await admin?.close();
 });
 
-const acmeSettings = () =>
-  e2e.db
-    .selectFrom('workspace_mcp_settings')
-    .selectAll()
-    .where('workspace_id', '=', SEED_IDS.acme)
-    .executeTakeFirstOrThrow();
-const resetAcme = () =>
-  e2e.db
-    .updateTable('workspace_mcp_settings')
-    .set({
-      enabled: true,
-      allowed_redirect_uris: [CALLBACK],
-      allowed_client_ids: [],
-      policy_scopes: [...READ_SCOPES],
-      policy_active: true,
-    })
-    .where('workspace_id', '=', SEED_IDS.acme)
-    .execute();
+const acmeSettings = () => acmeMcpSettings(e2e.db);
+const resetAcme = () => resetAcmeMcp(e2e.db);
 
 async function registerClient(name: string, redirectUri = CALLBACK): Promise<string> {
   const response = await fetch(`${e2e.stack.config.auth.issuer}/register`, {
