@@ -1,17 +1,7 @@
 // Real Chromium through playwright-core, for the browser step of OAuth flows: sign in, pick a
 // workspace, Approve or Deny, and catch the redirect to the client's callback.
+import { CHROMIUM_ARGS } from '@enginy/doctor/browser';
 import { type Browser, chromium, type Page } from 'playwright-core';
-
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
