@@ -13,6 +13,7 @@ import { type ConsolePage, eventually, expectNoErrors, goTo, openConsole, screen
 import { MemoryOAuthProvider } from '../src/sdk-provider.ts';
 import { ADMIN, MEMBER, useStackAndBrowser } from '../src/stack-fixture.ts';
 import { whoami } from '../src/whoami.ts';
+import { mcpStatus } from '../src/real-clients.ts';
 
 const e2e = useStackAndBrowser();
 let admin: ConsolePage;
@@ -43,20 +44,6 @@ async function authorizeInBrowser(): Promise<string> {
   });
   expect(step.errorText).toBeUndefined();
   return step.callback?.searchParams.get('code') as string;
-}
-
-/** The MCP endpoint's answer to a bare tools/list with this bearer token. */
-async function bearerStatus(accessToken: string): Promise<number> {
-  const response = await fetch(e2e.stack.config.openapi.mcpUrl, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${accessToken}`,
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-    },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
-  });
-  return response.status;
 }
 
 describe('the console, from setup to revocation', () => {
@@ -196,7 +183,7 @@ describe('the console, from setup to revocation', () => {
     );
     await eventually(() => page.getByText('No active connection.', { exact: false }).count()).toBe(1);
     // The access token is refused at once, and the SDK's refresh fails too: the client must sign in again.
-    expect(await bearerStatus(accessToken)).toBe(401);
+    expect(await mcpStatus(e2e.stack.config.openapi.mcpUrl, accessToken)).toBe(401);
     await expect(client.callTool({ name: 'mcp_whoami', arguments: {} })).rejects.toThrow(
       'The refresh token was revoked',
     );
