@@ -1,4 +1,5 @@
 import type { StackConfig } from '@enginy/config/load';
+import { ChangeFeed, TOKEN_VALIDITY_CHANNEL } from '@enginy/db/change-feed';
 import { type Db, isDatabaseUnavailable } from '@enginy/db/client';
 import { isAllowedOrigin } from '@enginy/policy/origin';
 import { UNAVAILABLE_RETRY_AFTER_SECONDS } from '@enginy/service/http-errors';
@@ -45,7 +46,21 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
   app.addCredentialResolver(dispatcher.resolver);
   const usage = new UsageRecorder(db, app.log, usageFlushMs);
   const names = new ConnectionNames(db);
-  const lookups = new TokenLookups(db);
+  // Verified tokens are remembered, and each use is fenced on the database's token-validity
+  // notifications (token-lookups.ts): without a database URL of its own, every call reads the database.
+  let lookups: TokenLookups;
+  if (config.databaseUrl === undefined) lookups = new TokenLookups(db);
+  else {
+    const feed = new ChangeFeed(config.databaseUrl, TOKEN_VALIDITY_CHANNEL, {
+      onError: (error) =>
+        app.log.warn({ err: error }, 'token-validity feed lost; MCP calls read every token meanwhile'),
+      onChange: () => lookups.forget(),
+    });
+    lookups = new TokenLookups(db, feed);
+    // Ready before the first request; with the database down start() gives up at once, and keeps trying.
+    app.addHook('onReady', () => feed.start());
+    app.addHook('onClose', () => feed.close());
+  }
   app.decorate('mcpUsage', usage);
   app.addHook('onClose', () => usage.close());
 
@@ -116,7 +131,7 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
 
   // The bearer check starts as soon as the headers are in (onRequest, before the body is read and
   // parsed), so that the token's round trip to the database overlaps the JSON and JSON-RPC parsing;
-  // the handler waits for it before anything else. Still one live lookup per request: nothing cached.
+  // the handler waits for it before anything else. Each request's check answers for the moment it arrived.
   const checks = new WeakMap<FastifyRequest, Promise<BearerCheck>>();
   const startCheck = async (request: FastifyRequest) => {
     const check = checkBearer(lookups, config, request.headers.authorization);

@@ -1,3 +1,4 @@
+import type { ChangeFeed } from '@enginy/db/change-feed';
 import type { Db } from '@enginy/db/client';
 import { type ActiveAccessTokenRow, findActiveAccessTokens } from '@enginy/db/queries/oauth-tokens';
 import { withEffectiveScopes } from '@enginy/policy/effective-scopes';
@@ -7,6 +8,8 @@ export type ActiveAccessToken = ActiveAccessTokenRow & { effectiveScopes: string
 
 /** The most hashes one query carries; a burst larger than this is split over several queries. */
 const MAX_BATCH = 128;
+/** The most verified tokens remembered; past it the memory starts again empty. */
+const MAX_VERIFIED = 10_000;
 
 interface Waiting {
   hash: string;
@@ -15,21 +18,62 @@ interface Waiting {
 }
 
 /**
- * Looks up access tokens by keyed hash. Every lookup reads the database after its request arrived,
- * so a revocation or a narrowed policy applies to the very next call (nothing is cached). When no
- * lookup is in flight (one connection, a quiet endpoint) the query goes out at once, so that the
- * database works on it while the request's body is still being parsed; while one is in flight, the
- * lookups that arrive in the same turn of the event loop share one round trip, and the per-query
- * cost (a write syscall, the row description) is paid by the batch instead of by each request.
+ * Looks up access tokens by keyed hash, answering for the moment the request arrived: a revocation,
+ * a narrowed policy or MCP switched off applies to the very next call, on every replica.
+ *
+ * With a change feed (the database's token-validity notifications, see change-feed.ts) a token
+ * verified once is remembered with the feed's epoch at the time it was read. A later request uses
+ * it only after a fence, a trivial round trip on the feed's connection sent after the request
+ * arrived, finds the epoch unchanged: every change committed before the request has been heard by
+ * then. The fence is shared by the requests that arrive together and costs the database almost
+ * nothing, where a lookup reads three tables. Without a feed (or while it reconnects) every lookup
+ * reads the database.
+ *
+ * Lookups that do go to the database: when none is in flight (one connection, a quiet endpoint) the
+ * query goes out at once, so that the database works on it while the request's body is still being
+ * parsed; while one is in flight, the lookups that arrive in the same turn of the event loop share
+ * one round trip, and the per-query cost (a write syscall, the row description) is paid by the
+ * batch instead of by each request.
  */
 export class TokenLookups {
   private queue: Waiting[] = [];
   private scheduled = false;
   private inFlight = 0;
+  private readonly verified = new Map<string, { token: ActiveAccessToken; epoch: number }>();
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly feed?: ChangeFeed,
+  ) {}
 
-  find(hash: string): Promise<ActiveAccessToken | undefined> {
+  /** Forgets every verified token (the feed heard a change, or reconnected). */
+  forget(): void {
+    this.verified.clear();
+  }
+
+  async find(hash: string): Promise<ActiveAccessToken | undefined> {
+    const feed = this.feed;
+    if (feed === undefined) return this.read(hash);
+    const remembered = this.verified.get(hash);
+    if (remembered !== undefined && feed.ready) {
+      const epoch = await feed.fence().catch(() => undefined);
+      // RFC 6750 §3.1 invalid_token: "The access token provided is expired, revoked, malformed, or invalid
+      // for other reasons": the query checks expiry against the database's clock, a remembered token here.
+      if (epoch === remembered.epoch && remembered.token.expiresAt.getTime() > Date.now()) return remembered.token;
+    }
+    const ready = feed.ready;
+    const epoch = feed.epoch;
+    const token = await this.read(hash);
+    // Remembered only if nothing changed while it was read: a change the read may have missed has
+    // moved the epoch by the time its notification arrives, and then a later fence will not match.
+    if (token !== undefined && ready && feed.ready && feed.epoch === epoch) {
+      if (this.verified.size >= MAX_VERIFIED) this.verified.clear();
+      this.verified.set(hash, { token, epoch });
+    }
+    return token;
+  }
+
+  private read(hash: string): Promise<ActiveAccessToken | undefined> {
     return new Promise((resolve, reject) => {
       if (this.inFlight === 0 && !this.scheduled) {
         void this.run([{ hash, resolve, reject }]);

@@ -1,9 +1,11 @@
-import type { Db } from '@enginy/db/client';
+import { ChangeFeed, TOKEN_VALIDITY_CHANNEL } from '@enginy/db/change-feed';
+import { createDb, type Db } from '@enginy/db/client';
+import { SEED_IDS } from '@enginy/db/seed';
 import { revokeGrant } from '@enginy/db/queries/oauth-grants';
 import { createTestDatabase, type TestDatabase } from '@enginy/db/testing/database';
 import { testConfig } from '@enginy/testing/config';
 import { hashSecret } from '@enginy/security/tokens';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TokenLookups } from '../../src/mcp/token-lookups.ts';
 import { mintAccessToken } from '../helpers/oauth-token.ts';
 
@@ -82,7 +84,7 @@ describe('TokenLookups', () => {
     expect(queries()).toBe(2);
   });
 
-  it('caches nothing: a token revoked between two lookups is refused by the second', async () => {
+  it('without a change feed remembers nothing: a token revoked between two lookups is refused by the second', async () => {
     const config = testConfig(t.url);
     const { token, grantId } = await mintAccessToken(t.db, config, { scopes: ['CONTACTS_READ'] });
     const lookups = new TokenLookups(t.db);
@@ -109,5 +111,114 @@ describe('TokenLookups', () => {
     expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
     fail = false;
     expect(await lookups.find(hash)).toBeDefined();
+  });
+});
+
+describe('TokenLookups with the token-validity feed', () => {
+  /** Another pool: the writes of another replica, or of the console on the auth service. */
+  let writer: Db;
+  let feed: ChangeFeed;
+  beforeAll(() => {
+    writer = createDb(t.url, { max: 2 });
+  });
+  afterAll(() => writer.destroy());
+  afterEach(async () => {
+    await feed?.close();
+    await writer
+      .updateTable('workspace_mcp_settings')
+      .set({ enabled: true, policy_active: true, policy_scopes: ['ALL'] })
+      .where('workspace_id', '=', SEED_IDS.acme)
+      .execute();
+  });
+
+  async function remembering(db: Db): Promise<TokenLookups> {
+    feed = new ChangeFeed(t.url, TOKEN_VALIDITY_CHANNEL, { onChange: () => lookups.forget() });
+    const lookups: TokenLookups = new TokenLookups(db, feed);
+    await feed.start();
+    return lookups;
+  }
+
+  it('remembers a verified token: the next lookup of it reads no table', async () => {
+    const config = testConfig(t.url);
+    const { token, grantId } = await mintAccessToken(t.db, config, { scopes: ['CONTACTS_READ'] });
+    const { db, queries } = counting(t.db);
+    const lookups = await remembering(db);
+    const hash = hashSecret(config.tokenHashKey, token);
+    expect((await lookups.find(hash))?.grantId).toBe(grantId);
+    for (let call = 0; call < 5; call++) expect((await lookups.find(hash))?.grantId).toBe(grantId);
+    expect(queries()).toBe(1);
+  });
+
+  it('applies a change another connection committed to the very next lookup, every time', async () => {
+    const config = testConfig(t.url);
+    const lookups = await remembering(t.db);
+    const acme = () => writer.updateTable('workspace_mcp_settings').where('workspace_id', '=', SEED_IDS.acme);
+    for (let round = 0; round < 10; round++) {
+      const { token, grantId } = await mintAccessToken(t.db, config, { scopes: ['CONTACTS_READ', 'LISTS_READ'] });
+      const hash = hashSecret(config.tokenHashKey, token);
+      await lookups.find(hash);
+      expect((await lookups.find(hash))?.effectiveScopes).toEqual(['CONTACTS_READ', 'LISTS_READ']);
+
+      await acme()
+        .set({ policy_scopes: ['CONTACTS_READ'] })
+        .execute();
+      expect((await lookups.find(hash))?.effectiveScopes).toEqual(['CONTACTS_READ']);
+      await acme().set({ enabled: false }).execute();
+      expect((await lookups.find(hash))?.mcpEnabled).toBe(false);
+      await acme()
+        .set({ enabled: true, policy_scopes: ['ALL'] })
+        .execute();
+      expect((await lookups.find(hash))?.mcpEnabled).toBe(true);
+      await revokeGrant(writer, grantId, 'test');
+      expect(await lookups.find(hash)).toBeUndefined();
+    }
+  });
+
+  it('does not remember a token read before a change that committed while the read was in flight', async () => {
+    const config = testConfig(t.url);
+    const { token, grantId } = await mintAccessToken(t.db, config, { scopes: ['CONTACTS_READ'] });
+    let revokeDuringRead = true;
+    // The read's rows are back; the revoke commits and is heard before the lookup hands them over.
+    const slow = t.db.withPlugin({
+      transformQuery: (args) => args.node,
+      transformResult: async (args) => {
+        if (revokeDuringRead) {
+          revokeDuringRead = false;
+          await revokeGrant(writer, grantId, 'test');
+          await feed.fence();
+        }
+        return args.result;
+      },
+    });
+    const lookups = await remembering(slow);
+    const hash = hashSecret(config.tokenHashKey, token);
+    // Read before the revoke: this request arrived first, and is answered as of then.
+    expect(await lookups.find(hash)).toBeDefined();
+    expect(await lookups.find(hash)).toBeUndefined();
+  });
+
+  it('treats a remembered token as expired once its expiry passes', async () => {
+    const config = testConfig(t.url);
+    const { token } = await mintAccessToken(t.db, config, { scopes: ['CONTACTS_READ'], expiresInSeconds: 1 });
+    const { db, queries } = counting(t.db);
+    const lookups = await remembering(db);
+    const hash = hashSecret(config.tokenHashKey, token);
+    expect(await lookups.find(hash)).toBeDefined();
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect(await lookups.find(hash)).toBeUndefined();
+    expect(queries()).toBe(2);
+  });
+
+  it('reads the database for every lookup while the feed is not listening', async () => {
+    const config = testConfig(t.url);
+    const { token } = await mintAccessToken(t.db, config, { scopes: ['CONTACTS_READ'] });
+    const { db, queries } = counting(t.db);
+    const lookups = await remembering(db);
+    const hash = hashSecret(config.tokenHashKey, token);
+    await lookups.find(hash);
+    await feed.close();
+    await lookups.find(hash);
+    await lookups.find(hash);
+    expect(queries()).toBe(3);
   });
 });
