@@ -81,6 +81,11 @@ describe('ChangeFeed on the token-validity channel (migration 0010)', () => {
     const feed = await listening();
     const acme = () => writer.updateTable('workspace_mcp_settings').where('workspace_id', '=', SEED_IDS.acme);
     const { grantId, tokenHash } = await grantWithToken();
+    const settings = await writer
+      .selectFrom('workspace_mcp_settings')
+      .selectAll()
+      .where('workspace_id', '=', SEED_IDS.acme)
+      .executeTakeFirstOrThrow();
     const changes: Record<string, () => Promise<unknown>> = {
       'MCP switched off': () => acme().set({ enabled: false }).execute(),
       'MCP switched on': () => acme().set({ enabled: true }).execute(),
@@ -107,8 +112,7 @@ describe('ChangeFeed on the token-validity channel (migration 0010)', () => {
       'settings row deleted': () =>
         writer.deleteFrom('workspace_mcp_settings').where('workspace_id', '=', SEED_IDS.acme).execute(),
       // The check joins the settings row: a workspace without one has MCP off until it gets one.
-      'settings row added': () =>
-        writer.insertInto('workspace_mcp_settings').values({ workspace_id: SEED_IDS.acme, enabled: true }).execute(),
+      'settings row added': () => writer.insertInto('workspace_mcp_settings').values(settings).execute(),
     };
     const heard = [];
     for (const [name, change] of Object.entries(changes)) if (await moves(feed, change)) heard.push(name);
