@@ -171,12 +171,14 @@ export async function recordMcpUsage(
         )
         .execute();
     }
-    for (const [grantId, at] of lastUsed) {
-      await trx
-        .updateTable('oauth_grants')
-        .set({ last_used_at: sql`greatest(last_used_at, ${at})` })
-        .where('id', '=', grantId)
-        .execute();
+    if (lastUsed.size > 0) {
+      // One statement for every grant of the batch: a statement per grant cost the MCP endpoint 4% of
+      // its CPU at 50 connections (`pnpm bench mcp --cpu-prof`), each built, sent and answered alone.
+      const ids = [...lastUsed.keys()];
+      const times = [...lastUsed.values()];
+      await sql`update oauth_grants set last_used_at = greatest(oauth_grants.last_used_at, used.at)
+        from unnest(${ids}::uuid[], ${times}::timestamptz[]) as used(id, at)
+        where oauth_grants.id = used.id`.execute(trx);
     }
   });
 }
