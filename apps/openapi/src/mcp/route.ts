@@ -98,7 +98,8 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
     if (name === WHOAMI_TOOL.name) {
       usage.record(token.grantId, WHOAMI_TOOL.name);
       const result = await whoami(names, token);
-      return { content: [{ type: 'text', text: JSON.stringify(result, null, 2) }], structuredContent: result };
+      // Compact, as the REST tools' text is: the same JSON as structuredContent (MCP "Structured Content").
+      return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: result };
     }
     const tool = byName.get(name);
     if (tool === undefined) {
