@@ -50,10 +50,9 @@ export class ToolDispatcher {
       const json = parseJson(response.body);
       if (response.statusCode >= 400) {
         const message = typeof json?.message === 'string' ? json.message : `HTTP ${response.statusCode}`;
-        return {
-          ...toolError(`${message} (HTTP ${response.statusCode})`),
-          ...(json ? { structuredContent: json } : {}),
-        };
+        // In the MCP schema's order (content, structuredContent, isError), as the SDK server's check wrote it.
+        const { content, isError } = toolError(`${message} (HTTP ${response.statusCode})`);
+        return { content, ...(json ? { structuredContent: json } : {}), isError };
       }
       return { content: [{ type: 'text', text: response.body }], ...(json ? { structuredContent: json } : {}) };
     } finally {

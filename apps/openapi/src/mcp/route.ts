@@ -6,14 +6,21 @@ import { UNAVAILABLE_RETRY_AFTER_SECONDS } from '@enginy/service/http-errors';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
-import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CallToolRequestSchema,
+  ErrorCode,
+  type JSONRPCMessage,
+  ListToolsRequestSchema,
+  McpError,
+} from '@modelcontextprotocol/sdk/types.js';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Principal } from '../auth/principal.ts';
 import { type BearerCheck, challenge, checkBearer, TOKEN_VALIDATION_FAILED } from './bearer.ts';
-import { type ToolCallResult, ToolDispatcher, toolError } from './dispatch.ts';
+import { ToolDispatcher, toolError } from './dispatch.ts';
 import { ExchangeTransport, isRequest, parsePost } from './request-transport.ts';
 import { scopeHint } from './scope-hint.ts';
+import { answerToolCall, type CallTool, isPlainToolCall } from './tool-calls.ts';
 import { type ActiveAccessToken, TokenLookups } from './token-lookups.ts';
 import { type GeneratedTool, type OpenApiDocument, toolsFromOpenApi, unfitPathParams } from './tool-catalogue.ts';
 import { UsageRecorder } from './usage.ts';
@@ -92,9 +99,7 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
     { capabilities: { tools: { listChanged: false } }, jsonSchemaValidator: new AjvJsonSchemaValidator() },
   );
   server.setRequestHandler(ListToolsRequestSchema, async () => listed);
-  server.setRequestHandler(CallToolRequestSchema, async (call, { authInfo }): Promise<ToolCallResult> => {
-    const token = authInfo?.extra?.token as ActiveAccessToken;
-    const name = call.params.name;
+  const callTool: CallTool = async ({ name, arguments: args = {} }, token) => {
     if (name === WHOAMI_TOOL.name) {
       usage.record(token.grantId, WHOAMI_TOOL.name);
       const result = await whoami(names, token);
@@ -110,7 +115,6 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
       throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
     }
     usage.record(token.grantId, tool.name);
-    const args = call.params.arguments ?? {};
     const problem = argumentProblem(tool, args);
     if (problem !== undefined) return toolError(problem);
     const principal: Principal = {
@@ -121,7 +125,10 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
       scopes: token.effectiveScopes,
     };
     return dispatcher.call(tool, principal, args);
-  });
+  };
+  server.setRequestHandler(CallToolRequestSchema, (call, { authInfo }) =>
+    callTool(call.params, authInfo?.extra?.token as ActiveAccessToken),
+  );
   const transport = new ExchangeTransport();
   await server.connect(transport);
   app.addHook('onClose', () => server.close());
@@ -166,16 +173,23 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
     const { bearer, token } = check;
     if (!parsed.messages.some((message) => isRequest(message) && message.method === 'tools/call'))
       usage.record(token.grantId);
-    const authInfo: AuthInfo = {
-      token: bearer,
-      clientId: token.clientId,
-      scopes: token.effectiveScopes,
-      extra: { token },
-    };
-    const responses = await transport.exchange(parsed.messages, {
-      authInfo,
-      requestInfo: { headers: request.headers as Record<string, string> },
-    });
+    const [only] = parsed.messages;
+    let responses: JSONRPCMessage[];
+    // The hot path: one plain tools/call is answered here, everything else by the SDK server.
+    if (parsed.messages.length === 1 && only !== undefined && isPlainToolCall(only))
+      responses = [await answerToolCall(only, token, callTool)];
+    else {
+      const authInfo: AuthInfo = {
+        token: bearer,
+        clientId: token.clientId,
+        scopes: token.effectiveScopes,
+        extra: { token },
+      };
+      responses = await transport.exchange(parsed.messages, {
+        authInfo,
+        requestInfo: { headers: request.headers as Record<string, string> },
+      });
+    }
     if (responses.length === 0) return reply.code(202).send();
     return reply.header('content-type', 'application/json').send(parsed.batch ? responses : responses[0]);
   });
