@@ -13,8 +13,13 @@ export const CHANGE_FEED_APPLICATION_NAME = 'enginy change feed';
 export interface ChangeFeedOptions {
   /** How long to wait before connecting again after the connection failed or dropped. */
   reconnectMs?: number;
-  /** Connection failures; the feed keeps trying, and readers go to the database meanwhile. */
+  /**
+   * The feed stopped listening (its connection failed or dropped), once per outage: it keeps trying,
+   * and readers go to the database meanwhile.
+   */
   onError?: (error: Error) => void;
+  /** The feed listens again after an outage. */
+  onRecovered?: () => void;
   /** Called on every notification and on every (re)connection, when what a reader remembers may be stale. */
   onChange?: () => void;
 }
@@ -36,6 +41,8 @@ export interface ChangeFeedOptions {
 export class ChangeFeed {
   private client: pg.Client | undefined;
   private listening = false;
+  /** An outage has been reported and not yet its end. */
+  private down = false;
   private closed = false;
   private retry: NodeJS.Timeout | undefined;
   private currentEpoch = 0;
@@ -82,6 +89,10 @@ export class ChangeFeed {
     // Whatever was read before this point may have missed a notification: start a new epoch.
     this.changed();
     this.listening = true;
+    if (this.down) {
+      this.down = false;
+      this.options.onRecovered?.();
+    }
   }
 
   /**
@@ -135,7 +146,10 @@ export class ChangeFeed {
     this.client = undefined;
     this.listening = false;
     this.changed();
-    if (error !== undefined) this.options.onError?.(error);
+    if (!this.down && !this.closed) {
+      this.down = true;
+      this.options.onError?.(error ?? new Error('The change feed connection ended.'));
+    }
     client.end().catch(() => {});
     if (this.closed) return;
     this.retry = setTimeout(() => void this.start(), this.options.reconnectMs ?? 1_000);

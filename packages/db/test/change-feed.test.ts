@@ -150,7 +150,8 @@ describe('ChangeFeed on the token-validity channel (migration 0010)', () => {
 
   it('is not ready while its connection is gone, and starts a new epoch once it is back', async () => {
     const errors: Error[] = [];
-    const feed = await listening({ onError: (error) => errors.push(error) });
+    let recovered = 0;
+    const feed = await listening({ onError: (error) => errors.push(error), onRecovered: () => recovered++ });
     const epoch = await feed.fence();
     // The server ends the listening session, as a restart or a failover does.
     const { rows } = await sql<{ ended: boolean }>`select pg_terminate_backend(pid) as ended from pg_stat_activity
@@ -158,10 +159,30 @@ describe('ChangeFeed on the token-validity channel (migration 0010)', () => {
     expect(rows).toEqual([{ ended: true }]);
     await expect.poll(() => feed.ready).toBe(false);
     await expect(feed.fence()).rejects.toThrow(/not listening/);
-    expect(errors.length).toBeGreaterThan(0);
     // Back within the reconnect delay, in an epoch no earlier read can claim.
     await expect.poll(() => feed.ready, { timeout: 5_000 }).toBe(true);
     expect(await feed.fence()).toBeGreaterThan(epoch);
+    // The outage and its end, each reported once.
+    expect(errors).toHaveLength(1);
+    expect(recovered).toBe(1);
+  });
+
+  it('reports an outage once, however many reconnections fail, and keeps trying', async () => {
+    const errors: Error[] = [];
+    let recovered = 0;
+    // Nothing listens on port 1: every attempt is refused at once.
+    const feed = new ChangeFeed('postgres://enginy@127.0.0.1:1/none', TOKEN_VALIDITY_CHANNEL, {
+      reconnectMs: 20,
+      onError: (error) => errors.push(error),
+      onRecovered: () => recovered++,
+    });
+    feeds.push(feed);
+    await feed.start();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(feed.ready).toBe(false);
+    await expect(feed.fence()).rejects.toThrow(/not listening/);
+    expect(errors.map((error) => (error as { code?: string }).code)).toEqual(['ECONNREFUSED']);
+    expect(recovered).toBe(0);
   });
 
   it('shares one round trip among the calls made while another is in flight', async () => {

@@ -60,7 +60,8 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
   else {
     const feed = new ChangeFeed(config.databaseUrl, TOKEN_VALIDITY_CHANNEL, {
       onError: (error) =>
-        app.log.warn({ err: error }, 'token-validity feed lost; MCP calls read every token meanwhile'),
+        app.log.warn({ err: error }, 'token-validity feed lost: every MCP call reads its token until it is back'),
+      onRecovered: () => app.log.info('token-validity feed back: verified tokens are remembered again'),
       onChange: () => lookups.forget(),
     });
     lookups = new TokenLookups(db, feed);
