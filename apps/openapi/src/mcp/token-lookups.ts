@@ -58,7 +58,8 @@ export class TokenLookups {
     if (remembered !== undefined && feed.ready) {
       const epoch = await feed.fence().catch(() => undefined);
       // RFC 6750 §3.1 invalid_token: "The access token provided is expired, revoked, malformed, or invalid
-      // for other reasons": the query checks expiry against the database's clock, a remembered token here.
+      // for other reasons". The query checks expiry by the database's clock; a remembered token is
+      // checked here, by this process's.
       if (epoch === remembered.epoch && remembered.token.expiresAt.getTime() > Date.now()) return remembered.token;
     }
     const ready = feed.ready;
