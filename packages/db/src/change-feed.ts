@@ -20,8 +20,6 @@ export interface ChangeFeedOptions {
   onError?: (error: Error) => void;
   /** The feed listens again after an outage. */
   onRecovered?: () => void;
-  /** Called on every notification and on every (re)connection, when what a reader remembers may be stale. */
-  onChange?: () => void;
 }
 
 /**
@@ -74,7 +72,7 @@ export class ChangeFeed {
     });
     this.client = client;
     client.on('notification', (message) => {
-      if (message.channel === this.channel) this.changed();
+      if (message.channel === this.channel) this.currentEpoch++;
     });
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client));
@@ -87,7 +85,7 @@ export class ChangeFeed {
     }
     if (this.client !== client) return;
     // Whatever was read before this point may have missed a notification: start a new epoch.
-    this.changed();
+    this.currentEpoch++;
     this.listening = true;
     if (this.down) {
       this.down = false;
@@ -136,16 +134,11 @@ export class ChangeFeed {
     return sent;
   }
 
-  private changed(): void {
-    this.currentEpoch++;
-    this.options.onChange?.();
-  }
-
   private lost(client: pg.Client, error?: Error): void {
     if (this.client !== client) return;
     this.client = undefined;
     this.listening = false;
-    this.changed();
+    this.currentEpoch++;
     if (!this.down && !this.closed) {
       this.down = true;
       this.options.onError?.(error ?? new Error('The change feed connection ended.'));

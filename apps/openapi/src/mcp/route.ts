@@ -55,16 +55,16 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
   const names = new ConnectionNames(db);
   // Verified tokens are remembered, and each use is fenced on the database's token-validity
   // notifications (token-lookups.ts): without a database URL of its own, every call reads the database.
-  let lookups: TokenLookups;
-  if (config.databaseUrl === undefined) lookups = new TokenLookups(db);
-  else {
-    const feed = new ChangeFeed(config.databaseUrl, TOKEN_VALIDITY_CHANNEL, {
-      onError: (error) =>
-        app.log.warn({ err: error }, 'token-validity feed lost: every MCP call reads its token until it is back'),
-      onRecovered: () => app.log.info('token-validity feed back: verified tokens are remembered again'),
-      onChange: () => lookups.forget(),
-    });
-    lookups = new TokenLookups(db, feed);
+  const feed =
+    config.databaseUrl === undefined
+      ? undefined
+      : new ChangeFeed(config.databaseUrl, TOKEN_VALIDITY_CHANNEL, {
+          onError: (error) =>
+            app.log.warn({ err: error }, 'token-validity feed lost: every MCP call reads its token until it is back'),
+          onRecovered: () => app.log.info('token-validity feed back: verified tokens are remembered again'),
+        });
+  const lookups = new TokenLookups(db, feed);
+  if (feed !== undefined) {
     // Ready before the first request; with the database down start() gives up at once, and keeps trying.
     app.addHook('onReady', () => feed.start());
     app.addHook('onClose', () => feed.close());

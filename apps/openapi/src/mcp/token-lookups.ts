@@ -8,7 +8,7 @@ export type ActiveAccessToken = ActiveAccessTokenRow & { effectiveScopes: string
 
 /** The most hashes one query carries; a burst larger than this is split over several queries. */
 const MAX_BATCH = 128;
-/** The most verified tokens remembered; past it the memory starts again empty. */
+/** The most verified tokens remembered (those of earlier epochs included); past it the memory starts again empty. */
 const MAX_VERIFIED = 10_000;
 
 interface Waiting {
@@ -46,28 +46,24 @@ export class TokenLookups {
     private readonly feed?: ChangeFeed,
   ) {}
 
-  /** Forgets every verified token (the feed heard a change, or reconnected). */
-  forget(): void {
-    this.verified.clear();
-  }
-
   async find(hash: string): Promise<ActiveAccessToken | undefined> {
     const feed = this.feed;
     if (feed === undefined) return this.read(hash);
+    // One rule: a remembered token is used only if a fence, sent after this request arrived, answers
+    // with the epoch it was read in. One from an earlier epoch is not even fenced: it is read again.
     const remembered = this.verified.get(hash);
-    if (remembered !== undefined && feed.ready) {
+    if (remembered !== undefined && remembered.epoch === feed.epoch) {
       const epoch = await feed.fence().catch(() => undefined);
       // RFC 6750 §3.1 invalid_token: "The access token provided is expired, revoked, malformed, or invalid
       // for other reasons". The query checks expiry by the database's clock; a remembered token is
       // checked here, by this process's.
       if (epoch === remembered.epoch && remembered.token.expiresAt.getTime() > Date.now()) return remembered.token;
     }
-    const ready = feed.ready;
+    // The epoch before the read: a change the read may have missed moves it by the time its
+    // notification arrives (a reconnection moves it too), and then no later fence matches.
     const epoch = feed.epoch;
     const token = await this.read(hash);
-    // Remembered only if nothing changed while it was read: a change the read may have missed has
-    // moved the epoch by the time its notification arrives, and then a later fence will not match.
-    if (token !== undefined && ready && feed.ready && feed.epoch === epoch) {
+    if (token !== undefined) {
       if (this.verified.size >= MAX_VERIFIED) this.verified.clear();
       this.verified.set(hash, { token, epoch });
     }

@@ -132,10 +132,9 @@ describe('TokenLookups with the token-validity feed', () => {
   });
 
   async function remembering(db: Db): Promise<TokenLookups> {
-    feed = new ChangeFeed(t.url, TOKEN_VALIDITY_CHANNEL, { onChange: () => lookups.forget() });
-    const lookups: TokenLookups = new TokenLookups(db, feed);
+    feed = new ChangeFeed(t.url, TOKEN_VALIDITY_CHANNEL);
     await feed.start();
-    return lookups;
+    return new TokenLookups(db, feed);
   }
 
   it('remembers a verified token: the next lookup of it reads no table', async () => {
