@@ -1,5 +1,6 @@
 import { ErrorCode, type JSONRPCMessage, type JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolCallResult } from './dispatch.ts';
+import { isRequest } from './request-transport.ts';
 import type { ActiveAccessToken } from './token-lookups.ts';
 
 /** The params of a `tools/call` this endpoint answers (MCP schema, CallToolRequestParams). */
@@ -20,7 +21,7 @@ export type CallTool = (params: CallToolParams, token: ActiveAccessToken) => Pro
  * which answers it, or words its error, as before.
  */
 export function isPlainToolCall(message: JSONRPCMessage): message is JSONRPCRequest & { params: CallToolParams } {
-  if (!('method' in message) || message.method !== 'tools/call' || !('id' in message)) return false;
+  if (!isRequest(message) || message.method !== 'tools/call') return false;
   const params = message.params as Record<string, unknown> | undefined;
   if (!isObject(params) || typeof params.name !== 'string' || 'task' in params) return false;
   if (params.arguments !== undefined && !isObject(params.arguments)) return false;
