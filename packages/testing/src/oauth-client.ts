@@ -6,7 +6,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { CLAUDE_CODE_REDIRECT_URI, DEFAULT_SEED_ADMIN } from '@enginy/config/defaults';
 import type { StackConfig } from '@enginy/config/load';
+import type { ConsentView as ConsentViewSchema } from '@enginy/contracts/consent';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { Static } from 'typebox';
 
 /** The seeded users (packages/db's seed, with the default password). */
 export const ADMIN = { email: DEFAULT_SEED_ADMIN.email, password: DEFAULT_SEED_ADMIN.password };
@@ -56,11 +58,14 @@ export type Fetch = (
   init: { method: string; headers: Record<string, string>; body?: string; redirect: 'manual' },
 ) => Promise<Response>;
 
-/** Real HTTP to the server at `baseUrl` (its issuer). Redirects are answers, never followed. */
+/**
+ * Real HTTP to the server at `baseUrl` (its issuer). Redirects are answers, never followed. A path
+ * that is a whole URL (an endpoint read from metadata) is sent there as is.
+ */
 export function fetchTransport(baseUrl: string, send: Fetch = fetch): Transport<Response> {
   return {
     send: ({ method, path, headers = {}, body }) =>
-      send(`${baseUrl}${path}`, { method, headers, body, redirect: 'manual' }),
+      send(/^https?:\/\//.test(path) ? path : `${baseUrl}${path}`, { method, headers, body, redirect: 'manual' }),
     read: async (answer) => ({
       status: answer.status,
       location: answer.headers.get('location') ?? undefined,
@@ -86,6 +91,32 @@ export function form(params: Record<string, string | undefined>): URLSearchParam
 export async function errorOf(response: Response): Promise<{ error?: string; error_description?: string }> {
   return (await response.json()) as { error?: string; error_description?: string };
 }
+
+/** A step's answer was not the one expected: its status and body, for a caller that shows the server's words. */
+export class OAuthStepError extends Error {
+  constructor(
+    readonly step: string,
+    readonly status: number,
+    readonly body: string,
+  ) {
+    super(`${step}: HTTP ${status} ${body.slice(0, 500)}`);
+  }
+
+  /** The server's own message: the OAuth `error_description` (or `error`) of a JSON body, else the body. */
+  get serverMessage(): string {
+    try {
+      const json = JSON.parse(this.body) as { error?: unknown; error_description?: unknown };
+      const said = json.error_description ?? json.error;
+      if (typeof said === 'string') return said;
+    } catch {
+      // Not JSON: the body is the message.
+    }
+    return this.body.trim() || `HTTP ${this.status}`;
+  }
+}
+
+/** What the consent page shows (GET /consent/:id), from its contract. */
+export type ConsentView = Static<typeof ConsentViewSchema>;
 
 export interface Session {
   cookie: string;
@@ -116,7 +147,18 @@ export interface AuthorizeParams {
   extra?: Record<string, string | undefined>;
 }
 
+/** Where the OAuth endpoints are: paths on the transport's server, or URLs (from RFC 8414 metadata). */
+export interface Endpoints {
+  registration: string;
+  authorization: string;
+  token: string;
+}
+
+const OUR_ENDPOINTS: Endpoints = { registration: '/register', authorization: '/authorize', token: '/token' };
+
 export interface OAuthClientOptions {
+  /** The OAuth endpoints, if not our server's paths (a client that discovered them). */
+  endpoints?: Partial<Endpoints>;
   /** The web app's origin: sent as Origin to the session and consent API, and where /authorize hands over. */
   webUrl?: string;
   /** The `resource` (RFC 8707) sent to /authorize and /token unless a step says otherwise; none if unset. */
@@ -131,17 +173,19 @@ export interface OAuthClientOptions {
 
 export class OAuthTestClient<Answer> {
   readonly redirectUri: string;
+  private readonly endpoints: Endpoints;
 
   constructor(
     readonly transport: Transport<Answer>,
     private readonly options: OAuthClientOptions = {},
   ) {
     this.redirectUri = options.redirectUri ?? CLAUDE_CODE_REDIRECT_URI;
+    this.endpoints = { ...OUR_ENDPOINTS, ...options.endpoints };
   }
 
   private async expectStatus(answer: Answer, status: number, step: string): Promise<Reply> {
     const reply = await this.transport.read(answer);
-    if (reply.status !== status) throw new Error(`${step}: HTTP ${reply.status} ${reply.text.slice(0, 500)}`);
+    if (reply.status !== status) throw new OAuthStepError(step, reply.status, reply.text);
     return reply;
   }
 
@@ -166,7 +210,7 @@ export class OAuthTestClient<Answer> {
     };
     const answer = await this.transport.send({
       method: 'POST',
-      path: '/register',
+      path: this.endpoints.registration,
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
@@ -201,22 +245,42 @@ export class OAuthTestClient<Answer> {
   }
 
   authorize(p: AuthorizeParams): Promise<Answer> {
-    return this.transport.send({ method: 'GET', path: `/authorize?${this.authorizeQuery(p)}` });
+    return this.transport.send({ method: 'GET', path: `${this.endpoints.authorization}?${this.authorizeQuery(p)}` });
+  }
+
+  /**
+   * /authorize for a valid request → the web app's consent page it redirects the browser to, whose
+   * origin is the web app's (any origin when `webUrl` is unset: a client learns it here).
+   */
+  async handOver(p: AuthorizeParams): Promise<{ consentPage: URL; requestId: string }> {
+    const reply = await this.transport.read(await this.authorize(p));
+    const location = reply.location ?? '';
+    const page = reply.status === 302 && URL.canParse(location) ? new URL(location) : undefined;
+    const expected = this.options.webUrl === undefined || page?.origin === this.options.webUrl;
+    const requestId = page?.pathname === '/consent' && expected ? page.searchParams.get('request') : null;
+    if (page === undefined || requestId === null)
+      throw new OAuthStepError(
+        `/authorize did not hand over to the consent page: ${reply.status} ${location}`,
+        reply.status,
+        reply.text,
+      );
+    return { consentPage: page, requestId };
   }
 
   /** /authorize for a valid request → the pending request's id from the redirect to the consent page. */
   async startAuthorization(p: AuthorizeParams): Promise<string> {
-    const reply = await this.transport.read(await this.authorize(p));
-    const location = reply.location ?? '';
-    const id =
-      reply.status === 302 && location.startsWith(`${this.options.webUrl}/consent?`)
-        ? new URL(location).searchParams.get('request')
-        : null;
-    if (id === null)
-      throw new Error(
-        `/authorize did not hand over to the consent page: ${reply.status} ${location} ${reply.text.slice(0, 500)}`,
-      );
-    return id;
+    return (await this.handOver(p)).requestId;
+  }
+
+  /** The consent page's view (GET): the request, the user's workspaces, the decision for the chosen one. */
+  async consentView(session: Session, requestId: string, workspaceId?: string): Promise<ConsentView> {
+    const query = workspaceId === undefined ? '' : `?${form({ workspace: workspaceId })}`;
+    const answer = await this.transport.send({
+      method: 'GET',
+      path: `/consent/${encodeURIComponent(requestId)}${query}`,
+      headers: { cookie: session.cookie },
+    });
+    return JSON.parse((await this.expectStatus(answer, 200, 'GET /consent')).text) as ConsentView;
   }
 
   /** The consent decision as the web app posts it for the signed-in user. */
@@ -262,7 +326,7 @@ export class OAuthTestClient<Answer> {
   token(params: Record<string, string | undefined>, headers: Record<string, string> = {}): Promise<Answer> {
     return this.transport.send({
       method: 'POST',
-      path: '/token',
+      path: this.endpoints.token,
       headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
       body: form(params).toString(),
     });
