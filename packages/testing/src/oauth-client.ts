@@ -258,12 +258,17 @@ export class OAuthTestClient<Answer> {
     const page = reply.status === 302 && URL.canParse(location) ? new URL(location) : undefined;
     const expected = this.options.webUrl === undefined || page?.origin === this.options.webUrl;
     const requestId = page?.pathname === '/consent' && expected ? page.searchParams.get('request') : null;
-    if (page === undefined || requestId === null)
+    if (page === undefined || requestId === null) {
+      // An error sent back to the client (RFC 6749 §4.1.2.1) has its words in the redirect's query.
+      const sentBack = page?.searchParams.has('error')
+        ? JSON.stringify(Object.fromEntries(page.searchParams))
+        : undefined;
       throw new OAuthStepError(
         `/authorize did not hand over to the consent page: ${reply.status} ${location}`,
         reply.status,
-        reply.text,
+        sentBack ?? reply.text,
       );
+    }
     return { consentPage: page, requestId };
   }
 

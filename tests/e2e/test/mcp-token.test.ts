@@ -78,6 +78,17 @@ describe('pnpm mcp-token', () => {
     expect(run.stderr).toContain('"Allowed redirect URIs"');
   });
 
+  it('chooses the workspace by slug: globex does not list the redirect URI; one the user lacks is named', async () => {
+    const globex = await mcpTokenCli(['--mcp-url', mcpUrl(), '--workspace', 'globex']);
+    expect(globex.code).toBe(1);
+    expect(globex.stderr.split('\n')[0]).toBe('redirect_uri is not allowed');
+    const none = await mcpTokenCli(['--mcp-url', mcpUrl(), '--workspace', 'initech']);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toBe(
+      `${ADMIN.email} has no workspace "initech"; theirs: acme (Acme Outreach), globex (Globex Sales)\n`,
+    );
+  });
+
   it('a wrong password gets the sign-in message and exit 1', async () => {
     const run = await mcpTokenCli(['--mcp-url', mcpUrl(), '--password', 'wrong']);
     expect(run.code).toBe(1);

@@ -57,6 +57,15 @@ if (!URL.canParse(values['mcp-url'])) usageError(`--mcp-url ${values['mcp-url']}
 const scopes = values.scopes?.split(/[\s,]+/).filter(Boolean);
 if (scopes?.length === 0) usageError('--scopes names no scope; leave it out to ask for what the server offers');
 
+// A server that accepts the connection and never answers would otherwise hold a CI job until its own limit.
+const TIME_LIMIT_MS = 120_000;
+setTimeout(() => {
+  process.stderr.write(
+    `No token within ${TIME_LIMIT_MS / 1000} s: the stack at ${values['mcp-url']} stopped answering.\n`,
+  );
+  process.exit(1);
+}, TIME_LIMIT_MS).unref();
+
 try {
   const { token, workspace } = await mcpToken({
     mcpUrl: values['mcp-url'],
