@@ -2,7 +2,8 @@
 // server (or any RFC 7591 + PKCE server), step by step so that a test can change any step.
 // Register (RFC 7591), PKCE S256, sign in through the session API, /authorize, consent as the web
 // app posts it, the code exchange, refresh and revocation. It speaks through a Transport: `app.inject`
-// for route tests, fetch (or any fetch-shaped sender) for a stack on localhost.
+// for route tests, fetch (or any fetch-shaped sender) for a stack on localhost. `pnpm mcp-token`
+// (tools/stack) runs the same steps against the endpoints it discovered, so tests and scripts share them.
 import { createHash, randomBytes } from 'node:crypto';
 import { CLAUDE_CODE_REDIRECT_URI, DEFAULT_SEED_ADMIN } from '@enginy/config/defaults';
 import type { StackConfig } from '@enginy/config/load';
