@@ -80,9 +80,10 @@ export function MembersPage() {
             </strong>
           </p>
           <p>
-            Their {connectionsText(confirming.activeConnections)} in {workspace.name} end at once: every MCP client they
-            connected here must be authorized again, and only works if they are added back. Their account, their other
-            workspaces and the audit history stay as they are.
+            {confirming.activeConnections === 0
+              ? `They have no active connection in ${workspace.name}; any they make later is refused.`
+              : `Their ${connectionsText(confirming.activeConnections)} in ${workspace.name} ${confirming.activeConnections === 1 ? 'ends' : 'end'} at once: every MCP client they connected here must authorize again, and can only if they are added back.`}{' '}
+            Their account, their other workspaces and the audit history stay as they are.
           </p>
           <div className="row-actions">
             <button type="button" className="danger small" onClick={() => void remove(confirming)}>
