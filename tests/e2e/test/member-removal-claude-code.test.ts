@@ -59,13 +59,13 @@ describe('removing a member ends their Claude Code connection', () => {
     expect(question).toContain('Their 1 active connection in Acme Outreach ends at once');
     await screenshot(page, 'members-confirm');
     await confirm.getByRole('button', { name: `Remove ${MEMBER.email}` }).click();
-    await eventually(() => page.getByRole('status').filter({ hasText: 'Removed' }).textContent()).toBe(
-      'Removed member@enginy.local from Acme Outreach: 1 connection ended.',
-    );
-    expect(await memberRow.count()).toBe(0);
+    await eventually(() => memberRow.count()).toBe(0);
 
     // Claude Code's next look: its token no longer works, and neither does its refresh token.
     expect(await status()).toContain('Needs authentication');
+    expect(await page.getByRole('status').filter({ hasText: 'Removed' }).textContent()).toBe(
+      'Removed member@enginy.local from Acme Outreach: 1 connection ended.',
+    );
 
     // The connection did not silently disappear: it is listed as ended, with the reason.
     await goTo(page, 'Connections');

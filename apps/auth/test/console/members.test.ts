@@ -99,7 +99,21 @@ describe('members', () => {
     const admins = await c.oauth.authorizeAndRedeem(c.admin, { workspaceId: ACME });
     const response = await c.call('DELETE', memberUrl(SEED_IDS.member), c.admin);
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toMatchObject({ removed: SEED_IDS.member, email: 'member@enginy.local' });
+    // The member's two connections of the first test end with the removal (migration 0011), theirs only.
+    expect(response.json()).toEqual({ removed: SEED_IDS.member, email: 'member@enginy.local', endedConnections: 2 });
+    const theirs = await c.t.db
+      .selectFrom('oauth_grants')
+      .select(['revoked_at', 'revoked_reason'])
+      .where('workspace_id', '=', ACME)
+      .where('user_id', '=', SEED_IDS.member)
+      .execute();
+    expect(theirs).toHaveLength(2);
+    expect(theirs.every((g) => g.revoked_at !== null && g.revoked_reason === 'member_removed')).toBe(true);
+    const ended = (await c.call('GET', `${base}/connections`, c.admin)).json().ended;
+    expect(ended.map((g: { userEmail: string }) => g.userEmail)).toEqual([
+      'member@enginy.local',
+      'member@enginy.local',
+    ]);
     expect(await isMember(ACME, SEED_IDS.member)).toBe(false);
     const listed = (await c.call('GET', `${base}/members`, c.admin)).json().members;
     expect(listed.map((m: { email: string }) => m.email)).toEqual(['dev@enginy.local']);
@@ -109,7 +123,12 @@ describe('members', () => {
       reason: 'member_removed',
       outcome: 'allowed',
       user_id: SEED_IDS.admin,
-      details: { by: 'dev@enginy.local', memberId: SEED_IDS.member, memberEmail: 'member@enginy.local' },
+      details: {
+        by: 'dev@enginy.local',
+        memberId: SEED_IDS.member,
+        memberEmail: 'member@enginy.local',
+        endedConnections: 2,
+      },
     });
     const attempts = (await c.call('GET', `${base}/attempts?reason=member_removed`, c.admin)).json().attempts;
     expect(attempts[0]).toMatchObject({ kind: 'admin', message: expect.stringContaining('Member removed') });
