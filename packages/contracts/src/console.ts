@@ -68,7 +68,27 @@ export const Connection = Type.Object({
   calls: Type.Integer(),
   callsByTool: Type.Array(ToolUsage),
 });
-export const ConnectionList = Type.Object({ connections: Type.Array(Connection) });
+/** A connection that ended without anyone revoking it by hand (its user was removed), kept in view a while. */
+export const EndedConnection = Type.Object({
+  grantId: Type.String(),
+  clientId: Type.String(),
+  clientName: Type.String(),
+  userEmail: Type.String(),
+  redirectUri: Type.String(),
+  grantedScopes: Strings,
+  createdAt: Timestamp,
+  lastUsedAt: Timestamp,
+  endedAt: Timestamp,
+  /** Why it ended, as stored (`member_removed`), and in words. */
+  reason: Type.String(),
+  reasonText: Type.String(),
+});
+export const ConnectionList = Type.Object({
+  connections: Type.Array(Connection),
+  /** Ended in the last `endedWithinDays` days, most recent first. */
+  ended: Type.Array(EndedConnection),
+  endedWithinDays: Type.Integer(),
+});
 export const GrantParams = Type.Object({ id: Type.String(), grantId: Type.String() });
 export const Revoked = Type.Object({ revoked: Strings });
 
@@ -183,4 +203,22 @@ export const CreatedApiKey = Type.Object({
   key: Type.String(),
   name: Type.String(),
   scopes: Strings,
+});
+
+// GET /console/workspaces/:id/members; DELETE .../members/:userId
+export const Member = Type.Object({
+  userId: Type.String(),
+  email: Type.String(),
+  name: Type.String(),
+  role: Type.String(),
+  joinedAt: Timestamp,
+  /** Live grants of this member in this workspace: the connections a removal ends. */
+  activeConnections: Type.Integer(),
+});
+export const MemberList = Type.Object({ members: Type.Array(Member) });
+export const MemberParams = Type.Object({ id: Type.String(), userId: Type.String() });
+export const RemovedMember = Type.Object({
+  removed: Type.String(),
+  email: Type.String(),
+  endedConnections: Type.Integer(),
 });

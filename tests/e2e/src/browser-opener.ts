@@ -26,11 +26,17 @@ const startedAt = Date.now();
 const write = (record: Omit<OpenerRecord, 'url' | 'startedAt' | 'endedAt'>) =>
   appendFileSync(log, `${JSON.stringify({ url, startedAt, endedAt: Date.now(), ...record })}\n`);
 
+// Who approves: the seeded admin, or another seeded user (ENGINY_BROWSER_EMAIL, the same password).
+// ENGINY_BROWSER_WORKSPACE empty: a user of one workspace, whose consent page has no chooser.
+const email = process.env.ENGINY_BROWSER_EMAIL ?? ADMIN.email;
+const workspace = process.env.ENGINY_BROWSER_WORKSPACE ?? 'Acme Outreach';
+
 try {
-  const step = await approveInBrowser(url, ADMIN, {
-    workspace: process.env.ENGINY_BROWSER_WORKSPACE ?? 'Acme Outreach',
-    callback: 'deliver',
-  });
+  const step = await approveInBrowser(
+    url,
+    { email, password: ADMIN.password },
+    { workspace: workspace === '' ? undefined : workspace, callback: 'deliver' },
+  );
   if (step.callback !== undefined) {
     step.callback.searchParams.delete('code');
     step.callback.searchParams.delete('state');

@@ -23,6 +23,8 @@ declare module 'fastify' {
   }
 }
 
+export const isUuid = (value: string): boolean => UUID.test(value);
+
 /** An id that is not a UUID names nothing: 404 rather than a database cast error. */
 export function requireUuid(value: string, what: string): string {
   if (!UUID.test(value)) throw notFound(`${what} not found`);

@@ -2,6 +2,7 @@ import { ClientParams, ConnectionList, GrantParams, Revoked, WorkspaceParams } f
 import {
   findLiveWorkspaceGrant,
   listConnections,
+  listEndedConnections,
   liveGrantIdsOfClient,
   revokeGrant,
 } from '@enginy/db/queries/oauth-grants';
@@ -15,6 +16,14 @@ import type { ConsoleDeps } from './console-api.ts';
 import { notFound } from './errors.ts';
 import { iso } from './wire.ts';
 
+/**
+ * Connections that ended on their own rather than by an admin's Revoke here (which the admin saw
+ * happen): kept on the page, marked ended with the reason, for this many days.
+ */
+const ENDED_SHOWN = { member_removed: 'Member removed from the workspace' } as const;
+const ENDED_WITHIN_DAYS = 30;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 /** Active connections (live grants) with usage, and revocation: one connection, or every one of a client. */
 export const connectionRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app, { db, access }) => {
   app.get(
@@ -22,7 +31,14 @@ export const connectionRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (a
     { preValidation: access.member, schema: { params: WorkspaceParams, response: { 200: ConnectionList } } },
     async (request, reply) => {
       const workspaceId = callerOf(request).workspace.id;
-      const [grants, settings] = await Promise.all([listConnections(db, workspaceId), getMcpSettings(db, workspaceId)]);
+      const [grants, settings, ended] = await Promise.all([
+        listConnections(db, workspaceId),
+        getMcpSettings(db, workspaceId),
+        listEndedConnections(db, workspaceId, {
+          reasons: Object.keys(ENDED_SHOWN),
+          since: new Date(Date.now() - ENDED_WITHIN_DAYS * DAY_MS),
+        }),
+      ]);
       // What each grant may do today, as the MCP endpoint sees it (empty when MCP is off or the policy inactive).
       const ceiling = ceilingInForce(settings);
       const connections = grants.map((c) => ({
@@ -32,7 +48,17 @@ export const connectionRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (a
         lastUsedAt: iso(c.lastUsedAt),
         callsByTool: c.callsByTool.map((t) => ({ ...t, lastCalledAt: iso(t.lastCalledAt) })),
       }));
-      return reply.header('cache-control', 'no-store').send({ connections });
+      return reply.header('cache-control', 'no-store').send({
+        connections,
+        ended: ended.map((c) => ({
+          ...c,
+          createdAt: iso(c.createdAt),
+          lastUsedAt: iso(c.lastUsedAt),
+          endedAt: iso(c.endedAt),
+          reasonText: ENDED_SHOWN[c.reason as keyof typeof ENDED_SHOWN] ?? c.reason,
+        })),
+        endedWithinDays: ENDED_WITHIN_DAYS,
+      });
     },
   );
 

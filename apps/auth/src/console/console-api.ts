@@ -12,6 +12,7 @@ import { clientRoutes } from './clients.ts';
 import { connectionRoutes } from './connections.ts';
 import { ConsoleError } from './errors.ts';
 import { mcpSettingsRoutes } from './mcp-settings.ts';
+import { memberRoutes } from './members.ts';
 import { previewRoutes } from './preview.ts';
 import { compileConsoleSchema, consoleValidationError } from './validation.ts';
 import { workspaceRoutes } from './workspaces.ts';
@@ -46,6 +47,7 @@ const consoleApi: FastifyPluginAsync<ConsoleOptions> = async (app, { config, db 
     previewRoutes,
     clientRoutes,
     apiKeyRoutes,
+    memberRoutes,
   ]) {
     await app.register(routes, deps);
   }

@@ -6,6 +6,8 @@ const CATALOGUE = {
   forbidden: { status: 403, message: 'Only an admin of the workspace can change this' },
   /** Unknown, another workspace's, or not yours to see: the same answer for all three. */
   not_found: { status: 404, message: 'Not found' },
+  /** The change would leave the workspace without an admin (packages/policy's member-removal rule). */
+  last_admin: { status: 409, message: 'A workspace needs at least one admin' },
   /** A field of the request is wrong: `field` names it (with its index), `value` is what was sent. */
   validation_failed: { status: 422, message: 'The request is invalid' },
 } as const satisfies Record<string, { status: number; message: string }>;

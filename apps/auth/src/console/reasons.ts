@@ -20,6 +20,7 @@ const MESSAGES: Record<string, string> = {
   client_deleted: 'Pre-registered client deleted: it is now an unknown client',
   api_key_created: 'API key created',
   api_key_revoked: 'API key revoked',
+  member_removed: 'Member removed from the workspace: their connections here ended',
 };
 
 export function reasonMessage(reason: string): string {
@@ -36,6 +37,7 @@ const ADMIN_REASONS = new Set([
   'client_deleted',
   'api_key_created',
   'api_key_revoked',
+  'member_removed',
 ]);
 
 export function eventKind(reason: string): 'admin' | 'authorization' {

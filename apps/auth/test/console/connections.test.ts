@@ -151,4 +151,36 @@ describe('connections', () => {
       (await c.call('POST', `${base}/clients/${encodeURIComponent(first.clientId)}/revoke-all`, c.member)).statusCode,
     ).toBe(403);
   });
+  it('a connection ended because its member was removed stays listed as ended, with the reason, for 30 days', async () => {
+    const removed = await c.connect(ACME);
+    const byAdmin = await c.connect(ACME);
+    const longAgo = await c.connect(ACME);
+    const end = (grantId: string, reason: string, at = new Date()) =>
+      c.t.db
+        .updateTable('oauth_grants')
+        .set({ revoked_at: at, revoked_reason: reason })
+        .where('id', '=', grantId)
+        .execute();
+    await end(removed.grantId, 'member_removed');
+    await end(byAdmin.grantId, 'revoked_by_admin');
+    await end(longAgo.grantId, 'member_removed', new Date(Date.now() - 31 * 24 * 60 * 60 * 1000));
+    const response = await c.call('GET', `${base}/connections`, c.member);
+    expect(response.statusCode).toBe(200);
+    const { connections, ended, endedWithinDays } = response.json();
+    expect(endedWithinDays).toBe(30);
+    // Not among the active ones: ended, apart, with the reason in words.
+    expect(connections.some((r: { grantId: string }) => r.grantId === removed.grantId)).toBe(false);
+    expect(ended).toEqual([
+      expect.objectContaining({
+        grantId: removed.grantId,
+        clientId: removed.clientId,
+        userEmail: 'dev@enginy.local',
+        reason: 'member_removed',
+        reasonText: 'Member removed from the workspace',
+        endedAt: expect.any(String),
+      }),
+    ]);
+    // Globex sees none of Acme's.
+    expect((await c.call('GET', `/console/workspaces/${GLOBEX}/connections`, c.admin)).json().ended).toEqual([]);
+  });
 });

@@ -15,7 +15,8 @@ export type BearerCheck =
 /**
  * Checks the `Authorization: Bearer` header of an MCP request (RFC 6750 §2.1: the header only; a
  * token in the query string or body is never looked at). The token must be live, minted for this
- * MCP resource (RFC 8707 audience) and its workspace must still have MCP enabled.
+ * MCP resource (RFC 8707 audience), its user still a member of its workspace, and the workspace must
+ * still have MCP enabled.
  */
 export async function checkBearer(
   lookups: TokenLookups,
@@ -40,6 +41,16 @@ export async function checkBearer(
       status: 401,
       error: 'invalid_token',
       reason: `${TOKEN_VALIDATION_FAILED}: the token is unknown, expired or revoked.`,
+    };
+  }
+  // A grant is alive only while its user is a member of its workspace (issue 22). RFC 6750 §3.1
+  // invalid_token: "The access token provided is expired, revoked, malformed, or invalid for other reasons."
+  if (!token.member) {
+    return {
+      ok: false,
+      status: 401,
+      error: 'invalid_token',
+      reason: `${TOKEN_VALIDATION_FAILED}: the user is no longer a member of this workspace.`,
     };
   }
   if (token.resource !== config.openapi.mcpUrl) {

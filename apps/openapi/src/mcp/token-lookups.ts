@@ -1,9 +1,12 @@
 import type { ChangeFeed } from '@enginy/db/change-feed';
 import type { Db } from '@enginy/db/client';
-import { type ActiveAccessTokenRow, findActiveAccessTokens } from '@enginy/db/queries/oauth-tokens';
+import { type ActiveAccessTokenRow, findAccessTokens } from '@enginy/db/queries/oauth-tokens';
 import { withEffectiveScopes } from '@enginy/policy/effective-scopes';
 
-/** A live access token with what its grant may do today: the policy in force applied to the stored row. */
+/**
+ * An access token with what its grant may do today: the policy in force applied to the stored row.
+ * `member` false: live but for its user's removal from the workspace (the bearer check refuses it).
+ */
 export type ActiveAccessToken = ActiveAccessTokenRow & { effectiveScopes: string[] };
 
 /** The most hashes one query carries; a burst larger than this is split over several queries. */
@@ -19,7 +22,8 @@ interface Waiting {
 
 /**
  * Looks up access tokens by keyed hash, answering for the moment the request arrived: a revocation,
- * a narrowed policy or MCP switched off applies to the very next call, on every replica.
+ * a narrowed policy, MCP switched off or the user removed from the workspace applies to the very next
+ * call, on every replica.
  *
  * With a change feed (the database's token-validity notifications, see change-feed.ts) a token
  * verified once is remembered with the feed's epoch at the time it was read. A later request uses
@@ -95,7 +99,7 @@ export class TokenLookups {
   private async run(batch: Waiting[]): Promise<void> {
     this.inFlight++;
     try {
-      const found = await findActiveAccessTokens(this.db, [...new Set(batch.map((waiting) => waiting.hash))]);
+      const found = await findAccessTokens(this.db, [...new Set(batch.map((waiting) => waiting.hash))]);
       for (const waiting of batch) {
         const row = found.get(waiting.hash);
         waiting.resolve(row && withEffectiveScopes(row));

@@ -21,7 +21,14 @@ export interface MintedToken {
 export async function mintAccessToken(
   db: Db,
   config: StackConfig,
-  options: { scopes: string[]; workspace?: 'acme' | 'globex'; resource?: string; expiresInSeconds?: number },
+  options: {
+    scopes: string[];
+    workspace?: 'acme' | 'globex';
+    /** The grant's user: the seeded admin (a member of both workspaces) unless given. */
+    userId?: string;
+    resource?: string;
+    expiresInSeconds?: number;
+  },
 ): Promise<MintedToken> {
   const { clientId } = await createPreregisteredClient(db, config.tokenHashKey, {
     ...newClientCredentials(),
@@ -30,7 +37,7 @@ export async function mintAccessToken(
   });
   const grantId = await createGrant(db, {
     workspaceId: SEED_IDS[options.workspace ?? 'acme'],
-    userId: SEED_IDS.admin,
+    userId: options.userId ?? SEED_IDS.admin,
     clientId,
     redirectUri: CLAUDE_CODE_REDIRECT_URI,
     scopes: options.scopes,
@@ -56,3 +63,18 @@ export const rpc = (method: string, params: Record<string, unknown> = {}, id = 1
 });
 
 export const MCP_HEADERS = { accept: 'application/json, text/event-stream', 'content-type': 'application/json' };
+
+/** A new user, a member of the seeded workspace with that role (tests that end a membership use their own). */
+export async function newMember(
+  db: Db,
+  role: 'admin' | 'member',
+  workspace: 'acme' | 'globex' = 'acme',
+): Promise<string> {
+  const user = await db
+    .insertInto('users')
+    .values({ email: `member-${crypto.randomUUID()}@enginy.local`, name: 'Test Member', password_hash: 'x' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db.insertInto('memberships').values({ workspace_id: SEED_IDS[workspace], user_id: user.id, role }).execute();
+  return user.id;
+}

@@ -2,7 +2,7 @@ import { SEED_IDS } from '@enginy/db/seed';
 import { READ_SCOPES } from '@enginy/policy/scopes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../helpers/harness.ts';
-import { MCP_HEADERS, mintAccessToken, rpc } from '../helpers/oauth-token.ts';
+import { MCP_HEADERS, mintAccessToken, newMember, rpc } from '../helpers/oauth-token.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -395,5 +395,46 @@ describe('POST /mcp with a valid token', () => {
     const revoked = await call();
     expect(revoked.statusCode).toBe(401);
     expect(revoked.json().error_description).toBe('Token validation failed');
+  });
+
+  it('refuses, at the very next call, a token whose user was removed from the workspace (401, the body says why)', async () => {
+    const userId = await newMember(h.t.db, 'member');
+    const { token } = await mintAccessToken(h.t.db, h.config, { scopes: ['LISTS_READ'], userId });
+    const call = () => post(rpc('tools/call', { name: 'list_lists', arguments: {} }), auth(token));
+    const before = await call();
+    expect(before.statusCode).toBe(200);
+    expect(before.json().result.structuredContent.data.length).toBeGreaterThan(0);
+
+    await h.t.db
+      .deleteFrom('memberships')
+      .where('workspace_id', '=', SEED_IDS.acme)
+      .where('user_id', '=', userId)
+      .execute();
+    for (const body of [
+      rpc('tools/call', { name: 'list_lists', arguments: {} }),
+      rpc('tools/call', { name: 'mcp_whoami', arguments: {} }),
+    ]) {
+      const after = await post(body, auth(token));
+      expect(after.statusCode).toBe(401);
+      expect(after.headers['www-authenticate']).toContain('error="invalid_token"');
+      expect(after.headers['www-authenticate']).toContain('error_description="Token validation failed"');
+      expect(after.json()).toMatchObject({
+        error_description: 'Token validation failed',
+        message: 'Token validation failed: the user is no longer a member of this workspace.',
+      });
+      expect(after.body).not.toContain('structuredContent');
+    }
+  });
+
+  it('keeps serving a token whose user changed role (admin → member): MCP is not admin-only', async () => {
+    const userId = await newMember(h.t.db, 'admin');
+    const { token } = await mintAccessToken(h.t.db, h.config, { scopes: ['LISTS_READ'], userId });
+    const call = () => post(rpc('tools/call', { name: 'list_lists', arguments: {} }), auth(token));
+    expect((await call()).statusCode).toBe(200);
+    await h.t.db.updateTable('memberships').set({ role: 'member' }).where('user_id', '=', userId).execute();
+    const after = await call();
+    expect(after.statusCode).toBe(200);
+    expect(after.json().result.isError).toBeUndefined();
+    expect(after.json().result.structuredContent.data.length).toBeGreaterThan(0);
   });
 });

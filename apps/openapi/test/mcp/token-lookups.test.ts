@@ -7,7 +7,7 @@ import { testConfig } from '@enginy/testing/config';
 import { hashSecret } from '@enginy/security/tokens';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TokenLookups } from '../../src/mcp/token-lookups.ts';
-import { mintAccessToken } from '../helpers/oauth-token.ts';
+import { mintAccessToken, newMember } from '../helpers/oauth-token.ts';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -219,5 +219,46 @@ describe('TokenLookups with the token-validity feed', () => {
     await lookups.find(hash);
     await lookups.find(hash);
     expect(queries()).toBe(3);
+  });
+
+  it('does not use a remembered token after a membership delete another pool committed, every time', async () => {
+    const config = testConfig(t.url);
+    const lookups = await remembering(t.db);
+    for (let round = 0; round < 10; round++) {
+      const userId = await newMember(writer, 'member');
+      const { token, grantId } = await mintAccessToken(t.db, config, { scopes: ['CONTACTS_READ'], userId });
+      const hash = hashSecret(config.tokenHashKey, token);
+      await lookups.find(hash);
+      // Remembered: what a removal must not leave in use.
+      expect(await lookups.find(hash)).toMatchObject({ grantId });
+
+      await writer
+        .deleteFrom('memberships')
+        .where('workspace_id', '=', SEED_IDS.acme)
+        .where('user_id', '=', userId)
+        .execute();
+      expect(await lookups.find(hash)).toMatchObject({ grantId, member: false });
+      // Added back, the grant given before stays ended: a new membership authorizes anew.
+      await writer
+        .insertInto('memberships')
+        .values({ workspace_id: SEED_IDS.acme, user_id: userId, role: 'member' })
+        .execute();
+      expect(await lookups.find(hash)).toMatchObject({ grantId, member: false });
+    }
+  });
+
+  it('keeps using a remembered token across a role change (admin → member): no notification, no read', async () => {
+    const config = testConfig(t.url);
+    const userId = await newMember(writer, 'admin');
+    const { token, grantId } = await mintAccessToken(t.db, config, { scopes: ['CONTACTS_READ'], userId });
+    const { db, queries } = counting(t.db);
+    const lookups = await remembering(db);
+    const hash = hashSecret(config.tokenHashKey, token);
+    expect(await lookups.find(hash)).toMatchObject({ grantId });
+    await writer.updateTable('memberships').set({ role: 'member' }).where('user_id', '=', userId).execute();
+    const after = await lookups.find(hash);
+    expect(after).toMatchObject({ grantId });
+    expect(after?.member).not.toBe(false);
+    expect(queries()).toBe(1);
   });
 });

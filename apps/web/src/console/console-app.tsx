@@ -9,6 +9,7 @@ import { AttemptsPage } from './pages/attempts-page.tsx';
 import { ClientsPage } from './pages/clients-page.tsx';
 import { ConnectPage } from './pages/connect-page.tsx';
 import { ConnectionsPage } from './pages/connections-page.tsx';
+import { MembersPage } from './pages/members-page.tsx';
 import { PreviewPage } from './pages/preview-page.tsx';
 import { SettingsPage } from './pages/settings-page.tsx';
 import type { Workspace } from './types.ts';
@@ -22,6 +23,7 @@ const PAGES: { path: string; title: string; render: () => ReactNode }[] = [
   { path: '/console/attempts', title: 'Authorization attempts', render: () => <AttemptsPage /> },
   { path: '/console/clients', title: 'OAuth clients', render: () => <ClientsPage /> },
   { path: '/console/api-keys', title: 'API keys', render: () => <ApiKeysPage /> },
+  { path: '/console/members', title: 'Members', render: () => <MembersPage /> },
 ];
 
 const WORKSPACE_KEY = 'enginy.console.workspace';

@@ -21,4 +21,8 @@ export const DETAIL_LABELS: Record<string, string> = {
   registered: 'Registered for the client',
   clientSource: 'Client metadata document',
   fetchFailure: 'Why the live document was not used',
+  memberId: 'Member (user id)',
+  memberEmail: 'Member removed',
+  memberRole: 'Their role',
+  endedConnections: 'Their connections ended',
 };

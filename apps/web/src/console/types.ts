@@ -9,6 +9,9 @@ import type {
   CreatedClient as CreatedClientSchema,
   McpSettingsInput as McpSettingsInputSchema,
   McpSettings as McpSettingsSchema,
+  Member as MemberSchema,
+  EndedConnection as EndedConnectionSchema,
+  RemovedMember as RemovedMemberSchema,
   PreregisteredClient as PreregisteredClientSchema,
   RotatedSecret as RotatedSecretSchema,
   Workspace as WorkspaceSchema,
@@ -28,3 +31,7 @@ export type RotatedSecret = Static<typeof RotatedSecretSchema>;
 export type CimdClient = Static<typeof CimdClientSchema>;
 export type ApiKey = Static<typeof ApiKeySchema>;
 export type CreatedApiKey = Static<typeof CreatedApiKeySchema>;
+export type EndedConnection = Static<typeof EndedConnectionSchema>;
+/** A member of the workspace, with how many live connections a removal would end. */
+export type Member = Static<typeof MemberSchema>;
+export type RemovedMember = Static<typeof RemovedMemberSchema>;

@@ -119,6 +119,64 @@ export async function listConnections(db: Db, workspaceId: string): Promise<Conn
   });
 }
 
+export interface EndedConnection {
+  grantId: string;
+  clientId: string;
+  clientName: string;
+  userEmail: string;
+  redirectUri: string;
+  grantedScopes: string[];
+  createdAt: Date;
+  lastUsedAt: Date;
+  endedAt: Date;
+  reason: string;
+}
+
+/**
+ * The workspace's grants revoked for one of `reasons` since `since`, most recently ended first: the
+ * connections page keeps showing them as ended, so a connection does not silently disappear.
+ */
+export async function listEndedConnections(
+  db: Db,
+  workspaceId: string,
+  { reasons, since }: { reasons: readonly string[]; since: Date },
+): Promise<EndedConnection[]> {
+  if (reasons.length === 0) return [];
+  const rows = await db
+    .selectFrom('oauth_grants')
+    .innerJoin('users', 'users.id', 'oauth_grants.user_id')
+    .leftJoin('oauth_clients', 'oauth_clients.id', 'oauth_grants.client_id')
+    .select([
+      'oauth_grants.id',
+      'oauth_grants.client_id',
+      'oauth_clients.name as client_name',
+      'users.email',
+      'oauth_grants.redirect_uri',
+      'oauth_grants.scopes',
+      'oauth_grants.created_at',
+      'oauth_grants.last_used_at',
+      'oauth_grants.revoked_at',
+      'oauth_grants.revoked_reason',
+    ])
+    .where('oauth_grants.workspace_id', '=', workspaceId)
+    .where('oauth_grants.revoked_at', '>=', since)
+    .where('oauth_grants.revoked_reason', 'in', reasons)
+    .orderBy('oauth_grants.revoked_at', 'desc')
+    .execute();
+  return rows.map((g) => ({
+    grantId: g.id,
+    clientId: g.client_id,
+    clientName: g.client_name ?? g.client_id,
+    userEmail: g.email,
+    redirectUri: g.redirect_uri,
+    grantedScopes: g.scopes,
+    createdAt: g.created_at,
+    lastUsedAt: g.last_used_at,
+    endedAt: g.revoked_at as Date,
+    reason: g.revoked_reason as string,
+  }));
+}
+
 /** A live grant of this workspace, or undefined (unknown, revoked, or another workspace's). */
 export function findLiveWorkspaceGrant(db: Db, workspaceId: string, grantId: string) {
   return db

@@ -67,11 +67,19 @@ export async function insertTokens(
     .execute();
 }
 
-/** A token of any state, with its grant: the token endpoint tells reuse from garbage with it. */
+/**
+ * A token of any state, with its grant and whether the grant's user is still a member of its
+ * workspace: the token endpoint tells reuse from garbage, and a removed member, with it.
+ */
 export function findToken(db: Db, tokenHash: string) {
   return db
     .selectFrom('oauth_tokens')
     .innerJoin('oauth_grants', 'oauth_grants.id', 'oauth_tokens.grant_id')
+    .leftJoin('memberships', (join) =>
+      join
+        .onRef('memberships.workspace_id', '=', 'oauth_grants.workspace_id')
+        .onRef('memberships.user_id', '=', 'oauth_grants.user_id'),
+    )
     .select([
       'oauth_tokens.kind',
       'oauth_tokens.grant_id as grantId',
@@ -84,6 +92,8 @@ export function findToken(db: Db, tokenHash: string) {
       'oauth_grants.scopes',
       'oauth_grants.resource',
       'oauth_grants.revoked_at as grantRevokedAt',
+      'oauth_grants.revoked_reason as grantRevokedReason',
+      sql<boolean>`memberships.user_id is not null`.as('member'),
     ])
     .where('oauth_tokens.token_hash', '=', tokenHash)
     .executeTakeFirst();
@@ -129,22 +139,43 @@ export interface ActiveAccessTokenRow {
   mcpEnabled: boolean;
   policyActive: boolean;
   expiresAt: Date;
+  /**
+   * The grant's user is a member of its workspace: false once the membership is gone, and for a
+   * grant its removal ended (migration 0011 revokes it with reason `member_removed`), even if the
+   * user has joined again since (a new membership needs a new authorization).
+   */
+  member: boolean;
 }
 
+/** Why migration 0011 revokes the grants of a removed member (policy's MEMBER_REMOVED, written out: no rules here). */
+const MEMBER_REMOVED = 'member_removed';
+
 /**
- * For the MCP endpoint: the live access token with that keyed hash, or undefined (unknown, expired,
- * revoked, or its grant revoked), with its workspace's MCP settings. Policy changes apply at once
- * because the ceiling is read here, on every call, rather than frozen into the token.
+ * The live access token with that keyed hash, or undefined (unknown, expired, revoked, its grant
+ * revoked, or its user no longer a member of the workspace), with its workspace's MCP settings.
+ * Policy changes apply at once because the ceiling is read here, on every call, rather than frozen
+ * into the token.
  */
 export async function findActiveAccessToken(db: Db, tokenHash: string): Promise<ActiveAccessTokenRow | undefined> {
   return (await findActiveAccessTokens(db, [tokenHash])).get(tokenHash);
 }
 
-/**
- * The same lookup for several hashes in one round trip (the MCP endpoint batches the requests that
- * arrive together); a hash with no live token is absent from the map.
- */
+/** The same lookup for several hashes in one round trip; a hash with no live token is absent from the map. */
 export async function findActiveAccessTokens(
+  db: Db,
+  tokenHashes: readonly string[],
+): Promise<Map<string, ActiveAccessTokenRow>> {
+  const found = await findAccessTokens(db, tokenHashes);
+  for (const [hash, row] of found) if (!row.member) found.delete(hash);
+  return found;
+}
+
+/**
+ * For the MCP endpoint, which batches the requests that arrive together: the live tokens, as
+ * findActiveAccessTokens, and also those that membership ended (`member` false: the user was
+ * removed from the workspace), so that the endpoint can say so. A hash that is neither is absent.
+ */
+export async function findAccessTokens(
   db: Db,
   tokenHashes: readonly string[],
 ): Promise<Map<string, ActiveAccessTokenRow>> {
@@ -165,6 +196,7 @@ export async function findActiveAccessTokens(
       mcpEnabled: row.enabled === true,
       policyActive: row.policyActive === true,
       expiresAt: row.expiresAt,
+      member: row.member === true,
     });
   }
   return found;
@@ -188,27 +220,43 @@ function activeAccessTokensQuery(db: Db) {
 }
 
 function buildActiveAccessTokensQuery(db: Db) {
-  return db
-    .selectFrom('oauth_tokens')
-    .innerJoin('oauth_grants', 'oauth_grants.id', 'oauth_tokens.grant_id')
-    .leftJoin('workspace_mcp_settings', 'workspace_mcp_settings.workspace_id', 'oauth_grants.workspace_id')
-    .select([
-      'oauth_tokens.token_hash as tokenHash',
-      'oauth_grants.id as grantId',
-      'oauth_grants.workspace_id as workspaceId',
-      'oauth_grants.user_id as userId',
-      'oauth_grants.client_id as clientId',
-      'oauth_grants.resource',
-      'oauth_grants.scopes',
-      'oauth_tokens.expires_at as expiresAt',
-      'workspace_mcp_settings.enabled',
-      'workspace_mcp_settings.policy_active as policyActive',
-      'workspace_mcp_settings.policy_scopes as policyScopes',
-    ])
-    .where(sql<boolean>`oauth_tokens.token_hash = any(${HASHES}::text[])`)
-    .where('oauth_tokens.kind', '=', 'access')
-    .where('oauth_tokens.revoked_at', 'is', null)
-    .where('oauth_tokens.expires_at', '>', sql<Date>`now()`)
-    .where('oauth_grants.revoked_at', 'is', null)
-    .compile();
+  return (
+    db
+      .selectFrom('oauth_tokens')
+      .innerJoin('oauth_grants', 'oauth_grants.id', 'oauth_tokens.grant_id')
+      .leftJoin('workspace_mcp_settings', 'workspace_mcp_settings.workspace_id', 'oauth_grants.workspace_id')
+      // By the memberships primary key (workspace_id, user_id): one index probe per token.
+      .leftJoin('memberships', (join) =>
+        join
+          .onRef('memberships.workspace_id', '=', 'oauth_grants.workspace_id')
+          .onRef('memberships.user_id', '=', 'oauth_grants.user_id'),
+      )
+      .select([
+        'oauth_tokens.token_hash as tokenHash',
+        'oauth_grants.id as grantId',
+        'oauth_grants.workspace_id as workspaceId',
+        'oauth_grants.user_id as userId',
+        'oauth_grants.client_id as clientId',
+        'oauth_grants.resource',
+        'oauth_grants.scopes',
+        'oauth_tokens.expires_at as expiresAt',
+        'workspace_mcp_settings.enabled',
+        'workspace_mcp_settings.policy_active as policyActive',
+        'workspace_mcp_settings.policy_scopes as policyScopes',
+        // A grant is alive only while its user is a member of its workspace (issue 22).
+        sql<boolean>`memberships.user_id is not null and oauth_grants.revoked_at is null`.as('member'),
+      ])
+      .where(sql<boolean>`oauth_tokens.token_hash = any(${HASHES}::text[])`)
+      .where('oauth_tokens.kind', '=', 'access')
+      .where('oauth_tokens.expires_at', '>', sql<Date>`now()`)
+      // Live, or ended by its user's removal from the workspace: that one comes back with `member`
+      // false, so the endpoint can say why (it never counts as live).
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('oauth_tokens.revoked_at', 'is', null), eb('oauth_grants.revoked_at', 'is', null)]),
+          eb('oauth_grants.revoked_reason', '=', MEMBER_REMOVED),
+        ]),
+      )
+      .compile()
+  );
 }

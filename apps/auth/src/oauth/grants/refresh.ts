@@ -3,6 +3,7 @@ import type { Db } from '@enginy/db/client';
 import type { OAuthClient } from '@enginy/db/queries/oauth-clients';
 import { revokeGrant, touchGrant } from '@enginy/db/queries/oauth-grants';
 import { findToken, insertTokens, spendRefreshToken } from '@enginy/db/queries/oauth-tokens';
+import { grantEndedByMembership, MEMBER_REMOVED } from '@enginy/policy/grant-membership';
 import { scopesBeyondGrant } from '@enginy/policy/refresh-scope';
 import { parseScopeParam } from '@enginy/policy/scopes';
 import { hashSecret, openWithSecret, sealWithSecret } from '@enginy/security/tokens';
@@ -48,6 +49,15 @@ export class RefreshService {
     const row = await findToken(this.db, hash);
     if (row === undefined || row.kind !== 'refresh') throw new InvalidGrant('Unknown refresh token');
     if (row.clientId !== client.id) throw new InvalidGrant('The refresh token was issued to another client');
+    // A grant stands only while its user is a member of its workspace (issue 22). RFC 6749 §5.2
+    // invalid_grant: the refresh token "is invalid, expired, revoked". Migration 0011 revokes the grant
+    // when the membership goes; a grant that outlived it any other way is revoked here.
+    if (grantEndedByMembership({ member: row.member, revokedReason: row.grantRevokedReason })) {
+      if (row.grantRevokedAt === null) await revokeGrant(this.db, row.grantId, MEMBER_REMOVED);
+      throw new InvalidGrant(
+        'The user is no longer a member of this workspace; the connection is revoked and must be authorized again',
+      );
+    }
     if (row.revokedAt !== null || row.grantRevokedAt !== null) throw new InvalidGrant('The refresh token was revoked');
     if (row.spentAt !== null) return this.retried(token, request, row);
     if (row.expiresAt.getTime() <= Date.now()) throw new InvalidGrant('The refresh token has expired');

@@ -3,7 +3,8 @@ import { useState } from 'react';
 import { Link } from '../../router.tsx';
 import { useConsole } from '../console-context.tsx';
 import { ago, errorText, formatTime } from '../format.ts';
-import type { Connection } from '../types.ts';
+import type { Connection, EndedConnection } from '../types.ts';
+import { EndedConnections } from './ended-connections.tsx';
 import { Empty, InlineError, Loading, ScopeList, Uri } from '../ui.tsx';
 import { usePoll } from '../use-poll.ts';
 
@@ -11,7 +12,7 @@ import { usePoll } from '../use-poll.ts';
 export function ConnectionsPage() {
   const { read, write, workspace, isAdmin } = useConsole();
   const polled = usePoll(
-    async () => (await read<{ connections: Connection[] }>('/connections')).connections,
+    () => read<{ connections: Connection[]; ended: EndedConnection[]; endedWithinDays: number }>('/connections'),
     `connections:${workspace.id}`,
     2_000,
   );
@@ -32,7 +33,7 @@ export function ConnectionsPage() {
     }
   };
 
-  const connections = polled.data;
+  const connections = polled.data?.connections;
   return (
     <section aria-labelledby="connections-title">
       <h1 id="connections-title">Active connections</h1>
@@ -145,6 +146,9 @@ export function ConnectionsPage() {
             </tbody>
           </table>
         </div>
+      )}
+      {polled.data !== undefined && (
+        <EndedConnections ended={polled.data.ended} withinDays={polled.data.endedWithinDays} />
       )}
     </section>
   );
