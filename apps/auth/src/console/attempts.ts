@@ -1,5 +1,6 @@
 import { AttemptList, AttemptQuery, WorkspaceParams } from '@enginy/contracts/console';
 import { listAttempts } from '@enginy/db/queries/audit-events';
+import { cleanClientName } from '@enginy/policy/client-name';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { callerOf } from './access.ts';
 import type { ConsoleDeps } from './console-api.ts';
@@ -44,7 +45,8 @@ export const attemptRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app,
         // Refused before anyone signed in: unauthenticated, so not something a member of this workspace did.
         unauthenticated: row.workspace_id === null,
         clientId: row.client_id,
-        clientName: row.client_name ?? row.client_id,
+        // Stored names may predate the cleaning: shown as the consent page shows them.
+        clientName: row.client_id === null ? null : cleanClientName(row.client_name, row.client_id),
         redirectUri: row.redirect_uri,
         requestedScopes: row.requested_scopes,
         outcome: row.outcome,
