@@ -14,6 +14,13 @@ const MAX_LIMIT = 200;
 /** Empty means "no filter", like absent (the schema has already refused a repeated parameter). */
 const filter = (value: string | undefined) => (value === '' ? undefined : value);
 
+/** A client-created event's details hold the name as then stored: shown cleaned, as the client's name is. */
+function detailsShown(row: { reason: string; client_id: string | null; details: Record<string, unknown> }) {
+  const { details } = row;
+  if (row.reason !== 'client_created' || typeof details.name !== 'string') return details;
+  return { ...details, name: cleanClientName(details.name, row.client_id ?? '') };
+}
+
 /** GET /console/workspaces/:id/attempts: the authorization attempts (and admin changes), newest first. */
 export const attemptRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app, { db, access }) => {
   app.get(
@@ -52,7 +59,7 @@ export const attemptRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app,
         outcome: row.outcome,
         reason: row.reason,
         message: reasonMessage(row.reason),
-        details: row.details,
+        details: detailsShown(row),
       }));
       return reply.header('cache-control', 'no-store').send({ attempts });
     },

@@ -84,9 +84,24 @@ describe('a client name already stored with bidi or invisible characters is serv
   });
 
   it('in the attempts list', async () => {
+    // The admin event of its creation, as a release before the cleaning recorded it.
+    await c.t.db
+      .insertInto('auth_events')
+      .values({
+        workspace_id: ACME,
+        user_id: SEED_IDS.admin,
+        client_id: clientId,
+        requested_scopes: [],
+        outcome: 'allowed',
+        reason: 'client_created',
+        details: JSON.stringify({ name: DIRTY, redirectUris: ['http://localhost:3118/callback'] }),
+      })
+      .execute();
     const attempts = (await c.call('GET', `${base}/attempts?clientId=${clientId}`, c.member)).json().attempts;
     expect(attempts.length).toBeGreaterThan(0);
     for (const attempt of attempts) expect(attempt.clientName).toBe(CLEAN);
+    const created = attempts.find((x: { reason: string }) => x.reason === 'client_created');
+    expect(created.details.name).toBe(CLEAN);
   });
 
   it('in the list of metadata-document clients', async () => {

@@ -28,8 +28,11 @@ export async function redeemAuthorizationCode(
   if (row === undefined) throw new InvalidGrant('Unknown or expired authorization code');
   const issuedToThisClient = row.client_id === client.id;
   const pkceOk = verifierMatches(verifier, row.code_challenge);
-  // RFC 6749 §4.1.2: a code used more than once is denied; its grant is revoked only when the owner
-  // replays it (packages/policy spent-code: the same client, and for a public one the right verifier).
+  // RFC 6749 §4.1.2: "If an authorization code is used more than once, the authorization server MUST
+  // deny the request and SHOULD revoke (when possible) all tokens previously issued based on that code."
+  // Denied always; revoked only when its owner replays it (packages/policy spent-code): the same client
+  // and, for a public one, the right verifier. RFC 9700 §2.1.1: "the authorization server MUST enforce
+  // the correct usage of code_verifier at the token endpoint".
   if (row.used_at !== null) {
     const verdict = spentCodeVerdict({
       issuedToThisClient,
