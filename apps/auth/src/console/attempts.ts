@@ -1,5 +1,6 @@
 import { AttemptList, AttemptQuery, WorkspaceParams } from '@enginy/contracts/console';
 import { listAttempts } from '@enginy/db/queries/audit-events';
+import { cleanClientName } from '@enginy/policy/client-name';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { callerOf } from './access.ts';
 import type { ConsoleDeps } from './console-api.ts';
@@ -12,6 +13,13 @@ const MAX_LIMIT = 200;
 
 /** Empty means "no filter", like absent (the schema has already refused a repeated parameter). */
 const filter = (value: string | undefined) => (value === '' ? undefined : value);
+
+/** A client-created event's details hold the name as then stored: shown cleaned, as the client's name is. */
+function detailsShown(row: { reason: string; client_id: string | null; details: Record<string, unknown> }) {
+  const { details } = row;
+  if (row.reason !== 'client_created' || typeof details.name !== 'string') return details;
+  return { ...details, name: cleanClientName(details.name, row.client_id ?? '') };
+}
 
 /** GET /console/workspaces/:id/attempts: the authorization attempts (and admin changes), newest first. */
 export const attemptRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app, { db, access }) => {
@@ -44,13 +52,14 @@ export const attemptRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app,
         // Refused before anyone signed in: unauthenticated, so not something a member of this workspace did.
         unauthenticated: row.workspace_id === null,
         clientId: row.client_id,
-        clientName: row.client_name ?? row.client_id,
+        // Stored names may predate the cleaning: shown as the consent page shows them.
+        clientName: row.client_id === null ? null : cleanClientName(row.client_name, row.client_id),
         redirectUri: row.redirect_uri,
         requestedScopes: row.requested_scopes,
         outcome: row.outcome,
         reason: row.reason,
         message: reasonMessage(row.reason),
-        details: row.details,
+        details: detailsShown(row),
       }));
       return reply.header('cache-control', 'no-store').send({ attempts });
     },

@@ -14,6 +14,7 @@ import {
   listWorkspaceClients,
   rotateClientSecret,
 } from '@enginy/db/queries/oauth-clients';
+import { cleanClientName } from '@enginy/policy/client-name';
 import { redirectUriRegistrable } from '@enginy/policy/redirect-uri';
 import { newClientCredentials, newClientSecret } from '@enginy/security/credentials';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -38,6 +39,8 @@ export const clientRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app, 
     async (request, reply) => {
       const clients = (await listWorkspaceClients(db, callerOf(request).workspace.id)).map((c) => ({
         ...c,
+        // Clean on read too: a name stored before the cleaning (or written around it) is shown clean.
+        name: cleanClientName(c.name, c.id),
         createdAt: iso(c.createdAt),
       }));
       return reply.header('cache-control', 'no-store').send({ clients });
@@ -51,6 +54,7 @@ export const clientRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app, 
     async (request, reply) => {
       const clients = (await listWorkspaceCimdClients(db, callerOf(request).workspace.id)).map((c) => ({
         ...c,
+        name: cleanClientName(c.name, c.id),
         fetchedAt: isoOrNull(c.fetchedAt),
         checkedAt: isoOrNull(c.checkedAt),
         lastAttemptAt: isoOrNull(c.lastAttemptAt),
@@ -67,7 +71,15 @@ export const clientRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app, 
     },
     async (request, reply) => {
       const caller = callerOf(request);
-      const name = request.body.name.trim();
+      // The cleaning /register and metadata documents get (packages/policy client-name): the name is shown
+      // on the consent page of everyone using this client, so no bidi override or invisible character.
+      const name = cleanClientName(request.body.name, '');
+      if (name === '')
+        throw validationFailed(
+          'name',
+          request.body.name,
+          'is required: only invisible or direction characters were sent',
+        );
       // The same rule as dynamic registration: https, loopback http, or a private-use scheme (RFC 8252).
       const redirectUris = distinctEntries('redirectUris', request.body.redirectUris, MAX_REDIRECT_URIS, (uri) =>
         redirectUriRegistrable(uri) ? undefined : 'must be https, or http on localhost/127.0.0.1, with no fragment',

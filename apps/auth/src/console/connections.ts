@@ -7,6 +7,7 @@ import {
   revokeGrant,
 } from '@enginy/db/queries/oauth-grants';
 import { getMcpSettings } from '@enginy/db/queries/workspaces';
+import { cleanClientName } from '@enginy/policy/client-name';
 import { ceilingInForce, effectiveScopes } from '@enginy/policy/effective-scopes';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { audit } from '../audit.ts';
@@ -43,6 +44,8 @@ export const connectionRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (a
       const ceiling = ceilingInForce(settings);
       const connections = grants.map((c) => ({
         ...c,
+        // Stored names may predate the cleaning: shown as the consent page shows them.
+        clientName: cleanClientName(c.clientName, c.clientId),
         effectiveScopes: effectiveScopes(c.grantedScopes, ceiling),
         createdAt: iso(c.createdAt),
         lastUsedAt: iso(c.lastUsedAt),

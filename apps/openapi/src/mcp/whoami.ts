@@ -1,5 +1,6 @@
 import type { Db } from '@enginy/db/client';
 import { findConnectionNames } from '@enginy/db/queries/oauth-grants';
+import { cleanClientName } from '@enginy/policy/client-name';
 import { grantCut } from '@enginy/policy/grant-cut';
 import type { ActiveAccessToken } from './token-lookups.ts';
 
@@ -67,7 +68,11 @@ export async function whoami(names: ConnectionNames, token: ActiveAccessToken): 
   return {
     user: { id: token.userId, email: labels?.email ?? '', name: labels?.userName ?? '' },
     workspace: { id: token.workspaceId, slug: labels?.slug ?? '', name: labels?.workspaceName ?? '' },
-    client: { id: token.clientId, name: labels?.clientName ?? null },
+    // A stored name may predate the cleaning of client names: shown as the consent page shows it.
+    client: {
+      id: token.clientId,
+      name: labels?.clientName == null ? null : cleanClientName(labels.clientName, token.clientId),
+    },
     grantedScopes: token.grantedScopes,
     effectiveScopes: token.effectiveScopes,
     policyScopes,

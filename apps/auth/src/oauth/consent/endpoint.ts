@@ -1,5 +1,6 @@
 import { findClient } from '@enginy/db/queries/oauth-clients';
 import { completeAuthorization } from '@enginy/db/queries/oauth-requests';
+import { cleanClientName } from '@enginy/policy/client-name';
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Forbidden, NotFound } from '../../errors.ts';
@@ -44,7 +45,8 @@ export const consentEndpoint: FastifyPluginAsync<AppPluginOptions> = async (plug
         request: {
           id: pending.id,
           clientId: pending.clientId,
-          clientName: client?.name ?? pending.clientId,
+          // Cleaned on read as well: a name stored before the cleaning must not reverse this page's words.
+          clientName: cleanClientName(client?.name, pending.clientId),
           redirectUri: pending.redirectUri,
           requestedScopes: decision.requestedScopes,
           // Where a metadata-document client's metadata came from when /authorize accepted it.

@@ -3,12 +3,15 @@ import type { Db } from '@enginy/db/client';
 import type { OAuthClient } from '@enginy/db/queries/oauth-clients';
 import { createGrant, revokeGrant } from '@enginy/db/queries/oauth-grants';
 import { claimCode, findCode, linkCodeToGrant } from '@enginy/db/queries/oauth-tokens';
+import { spentCodeVerdict } from '@enginy/policy/spent-code';
 import { hashSecret } from '@enginy/security/tokens';
 import { InvalidGrant, InvalidRequest, InvalidTarget } from '../../errors.ts';
 import { verifierMatches } from '../pkce.ts';
 import { issueTokenPair, type TokenResponse } from './issue.ts';
 
 const REPLAYED = 'The authorization code was already used; the tokens it issued are revoked';
+const ANOTHER_CLIENT = 'The authorization code was issued to another client';
+const PKCE_FAILED = 'PKCE verification failed: code_verifier does not match code_challenge';
 
 /** RFC 6749 §4.1.3 with PKCE (RFC 7636 §4.6) and resource indicators (RFC 8707 §2.2). */
 export async function redeemAuthorizationCode(
@@ -23,14 +26,27 @@ export async function redeemAuthorizationCode(
   const codeHash = hashSecret(config.tokenHashKey, code);
   const row = await findCode(db, codeHash);
   if (row === undefined) throw new InvalidGrant('Unknown or expired authorization code');
+  const issuedToThisClient = row.client_id === client.id;
+  const pkceOk = verifierMatches(verifier, row.code_challenge);
   // RFC 6749 §4.1.2: "If an authorization code is used more than once, the authorization server MUST
   // deny the request and SHOULD revoke (when possible) all tokens previously issued based on that code."
-  if (row.used_at !== null) return replayed(db, codeHash);
+  // Denied always; revoked only when its owner replays it (packages/policy spent-code): the same client
+  // and, for a public one, the right verifier. RFC 9700 §2.1.1: "the authorization server MUST enforce
+  // the correct usage of code_verifier at the token endpoint".
+  if (row.used_at !== null) {
+    const verdict = spentCodeVerdict({
+      issuedToThisClient,
+      clientAuthenticated: client.secretHash !== null,
+      verifierMatches: pkceOk,
+    });
+    if (verdict === 'revoke') return replayed(db, codeHash);
+    // Anyone else who holds the spent code changes nothing, and learns no more than for a fresh one.
+    throw new InvalidGrant(verdict === 'another_client' ? ANOTHER_CLIENT : PKCE_FAILED);
+  }
   // RFC 6749 §4.1.3: the code was issued to this client, and redirect_uri is identical to the one authorized.
-  if (row.client_id !== client.id) throw new InvalidGrant('The authorization code was issued to another client');
+  if (!issuedToThisClient) throw new InvalidGrant(ANOTHER_CLIENT);
   if (redirectUri !== row.redirect_uri) throw new InvalidGrant('redirect_uri does not match the authorization request');
-  if (!verifierMatches(verifier, row.code_challenge))
-    throw new InvalidGrant('PKCE verification failed: code_verifier does not match code_challenge');
+  if (!pkceOk) throw new InvalidGrant(PKCE_FAILED);
   if (resource !== undefined && resource !== row.resource)
     throw new InvalidTarget(`resource must be ${row.resource}, as in the authorization request`);
   if (row.expires_at.getTime() <= Date.now()) throw new InvalidGrant('The authorization code has expired');

@@ -1,5 +1,6 @@
 import type { StackConfig } from '@enginy/config/load';
 import { listMcpPolicies } from '@enginy/db/queries/workspaces';
+import { GRANT_TYPES, RESPONSE_TYPES, TOKEN_ENDPOINT_AUTH_METHODS } from '@enginy/policy/client-metadata';
 import { scopesInForceAnywhere } from '@enginy/policy/effective-scopes';
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppPluginOptions } from '../../plugin-options.ts';
@@ -23,11 +24,12 @@ export function authorizationServerMetadata(config: StackConfig, grantableScopes
     registration_endpoint: `${issuer}/register`,
     revocation_endpoint: `${issuer}/revoke`,
     ...(grantableScopes.length === 0 ? {} : { scopes_supported: [...grantableScopes] }),
-    response_types_supported: ['code'],
+    // The very sets /register accepts (packages/policy client-metadata).
+    response_types_supported: [...RESPONSE_TYPES],
     response_modes_supported: ['query'],
-    grant_types_supported: ['authorization_code', 'refresh_token'],
+    grant_types_supported: [...GRANT_TYPES],
     code_challenge_methods_supported: ['S256'],
-    token_endpoint_auth_methods_supported: ['none', 'client_secret_post', 'client_secret_basic'],
+    token_endpoint_auth_methods_supported: [...TOKEN_ENDPOINT_AUTH_METHODS],
     revocation_endpoint_auth_methods_supported: ['none', 'client_secret_post', 'client_secret_basic'],
     authorization_response_iss_parameter_supported: true,
     client_id_metadata_document_supported: true,

@@ -1,15 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { registerDynamicClient } from '@enginy/db/queries/oauth-clients';
 import { cleanClientName } from '@enginy/policy/client-name';
-import { isLoopbackRedirectUri } from '@enginy/policy/redirect-uri';
 import { hashSecret, newSecret } from '@enginy/security/tokens';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { sourceAddress } from '../../source-address.ts';
 import type { AppPluginOptions } from '../../plugin-options.ts';
 import { checkAddressCap } from './check-address-cap.ts';
-import { checkAuthMethod } from './check-auth-method.ts';
-import { checkGrantTypes } from './check-grant-types.ts';
+import { checkMetadata } from './check-metadata.ts';
 import { checkRedirectUris } from './check-redirect-uris.ts';
+import { applicationTypeOf, authMethodOf, grantTypesOf } from './metadata-defaults.ts';
 
 export const REGISTER_PATHS = ['/register', '/oauth/register'] as const;
 
@@ -24,10 +23,12 @@ export const registerEndpoint: FastifyPluginAsync<AppPluginOptions> = async (app
       unknown
     >;
     const redirectUris = checkRedirectUris(body);
-    const { grantTypes, responseTypes } = checkGrantTypes(body);
-    const method = checkAuthMethod(body);
+    // Before anything is stored or echoed: only values of each field's kind (closed sets, text, URLs).
+    checkMetadata(body);
+    const { grantTypes, responseTypes } = grantTypesOf(body);
+    const method = authMethodOf(body);
     const name = cleanClientName(body.client_name, 'Unnamed MCP client');
-    const applicationType = body.application_type ?? (redirectUris.every(isLoopbackRedirectUri) ? 'native' : 'web');
+    const applicationType = applicationTypeOf(body, redirectUris);
     const source = sourceAddress(request.ip);
     await checkAddressCap(db, reply, source);
 

@@ -1,7 +1,7 @@
 import { CLAUDE_CODE_REDIRECT_URI } from '@enginy/config/defaults';
-import { MAX_NAME_LENGTH } from '@enginy/contracts/limits';
 import { type FormEvent, useState } from 'react';
 import { CimdClients } from '../cimd-clients.tsx';
+import { ClientNameField } from '../client-name-field.tsx';
 import { useConsole } from '../console-context.tsx';
 import { errorText, formatTime } from '../format.ts';
 import { SecretOnce } from '../secret-once.tsx';
@@ -25,6 +25,7 @@ export function ClientsPage() {
   const [status, setStatus] = useState('');
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
+  const [newName, setNewName] = useState('');
 
   const act = async (doing: string, done: string, action: () => Promise<void>) => {
     setBusy(true);
@@ -62,6 +63,7 @@ export function ClientsPage() {
         clientSecret: created.clientSecret,
       });
       form.reset();
+      setNewName('');
     });
   };
 
@@ -185,10 +187,7 @@ export function ClientsPage() {
       {isAdmin && (
         <form onSubmit={create} className="card-inline stack" aria-labelledby="new-client-heading">
           <h2 id="new-client-heading">New pre-registered client</h2>
-          <label>
-            Name
-            <input name="name" required maxLength={MAX_NAME_LENGTH} placeholder="CI client" />
-          </label>
+          <ClientNameField value={newName} onChange={setNewName} />
           <label>
             Redirect URIs (one per line)
             <textarea name="redirectUris" required rows={2} defaultValue={CLAUDE_CODE_REDIRECT_URI} />
