@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 
 // Issue 22 (M1): a member removed from a workspace must not mint new tokens with a refresh token
-// issued while they were a member.
+// or an authorization code issued while they were a member.
 
 let t: TestDatabase;
 let app: FastifyInstance;
@@ -32,7 +32,7 @@ afterAll(async () => {
   await t.drop();
 });
 
-describe('refresh_token grant after the user left the workspace', () => {
+describe('/token after the user left the workspace', () => {
   it('answers invalid_grant saying so, mints nothing, and the grant is revoked (member_removed)', async () => {
     const session = await oauth().signIn(MEMBER);
     const first = await oauth().authorizeAndRedeem(session, { workspaceId: SEED_IDS.acme });
@@ -113,5 +113,39 @@ describe('refresh_token grant after the user left the workspace', () => {
     expect(
       await t.db.selectFrom('oauth_grants').select('revoked_reason').where('id', '=', grantId).executeTakeFirst(),
     ).toEqual({ revoked_reason: 'member_removed' });
+  });
+
+  it('a code approved before the removal and redeemed after it makes no grant (invalid_grant)', async () => {
+    const session = await oauth().signIn(MEMBER);
+    const { client_id: clientId } = await oauth().register();
+    const { code, verifier } = await oauth().approvedCode(session, SEED_IDS.acme, { clientId });
+    // An identical registration is the same client as the tests' above: count its grants.
+    const grants = () => t.db.selectFrom('oauth_grants').select('id').where('client_id', '=', clientId).execute();
+    const before = await grants();
+    await writer
+      .deleteFrom('memberships')
+      .where('workspace_id', '=', SEED_IDS.acme)
+      .where('user_id', '=', SEED_IDS.member)
+      .execute();
+    try {
+      const refused = await oauth().token({
+        grant_type: 'authorization_code',
+        code,
+        code_verifier: verifier,
+        redirect_uri: CLAUDE_CODE_REDIRECT_URI,
+        client_id: clientId,
+        resource: config().openapi.mcpUrl,
+      });
+      expect(refused.json()).toMatchObject({
+        error: 'invalid_grant',
+        error_description: expect.stringContaining('no longer a member of this workspace'),
+      });
+      expect(await grants()).toEqual(before);
+    } finally {
+      await writer
+        .insertInto('memberships')
+        .values({ workspace_id: SEED_IDS.acme, user_id: SEED_IDS.member, role: 'member' })
+        .execute();
+    }
   });
 });

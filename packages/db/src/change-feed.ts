@@ -3,7 +3,8 @@ import pg from 'pg';
 /**
  * The channel migration 0010's triggers notify, in the writer's own transaction, whenever a row
  * that decides whether an access token is valid, or what it may do, changes: a token or grant
- * revoked, a grant's scopes, a workspace's MCP switch or policy. Notifications carry no payload.
+ * revoked, a grant's scopes, a workspace's MCP switch or policy; and migration 0011's, when a
+ * membership ends (not on a role change). Notifications carry no payload.
  */
 export const TOKEN_VALIDITY_CHANNEL = 'enginy_token_validity';
 

@@ -3,6 +3,7 @@
 // through the balancer; and one replica killed under load loses or doubles nothing.
 import { randomUUID } from 'node:crypto';
 import type { StackConfig } from '@enginy/config/load';
+import { SEED_IDS } from '@enginy/db/seed';
 import { hashSecret } from '@enginy/security/tokens';
 import type { Topology } from '@enginy/stack/topology';
 import type { Session } from '@enginy/testing/oauth-client';
@@ -13,7 +14,7 @@ import { consoleAt } from '../src/console.ts';
 import { rawRequest } from '../src/http.ts';
 import { MCP_HEADERS, type ToolResult } from '../src/mcp.ts';
 import { oauthOf } from '../src/oauth.ts';
-import { ADMIN, CALLBACK, useStack } from '../src/stack.ts';
+import { ADMIN, CALLBACK, MEMBER, useStack } from '../src/stack.ts';
 import { messagesByRequestId, writeLoad } from '../src/write-load.ts';
 
 const h = useStack({ TOKEN_RATE_LIMIT_PER_MINUTE: '1000000' }, ['openapi', 'auth'], { replicas: 2 });
@@ -223,6 +224,86 @@ describe('two replicas of each service behind nginx', () => {
 
     expect((await consoleAt(config, session, config.auth.issuer).revoke(grantId)).revoked).toEqual([grantId]);
     for (const call of await onEvery()) expect(call.status, call.text).toBe(401);
+  });
+
+  it('a member removed while MCP calls are in flight on both openapi replicas: no call that started after the removal committed is answered', async () => {
+    const member = await oauthOf(config).signIn(MEMBER);
+    const {
+      access_token: token,
+      refresh_token: refreshToken,
+      clientId,
+    } = await oauthOf(config).authorizeAndRedeem(member, { scope: 'LISTS_READ' });
+    // Each replica has answered for this token with data (whatever it remembers of it, it has it now).
+    for (const base of topology.openapi) {
+      const call = await callAt(base, token, 'mcp_whoami');
+      expect(call.result?.isError, call.text).toBeUndefined();
+      expect(call.text).toContain(MEMBER.email);
+    }
+    const removeMember = () =>
+      h.db
+        .deleteFrom('memberships')
+        .where('workspace_id', '=', SEED_IDS.acme)
+        .where('user_id', '=', SEED_IDS.member)
+        .execute();
+    // Bounded: 2 callers per replica, at most 40 calls each, for at most about 1.5 s; one call in
+    // four is list_lists (the workspace's rows; its 60 a minute per caller is not what this is about).
+    const calls: { base: string; startedAt: number; status: number; data: boolean; text: string }[] = [];
+    let committedAt = Number.POSITIVE_INFINITY;
+    let stopAt = Date.now() + 5_000;
+    const caller = async (base: string) => {
+      for (let i = 0; i < 40 && Date.now() < stopAt; i++) {
+        const startedAt = Date.now();
+        const call = await callAt(base, token, i % 4 === 3 ? 'list_lists' : 'mcp_whoami');
+        const data = call.status === 200 && call.result?.isError === undefined;
+        calls.push({ base, startedAt, status: call.status, data, text: call.text });
+      }
+    };
+    const callers = topology.openapi.flatMap((base) => [caller(base), caller(base)]);
+    try {
+      await pause(300);
+      await removeMember();
+      // The DELETE has committed by now (autocommit, answered): a call started later must be refused.
+      committedAt = Date.now();
+      stopAt = committedAt + 700;
+      await Promise.all(callers);
+    } finally {
+      stopAt = 0;
+      await Promise.all(callers).catch(() => undefined);
+      await h.db
+        .insertInto('memberships')
+        .values({ workspace_id: SEED_IDS.acme, user_id: SEED_IDS.member, role: 'member' })
+        .onConflict((oc) => oc.columns(['workspace_id', 'user_id']).doNothing())
+        .execute();
+    }
+    const before = calls.filter((call) => call.startedAt < committedAt);
+    const after = calls.filter((call) => call.startedAt > committedAt);
+    process.stdout.write(
+      `member removal: ${before.length} calls started before the commit (${before.filter((c) => c.data).length} with data), ${after.length} after (${after.filter((c) => c.data).length} with data)\n`,
+    );
+    expect(before.filter((call) => call.data).length).toBeGreaterThan(0);
+    for (const base of topology.openapi) expect(after.filter((call) => call.base === base).length).toBeGreaterThan(3);
+    for (const call of after) {
+      expect(call.data, `${call.base} answered with data ${call.startedAt - committedAt} ms after the commit`).toBe(
+        false,
+      );
+      expect(call.status, call.text).toBe(401);
+      expect(call.text).toContain('no longer a member of this workspace');
+    }
+    // Whoever removed the member, the grant is ended with the reason the console shows, and its refresh
+    // token mints nothing (the membership is back by now: the grant given before stays ended).
+    const grant = await h.db
+      .selectFrom('oauth_grants')
+      .select(['revoked_at', 'revoked_reason'])
+      .where('id', '=', await grantOf(token))
+      .executeTakeFirstOrThrow();
+    expect(grant.revoked_reason).toBe('member_removed');
+    const refreshed = await oauthOf(config).token({
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+      client_id: clientId,
+    });
+    expect(refreshed.status).toBe(400);
+    expect(await refreshed.text()).toContain('invalid_grant');
   });
 
   it('kill -9 of one openapi and then one auth replica under load through the balancer: every write and call answered exactly once, and service goes on', async () => {

@@ -32,8 +32,19 @@ export async function createCode(db: Db, code: NewCode): Promise<void> {
     .execute();
 }
 
+/** A code of any state, and whether its user is (still) a member of the workspace it was approved for. */
 export function findCode(db: Db, codeHash: string) {
-  return db.selectFrom('oauth_codes').selectAll().where('code_hash', '=', codeHash).executeTakeFirst();
+  return db
+    .selectFrom('oauth_codes')
+    .leftJoin('memberships', (join) =>
+      join
+        .onRef('memberships.workspace_id', '=', 'oauth_codes.workspace_id')
+        .onRef('memberships.user_id', '=', 'oauth_codes.user_id'),
+    )
+    .selectAll('oauth_codes')
+    .select(sql<boolean>`memberships.user_id is not null`.as('member'))
+    .where('oauth_codes.code_hash', '=', codeHash)
+    .executeTakeFirst();
 }
 
 /**

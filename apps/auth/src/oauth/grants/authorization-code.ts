@@ -3,6 +3,7 @@ import type { Db } from '@enginy/db/client';
 import type { OAuthClient } from '@enginy/db/queries/oauth-clients';
 import { createGrant, revokeGrant } from '@enginy/db/queries/oauth-grants';
 import { claimCode, findCode, linkCodeToGrant } from '@enginy/db/queries/oauth-tokens';
+import { grantEndedByMembership } from '@enginy/policy/grant-membership';
 import { spentCodeVerdict } from '@enginy/policy/spent-code';
 import { hashSecret } from '@enginy/security/tokens';
 import { InvalidGrant, InvalidRequest, InvalidTarget } from '../../errors.ts';
@@ -50,6 +51,10 @@ export async function redeemAuthorizationCode(
   if (resource !== undefined && resource !== row.resource)
     throw new InvalidTarget(`resource must be ${row.resource}, as in the authorization request`);
   if (row.expires_at.getTime() <= Date.now()) throw new InvalidGrant('The authorization code has expired');
+  // A grant stands only while its user is a member of its workspace: a code approved
+  // before the user was removed makes none. RFC 6749 §5.2 invalid_grant: the grant "is invalid".
+  if (grantEndedByMembership({ member: row.member, revokedReason: null }))
+    throw new InvalidGrant('The user is no longer a member of this workspace');
 
   const issued = await db.transaction().execute(async (trx) => {
     const claimed = await claimCode(trx, codeHash);
