@@ -30,7 +30,7 @@ function textSchema(tool: GeneratedTool): object {
           schema.type === 'array' ? { type: ['array', 'null'], items: TEXT } : ABSENT_OR_TEXT,
         ]),
       ),
-      // A name the operation does not take is the route's to refuse, or ignored in a path; never String()ed here.
+      // A query name the operation does not take still goes into the URL (for the route to refuse): text too.
       additionalProperties: ABSENT_OR_TEXT,
     };
   };
