@@ -1,6 +1,7 @@
 import { loadConfig } from '@enginy/config/load';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type ProxyOptions } from 'vite';
+import { STATIC_HEADERS, securityHeaders } from './server/security-headers.ts';
 
 // This file is the web app's env.ts: the one place it reads the environment.
 const config = loadConfig(process.env);
@@ -35,15 +36,12 @@ const proxy: Record<string, ProxyOptions> = {
   },
 };
 
-// Pages are never framed (clickjacking on the consent page): both the old header and CSP.
-const headers = {
-  'X-Frame-Options': 'DENY',
-  'Content-Security-Policy': "frame-ancestors 'none'",
-  'Referrer-Policy': 'no-referrer',
-};
+// X-Frame-Options, Referrer-Policy and nosniff on every response; the Content-Security-Policy comes
+// from securityHeaders(), with a fresh nonce for each page under `vite`.
+const headers = STATIC_HEADERS;
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), securityHeaders()],
   server: { port: config.web.port, strictPort: true, host: config.bindHost, proxy, headers },
   preview: { port: config.web.port, strictPort: true, host: config.bindHost, proxy, headers },
   define: {

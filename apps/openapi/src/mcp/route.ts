@@ -22,7 +22,8 @@ import { ExchangeTransport, isRequest, parsePost } from './request-transport.ts'
 import { scopeHint } from './scope-hint.ts';
 import { answerToolCall, type CallTool, isPlainToolCall } from './tool-calls.ts';
 import { type ActiveAccessToken, TokenLookups } from './token-lookups.ts';
-import { type GeneratedTool, type OpenApiDocument, toolsFromOpenApi, unfitPathParams } from './tool-catalogue.ts';
+import { type ArgumentCheck, argumentCheck } from './tool-arguments.ts';
+import { type GeneratedTool, type OpenApiDocument, toolsFromOpenApi } from './tool-catalogue.ts';
 import { UsageRecorder } from './usage.ts';
 import { ConnectionNames, WHOAMI_TOOL, whoami } from './whoami.ts';
 
@@ -73,12 +74,13 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
   app.addHook('onClose', () => usage.close());
 
   let tools: GeneratedTool[] = [];
-  let byName = new Map<string, GeneratedTool>();
+  // Each tool with the check of its arguments, compiled once here rather than on each call.
+  let byName = new Map<string, { tool: GeneratedTool; check: ArgumentCheck }>();
   let listed: { tools: object[] } = { tools: [] };
   app.decorate('mcpTools', () => tools);
   app.addHook('onReady', async () => {
     tools = toolsFromOpenApi(app.swagger() as OpenApiDocument);
-    byName = new Map(tools.map((tool) => [tool.name, tool]));
+    byName = new Map(tools.map((tool) => [tool.name, { tool, check: argumentCheck(tool) }]));
     listed = {
       tools: [
         WHOAMI_TOOL,
@@ -107,16 +109,19 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
       // Compact, as the REST tools' text is: the same JSON as structuredContent (MCP "Structured Content").
       return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: result };
     }
-    const tool = byName.get(name);
-    if (tool === undefined) {
+    const entry = byName.get(name);
+    if (entry === undefined) {
       // Counted per tool only under a catalogue name: a client's free text would add a row per name
       // sent, and one the database refuses (a NUL; ~4 kB, past a btree entry's 2,704 bytes) failed
       // the whole usage batch. The grant was still used.
       usage.record(token.grantId);
       throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
     }
+    const { tool, check } = entry;
     usage.record(token.grantId, tool.name);
-    const problem = argumentProblem(tool, args);
+    // The shape errors the REST route would report less clearly, or not at all: the parts must be
+    // objects, each path and query value text, each path param one segment.
+    const problem = check(args);
     if (problem !== undefined) return toolError(problem);
     const principal: Principal = {
       kind: 'oauth',
@@ -217,27 +222,6 @@ function refuse(reply: FastifyReply, config: StackConfig, check: Exclude<BearerC
       error_description: check.error === 'invalid_token' ? TOKEN_VALIDATION_FAILED : check.reason,
       message: check.reason,
     });
-}
-
-/** The shape errors the REST route would report less clearly: the parts must be objects, each path param one segment. */
-function argumentProblem(tool: GeneratedTool, args: Record<string, unknown>): string | undefined {
-  for (const part of ['pathParams', 'query'] as const) {
-    const value = args[part];
-    if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value)))
-      return `${part} must be an object`;
-  }
-  const unknown = Object.keys(args).filter((key) => !(key in tool.inputSchema.properties));
-  if (unknown.length > 0)
-    return `Unknown argument${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')} (this tool takes ${Object.keys(tool.inputSchema.properties).join(', ') || 'no arguments'})`;
-  const { missing, dotSegments } = unfitPathParams(tool, args.pathParams as Record<string, unknown> | undefined);
-  if (missing.length > 0)
-    return `Missing path parameter${missing.length > 1 ? 's' : ''}: ${missing.map((name) => `pathParams.${name}`).join(', ')}`;
-  // RFC 3986 §3.3: 'The path segments "." and "..", also known as dot-segments, are defined for
-  // relative reference within the path name hierarchy', and §5.2.4 removes them: the call would run
-  // another operation than this tool's (`/v1/lists/../contacts` is `POST /v1/contacts`).
-  if (dotSegments.length > 0)
-    return `${dotSegments.map((name) => `pathParams.${name}`).join(', ')} may not be "." or "..": a path parameter is one path segment`;
-  return undefined;
 }
 
 function allowedHostnames(config: StackConfig): Set<string> {

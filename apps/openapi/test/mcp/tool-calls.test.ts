@@ -43,6 +43,11 @@ const calls: [string, Record<string, unknown>, 'result' | 'isError' | 'error'][]
   ['an unknown tool', { name: 'no_such_tool' }, 'error'],
   ['arguments of the wrong shape', { name: 'get_contact', arguments: { pathParams: 'x' } }, 'isError'],
   ['a missing path parameter', { name: 'get_contact', arguments: {} }, 'isError'],
+  [
+    'a path parameter with no text form',
+    { name: 'get_contact', arguments: { pathParams: { contactId: { toString: 1 } } } },
+    'isError',
+  ],
   ['a progress token in _meta', { name: 'mcp_whoami', _meta: { progressToken: 7 } }, 'result'],
 ];
 

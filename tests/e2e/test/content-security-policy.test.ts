@@ -1,0 +1,13 @@
+// The web app under its Content-Security-Policy on Vite's dev server, as `pnpm dev` and the test
+// stack run it (src/pages-under-policy.ts).
+import { describePagesUnderPolicy } from '../src/pages-under-policy.ts';
+import { useStackAndBrowser } from '../src/stack-fixture.ts';
+
+const e2e = useStackAndBrowser();
+
+describePagesUnderPolicy('vite', () => ({
+  browser: e2e.browser,
+  webUrl: e2e.stack.config.web.url,
+  issuer: e2e.stack.config.auth.issuer,
+  mcpUrl: e2e.stack.config.openapi.mcpUrl,
+}));
