@@ -20,6 +20,8 @@ const MESSAGES: Record<string, string> = {
   client_deleted: 'Pre-registered client deleted: it is now an unknown client',
   api_key_created: 'API key created',
   api_key_revoked: 'API key revoked',
+  failure_lab_on: 'Failure-lab scenario switched on (pnpm lab)',
+  failure_lab_off: 'Failure-lab scenario switched off (pnpm lab)',
 };
 
 export function reasonMessage(reason: string): string {
@@ -36,6 +38,8 @@ const ADMIN_REASONS = new Set([
   'client_deleted',
   'api_key_created',
   'api_key_revoked',
+  'failure_lab_on',
+  'failure_lab_off',
 ]);
 
 export function eventKind(reason: string): 'admin' | 'authorization' {
