@@ -112,6 +112,6 @@ describe('pnpm lab: switches', () => {
       ['failure_lab_off', 'expire-access'],
       ['failure_lab_off', 'all'],
     ]);
-    expect((events[0]?.details as { by: string }).by).toMatch(/^cli:/);
+    expect((events[0]?.details as { by?: string } | undefined)?.by).toMatch(/^cli:/);
   });
 });
