@@ -94,3 +94,8 @@ export async function takeLabCount(db: Db, scenario: LabScenarioName): Promise<b
     .executeTakeFirst();
   return taken !== undefined;
 }
+
+/** Sets a token's expiry (failure lab expire-access): the lab's one write to another table. */
+export async function shortenToken(db: Db, tokenHash: string, expiresAt: Date): Promise<void> {
+  await db.updateTable('oauth_tokens').set({ expires_at: expiresAt }).where('token_hash', '=', tokenHash).execute();
+}
