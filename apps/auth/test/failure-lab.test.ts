@@ -225,3 +225,28 @@ describe('iss-mismatch', () => {
     expect(metadata.json().issuer).toBe(config().auth.issuer);
   });
 });
+
+describe('two replicas', () => {
+  it('a switch applies to the very next request at each, and a count is shared: 3 refusals between them, not 3 each', async () => {
+    const replica = await buildApp(config(), { db: t.db });
+    await replica.ready();
+    try {
+      const at = (target: FastifyInstance) =>
+        target.inject({
+          method: 'POST',
+          url: '/token',
+          payload: `grant_type=refresh_token&refresh_token=ert_unknown&client_id=${clientId}`,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        });
+      // Both have read the (empty) switches and remember them.
+      expect((await at(app)).statusCode).toBe(400);
+      expect((await at(replica)).statusCode).toBe(400);
+      await labOn('token-unavailable', { count: 3 });
+      const statuses = [];
+      for (const target of [replica, app, replica, app, replica, app]) statuses.push((await at(target)).statusCode);
+      expect(statuses).toEqual([503, 503, 503, 400, 400, 400]);
+    } finally {
+      await replica.close();
+    }
+  });
+});
