@@ -3,6 +3,7 @@ import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
+import failureLab from '@enginy/service/failure-lab';
 import health from '@enginy/service/health';
 import { loggerOptions } from '@enginy/service/logger';
 import { openSharedStore } from '@enginy/service/shared-store';
@@ -10,6 +11,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { allowAnyOrigin } from './cors.ts';
 import { registerErrorHandling, renderFrameworkError, TooManyRequests } from './errors.ts';
 import { purgeExpiredJob } from './jobs/purge-expired.ts';
+import noDcrLab from './lab/no-dcr.ts';
 import consoleApi from './console/console-api.ts';
 import { authorizeEndpoint } from './oauth/authorize/endpoint.ts';
 import { consentEndpoint } from './oauth/consent/endpoint.ts';
@@ -56,6 +58,9 @@ export async function buildApp(config: StackConfig, deps: AppDeps): Promise<Fast
   app.addHook('onClose', () => purge.close());
 
   await app.register(health, { service: 'auth', db: deps.db });
+  // The failure lab's switches (`pnpm lab`), held in memory; never any in production.
+  await app.register(failureLab, { config, db: deps.db });
+  await app.register(noDcrLab);
   // The OAuth authorization server (src/oauth/), one plugin per endpoint.
   const routeOptions = { config, db: deps.db, sharedStore };
   await app.register(metadataEndpoint, routeOptions);

@@ -1,5 +1,6 @@
 import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
+import failureLab from '@enginy/service/failure-lab';
 import health from '@enginy/service/health';
 import { loggerOptions } from '@enginy/service/logger';
 import { openSharedStore } from '@enginy/service/shared-store';
@@ -88,6 +89,8 @@ export async function buildApp(config: StackConfig, deps: AppDeps): Promise<Fast
 
   // Routes.
   await app.register(health, { service: 'openapi', db });
+  // The failure lab's switches (`pnpm lab`), held in memory; never any in production.
+  await app.register(failureLab, { config, db });
   await app.register(oauthAliasRoutes, { config }); // /token, /authorize, /register guessed at this origin
   for (const routes of [
     creditsRoutes,

@@ -13,3 +13,8 @@ export function readConfigOrExit(): StackConfig {
     throw error;
   }
 }
+
+/** NODE_ENV=production, asked before reading the rest (which production may refuse for other reasons). */
+export function isProductionEnv(): boolean {
+  return process.env.NODE_ENV === 'production';
+}

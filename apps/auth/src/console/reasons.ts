@@ -21,6 +21,8 @@ const MESSAGES: Record<string, string> = {
   api_key_created: 'API key created',
   api_key_revoked: 'API key revoked',
   member_removed: 'Member removed from the workspace: their connections here ended',
+  failure_lab_on: 'Failure-lab scenario switched on (pnpm lab)',
+  failure_lab_off: 'Failure-lab scenario switched off (pnpm lab)',
 };
 
 export function reasonMessage(reason: string): string {
@@ -38,6 +40,8 @@ const ADMIN_REASONS = new Set([
   'api_key_created',
   'api_key_revoked',
   'member_removed',
+  'failure_lab_on',
+  'failure_lab_off',
 ]);
 
 export function eventKind(reason: string): 'admin' | 'authorization' {

@@ -1,6 +1,7 @@
 import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
 import type { FastifyPluginAsync } from 'fastify';
+import { statedResource } from '../lab/resource-mismatch.ts';
 import { scopeHint } from './scope-hint.ts';
 
 /**
@@ -21,7 +22,8 @@ export const protectedResourceRoutes: FastifyPluginAsync<{ config: StackConfig; 
   const metadata = async () => {
     const scopes = await scopeHint(db);
     return {
-      resource: config.openapi.mcpUrl,
+      // RFC 9728 §3.3: identical to the URL the metadata was fetched for (the failure lab may break that).
+      resource: statedResource(config.openapi.mcpUrl, await app.failureLab.current()),
       authorization_servers: [config.auth.issuer],
       ...(scopes.length === 0 ? {} : { scopes_supported: scopes }),
       bearer_methods_supported: ['header'],

@@ -16,6 +16,8 @@ import {
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Principal } from '../auth/principal.ts';
+import { challengeScopes } from '../lab/challenge-without-scope.ts';
+import { stepUpChallenge } from '../lab/step-up.ts';
 import { type BearerCheck, challenge, checkBearer, TOKEN_VALIDATION_FAILED } from './bearer.ts';
 import { ToolDispatcher, toolError } from './dispatch.ts';
 import { ExchangeTransport, isRequest, parsePost } from './request-transport.ts';
@@ -105,7 +107,7 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
   const callTool: CallTool = async ({ name, arguments: args = {} }, token) => {
     if (name === WHOAMI_TOOL.name) {
       usage.record(token.grantId, WHOAMI_TOOL.name);
-      const result = await whoami(names, token);
+      const result = await whoami(names, token, await app.failureLab.current());
       // Compact, as the REST tools' text is: the same JSON as structuredContent (MCP "Structured Content").
       return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: result };
     }
@@ -172,7 +174,13 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
         .header('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS))
         .send(JSONRPC_ERROR('Service unavailable: the database cannot be reached; try again in a few seconds'));
     }
-    if (!check.ok) return refuse(reply, config, check, await scopeHint(db));
+    if (!check.ok)
+      return refuse(
+        reply,
+        config,
+        check,
+        challengeScopes(check.status, await scopeHint(db), await app.failureLab.current()),
+      );
     const parsed = parsePost(request.headers, request.body);
     if (!parsed.ok) return reply.code(parsed.status).send(JSONRPC_ERROR(parsed.message, parsed.code));
 
@@ -182,9 +190,23 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
     const [only] = parsed.messages;
     let responses: JSONRPCMessage[];
     // The hot path: one plain tools/call is answered here, everything else by the SDK server.
-    if (parsed.messages.length === 1 && only !== undefined && isPlainToolCall(only))
+    if (parsed.messages.length === 1 && only !== undefined && isPlainToolCall(only)) {
+      // Failure lab step-up: answered at the HTTP level, so only a lone tool call can be challenged.
+      const stepUp = await stepUpChallenge(byName.get(only.params.name), token, app.failureLab);
+      if (stepUp !== undefined)
+        return refuse(
+          reply,
+          config,
+          {
+            ok: false,
+            status: 403,
+            error: 'insufficient_scope',
+            reason: `Tool requires scopes: ${stepUp.missing.join(', ')}`,
+          },
+          stepUp.required,
+        );
       responses = [await answerToolCall(only, token, callTool)];
-    else {
+    } else {
       const authInfo: AuthInfo = {
         token: bearer,
         clientId: token.clientId,

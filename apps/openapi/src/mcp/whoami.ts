@@ -1,6 +1,8 @@
 import type { Db } from '@enginy/db/client';
 import { findConnectionNames } from '@enginy/db/queries/oauth-grants';
 import { cleanClientName } from '@enginy/policy/client-name';
+import type { LabSwitchRow } from '@enginy/db/queries/failure-lab';
+import { labScenariosInForce } from '@enginy/policy/failure-lab';
 import { grantCut } from '@enginy/policy/grant-cut';
 import type { ActiveAccessToken } from './token-lookups.ts';
 
@@ -31,6 +33,8 @@ export interface WhoamiResult {
   policyScopes: string[];
   tokenExpiresAt: string;
   checks: { check: string; ok: boolean; detail: string }[];
+  /** Failure-lab scenarios in force for this connection (`pnpm lab`); absent while none is. */
+  failureLab?: { scenario: string; scope: 'global' | 'this workspace'; options: Record<string, number> }[];
 }
 
 type Names = Awaited<ReturnType<typeof findConnectionNames>>;
@@ -60,12 +64,16 @@ export class ConnectionNames {
 }
 
 /** Enginy's "verify the connection" step as data. Only reachable with an accepted token. */
-export async function whoami(names: ConnectionNames, token: ActiveAccessToken): Promise<WhoamiResult> {
+export async function whoami(
+  names: ConnectionNames,
+  token: ActiveAccessToken,
+  lab: readonly LabSwitchRow[] = [],
+): Promise<WhoamiResult> {
   const labels = await names.get(token);
   const policyScopes = token.policyScopes;
   // Granted scopes the workspace no longer approves (the admin narrowed the policy since).
   const beyondPolicy = grantCut(token.grantedScopes, token.effectiveScopes);
-  return {
+  const result: WhoamiResult = {
     user: { id: token.userId, email: labels?.email ?? '', name: labels?.userName ?? '' },
     workspace: { id: token.workspaceId, slug: labels?.slug ?? '', name: labels?.workspaceName ?? '' },
     // A stored name may predate the cleaning of client names: shown as the consent page shows it.
@@ -99,4 +107,19 @@ export async function whoami(names: ConnectionNames, token: ActiveAccessToken): 
       },
     ],
   };
+  // So that nobody debugs a failure they switched on and forgot: said here, and as a failed check.
+  const inForce = labScenariosInForce(lab, token.workspaceId);
+  if (inForce.length === 0) return result;
+  const listed = inForce.map((entry) => ({
+    scenario: entry.scenario,
+    scope: entry.workspaceId === null ? ('global' as const) : ('this workspace' as const),
+    options: entry.options,
+  }));
+  result.failureLab = listed;
+  result.checks.push({
+    check: 'No failure-lab scenario is switched on',
+    ok: false,
+    detail: `In force: ${listed.map((entry) => entry.scenario).join(', ')}. Switch them off with: pnpm lab off --all`,
+  });
+  return result;
 }

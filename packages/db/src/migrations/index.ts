@@ -10,6 +10,7 @@ import * as m0008 from './0008-dynamic-client-source.ts';
 import * as m0009 from './0009-rate-limit-counters.ts';
 import * as m0010 from './0010-token-validity-notify.ts';
 import * as m0011 from './0011-membership-ends-access.ts';
+import * as m0012 from './0012-failure-lab.ts';
 
 /**
  * Every migration, by name, in the order they run. Forward-only: a migration that has shipped is
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '0009-rate-limit-counters': m0009,
   '0010-token-validity-notify': m0010,
   '0011-membership-ends-access': m0011,
+  '0012-failure-lab': m0012,
 };

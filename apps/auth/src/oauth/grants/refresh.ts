@@ -22,6 +22,11 @@ export const REFRESH_RETRY_GRACE_MS = 10_000;
 
 type FoundToken = NonNullable<Awaited<ReturnType<typeof findToken>>>;
 
+export interface RefreshOptions {
+  /** False when a workspace's spent tokens get no retry grace (failure lab refresh-no-grace); default true. */
+  retryGrace?: (workspaceId: string) => boolean;
+}
+
 /** What a rotation keeps, sealed with the spent refresh token: the request it answered, and the answer. */
 interface RetryAnswer {
   request: string;
@@ -41,7 +46,11 @@ export class RefreshService {
     private readonly config: StackConfig,
   ) {}
 
-  async refresh(client: OAuthClient, body: Record<string, string | undefined>): Promise<TokenResponse> {
+  async refresh(
+    client: OAuthClient,
+    body: Record<string, string | undefined>,
+    options: RefreshOptions = {},
+  ): Promise<TokenResponse> {
     const token = body.refresh_token;
     if (token === undefined || token === '') throw new InvalidRequest('refresh_token is required');
     const hash = hashSecret(this.config.tokenHashKey, token);
@@ -59,7 +68,7 @@ export class RefreshService {
       );
     }
     if (row.revokedAt !== null || row.grantRevokedAt !== null) throw new InvalidGrant('The refresh token was revoked');
-    if (row.spentAt !== null) return this.retried(token, request, row);
+    if (row.spentAt !== null) return this.retried(token, request, row, options);
     if (row.expiresAt.getTime() <= Date.now()) throw new InvalidGrant('The refresh token has expired');
     if (body.resource !== undefined && body.resource !== row.resource)
       throw new InvalidTarget(`resource must be ${row.resource}`);
@@ -78,13 +87,19 @@ export class RefreshService {
       return true;
     });
     // Spent meanwhile: by an identical request that got there first (its answer is this one's), or reuse.
-    return rotated ? pair.response : this.retried(token, request, (await findToken(this.db, hash)) ?? row);
+    return rotated ? pair.response : this.retried(token, request, (await findToken(this.db, hash)) ?? row, options);
   }
 
   /** A spent refresh token again: the answer its rotation gave, if this is that request's retry; else reuse. */
-  private async retried(token: string, request: string, row: FoundToken): Promise<TokenResponse> {
+  private async retried(
+    token: string,
+    request: string,
+    row: FoundToken,
+    options: RefreshOptions,
+  ): Promise<TokenResponse> {
+    const grace = options.retryGrace?.(row.workspaceId) ?? true;
     const sealed =
-      row.spentAt && row.retryAnswer && Date.now() - row.spentAt.getTime() <= REFRESH_RETRY_GRACE_MS
+      grace && row.spentAt && row.retryAnswer && Date.now() - row.spentAt.getTime() <= REFRESH_RETRY_GRACE_MS
         ? openWithSecret(token, row.retryAnswer)
         : undefined;
     const answer = sealed === undefined ? undefined : (JSON.parse(sealed) as RetryAnswer);

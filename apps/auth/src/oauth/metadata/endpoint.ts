@@ -3,6 +3,7 @@ import { listMcpPolicies } from '@enginy/db/queries/workspaces';
 import { GRANT_TYPES, RESPONSE_TYPES, TOKEN_ENDPOINT_AUTH_METHODS } from '@enginy/policy/client-metadata';
 import { scopesInForceAnywhere } from '@enginy/policy/effective-scopes';
 import type { FastifyPluginAsync } from 'fastify';
+import { registrationSwitchedOff } from '../../lab/no-dcr.ts';
 import type { AppPluginOptions } from '../../plugin-options.ts';
 
 export const METADATA_PATHS = ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'] as const;
@@ -14,14 +15,19 @@ export const METADATA_PATHS = ['/.well-known/oauth-authorization-server', '/.wel
  * Code appends `offline_access` when it is listed, so it is not); listing every Enginy scope made it
  * ask for WRITE scopes the seeded read-only policy refuses. Omitted while nothing can be granted.
  */
-export function authorizationServerMetadata(config: StackConfig, grantableScopes: readonly string[]) {
+export function authorizationServerMetadata(
+  config: StackConfig,
+  grantableScopes: readonly string[],
+  { registration = true }: { registration?: boolean } = {},
+) {
   const issuer = config.auth.issuer;
   return {
     // RFC 8414 §3.3: "The issuer value returned MUST be identical to the authorization server's issuer identifier".
     issuer,
     authorization_endpoint: `${issuer}/authorize`,
     token_endpoint: `${issuer}/token`,
-    registration_endpoint: `${issuer}/register`,
+    // RFC 8414 §2: registration_endpoint is OPTIONAL; the failure lab's no-dcr leaves it out.
+    ...(registration ? { registration_endpoint: `${issuer}/register` } : {}),
     revocation_endpoint: `${issuer}/revoke`,
     ...(grantableScopes.length === 0 ? {} : { scopes_supported: [...grantableScopes] }),
     // The very sets /register accepts (packages/policy client-metadata).
@@ -40,7 +46,10 @@ export function authorizationServerMetadata(config: StackConfig, grantableScopes
 export const metadataEndpoint: FastifyPluginAsync<AppPluginOptions> = async (app, { config, db }) => {
   for (const url of METADATA_PATHS) {
     app.get(url, async (_request, reply) => {
-      const metadata = authorizationServerMetadata(config, scopesInForceAnywhere(await listMcpPolicies(db)));
+      const registration = !registrationSwitchedOff(await app.failureLab.current());
+      const metadata = authorizationServerMetadata(config, scopesInForceAnywhere(await listMcpPolicies(db)), {
+        registration,
+      });
       // Revalidated every time: a policy change must show in the very next discovery.
       return reply.header('cache-control', 'no-cache').send(metadata);
     });

@@ -1,3 +1,6 @@
+import type { LabSwitchRow } from '@enginy/db/queries/failure-lab';
+import { labSwitchInForce } from '@enginy/policy/failure-lab';
+import { UNAVAILABLE_RETRY_AFTER_SECONDS } from '@enginy/service/http-errors';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { OAuthError, UnauthorizedClient, UnsupportedGrantType } from '../../errors.ts';
 import { authenticateClient } from '../clients/authenticate.ts';
@@ -6,6 +9,9 @@ import { formParams } from '../form-params.ts';
 import { redeemAuthorizationCode } from '../grants/authorization-code.ts';
 import { auditFailedExchange } from '../grants/exchange-audit.ts';
 import { RefreshService } from '../grants/refresh.ts';
+import { expireAccessLab } from '../../lab/expire-access.ts';
+import { refuseForgottenClient } from '../../lab/forget-client.ts';
+import { tokenUnavailableNow } from '../../lab/token-unavailable.ts';
 
 export const TOKEN_PATHS = ['/token', '/oauth/token'] as const;
 
@@ -16,13 +22,20 @@ export const TOKEN_PATHS = ['/token', '/oauth/token'] as const;
  */
 export const tokenEndpoint: FastifyPluginAsync<AppPluginOptions> = async (app, { config, db }) => {
   const refresh = new RefreshService(db, config);
-  const grant = async (request: FastifyRequest, body: Record<string, string | undefined>) => {
+  const grant = async (
+    request: FastifyRequest,
+    body: Record<string, string | undefined>,
+    lab: readonly LabSwitchRow[],
+  ) => {
     const client = await authenticateClient(db, config, request.headers.authorization, body);
+    refuseForgottenClient(client, lab);
     switch (body.grant_type) {
       case 'authorization_code':
         return redeemAuthorizationCode(db, config, client, body);
       case 'refresh_token':
-        return refresh.refresh(client, body);
+        return refresh.refresh(client, body, {
+          retryGrace: (workspaceId) => labSwitchInForce(lab, 'refresh-no-grace', workspaceId) === undefined,
+        });
       case 'client_credentials':
         throw new UnauthorizedClient('This client may not use the client_credentials grant');
       default:
@@ -34,8 +47,18 @@ export const tokenEndpoint: FastifyPluginAsync<AppPluginOptions> = async (app, {
     // RFC 6749 §5.1: "Cache-Control: no-store" on every response with tokens (errors too, here).
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     const body = formParams(request);
+    // The failure lab (`pnpm lab`): none of it in force costs one fence, no query.
+    const lab = await app.failureLab.current();
+    if (await tokenUnavailableNow(db, lab)) {
+      // RFC 6749 §5.2 has no code for this at /token; §4.1.2.1's temporarily_unavailable, with a 503
+      // and Retry-After (RFC 9110 §15.6.4, §10.2.3), is what a real outage answers (errors.ts).
+      return reply.code(503).header('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS)).send({
+        error: 'temporarily_unavailable',
+        error_description: 'The token endpoint is unavailable (failure lab: token-unavailable); try again shortly',
+      });
+    }
     try {
-      return reply.send(await grant(request, body));
+      return reply.send(await expireAccessLab(db, config, lab, await grant(request, body, lab)));
     } catch (error) {
       // A code exchange that fails after consent is why "no active connection appears": the
       // console's attempts list must show it, with the reason (PKCE mismatch, wrong secret, …).
