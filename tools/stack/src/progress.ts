@@ -14,8 +14,8 @@ export interface Progress {
   step(label: string): void;
   /** What the current step is doing now (a file finished, a warm-up): shown live, never as a plain line. */
   detail(text: string): void;
-  /** A line of the command's own output, kept above the live line. */
-  log(line: string): void;
+  /** A line of the command's own output, kept above the live line; `to` another stream (stderr) if not progress's. */
+  log(line: string, to?: ProgressStream): void;
   /** Clears the live line, leaving the output as if progress had never been shown. */
   done(): void;
 }
@@ -43,7 +43,7 @@ export function startProgress(
     if (!live || count === 0) return;
     const text = `${counter()} ${label}${detail === '' ? '' : `: ${detail}`}`;
     // A line wider than the terminal wraps, and \r then rewrites only its last row.
-    const width = Math.max(20, (stream.columns ?? 80) - 1);
+    const width = Math.max(20, (stream.columns || 80) - 1); // a pty with no size says 0
     stream.write(`\r\x1b[2K${text.length > width ? `${text.slice(0, width - 1)}…` : text}`);
     shown = true;
   };
@@ -59,9 +59,9 @@ export function startProgress(
       detail = text;
       draw();
     },
-    log(line) {
+    log(line, to = stream) {
       clear();
-      stream.write(line.endsWith('\n') ? line : `${line}\n`);
+      to.write(line.endsWith('\n') ? line : `${line}\n`);
       draw();
     },
     done() {
