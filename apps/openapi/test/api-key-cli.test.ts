@@ -50,7 +50,7 @@ describe('pnpm api-key', () => {
     [['--scopes', 'ROOT'], 'Unknown scope ROOT', 2],
     [['--scopes', 'ALL', '--colour', 'red'], 'Unknown option --colour', 2],
     [['--scopes', 'ALL', '--workspace', 'initech'], 'No workspace "initech"', 1],
-  ])('refuses %j with a clear message and exit code %i', async (args, message, code) => {
+  ])('refuses %j with "%s" and exit code %i', async (args, message, code) => {
     const failure = await cli(args).then(
       () => undefined,
       (error: { code: number; stderr: string; stdout: string }) => error,
