@@ -131,8 +131,10 @@ async function runLoad(
         for (const scenario of measuredLoad()) {
           log(`  ${scenario.name}: warm-up ${warmUp} s, then ${levels.join('/')} connections × ${duration} s`);
           watch?.loaded(true);
-          if (warmUp > 0) tracked().step(`${scenario.name} warm-up, ${maxConnections} conns`);
-          if (warmUp > 0) await scenario.run(fixture, maxConnections, warmUp);
+          if (warmUp > 0) {
+            tracked().step(`${scenario.name} warm-up, ${maxConnections} conns`);
+            await scenario.run(fixture, maxConnections, warmUp);
+          }
           const serving = servingProcesses(scenario.name, watch, replicated);
           const profiled = profileDir ? serving : [];
           await toggleProfilers(profiled);
