@@ -25,8 +25,9 @@ export function isLiveTerminal(stream: ProgressStream, env: Record<string, strin
   return stream.isTTY === true && (env.CI === undefined || env.CI === '' || env.CI === 'false');
 }
 
+/** `total` undefined when the command cannot know it in advance: "[3/?]". */
 export function startProgress(
-  total: number,
+  total: number | undefined,
   stream: ProgressStream = process.stderr,
   live: boolean = isLiveTerminal(stream),
 ): Progress {
@@ -34,7 +35,7 @@ export function startProgress(
   let label = '';
   let detail = '';
   let shown = false;
-  const counter = () => `[${Math.min(count, total)}/${total}]`;
+  const counter = () => (total === undefined ? `[${count}/?]` : `[${Math.min(count, total)}/${total}]`);
   const clear = () => {
     if (shown) stream.write('\r\x1b[2K');
     shown = false;

@@ -43,7 +43,11 @@ const PACKAGE_DIRS = ['apps', 'packages', 'tools', 'tests'].flatMap((group) =>
 for (const dir of PACKAGE_DIRS) rmSync(join(dir, RESULTS), { force: true });
 
 const TURBO = join(REPO_ROOT, 'node_modules/.bin/turbo');
-const progress = startProgress((runTurbo ? plannedPackages().length : 0) + (runHardening ? 1 : 0), process.stdout);
+const planned = runTurbo ? plannedPackages() : [];
+const progress = startProgress(
+  planned === undefined ? undefined : planned.length + (runHardening ? 1 : 0),
+  process.stdout,
+);
 const follow = followTestOutput(progress);
 
 const turboStatus = runTurbo
@@ -102,9 +106,9 @@ process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n
 process.exit(turboStatus === 0 && hardeningStatus === 0 ? 0 : 1);
 
 /** The packages turbo will test, in turbo's own words (a dry run), so progress can count them. */
-function plannedPackages(): string[] {
+function plannedPackages(): string[] | undefined {
   const dry = spawnSync(TURBO, ['run', 'test', '--dry=json', ...turboFilters], { cwd: REPO_ROOT, encoding: 'utf8' });
-  if (dry.status !== 0) return [];
+  if (dry.status !== 0) return undefined; // turbo's own run will say why
   const { tasks } = JSON.parse(dry.stdout) as { tasks: { package: string; command: string }[] };
   return tasks.filter((task) => task.command !== '<NONEXISTENT>').map((task) => task.package);
 }

@@ -51,6 +51,14 @@ describe('progress', () => {
     expect(screen(out.text)).toEqual([' ✓ test/scopes.test.ts (12 tests) 9ms', '']);
   });
 
+  it('counts without a total when the command cannot know it', () => {
+    const out = recorder();
+    const progress = startProgress(undefined, out, false);
+    progress.step('@enginy/db');
+    progress.step('@enginy/auth');
+    expect(out.text).toBe('[1/?] @enginy/db\n[2/?] @enginy/auth\n');
+  });
+
   it('never draws wider than the terminal, where \\r could not take the line back', () => {
     const out = recorder(30);
     startProgress(2, out, true).step('a scenario with a very long name indeed');
