@@ -1,8 +1,9 @@
 #!/usr/bin/env -S npx tsx
 // `pnpm run doctor [mcp-url]`: prints the checklist (or --json) and exits 0 only when every step passed;
 // `--conformance` prints the conformance checklist instead.
+import { refuse, UsageError } from '@enginy/config/cli-args';
 import { runConformance } from './conformance.ts';
-import { parseOptions, USAGE } from './options.ts';
+import { DOCTOR_COMMAND, parseOptions, USAGE } from './options.ts';
 import { renderText } from './report.ts';
 import { runDoctor } from './run.ts';
 
@@ -10,8 +11,9 @@ let options: ReturnType<typeof parseOptions>;
 try {
   options = parseOptions(process.argv.slice(2));
 } catch (error) {
-  console.error(`${(error as Error).message}\n\n${USAGE}`);
-  process.exit(2);
+  // A bad argument: one line naming it, the usage, exit 2 (as every CLI of ours); anything else is a bug.
+  if (!(error instanceof UsageError)) throw error;
+  refuse(DOCTOR_COMMAND, error.message);
 }
 if (options.help) {
   process.stdout.write(USAGE);

@@ -1,5 +1,5 @@
 // Command-line options of `pnpm run doctor [mcp-url]`.
-import { parseArgs } from 'node:util';
+import { parseCommandLine, UsageError } from '@enginy/config/cli-args';
 import { CLAUDE_CODE_CALLBACK_PORT } from '@enginy/config/defaults';
 import type { BrowserMode } from './browser.ts';
 import {
@@ -42,6 +42,7 @@ ${presetSummaries()
   --conformance              the conformance checklist instead of the connection checklist
   --token <token>            with --conformance: use this access token instead of the connection flow
   --json                     print the checklist as JSON
+  -h, --help                 this help
 `;
 
 export type CliOptions = Omit<DoctorOptions, 'say'> & {
@@ -51,43 +52,48 @@ export type CliOptions = Omit<DoctorOptions, 'say'> & {
   token?: string;
 };
 
+/** The doctor's command line for the shared reader (@enginy/config/cli-args). */
+export const DOCTOR_COMMAND = {
+  usage: USAGE,
+  positionals: true,
+  options: {
+    as: { type: 'string' },
+    registration: { type: 'string' },
+    'callback-port': { type: 'string' },
+    'callback-path': { type: 'string' },
+    'redirect-host': { type: 'string' },
+    'client-id': { type: 'string' },
+    'client-secret': { type: 'string' },
+    'auth-method': { type: 'string' },
+    scope: { type: 'string' },
+    browser: { type: 'string' },
+    email: { type: 'string' },
+    password: { type: 'string' },
+    workspace: { type: 'string' },
+    deny: { type: 'boolean', default: false },
+    timeout: { type: 'string' },
+    conformance: { type: 'boolean', default: false },
+    token: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  },
+} as const;
+
+/** The options, or `help: true` for --help / -h; a command line it cannot run with throws UsageError. */
 export function parseOptions(argv: string[]): CliOptions {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      as: { type: 'string' },
-      registration: { type: 'string' },
-      'callback-port': { type: 'string' },
-      'callback-path': { type: 'string' },
-      'redirect-host': { type: 'string' },
-      'client-id': { type: 'string' },
-      'client-secret': { type: 'string' },
-      'auth-method': { type: 'string' },
-      scope: { type: 'string' },
-      browser: { type: 'string' },
-      email: { type: 'string' },
-      password: { type: 'string' },
-      workspace: { type: 'string' },
-      deny: { type: 'boolean', default: false },
-      timeout: { type: 'string' },
-      conformance: { type: 'boolean', default: false },
-      token: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
+  const parsed = parseCommandLine(DOCTOR_COMMAND, argv);
+  if (parsed === 'help') return { ...DEFAULT_OPTIONS, json: false, help: true, conformance: false };
+  const { values, positionals } = parsed;
   const oneOf = <T extends string>(name: string, value: string | undefined, allowed: readonly T[]): T | undefined => {
     if (value === undefined) return undefined;
     if (!(allowed as readonly string[]).includes(value))
-      throw new Error(`--${name} must be one of ${allowed.join(', ')}`);
+      throw new UsageError(`--${name} must be one of ${allowed.join(', ')}`);
     return value as T;
   };
   const port = values['callback-port'] === undefined ? undefined : Number(values['callback-port']);
   if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65_535))
-    throw new Error('--callback-port must be a port number');
+    throw new UsageError('--callback-port must be a port number');
   const path = values['callback-path'];
-  if (path !== undefined && !path.startsWith('/')) throw new Error('--callback-path must start with /');
+  if (path !== undefined && !path.startsWith('/')) throw new UsageError('--callback-path must start with /');
   const as = oneOf('as', values.as, PRESETS) ?? DEFAULT_OPTIONS.as;
   const registration = oneOf<RegistrationKind>('registration', values.registration, ['cimd', 'dcr']);
   if (
@@ -95,13 +101,13 @@ export function parseOptions(argv: string[]): CliOptions {
     values['client-id'] === undefined &&
     presetClient(as).metadataDocumentUrl === undefined
   )
-    throw new Error(noDocument(as));
+    throw new UsageError(noDocument(as));
   const browser =
     oneOf<BrowserMode>('browser', values.browser, ['system', 'print', 'playwright']) ?? DEFAULT_OPTIONS.browser;
   if (browser === 'playwright' && (values.email === undefined || values.password === undefined))
-    throw new Error('--browser=playwright needs --email and --password');
+    throw new UsageError('--browser=playwright needs --email and --password');
   if (values.token !== undefined && !values.conformance)
-    throw new Error('--token needs --conformance (the connection checklist gets its own token)');
+    throw new UsageError('--token needs --conformance (the connection checklist gets its own token)');
   return {
     ...DEFAULT_OPTIONS,
     mcpUrl: positionals[0] ?? DEFAULT_OPTIONS.mcpUrl,
@@ -123,6 +129,6 @@ export function parseOptions(argv: string[]): CliOptions {
     conformance: values.conformance,
     ...(values.token === undefined ? {} : { token: values.token }),
     json: values.json,
-    help: values.help,
+    help: false,
   };
 }

@@ -83,7 +83,15 @@ describe('parseOptions', () => {
     [['--redirect-host', 'example.com'], '--redirect-host must be one of localhost, 127.0.0.1'],
     [['--auth-method', 'private_key_jwt'], '--auth-method must be one of client_secret_post, client_secret_basic'],
     [['--browser=playwright'], '--browser=playwright needs --email and --password'],
+    [['--bogus'], 'Unknown option --bogus'],
   ])('refuses %j', (argv, message) => {
     expect(() => parseOptions(argv)).toThrow(message);
   });
+
+  it.each([[['--help']], [['-h']], [['--as', 'cursor', '-h']]])(
+    'answers help for %j, whatever else is there',
+    (argv) => {
+      expect(parseOptions(argv).help).toBe(true);
+    },
+  );
 });

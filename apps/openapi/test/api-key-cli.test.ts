@@ -43,18 +43,19 @@ describe('pnpm api-key', () => {
     expect((await h.call('GET', '/v1/credits', { key: stdout.trim() })).json().data.balance).toBe(300);
   });
 
-  // Each case spawns a process; they are independent, so they run side by side.
+  // Each case spawns a process; they are independent, so they run side by side. A command line it
+  // cannot run with is a usage error (exit 2, like every CLI of ours); a workspace it cannot find is not.
   it.concurrent.each([
-    [[], '--scopes is required'],
-    [['--scopes', 'ROOT'], 'Unknown scope ROOT'],
-    [['--scopes', 'ALL', '--workspace', 'initech'], 'No workspace "initech"'],
-    [['--scopes', 'ALL', '--colour', 'red'], "Unknown option '--colour'"],
-  ])('refuses %j with a clear message and exit code 1', async (args, message) => {
+    [[], '--scopes is required', 2],
+    [['--scopes', 'ROOT'], 'Unknown scope ROOT', 2],
+    [['--scopes', 'ALL', '--colour', 'red'], 'Unknown option --colour', 2],
+    [['--scopes', 'ALL', '--workspace', 'initech'], 'No workspace "initech"', 1],
+  ])('refuses %j with "%s" and exit code %i', async (args, message, code) => {
     const failure = await cli(args).then(
       () => undefined,
       (error: { code: number; stderr: string; stdout: string }) => error,
     );
-    expect(failure?.code).toBe(1);
+    expect(failure?.code).toBe(code);
     expect(failure?.stderr).toContain(message);
     expect(failure?.stdout).toBe('');
   });

@@ -20,9 +20,10 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { defineCommand, readCommandLine, refuse } from '@enginy/config/cli-args';
 import { loadConfig, type StackConfig } from '@enginy/config/load';
 import { resolveDatabase } from '@enginy/stack/database';
+import { type Progress, startProgress } from '@enginy/stack/progress';
 import { startTestStack, type TestStack } from '@enginy/stack/test-stack';
 import { summarizeProfiles } from './cpu-profile.ts';
 import { withAccessTokens, withApiKeys } from './credentials.ts';
@@ -37,8 +38,29 @@ import { measureDevStartup } from './startup/dev.ts';
 import { measureProductionStartup } from './startup/production.ts';
 import { timeTokenVerification } from './verification.ts';
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
+const ALL = [...LOAD_SCENARIOS.map((s) => s.name), 'verify', 'startup'];
+const ALIASES: Record<string, string> = { rest: 'credits', token: 'refresh', whoami: 'mcp' };
+const COMMAND = defineCommand({
+  usage: `Usage: pnpm bench [scenario…|all] [--duration 5] [--connections 1,10,50] [--url http://localhost:3001]
+       pnpm bench:startup   (the same as pnpm bench startup)
+
+One run, one table: each scenario at each connection count (req/s, p50, p99, errors), beside a
+bare Fastify route, then memory, start-up and the goals. Without --url it starts the stack on free
+ports with an embedded PostgreSQL; with --url it loads a running stack.
+
+Scenarios (default all): ${ALL.join(', ')}
+  (also ${Object.entries(ALIASES)
+    .map(([alias, name]) => `${alias} = ${name}`)
+    .join(', ')})
+
+  --duration <s>          seconds measured per scenario and connection count (default 5)
+  --warm-up <s>           seconds of load before each scenario, not measured (default 2)
+  --connections <list>    connection counts, comma-separated (default 1,10,50)
+  --warm-runs <n>         startup: warm runs of pnpm dev after the cold one (default 2)
+  --url <openapi-url>     load this running stack instead of starting one
+  --cpu-prof <dir>        write V8 CPU profiles of the loaded processes to <dir>
+`,
+  positionals: true,
   options: {
     url: { type: 'string' },
     duration: { type: 'string', default: '5' },
@@ -48,26 +70,28 @@ const { values, positionals } = parseArgs({
     'cpu-prof': { type: 'string' },
   },
 });
+const { values, positionals } = readCommandLine(COMMAND);
 const duration = Number(values.duration);
 const warmUp = Number(values['warm-up']);
 const levels = values.connections.split(',').map(Number);
 const maxConnections = Math.max(...levels);
 
-const ALL = [...LOAD_SCENARIOS.map((s) => s.name), 'verify', 'startup'];
-const ALIASES: Record<string, string> = { rest: 'credits', token: 'refresh', whoami: 'mcp' };
 const asked = (positionals.length === 0 ? ['all'] : positionals).flatMap((name) =>
   name === 'all' ? ALL : [ALIASES[name] ?? name],
 );
 const unknown = asked.filter((name) => !ALL.includes(name));
-if (unknown.length > 0 || levels.some((c) => !Number.isInteger(c) || c < 1) || !(duration > 0)) {
-  process.stderr.write(`Usage: pnpm bench [${ALL.join('|')}|all …] [--duration s] [--connections 1,10,50] [--url …]\n`);
-  if (unknown.length > 0) process.stderr.write(`Unknown scenario: ${unknown.join(', ')}\n`);
-  process.exit(1);
-}
+if (unknown.length > 0) refuse(COMMAND, `Unknown scenario ${unknown.join(', ')}`);
+if (levels.some((c) => !Number.isInteger(c) || c < 1))
+  refuse(COMMAND, `--connections must be whole numbers from 1 (got "${values.connections}")`);
+if (!(duration > 0)) refuse(COMMAND, `--duration must be a number of seconds above 0 (got "${values.duration}")`);
+if (!(warmUp >= 0)) refuse(COMMAND, `--warm-up must be a number of seconds (got "${values['warm-up']}")`);
 // The ceiling is measured in every run that loads the stack, so ratios compare like with like.
 let load = LOAD_SCENARIOS.filter((s) => s.name === 'bare' || asked.includes(s.name));
 const wantsStack = asked.some((name) => name !== 'startup');
-const log = (text: string) => process.stderr.write(`${text}\n`);
+// "[3/12] mcp, 50 conns" on stderr (stdout keeps the tables): planned once the scenarios are final.
+let progress: Progress | undefined;
+const tracked = () => (progress ??= startProgress(plannedSteps()));
+const log = (text: string) => (progress ? progress.log(text) : process.stderr.write(`${text}\n`));
 // --cpu-prof <dir>: our two services and the peer write V8 CPU profiles of the loaded phase.
 const profileDir = values['cpu-prof'] === undefined ? undefined : resolve(values['cpu-prof']);
 if (profileDir) mkdirSync(profileDir, { recursive: true });
@@ -104,16 +128,19 @@ async function runLoad(
           ...(peer ? { peer: { url: peer.url, tokens: await peerAccessTokens(peer.url, 200) } } : {}),
           ...(replicated ? { replicated: { mcpUrl: replicated.config.openapi.mcpUrl, tokens: replicatedTokens } } : {}),
         };
-        for (const scenario of load) {
-          if (scenario.name === 'bare' && !asked.includes('bare') && !wantsLoad()) continue;
+        for (const scenario of measuredLoad()) {
           log(`  ${scenario.name}: warm-up ${warmUp} s, then ${levels.join('/')} connections × ${duration} s`);
           watch?.loaded(true);
-          if (warmUp > 0) await scenario.run(fixture, maxConnections, warmUp);
+          if (warmUp > 0) {
+            tracked().step(`${scenario.name} warm-up, ${maxConnections} conns`);
+            await scenario.run(fixture, maxConnections, warmUp);
+          }
           const serving = servingProcesses(scenario.name, watch, replicated);
           const profiled = profileDir ? serving : [];
           await toggleProfilers(profiled);
           const cpu = () => serving.reduce((sum, { pid }) => sum + cpuSeconds(pid), 0);
           for (const connections of levels) {
+            tracked().step(`${scenario.name}, ${connections} conns`);
             const before = cpu();
             const measured = await scenario.run(fixture, connections, duration);
             if (serving.length > 0 && measured.total > 0) measured.cpuUs = ((cpu() - before) / measured.total) * 1e6;
@@ -123,7 +150,7 @@ async function runLoad(
           watch?.loaded(false);
         }
         if (asked.includes('verify')) {
-          log('  verify: timing the token lookup');
+          tracked().step('verify: timing the token lookup');
           results.verification = await timeTokenVerification(databaseUrl, config, accessTokens[0] as string);
         }
       }),
@@ -195,6 +222,17 @@ function wantsLoad(): boolean {
   return load.some((s) => s.name !== 'bare');
 }
 
+/** The load scenarios this run measures: the ceiling is left out when nothing else loads the stack. */
+function measuredLoad(): typeof load {
+  return load.filter((s) => s.name !== 'bare' || asked.includes('bare') || wantsLoad());
+}
+
+/** Every step progress counts: a warm-up and each connection count per scenario, verify, startup's two. */
+function plannedSteps(): number {
+  const loadSteps = wantsStack ? measuredLoad().length * ((warmUp > 0 ? 1 : 0) + levels.length) : 0;
+  return loadSteps + (wantsStack && asked.includes('verify') ? 1 : 0) + (asked.includes('startup') ? 2 : 0);
+}
+
 if (wantsStack) {
   const peer = asked.includes('peer') ? await startPeer(profilerEnv ? { env: profilerEnv } : {}) : undefined;
   try {
@@ -239,12 +277,15 @@ if (wantsStack) {
   }
 }
 
+// Each table goes to stdout once the live line above it is cleared.
+progress?.done();
 printLoadResults(results);
 if (asked.includes('startup')) {
-  log(`  startup: pnpm dev (cold + ${values['warm-runs']} warm)`);
+  tracked().step(`startup: pnpm dev (cold + ${values['warm-runs']} warm)`);
   results.dev = await measureDevStartup(Number(values['warm-runs']));
-  log('  startup: production (compose order, built web app)');
+  tracked().step('startup: production (compose order, built web app)');
   results.production = await measureProductionStartup();
+  progress?.done();
 }
 
 printStartupAndGoals(results);

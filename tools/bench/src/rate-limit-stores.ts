@@ -6,10 +6,11 @@
 // On a shared machine one run of a few seconds is noise: the stores take turns for `--rounds`
 // rounds, and each figure is the median of its rounds. A second table times the rate-limit check
 // alone, in this process (rate-limit-store-op.ts), where the store's round trip is not drowned by HTTP.
-import { parseArgs } from 'node:util';
+import { defineCommand, readCommandLine, refuse } from '@enginy/config/cli-args';
 import type { Env } from '@enginy/config/load';
 import { type LaunchedStack, launchStack } from '@enginy/stack/launch';
 import { freePort } from '@enginy/stack/ports';
+import { startProgress } from '@enginy/stack/progress';
 import { startTestStack } from '@enginy/stack/test-stack';
 import { startRedisServer } from '@enginy/testing/redis-server';
 import autocannon from 'autocannon';
@@ -17,7 +18,17 @@ import { cpuSeconds, processTree } from './proc.ts';
 import { measureStoreOps, type StoreOpFigures } from './rate-limit-store-op.ts';
 import { fixed, printTable } from './table.ts';
 
-const { values } = parseArgs({
+const COMMAND = defineCommand({
+  usage: `Usage: pnpm bench:stores [--duration 5] [--warm-up 2] [--connections 1,50] [--rounds 3]
+
+What a rate-limited request costs with each rate-limit store (memory, Redis, PostgreSQL), side by
+side: three auth services on one embedded PostgreSQL and a local redis-server (needs redis-server).
+
+  --duration <s>          seconds measured per store, connection count and round (default 5)
+  --warm-up <s>           seconds of load before each measurement, not measured (default 2)
+  --connections <list>    connection counts, comma-separated (default 1,50)
+  --rounds <n>            rounds the stores take turns in; each figure is the median (default 3)
+`,
   options: {
     duration: { type: 'string', default: '5' },
     'warm-up': { type: 'string', default: '2' },
@@ -25,15 +36,24 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
   },
 });
+const { values } = readCommandLine(COMMAND);
 const duration = Number(values.duration);
 const warmUp = Number(values['warm-up']);
 const levels = values.connections.split(',').map(Number);
 const rounds = Number(values.rounds);
+if (levels.some((c) => !Number.isInteger(c) || c < 1))
+  refuse(COMMAND, `--connections must be whole numbers from 1 (got "${values.connections}")`);
+if (!(duration > 0)) refuse(COMMAND, `--duration must be a number of seconds above 0 (got "${values.duration}")`);
+if (!(warmUp >= 0)) refuse(COMMAND, `--warm-up must be a number of seconds (got "${values['warm-up']}")`);
+if (!Number.isInteger(rounds) || rounds < 1)
+  refuse(COMMAND, `--rounds must be a whole number from 1 (got "${values.rounds}")`);
 const median = (numbers: number[]) => {
   const sorted = [...numbers].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 };
-const log = (text: string) => process.stderr.write(`${text}\n`);
+// "[4/18] round 2/3, redis, 50 conns" on stderr: each store at each connection count in each round, then the check alone per round.
+const progress = startProgress(rounds * levels.length * 3 /* stores */ + rounds);
+const log = (text: string) => progress.log(text);
 
 const LIMIT = { TOKEN_RATE_LIMIT_PER_MINUTE: '1000000000' };
 const treeCpu = (pid: number | undefined) =>
@@ -91,8 +111,8 @@ try {
             body: '',
             headers: { 'content-length': '0' },
           });
-        log(
-          `  round ${round}/${rounds}, ${store.name}: ${connections} connection(s), warm-up ${warmUp} s, then ${duration} s`,
+        progress.step(
+          `round ${round}/${rounds}, ${store.name}, ${connections} conns (warm-up ${warmUp} s, then ${duration} s)`,
         );
         if (warmUp > 0) await run(warmUp);
         const before = { app: treeCpu(app?.child.pid), store: store.storeCpu() };
@@ -116,9 +136,10 @@ try {
   }
   const ops: StoreOpFigures[] = [];
   for (let round = 1; round <= rounds; round++) {
-    log(`  round ${round}/${rounds}: the rate-limit check alone, in this process`);
+    progress.step(`round ${round}/${rounds}: the rate-limit check alone, in this process`);
     ops.push(...(await measureStoreOps(memoryStack.databaseUrl, redis.url, { iterations: 5_000, concurrency: 50 })));
   }
+  progress.done();
   const rows = levels.flatMap((connections) =>
     stores.map((store) => {
       const runs = figures.get(`${store.name}|${connections}`) ?? [];

@@ -2,7 +2,7 @@
 // API key on the dev stack's database (the running embedded PostgreSQL, or it starts it) and prints
 // it once. Only its keyed hash is stored; the key goes to stdout alone, everything else to stderr,
 // so `KEY=$(pnpm -s api-key --scopes ...)` works.
-import { parseArgs } from 'node:util';
+import { defineCommand, readCommandLine, refuse } from '@enginy/config/cli-args';
 import { issueApiKey } from '@enginy/db/queries/api-keys';
 import { findWorkspace } from '@enginy/db/queries/workspaces';
 import { SCOPE_LIST, unknownScopes } from '@enginy/policy/scopes';
@@ -10,30 +10,27 @@ import { newApiKey } from '@enginy/security/credentials';
 import { readConfigOrExit } from './env.ts';
 import { onStackDatabase } from './stack-database.ts';
 
-const USAGE = 'Usage: pnpm api-key --scopes CONTACTS_READ,MESSAGING_WRITE [--name my-script] [--workspace acme]';
+const COMMAND = defineCommand({
+  usage: `Usage: pnpm api-key --scopes CONTACTS_READ,MESSAGING_WRITE [--name my-script] [--workspace acme]
 
+Creates an API key for the REST API on the dev stack's database and prints it once (stdout alone,
+so KEY=$(pnpm -s api-key --scopes ...) works). Only its keyed hash is stored.
+
+  --scopes A,B         the key's scopes (required): ${SCOPE_LIST.join(', ')}
+  --name <name>        a name to recognise it by (default cli)
+  --workspace <slug>   the workspace it acts in (default acme; the seeded ones are acme and globex)
+`,
+  options: {
+    scopes: { type: 'string' },
+    name: { type: 'string', default: 'cli' },
+    workspace: { type: 'string', default: 'acme' },
+  },
+});
 function fail(message: string): never {
-  process.stderr.write(`${message}\n${USAGE}\n`);
-  process.exit(1);
+  return refuse(COMMAND, message);
 }
 
-let values: { scopes?: string; name?: string; workspace?: string; help?: boolean };
-try {
-  ({ values } = parseArgs({
-    options: {
-      scopes: { type: 'string' },
-      name: { type: 'string', default: 'cli' },
-      workspace: { type: 'string', default: 'acme' },
-      help: { type: 'boolean' },
-    },
-  }));
-} catch (error) {
-  fail((error as Error).message);
-}
-if (values.help) {
-  process.stderr.write(`${USAGE}\n`);
-  process.exit(0);
-}
+const { values } = readCommandLine(COMMAND);
 const scopes = (values.scopes ?? '')
   .split(/[\s,]+/)
   .map((scope) => scope.trim().toUpperCase())
@@ -44,12 +41,12 @@ if (unknown.length > 0) fail(`Unknown scope ${unknown.join(', ')}; scopes are ${
 
 const config = readConfigOrExit();
 const problem = await onStackDatabase(config, async (db) => {
-  const workspace = await findWorkspace(db, values.workspace ?? 'acme');
+  const workspace = await findWorkspace(db, values.workspace);
   if (!workspace) throw new Error(`No workspace "${values.workspace}" (the seeded ones are acme and globex).`);
   const issued = await issueApiKey(db, config.tokenHashKey, {
     key: newApiKey(),
     workspaceId: workspace.id,
-    name: values.name ?? 'cli',
+    name: values.name,
     scopes: [...new Set(scopes)],
   });
   process.stderr.write(
@@ -59,4 +56,8 @@ const problem = await onStackDatabase(config, async (db) => {
   process.stdout.write(`${issued.key}\n`);
   process.stderr.write(`Use it as a header: curl -H "x-api-key: <key>" ${config.openapi.url}/v1/credits\n`);
 });
-if (problem !== undefined) fail(problem);
+if (problem !== undefined) {
+  // The command line was fine; the database or the workspace was not.
+  process.stderr.write(`${problem}\n`);
+  process.exit(1);
+}

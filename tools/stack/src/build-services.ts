@@ -1,5 +1,6 @@
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { defineCommand, readCommandLine, refuse } from '@enginy/config/cli-args';
 import { type BuildOptions, build, context, type Plugin } from 'esbuild';
 import { REPO_ROOT } from './processes.ts';
 
@@ -114,10 +115,22 @@ function packageName(specifier: string): string {
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? specifier);
 }
 
-// `tsx tools/stack/src/build-services.ts [openapi|auth]…`: the `pnpm build` step.
+export const BUILD_SERVICES_COMMAND = defineCommand({
+  usage: `Usage: pnpm build:services [openapi|auth]…
+
+Bundles each Fastify service (default: both) into apps/<service>/dist/server.mjs, the JavaScript
+that production runs with plain node; fails naming any npm package the app does not declare.
+`,
+  positionals: true,
+  options: {},
+});
+
+// `pnpm build:services [openapi|auth]…`: the first step of `pnpm build`, and the image's build step.
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const named = process.argv.slice(2).filter((name): name is Service => (SERVICES as readonly string[]).includes(name));
-  const services = named.length > 0 ? named : SERVICES;
+  const { positionals } = readCommandLine(BUILD_SERVICES_COMMAND);
+  const unknown = positionals.filter((name) => !(SERVICES as readonly string[]).includes(name));
+  if (unknown.length > 0) refuse(BUILD_SERVICES_COMMAND, `Unknown service ${unknown.join(', ')}`);
+  const services = positionals.length > 0 ? (positionals as Service[]) : SERVICES;
   const started = performance.now();
   await buildServices(services);
   process.stdout.write(

@@ -1,9 +1,21 @@
 // `pnpm compose:check`: docker-compose.yml passes a real Compose validator and names the documented services.
 import { join } from 'node:path';
+import { defineCommand, readCommandLine } from '@enginy/config/cli-args';
 import { composeProblems, readCompose, validateWithCompose } from './compose.ts';
 import { SCALE_PROFILE, scaleProblems } from './compose-scale.ts';
 import { REPO_ROOT } from './processes.ts';
 
+readCommandLine(
+  defineCommand({
+    usage: `Usage: pnpm compose:check
+
+Validates docker-compose.yml with a real Compose validator (docker compose, or Debian's
+docker-compose), also with --profile ${SCALE_PROFILE}, and checks that it defines the documented
+services, replicas and balancer. Starts no container.
+`,
+    options: {},
+  }),
+);
 const file = join(REPO_ROOT, 'docker-compose.yml');
 const validation = validateWithCompose(file);
 const scaleValidation = validateWithCompose(file, undefined, [SCALE_PROFILE]);

@@ -1,9 +1,20 @@
 // `pnpm db:reset`: drop everything, migrate from scratch and seed again.
+import { defineCommand, readCommandLine } from '@enginy/config/cli-args';
 import { resolveDatabase } from './database.ts';
 import { readConfigOrExit } from './env.ts';
 import { prepareDatabase } from './prepare.ts';
 import { runDatabaseTask } from './task.ts';
 
+readCommandLine(
+  defineCommand({
+    usage: `Usage: pnpm db:reset
+
+Drops everything, migrates from scratch and seeds the demo data again.
+Uses DATABASE_URL when set, else the embedded PostgreSQL (a running \`pnpm dev\`'s, or it starts it).
+`,
+    options: {},
+  }),
+);
 const config = readConfigOrExit();
 await runDatabaseTask('db:reset', async () => {
   const database = await resolveDatabase(config);

@@ -1,8 +1,9 @@
 // `pnpm dev`: a real PostgreSQL (embedded unless DATABASE_URL is set), migrations, the demo seed,
 // the three apps in watch mode, a readiness wait, one banner; Ctrl-C stops all of it.
 // `pnpm dev --replicas N`: the same, with N copies of each service behind nginx (topology.ts).
+import { readCommandLine } from '@enginy/config/cli-args';
 import { banner } from './banner.ts';
-import { parseDevArgs } from './dev-args.ts';
+import { DEV_COMMAND, replicasOrRefuse } from './dev-args.ts';
 import { type ResolvedDatabase, resolveDatabase } from './database.ts';
 import { readConfigOrExit } from './env.ts';
 import { type LaunchedStack, launchStack } from './launch.ts';
@@ -11,16 +12,11 @@ import { busyPortMessages } from './ports.ts';
 import { prepareDatabase } from './prepare.ts';
 
 const t0 = performance.now();
+// Arguments first: --help and a bad argument answer before the environment is even read.
+const replicas = replicasOrRefuse(readCommandLine(DEV_COMMAND).values.replicas);
 const config = readConfigOrExit();
 const step = (text: string) => process.stdout.write(`  ✓ ${text}\n`);
 const fail = (text: string) => process.stderr.write(`  ✗ ${text}\n`);
-
-const args = parseDevArgs(process.argv.slice(2));
-if ('error' in args) {
-  fail(args.error);
-  process.exit(1);
-}
-const { replicas } = args;
 
 process.stdout.write('Enginy Local: starting the stack\n');
 const busy = await busyPortMessages([

@@ -1,7 +1,7 @@
 // `pnpm oauth-client create --name X --redirect-uri U [--redirect-uri U2] [--auth-method client_secret_basic]`:
 // creates a pre-registered confidential OAuth client on the dev stack's database and prints its id and
 // secret once (for `claude mcp add --client-id ... --client-secret`). Only the secret's keyed hash is stored.
-import { parseArgs } from 'node:util';
+import { defineCommand, readCommandLine, refuse } from '@enginy/config/cli-args';
 import { CLAUDE_CODE_CALLBACK_PORT, CLAUDE_CODE_REDIRECT_URI } from '@enginy/config/defaults';
 import { createPreregisteredClient } from '@enginy/db/queries/oauth-clients';
 import { redirectUriRegistrable } from '@enginy/policy/redirect-uri';
@@ -9,36 +9,29 @@ import { newClientCredentials } from '@enginy/security/credentials';
 import { readConfigOrExit } from './env.ts';
 import { onStackDatabase } from './stack-database.ts';
 
-const USAGE = `Usage: pnpm oauth-client create --name "Claude Code" --redirect-uri ${CLAUDE_CODE_REDIRECT_URI} [--auth-method client_secret_post|client_secret_basic]`;
+const COMMAND = defineCommand({
+  usage: `Usage: pnpm oauth-client create --name "Claude Code" --redirect-uri ${CLAUDE_CODE_REDIRECT_URI} [--auth-method client_secret_post|client_secret_basic]
 
+Creates a pre-registered confidential OAuth client on the dev stack's database and prints its
+client_id and client_secret once. Only the secret's keyed hash is stored.
+
+  --name <name>           the client's display name (required)
+  --redirect-uri <uri>    https, or http on localhost/127.0.0.1 (required; repeat it for several)
+  --auth-method <method>  client_secret_post (default) or client_secret_basic
+`,
+  positionals: true,
+  options: {
+    name: { type: 'string' },
+    'redirect-uri': { type: 'string', multiple: true },
+    'auth-method': { type: 'string', default: 'client_secret_post' },
+  },
+});
 function fail(message: string): never {
-  process.stderr.write(`${message}\n${USAGE}\n`);
-  process.exit(1);
+  return refuse(COMMAND, message);
 }
 
-let parsed: {
-  values: { name?: string; 'redirect-uri'?: string[]; 'auth-method'?: string; help?: boolean };
-  positionals: string[];
-};
-try {
-  parsed = parseArgs({
-    allowPositionals: true,
-    options: {
-      name: { type: 'string' },
-      'redirect-uri': { type: 'string', multiple: true },
-      'auth-method': { type: 'string', default: 'client_secret_post' },
-      help: { type: 'boolean' },
-    },
-  });
-} catch (error) {
-  fail((error as Error).message);
-}
-const { values, positionals } = parsed;
-if (values.help) {
-  process.stderr.write(`${USAGE}\n`);
-  process.exit(0);
-}
-if (positionals[0] !== 'create') fail('The only command is "create".');
+const { values, positionals } = readCommandLine(COMMAND);
+if (positionals[0] !== 'create' || positionals.length > 1) fail('The only command is "create".');
 const name = values.name?.trim() ?? '';
 if (name === '') fail('--name is required.');
 const redirectUris = values['redirect-uri'] ?? [];
@@ -65,4 +58,8 @@ const problem = await onStackDatabase(config, async (db) => {
     `Use it: claude mcp add --transport http --callback-port ${CLAUDE_CODE_CALLBACK_PORT} --client-id ${created.clientId} --client-secret enginy ${config.openapi.mcpUrl}\n`,
   );
 });
-if (problem !== undefined) fail(problem);
+if (problem !== undefined) {
+  // The command line was fine; the database was not.
+  process.stderr.write(`${problem}\n`);
+  process.exit(1);
+}

@@ -1,10 +1,38 @@
 // `pnpm test:all`: every package's tests through Turborepo, one package at a time (the integration
 // suites start whole stacks and browsers), then the hardening suite (`pnpm test:hardening`: its
-// script has another name, so turbo's `test` leaves it out), then one closing line summed over all.
-import { spawnSync } from 'node:child_process';
+// script has another name, so turbo's `test` leaves it out), then where the time went and one
+// closing line summed over all. CI reads that line: keep its words.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { defineCommand, readCommandLine } from '@enginy/config/cli-args';
 import { REPO_ROOT } from './processes.ts';
+import { startProgress } from './progress.ts';
+import { followTestOutput } from './test-output.ts';
+import { type PackageResults, timingTables, type VitestReport } from './test-timings.ts';
+
+const HARDENING = '@enginy/hardening';
+const COMMAND = defineCommand({
+  usage: `Usage: pnpm test:all [--filter <package>]… [-- vitest arguments…]
+
+Every package's tests through Turborepo, one package at a time, then the hardening suite (pnpm
+test:hardening); then the seconds per package and the ten slowest files, and one closing line:
+"N passed, N failed, N skipped". Shows which package and file it is at (a live line on a terminal).
+
+  --filter <package>   only this package (turbo's --filter syntax; repeat it for several). The
+                       hardening suite then runs only when named: --filter ${HARDENING}
+  -- <arguments>       passed to each package's vitest (not the hardening suite's), e.g.
+                       -- -t "refresh", or a file name
+`,
+  positionals: true,
+  options: { filter: { type: 'string', multiple: true } },
+});
+const { values, positionals: vitestArgs } = readCommandLine(COMMAND);
+const filters = values.filter ?? [];
+const turboFilters = filters.filter((filter) => filter !== HARDENING).map((filter) => `--filter=${filter}`);
+const runTurbo = filters.length === 0 || turboFilters.length > 0;
+const runHardening = filters.length === 0 || filters.includes(HARDENING);
 
 const RESULTS = '.vitest-results.json';
 const PACKAGE_DIRS = ['apps', 'packages', 'tools', 'tests'].flatMap((group) =>
@@ -14,49 +42,97 @@ const PACKAGE_DIRS = ['apps', 'packages', 'tools', 'tests'].flatMap((group) =>
 );
 for (const dir of PACKAGE_DIRS) rmSync(join(dir, RESULTS), { force: true });
 
-const run = spawnSync(
-  join(REPO_ROOT, 'node_modules/.bin/turbo'),
-  [
-    'run',
-    'test',
-    '--concurrency=1',
-    '--continue',
-    '--',
-    '--reporter=default',
-    '--reporter=json',
-    `--outputFile.json=${RESULTS}`,
-    ...process.argv.slice(2),
-  ],
-  { cwd: REPO_ROOT, stdio: 'inherit' },
+const TURBO = join(REPO_ROOT, 'node_modules/.bin/turbo');
+const planned = runTurbo ? plannedPackages() : [];
+const progress = startProgress(
+  planned === undefined ? undefined : planned.length + (runHardening ? 1 : 0),
+  process.stdout,
 );
+const follow = followTestOutput(progress);
 
+const turboStatus = runTurbo
+  ? await streamed(
+      spawn(
+        TURBO,
+        [
+          'run',
+          'test',
+          '--concurrency=1',
+          '--continue',
+          ...turboFilters,
+          '--',
+          '--reporter=default',
+          '--reporter=json',
+          `--outputFile.json=${RESULTS}`,
+          ...vitestArgs,
+        ],
+        { cwd: REPO_ROOT, env: childEnv(), stdio: ['inherit', 'pipe', 'pipe'] },
+      ),
+    )
+  : 0;
+
+let hardeningStatus = 0;
 const hardeningDir = join(REPO_ROOT, 'tests/hardening');
-process.stdout.write('\n» the hardening suite (pnpm test:hardening)\n');
-const hardening = spawnSync(
-  join(hardeningDir, 'node_modules/.bin/vitest'),
-  ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${RESULTS}`],
-  {
-    cwd: hardeningDir,
-    stdio: 'inherit',
-  },
-);
+if (runHardening) {
+  progress.log('\n» the hardening suite (pnpm test:hardening)');
+  hardeningStatus = await streamed(
+    spawn(
+      join(hardeningDir, 'node_modules/.bin/vitest'),
+      // Not vitestArgs: they name files and tests of the packages, and a file filter matching none here fails.
+      ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${RESULTS}`],
+      { cwd: hardeningDir, env: childEnv(), stdio: ['inherit', 'pipe', 'pipe'] },
+    ),
+    HARDENING,
+  );
+} else progress.log(`\n» the hardening suite: not run (--filter does not name ${HARDENING})`);
+progress.done();
 
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+const timed: PackageResults[] = [];
 for (const dir of PACKAGE_DIRS) {
   const file = join(dir, RESULTS);
   if (!existsSync(file)) continue;
-  const report = JSON.parse(readFileSync(file, 'utf8')) as {
-    numPassedTests: number;
-    numFailedTests: number;
-    numPendingTests: number;
-    numTodoTests: number;
-  };
+  const report = JSON.parse(readFileSync(file, 'utf8')) as VitestReport;
+  timed.push({ name: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name, report });
   passed += report.numPassedTests;
   failed += report.numFailedTests;
   skipped += report.numPendingTests + report.numTodoTests;
   rmSync(file, { force: true });
 }
+if (timed.length > 0) process.stdout.write(`\n${timingTables(timed, REPO_ROOT)}`);
 process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
-process.exit(run.status === 0 && hardening.status === 0 ? 0 : 1);
+process.exit(turboStatus === 0 && hardeningStatus === 0 ? 0 : 1);
+
+/** The packages turbo will test, in turbo's own words (a dry run), so progress can count them. */
+function plannedPackages(): string[] | undefined {
+  const dry = spawnSync(TURBO, ['run', 'test', '--dry=json', ...turboFilters], { cwd: REPO_ROOT, encoding: 'utf8' });
+  if (dry.status !== 0) return undefined; // turbo's own run will say why
+  const { tasks } = JSON.parse(dry.stdout) as { tasks: { package: string; command: string }[] };
+  return tasks.filter((task) => task.command !== '<NONEXISTENT>').map((task) => task.package);
+}
+
+/** The children's output passes through line by line, so the live line stays below it. */
+function childEnv(): NodeJS.ProcessEnv {
+  // Piped, the children would drop their colours; on a terminal, keep them as they were.
+  return process.stdout.isTTY && process.env.FORCE_COLOR === undefined
+    ? { ...process.env, FORCE_COLOR: '1' }
+    : process.env;
+}
+
+async function streamed(child: ChildProcess, name?: string): Promise<number> {
+  const pass = (stream: NodeJS.ReadableStream | null, to: NodeJS.WriteStream) =>
+    new Promise<void>((resolve) => {
+      if (!stream) return resolve();
+      createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY })
+        .on('line', (line) => {
+          follow(line, name);
+          progress.log(line, to);
+        })
+        .on('close', resolve);
+    });
+  const exited = new Promise<number>((resolve) => child.once('close', (code) => resolve(code ?? 1)));
+  await Promise.all([pass(child.stdout, process.stdout), pass(child.stderr, process.stderr)]);
+  return exited;
+}

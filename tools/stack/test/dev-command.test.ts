@@ -156,7 +156,7 @@ describe('pnpm dev', () => {
 
   it('refuses a --replicas that is not a small whole number, saying what it takes', async () => {
     const run = runDev({}, ['--replicas', 'two']);
-    expect(await run.exited).toBe(1);
+    expect(await run.exited).toBe(2); // a usage error, as every CLI of ours (@enginy/config/cli-args)
     expect(run.output()).toContain('--replicas must be a whole number from 1 to 8 (got "two")');
   });
 
