@@ -1,9 +1,10 @@
-// `pnpm lab`'s command line, checked before anything reads config or touches a database. Plain on
-// purpose: the shared CLI-args helper will take it over.
+// `pnpm lab`'s command line, checked before anything reads config or touches a database. Its options
+// depend on the scenario named, so it is read here rather than by one parseArgs table; --help and bad
+// input are answered as every CLI of ours answers them (@enginy/config/cli-args).
 import { findLabScenario, LAB_SCENARIO_NAMES, parseLabOptions } from '@enginy/config/failure-lab';
 import type { LabScenarioName } from '@enginy/config/failure-lab';
 
-export const LAB_USAGE = `Usage:
+export const LAB_USAGE = `Usage: pnpm lab list | status | on <scenario> [options] | off <scenario> | off --all
   pnpm lab list                                   the scenarios, their options and what they reproduce
   pnpm lab status                                 the scenarios switched on now
   pnpm lab on <scenario> [--<option> N] [--workspace <slug>]
@@ -24,6 +25,7 @@ export function parseLabArgs(argv: readonly string[]): ParsedLabArgs {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help')
     return { ok: true, value: { command: 'help' } };
+  if (command.startsWith('-')) return { ok: false, message: `Unknown option ${command}` };
   if (command === 'list' || command === 'status') {
     if (rest.length > 0) return { ok: false, message: `${command} takes no arguments (got ${rest.join(' ')})` };
     return { ok: true, value: { command } };

@@ -3,6 +3,7 @@
 // or the embedded PostgreSQL a `pnpm dev` runs); every service hears the change on migration 0012's
 // channel and applies it to its very next request. Each switch is recorded as an admin change.
 import { userInfo } from 'node:os';
+import { refuse } from '@enginy/config/cli-args';
 import { findLabScenario, LAB_SCENARIOS } from '@enginy/config/failure-lab';
 import { recordAuthEvent } from '@enginy/db/queries/audit-events';
 import { listLabSwitches, switchAllLabOff, switchLabOff, switchLabOn } from '@enginy/db/queries/failure-lab';
@@ -13,11 +14,8 @@ import { LAB_USAGE, type LabCommand, parseLabArgs } from './lab-args.ts';
 import { onStackDatabase } from './stack-database.ts';
 
 const parsed = parseLabArgs(process.argv.slice(2));
-if (!parsed.ok) {
-  // Bad input: one clear line, then the usage; nothing was touched.
-  process.stderr.write(`${parsed.message}\n${LAB_USAGE}\n`);
-  process.exit(2);
-}
+// Bad input: one clear line, then the usage, exit 2; nothing was touched.
+if (!parsed.ok) refuse({ usage: LAB_USAGE }, parsed.message);
 const command = parsed.value;
 if (command.command === 'help') {
   process.stdout.write(`${LAB_USAGE}\n\nScenarios: ${LAB_SCENARIOS.map((scenario) => scenario.name).join(', ')}\n`);

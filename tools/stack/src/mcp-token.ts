@@ -2,60 +2,38 @@
 // a real MCP access token for scripts and integration tests, through the whole OAuth flow a client and
 // a person go through (mcp-token-flow.ts), headlessly. The token goes to stdout alone (so
 // `TOKEN=$(pnpm -s mcp-token)` works), or with --json the whole token response; everything else to stderr.
-import { parseArgs } from 'node:util';
+import { defineCommand, readCommandLine, refuse } from '@enginy/config/cli-args';
 import { CLAUDE_CODE_REDIRECT_URI, DEFAULT_HOST, DEFAULT_PORTS, DEFAULT_SEED_ADMIN } from '@enginy/config/defaults';
+import { isProductionEnv } from './env.ts';
 import { failureLine } from './mcp-token-failure.ts';
 import { mcpToken } from './mcp-token-flow.ts';
 
 const DEFAULT_MCP_URL = `http://${DEFAULT_HOST}:${DEFAULT_PORTS.openapi}/mcp`;
 const USAGE = `Usage: pnpm mcp-token [--email ${DEFAULT_SEED_ADMIN.email}] [--password ${DEFAULT_SEED_ADMIN.password}] [--workspace acme] [--scopes A,B] [--json] [--mcp-url ${DEFAULT_MCP_URL}] [--redirect-uri ${CLAUDE_CODE_REDIRECT_URI}]`;
 
-function usageError(message: string): never {
-  process.stderr.write(`${message}\n${USAGE}\n`);
-  process.exit(2);
-}
-
+const COMMAND = defineCommand({
+  usage: USAGE,
+  options: {
+    email: { type: 'string', default: DEFAULT_SEED_ADMIN.email },
+    password: { type: 'string', default: DEFAULT_SEED_ADMIN.password },
+    workspace: { type: 'string', default: 'acme' },
+    scopes: { type: 'string' },
+    json: { type: 'boolean' },
+    'mcp-url': { type: 'string', default: DEFAULT_MCP_URL },
+    'redirect-uri': { type: 'string', default: CLAUDE_CODE_REDIRECT_URI },
+  },
+});
+const { values } = readCommandLine(COMMAND);
 // It signs in with a password given on the command line: for development stacks only.
-if (process.env.NODE_ENV === 'production') {
+if (isProductionEnv()) {
   process.stderr.write(
     'pnpm mcp-token refuses to run with NODE_ENV=production: it is for development and test stacks.\n',
   );
   process.exit(2);
 }
-
-let values: {
-  email: string;
-  password: string;
-  workspace: string;
-  scopes?: string;
-  json?: boolean;
-  'mcp-url': string;
-  'redirect-uri': string;
-  help?: boolean;
-};
-try {
-  ({ values } = parseArgs({
-    options: {
-      email: { type: 'string', default: DEFAULT_SEED_ADMIN.email },
-      password: { type: 'string', default: DEFAULT_SEED_ADMIN.password },
-      workspace: { type: 'string', default: 'acme' },
-      scopes: { type: 'string' },
-      json: { type: 'boolean' },
-      'mcp-url': { type: 'string', default: DEFAULT_MCP_URL },
-      'redirect-uri': { type: 'string', default: CLAUDE_CODE_REDIRECT_URI },
-      help: { type: 'boolean', short: 'h' },
-    },
-  }));
-} catch (error) {
-  usageError((error as Error).message);
-}
-if (values.help) {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
-}
-if (!URL.canParse(values['mcp-url'])) usageError(`--mcp-url ${values['mcp-url']} is not a URL`);
+if (!URL.canParse(values['mcp-url'])) refuse(COMMAND, `--mcp-url ${values['mcp-url']} is not a URL`);
 const scopes = values.scopes?.split(/[\s,]+/).filter(Boolean);
-if (scopes?.length === 0) usageError('--scopes names no scope; leave it out to ask for what the server offers');
+if (scopes?.length === 0) refuse(COMMAND, '--scopes names no scope; leave it out to ask for what the server offers');
 
 // A server that accepts the connection and never answers would otherwise hold a CI job until its own limit.
 const TIME_LIMIT_MS = 120_000;
