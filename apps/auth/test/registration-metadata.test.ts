@@ -1,4 +1,4 @@
-// Security review (issue 22, I2): /register stored and echoed any JSON as application_type (an object
+// Security review (I2): /register stored and echoed any JSON as application_type (an object
 // holding "<script>" came back in the 201). Every field with a closed set of values, and every field
 // that must be text or a URL, is now checked: anything else is 400 invalid_client_metadata naming the
 // field, and nothing is stored.

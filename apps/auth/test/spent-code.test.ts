@@ -1,4 +1,4 @@
-// Security review (issue 22, L2): anyone holding a spent code could revoke its owner's grant, under any
+// Security review (L2): anyone holding a spent code could revoke its owner's grant, under any
 // client and with no verifier, because the replay check ran before the client and PKCE checks.
 import { findActiveAccessToken } from '@enginy/db/queries/oauth-tokens';
 import { SEED_IDS } from '@enginy/db/seed';

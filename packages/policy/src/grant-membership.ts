@@ -1,4 +1,4 @@
-// A grant stands only while its user is a member of its workspace (issue 22).
+// A grant stands only while its user is a member of its workspace.
 
 /**
  * The reason a grant is revoked with when its user leaves the workspace: migration 0011's triggers

@@ -1,4 +1,4 @@
-// Security review (issue 22, L1) in Chromium: the OAuth clients form shows the name users will see,
+// Security review (L1) in Chromium: the OAuth clients form shows the name users will see,
 // cleaned by the same policy function the server stores it with, before saving; the list shows the
 // stored names clean, even one stored before the cleaning.
 import { SEED_IDS } from '@enginy/db/seed';

@@ -1,4 +1,4 @@
-// Security review (issue 22, L1): a pre-registered client's name skipped the cleaning /register and
+// Security review (L1): a pre-registered client's name skipped the cleaning /register and
 // metadata documents get, so U+202E and U+200B reached every list and the consent page of its users.
 // Names already stored so are shown clean too, wherever a client name is served.
 import { SEED_IDS } from '@enginy/db/seed';

@@ -43,7 +43,7 @@ export async function checkBearer(
       reason: `${TOKEN_VALIDATION_FAILED}: the token is unknown, expired or revoked.`,
     };
   }
-  // A grant is alive only while its user is a member of its workspace (issue 22). RFC 6750 §3.1
+  // A grant is alive only while its user is a member of its workspace. RFC 6750 §3.1
   // invalid_token: "The access token provided is expired, revoked, malformed, or invalid for other reasons."
   if (!token.member) {
     return {

@@ -1,4 +1,4 @@
-// Security review (issue 22, L1): a client name stored with bidi or invisible characters (before names
+// Security review (L1): a client name stored with bidi or invisible characters (before names
 // were cleaned, or written around the cleaning) is shown clean by mcp_whoami, as on the consent page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../helpers/harness.ts';

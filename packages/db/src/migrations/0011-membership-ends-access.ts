@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 
-// A grant is alive only while its user is a member of its workspace (issue 22). When a membership
+// A grant is alive only while its user is a member of its workspace. When a membership
 // ends, by a DELETE, a TRUNCATE, or an UPDATE that moves it to another user or workspace, and
 // whoever the writer is (the console, a CLI, psql, the cascade from deleting a user or workspace),
 // these triggers revoke, in the writer's own transaction, that user's live grants in that workspace

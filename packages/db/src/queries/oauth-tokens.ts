@@ -254,7 +254,7 @@ function buildActiveAccessTokensQuery(db: Db) {
         'workspace_mcp_settings.enabled',
         'workspace_mcp_settings.policy_active as policyActive',
         'workspace_mcp_settings.policy_scopes as policyScopes',
-        // A grant is alive only while its user is a member of its workspace (issue 22).
+        // A grant is alive only while its user is a member of its workspace.
         sql<boolean>`memberships.user_id is not null and oauth_grants.revoked_at is null`.as('member'),
       ])
       .where(sql<boolean>`oauth_tokens.token_hash = any(${HASHES}::text[])`)

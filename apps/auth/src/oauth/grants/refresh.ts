@@ -58,7 +58,7 @@ export class RefreshService {
     const row = await findToken(this.db, hash);
     if (row === undefined || row.kind !== 'refresh') throw new InvalidGrant('Unknown refresh token');
     if (row.clientId !== client.id) throw new InvalidGrant('The refresh token was issued to another client');
-    // A grant stands only while its user is a member of its workspace (issue 22). RFC 6749 §5.2
+    // A grant stands only while its user is a member of its workspace. RFC 6749 §5.2
     // invalid_grant: the refresh token "is invalid, expired, revoked". Migration 0011 revokes the grant
     // when the membership goes; a grant that outlived it any other way is revoked here.
     if (grantEndedByMembership({ member: row.member, revokedReason: row.grantRevokedReason })) {
