@@ -166,3 +166,87 @@ describe('refresh-no-grace', () => {
     expect(row?.grantRevokedAt).not.toBeNull();
   });
 });
+
+describe('forget-client', () => {
+  it('off: a registered client authorizes and redeems', async () => {
+    expect((await tokens()).statusCode).toBe(200);
+  });
+
+  it('on: clients registered before are invalid_client at /authorize and /token; a new registration works; off brings them back', async () => {
+    const { code, verifier } = await oauth().approvedCode(session, SEED_IDS.acme, { clientId });
+    await labOn('forget-client');
+    const authorize = await oauth().authorize({ clientId, challenge: 'x'.repeat(43) });
+    expect(authorize.statusCode).toBe(400);
+    expect(authorize.body).toContain(`Unknown client_id ${clientId}; register the client again`);
+    const token = await oauth().token({
+      grant_type: 'authorization_code',
+      code,
+      code_verifier: verifier,
+      redirect_uri: REDIRECT_URI,
+      client_id: clientId,
+      resource: config().openapi.mcpUrl,
+    });
+    expect(token.statusCode).toBe(401);
+    expect(token.json()).toEqual({
+      error: 'invalid_client',
+      error_description: `Unknown client_id ${clientId}; register the client again`,
+    });
+    // Registering again, identically, gives a new client that works (not the forgotten one back).
+    const fresh = await oauth().register();
+    expect(fresh.client_id).not.toBe(clientId);
+    const again = await oauth().approvedCode(session, SEED_IDS.acme, { clientId: fresh.client_id });
+    expect(again.code).not.toBe('');
+    await switchAllLabOff(cli);
+    // Nothing was deleted: the code refused above is still good.
+    const redeemed = await oauth().token({
+      grant_type: 'authorization_code',
+      code,
+      code_verifier: verifier,
+      redirect_uri: REDIRECT_URI,
+      client_id: clientId,
+      resource: config().openapi.mcpUrl,
+    });
+    expect(redeemed.statusCode).toBe(200);
+  });
+});
+
+describe('iss-mismatch', () => {
+  it('off: the authorization response carries this issuer', async () => {
+    const { redirect } = await oauth().approvedCode(session, SEED_IDS.acme, { clientId });
+    expect(redirect.searchParams.get('iss')).toBe(config().auth.issuer);
+  });
+
+  it('on: the authorization response carries another iss; metadata still names the true issuer', async () => {
+    await labOn('iss-mismatch');
+    const { redirect, code } = await oauth().approvedCode(session, SEED_IDS.acme, { clientId });
+    expect(code).not.toBe('');
+    expect(redirect.searchParams.get('iss')).toBe(`${config().auth.issuer}/failure-lab-wrong-issuer`);
+    const metadata = await app.inject({ method: 'GET', url: '/.well-known/oauth-authorization-server' });
+    expect(metadata.json().issuer).toBe(config().auth.issuer);
+  });
+});
+
+describe('two replicas', () => {
+  it('a switch applies to the very next request at each, and a count is shared: 3 refusals between them, not 3 each', async () => {
+    const replica = await buildApp(config(), { db: t.db });
+    await replica.ready();
+    try {
+      const at = (target: FastifyInstance) =>
+        target.inject({
+          method: 'POST',
+          url: '/token',
+          payload: `grant_type=refresh_token&refresh_token=ert_unknown&client_id=${clientId}`,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        });
+      // Both have read the (empty) switches and remember them.
+      expect((await at(app)).statusCode).toBe(400);
+      expect((await at(replica)).statusCode).toBe(400);
+      await labOn('token-unavailable', { count: 3 });
+      const statuses = [];
+      for (const target of [replica, app, replica, app, replica, app]) statuses.push((await at(target)).statusCode);
+      expect(statuses).toEqual([503, 503, 503, 400, 400, 400]);
+    } finally {
+      await replica.close();
+    }
+  });
+});

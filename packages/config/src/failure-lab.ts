@@ -27,6 +27,8 @@ export interface LabScenario {
   /** What a correct client does, and the clause that says so. */
   correctClient: string;
   clause: string;
+  /** Catalogued but not built yet: `pnpm lab on` refuses it. */
+  planned?: boolean;
   /**
    * What each real agent was seen to do against this scenario, once someone measured it (the console
    * shows "not yet measured" until then): an observation, never a guess.
@@ -93,6 +95,7 @@ export const LAB_SCENARIOS = [
     reports: [],
     correctClient: 'Discovers the new authorization server and registers again: credentials are bound to the issuer.',
     clause: 'SEP-2352 (authorization server migration).',
+    planned: true,
   },
   {
     name: 'iss-mismatch',

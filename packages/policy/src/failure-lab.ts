@@ -8,11 +8,11 @@ import type { LabScenarioName, LabSwitch } from '@enginy/config/failure-lab';
  * then a global one. A workspace switch never reaches a request of another workspace, nor one
  * that names none.
  */
-export function labSwitchInForce(
-  switches: readonly LabSwitch[],
+export function labSwitchInForce<Switch extends LabSwitch>(
+  switches: readonly Switch[],
   scenario: LabScenarioName,
   workspaceId?: string,
-): LabSwitch | undefined {
+): Switch | undefined {
   const own =
     workspaceId === undefined
       ? undefined
@@ -21,6 +21,24 @@ export function labSwitchInForce(
 }
 
 /** The scenarios in force for a workspace's requests (its own and the global ones), for mcp_whoami. */
-export function labScenariosInForce(switches: readonly LabSwitch[], workspaceId: string): LabSwitch[] {
+export function labScenariosInForce<Switch extends LabSwitch>(
+  switches: readonly Switch[],
+  workspaceId: string,
+): Switch[] {
   return switches.filter((entry) => entry.workspaceId === null || entry.workspaceId === workspaceId);
+}
+
+/**
+ * Failure lab `forget-client`: whether a client counts as unknown. Only dynamically registered
+ * clients that existed when the scenario went on (by the database's clock, which stamps both): a
+ * client registered since is known, so registering again works, as it must (RFC 6749 §5.2
+ * invalid_client: "Client authentication failed (e.g., unknown client ...)"; the client registers again).
+ */
+export function clientForgottenByLab(
+  switches: readonly { scenario: string; workspaceId: string | null; switchedOnAt?: Date }[],
+  client: { kind: string; createdAt: Date },
+): boolean {
+  const entry = switches.find((candidate) => candidate.scenario === 'forget-client' && candidate.workspaceId === null);
+  if (entry?.switchedOnAt === undefined || client.kind !== 'dynamic') return false;
+  return client.createdAt.getTime() <= entry.switchedOnAt.getTime();
 }

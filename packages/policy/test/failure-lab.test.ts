@@ -1,6 +1,6 @@
 import type { LabSwitch } from '@enginy/config/failure-lab';
 import { describe, expect, it } from 'vitest';
-import { labScenariosInForce, labSwitchInForce } from '../src/failure-lab.ts';
+import { clientForgottenByLab, labScenariosInForce, labSwitchInForce } from '../src/failure-lab.ts';
 
 const global: LabSwitch = { scenario: 'expire-access', workspaceId: null, options: { seconds: 30 } };
 const acme: LabSwitch = { scenario: 'expire-access', workspaceId: 'acme-id', options: { seconds: 5 } };
@@ -22,5 +22,22 @@ describe('labSwitchInForce: which switch applies to a request', () => {
 
   it('labScenariosInForce lists the global switches and the workspace’s own, no other', () => {
     expect(labScenariosInForce([global, acme, other], 'acme-id')).toEqual([global, acme]);
+  });
+});
+
+describe('clientForgottenByLab: which clients forget-client forgets', () => {
+  const at = new Date('2026-12-06T03:00:00Z');
+  const on = [{ scenario: 'forget-client', workspaceId: null, switchedOnAt: at, options: {} }];
+  const before = new Date(at.getTime() - 1000);
+  const after = new Date(at.getTime() + 1000);
+  it.each([
+    ['a dynamic client registered before', on, 'dynamic', before, true],
+    ['a dynamic client registered in the same instant', on, 'dynamic', at, true],
+    ['a dynamic client registered since (registering again works)', on, 'dynamic', after, false],
+    ['never a metadata-document client', on, 'cimd', before, false],
+    ['never a pre-registered client', on, 'preregistered', before, false],
+    ['nothing while the scenario is off', [], 'dynamic', before, false],
+  ] as const)('%s', (_case, switches, kind, createdAt, expected) => {
+    expect(clientForgottenByLab(switches, { kind, createdAt })).toBe(expected);
   });
 });

@@ -41,6 +41,8 @@ export function parseLabArgs(argv: readonly string[]): ParsedLabArgs {
     };
   const scenario = findLabScenario(name);
   if (scenario === undefined) return { ok: false, message: `Unknown scenario "${name}"; scenarios: ${scenarios}` };
+  if (command === 'on' && scenario.planned === true)
+    return { ok: false, message: `${scenario.name} is catalogued but not built yet; nothing would act on it` };
 
   const given: Record<string, string> = {};
   for (let index = 0; index < flags.length; index++) {

@@ -8,6 +8,7 @@ import { authorizationResponseUrl } from '../authorization-response.ts';
 import { UnusableMetadataDocument } from '../clients/cimd.ts';
 import type { AppPluginOptions } from '../../plugin-options.ts';
 import { sendErrorPage } from '../error-page.ts';
+import { refuseForgottenClient } from '../../lab/forget-client.ts';
 import { type AuthorizeParameters, checkParameters } from './check-parameters.ts';
 import { checkClient, type ResolvedClient } from './check-client.ts';
 import { checkPkce } from './check-pkce.ts';
@@ -44,6 +45,7 @@ export const authorizeEndpoint: FastifyPluginAsync<AppPluginOptions> = async (ap
     let resolved: ResolvedClient;
     try {
       resolved = await checkClient(db, config, parameters.client_id);
+      refuseForgottenClient(resolved.client, await app.failureLab.current());
     } catch (error) {
       // Only a verdict about the client is an invalid_client; anything else (the database is down) is not.
       if (!(error instanceof OAuthError)) throw error;

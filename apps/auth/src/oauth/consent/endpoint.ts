@@ -4,6 +4,7 @@ import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/typ
 import type { FastifyPluginAsync } from 'fastify';
 import { Forbidden, NotFound } from '../../errors.ts';
 import { requireCsrfToken, requireSameOrigin } from '../../session/session.ts';
+import { statedIssuer } from '../../lab/iss-mismatch.ts';
 import { authorizationResponseUrl } from '../authorization-response.ts';
 import type { AppPluginOptions } from '../../plugin-options.ts';
 import { auditDecision } from './audit-decision.ts';
@@ -83,6 +84,8 @@ export const consentEndpoint: FastifyPluginAsync<AppPluginOptions> = async (plug
       const context = await loadConsentRequest(db, request, config, request.params.id, request.body.workspaceId);
       requireCsrfToken(request, context.csrfToken);
       const { decision, pending } = context;
+      // The failure lab's iss-mismatch states another issuer in this response (RFC 9207).
+      const issuer = statedIssuer(config.auth.issuer, await plugin.failureLab.current());
       // A request whose redirect URI the workspace does not allow never goes back to the client, even on Deny.
       if (decision.outcome === 'denied' && decision.redirectError === undefined) throw new Forbidden(decision.message);
       if (!(await completeAuthorization(db, pending.id))) throw new NotFound(EXPIRED);
@@ -90,7 +93,7 @@ export const consentEndpoint: FastifyPluginAsync<AppPluginOptions> = async (plug
       if (request.body.decision === 'deny') {
         await auditDecision(db, request.log, context, 'denied', 'access_denied', { by: 'user' });
         // RFC 6749 §4.1.2.1: "access_denied: The resource owner or authorization server denied the request."
-        const redirectTo = authorizationResponseUrl(pending.redirectUri, config.auth.issuer, {
+        const redirectTo = authorizationResponseUrl(pending.redirectUri, issuer, {
           error: 'access_denied',
           error_description: 'The user denied the request',
           state: pending.state,
@@ -103,7 +106,7 @@ export const consentEndpoint: FastifyPluginAsync<AppPluginOptions> = async (plug
       }
       const code = await issueCode(db, config, context, decision.scopes);
       await auditDecision(db, request.log, context, 'allowed', 'approved', { scopes: decision.scopes });
-      const redirectTo = authorizationResponseUrl(pending.redirectUri, config.auth.issuer, {
+      const redirectTo = authorizationResponseUrl(pending.redirectUri, issuer, {
         code,
         state: pending.state,
       });

@@ -4,6 +4,7 @@ import { cleanClientName } from '@enginy/policy/client-name';
 import { isLoopbackRedirectUri } from '@enginy/policy/redirect-uri';
 import { hashSecret, newSecret } from '@enginy/security/tokens';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { forgetClientSalt } from '../../lab/forget-client.ts';
 import { sourceAddress } from '../../source-address.ts';
 import type { AppPluginOptions } from '../../plugin-options.ts';
 import { checkAddressCap } from './check-address-cap.ts';
@@ -47,7 +48,7 @@ export const registerEndpoint: FastifyPluginAsync<AppPluginOptions> = async (app
     const fingerprint = confidential
       ? null
       : createHash('sha256')
-          .update(JSON.stringify({ ...metadata, ip: request.ip }))
+          .update(JSON.stringify({ ...metadata, ip: request.ip, ...(await forgetClientSalt(app.failureLab)) }))
           .digest('base64url');
     const { client } = await registerDynamicClient(db, randomUUID(), {
       kind: 'dynamic',

@@ -10,6 +10,7 @@ import { redeemAuthorizationCode } from '../grants/authorization-code.ts';
 import { auditFailedExchange } from '../grants/exchange-audit.ts';
 import { RefreshService } from '../grants/refresh.ts';
 import { expireAccessLab } from '../../lab/expire-access.ts';
+import { refuseForgottenClient } from '../../lab/forget-client.ts';
 import { tokenUnavailableNow } from '../../lab/token-unavailable.ts';
 
 export const TOKEN_PATHS = ['/token', '/oauth/token'] as const;
@@ -27,6 +28,7 @@ export const tokenEndpoint: FastifyPluginAsync<AppPluginOptions> = async (app, {
     lab: readonly LabSwitchRow[],
   ) => {
     const client = await authenticateClient(db, config, request.headers.authorization, body);
+    refuseForgottenClient(client, lab);
     switch (body.grant_type) {
       case 'authorization_code':
         return redeemAuthorizationCode(db, config, client, body);
