@@ -46,6 +46,8 @@ export const LabScenarioView = Type.Object({
   description: Type.String(),
   options: Type.Array(LabOption),
   workspaceSense: Type.Boolean(),
+  /** Catalogued but not built yet: it cannot be switched on. */
+  planned: Type.Boolean(),
   reports: Strings,
   correctClient: Type.String(),
   clause: Type.String(),

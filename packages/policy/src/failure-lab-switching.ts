@@ -12,9 +12,21 @@ export function labRefusal(nodeEnv: 'development' | 'production' | 'test'): stri
   return nodeEnv === 'production' ? LAB_PRODUCTION_REFUSAL : undefined;
 }
 
-/** A workspace switch only for a scenario that can tell workspaces apart (`workspaceSense`). */
-export function labScopeProblem(scenario: LabScenario, scope: LabScope): string | undefined {
+/**
+ * Why a scenario may not be switched on for `scope`, naming the field at fault: a planned scenario
+ * (catalogued, nothing built acts on it; `pnpm lab on` refuses it too), or a workspace switch of a
+ * scenario that cannot tell workspaces apart (`workspaceSense`).
+ */
+export function labSwitchProblem(
+  scenario: LabScenario,
+  scope: LabScope,
+): { field: 'scenario' | 'scope'; message: string } | undefined {
+  if (scenario.planned === true)
+    return { field: 'scenario', message: `${scenario.name} is catalogued but not built yet; nothing would act on it` };
   if (scope === 'workspace' && !scenario.workspaceSense)
-    return `${scenario.name} is global only: it acts before a request names a workspace; switch it on with scope "global"`;
+    return {
+      field: 'scope',
+      message: `${scenario.name} is global only: it acts before a request names a workspace; switch it on with scope "global"`,
+    };
   return undefined;
 }

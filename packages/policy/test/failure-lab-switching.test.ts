@@ -1,6 +1,6 @@
 import { findLabScenario, type LabScenario } from '@enginy/config/failure-lab';
 import { describe, expect, it } from 'vitest';
-import { labRefusal, labScopeProblem } from '../src/failure-lab-switching.ts';
+import { labRefusal, labSwitchProblem } from '../src/failure-lab-switching.ts';
 
 const scenario = (name: string) => findLabScenario(name) as LabScenario;
 
@@ -14,13 +14,14 @@ describe('labRefusal', () => {
   });
 });
 
-describe('labScopeProblem', () => {
+describe('labSwitchProblem', () => {
   it.each([
-    ['a workspace scenario for the workspace', 'expire-access', 'workspace', false],
-    ['a workspace scenario globally', 'expire-access', 'global', false],
-    ['a global scenario globally', 'no-dcr', 'global', false],
-    ['a global scenario for one workspace', 'no-dcr', 'workspace', true],
-  ] as const)('%s: refused %s', (_case, name, scope, refused) => {
-    expect(labScopeProblem(scenario(name), scope) !== undefined).toBe(refused);
+    ['a workspace scenario for the workspace', 'expire-access', 'workspace', undefined],
+    ['a workspace scenario globally', 'expire-access', 'global', undefined],
+    ['a global scenario globally', 'no-dcr', 'global', undefined],
+    ['a global scenario for one workspace', 'no-dcr', 'workspace', 'scope'],
+    ['a planned scenario', 'issuer-moved', 'global', 'scenario'],
+  ] as const)('%s: the field at fault is %s', (_case, name, scope, field) => {
+    expect(labSwitchProblem(scenario(name), scope)?.field).toBe(field);
   });
 });

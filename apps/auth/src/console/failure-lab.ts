@@ -7,7 +7,7 @@ import { LabOverview, LabParams, LabSwitchedOff, LabSwitchInput } from '@enginy/
 import { WorkspaceParams } from '@enginy/contracts/console';
 import { recordAuthEvent } from '@enginy/db/queries/audit-events';
 import { switchAllLabOff, switchLabOff, switchLabOn } from '@enginy/db/queries/failure-lab';
-import { labRefusal, labScopeProblem } from '@enginy/policy/failure-lab-switching';
+import { labRefusal, labSwitchProblem } from '@enginy/policy/failure-lab-switching';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { preValidationAsyncHookHandler } from 'fastify';
 import { callerOf } from './access.ts';
@@ -62,8 +62,9 @@ export const failureLabRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (a
       const caller = callerOf(request);
       const scenario = scenarioNamed(request.params.scenario);
       const { scope } = request.body;
-      const problem = labScopeProblem(scenario, scope);
-      if (problem !== undefined) throw validationFailed('scope', scope, problem);
+      const problem = labSwitchProblem(scenario, scope);
+      if (problem !== undefined)
+        throw validationFailed(problem.field, problem.field === 'scope' ? scope : scenario.name, problem.message);
       const options = validOptions(scenario, request.body.options ?? {});
       const workspaceId = scope === 'workspace' ? caller.workspace.id : null;
       await db.transaction().execute(async (trx) => {

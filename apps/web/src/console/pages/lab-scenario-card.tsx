@@ -75,7 +75,8 @@ export function LabScenarioCard(props: {
           )}
         </dd>
       </dl>
-      {isAdmin && (
+      {scenario.planned && <p className="muted small">Catalogued, not built yet: it cannot be switched on.</p>}
+      {isAdmin && !scenario.planned && (
         <div className="row-actions">
           {scenario.options.map((option) => (
             <label key={option.name} className="lab-option">
