@@ -25,7 +25,8 @@ describe('the Failure lab page', () => {
       expect(await banner.count()).toBe(0);
       await goTo(page, 'Failure lab');
       // The catalogue as it stands: nothing measured yet is said so, never invented.
-      expect(await page.getByText('not yet measured').count()).toBe(10);
+      // (the scenarios arrive after the heading: wait for them)
+      await eventually(() => page.getByText('not yet measured').count()).toBe(10);
       expect(await page.getByRole('link', { name: 'anthropics/claude-code/issues/21333' }).count()).toBeGreaterThan(0);
 
       await page.getByRole('spinbutton', { name: 'seconds' }).fill('45');
