@@ -1,4 +1,5 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
+import { ApiError } from '../api.ts';
 import { Link } from '../router.tsx';
 import { useConsole } from './console-context.tsx';
 import { onLabChange } from './lab-changed.ts';
@@ -12,8 +13,18 @@ import { usePoll } from './use-poll.ts';
  */
 export function LabBanner() {
   const { read, workspace } = useConsole();
+  // In production the lab's routes refuse: asked once, then never again (no failed request every 5 s).
+  const refused = useRef(false);
   const polled = usePoll(
-    async () => (await read<{ scenarios: LabScenario[] }>('/failure-lab')).scenarios,
+    async () => {
+      if (refused.current) return [];
+      try {
+        return (await read<{ scenarios: LabScenario[] }>('/failure-lab')).scenarios;
+      } catch (e) {
+        if (e instanceof ApiError && e.code === 'failure_lab_unavailable') refused.current = true;
+        throw e;
+      }
+    },
     `lab-banner:${workspace.id}`,
     5_000,
   );
