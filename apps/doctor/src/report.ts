@@ -77,6 +77,13 @@ export interface ClientPlan {
   scopes?: { requested: string[]; why: string };
 }
 
+/** A failure-lab scenario in force for the connection (mcp_whoami's failureLab). */
+export interface LabNotice {
+  scenario: string;
+  scope: 'global' | 'this workspace';
+  options: Record<string, number>;
+}
+
 export interface Report<Id extends string = StepId> {
   /** Present for `--conformance`; the connection checklist has none. */
   kind?: 'conformance';
@@ -85,6 +92,8 @@ export interface Report<Id extends string = StepId> {
   steps: Step<Id>[];
   verdict: Verdict<Id>;
   connection?: Connection;
+  /** Present while failure-lab scenarios are on: the failures this run met may be on purpose. */
+  failureLab?: LabNotice[];
 }
 
 /** A thrown failure of one step; the runner turns it into the failed row. */
@@ -108,6 +117,7 @@ export class Checklist<Id extends string = StepId> {
   private readonly results = new Map<Id, Pick<Step<Id>, 'status' | 'detail' | 'entry' | 'fix'>>();
   connection: Connection | undefined;
   plan: ClientPlan | undefined;
+  failureLab: LabNotice[] | undefined;
 
   constructor(
     private readonly table: StepTable<Id> = STEPS as unknown as StepTable<Id>,
@@ -163,6 +173,7 @@ export class Checklist<Id extends string = StepId> {
       steps,
       verdict,
       ...(this.connection ? { connection: this.connection } : {}),
+      ...(this.failureLab && this.failureLab.length > 0 ? { failureLab: this.failureLab } : {}),
     };
   }
 }
@@ -171,7 +182,13 @@ const MARKS: Record<StepStatus, string> = { pass: '✓', fail: '✗', skip: '·'
 
 /** The checklist as a person reads it at a glance. */
 export function renderText<Id extends string>(report: Report<Id>): string {
-  const lines = [`Enginy ${report.kind ?? 'connection'} doctor: ${report.mcpUrl}`, ...renderPlan(report.plan), ''];
+  const lab = labLine(report.failureLab);
+  const lines = [
+    `Enginy ${report.kind ?? 'connection'} doctor: ${report.mcpUrl}`,
+    ...lab,
+    ...renderPlan(report.plan),
+    '',
+  ];
   for (const step of report.steps) {
     lines.push(`  ${MARKS[step.status]} ${step.label}${step.status === 'skip' ? ' (skipped)' : ''}`);
     // A conformance row skips for a reason of its own (no token, no metadata); a connection step, because an earlier one failed.
@@ -187,7 +204,21 @@ export function renderText<Id extends string>(report: Report<Id>): string {
       ? `Verdict: FAILED at "${failedLabel}": ${report.verdict.cause}`
       : `Verdict: ${report.verdict.cause}`,
   );
+  // Said at both ends: whoever reads only the verdict still learns the stack was broken on purpose.
+  lines.push(...lab);
   return lines.join('\n');
+}
+
+/** "Failure lab ON: …": the scenarios in force, or nothing while none is. */
+export function labLine(lab: readonly LabNotice[] | undefined): string[] {
+  if (lab === undefined || lab.length === 0) return [];
+  const named = lab.map((entry) => {
+    const options = Object.entries(entry.options).map(([name, value]) => ` --${name} ${value}`);
+    return `${entry.scenario}${options.join('')} (${entry.scope})`;
+  });
+  return [
+    `Failure lab ON: ${named.join(', ')}. Failures from these are on purpose; switch them off with pnpm lab off --all or on the console's Failure lab page.`,
+  ];
 }
 
 const KIND: Record<NonNullable<ClientPlan['registration']>['kind'], string> = {

@@ -2,6 +2,7 @@
 // after authorizing: initialize, mcp_whoami, tools/list.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { LabNotice } from './report.ts';
 
 export interface Whoami {
   user: { email: string };
@@ -11,6 +12,8 @@ export interface Whoami {
   effectiveScopes: string[];
   policyScopes: string[];
   checks: { check: string; ok: boolean; detail: string }[];
+  /** Failure-lab scenarios in force for this connection; absent while none is. */
+  failureLab?: LabNotice[];
 }
 
 /** The MCP SDK client, initialized (initialize, notifications/initialized) with the bearer token. */

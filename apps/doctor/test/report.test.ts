@@ -1,6 +1,6 @@
 import { CLAUDE_CODE_REDIRECT_URI } from '@enginy/config/defaults';
 import { describe, expect, it } from 'vitest';
-import { Checklist, ENTRIES, renderText, STEPS, StepFailure } from '../src/report.ts';
+import { Checklist, ENTRIES, type LabNotice, renderText, STEPS, StepFailure } from '../src/report.ts';
 
 describe('Checklist', () => {
   it('connects only when every step passed', () => {
@@ -115,5 +115,34 @@ describe('Checklist', () => {
       status: 'conformant',
       cause: 'Conformant: every check passed',
     });
+  });
+});
+
+describe('failure lab notice', () => {
+  const lab: LabNotice[] = [
+    { scenario: 'expire-access', scope: 'this workspace', options: { seconds: 5 } },
+    { scenario: 'no-dcr', scope: 'global', options: {} },
+  ];
+
+  it('names every scenario in force on the first and the last line of the text, and in the JSON', () => {
+    const checklist = new Checklist();
+    for (const [id] of STEPS) checklist.pass(id, 'ok');
+    checklist.failureLab = lab;
+    const report = checklist.report('http://localhost:3001/mcp');
+    expect(report.failureLab).toEqual(lab);
+    const lines = renderText(report).split('\n');
+    const expected =
+      "Failure lab ON: expire-access --seconds 5 (this workspace), no-dcr (global). Failures from these are on purpose; switch them off with pnpm lab off --all or on the console's Failure lab page.";
+    expect(lines[1]).toBe(expected);
+    expect(lines.at(-1)).toBe(expected);
+    expect(lines.at(-2)).toBe('Verdict: Connected: every step passed');
+  });
+
+  it('says nothing about the lab while no scenario is on', () => {
+    const checklist = new Checklist();
+    checklist.failureLab = [];
+    const report = checklist.report('http://localhost:3001/mcp');
+    expect(report).not.toHaveProperty('failureLab');
+    expect(renderText(report)).not.toContain('Failure lab');
   });
 });

@@ -11,6 +11,7 @@ import { attemptRoutes } from './attempts.ts';
 import { clientRoutes } from './clients.ts';
 import { connectionRoutes } from './connections.ts';
 import { ConsoleError } from './errors.ts';
+import { failureLabRoutes } from './failure-lab.ts';
 import { mcpSettingsRoutes } from './mcp-settings.ts';
 import { memberRoutes } from './members.ts';
 import { previewRoutes } from './preview.ts';
@@ -48,6 +49,7 @@ const consoleApi: FastifyPluginAsync<ConsoleOptions> = async (app, { config, db 
     clientRoutes,
     apiKeyRoutes,
     memberRoutes,
+    failureLabRoutes,
   ]) {
     await app.register(routes, deps);
   }

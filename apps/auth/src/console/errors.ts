@@ -4,6 +4,8 @@
 const CATALOGUE = {
   /** Signed in and a member, but the change needs an admin. */
   forbidden: { status: 403, message: 'Only an admin of the workspace can change this' },
+  /** The failure lab with NODE_ENV=production: its routes refuse, whoever asks. */
+  failure_lab_unavailable: { status: 403, message: 'The failure lab is off in production' },
   /** Unknown, another workspace's, or not yours to see: the same answer for all three. */
   not_found: { status: 404, message: 'Not found' },
   /** The change would leave the workspace without an admin (packages/policy's member-removal rule). */
@@ -36,3 +38,4 @@ export const forbidden = (message: string) => new ConsoleError('forbidden', mess
 export const notFound = (message: string) => new ConsoleError('not_found', message);
 export const validationFailed = (field: string, value: unknown, problem: string) =>
   new ConsoleError('validation_failed', `${field}: ${problem}`, { field, value });
+export const labUnavailable = (message: string) => new ConsoleError('failure_lab_unavailable', message);

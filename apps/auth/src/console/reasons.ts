@@ -21,8 +21,8 @@ const MESSAGES: Record<string, string> = {
   api_key_created: 'API key created',
   api_key_revoked: 'API key revoked',
   member_removed: 'Member removed from the workspace: their connections here ended',
-  failure_lab_on: 'Failure-lab scenario switched on (pnpm lab)',
-  failure_lab_off: 'Failure-lab scenario switched off (pnpm lab)',
+  failure_lab_on: 'Failure-lab scenario switched on (pnpm lab or the console)',
+  failure_lab_off: 'Failure-lab scenario switched off (pnpm lab or the console)',
 };
 
 export function reasonMessage(reason: string): string {

@@ -4,12 +4,14 @@ import { SignInForm } from '../pages/sign-in-form.tsx';
 import { Link, navigate, usePath } from '../router.tsx';
 import { consoleContext, ConsoleProvider } from './console-context.tsx';
 import { errorText } from './format.ts';
+import { LabBanner } from './lab-banner.tsx';
 import { ApiKeysPage } from './pages/api-keys-page.tsx';
 import { AttemptsPage } from './pages/attempts-page.tsx';
 import { ClientsPage } from './pages/clients-page.tsx';
 import { ConnectPage } from './pages/connect-page.tsx';
 import { ConnectionsPage } from './pages/connections-page.tsx';
 import { MembersPage } from './pages/members-page.tsx';
+import { LabPage } from './pages/lab-page.tsx';
 import { PreviewPage } from './pages/preview-page.tsx';
 import { SettingsPage } from './pages/settings-page.tsx';
 import type { Workspace } from './types.ts';
@@ -24,6 +26,7 @@ const PAGES: { path: string; title: string; render: () => ReactNode }[] = [
   { path: '/console/clients', title: 'OAuth clients', render: () => <ClientsPage /> },
   { path: '/console/api-keys', title: 'API keys', render: () => <ApiKeysPage /> },
   { path: '/console/members', title: 'Members', render: () => <MembersPage /> },
+  { path: '/console/lab', title: 'Failure lab', render: () => <LabPage /> },
 ];
 
 const WORKSPACE_KEY = 'enginy.console.workspace';
@@ -154,6 +157,7 @@ export function ConsoleApp({ path }: { path: string }) {
           ) : (
             page && (
               <ConsoleProvider value={context} key={context.workspace.id}>
+                <LabBanner />
                 {!context.isAdmin && (
                   <p className="notice" role="note">
                     You are a {context.workspace.role} of {context.workspace.name}: you can see everything here, only an

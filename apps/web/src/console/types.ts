@@ -16,6 +16,7 @@ import type {
   RotatedSecret as RotatedSecretSchema,
   Workspace as WorkspaceSchema,
 } from '@enginy/contracts/console';
+import type { LabScenarioView as LabScenarioSchema } from '@enginy/contracts/console-failure-lab';
 import type { Static } from 'typebox';
 
 export type Workspace = Static<typeof WorkspaceSchema>;
@@ -35,3 +36,5 @@ export type EndedConnection = Static<typeof EndedConnectionSchema>;
 /** A member of the workspace, with how many live connections a removal would end. */
 export type Member = Static<typeof MemberSchema>;
 export type RemovedMember = Static<typeof RemovedMemberSchema>;
+/** A failure-lab scenario with the switch in force for the workspace. */
+export type LabScenario = Static<typeof LabScenarioSchema>;
