@@ -9,6 +9,7 @@ import { openSharedStore } from '@enginy/service/shared-store';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { allowAnyOrigin } from './cors.ts';
 import { registerErrorHandling, renderFrameworkError, TooManyRequests } from './errors.ts';
+import { recordFlowSteps } from './flows/record-steps.ts';
 import { purgeExpiredJob } from './jobs/purge-expired.ts';
 import consoleApi from './console/console-api.ts';
 import { authorizeEndpoint } from './oauth/authorize/endpoint.ts';
@@ -56,6 +57,8 @@ export async function buildApp(config: StackConfig, deps: AppDeps): Promise<Fast
   app.addHook('onClose', () => purge.close());
 
   await app.register(health, { service: 'auth', db: deps.db });
+  // Each OAuth answer as a step of its connection, for the console's Flows page.
+  recordFlowSteps(app, { config, db: deps.db });
   // The OAuth authorization server (src/oauth/), one plugin per endpoint.
   const routeOptions = { config, db: deps.db, sharedStore };
   await app.register(metadataEndpoint, routeOptions);

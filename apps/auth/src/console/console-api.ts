@@ -11,6 +11,7 @@ import { attemptRoutes } from './attempts.ts';
 import { clientRoutes } from './clients.ts';
 import { connectionRoutes } from './connections.ts';
 import { ConsoleError } from './errors.ts';
+import { flowRoutes } from './flows.ts';
 import { mcpSettingsRoutes } from './mcp-settings.ts';
 import { previewRoutes } from './preview.ts';
 import { compileConsoleSchema, consoleValidationError } from './validation.ts';
@@ -46,6 +47,7 @@ const consoleApi: FastifyPluginAsync<ConsoleOptions> = async (app, { config, db 
     previewRoutes,
     clientRoutes,
     apiKeyRoutes,
+    flowRoutes,
   ]) {
     await app.register(routes, deps);
   }

@@ -9,6 +9,7 @@ import * as m0007 from './0007-client-metadata-source.ts';
 import * as m0008 from './0008-dynamic-client-source.ts';
 import * as m0009 from './0009-rate-limit-counters.ts';
 import * as m0010 from './0010-token-validity-notify.ts';
+import * as m0013 from './0013-flow-steps.ts';
 
 /**
  * Every migration, by name, in the order they run. Forward-only: a migration that has shipped is
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '0008-dynamic-client-source': m0008,
   '0009-rate-limit-counters': m0009,
   '0010-token-validity-notify': m0010,
+  '0013-flow-steps': m0013,
 };
