@@ -9,6 +9,7 @@ import { AttemptsPage } from './pages/attempts-page.tsx';
 import { ClientsPage } from './pages/clients-page.tsx';
 import { ConnectPage } from './pages/connect-page.tsx';
 import { ConnectionsPage } from './pages/connections-page.tsx';
+import { FlowsPage } from './pages/flows-page.tsx';
 import { PreviewPage } from './pages/preview-page.tsx';
 import { SettingsPage } from './pages/settings-page.tsx';
 import type { Workspace } from './types.ts';
@@ -20,6 +21,7 @@ const PAGES: { path: string; title: string; render: () => ReactNode }[] = [
   { path: '/console/preview', title: 'Policy preview', render: () => <PreviewPage /> },
   { path: '/console/connections', title: 'Connections', render: () => <ConnectionsPage /> },
   { path: '/console/attempts', title: 'Authorization attempts', render: () => <AttemptsPage /> },
+  { path: '/console/flows', title: 'Flows', render: () => <FlowsPage /> },
   { path: '/console/clients', title: 'OAuth clients', render: () => <ClientsPage /> },
   { path: '/console/api-keys', title: 'API keys', render: () => <ApiKeysPage /> },
 ];

@@ -13,6 +13,7 @@ import type {
   RotatedSecret as RotatedSecretSchema,
   Workspace as WorkspaceSchema,
 } from '@enginy/contracts/console';
+import type { Flow as FlowSchema, FlowStep as FlowStepSchema } from '@enginy/contracts/flows';
 import type { Static } from 'typebox';
 
 export type Workspace = Static<typeof WorkspaceSchema>;
@@ -28,3 +29,5 @@ export type RotatedSecret = Static<typeof RotatedSecretSchema>;
 export type CimdClient = Static<typeof CimdClientSchema>;
 export type ApiKey = Static<typeof ApiKeySchema>;
 export type CreatedApiKey = Static<typeof CreatedApiKeySchema>;
+export type Flow = Static<typeof FlowSchema>;
+export type FlowStep = Static<typeof FlowStepSchema>;
