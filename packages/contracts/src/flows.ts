@@ -22,6 +22,8 @@ const Filter = Type.Optional(Type.String({ maxLength: MAX_FIELD_LENGTH, errorMes
 export const FlowQuery = Type.Object({ clientId: Filter, outcome: Filter, limit: Filter });
 
 export const FlowStep = Type.Object({
+  /** The step's own id, stable across refreshes of the page. */
+  id: Type.String(),
   at: Timestamp,
   step: StringEnum(FLOW_STEPS),
   /** What the client sent: client_id, redirect_uri, scope, resource, code_challenge_method, grant_type… */

@@ -121,6 +121,7 @@ function stopOf(row: FlowStepRow, rows: FlowStepRow[]): WireFlow['stoppedAt'] {
 
 function toStep(row: FlowStepRow): WireStep {
   return {
+    id: String(row.id),
     at: row.at.toISOString(),
     step: row.step,
     sent: row.sent as WireStep['sent'],

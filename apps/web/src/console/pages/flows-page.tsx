@@ -107,9 +107,12 @@ function Timeline({ flow }: { flow: Flow }) {
       )}
       <CopyButton text={JSON.stringify(flow, null, 2)} label="Copy as JSON" />
       <ol className="timeline" aria-label="Timeline">
-        {flow.steps.map((step, index) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: a flow's steps are fixed, in order
-          <li key={index} className={step.error || step.status >= 400 ? 'failed' : 'ok'} data-step={step.step}>
+        {flow.steps.map((step) => (
+          <li
+            key={step.id}
+            className={`timeline-step ${step.error || step.status >= 400 ? 'failed' : 'ok'}`}
+            data-step={step.step}
+          >
             <div className="timeline-head">
               <strong>{STEP_LABELS[step.step]}</strong> <span className="muted small">{formatTime(step.at)}</span>{' '}
               <code className="small">{step.status}</code>
