@@ -205,4 +205,45 @@ describe('flows', () => {
     expect(bad.statusCode).toBe(422);
     expect((await c.call('GET', `/console/workspaces/${ACME}/flows?limit=0`, c.member)).statusCode).toBe(422);
   });
+
+  it("takes no one's unauthenticated requests into a flow, except a refusal of the workspace's own pre-registered client", async () => {
+    const clientId = (await c.oauth.register({ client_name: 'Victim client' })).client_id;
+    await c.oauth.approvedCode(c.admin, ACME, { clientId });
+    // Anyone may name the client at /authorize and /token: nothing of it reaches a workspace's flows.
+    await c.app.inject({
+      method: 'GET',
+      url: `/authorize?response_type=code&client_id=${clientId}&redirect_uri=${encodeURIComponent('https://evil.example/fix')}`,
+    });
+    await c.oauth.token({
+      grant_type: 'authorization_code',
+      code: 'evil.example code',
+      client_id: clientId,
+      redirect_uri: 'https://evil.example/fix',
+    });
+    const listed = JSON.stringify([...(await flows(ACME)), ...(await flows(GLOBEX))]);
+    expect(listed).toContain(clientId);
+    expect(listed).not.toContain('evil.example');
+
+    const own = (
+      await c.call('POST', `/console/workspaces/${ACME}/clients`, c.admin, {
+        name: 'Acme CI',
+        redirectUris: [REDIRECT_URI],
+      })
+    ).json();
+    const refused = await c.app.inject({
+      method: 'GET',
+      url: `/authorize?response_type=code&client_id=${own.clientId}&redirect_uri=${encodeURIComponent('http://localhost:9999/cb')}`,
+      headers: { accept: 'text/html' },
+    });
+    expect(refused.statusCode).toBe(400);
+    const flow = await flowOf(own.clientId);
+    expect(flow).toMatchObject({ client: { id: own.clientId, name: 'Acme CI' }, outcome: 'stopped' });
+    expect(flow.steps.map((s) => s.step)).toEqual(['authorize']);
+    expect(flow.stoppedAt).toMatchObject({
+      step: 'authorize',
+      reason: 'redirect_uri_not_registered',
+      message: 'redirect_uri is not registered for this client',
+    });
+    expect(await flows(GLOBEX, `?clientId=${encodeURIComponent(own.clientId)}`)).toEqual([]);
+  });
 });
