@@ -3,6 +3,8 @@
 // one flow; it opens into its timeline, and "Copy as JSON" copies it without the token.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { SEED_IDS } from '@enginy/db/seed';
+import { fetchTransport, oauthClient, pkcePair } from '@enginy/testing/oauth-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsolePage, eventually, expectNoErrors, goTo, openConsole, screenshot } from '../src/console-page.ts';
 import { mcpTokenCli } from '../src/mcp-token-cli.ts';
@@ -76,6 +78,31 @@ describe('Flows', () => {
     expect(await connected.evaluateAll((items) => items.map((i) => i.getAttribute('data-outcome')))).not.toContain(
       'stopped',
     );
+    expectNoErrors(admin);
+  });
+
+  it('a flow stopped by a redirect URI the workspace does not allow shows where it stopped and the fix', async () => {
+    const { config } = e2e.stack;
+    const sent = 'http://127.0.0.1:3118/callback';
+    const oauth = oauthClient(fetchTransport(config.auth.issuer), config);
+    const clientId = (await oauth.register({ client_name: 'Stopped e2e client', redirect_uris: [sent] })).client_id;
+    const requestId = await oauth.startAuthorization({ clientId, redirectUri: sent, challenge: pkcePair().challenge });
+    const view = await oauth.consentView(await oauth.signIn(ADMIN), requestId, SEED_IDS.acme);
+    expect(view.decision.outcome).toBe('denied');
+
+    const { page } = admin;
+    await page.getByLabel('Outcome').selectOption('stopped');
+    const flow = page
+      .getByRole('list', { name: 'Flows' })
+      .locator(':scope > li')
+      .filter({ hasText: 'Stopped e2e client' });
+    await eventually(() => flow.count()).toBe(1);
+    expect(await flow.textContent()).toContain('stopped at Consent');
+    await flow.getByRole('button').first().click();
+    const stop = flow.getByRole('note');
+    expect(await stop.textContent()).toContain('Stopped at Consent: redirect_uri is not allowed');
+    expect(await stop.textContent()).toContain(`Fix: ${sent} differs from the allowed http://localhost:3118/callback`);
+    await screenshot(page, 'flows-stopped');
     expectNoErrors(admin);
   });
 });

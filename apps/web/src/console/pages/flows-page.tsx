@@ -129,7 +129,7 @@ function Timeline({ flow }: { flow: Flow }) {
                 <div key={name}>
                   <dt>{name}</dt>
                   <dd>
-                    <code>{Array.isArray(value) ? value.join(' ') : value}</code>
+                    <code>{Array.isArray(value) ? value.join(' ') || '(none)' : value}</code>
                   </dd>
                 </div>
               ))}
