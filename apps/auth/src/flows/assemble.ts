@@ -91,7 +91,8 @@ function toFlow(group: Group, names: ReadonlyMap<string, string>): WireFlow {
   const clientId = group.rows.find((row) => row.client_id !== null)?.client_id ?? null;
   const last = group.rows.filter((row) => row.step !== 'discovery').at(-1);
   const revoked = group.rows.some((row) => row.step === 'revoke' && row.grant_id !== null && !isFailure(row));
-  const connected = group.rows.some((row) => row.step === 'token' && !isFailure(row));
+  // A refresh or an MCP call also means tokens were issued (a grant older than the flows has no token step).
+  const connected = group.rows.some((row) => ['token', 'refresh', 'mcp'].includes(row.step) && !isFailure(row));
   const stopped = !revoked && last !== undefined && isFailure(last) ? last : undefined;
   return {
     id: group.id,
