@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { CLAUDE_CODE_REDIRECT_URI as REDIRECT_URI } from '@enginy/config/defaults';
+import { recordFlowStep } from '@enginy/db/queries/flow-steps';
 import { pkcePair } from '@enginy/testing/oauth-client';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { purgeExpiredJob } from '../../src/jobs/purge-expired.ts';
 import { ACME, type Console, GLOBEX, startConsole } from './harness.ts';
 
 let c: Console;
@@ -245,5 +248,35 @@ describe('flows', () => {
       message: 'redirect_uri is not registered for this client',
     });
     expect(await flows(GLOBEX, `?clientId=${encodeURIComponent(own.clientId)}`)).toEqual([]);
+  });
+
+  it('bounds what a caller sends, and keeps steps 90 days', async () => {
+    const long = 'x'.repeat(5_000);
+    const registered = await c.app.inject({
+      method: 'POST',
+      url: '/register',
+      payload: { client_name: 'Long client', redirect_uris: [REDIRECT_URI], scope: long },
+    });
+    expect(registered.statusCode).toBe(201);
+    const step = await c.t.db
+      .selectFrom('flow_steps')
+      .select('sent')
+      .where('client_id', '=', registered.json().client_id)
+      .executeTakeFirstOrThrow();
+    expect(String(step.sent.scope).length).toBeLessThan(600);
+    expect(step.sent.scope).toContain('(4488 more characters)');
+
+    const requestId = randomUUID();
+    await recordFlowStep(c.t.db, { step: 'sign-in', requestId, workspaceId: ACME, sent: {}, status: 200 });
+    const old = () => c.t.db.selectFrom('flow_steps').select('id').where('request_id', '=', requestId).execute();
+    await c.t.db
+      .updateTable('flow_steps')
+      .set({ at: sql`now() - interval '91 days'` } as never)
+      .where('request_id', '=', requestId)
+      .execute();
+    expect(await old()).toHaveLength(1);
+    await purgeExpiredJob(c.t.db, c.app.log).runOnce();
+    expect(await old()).toEqual([]);
+    expect((await flows(ACME)).length).toBeGreaterThan(0); // the recent ones stay
   });
 });
