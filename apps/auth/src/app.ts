@@ -10,6 +10,7 @@ import { openSharedStore } from '@enginy/service/shared-store';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { allowAnyOrigin } from './cors.ts';
 import { registerErrorHandling, renderFrameworkError, TooManyRequests } from './errors.ts';
+import { recordFlowSteps } from './flows/record-steps.ts';
 import { purgeExpiredJob } from './jobs/purge-expired.ts';
 import noDcrLab from './lab/no-dcr.ts';
 import consoleApi from './console/console-api.ts';
@@ -61,6 +62,8 @@ export async function buildApp(config: StackConfig, deps: AppDeps): Promise<Fast
   // The failure lab's switches (`pnpm lab`), held in memory; never any in production.
   await app.register(failureLab, { config, db: deps.db });
   await app.register(noDcrLab);
+  // Each OAuth answer as a step of its connection, for the console's Flows page.
+  recordFlowSteps(app, { config, db: deps.db });
   // The OAuth authorization server (src/oauth/), one plugin per endpoint.
   const routeOptions = { config, db: deps.db, sharedStore };
   await app.register(metadataEndpoint, routeOptions);

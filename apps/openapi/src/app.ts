@@ -11,6 +11,7 @@ import authGate from './auth/gate.ts';
 import type { CredentialResolver } from './auth/principal.ts';
 import { createActionRunner } from './jobs/action-runner.ts';
 import mcp from './mcp/route.ts';
+import { recordDiscoverySteps } from './mcp/discovery-steps.ts';
 import { protectedResourceRoutes } from './mcp/protected-resource.ts';
 import errorHandler, { renderFrameworkError } from './plugins/error-handler.ts';
 import openapiDocs from './plugins/openapi-docs.ts';
@@ -105,6 +106,7 @@ export async function buildApp(config: StackConfig, deps: AppDeps): Promise<Fast
     await app.register(routes, { db, actions });
   }
   // The MCP endpoint, its tools generated from the document above, and its resource metadata.
+  recordDiscoverySteps(app, { config, db }); // the first step of the console's flows
   await app.register(protectedResourceRoutes, { config, db });
   await app.register(mcp, {
     config,

@@ -1,5 +1,6 @@
 import type { DomainTables } from './schema/domain.ts';
 import type { FailureLabTables } from './schema/failure-lab.ts';
+import type { FlowTables } from './schema/flows.ts';
 import type { McpTables } from './schema/mcp.ts';
 import type { OAuthTables } from './schema/oauth.ts';
 import type { RateLimitTables } from './schema/rate-limits.ts';
@@ -12,4 +13,5 @@ export interface Database
     DomainTables,
     McpTables,
     RateLimitTables,
-    FailureLabTables {}
+    FailureLabTables,
+    FlowTables {}

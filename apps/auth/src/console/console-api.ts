@@ -12,6 +12,7 @@ import { clientRoutes } from './clients.ts';
 import { connectionRoutes } from './connections.ts';
 import { ConsoleError } from './errors.ts';
 import { failureLabRoutes } from './failure-lab.ts';
+import { flowRoutes } from './flows.ts';
 import { mcpSettingsRoutes } from './mcp-settings.ts';
 import { memberRoutes } from './members.ts';
 import { previewRoutes } from './preview.ts';
@@ -50,6 +51,7 @@ const consoleApi: FastifyPluginAsync<ConsoleOptions> = async (app, { config, db 
     apiKeyRoutes,
     memberRoutes,
     failureLabRoutes,
+    flowRoutes,
   ]) {
     await app.register(routes, deps);
   }

@@ -1,6 +1,7 @@
 import type { Db } from '@enginy/db/client';
 import { purgeUnusedDynamicClients } from '@enginy/db/queries/oauth-clients';
 import { purgeAuthEvents } from '@enginy/db/queries/audit-events';
+import { purgeFlowSteps } from '@enginy/db/queries/flow-steps';
 import { purgeExpired } from '@enginy/db/queries/oauth-purge';
 import type { FastifyBaseLogger } from 'fastify';
 import { REFRESH_RETRY_GRACE_MS } from '../oauth/grants/refresh.ts';
@@ -41,6 +42,8 @@ export function purgeExpiredJob(db: Db, log: FastifyBaseLogger, now: () => numbe
         const purged = {
           ...(await purgeExpired(db, new Date(now() - KEEP_EXPIRED_MS), new Date(now() - REFRESH_RETRY_GRACE_MS))),
           authEvents: await purgeAuthEvents(db, new Date(now() - AUTH_EVENTS_RETENTION_MS)),
+          // The console's flows are kept as long as the attempts they explain.
+          flowSteps: await purgeFlowSteps(db, new Date(now() - AUTH_EVENTS_RETENTION_MS)),
           unusedDynamicClients: await purgeUnusedDynamicClients(
             db,
             new Date(now() - UNUSED_DYNAMIC_CLIENT_TTL_MS),

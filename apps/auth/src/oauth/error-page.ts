@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { noteAnswer } from '../flows/answer-note.ts';
 
 const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 
@@ -24,6 +25,7 @@ export function sendErrorPage(
   message: string,
   details: Record<string, string> = {},
 ) {
+  noteAnswer(request, error, message); // for the console's flows (flows/record-steps.ts)
   pageHeaders(reply).code(status);
   if (!(request.headers.accept ?? '').includes('text/html'))
     return reply.send({ error, error_description: message, ...details });

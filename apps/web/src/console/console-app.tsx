@@ -12,6 +12,7 @@ import { ConnectPage } from './pages/connect-page.tsx';
 import { ConnectionsPage } from './pages/connections-page.tsx';
 import { MembersPage } from './pages/members-page.tsx';
 import { LabPage } from './pages/lab-page.tsx';
+import { FlowsPage } from './pages/flows-page.tsx';
 import { PreviewPage } from './pages/preview-page.tsx';
 import { SettingsPage } from './pages/settings-page.tsx';
 import type { Workspace } from './types.ts';
@@ -23,6 +24,7 @@ const PAGES: { path: string; title: string; render: () => ReactNode }[] = [
   { path: '/console/preview', title: 'Policy preview', render: () => <PreviewPage /> },
   { path: '/console/connections', title: 'Connections', render: () => <ConnectionsPage /> },
   { path: '/console/attempts', title: 'Authorization attempts', render: () => <AttemptsPage /> },
+  { path: '/console/flows', title: 'Flows', render: () => <FlowsPage /> },
   { path: '/console/clients', title: 'OAuth clients', render: () => <ClientsPage /> },
   { path: '/console/api-keys', title: 'API keys', render: () => <ApiKeysPage /> },
   { path: '/console/members', title: 'Members', render: () => <MembersPage /> },

@@ -17,6 +17,7 @@ import type {
   Workspace as WorkspaceSchema,
 } from '@enginy/contracts/console';
 import type { LabScenarioView as LabScenarioSchema } from '@enginy/contracts/console-failure-lab';
+import type { Flow as FlowSchema, FlowStep as FlowStepSchema } from '@enginy/contracts/flows';
 import type { Static } from 'typebox';
 
 export type Workspace = Static<typeof WorkspaceSchema>;
@@ -38,3 +39,5 @@ export type Member = Static<typeof MemberSchema>;
 export type RemovedMember = Static<typeof RemovedMemberSchema>;
 /** A failure-lab scenario with the switch in force for the workspace. */
 export type LabScenario = Static<typeof LabScenarioSchema>;
+export type Flow = Static<typeof FlowSchema>;
+export type FlowStep = Static<typeof FlowStepSchema>;

@@ -11,6 +11,7 @@ import * as m0009 from './0009-rate-limit-counters.ts';
 import * as m0010 from './0010-token-validity-notify.ts';
 import * as m0011 from './0011-membership-ends-access.ts';
 import * as m0012 from './0012-failure-lab.ts';
+import * as m0013 from './0013-flow-steps.ts';
 
 /**
  * Every migration, by name, in the order they run. Forward-only: a migration that has shipped is
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '0010-token-validity-notify': m0010,
   '0011-membership-ends-access': m0011,
   '0012-failure-lab': m0012,
+  '0013-flow-steps': m0013,
 };

@@ -2,6 +2,7 @@
 // the MCP tool usage counted per grant.
 import { sql } from 'kysely';
 import type { Db } from '../client.ts';
+import { recordFirstMcpSteps, toolsByGrant } from './flow-steps.ts';
 
 export async function createGrant(
   db: Db,
@@ -238,6 +239,8 @@ export async function recordMcpUsage(
         from unnest(${ids}::uuid[], ${times}::timestamptz[]) as used(id, at)
         where oauth_grants.id = used.id`.execute(trx);
     }
+    // A grant's first flush is its first MCP call, for the console's flows: one statement a flush.
+    await recordFirstMcpSteps(trx, lastUsed, toolsByGrant(usage));
   });
 }
 

@@ -13,6 +13,8 @@ export interface NewCode {
   userId: string;
   scopes: string[];
   expiresAt: Date;
+  /** The authorization request it answers: the console's flows join the token exchange to it. */
+  requestId?: string;
 }
 
 export async function createCode(db: Db, code: NewCode): Promise<void> {
@@ -28,6 +30,7 @@ export async function createCode(db: Db, code: NewCode): Promise<void> {
       user_id: code.userId,
       scopes: code.scopes,
       expires_at: code.expiresAt,
+      request_id: code.requestId ?? null,
     })
     .execute();
 }

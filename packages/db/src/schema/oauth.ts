@@ -82,6 +82,8 @@ export interface OAuthCodesTable {
   /** The grant its redemption created: revoked if the code is replayed (RFC 6749 §4.1.2). */
   grant_id: string | null;
   created_at: CreatedAt;
+  /** The authorization request it was issued for (migration 0013): how a token exchange joins its flow. */
+  request_id: ColumnType<string | null, string | null | undefined, never>;
 }
 
 /** An approved connection: what the console lists as an "active connection". */

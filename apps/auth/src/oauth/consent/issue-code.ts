@@ -25,6 +25,7 @@ export async function issueCode(
     userId: context.userId,
     scopes,
     expiresAt: new Date(Date.now() + CODE_TTL_SECONDS * 1000),
+    requestId: context.pending.id,
   });
   return code;
 }
