@@ -1,6 +1,8 @@
 import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
+import type { LabSwitchRow } from '@enginy/db/queries/failure-lab';
 import { recordFlowStep } from '@enginy/db/queries/flow-steps';
+import { labScenariosInForce } from '@enginy/policy/failure-lab';
 import type { FastifyInstance } from 'fastify';
 import { METADATA_PATHS } from '../oauth/metadata/endpoint.ts';
 import { REGISTER_PATHS } from '../oauth/register/endpoint.ts';
@@ -17,6 +19,18 @@ import {
   revokeStep,
   tokenStep,
 } from './step-of.ts';
+
+/**
+ * The lab scenarios a step ran under: the global ones, and its workspace's own where the step names
+ * one (a step before sign-in names none, and no workspace switch applies to it).
+ */
+export function scenariosFor(switches: readonly LabSwitchRow[], workspaceId: string | null | undefined): string[] {
+  const inForce =
+    typeof workspaceId === 'string'
+      ? labScenariosInForce(switches, workspaceId)
+      : switches.filter((entry) => entry.workspaceId === null);
+  return [...new Set(inForce.map((entry) => entry.scenario))];
+}
 
 const AUTHORIZE_PATHS = new Set(['/authorize', '/oauth/authorize']);
 const has = (paths: readonly string[], url: string) => paths.includes(url);
@@ -59,8 +73,12 @@ export function recordFlowSteps(app: FastifyInstance, { config, db }: { config: 
                     : method === 'POST' && has(REVOKE_PATHS, url)
                       ? [await revokeStep(observed, config, db)]
                       : [];
-      // TODO(lab): the scenarios in force come from the failure lab's view (apps/auth/src/lab) once it is merged.
-      for (const step of steps) await recordFlowStep(db, { ...step, ...callerOf(request), status: reply.statusCode });
+      if (steps.length === 0) return payload;
+      const switches = await app.failureLab.current();
+      for (const step of steps) {
+        const scenarios = scenariosFor(switches, step.workspaceId);
+        await recordFlowStep(db, { ...step, ...callerOf(request), status: reply.statusCode, scenarios });
+      }
     } catch (error) {
       request.log.error({ err: error, url }, 'could not record a flow step');
     }

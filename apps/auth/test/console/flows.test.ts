@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CLAUDE_CODE_REDIRECT_URI as REDIRECT_URI } from '@enginy/config/defaults';
+import { switchAllLabOff, switchLabOn } from '@enginy/db/queries/failure-lab';
 import { recordFlowStep } from '@enginy/db/queries/flow-steps';
 import { pkcePair } from '@enginy/testing/oauth-client';
 import { sql } from 'kysely';
@@ -278,5 +279,44 @@ describe('flows', () => {
     await purgeExpiredJob(c.t.db, c.app.log).runOnce();
     expect(await old()).toEqual([]);
     expect((await flows(ACME)).length).toBeGreaterThan(0); // the recent ones stay
+  });
+
+  it('names the failure-lab scenarios each step ran under: global ones everywhere, a workspace one where the step names that workspace', async () => {
+    await switchLabOn(c.t.db, {
+      scenario: 'refresh-no-grace',
+      workspaceId: null,
+      options: {},
+      remaining: null,
+      by: 'test',
+    });
+    await switchLabOn(c.t.db, {
+      scenario: 'expire-access',
+      workspaceId: ACME,
+      options: { seconds: 600 },
+      remaining: null,
+      by: 'test',
+    });
+    try {
+      const registered = await c.app.inject({
+        method: 'POST',
+        url: '/register',
+        payload: { client_name: 'Lab flow client', redirect_uris: [REDIRECT_URI], token_endpoint_auth_method: 'none' },
+      });
+      const clientId = registered.json().client_id;
+      const pkce = pkcePair();
+      const requestId = await c.oauth.startAuthorization({
+        clientId,
+        challenge: pkce.challenge,
+        scope: 'WORKSPACE_READ',
+      });
+      const code = (await c.oauth.approve(c.admin, requestId, ACME)).searchParams.get('code') as string;
+      await c.oauth.redeem(clientId, code, pkce.verifier);
+      const steps = (await flowOf(clientId)).steps;
+      const of = (name: string) => steps.find((step) => step.step === name)?.scenarios;
+      expect(of('register')).toEqual(['refresh-no-grace']); // before sign-in: no workspace, global only
+      expect(of('token')?.sort()).toEqual(['expire-access', 'refresh-no-grace']);
+    } finally {
+      await switchAllLabOff(c.t.db);
+    }
   });
 });

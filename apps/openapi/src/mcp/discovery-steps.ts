@@ -24,6 +24,10 @@ export function recordDiscoverySteps(app: FastifyInstance, { config, db }: { con
         userAgent: request.headers['user-agent'] ?? null,
         sent: { path: request.url.split('?')[0] },
         status: reply.statusCode,
+        // Discovery names no workspace: only a global switch applies to it.
+        scenarios: (await app.failureLab.current())
+          .filter((entry) => entry.workspaceId === null)
+          .map((entry) => entry.scenario),
       });
     } catch (error) {
       request.log.error({ err: error }, 'could not record a discovery step');

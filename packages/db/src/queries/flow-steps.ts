@@ -17,6 +17,8 @@ export interface NewFlowStep {
   description?: string | null;
   reason?: string | null;
   hint?: string | null;
+  /** The failure-lab scenarios in force for this step's request (`pnpm lab`). */
+  scenarios?: readonly string[];
 }
 
 // Most of a step comes from unauthenticated requests: like auth_events (apps/auth/src/audit.ts),
@@ -62,6 +64,7 @@ export async function recordFlowStep(db: Db, step: NewFlowStep): Promise<void> {
       description: cut(step.description),
       reason: cut(step.reason)?.slice(0, 64) ?? null,
       hint: cut(step.hint),
+      scenarios: (step.scenarios ?? []).slice(0, MAX_ITEMS).map((name) => name.slice(0, 64)),
     })
     // The sign-in step is once per request (a unique index): a reopened consent page adds nothing.
     .onConflict((oc) => oc.doNothing())
