@@ -192,7 +192,7 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
     // The hot path: one plain tools/call is answered here, everything else by the SDK server.
     if (parsed.messages.length === 1 && only !== undefined && isPlainToolCall(only)) {
       // Failure lab step-up: answered at the HTTP level, so only a lone tool call can be challenged.
-      const stepUp = await stepUpChallenge(byName.get(only.params.name), token, app.failureLab);
+      const stepUp = await stepUpChallenge(byName.get(only.params.name)?.tool, token, app.failureLab);
       if (stepUp !== undefined)
         return refuse(
           reply,
