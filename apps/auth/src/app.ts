@@ -3,6 +3,7 @@ import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
+import changeFeed from '@enginy/service/change-feed';
 import failureLab from '@enginy/service/failure-lab';
 import health from '@enginy/service/health';
 import { loggerOptions } from '@enginy/service/logger';
@@ -59,6 +60,8 @@ export async function buildApp(config: StackConfig, deps: AppDeps): Promise<Fast
   app.addHook('onClose', () => purge.close());
 
   await app.register(health, { service: 'auth', db: deps.db });
+  // One LISTEN connection for the process: every notification channel, one fence per request.
+  await app.register(changeFeed, { config });
   // The failure lab's switches (`pnpm lab`), held in memory; never any in production.
   await app.register(failureLab, { config, db: deps.db });
   await app.register(noDcrLab);

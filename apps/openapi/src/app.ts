@@ -1,5 +1,6 @@
 import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
+import changeFeed from '@enginy/service/change-feed';
 import failureLab from '@enginy/service/failure-lab';
 import health from '@enginy/service/health';
 import { loggerOptions } from '@enginy/service/logger';
@@ -90,6 +91,8 @@ export async function buildApp(config: StackConfig, deps: AppDeps): Promise<Fast
 
   // Routes.
   await app.register(health, { service: 'openapi', db });
+  // One LISTEN connection for the process: every notification channel, one fence per request.
+  await app.register(changeFeed, { config });
   // The failure lab's switches (`pnpm lab`), held in memory; never any in production.
   await app.register(failureLab, { config, db });
   await app.register(oauthAliasRoutes, { config }); // /token, /authorize, /register guessed at this origin

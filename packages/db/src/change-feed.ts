@@ -24,43 +24,114 @@ export interface ChangeFeedOptions {
 }
 
 /**
- * One connection LISTENing on a channel, and a fence on it.
+ * What a reader of one channel needs (TokenLookups, FailureLabView): the channel's epoch, and a
+ * fence answering with it. A ChangeFeed is one for all its channels at once; `channel()` gives one
+ * per channel, so that a change on one does not invalidate what was read for another.
+ */
+export interface FencedChannel {
+  /** True while the connection is up and LISTENing: only then does `fence()` mean anything. */
+  readonly ready: boolean;
+  readonly epoch: number;
+  /**
+   * Resolves with the epoch once a fence sent after `since` (a `mark()`), or after this call when
+   * there is none, has been answered.
+   */
+  fence(since?: number): Promise<number>;
+  /** A point in the feed's fences: any fence sent after it answers for what committed before it. */
+  mark(): number;
+}
+
+/**
+ * One connection LISTENing on one or more channels, and a fence on it.
  *
- * `epoch` counts what may have changed: it moves on every notification, and on every (re)connection
- * (notifications sent while the feed was not listening are lost). Something read from the database
- * while the epoch was `e` is still current as long as the epoch is still `e`.
+ * An epoch counts what may have changed: each channel has its own, moved by its notifications, and
+ * every (re)connection moves them all (notifications sent while the feed was not listening are
+ * lost); the feed's own `epoch` moves with any of them. Something read from the database while an
+ * epoch was `e` is still current as long as that epoch is still `e`.
  *
  * `fence()` answers that for "now": it sends a trivial query and resolves, with the epoch, once the
  * answer is back. PostgreSQL delivers to a listening session every notification committed before
  * the query arrived, ahead of the query's answer ("if any notifies were received during the
  * just-finished transaction, they'll be seen by the client before ReadyForQuery", postgres.c), and
  * node-postgres handles the messages of a connection in order. So a change committed before
- * `fence()` was called has moved the epoch by the time the fence resolves.
+ * `fence()` was called has moved the epoch by the time the fence resolves, on every channel at once.
+ *
+ * That is why one fence serves every reader of a request: `mark()` when the request arrives, and
+ * `fence(mark)` resolves at once if a fence sent after the mark has already been answered (the
+ * token check's, say), instead of sending another.
  */
-export class ChangeFeed {
+export class ChangeFeed implements FencedChannel {
   private client: pg.Client | undefined;
   private listening = false;
   /** An outage has been reported and not yet its end. */
   private down = false;
   private closed = false;
   private retry: NodeJS.Timeout | undefined;
+  private readonly channels: string[];
+  /** One per channel, in `channels`' order. */
+  private readonly epochs: number[];
   private currentEpoch = 0;
-  private inFlight: Promise<number> | undefined;
+  /** Fences sent so far: each one's number is the count once it is sent. */
+  private sent = 0;
+  /** The number of the last fence answered (they are answered in order, on one connection). */
+  private answered = 0;
+  private inFlight: { seq: number; epoch: Promise<number> } | undefined;
   private next: Promise<number> | undefined;
 
   constructor(
     private readonly url: string,
-    private readonly channel: string,
+    channels: string | readonly string[],
     private readonly options: ChangeFeedOptions = {},
-  ) {}
+  ) {
+    this.channels = typeof channels === 'string' ? [channels] : [...channels];
+    this.epochs = this.channels.map(() => 0);
+  }
 
-  /** True while the connection is up and LISTENing: only then does `fence()` mean anything. */
   get ready(): boolean {
     return this.listening;
   }
 
   get epoch(): number {
     return this.currentEpoch;
+  }
+
+  /**
+   * Listens on one more channel, and gives its reader's view of the feed. Only before `start()`:
+   * a channel added to a live connection would have an epoch that missed notifications.
+   */
+  listen(channel: string): FencedChannel {
+    if (!this.channels.includes(channel)) {
+      if (this.client !== undefined) throw new Error(`The change feed is started: too late to listen on ${channel}.`);
+      this.channels.push(channel);
+      this.epochs.push(0);
+    }
+    return this.channel(channel);
+  }
+
+  /** One channel's view of the feed: its own epoch, the feed's fences. */
+  channel(channel: string): FencedChannel {
+    const index = this.channels.indexOf(channel);
+    if (index < 0) throw new Error(`The change feed does not listen on ${channel}.`);
+    const feed = this;
+    const epoch = () => feed.epochs[index] as number;
+    return {
+      get ready() {
+        return feed.listening;
+      },
+      get epoch() {
+        return epoch();
+      },
+      fence: (since) => feed.fence(since).then(epoch),
+      mark: () => feed.mark(),
+    };
+  }
+
+  get listensOn(): readonly string[] {
+    return this.channels;
+  }
+
+  mark(): number {
+    return this.sent;
   }
 
   /** Connects and LISTENs; resolves either way (a failure is reported and retried in the background). */
@@ -73,20 +144,24 @@ export class ChangeFeed {
     });
     this.client = client;
     client.on('notification', (message) => {
-      if (message.channel === this.channel) this.currentEpoch++;
+      const index = this.channels.indexOf(message.channel);
+      if (index < 0) return;
+      this.epochs[index] = (this.epochs[index] as number) + 1;
+      this.currentEpoch++;
     });
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client));
     try {
       await client.connect();
-      await client.query(`listen ${pg.escapeIdentifier(this.channel)}`);
+      // One round trip for every channel (the simple query protocol runs the statements in order).
+      await client.query(this.channels.map((channel) => `listen ${pg.escapeIdentifier(channel)};`).join(' '));
     } catch (error) {
       this.lost(client, error as Error);
       return;
     }
     if (this.client !== client) return;
     // Whatever was read before this point may have missed a notification: start a new epoch.
-    this.currentEpoch++;
+    this.moveAll();
     this.listening = true;
     if (this.down) {
       this.down = false;
@@ -95,14 +170,20 @@ export class ChangeFeed {
   }
 
   /**
-   * Resolves with the epoch once a query sent after this call has been answered (see the class).
-   * Calls made while one is in flight share the next one, so a burst costs two round trips, not one
-   * each. Rejects when the feed is not listening, or the connection fails meanwhile.
+   * Resolves with the epoch once a query sent after `since` (a `mark()`; without one, after this
+   * call) has been answered (see the class): at once when one has been already. Calls made while
+   * one is in flight share the next one, so a burst costs two round trips, not one each. Rejects
+   * when the feed is not listening, or the connection fails meanwhile.
    */
-  fence(): Promise<number> {
+  fence(since?: number): Promise<number> {
+    if (since !== undefined) {
+      // Checked while listening only: an epoch moved by a loss since then is no answer to wait for.
+      if (this.answered > since && this.listening) return Promise.resolve(this.currentEpoch);
+      if (this.inFlight !== undefined && this.inFlight.seq > since) return this.inFlight.epoch;
+    }
     if (this.inFlight === undefined) return this.send();
     // The query in flight may have left before this call: wait for one that leaves after it.
-    this.next ??= this.inFlight.then(
+    this.next ??= this.inFlight.epoch.then(
       () => this.sendNext(),
       () => this.sendNext(),
     );
@@ -126,20 +207,30 @@ export class ChangeFeed {
   private send(): Promise<number> {
     const client = this.client;
     if (!this.listening || client === undefined) return Promise.reject(new Error('The change feed is not listening.'));
-    const sent = client.query('').then(() => this.currentEpoch);
+    const seq = ++this.sent;
+    const epoch = client.query('').then(() => {
+      if (seq > this.answered) this.answered = seq;
+      return this.currentEpoch;
+    });
+    const sent = { seq, epoch };
     this.inFlight = sent;
     const settled = () => {
       if (this.inFlight === sent) this.inFlight = undefined;
     };
-    sent.then(settled, settled);
-    return sent;
+    epoch.then(settled, settled);
+    return epoch;
+  }
+
+  private moveAll(): void {
+    for (let index = 0; index < this.epochs.length; index++) this.epochs[index] = (this.epochs[index] as number) + 1;
+    this.currentEpoch++;
   }
 
   private lost(client: pg.Client, error?: Error): void {
     if (this.client !== client) return;
     this.client = undefined;
     this.listening = false;
-    this.currentEpoch++;
+    this.moveAll();
     if (!this.down && !this.closed) {
       this.down = true;
       this.options.onError?.(error ?? new Error('The change feed connection ended.'));

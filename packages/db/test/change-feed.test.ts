@@ -2,6 +2,7 @@
 import type {} from '@enginy/db/testing/global-setup';
 import { CHANGE_FEED_APPLICATION_NAME, ChangeFeed, TOKEN_VALIDITY_CHANNEL } from '@enginy/db/change-feed';
 import { createDb, type Db } from '@enginy/db/client';
+import { FAILURE_LAB_CHANNEL, switchAllLabOff, switchLabOn } from '@enginy/db/queries/failure-lab';
 import { SEED_IDS } from '@enginy/db/seed';
 import { createTestDatabase, type TestDatabase } from '@enginy/db/testing/database';
 import { sql } from 'kysely';
@@ -194,5 +195,81 @@ describe('ChangeFeed on the token-validity channel (migration 0010)', () => {
     expect(burst[0]).not.toBe(first);
     const [epoch, ...rest] = await Promise.all([first, ...burst]);
     expect(rest.every((each) => each === epoch)).toBe(true);
+  });
+});
+
+describe('ChangeFeed on several channels (one connection per process)', () => {
+  /** The lab's channel (migration 0012) beside the token-validity one, as each service listens. */
+  async function both(): Promise<ChangeFeed> {
+    const feed = new ChangeFeed(t.url, [], { reconnectMs: 50 });
+    feeds.push(feed);
+    feed.listen(TOKEN_VALIDITY_CHANNEL);
+    feed.listen(FAILURE_LAB_CHANNEL);
+    await feed.start();
+    expect(feed.ready).toBe(true);
+    return feed;
+  }
+  const labSwitch = () =>
+    switchLabOn(writer, { scenario: 'no-dcr', workspaceId: null, options: {}, remaining: null, by: 'cli:test' });
+
+  it('moves each channel by its own notifications only, on one connection', async () => {
+    const feed = await both();
+    const tokens = feed.channel(TOKEN_VALIDITY_CHANNEL);
+    const lab = feed.channel(FAILURE_LAB_CHANNEL);
+    const { grantId } = await grantWithToken();
+    const [tokenBefore, labBefore] = [await tokens.fence(), await lab.fence()];
+    await labSwitch();
+    // A lab switch does not forget the remembered tokens, and the fence hears it on the lab's channel.
+    expect([await tokens.fence(), await lab.fence()]).toEqual([tokenBefore, labBefore + 1]);
+    await writer.updateTable('oauth_grants').set({ revoked_at: new Date() }).where('id', '=', grantId).execute();
+    expect([await tokens.fence(), await lab.fence()]).toEqual([tokenBefore + 1, labBefore + 1]);
+    await switchAllLabOff(writer);
+    const { rows } = await sql<{ listeners: string }>`select count(*) as listeners from pg_stat_activity
+      where application_name = ${CHANGE_FEED_APPLICATION_NAME} and datname = current_database()`.execute(writer);
+    expect(rows.map((row) => Number(row.listeners))).toEqual([1]);
+  });
+
+  it('a fence sent after a mark answers every later fence(mark) without another round trip', async () => {
+    const feed = await both();
+    const sent = () => feed.mark();
+    const mark = feed.mark();
+    // The request's first reader (the token check) pays the round trip...
+    await feed.channel(TOKEN_VALIDITY_CHANNEL).fence();
+    expect(sent()).toBe(mark + 1);
+    // ...and the next (the lab) is answered by it, for its own channel.
+    const labEpoch = feed.channel(FAILURE_LAB_CHANNEL).epoch;
+    expect(await feed.channel(FAILURE_LAB_CHANNEL).fence(mark)).toBe(labEpoch);
+    expect(sent()).toBe(mark + 1);
+    // A request that arrives after that fence was sent is not: it sends its own.
+    await feed.channel(FAILURE_LAB_CHANNEL).fence(feed.mark());
+    expect(sent()).toBe(mark + 2);
+  });
+
+  it('fence(mark) still hears every change committed before the mark, every time', async () => {
+    const feed = await both();
+    const lab = feed.channel(FAILURE_LAB_CHANNEL);
+    for (let round = 0; round < 20; round++) {
+      const before = lab.epoch;
+      await (round % 2 === 0 ? labSwitch() : switchAllLabOff(writer));
+      // The request arrives after the commit; a fence from before its arrival must not answer it.
+      const mark = feed.mark();
+      expect(await lab.fence(mark)).toBeGreaterThan(before);
+    }
+  });
+
+  it('waits for the fence in flight when it was sent after the mark, instead of sending another', async () => {
+    const feed = await both();
+    const mark = feed.mark();
+    const first = feed.fence();
+    const reused = feed.fence(mark);
+    expect(reused).toBe(first);
+    await Promise.all([first, reused]);
+    expect(feed.mark()).toBe(mark + 1);
+  });
+
+  it('refuses a channel once started: its epoch would have missed notifications', async () => {
+    const feed = await both();
+    expect(() => feed.listen('enginy_other')).toThrow(/too late/);
+    expect(() => feed.channel('enginy_other')).toThrow(/does not listen/);
   });
 });

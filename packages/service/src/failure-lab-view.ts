@@ -1,4 +1,4 @@
-import type { ChangeFeed } from '@enginy/db/change-feed';
+import type { FencedChannel } from '@enginy/db/change-feed';
 import type { Db } from '@enginy/db/client';
 import { type LabSwitchRow, listLabSwitches } from '@enginy/db/queries/failure-lab';
 
@@ -12,6 +12,10 @@ const NONE: readonly LabSwitchRow[] = Object.freeze([]);
  * epoch unchanged, and migration 0012's trigger moves the epoch on every switch. So the lab costs no
  * query while nothing changes, and a switch applies to the very next request.
  *
+ * The feed is the process's one feed (change-feed.ts), so the fence need not be the view's own: given
+ * the `mark()` taken when the request arrived, any fence sent since answers (at the MCP endpoint, the
+ * token check's), and a request that already paid one pays nothing here.
+ *
  * Without a feed, or while it reconnects, every call reads the table. In production the view holds
  * nothing and reads nothing: the lab cannot be switched on there.
  */
@@ -21,18 +25,26 @@ export class FailureLabView {
 
   constructor(
     private readonly db: Db,
-    private readonly feed: ChangeFeed | undefined,
+    private readonly feed: FencedChannel | undefined,
     private readonly production: boolean,
     private readonly onError: (error: unknown) => void = () => {},
   ) {}
 
-  /** The switches in force (spent counted ones left out) for a request that arrived before this call. */
-  async current(): Promise<readonly LabSwitchRow[]> {
+  /** Where the feed's fences stand: a request's mark, taken when it arrives. */
+  mark(): number | undefined {
+    return this.feed?.mark();
+  }
+
+  /**
+   * The switches in force (spent counted ones left out) for a request that arrived before `since`
+   * (its `mark()`), or before this call without one.
+   */
+  async current(since?: number): Promise<readonly LabSwitchRow[]> {
     if (this.production) return NONE;
     try {
       const feed = this.feed;
       if (feed === undefined || !feed.ready) return await this.read();
-      const epoch = await feed.fence().catch(() => undefined);
+      const epoch = await feed.fence(since).catch(() => undefined);
       if (epoch !== undefined && this.loaded?.epoch === epoch) return this.loaded.switches;
       // A read that left at this epoch saw every change the fence could report: share it.
       if (epoch !== undefined && this.reading?.epoch === epoch) return await this.reading.switches;

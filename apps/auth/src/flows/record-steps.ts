@@ -74,7 +74,7 @@ export function recordFlowSteps(app: FastifyInstance, { config, db }: { config: 
                       ? [await revokeStep(observed, config, db)]
                       : [];
       if (steps.length === 0) return payload;
-      const switches = await app.failureLab.current();
+      const switches = await request.labSwitches();
       for (const step of steps) {
         const scenarios = scenariosFor(switches, step.workspaceId);
         await recordFlowStep(db, { ...step, ...callerOf(request), status: reply.statusCode, scenarios });

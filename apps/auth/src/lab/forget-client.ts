@@ -1,7 +1,6 @@
 import type { LabSwitchRow } from '@enginy/db/queries/failure-lab';
 import type { OAuthClient } from '@enginy/db/queries/oauth-clients';
 import { clientForgottenByLab, labSwitchInForce } from '@enginy/policy/failure-lab';
-import type { FailureLabView } from '@enginy/service/failure-lab-view';
 import { InvalidClient } from '../errors.ts';
 
 /**
@@ -19,7 +18,7 @@ export function refuseForgottenClient(client: OAuthClient, lab: readonly LabSwit
  * reuse one client (register/endpoint.ts), and a client that registers again must not be handed the
  * forgotten one back. Empty while the scenario is off, so the fingerprint is as always.
  */
-export async function forgetClientSalt(lab: FailureLabView): Promise<{ forgottenBefore?: string }> {
-  const at = labSwitchInForce(await lab.current(), 'forget-client')?.switchedOnAt;
+export function forgetClientSalt(lab: readonly LabSwitchRow[]): { forgottenBefore?: string } {
+  const at = labSwitchInForce(lab, 'forget-client')?.switchedOnAt;
   return at === undefined ? {} : { forgottenBefore: at.toISOString() };
 }

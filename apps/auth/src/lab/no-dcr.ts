@@ -23,7 +23,7 @@ const registerPaths: readonly string[] = REGISTER_PATHS;
 const noDcr: FastifyPluginAsync = async (app) => {
   app.addHook('onRequest', async (request) => {
     if (!registerPaths.includes(request.routeOptions.url ?? '')) return;
-    if (registrationSwitchedOff(await app.failureLab.current())) throw new NotFound(NO_DCR_MESSAGE);
+    if (registrationSwitchedOff(await request.labSwitches())) throw new NotFound(NO_DCR_MESSAGE);
   });
 };
 

@@ -1,4 +1,4 @@
-import type { FailureLabView } from '@enginy/service/failure-lab-view';
+import type { LabSwitchRow } from '@enginy/db/queries/failure-lab';
 import { labSwitchInForce } from '@enginy/policy/failure-lab';
 import { scopesToStepUp } from '@enginy/policy/step-up';
 import type { GeneratedTool } from '../mcp/tool-catalogue.ts';
@@ -14,11 +14,11 @@ import type { ActiveAccessToken } from '../mcp/token-lookups.ts';
 export async function stepUpChallenge(
   tool: GeneratedTool | undefined,
   token: ActiveAccessToken,
-  lab: FailureLabView,
+  lab: () => Promise<readonly LabSwitchRow[]>,
 ): Promise<{ required: string[]; missing: string[] } | undefined> {
   if (tool === undefined) return undefined;
   const missing = scopesToStepUp(token.effectiveScopes, token.policyScopes, tool.requiredScopes);
   if (missing === undefined) return undefined;
-  if (labSwitchInForce(await lab.current(), 'step-up', token.workspaceId) === undefined) return undefined;
+  if (labSwitchInForce(await lab(), 'step-up', token.workspaceId) === undefined) return undefined;
   return { required: [...tool.requiredScopes], missing };
 }

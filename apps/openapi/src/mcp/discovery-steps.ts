@@ -25,7 +25,7 @@ export function recordDiscoverySteps(app: FastifyInstance, { config, db }: { con
         sent: { path: request.url.split('?')[0] },
         status: reply.statusCode,
         // Discovery names no workspace: only a global switch applies to it.
-        scenarios: (await app.failureLab.current())
+        scenarios: (await request.labSwitches())
           .filter((entry) => entry.workspaceId === null)
           .map((entry) => entry.scenario),
       });

@@ -1,6 +1,6 @@
 import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { statedResource } from '../lab/resource-mismatch.ts';
 import { scopeHint } from './scope-hint.ts';
 
@@ -19,11 +19,11 @@ export const protectedResourceRoutes: FastifyPluginAsync<{ config: StackConfig; 
   app,
   { config, db },
 ) => {
-  const metadata = async () => {
+  const metadata = async (request: FastifyRequest) => {
     const scopes = await scopeHint(db);
     return {
       // RFC 9728 §3.3: identical to the URL the metadata was fetched for (the failure lab may break that).
-      resource: statedResource(config.openapi.mcpUrl, await app.failureLab.current()),
+      resource: statedResource(config.openapi.mcpUrl, await request.labSwitches()),
       authorization_servers: [config.auth.issuer],
       ...(scopes.length === 0 ? {} : { scopes_supported: scopes }),
       bearer_methods_supported: ['header'],
@@ -36,10 +36,10 @@ export const protectedResourceRoutes: FastifyPluginAsync<{ config: StackConfig; 
     `/.well-known/oauth-protected-resource${new URL(config.openapi.mcpUrl).pathname}`,
   ];
   for (const url of paths) {
-    app.get(url, { schema: { hide: true } }, async (_request, reply) => {
+    app.get(url, { schema: { hide: true } }, async (request, reply) => {
       // Revalidated every time: a policy change must show in the very next discovery.
       reply.header('access-control-allow-origin', '*').header('cache-control', 'no-cache');
-      return metadata();
+      return metadata(request);
     });
     app.options(url, { schema: { hide: true } }, async (_request, reply) => {
       reply

@@ -1,5 +1,5 @@
 import type { StackConfig } from '@enginy/config/load';
-import { ChangeFeed, TOKEN_VALIDITY_CHANNEL } from '@enginy/db/change-feed';
+import { TOKEN_VALIDITY_CHANNEL } from '@enginy/db/change-feed';
 import { type Db, isDatabaseUnavailable } from '@enginy/db/client';
 import { isAllowedOrigin } from '@enginy/policy/origin';
 import { UNAVAILABLE_RETRY_AFTER_SECONDS } from '@enginy/service/http-errors';
@@ -19,10 +19,10 @@ import type { Principal } from '../auth/principal.ts';
 import { challengeScopes } from '../lab/challenge-without-scope.ts';
 import { stepUpChallenge } from '../lab/step-up.ts';
 import { type BearerCheck, challenge, checkBearer, TOKEN_VALIDATION_FAILED } from './bearer.ts';
-import { ToolDispatcher, toolError } from './dispatch.ts';
+import { type ToolCallResult, ToolDispatcher, toolError } from './dispatch.ts';
 import { ExchangeTransport, isRequest, parsePost } from './request-transport.ts';
 import { scopeHint } from './scope-hint.ts';
-import { answerToolCall, type CallTool, isPlainToolCall } from './tool-calls.ts';
+import { answerToolCall, type CallToolParams, isPlainToolCall } from './tool-calls.ts';
 import { type ActiveAccessToken, TokenLookups } from './token-lookups.ts';
 import { type ArgumentCheck, argumentCheck } from './tool-arguments.ts';
 import { type GeneratedTool, type OpenApiDocument, toolsFromOpenApi } from './tool-catalogue.ts';
@@ -57,21 +57,9 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
   const usage = new UsageRecorder(db, app.log, usageFlushMs);
   const names = new ConnectionNames(db);
   // Verified tokens are remembered, and each use is fenced on the database's token-validity
-  // notifications (token-lookups.ts): without a database URL of its own, every call reads the database.
-  const feed =
-    config.databaseUrl === undefined
-      ? undefined
-      : new ChangeFeed(config.databaseUrl, TOKEN_VALIDITY_CHANNEL, {
-          onError: (error) =>
-            app.log.warn({ err: error }, 'token-validity feed lost: every MCP call reads its token until it is back'),
-          onRecovered: () => app.log.info('token-validity feed back: verified tokens are remembered again'),
-        });
-  const lookups = new TokenLookups(db, feed);
-  if (feed !== undefined) {
-    // Ready before the first request; with the database down start() gives up at once, and keeps trying.
-    app.addHook('onReady', () => feed.start());
-    app.addHook('onClose', () => feed.close());
-  }
+  // notifications (token-lookups.ts), on the process's one change feed: without a database URL of its
+  // own, every call reads the database. The feed connects, and closes, with the app.
+  const lookups = new TokenLookups(db, app.changeFeed?.listen(TOKEN_VALIDITY_CHANNEL));
   app.decorate('mcpUsage', usage);
   app.addHook('onClose', () => usage.close());
 
@@ -104,10 +92,15 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
     { capabilities: { tools: { listChanged: false } }, jsonSchemaValidator: new AjvJsonSchemaValidator() },
   );
   server.setRequestHandler(ListToolsRequestSchema, async () => listed);
-  const callTool: CallTool = async ({ name, arguments: args = {} }, token) => {
+  // With the request, for the lab switches it sees (request.labSwitches: its token check's fence answers).
+  const callTool = async (
+    { name, arguments: args = {} }: CallToolParams,
+    token: ActiveAccessToken,
+    request: FastifyRequest,
+  ): Promise<ToolCallResult> => {
     if (name === WHOAMI_TOOL.name) {
       usage.record(token.grantId, WHOAMI_TOOL.name);
-      const result = await whoami(names, token, await app.failureLab.current());
+      const result = await whoami(names, token, await request.labSwitches());
       // Compact, as the REST tools' text is: the same JSON as structuredContent (MCP "Structured Content").
       return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: result };
     }
@@ -135,7 +128,7 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
     return dispatcher.call(tool, principal, args);
   };
   server.setRequestHandler(CallToolRequestSchema, (call, { authInfo }) =>
-    callTool(call.params, authInfo?.extra?.token as ActiveAccessToken),
+    callTool(call.params, authInfo?.extra?.token as ActiveAccessToken, authInfo?.extra?.request as FastifyRequest),
   );
   const transport = new ExchangeTransport();
   await server.connect(transport);
@@ -179,7 +172,7 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
         reply,
         config,
         check,
-        challengeScopes(check.status, await scopeHint(db), await app.failureLab.current()),
+        challengeScopes(check.status, await scopeHint(db), await request.labSwitches()),
       );
     const parsed = parsePost(request.headers, request.body);
     if (!parsed.ok) return reply.code(parsed.status).send(JSONRPC_ERROR(parsed.message, parsed.code));
@@ -192,7 +185,7 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
     // The hot path: one plain tools/call is answered here, everything else by the SDK server.
     if (parsed.messages.length === 1 && only !== undefined && isPlainToolCall(only)) {
       // Failure lab step-up: answered at the HTTP level, so only a lone tool call can be challenged.
-      const stepUp = await stepUpChallenge(byName.get(only.params.name)?.tool, token, app.failureLab);
+      const stepUp = await stepUpChallenge(byName.get(only.params.name)?.tool, token, () => request.labSwitches());
       if (stepUp !== undefined)
         return refuse(
           reply,
@@ -205,13 +198,13 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
           },
           stepUp.required,
         );
-      responses = [await answerToolCall(only, token, callTool)];
+      responses = [await answerToolCall(only, token, (params, held) => callTool(params, held, request))];
     } else {
       const authInfo: AuthInfo = {
         token: bearer,
         clientId: token.clientId,
         scopes: token.effectiveScopes,
-        extra: { token },
+        extra: { token, request },
       };
       responses = await transport.exchange(parsed.messages, {
         authInfo,
@@ -232,7 +225,11 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
   app.delete(mcpPath, { schema: { hide: true } }, notAllowed);
 };
 
-export default fp(mcp, { name: 'mcp', fastify: '5.x', dependencies: ['auth-gate', 'openapi-docs'] });
+export default fp(mcp, {
+  name: 'mcp',
+  fastify: '5.x',
+  dependencies: ['auth-gate', 'openapi-docs', 'change-feed', 'failure-lab'],
+});
 
 /** 401/403 with the RFC 6750 challenge MCP clients start discovery (or step-up) from. */
 function refuse(reply: FastifyReply, config: StackConfig, check: Exclude<BearerCheck, { ok: true }>, scopes: string[]) {

@@ -1,4 +1,4 @@
-import type { ChangeFeed } from '@enginy/db/change-feed';
+import type { FencedChannel } from '@enginy/db/change-feed';
 import type { Db } from '@enginy/db/client';
 import { type ActiveAccessTokenRow, findAccessTokens } from '@enginy/db/queries/oauth-tokens';
 import { withEffectiveScopes } from '@enginy/policy/effective-scopes';
@@ -47,7 +47,7 @@ export class TokenLookups {
 
   constructor(
     private readonly db: Db,
-    private readonly feed?: ChangeFeed,
+    private readonly feed?: FencedChannel,
   ) {}
 
   async find(hash: string): Promise<ActiveAccessToken | undefined> {

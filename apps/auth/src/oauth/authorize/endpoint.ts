@@ -45,7 +45,7 @@ export const authorizeEndpoint: FastifyPluginAsync<AppPluginOptions> = async (ap
     let resolved: ResolvedClient;
     try {
       resolved = await checkClient(db, config, parameters.client_id);
-      refuseForgottenClient(resolved.client, await app.failureLab.current());
+      refuseForgottenClient(resolved.client, await request.labSwitches());
     } catch (error) {
       // Only a verdict about the client is an invalid_client; anything else (the database is down) is not.
       if (!(error instanceof OAuthError)) throw error;

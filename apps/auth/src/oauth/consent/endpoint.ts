@@ -87,7 +87,7 @@ export const consentEndpoint: FastifyPluginAsync<AppPluginOptions> = async (plug
       requireCsrfToken(request, context.csrfToken);
       const { decision, pending } = context;
       // The failure lab's iss-mismatch states another issuer in this response (RFC 9207).
-      const issuer = statedIssuer(config.auth.issuer, await plugin.failureLab.current());
+      const issuer = statedIssuer(config.auth.issuer, await request.labSwitches());
       // A request whose redirect URI the workspace does not allow never goes back to the client, even on Deny.
       if (decision.outcome === 'denied' && decision.redirectError === undefined) throw new Forbidden(decision.message);
       if (!(await completeAuthorization(db, pending.id))) throw new NotFound(EXPIRED);

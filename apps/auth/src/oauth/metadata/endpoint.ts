@@ -45,8 +45,8 @@ export function authorizationServerMetadata(
 /** RFC 8414 §3: the metadata at the well-known path (and OpenID Connect Discovery's, which clients also probe). */
 export const metadataEndpoint: FastifyPluginAsync<AppPluginOptions> = async (app, { config, db }) => {
   for (const url of METADATA_PATHS) {
-    app.get(url, async (_request, reply) => {
-      const registration = !registrationSwitchedOff(await app.failureLab.current());
+    app.get(url, async (request, reply) => {
+      const registration = !registrationSwitchedOff(await request.labSwitches());
       const metadata = authorizationServerMetadata(config, scopesInForceAnywhere(await listMcpPolicies(db)), {
         registration,
       });

@@ -49,7 +49,7 @@ export const registerEndpoint: FastifyPluginAsync<AppPluginOptions> = async (app
     const fingerprint = confidential
       ? null
       : createHash('sha256')
-          .update(JSON.stringify({ ...metadata, ip: request.ip, ...(await forgetClientSalt(app.failureLab)) }))
+          .update(JSON.stringify({ ...metadata, ip: request.ip, ...forgetClientSalt(await request.labSwitches()) }))
           .digest('base64url');
     const { client } = await registerDynamicClient(db, randomUUID(), {
       kind: 'dynamic',

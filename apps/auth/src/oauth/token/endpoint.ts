@@ -48,7 +48,7 @@ export const tokenEndpoint: FastifyPluginAsync<AppPluginOptions> = async (app, {
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     const body = formParams(request);
     // The failure lab (`pnpm lab`): none of it in force costs one fence, no query.
-    const lab = await app.failureLab.current();
+    const lab = await request.labSwitches();
     if (await tokenUnavailableNow(db, lab)) {
       // RFC 6749 §5.2 has no code for this at /token; §4.1.2.1's temporarily_unavailable, with a 503
       // and Retry-After (RFC 9110 §15.6.4, §10.2.3), is what a real outage answers (errors.ts).
