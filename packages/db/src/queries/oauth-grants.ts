@@ -65,12 +65,9 @@ export interface Connection {
   callsByTool: { tool: string; calls: number; lastCalledAt: Date }[];
 }
 
-/**
- * The workspace's live grants ("active connections"), newest first, with their tool usage. What the
- * policy leaves of each is the caller's to compute (policy's effectiveScopes with the workspace's settings).
- */
-export async function listConnections(db: Db, workspaceId: string): Promise<Connection[]> {
-  const grants = await db
+/** A workspace's grants with what a connections list shows of each: client, user, redirect, scopes, times. */
+function workspaceGrants(db: Db, workspaceId: string) {
+  return db
     .selectFrom('oauth_grants')
     .innerJoin('users', 'users.id', 'oauth_grants.user_id')
     .leftJoin('oauth_clients', 'oauth_clients.id', 'oauth_grants.client_id')
@@ -84,7 +81,15 @@ export async function listConnections(db: Db, workspaceId: string): Promise<Conn
       'oauth_grants.created_at',
       'oauth_grants.last_used_at',
     ])
-    .where('oauth_grants.workspace_id', '=', workspaceId)
+    .where('oauth_grants.workspace_id', '=', workspaceId);
+}
+
+/**
+ * The workspace's live grants ("active connections"), newest first, with their tool usage. What the
+ * policy leaves of each is the caller's to compute (policy's effectiveScopes with the workspace's settings).
+ */
+export async function listConnections(db: Db, workspaceId: string): Promise<Connection[]> {
+  const grants = await workspaceGrants(db, workspaceId)
     .where('oauth_grants.revoked_at', 'is', null)
     .orderBy('oauth_grants.created_at', 'desc')
     .execute();
@@ -143,23 +148,8 @@ export async function listEndedConnections(
   { reasons, since }: { reasons: readonly string[]; since: Date },
 ): Promise<EndedConnection[]> {
   if (reasons.length === 0) return [];
-  const rows = await db
-    .selectFrom('oauth_grants')
-    .innerJoin('users', 'users.id', 'oauth_grants.user_id')
-    .leftJoin('oauth_clients', 'oauth_clients.id', 'oauth_grants.client_id')
-    .select([
-      'oauth_grants.id',
-      'oauth_grants.client_id',
-      'oauth_clients.name as client_name',
-      'users.email',
-      'oauth_grants.redirect_uri',
-      'oauth_grants.scopes',
-      'oauth_grants.created_at',
-      'oauth_grants.last_used_at',
-      'oauth_grants.revoked_at',
-      'oauth_grants.revoked_reason',
-    ])
-    .where('oauth_grants.workspace_id', '=', workspaceId)
+  const rows = await workspaceGrants(db, workspaceId)
+    .select(['oauth_grants.revoked_at', 'oauth_grants.revoked_reason'])
     .where('oauth_grants.revoked_at', '>=', since)
     .where('oauth_grants.revoked_reason', 'in', reasons)
     .orderBy('oauth_grants.revoked_at', 'desc')
