@@ -194,30 +194,10 @@ export async function flowStepsForWorkspace(db: Db, workspaceId: string, query: 
   const clientIds = [
     ...new Set([...steps, ...refusedEarly].flatMap((s) => (s.client_id === null ? [] : [s.client_id]))),
   ];
-  const registrations =
-    clientIds.length === 0
-      ? []
-      : await db
-          .selectFrom('flow_steps')
-          .select(STEP_COLUMNS)
-          .where('step', '=', 'register')
-          .where('client_id', 'in', clientIds)
-          .where('at', '>', query.since)
-          .orderBy('id')
-          .execute();
+  const registrations = await stepsMatching(db, 'register', 'client_id', clientIds, query.since);
   // Discovery names no client: it can only be matched by the caller's address (and user agent).
   const sources = [...new Set([...steps, ...registrations].flatMap((s) => (s.source === null ? [] : [s.source])))];
-  const discoveries =
-    sources.length === 0
-      ? []
-      : await db
-          .selectFrom('flow_steps')
-          .select(STEP_COLUMNS)
-          .where('step', '=', 'discovery')
-          .where('source', 'in', sources)
-          .where('at', '>', query.since)
-          .orderBy('id')
-          .execute();
+  const discoveries = await stepsMatching(db, 'discovery', 'source', sources, query.since);
   const names =
     clientIds.length === 0
       ? []
@@ -235,4 +215,23 @@ export async function flowStepsForWorkspace(db: Db, workspaceId: string, query: 
 export async function purgeFlowSteps(db: Db, before: Date): Promise<number> {
   const result = await db.deleteFrom('flow_steps').where('at', '<', before).executeTakeFirst();
   return Number(result.numDeletedRows);
+}
+
+/** The steps of one kind since `since` whose `column` is one of `values`, oldest first; none asked, none read. */
+async function stepsMatching(
+  db: Db,
+  step: FlowStepName,
+  column: 'client_id' | 'source',
+  values: string[],
+  since: Date,
+): Promise<FlowStepRow[]> {
+  if (values.length === 0) return [];
+  return db
+    .selectFrom('flow_steps')
+    .select(STEP_COLUMNS)
+    .where('step', '=', step)
+    .where(column, 'in', values)
+    .where('at', '>', since)
+    .orderBy('id')
+    .execute();
 }
