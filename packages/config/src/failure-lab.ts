@@ -29,19 +29,6 @@ export interface LabScenario {
   clause: string;
   /** Catalogued but not built yet: `pnpm lab on` refuses it. */
   planned?: boolean;
-  /**
-   * What each real agent was seen to do against this scenario, once someone measured it (the console
-   * shows "not yet measured" until then): an observation, never a guess.
-   */
-  agentsSeen?: readonly LabAgentObservation[];
-}
-
-export interface LabAgentObservation {
-  /** "Claude Code 2.1.x". */
-  agent: string;
-  seen: string;
-  /** When and how it was seen (a date, a run, a report link). */
-  source: string;
 }
 
 export const LAB_SCENARIOS = [

@@ -52,7 +52,15 @@ export const LabScenarioView = Type.Object({
   correctClient: Type.String(),
   clause: Type.String(),
   /** Empty until measured: the page says "not yet measured". */
-  agentsSeen: Type.Array(Type.Object({ agent: Type.String(), seen: Type.String(), source: Type.String() })),
+  agentsSeen: Type.Array(
+    Type.Object({
+      agent: Type.String(),
+      /** unaffected | recovers | authorizes-again | stops | proceeds | loops (@enginy/config/failure-lab-agents). */
+      reaction: Type.String(),
+      seen: Type.String(),
+      source: Type.String(),
+    }),
+  ),
   /** True when a switch puts it in force for this workspace's requests now. */
   on: Type.Boolean(),
   state: Nullable(LabState),

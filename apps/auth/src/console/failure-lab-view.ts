@@ -1,6 +1,7 @@
 // The failure lab as the console shows it: each catalogue scenario with the switch in force for the
 // workspace. Which switch that is, is policy's labSwitchInForce, the very decision the services make.
-import { LAB_SCENARIOS, type LabScenario } from '@enginy/config/failure-lab';
+import { LAB_SCENARIOS, type LabScenario, type LabScenarioName } from '@enginy/config/failure-lab';
+import { labAgentsSeen } from '@enginy/config/failure-lab-agents';
 import type { Db } from '@enginy/db/client';
 import { type LabSwitchRow, listLabSwitches } from '@enginy/db/queries/failure-lab';
 import { labSwitchInForce } from '@enginy/policy/failure-lab';
@@ -19,7 +20,7 @@ function scenarioView(scenario: LabScenario, switches: readonly LabSwitchRow[], 
     reports: [...scenario.reports],
     correctClient: scenario.correctClient,
     clause: scenario.clause,
-    agentsSeen: (scenario.agentsSeen ?? []).map((seen) => ({ ...seen })),
+    agentsSeen: labAgentsSeen(scenario.name as LabScenarioName),
     // A counted scenario whose count is spent is switched on but no longer in force (FailureLabView).
     on: row !== undefined && row.remaining !== 0,
     state:

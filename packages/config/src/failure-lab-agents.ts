@@ -1,0 +1,54 @@
+// What each real agent was seen to do with each failure-lab scenario switched on: observations, never
+// expectations. One file per agent under failure-lab-agents/, written from what its e2e test
+// (tests/e2e/test/lab-agents-<agent>.test.ts) saw, and asserted by that same test, so a new agent
+// version that behaves differently fails loudly. The README's scenario × agent table and the console's
+// failure-lab page are both rendered from here.
+import type { LabScenarioName } from './failure-lab.ts';
+
+/**
+ * How the agent came out of it:
+ * - `unaffected`: the scenario did not touch what it did (e.g. it never registers, so no-dcr is moot);
+ * - `recovers`: it got through without a new sign-in (a refresh, a retry, a new registration);
+ * - `authorizes-again`: it sent the user through the browser again;
+ * - `stops`: it gave up with a message (quoted in `seen`);
+ * - `proceeds`: it carried on where a correct client stops (e.g. it ignored a wrong iss);
+ * - `loops`: it repeated the same failing request without end (the test bounds it).
+ */
+export type LabReaction = 'unaffected' | 'recovers' | 'authorizes-again' | 'stops' | 'proceeds' | 'loops';
+
+export interface LabAgentObservation {
+  scenario: LabScenarioName;
+  reaction: LabReaction;
+  /** What it did, in a sentence; a message it printed is quoted exactly. */
+  seen: string;
+  /** A public report of this very behaviour, where one exists. */
+  report?: string;
+}
+
+export interface LabAgentRecord {
+  /** As the README names it: "Claude Code". */
+  agent: string;
+  /** The npm package and the exact version observed (what tests/e2e/package.json pins). */
+  pkg: string;
+  version: string;
+  /** The test that observed these and holds them, relative to the repository root. */
+  test: string;
+  observations: readonly LabAgentObservation[];
+}
+
+/** Every agent measured so far, in the README's column order. Each agent's file adds itself here. */
+export const LAB_AGENTS: readonly LabAgentRecord[] = [];
+
+/** One row per scenario the agents were seen against: what each did, for the console and the README. */
+export function labAgentsSeen(scenario: LabScenarioName) {
+  return LAB_AGENTS.flatMap((record) =>
+    record.observations
+      .filter((observation) => observation.scenario === scenario)
+      .map((observation) => ({
+        agent: `${record.agent} ${record.version}`,
+        reaction: observation.reaction,
+        seen: observation.seen,
+        source: observation.report ?? record.test,
+      })),
+  );
+}
