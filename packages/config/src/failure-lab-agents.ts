@@ -4,6 +4,7 @@
 // version that behaves differently fails loudly. The README's scenario × agent table and the console's
 // failure-lab page are both rendered from here.
 import type { LabScenarioName } from './failure-lab.ts';
+import { SDK_CLIENT } from './failure-lab-agents/sdk-client.ts';
 
 /**
  * How the agent came out of it:
@@ -37,7 +38,7 @@ export interface LabAgentRecord {
 }
 
 /** Every agent measured so far, in the README's column order. Each agent's file adds itself here. */
-export const LAB_AGENTS: readonly LabAgentRecord[] = [];
+export const LAB_AGENTS: readonly LabAgentRecord[] = [SDK_CLIENT];
 
 /** One row per scenario the agents were seen against: what each did, for the console and the README. */
 export function labAgentsSeen(scenario: LabScenarioName) {
@@ -51,4 +52,27 @@ export function labAgentsSeen(scenario: LabScenarioName) {
         source: observation.report ?? record.test,
       })),
   );
+}
+
+/** Table cells hold plain text: no column breaks, tags or emphasis from what an agent printed. */
+const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('<', '&lt;').replaceAll('*', '\\*');
+
+/**
+ * The README's scenario × agent table (Markdown): one row per built scenario, one column per agent,
+ * each cell the reaction in bold, what was seen, and the public report where there is one.
+ */
+export function labAgentsTable(scenarios: readonly { name: LabScenarioName; planned?: boolean }[]): string {
+  const header = ['Scenario', ...LAB_AGENTS.map((record) => `${record.agent} ${record.version}`)];
+  const rows = scenarios
+    .filter((scenario) => scenario.planned !== true)
+    .map((scenario) => [
+      `\`${scenario.name}\``,
+      ...LAB_AGENTS.map((record) => {
+        const observation = record.observations.find((o) => o.scenario === scenario.name);
+        if (observation === undefined) return 'not measured';
+        const report = observation.report === undefined ? '' : ` ([report](${observation.report}))`;
+        return `**${observation.reaction}**: ${cell(observation.seen)}${report}`;
+      }),
+    ]);
+  return [header, header.map(() => '---'), ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n');
 }

@@ -6,10 +6,14 @@ import type {
   McpSettings as McpSettingsSchema,
   Revoked as RevokedSchema,
 } from '@enginy/contracts/console';
+import type { LabOverview as LabOverviewSchema } from '@enginy/contracts/console-failure-lab';
+import type { FlowList as FlowListSchema } from '@enginy/contracts/flows';
 import type { Static } from 'typebox';
 
 export type McpSettings = Static<typeof McpSettingsSchema>;
 export type ConsoleConnection = Static<typeof ConnectionListSchema>['connections'][number];
+export type ConsoleFlow = Static<typeof FlowListSchema>['flows'][number];
+export type ConsoleLabScenario = Static<typeof LabOverviewSchema>['scenarios'][number];
 type SavedFields = Pick<
   McpSettings,
   'enabled' | 'allowedRedirectUris' | 'allowedClientIds' | 'policyScopes' | 'policyActive'
@@ -35,6 +39,18 @@ export interface ConsoleClient {
   saveSettings(change: Partial<SavedFields>): Promise<McpSettings>;
   connections(): Promise<ConsoleConnection[]>;
   revoke(grantId: string): Promise<Static<typeof RevokedSchema>>;
+  /** The Flows view, newest first; `clientId` narrows it to one client's flows. */
+  flows(query?: { clientId?: string; outcome?: string }): Promise<ConsoleFlow[]>;
+  /** The failure lab page: each scenario with its switch in force for this workspace. */
+  lab(): Promise<ConsoleLabScenario[]>;
+  /** The failure lab page's switches: on (for this workspace or globally), off here, all off. */
+  labOn(
+    scenario: string,
+    scope: 'workspace' | 'global',
+    options?: Record<string, number>,
+  ): Promise<ConsoleLabScenario[]>;
+  labOff(scenario: string): Promise<void>;
+  labAllOff(): Promise<void>;
 }
 
 export function consoleClient({ base, webOrigin, session, workspaceId }: ConsoleClientOptions): ConsoleClient {
@@ -65,5 +81,24 @@ export function consoleClient({ base, webOrigin, session, workspaceId }: Console
     },
     connections: async () => (await call<Static<typeof ConnectionListSchema>>('GET', '/connections')).connections,
     revoke: (grantId) => call('POST', `/connections/${grantId}/revoke`, {}),
+    flows: async (query = {}) => {
+      const search = new URLSearchParams(Object.entries(query).filter(([, value]) => value !== undefined));
+      const suffix = search.size === 0 ? '' : `?${search}`;
+      return (await call<Static<typeof FlowListSchema>>('GET', `/flows${suffix}`)).flows;
+    },
+    lab: async () => (await call<Static<typeof LabOverviewSchema>>('GET', '/failure-lab')).scenarios,
+    labOn: async (scenario, scope, options) =>
+      (
+        await call<Static<typeof LabOverviewSchema>>('PUT', `/failure-lab/${scenario}`, {
+          scope,
+          ...(options === undefined ? {} : { options }),
+        })
+      ).scenarios,
+    labOff: async (scenario) => {
+      await call('DELETE', `/failure-lab/${scenario}`);
+    },
+    labAllOff: async () => {
+      await call('DELETE', '/failure-lab');
+    },
   };
 }
