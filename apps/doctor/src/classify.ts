@@ -1,6 +1,7 @@
 // How the browser step ended, turned into the failed checklist step with the product's
 // troubleshooting entry and the concrete fix, in the terms of the client the doctor stands in for.
 import type { KnownClient } from '@enginy/config/known-clients';
+import { AUTHORIZATION_MESSAGES } from '@enginy/policy/authorization';
 import { ENTRIES, type Entry, type StepId, StepFailure } from './report.ts';
 
 export interface FlowFacts {
@@ -22,7 +23,7 @@ const RETRY = 'then run the doctor again (the policy applies at once, no restart
 export function classifyRefusal(text: string, facts: FlowFacts, details: Record<string, string> = {}): StepFailure {
   const fail = (step: StepId, entry: Entry, fix: string) =>
     new StepFailure(step, `The browser step stopped on: ${text}`, entry, fix);
-  if (text.includes('redirect_uri is not allowed')) {
+  if (text.includes(AUTHORIZATION_MESSAGES.redirect_uri_not_allowed)) {
     return fail(
       'redirect-uri',
       ENTRIES.redirect,
@@ -36,7 +37,7 @@ export function classifyRefusal(text: string, facts: FlowFacts, details: Record<
       `The client ${facts.clientId} is not registered for ${facts.redirectUri}: register that redirect URI with the client (loopback ports may vary, host and path may not).`,
     );
   }
-  if (text.includes('OAuth client_id is not allowed')) {
+  if (text.includes(AUTHORIZATION_MESSAGES.client_id_not_allowed)) {
     return fail(
       'client-id',
       ENTRIES.clientId,
@@ -56,7 +57,7 @@ export function classifyRefusal(text: string, facts: FlowFacts, details: Record<
       `Make the policy active with at least one scope in the workspace MCP settings, ${RETRY}`,
     );
   }
-  if (text.includes('Requested scopes are not allowed')) {
+  if (text.includes(AUTHORIZATION_MESSAGES.scopes_not_allowed)) {
     return scopeFailure(
       facts,
       `The browser step stopped on: ${text}`,

@@ -1,6 +1,7 @@
 // The checklist the doctor prints: one step per thing that must go right for Claude Code to connect,
 // in the order Claude Code meets them. A failed step carries the product's troubleshooting entry and
 // the concrete fix; every step after it is skipped.
+import { AUTHORIZATION_MESSAGES } from '@enginy/policy/authorization';
 
 export const STEPS = [
   ['reachable', 'MCP server reachable (401 challenge)'],
@@ -26,9 +27,9 @@ export type StepTable<Id extends string> = readonly (readonly [Id, string])[];
 
 /** The headings of "Common Claude Code issues" on the product page, plus the verification step. */
 export const ENTRIES = {
-  redirect: 'redirect_uri is not allowed',
-  clientId: 'OAuth client_id is not allowed',
-  scopes: 'Requested scopes are not allowed',
+  redirect: AUTHORIZATION_MESSAGES.redirect_uri_not_allowed,
+  clientId: AUTHORIZATION_MESSAGES.client_id_not_allowed,
+  scopes: AUTHORIZATION_MESSAGES.scopes_not_allowed,
   tokenPath: 'needs authentication or Cannot POST /token',
   noConnection: 'No active connection appears in Enginy',
   verify: 'Verify the connection',

@@ -12,6 +12,18 @@ export interface WorkspacePolicySettings {
   policyActive: boolean;
 }
 
+/**
+ * A workspace that never saved its MCP settings is closed: MCP off, empty allowlists, no scope. Every
+ * decision about it (consent, the console's preview and settings page) starts from these.
+ */
+export const NEVER_SAVED_SETTINGS: WorkspacePolicySettings = Object.freeze({
+  enabled: false,
+  allowedRedirectUris: Object.freeze([]),
+  allowedClientIds: Object.freeze([]),
+  policyScopes: Object.freeze([]),
+  policyActive: false,
+});
+
 export interface AuthorizationRequestFacts {
   clientId: string;
   redirectUri: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideAuthorization, type WorkspacePolicySettings } from '../src/authorization.ts';
+import { decideAuthorization, NEVER_SAVED_SETTINGS, type WorkspacePolicySettings } from '../src/authorization.ts';
 import { isClientIdAllowed } from '../src/client-id.ts';
 import { READ_SCOPES } from '../src/scopes.ts';
 
@@ -119,5 +119,25 @@ describe('isClientIdAllowed', () => {
     ['unlisted client', ['a'], 'b', false],
   ])('%s', (_rule, allowed, id, expected) => {
     expect(isClientIdAllowed(allowed, id)).toBe(expected);
+  });
+});
+
+describe('a workspace with no saved settings is closed', () => {
+  it.each([
+    ['its own allowlisted-looking redirect URI', REQUEST, 'redirect_uri_not_allowed'],
+    ['any redirect URI', { ...REQUEST, redirectUri: 'http://127.0.0.1:3118/callback' }, 'redirect_uri_not_allowed'],
+  ])('denies %s', (_case, request, reason) => {
+    expect(decideAuthorization(NEVER_SAVED_SETTINGS, request)).toMatchObject({ outcome: 'denied', reason });
+  });
+
+  it('is off, with empty allowlists and no scope, and cannot be changed in place', () => {
+    expect(NEVER_SAVED_SETTINGS).toEqual({
+      enabled: false,
+      allowedRedirectUris: [],
+      allowedClientIds: [],
+      policyScopes: [],
+      policyActive: false,
+    });
+    expect(Object.isFrozen(NEVER_SAVED_SETTINGS) && Object.isFrozen(NEVER_SAVED_SETTINGS.policyScopes)).toBe(true);
   });
 });

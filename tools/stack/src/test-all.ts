@@ -1,6 +1,7 @@
-// `pnpm test:all`: every package's tests through Turborepo, one package at a time (the integration
-// suites start whole stacks and browsers), then the hardening suite (`pnpm test:hardening`: its
-// script has another name, so turbo's `test` leaves it out), then where the time went and one
+// `pnpm test:all`: every package's tests through Turborepo in two lanes side by side, one package at
+// a time in each: the end-to-end suite (real agents, Chromium, a stack per file: the longest by far)
+// in one; every other package, then the hardening suite (`pnpm test:hardening`: its script has
+// another name, so turbo's `test` leaves it out) in the other. Then where the time went and one
 // closing line summed over all. CI reads that line: keep its words.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -13,20 +14,25 @@ import { followTestOutput } from './test-output.ts';
 import { type PackageResults, timingTables, type VitestReport } from './test-timings.ts';
 
 const HARDENING = '@enginy/hardening';
+const E2E = '@enginy/e2e';
 const COMMAND = defineCommand({
   usage: `Usage: pnpm test:all [--filter <package>]… [-- vitest arguments…]
 
-Every package's tests through Turborepo, one package at a time, then the hardening suite (pnpm
-test:hardening); then the seconds per package and the ten slowest files, and one closing line:
-"N passed, N failed, N skipped". Shows which package and file it is at (a live line on a terminal).
+Every package's tests through Turborepo in two lanes at once: the end-to-end suite (${E2E}) in
+one, every other package and then the hardening suite (pnpm test:hardening) in the other, one
+package at a time in each. Then the seconds per package and the ten slowest files, and one closing
+line: "N passed, N failed, N skipped". Shows which package and file each lane is at (a live line on
+a terminal).
 
   --filter <package>   only this package (turbo's --filter syntax; repeat it for several). The
                        hardening suite then runs only when named: --filter ${HARDENING}
+  --serial             one lane: every package one after another, then the hardening suite (for a
+                       machine where two lanes contend, or to time a package alone)
   -- <arguments>       passed to each package's vitest (not the hardening suite's), e.g.
                        -- -t "refresh", or a file name
 `,
   positionals: true,
-  options: { filter: { type: 'string', multiple: true } },
+  options: { filter: { type: 'string', multiple: true }, serial: { type: 'boolean' } },
 });
 const { values, positionals: vitestArgs } = readCommandLine(COMMAND);
 const filters = values.filter ?? [];
@@ -48,43 +54,24 @@ const progress = startProgress(
   planned === undefined ? undefined : planned.length + (runHardening ? 1 : 0),
   process.stdout,
 );
-const follow = followTestOutput(progress);
 
-const turboStatus = runTurbo
-  ? await streamed(
-      spawn(
-        TURBO,
-        [
-          'run',
-          'test',
-          '--concurrency=1',
-          '--continue',
-          ...turboFilters,
-          '--',
-          '--reporter=default',
-          '--reporter=json',
-          `--outputFile.json=${RESULTS}`,
-          ...vitestArgs,
-        ],
-        { cwd: REPO_ROOT, env: childEnv(), stdio: ['inherit', 'pipe', 'pipe'] },
-      ),
-    )
-  : 0;
-
-let hardeningStatus = 0;
-const hardeningDir = join(REPO_ROOT, 'tests/hardening');
-if (runHardening) {
-  progress.log('\n» the hardening suite (pnpm test:hardening)');
-  hardeningStatus = await streamed(
-    spawn(
-      join(hardeningDir, 'node_modules/.bin/vitest'),
-      // Not vitestArgs: they name files and tests of the packages, and a file filter matching none here fails.
-      ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${RESULTS}`],
-      { cwd: hardeningDir, env: childEnv(), stdio: ['inherit', 'pipe', 'pipe'] },
-    ),
-    HARDENING,
-  );
-} else progress.log(`\n» the hardening suite: not run (--filter does not name ${HARDENING})`);
+// Two lanes when the end-to-end suite runs beside anything else: it is about half of the whole, and
+// waits on agents, browsers and token expiry more than it computes. Each lane starts its stacks on
+// free ports; only the e2e suite binds the agents' fixed callback ports.
+const apart =
+  values.serial !== true && planned !== undefined && planned.includes(E2E) && (planned.length > 1 || runHardening);
+const others = (planned ?? []).filter((name) => name !== E2E);
+const startedAt = Date.now();
+const statuses = await Promise.all(
+  apart
+    ? [
+        lane([`--filter=${E2E}`], false),
+        lane(others.length > 0 ? others.map((name) => `--filter=${name}`) : undefined, runHardening),
+      ]
+    : [lane(runTurbo ? turboFilters : undefined, runHardening)],
+);
+const wallSeconds = Math.round((Date.now() - startedAt) / 1000);
+if (!runHardening) progress.log(`\n» the hardening suite: not run (--filter does not name ${HARDENING})`);
 progress.done();
 
 let passed = 0;
@@ -102,8 +89,53 @@ for (const dir of PACKAGE_DIRS) {
   rmSync(file, { force: true });
 }
 if (timed.length > 0) process.stdout.write(`\n${timingTables(timed, REPO_ROOT)}`);
+process.stdout.write(`\nwall time ${wallSeconds} s (${apart ? 'two lanes' : 'one lane'})\n`);
 process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
-process.exit(turboStatus === 0 && hardeningStatus === 0 ? 0 : 1);
+process.exit(statuses.every((status) => status === 0) ? 0 : 1);
+
+/**
+ * One lane: turbo's test task for these filters (none: turbo is not run), then the hardening suite
+ * if asked; its exit status, 0 when every part passed. Every part runs even after one fails.
+ */
+async function lane(filters: string[] | undefined, hardening: boolean): Promise<number> {
+  const follow = followTestOutput(progress);
+  const turboStatus =
+    filters === undefined
+      ? 0
+      : await streamed(
+          spawn(
+            TURBO,
+            [
+              'run',
+              'test',
+              '--concurrency=1',
+              '--continue',
+              ...filters,
+              '--',
+              '--reporter=default',
+              '--reporter=json',
+              `--outputFile.json=${RESULTS}`,
+              ...vitestArgs,
+            ],
+            { cwd: REPO_ROOT, env: childEnv(), stdio: ['inherit', 'pipe', 'pipe'] },
+          ),
+          follow,
+        );
+  if (!hardening) return turboStatus;
+  progress.log('\n» the hardening suite (pnpm test:hardening)');
+  const hardeningDir = join(REPO_ROOT, 'tests/hardening');
+  const hardeningStatus = await streamed(
+    spawn(
+      join(hardeningDir, 'node_modules/.bin/vitest'),
+      // Not vitestArgs: they name files and tests of the packages, and a file filter matching none here fails.
+      ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${RESULTS}`],
+      { cwd: hardeningDir, env: childEnv(), stdio: ['inherit', 'pipe', 'pipe'] },
+    ),
+    follow,
+    HARDENING,
+  );
+  return turboStatus === 0 && hardeningStatus === 0 ? 0 : 1;
+}
 
 /** The packages turbo will test, in turbo's own words (a dry run), so progress can count them. */
 function plannedPackages(): string[] | undefined {
@@ -121,7 +153,11 @@ function childEnv(): NodeJS.ProcessEnv {
     : process.env;
 }
 
-async function streamed(child: ChildProcess, name?: string): Promise<number> {
+async function streamed(
+  child: ChildProcess,
+  follow: ReturnType<typeof followTestOutput>,
+  name?: string,
+): Promise<number> {
   const pass = (stream: NodeJS.ReadableStream | null, to: NodeJS.WriteStream) =>
     new Promise<void>((resolve) => {
       if (!stream) return resolve();

@@ -38,6 +38,7 @@ beforeAll(async () => {
     dataDir: join(dir, 'postgres'),
     port: await freePort(),
     database: DEFAULT_DATABASE_NAME,
+    env: process.env,
   });
 });
 afterAll(async () => {

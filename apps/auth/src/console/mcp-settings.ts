@@ -1,23 +1,17 @@
 import { McpSettings, McpSettingsInput, WorkspaceParams } from '@enginy/contracts/console';
 import { getMcpSettings, type McpSettings as SavedSettings, saveMcpSettings } from '@enginy/db/queries/workspaces';
 import { clientIdEntryProblem, MAX_ALLOWLIST_ENTRIES, redirectUriEntryProblem } from '@enginy/policy/allowlist-entry';
+import { NEVER_SAVED_SETTINGS, type WorkspacePolicySettings } from '@enginy/policy/authorization';
 import { readinessWarnings } from '@enginy/policy/readiness';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { audit } from '../audit.ts';
 import { callerOf } from './access.ts';
 import { adminEvent } from './admin-event.ts';
-import type { ConsoleDeps } from './console-api.ts';
+import type { ConsoleDeps } from './deps.ts';
 import { distinctEntries, scopeEntries } from './entries.ts';
 import { isoOrNull } from './wire.ts';
 
 type Settings = Omit<SavedSettings, 'workspaceId' | 'updatedAt'>;
-const NEVER_SAVED: Settings = {
-  enabled: false,
-  allowedRedirectUris: [],
-  allowedClientIds: [],
-  policyScopes: [],
-  policyActive: false,
-};
 
 const fields = ({
   enabled,
@@ -25,15 +19,15 @@ const fields = ({
   allowedClientIds,
   policyScopes,
   policyActive,
-}: Settings): Settings => ({
+}: WorkspacePolicySettings): Settings => ({
   enabled,
-  allowedRedirectUris,
-  allowedClientIds,
-  policyScopes,
+  allowedRedirectUris: [...allowedRedirectUris],
+  allowedClientIds: [...allowedClientIds],
+  policyScopes: [...policyScopes],
   policyActive,
 });
 
-function view(settings: Settings & { updatedAt?: Date }) {
+function view(settings: WorkspacePolicySettings & { updatedAt?: Date }) {
   return {
     ...fields(settings),
     updatedAt: isoOrNull(settings.updatedAt ?? null),
@@ -48,7 +42,7 @@ export const mcpSettingsRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (
     path,
     { preValidation: access.member, schema: { params: WorkspaceParams, response: { 200: McpSettings } } },
     async (request, reply) => {
-      const settings = (await getMcpSettings(db, callerOf(request).workspace.id)) ?? NEVER_SAVED;
+      const settings = (await getMcpSettings(db, callerOf(request).workspace.id)) ?? NEVER_SAVED_SETTINGS;
       return reply.header('cache-control', 'no-store').send(view(settings));
     },
   );

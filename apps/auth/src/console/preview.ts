@@ -1,17 +1,9 @@
 import { PreviewAnswer, PreviewInput, WorkspaceParams } from '@enginy/contracts/console';
 import { getMcpSettings } from '@enginy/db/queries/workspaces';
-import { decideAuthorization } from '@enginy/policy/authorization';
+import { decideAuthorization, NEVER_SAVED_SETTINGS } from '@enginy/policy/authorization';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { callerOf } from './access.ts';
-import type { ConsoleDeps } from './console-api.ts';
-
-const NEVER_SAVED = {
-  enabled: false,
-  allowedRedirectUris: [],
-  allowedClientIds: [],
-  policyScopes: [],
-  policyActive: false,
-};
+import type { ConsoleDeps } from './deps.ts';
 
 /**
  * POST /console/workspaces/:id/preview: the decision the consent step would make right now for this
@@ -30,7 +22,7 @@ export const previewRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app,
       const { clientId, redirectUri, scopes } = request.body;
       // Scopes as the client would send them: a space-delimited string or a list; absent = none requested.
       const scope = Array.isArray(scopes) ? scopes.join(' ') : (scopes ?? undefined);
-      const settings = (await getMcpSettings(db, callerOf(request).workspace.id)) ?? NEVER_SAVED;
+      const settings = (await getMcpSettings(db, callerOf(request).workspace.id)) ?? NEVER_SAVED_SETTINGS;
       const decision = decideAuthorization(settings, {
         clientId,
         redirectUri,

@@ -10,7 +10,7 @@ const MESSAGES: Record<string, string> = {
   redirect_uri_not_registered: 'redirect_uri is not registered for this client',
   invalid_request: 'The authorization request is malformed',
   invalid_target: 'The requested resource is not this MCP server',
-  invalid_scope: 'Requested scopes are not allowed',
+  invalid_scope: AUTHORIZATION_MESSAGES.scopes_not_allowed,
   unsupported_response_type: 'Unsupported response_type; use code',
   settings_changed: 'MCP settings changed',
   connection_revoked: 'Connection revoked by an admin',

@@ -1,4 +1,5 @@
 import type { KnownClient } from '@enginy/config/known-clients';
+import { AUTHORIZATION_MESSAGES } from '@enginy/policy/authorization';
 import { failedReadinessChecks } from '@enginy/policy/readiness';
 import { redirectUriAllowedByWorkspace } from '@enginy/policy/redirect-uri';
 import { useState } from 'react';
@@ -238,8 +239,8 @@ function Scopes({ client, settings }: { client: KnownClient; settings: McpSettin
     <>
       <p>
         {client.name} asks for {scopeChoiceText(client)}. The policy of this workspace allows{' '}
-        <ScopeList scopes={settings.policyScopes} />; a request for more stops at the browser step with “Requested
-        scopes are not allowed”.
+        <ScopeList scopes={settings.policyScopes} />; a request for more stops at the browser step with “
+        {AUTHORIZATION_MESSAGES.scopes_not_allowed}”.
       </p>
       {settings.policyScopes.length > 0 && (
         <>

@@ -1,5 +1,6 @@
 import { findClient } from '@enginy/db/queries/oauth-clients';
 import { completeAuthorization } from '@enginy/db/queries/oauth-requests';
+import { AUTHORIZATION_MESSAGES } from '@enginy/policy/authorization';
 import { cleanClientName } from '@enginy/policy/client-name';
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
@@ -25,7 +26,7 @@ export const consentEndpoint: FastifyPluginAsync<AppPluginOptions> = async (plug
   const scopeErrorRedirect = (context: ConsentContext) =>
     authorizationResponseUrl(context.pending.redirectUri, config.auth.issuer, {
       error: 'invalid_scope',
-      error_description: 'Requested scopes are not allowed',
+      error_description: AUTHORIZATION_MESSAGES.scopes_not_allowed,
       state: context.pending.state,
     });
 

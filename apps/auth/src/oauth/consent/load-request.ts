@@ -2,7 +2,7 @@ import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
 import { findPendingAuthorization, type PendingAuthorization } from '@enginy/db/queries/oauth-requests';
 import { getMcpSettings, listMemberships } from '@enginy/db/queries/workspaces';
-import { type AuthorizationDecision, decideAuthorization } from '@enginy/policy/authorization';
+import { type AuthorizationDecision, decideAuthorization, NEVER_SAVED_SETTINGS } from '@enginy/policy/authorization';
 import type { FastifyRequest } from 'fastify';
 import { Forbidden, NotFound } from '../../errors.ts';
 import { currentSession } from '../../session/session.ts';
@@ -41,15 +41,10 @@ export async function loadConsentRequest(
       workspaceId === undefined ? 'Your account belongs to no workspace' : 'You are not a member of that workspace',
     );
   const settings = await getMcpSettings(db, workspace.id);
-  const decision = decideAuthorization(
-    settings ?? {
-      enabled: false,
-      allowedRedirectUris: [],
-      allowedClientIds: [],
-      policyScopes: [],
-      policyActive: false,
-    },
-    { clientId: pending.clientId, redirectUri: pending.redirectUri, scope: pending.scope ?? undefined },
-  );
+  const decision = decideAuthorization(settings ?? NEVER_SAVED_SETTINGS, {
+    clientId: pending.clientId,
+    redirectUri: pending.redirectUri,
+    scope: pending.scope ?? undefined,
+  });
   return { pending, userId: session.userId, workspace, workspaces, decision, csrfToken: session.csrfToken };
 }

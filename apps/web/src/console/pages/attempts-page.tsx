@@ -1,3 +1,4 @@
+import { AUTHORIZATION_MESSAGES } from '@enginy/policy/authorization';
 import { useState } from 'react';
 import { clientSourceText, parseClientSource } from '../../client-source.ts';
 import { useConsole } from '../console-context.tsx';
@@ -11,9 +12,9 @@ import { usePoll } from '../use-poll.ts';
 const REASONS: [string, string][] = [
   ['', 'Any reason'],
   ['approved', 'Approved'],
-  ['redirect_uri_not_allowed', 'redirect_uri is not allowed'],
-  ['client_id_not_allowed', 'OAuth client_id is not allowed'],
-  ['scopes_not_allowed', 'Requested scopes are not allowed'],
+  ['redirect_uri_not_allowed', AUTHORIZATION_MESSAGES.redirect_uri_not_allowed],
+  ['client_id_not_allowed', AUTHORIZATION_MESSAGES.client_id_not_allowed],
+  ['scopes_not_allowed', AUTHORIZATION_MESSAGES.scopes_not_allowed],
   ['mcp_disabled', 'MCP disabled'],
   ['policy_inactive', 'Policy inactive'],
   ['policy_empty', 'Policy has no scope'],

@@ -1,5 +1,6 @@
 import { knownClient } from '@enginy/config/known-clients';
 import { clientIdEntryProblem, redirectUriEntryProblem } from '@enginy/policy/allowlist-entry';
+import { AUTHORIZATION_MESSAGES } from '@enginy/policy/authorization';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { Link, navigate, usePath } from '../../router.tsx';
 import { type Preselection, preselection } from '../add-scopes.ts';
@@ -142,7 +143,7 @@ export function SettingsPage() {
           onChange={(allowedRedirectUris) => change({ allowedRedirectUris })}
           check={redirectUriEntryProblem}
           placeholder={claudeCode.recipeRedirectUri}
-          emptyText="None: every authorization fails with redirect_uri is not allowed"
+          emptyText={`None: every authorization fails with ${AUTHORIZATION_MESSAGES.redirect_uri_not_allowed}`}
           readOnly={!isAdmin}
         />
 
