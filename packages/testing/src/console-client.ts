@@ -6,10 +6,12 @@ import type {
   McpSettings as McpSettingsSchema,
   Revoked as RevokedSchema,
 } from '@enginy/contracts/console';
+import type { FlowList } from '@enginy/contracts/flows';
 import type { Static } from 'typebox';
 
 export type McpSettings = Static<typeof McpSettingsSchema>;
 export type ConsoleConnection = Static<typeof ConnectionListSchema>['connections'][number];
+export type ConsoleFlow = Static<typeof FlowList>['flows'][number];
 type SavedFields = Pick<
   McpSettings,
   'enabled' | 'allowedRedirectUris' | 'allowedClientIds' | 'policyScopes' | 'policyActive'
@@ -35,6 +37,8 @@ export interface ConsoleClient {
   saveSettings(change: Partial<SavedFields>): Promise<McpSettings>;
   connections(): Promise<ConsoleConnection[]>;
   revoke(grantId: string): Promise<Static<typeof RevokedSchema>>;
+  /** The Flows page's list, newest first: what each connection's client sent, step by step. */
+  flows(query?: { clientId?: string; limit?: number }): Promise<ConsoleFlow[]>;
 }
 
 export function consoleClient({ base, webOrigin, session, workspaceId }: ConsoleClientOptions): ConsoleClient {
@@ -65,5 +69,12 @@ export function consoleClient({ base, webOrigin, session, workspaceId }: Console
     },
     connections: async () => (await call<Static<typeof ConnectionListSchema>>('GET', '/connections')).connections,
     revoke: (grantId) => call('POST', `/connections/${grantId}/revoke`, {}),
+    flows: async ({ clientId, limit } = {}) => {
+      const query = new URLSearchParams({
+        ...(clientId === undefined ? {} : { clientId }),
+        ...(limit === undefined ? {} : { limit: String(limit) }),
+      });
+      return (await call<Static<typeof FlowList>>('GET', `/flows?${query}`)).flows;
+    },
   };
 }
