@@ -3,6 +3,7 @@
 // test helper it never intercepts the callback: the browser delivers it to the doctor's listener.
 import { spawn } from 'node:child_process';
 import { chromium, type Page } from 'playwright-core';
+import { readBrowserEnv } from './env.ts';
 
 export type BrowserMode = 'system' | 'print' | 'playwright';
 
@@ -32,7 +33,7 @@ export const CHROMIUM_ARGS = [
 ];
 
 export function openSystemBrowser(url: string): void {
-  const command = process.env.BROWSER ?? 'xdg-open';
+  const command = readBrowserEnv().systemBrowser;
   const child = spawn(command, [url], { detached: true, stdio: 'ignore' });
   child.on('error', () => console.error(`Could not run ${command}; open this URL yourself:\n  ${url}`));
   child.unref();
@@ -49,7 +50,7 @@ export async function approveWithPlaywright(
   timeoutMs = 60_000,
 ): Promise<BrowserRefusal | undefined> {
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: readBrowserEnv().chromiumPath,
     args: CHROMIUM_ARGS,
   });
   try {

@@ -8,6 +8,11 @@ export interface EmbeddedPostgresOptions {
   dataDir: string;
   port: number;
   database: string;
+  /**
+   * The environment initdb and the server run in: the caller's (a package reads no environment of its
+   * own). `LC_MESSAGES=C` is added, so the log line that says the server is ready is in English.
+   */
+  env: NodeJS.ProcessEnv;
   /** Server log lines, for debugging; silent by default. */
   onLog?: (line: string) => void;
 }
@@ -38,7 +43,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const bin = await binaries();
   const owner = serverUser();
   const created = !existsSync(join(options.dataDir, 'PG_VERSION'));
-  if (created) initialise(bin.initdb, options.dataDir, owner);
+  if (created) initialise(bin.initdb, options.dataDir, owner, serverEnv(options.env));
 
   const recent: string[] = [];
   const server = spawn(
@@ -53,7 +58,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       '-c',
       'unix_socket_directories=',
     ],
-    { ...owner, detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' } },
+    { ...owner, detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: serverEnv(options.env) },
   );
   await new Promise<void>((resolve, reject) => {
     server.stderr?.on('data', (chunk: Buffer) => {
@@ -83,6 +88,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     throw error;
   }
   return { url: `${base}/${options.database}`, created, stop, killNow: () => server.kill('SIGINT') };
+}
+
+function serverEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...env, LC_MESSAGES: 'C' };
 }
 
 function stopServer(server: ChildProcess): Promise<void> {
@@ -118,7 +127,12 @@ function serverUser(): { uid?: number; gid?: number } {
   }
 }
 
-function initialise(initdb: string, dataDir: string, owner: { uid?: number; gid?: number }): void {
+function initialise(
+  initdb: string,
+  dataDir: string,
+  owner: { uid?: number; gid?: number },
+  env: NodeJS.ProcessEnv,
+): void {
   // The parents stay traversable for the server's user; the cluster directory itself is private.
   mkdirSync(dirname(dataDir), { recursive: true });
   mkdirSync(dataDir, { mode: 0o700 });
@@ -136,7 +150,7 @@ function initialise(initdb: string, dataDir: string, owner: { uid?: number; gid?
         '--encoding=UTF8',
         '--locale=C',
       ],
-      { ...owner, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' } },
+      { ...owner, stdio: ['ignore', 'ignore', 'pipe'], env },
     );
   } catch (error) {
     const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? String(error);

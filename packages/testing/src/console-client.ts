@@ -7,12 +7,12 @@ import type {
   Revoked as RevokedSchema,
 } from '@enginy/contracts/console';
 import type { LabOverview as LabOverviewSchema } from '@enginy/contracts/console-failure-lab';
-import type { FlowList as FlowListSchema } from '@enginy/contracts/flows';
+import type { FlowList } from '@enginy/contracts/flows';
 import type { Static } from 'typebox';
 
 export type McpSettings = Static<typeof McpSettingsSchema>;
 export type ConsoleConnection = Static<typeof ConnectionListSchema>['connections'][number];
-export type ConsoleFlow = Static<typeof FlowListSchema>['flows'][number];
+export type ConsoleFlow = Static<typeof FlowList>['flows'][number];
 export type ConsoleLabScenario = Static<typeof LabOverviewSchema>['scenarios'][number];
 type SavedFields = Pick<
   McpSettings,
@@ -39,8 +39,8 @@ export interface ConsoleClient {
   saveSettings(change: Partial<SavedFields>): Promise<McpSettings>;
   connections(): Promise<ConsoleConnection[]>;
   revoke(grantId: string): Promise<Static<typeof RevokedSchema>>;
-  /** The Flows view, newest first; `clientId` narrows it to one client's flows. */
-  flows(query?: { clientId?: string; outcome?: string }): Promise<ConsoleFlow[]>;
+  /** The Flows page's list, newest first: what each connection's client sent, step by step. */
+  flows(query?: { clientId?: string; limit?: number }): Promise<ConsoleFlow[]>;
   /** The failure lab page: each scenario with its switch in force for this workspace. */
   lab(): Promise<ConsoleLabScenario[]>;
   /** The failure lab page's switches: on (for this workspace or globally), off here, all off. */
@@ -81,10 +81,12 @@ export function consoleClient({ base, webOrigin, session, workspaceId }: Console
     },
     connections: async () => (await call<Static<typeof ConnectionListSchema>>('GET', '/connections')).connections,
     revoke: (grantId) => call('POST', `/connections/${grantId}/revoke`, {}),
-    flows: async (query = {}) => {
-      const search = new URLSearchParams(Object.entries(query).filter(([, value]) => value !== undefined));
-      const suffix = search.size === 0 ? '' : `?${search}`;
-      return (await call<Static<typeof FlowListSchema>>('GET', `/flows${suffix}`)).flows;
+    flows: async ({ clientId, limit } = {}) => {
+      const query = new URLSearchParams({
+        ...(clientId === undefined ? {} : { clientId }),
+        ...(limit === undefined ? {} : { limit: String(limit) }),
+      });
+      return (await call<Static<typeof FlowList>>('GET', `/flows?${query}`)).flows;
     },
     lab: async () => (await call<Static<typeof LabOverviewSchema>>('GET', '/failure-lab')).scenarios,
     labOn: async (scenario, scope, options) =>

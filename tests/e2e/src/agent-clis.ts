@@ -4,8 +4,9 @@
 // Claude Code and opencode ship their native binary in an optional platform package and copy it over
 // a placeholder in a postinstall. pnpm-workspace.yaml does not let those postinstalls run: the
 // binary is resolved here, from the wrapper package's own dependencies, so `pnpm install
-// --frozen-lockfile` (even with --ignore-scripts) is all a fresh clone needs. Codex's and Gemini's
-// bins are Node scripts that find their platform parts themselves.
+// --frozen-lockfile` (even with --ignore-scripts) is all a fresh clone needs. Codex's, Gemini's,
+// the Inspector's, Cline's, Qwen Code's and Copilot CLI's bins are Node scripts that find their
+// parts themselves.
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -14,7 +15,19 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { OpenerRecord } from './browser-opener.ts';
 
-export type AgentCli = 'claude' | 'codex' | 'gemini' | 'opencode';
+export type AgentCli = 'claude' | 'codex' | 'gemini' | 'opencode' | 'inspector' | 'cline' | 'qwen' | 'copilot';
+
+/** Each CLI's npm package, whose version tests/e2e/package.json pins. */
+const PACKAGES: Record<AgentCli, string> = {
+  claude: '@anthropic-ai/claude-code',
+  codex: '@openai/codex',
+  gemini: '@google/gemini-cli',
+  opencode: 'opencode-ai',
+  inspector: '@modelcontextprotocol/inspector',
+  cline: 'cline',
+  qwen: '@qwen-code/qwen-code',
+  copilot: '@github/copilot',
+};
 
 const require = createRequire(import.meta.url);
 const packageDir = (name: string, from = require) => dirname(from.resolve(`${name}/package.json`));
@@ -38,18 +51,21 @@ export function cliCommand(cli: AgentCli): string[] {
       return [process.execPath, join(packageDir('@openai/codex'), 'bin', 'codex.js')];
     case 'gemini':
       return [process.execPath, join(packageDir('@google/gemini-cli'), 'bundle', 'gemini.js')];
+    case 'inspector':
+      return [process.execPath, join(packageDir(PACKAGES.inspector), 'clients', 'launcher', 'build', 'index.js')];
+    case 'cline':
+      return [process.execPath, join(packageDir(PACKAGES.cline), 'bin', 'cline')];
+    case 'qwen':
+      return [process.execPath, join(packageDir(PACKAGES.qwen), 'cli-entry.js')];
+    case 'copilot':
+      return [process.execPath, join(packageDir(PACKAGES.copilot), 'npm-loader.js')];
   }
 }
 
 /** The installed version, from the wrapper package (what package.json pins). */
 export function cliVersion(cli: AgentCli): string {
-  const name = {
-    claude: '@anthropic-ai/claude-code',
-    codex: '@openai/codex',
-    gemini: '@google/gemini-cli',
-    opencode: 'opencode-ai',
-  }[cli];
-  return (JSON.parse(readFileSync(join(packageDir(name), 'package.json'), 'utf8')) as { version: string }).version;
+  const manifest = join(packageDir(PACKAGES[cli]), 'package.json');
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
 }
 
 export interface Scratch {

@@ -3,9 +3,12 @@
 // client the authorization server recorded).
 import { CLAUDE_CODE_CALLBACK_PORT } from '@enginy/config/defaults';
 import type { Db } from '@enginy/db/client';
+import type { TestStack } from '@enginy/stack/test-stack';
+import type { ConsoleFlow } from '@enginy/testing/console-client';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { type AgentCli, cliVersion } from './agent-clis.ts';
+import { consoleApi } from './console-api.ts';
 import { waitForFreePort } from './doctor-run.ts';
 import { type Whoami, whoami } from './whoami.ts';
 
@@ -88,4 +91,24 @@ export async function reportClient(db: Db, facts: ClientFacts): Promise<string> 
   // biome-ignore lint/suspicious/noConsole: this line is the report the real-client tests exist to print.
   console.log(line);
   return line;
+}
+
+export type SentStep = ConsoleFlow['steps'][number];
+
+/**
+ * Every step the client behind `clientId` took in Acme's flows, oldest first, as the console's Flows
+ * API shows them (what it sent, its user agent, the answer); each printed as one line, so that a
+ * run's log says what the client really did.
+ */
+export async function clientSteps(stack: TestStack, cli: AgentCli, clientId: string): Promise<SentStep[]> {
+  const flows = await (await consoleApi(stack)).flows({ clientId, limit: 50 });
+  const steps = flows.flatMap((flow) => flow.steps).sort((a, b) => a.at.localeCompare(b.at));
+  for (const step of steps) {
+    const answer = [step.status, step.error, step.description].filter(Boolean).join(' ');
+    // biome-ignore lint/suspicious/noConsole: what the client sent is the record these tests keep.
+    console.log(
+      `[${cli} sent] ${step.at} ${step.step} ${JSON.stringify(step.sent)} ua=${step.userAgent ?? '-'} -> ${answer}`,
+    );
+  }
+  return steps;
 }

@@ -47,7 +47,7 @@ export async function resolveDatabase(config: StackConfig): Promise<ResolvedData
       created: false,
     };
   }
-  const handle = await startEmbeddedPostgres({ dataDir, port, database: DEFAULT_DATABASE_NAME });
+  const handle = await startEmbeddedPostgres({ dataDir, port, database: DEFAULT_DATABASE_NAME, env: process.env });
   return {
     url: handle.url,
     label,

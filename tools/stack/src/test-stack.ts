@@ -33,7 +33,12 @@ export async function startTestStack(
   if (databaseUrl === undefined) {
     const dir = mkdtempSync(join(tmpdir(), 'enginy-stack-pg-'));
     chmodSync(dir, 0o755);
-    const pgOptions = { dataDir: join(dir, 'data'), port: await freePort(), database: DEFAULT_DATABASE_NAME };
+    const pgOptions = {
+      dataDir: join(dir, 'data'),
+      port: await freePort(),
+      database: DEFAULT_DATABASE_NAME,
+      env: process.env,
+    };
     let server: EmbeddedPostgresHandle | undefined = await startEmbeddedPostgres(pgOptions);
     databaseUrl = server.url;
     database = {

@@ -23,7 +23,12 @@ let db: Db;
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'enginy-lab-cli-'));
   chmodSync(dataDir, 0o755); // as root, the server runs as `postgres` and must reach its data dir
-  pg = await startEmbeddedPostgres({ dataDir: join(dataDir, 'data'), port: await freePort(), database: 'lab' });
+  pg = await startEmbeddedPostgres({
+    dataDir: join(dataDir, 'data'),
+    port: await freePort(),
+    database: 'lab',
+    env: process.env,
+  });
 });
 afterAll(async () => {
   await db?.destroy();

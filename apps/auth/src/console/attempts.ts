@@ -3,7 +3,7 @@ import { listAttempts } from '@enginy/db/queries/audit-events';
 import { cleanClientName } from '@enginy/policy/client-name';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { callerOf } from './access.ts';
-import type { ConsoleDeps } from './console-api.ts';
+import type { ConsoleDeps } from './deps.ts';
 import { validationFailed } from './errors.ts';
 import { eventKind, reasonMessage } from './reasons.ts';
 import { iso } from './wire.ts';

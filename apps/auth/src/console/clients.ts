@@ -21,7 +21,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { audit } from '../audit.ts';
 import { callerOf } from './access.ts';
 import { adminEvent } from './admin-event.ts';
-import type { ConsoleDeps } from './console-api.ts';
+import type { ConsoleDeps } from './deps.ts';
 import { distinctEntries } from './entries.ts';
 import { notFound, validationFailed } from './errors.ts';
 import { iso, isoOrNull } from './wire.ts';

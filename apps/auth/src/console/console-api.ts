@@ -1,15 +1,14 @@
 // The workspace console API (the web app calls it as /api/auth/console/...): members read, admins write.
 // An encapsulated plugin: its schemas, validation and errors stop at its edge, and the OAuth server's
 // routes and errors never see them.
-import type { StackConfig } from '@enginy/config/load';
-import type { Db } from '@enginy/db/client';
 import type { ErrorObject } from 'ajv';
 import type { FastifyError, FastifyPluginAsync } from 'fastify';
-import { type AccessHooks, accessHooks } from './access.ts';
+import { accessHooks } from './access.ts';
 import { apiKeyRoutes } from './api-keys.ts';
 import { attemptRoutes } from './attempts.ts';
 import { clientRoutes } from './clients.ts';
 import { connectionRoutes } from './connections.ts';
+import type { ConsoleDeps, ConsoleOptions } from './deps.ts';
 import { ConsoleError } from './errors.ts';
 import { failureLabRoutes } from './failure-lab.ts';
 import { flowRoutes } from './flows.ts';
@@ -18,16 +17,6 @@ import { memberRoutes } from './members.ts';
 import { previewRoutes } from './preview.ts';
 import { compileConsoleSchema, consoleValidationError } from './validation.ts';
 import { workspaceRoutes } from './workspaces.ts';
-
-export interface ConsoleOptions {
-  config: StackConfig;
-  db: Db;
-}
-
-/** What each route plugin gets: the stack's config, the database, and the access hooks. */
-export interface ConsoleDeps extends ConsoleOptions {
-  access: AccessHooks;
-}
 
 const consoleApi: FastifyPluginAsync<ConsoleOptions> = async (app, { config, db }) => {
   app.setValidatorCompiler(compileConsoleSchema);

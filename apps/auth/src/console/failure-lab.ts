@@ -12,7 +12,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { preValidationAsyncHookHandler } from 'fastify';
 import { callerOf } from './access.ts';
 import { adminEvent } from './admin-event.ts';
-import type { ConsoleDeps } from './console-api.ts';
+import type { ConsoleDeps } from './deps.ts';
 import { labUnavailable, validationFailed } from './errors.ts';
 import { labOverview } from './failure-lab-view.ts';
 

@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { assembleFlows } from '../flows/assemble.ts';
 import { AUTH_EVENTS_RETENTION_MS } from '../jobs/purge-expired.ts';
 import { callerOf } from './access.ts';
-import type { ConsoleDeps } from './console-api.ts';
+import type { ConsoleDeps } from './deps.ts';
 import { validationFailed } from './errors.ts';
 
 const DEFAULT_LIMIT = 50;

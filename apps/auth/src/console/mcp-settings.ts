@@ -7,7 +7,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { audit } from '../audit.ts';
 import { callerOf } from './access.ts';
 import { adminEvent } from './admin-event.ts';
-import type { ConsoleDeps } from './console-api.ts';
+import type { ConsoleDeps } from './deps.ts';
 import { distinctEntries, scopeEntries } from './entries.ts';
 import { isoOrNull } from './wire.ts';
 

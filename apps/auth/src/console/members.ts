@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { audit } from '../audit.ts';
 import { callerOf, isUuid } from './access.ts';
 import { adminEvent } from './admin-event.ts';
-import type { ConsoleDeps } from './console-api.ts';
+import type { ConsoleDeps } from './deps.ts';
 import { ConsoleError, validationFailed } from './errors.ts';
 import { iso } from './wire.ts';
 

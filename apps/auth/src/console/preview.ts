@@ -3,7 +3,7 @@ import { getMcpSettings } from '@enginy/db/queries/workspaces';
 import { decideAuthorization, NEVER_SAVED_SETTINGS } from '@enginy/policy/authorization';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { callerOf } from './access.ts';
-import type { ConsoleDeps } from './console-api.ts';
+import type { ConsoleDeps } from './deps.ts';
 
 /**
  * POST /console/workspaces/:id/preview: the decision the consent step would make right now for this

@@ -2,7 +2,7 @@ import { WorkspaceList } from '@enginy/contracts/console';
 import { listMemberships } from '@enginy/db/queries/workspaces';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { currentSession } from '../session/session.ts';
-import type { ConsoleDeps } from './console-api.ts';
+import type { ConsoleDeps } from './deps.ts';
 
 /** GET /console/workspaces: the signed-in user's workspaces with their role. */
 export const workspaceRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app, { config, db }) => {

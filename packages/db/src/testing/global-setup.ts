@@ -22,6 +22,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     dataDir: join(dataDir, 'data'),
     port: await freePort(),
     database: TEMPLATE_DATABASE,
+    env: process.env,
   });
   const db = createDb(server.url, { max: 1 });
   try {

@@ -37,6 +37,7 @@ export async function measureProductionStartup(): Promise<ProductionStartup> {
     dataDir: join(dir, 'data'),
     port: await freePort(),
     database: DEFAULT_DATABASE_NAME,
+    env: process.env,
   });
   const ports = { OPENAPI_PORT: await freePort(), AUTH_PORT: await freePort(), WEB_PORT: await freePort() };
   const env: NodeJS.ProcessEnv = {
