@@ -3,7 +3,7 @@
 // host calls `finishAuth(code)`. Its provider keeps client and tokens in memory and, like the SDK's
 // example provider, implements no `invalidateCredentials`. Observed and asserted by
 // tests/e2e/test/lab-agents-sdk-client.test.ts; messages are quoted for the dev stack's URLs.
-import type { LabAgentRecord } from '../failure-lab-agents.ts';
+import type { LabAgentRecord } from './record.ts';
 
 export const SDK_CLIENT: LabAgentRecord = {
   agent: 'MCP SDK client',
