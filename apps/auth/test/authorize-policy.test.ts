@@ -195,6 +195,50 @@ describe('workspace checks at the consent step (checks 2–5)', () => {
   });
 });
 
+describe('the consent view names what the user already granted the same client here (step-up)', () => {
+  it('empty for a first authorization; the earlier live grant after one; nothing once it is revoked', async () => {
+    const stepUpClient = (await oauth().register({ redirect_uris: [REDIRECT_URI] })).client_id;
+    const view = async () =>
+      oauth().consentView(
+        session,
+        await oauth().startAuthorization({
+          clientId: stepUpClient,
+          redirectUri: REDIRECT_URI,
+          challenge: pkcePair().challenge,
+          scope: 'WORKSPACE_READ CONTACTS_READ',
+        }),
+        ACME,
+      );
+    expect((await view()).request.alreadyGranted).toEqual([]);
+
+    const first = await oauth().authorizeAndRedeem(session, {
+      clientId: stepUpClient,
+      scope: 'WORKSPACE_READ',
+      workspaceId: ACME,
+    });
+    const after = await view();
+    expect(after.request.alreadyGranted).toEqual(['WORKSPACE_READ']);
+    expect(after.decision).toEqual({ outcome: 'allowed', scopes: ['WORKSPACE_READ', 'CONTACTS_READ'] });
+    // Another workspace of the user's holds no grant of this client.
+    expect(
+      (await oauth().consentView(session, await startFor(stepUpClient), SEED_IDS.globex)).request.alreadyGranted,
+    ).toEqual([]);
+
+    // RFC 7009 revocation of the refresh token ends the grant.
+    const revoked = await app.inject({
+      method: 'POST',
+      url: '/revoke',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ token: first.refresh_token, client_id: stepUpClient }).toString(),
+    });
+    expect(revoked.statusCode).toBe(200);
+    expect((await view()).request.alreadyGranted).toEqual([]);
+  });
+});
+
+const startFor = (id: string) =>
+  oauth().startAuthorization({ clientId: id, redirectUri: REDIRECT_URI, challenge: pkcePair().challenge });
+
 describe('check 1 at /authorize: unknown client or unregistered redirect URI → error page, never a redirect', () => {
   it.each([
     ['unknown client', () => 'no-such-client', REDIRECT_URI, 'unknown_client', 'Unknown client_id no-such-client'],

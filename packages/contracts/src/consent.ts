@@ -18,6 +18,8 @@ export const ConsentView = Type.Object({
     clientName: Type.String(),
     redirectUri: Type.String(),
     requestedScopes: Type.Array(Type.String()),
+    /** The scopes the user's live grants already give this client in the chosen workspace. */
+    alreadyGranted: Type.Array(Type.String()),
     /** Null for a registered client (no metadata document). */
     clientSource: Nullable(ClientSource),
   }),

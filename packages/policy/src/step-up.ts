@@ -17,3 +17,27 @@ export function scopesToStepUp(
   if (missing.length === 0) return undefined;
   return missingScopes(policyScopes, missing).length === 0 ? missing : undefined;
 }
+
+export interface ConsentScopeChange {
+  /** Asked for now and in no live grant of this user, client and workspace: what Approve adds. */
+  added: string[];
+  /** Asked for now and already granted. */
+  kept: string[];
+  /** Granted before and not asked for now: the earlier grant keeps them, this one will not have them. */
+  notAsked: string[];
+}
+
+/**
+ * What a new authorization changes against what the user already granted the same client in the
+ * same workspace, for the consent page: step-up asks again for more, and the person approving should
+ * see what is new beside what was granted before. Order follows `granting`, then `alreadyGranted`.
+ */
+export function consentScopeChange(granting: readonly string[], alreadyGranted: readonly string[]): ConsentScopeChange {
+  const before = new Set(alreadyGranted);
+  const now = new Set(granting);
+  return {
+    added: granting.filter((scope) => !before.has(scope)),
+    kept: granting.filter((scope) => before.has(scope)),
+    notAsked: [...before].filter((scope) => !now.has(scope)),
+  };
+}

@@ -27,6 +27,8 @@ export interface BrowserStepOptions {
    * the browser really requests it, so a client's own loopback listener receives the code.
    */
   callback?: 'intercept' | 'deliver';
+  /** Reads the consent page (its assertions) before Approve or Deny is clicked. */
+  onConsent?: (page: Page) => Promise<void>;
 }
 
 /** The callback the flow ended on, or the error text the page showed instead of redirecting. */
@@ -90,6 +92,7 @@ export async function approveInBrowser(
     if (options.screenshots && step !== 'callback')
       await page.screenshot({ path: `${options.screenshots}-${step}.png`, fullPage: true });
     if (step !== 'consent') return await result(page, seen.callback);
+    await options.onConsent?.(page);
     await page.getByRole('button', { name: options.deny ? 'Deny' : 'Approve' }).click();
     trace(options.deny ? 'denied' : 'approved');
     await waitForStep(page, reached, ['callback', 'error']);

@@ -8,7 +8,7 @@ import { startTestStack, type TestStack } from '@enginy/stack/test-stack';
 import { auth, UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approveInBrowser, launchBrowser } from '../src/browser.ts';
 import { ADMIN, whoami } from '../src/whoami.ts';
@@ -33,10 +33,11 @@ const setPolicy = (values: { policy_scopes?: string[]; enabled?: boolean }) =>
   db.updateTable('workspace_mcp_settings').set(values).where('workspace_id', '=', SEED_IDS.acme).execute();
 
 /** The browser step for whatever authorization URL the provider was sent to. */
-async function browserStep(provider: MemoryOAuthProvider): Promise<string> {
+async function browserStep(provider: MemoryOAuthProvider, onConsent?: (page: Page) => Promise<void>): Promise<string> {
   const step = await approveInBrowser((provider.authorizationUrl as URL).href, ADMIN, {
     browser,
     workspace: 'Acme Outreach',
+    onConsent,
   });
   expect(step.errorText).toBeUndefined();
   return step.callback?.searchParams.get('code') as string;
@@ -118,8 +119,20 @@ describe('Claude Code-like client on the MCP endpoint', () => {
         scope: [...READ_SCOPES, 'CONTACTS_WRITE'].join(' '),
       }),
     ).toBe('REDIRECT');
+    // The consent page sets the new write scope apart from the reads this client already holds.
+    const consentPage = async (page: Page) => {
+      expect(await page.getByRole('list', { name: 'New scopes' }).textContent()).toBe(
+        'CONTACTS: CONTACTS_WRITE (can change data)',
+      );
+      const kept = await page.getByRole('list', { name: 'Already granted scopes' }).textContent();
+      for (const scope of READ_SCOPES) expect(kept).toContain(scope);
+      expect(kept).not.toContain('CONTACTS_WRITE');
+    };
     expect(
-      await auth(provider, { serverUrl: stack.config.openapi.mcpUrl, authorizationCode: await browserStep(provider) }),
+      await auth(provider, {
+        serverUrl: stack.config.openapi.mcpUrl,
+        authorizationCode: await browserStep(provider, consentPage),
+      }),
     ).toBe('AUTHORIZED');
     client = await connected(provider);
     const created = await client.callTool({ name: 'create_contact', arguments: { body } });

@@ -1,8 +1,8 @@
 import { DecisionDetails } from '../decision-details.tsx';
-import { groupScopes } from '@enginy/policy/scope-groups';
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError, type ConsentAnswer, type ConsentView, call, type Session } from '../api.ts';
 import { type ClientSource, clientSourceText } from '../client-source.ts';
+import { ConsentScopes } from './consent-scopes.tsx';
 import { ScopeNarrowing } from './scope-narrowing.tsx';
 import { SignInForm } from './sign-in-form.tsx';
 
@@ -148,15 +148,7 @@ export function ConsentPage({ requestId }: { requestId: string }) {
         )}
       </dl>
       {chooser}
-      <h2>It will be able to</h2>
-      <ul className="scopes">
-        {groupScopes(view.decision.scopes).map((group) => (
-          <li key={group.resource}>
-            <strong>{group.resource}</strong>: {group.scopes.join(', ')}
-            {group.write && <span className="write"> (can change data)</span>}
-          </li>
-        ))}
-      </ul>
+      <ConsentScopes granting={view.decision.scopes} alreadyGranted={view.request.alreadyGranted} />
       <div className="actions">
         <button type="button" disabled={busy} onClick={() => void decide('approve')}>
           Approve

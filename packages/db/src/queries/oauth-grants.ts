@@ -179,6 +179,22 @@ export function findLiveWorkspaceGrant(db: Db, workspaceId: string, grantId: str
     .executeTakeFirst();
 }
 
+/** Every scope the user's live grants give this client in this workspace (sorted, once each). */
+export async function liveGrantedScopes(
+  db: Db,
+  ids: { workspaceId: string; userId: string; clientId: string },
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('oauth_grants')
+    .select('scopes')
+    .where('workspace_id', '=', ids.workspaceId)
+    .where('user_id', '=', ids.userId)
+    .where('client_id', '=', ids.clientId)
+    .where('revoked_at', 'is', null)
+    .execute();
+  return [...new Set(rows.flatMap((row) => row.scopes))].sort();
+}
+
 /** The ids of a client's live grants in this workspace. */
 export async function liveGrantIdsOfClient(db: Db, workspaceId: string, clientId: string): Promise<string[]> {
   const rows = await db

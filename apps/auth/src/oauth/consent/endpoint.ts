@@ -1,4 +1,5 @@
 import { findClient } from '@enginy/db/queries/oauth-clients';
+import { liveGrantedScopes } from '@enginy/db/queries/oauth-grants';
 import { completeAuthorization } from '@enginy/db/queries/oauth-requests';
 import { AUTHORIZATION_MESSAGES } from '@enginy/policy/authorization';
 import { cleanClientName } from '@enginy/policy/client-name';
@@ -36,8 +37,15 @@ export const consentEndpoint: FastifyPluginAsync<AppPluginOptions> = async (plug
     { schema: { params: ConsentParams } },
     async (request, reply) => {
       const context = await loadConsentRequest(db, request, config, request.params.id, request.query.workspace);
-      const client = await findClient(db, context.pending.clientId);
       const { decision, pending } = context;
+      const [client, alreadyGranted] = await Promise.all([
+        findClient(db, pending.clientId),
+        liveGrantedScopes(db, {
+          workspaceId: context.workspace.id,
+          userId: context.userId,
+          clientId: pending.clientId,
+        }),
+      ]);
       if (decision.outcome === 'denied')
         await auditDecision(db, request.log, context, 'denied', decision.reason, {
           ...decision.details,
@@ -51,6 +59,8 @@ export const consentEndpoint: FastifyPluginAsync<AppPluginOptions> = async (plug
           clientName: cleanClientName(client?.name, pending.clientId),
           redirectUri: pending.redirectUri,
           requestedScopes: decision.requestedScopes,
+          // What this user's live grants already give the client here: step-up shows what is new.
+          alreadyGranted,
           // Where a metadata-document client's metadata came from when /authorize accepted it.
           clientSource:
             pending.clientSource === null
