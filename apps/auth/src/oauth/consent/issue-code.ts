@@ -26,6 +26,7 @@ export async function issueCode(
     scopes,
     expiresAt: new Date(Date.now() + CODE_TTL_SECONDS * 1000),
     requestId: context.pending.id,
+    issuerPath: context.pending.issuerPath,
   });
   return code;
 }
