@@ -1,7 +1,21 @@
 import { defineConfig } from 'vitest/config';
 
-// The web app's unit tests (pure helpers of the pages), without vite.config.ts: that one builds the
-// app and proxies the services, and loads the stack's config, which unit tests do not need.
+// The web app's tests, without vite.config.ts: that one builds the app and proxies the services, and
+// loads the stack's config, which these tests do not need. Two projects: the pure helpers of the
+// pages (`*.test.ts`, in Node) and the pages themselves (`*.test.tsx`, rendered by Testing Library in
+// happy-dom, with the network stood in for at `fetch`).
 export default defineConfig({
-  test: { include: ['test/**/*.test.ts'] },
+  test: {
+    projects: [
+      { test: { name: 'unit', include: ['test/**/*.test.ts'], environment: 'node' } },
+      {
+        test: {
+          name: 'dom',
+          include: ['test/**/*.test.tsx'],
+          environment: 'happy-dom',
+          setupFiles: ['test/support/setup-dom.ts'],
+        },
+      },
+    ],
+  },
 });

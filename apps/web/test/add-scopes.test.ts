@@ -1,11 +1,9 @@
-import assert from 'node:assert/strict';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addScopesLink, preselection } from '../src/console/add-scopes.ts';
 
 describe('addScopesLink', () => {
   it('names the scopes comma-separated and the workspace', () =>
-    assert.equal(
-      addScopesLink('7d0c-ws', ['CONTACTS_WRITE', 'ALL']),
+    expect(addScopesLink('7d0c-ws', ['CONTACTS_WRITE', 'ALL'])).toBe(
       '/console/settings?addScopes=CONTACTS_WRITE,ALL&workspace=7d0c-ws',
     ));
 });
@@ -34,6 +32,6 @@ describe('preselection', () => {
     ['ALL asked for is ALL ticked', ['CONTACTS_READ'], 'ALL', { add: ['ALL'], ignored: [] }],
   ];
   for (const [rule, policy, param, expected] of cases) {
-    it(rule, () => assert.deepEqual(preselection(policy, param), expected));
+    it(rule, () => expect(preselection(policy, param)).toEqual(expected));
   }
 });

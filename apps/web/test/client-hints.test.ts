@@ -1,5 +1,4 @@
-import assert from 'node:assert/strict';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KNOWN_CLIENTS, knownClient } from '@enginy/config/known-clients';
 import { READ_SCOPES } from '@enginy/policy/scopes';
 import { narrowingHints, scopesWithinPolicy } from '../src/client-hints.ts';
@@ -32,7 +31,7 @@ describe('scopesWithinPolicy', () => {
     ],
   ];
   for (const [rule, requested, ceiling, expected] of cases) {
-    it(rule, () => assert.deepEqual(scopesWithinPolicy(requested, ceiling), expected));
+    it(rule, () => expect(scopesWithinPolicy(requested, ceiling)).toEqual(expected));
   }
 });
 
@@ -41,30 +40,21 @@ describe('narrowingHints', () => {
 
   it('puts Claude Code first when the client_id is its metadata document URL, with its own config field', () => {
     const hints = narrowingHints('https://claude.ai/oauth/claude-code-client-metadata', 'Claude Code', scopes);
-    assert.equal(hints[0]?.client.id, 'claude-code');
-    assert.equal(hints[0]?.recognised, true);
-    assert.match(hints[0]?.text ?? '', /"oauth": \{ "scopes": "CONTACTS_READ WORKSPACE_READ" \}/);
-    assert.deepEqual(
-      hints.slice(1).map((h) => h.recognised),
-      KNOWN_CLIENTS.slice(1).map(() => false),
-    );
+    expect(hints[0]?.client.id).toBe('claude-code');
+    expect(hints[0]?.recognised).toBe(true);
+    expect(hints[0]?.text ?? '').toMatch(/"oauth": \{ "scopes": "CONTACTS_READ WORKSPACE_READ" \}/);
+    expect(hints.slice(1).map((h) => h.recognised)).toEqual(KNOWN_CLIENTS.slice(1).map(() => false));
   });
 
   it('recognises a dynamically registered client by its client_name', () => {
     const hints = narrowingHints('0b7c1f4e-random-id', knownClient('opencode').registeredName ?? '', scopes);
-    assert.equal(hints[0]?.client.id, 'opencode');
-    assert.equal(hints[0]?.text, knownClient('opencode').narrowScopes(scopes));
+    expect(hints[0]?.client.id).toBe('opencode');
+    expect(hints[0]?.text).toBe(knownClient('opencode').narrowScopes(scopes));
   });
 
   it('recognises no one from a name it does not know: every client, in the table order, none highlighted', () => {
     const hints = narrowingHints('some-id', 'My own agent', scopes);
-    assert.deepEqual(
-      hints.map((h) => h.client.id),
-      KNOWN_CLIENTS.map((c) => c.id),
-    );
-    assert.equal(
-      hints.some((h) => h.recognised),
-      false,
-    );
+    expect(hints.map((h) => h.client.id)).toEqual(KNOWN_CLIENTS.map((c) => c.id));
+    expect(hints.some((h) => h.recognised)).toBe(false);
   });
 });

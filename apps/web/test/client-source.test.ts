@@ -1,5 +1,4 @@
-import assert from 'node:assert/strict';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { clientSourceText, parseClientSource } from '../src/client-source.ts';
 
 const NOW = Date.parse('2026-11-27T12:00:00Z');
@@ -29,7 +28,7 @@ describe('clientSourceText', () => {
     ],
   ];
   for (const [rule, source, text, warning] of cases) {
-    it(rule, () => assert.deepEqual(clientSourceText(source, NOW), { text, warning }));
+    it(rule, () => expect(clientSourceText(source, NOW)).toEqual({ text, warning }));
   }
 });
 
@@ -45,6 +44,6 @@ describe('parseClientSource', () => {
     ['nothing (a registered client)', null, undefined],
   ];
   for (const [rule, value, expected] of cases) {
-    it(rule, () => assert.deepEqual(parseClientSource(value), expected));
+    it(rule, () => expect(parseClientSource(value)).toEqual(expected));
   }
 });

@@ -48,6 +48,11 @@ export class TerminalSession {
     }
   }
 
+  /** Presses keys by tmux's names (`Down`, `Enter`, `Escape`), one at a time. */
+  async press(...keys: string[]): Promise<void> {
+    for (const key of keys) await this.tmux('send-keys', '-t', 'cli', key);
+  }
+
   /** Waits until the screen matches `pattern`; returns the screen. */
   async waitFor(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;

@@ -18,7 +18,6 @@ import { checkResource } from './check-resource.ts';
 import { checkResponseType } from './check-response-type.ts';
 
 const AUTHORIZE_PATHS = ['/authorize', '/oauth/authorize'] as const;
-const PENDING_TTL_SECONDS = 600;
 
 /**
  * GET /authorize (RFC 6749 §4.1.1): the checks below, in order. Until the client and its redirect URI
@@ -136,7 +135,7 @@ export const authorizeEndpoint: FastifyPluginAsync<AppPluginOptions> = async (ap
         clientSource: source,
         issuerPath: issuerPath ?? null,
       },
-      PENDING_TTL_SECONDS,
+      config.oauth.pendingRequestTtlSeconds,
     );
     return reply
       .header('cache-control', 'no-store')
@@ -144,5 +143,9 @@ export const authorizeEndpoint: FastifyPluginAsync<AppPluginOptions> = async (ap
   };
   // Each request stores a pending authorization: bounded per address.
   for (const url of AUTHORIZE_PATHS)
-    app.get(url, { config: { rateLimit: { max: 120, timeWindow: '1 minute' } } }, handler);
+    app.get(
+      url,
+      { config: { rateLimit: { max: config.oauth.authorizeRateLimitPerMinute, timeWindow: '1 minute' } } },
+      handler,
+    );
 };

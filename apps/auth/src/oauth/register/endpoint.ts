@@ -83,6 +83,10 @@ export const registerEndpoint: FastifyPluginAsync<AppPluginOptions> = async (app
   };
   for (const url of REGISTER_PATHS) {
     // Per caller address (request.ip), as forwarded by the stack's own proxies.
-    app.post(url, { config: { rateLimit: { max: 60, timeWindow: '1 minute' } } }, handler);
+    app.post(
+      url,
+      { config: { rateLimit: { max: config.oauth.registerRateLimitPerMinute, timeWindow: '1 minute' } } },
+      handler,
+    );
   }
 };

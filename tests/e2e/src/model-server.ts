@@ -1,0 +1,126 @@
+// A stand-in for an OpenAI-compatible model, on loopback, for the agents that need a model before
+// they call an MCP tool (Cline, Qwen Code, Copilot CLI). It is scripted, not clever: asked with a
+// tool whose name contains `mcp_whoami` among the tools offered, it calls that tool; given the
+// tool's result, it answers with that result as its text. Every request is kept, so a test reads
+// what the agent sent the model (the tools it offered, the tool result it passed back).
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export const STAND_IN_MODEL = 'enginy-stand-in';
+
+interface ChatMessage {
+  role: string;
+  content?: unknown;
+  tool_call_id?: string;
+}
+
+export interface ChatRequest {
+  path: string;
+  body: { model?: string; stream?: boolean; messages?: ChatMessage[]; tools?: { function?: { name?: string } }[] };
+}
+
+export interface ModelServer {
+  /** The base URL to give the agent, ending in /v1. */
+  url: string;
+  requests: ChatRequest[];
+  close(): Promise<void>;
+}
+
+/** A message's text, whether its content is a string or a list of parts. */
+export const messageText = (content: unknown): string =>
+  typeof content === 'string'
+    ? content
+    : Array.isArray(content)
+      ? content.map((part) => (typeof part === 'string' ? part : ((part as { text?: string }).text ?? ''))).join('')
+      : '';
+
+/** What the stand-in says next: a call to the whoami tool, or the text to end on. */
+function reply(body: ChatRequest['body']): { tool?: string; text?: string } {
+  const last = body.messages?.at(-1);
+  if (last?.role === 'tool') return { text: `mcp_whoami answered: ${messageText(last.content)}` };
+  const names = (body.tools ?? []).map((tool) => tool.function?.name ?? '');
+  const tool = names.find((name) => name.includes('mcp_whoami'));
+  return tool === undefined ? { text: `No mcp_whoami tool was offered (tools: ${names.join(', ')}).` } : { tool };
+}
+
+function answer(response: ServerResponse, body: ChatRequest['body'], id: string): void {
+  const next = reply(body);
+  const created = Math.floor(Date.now() / 1000);
+  const model = body.model ?? STAND_IN_MODEL;
+  const toolCalls =
+    next.tool === undefined
+      ? undefined
+      : [{ index: 0, id: `call_${id}`, type: 'function', function: { name: next.tool, arguments: '{}' } }];
+  const finish = toolCalls === undefined ? 'stop' : 'tool_calls';
+  const usage = { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 };
+  if (body.stream) {
+    response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    const chunk = (delta: object, finishReason: string | null, extra: object = {}) =>
+      response.write(
+        `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finishReason }], ...extra })}\n\n`,
+      );
+    chunk(
+      toolCalls === undefined
+        ? { role: 'assistant', content: next.text }
+        : { role: 'assistant', tool_calls: toolCalls },
+      null,
+    );
+    chunk({}, finish, { usage });
+    response.end('data: [DONE]\n\n');
+    return;
+  }
+  response.writeHead(200, { 'content-type': 'application/json' });
+  response.end(
+    JSON.stringify({
+      id,
+      object: 'chat.completion',
+      created,
+      model,
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: next.text ?? null, ...(toolCalls ? { tool_calls: toolCalls } : {}) },
+          finish_reason: finish,
+        },
+      ],
+      usage,
+    }),
+  );
+}
+
+export async function startModelServer(): Promise<ModelServer> {
+  const requests: ChatRequest[] = [];
+  let count = 0;
+  const server = createServer(async (request: IncomingMessage, response: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const path = (request.url ?? '').split('?')[0] ?? '';
+    let body: ChatRequest['body'] = {};
+    try {
+      body = chunks.length === 0 ? {} : (JSON.parse(Buffer.concat(chunks).toString('utf8')) as ChatRequest['body']);
+    } catch {
+      // Kept as an empty body: the request is still recorded.
+    }
+    requests.push({ path, body });
+    if (request.method === 'GET' && path.endsWith('/models')) {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(
+        JSON.stringify({ object: 'list', data: [{ id: STAND_IN_MODEL, object: 'model', owned_by: 'e2e' }] }),
+      );
+      return;
+    }
+    if (request.method === 'POST' && path.endsWith('/chat/completions')) {
+      answer(response, body, `chatcmpl-${++count}`);
+      return;
+    }
+    response.writeHead(404, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ error: { message: `The stand-in model has no ${request.method} ${path}` } }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    requests,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
