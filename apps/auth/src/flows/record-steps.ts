@@ -8,7 +8,7 @@ import { METADATA_PATHS } from '../oauth/metadata/endpoint.ts';
 import { REGISTER_PATHS } from '../oauth/register/endpoint.ts';
 import { REVOKE_PATHS } from '../oauth/revoke/endpoint.ts';
 import { TOKEN_PATHS } from '../oauth/token/endpoint.ts';
-import { ownRouteOf } from '../lab/moved-routes.ts';
+import { ownRouteOf } from '../lab/issuer-moved.ts';
 import {
   authorizeStep,
   callerOf,

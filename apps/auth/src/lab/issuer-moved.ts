@@ -1,15 +1,7 @@
 import type { StackConfig } from '@enginy/config/load';
 import type { OAuthClient } from '@enginy/db/queries/oauth-clients';
-import { clientKnownAtIssuer, issuerAt, labSwitchInForce, MOVED_ISSUER_PATH } from '@enginy/policy/failure-lab';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { InvalidClient, NotFound } from '../errors.ts';
-import { authorizeEndpoint } from '../oauth/authorize/endpoint.ts';
-import { metadataEndpoint } from '../oauth/metadata/endpoint.ts';
-import { registerEndpoint } from '../oauth/register/endpoint.ts';
-import { revokeEndpoint } from '../oauth/revoke/endpoint.ts';
-import { tokenEndpoint } from '../oauth/token/endpoint.ts';
-import type { AppPluginOptions } from '../plugin-options.ts';
-import { MOVED_METADATA_PATHS } from './moved-routes.ts';
+import { clientKnownAtIssuer, issuerAt, MOVED_ISSUER_PATH } from '@enginy/policy/failure-lab';
+import { InvalidClient } from '../errors.ts';
 
 // Failure lab `issuer-moved`: while it is on, this app is also a second, complete authorization
 // server, `<issuer>/v2`, and the protected-resource metadata names it (apps/openapi). Credentials are
@@ -32,26 +24,14 @@ export function refuseClientOfOtherIssuer(client: OAuthClient, issuerPath: strin
     throw new InvalidClient(`Unknown client_id ${client.id} at this issuer; register the client again`);
 }
 
-/** The moved issuer's endpoints: 404 unless the scenario is on, as at a server that never moved. */
-const issuerMoved: FastifyPluginAsync<AppPluginOptions> = async (app, options) => {
-  const moved = { ...options, config: movedConfig(options.config), issuerPath: MOVED_ISSUER_PATH };
-  const onlyWhileOn = async (request: FastifyRequest) => {
-    if (labSwitchInForce(await request.labSwitches(), 'issuer-moved') === undefined) throw new NotFound(MOVED_NOT_ON);
-  };
-  await app.register(async (scope) => {
-    scope.addHook('onRequest', onlyWhileOn);
-    await scope.register(metadataEndpoint, { ...moved, paths: MOVED_METADATA_PATHS });
-  });
-  await app.register(
-    async (scope) => {
-      scope.addHook('onRequest', onlyWhileOn);
-      await scope.register(registerEndpoint, moved);
-      await scope.register(authorizeEndpoint, moved);
-      await scope.register(tokenEndpoint, moved);
-      await scope.register(revokeEndpoint, moved);
-    },
-    { prefix: MOVED_ISSUER_PATH },
-  );
-};
+/** The metadata of the moved issuer at the path-inserted well-known URLs (RFC 8414 §3.1), and OpenID's appended one. */
+export const MOVED_METADATA_PATHS = [
+  `/.well-known/oauth-authorization-server${MOVED_ISSUER_PATH}`,
+  `${MOVED_ISSUER_PATH}/.well-known/openid-configuration`,
+] as const;
 
-export default issuerMoved;
+/** A route of the moved issuer as the same route of the stack's own (for the flow view and no-dcr). */
+export function ownRouteOf(url: string): string {
+  if ((MOVED_METADATA_PATHS as readonly string[]).includes(url)) return '/.well-known/oauth-authorization-server';
+  return url.startsWith(`${MOVED_ISSUER_PATH}/`) ? url.slice(MOVED_ISSUER_PATH.length) : url;
+}

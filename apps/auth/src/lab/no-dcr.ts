@@ -4,7 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { NotFound } from '../errors.ts';
 import { REGISTER_PATHS } from '../oauth/register/endpoint.ts';
-import { ownRouteOf } from './moved-routes.ts';
+import { ownRouteOf } from './issuer-moved.ts';
 
 export const NO_DCR_MESSAGE =
   'Dynamic client registration is switched off on this server (failure lab: no-dcr): use a client ID metadata document or a pre-registered client';
