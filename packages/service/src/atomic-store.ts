@@ -76,8 +76,9 @@ const ATTEMPTS = 20;
 
 /**
  * On Redis, shared by every replica: read, decide, then compare-and-set, and again from the read when
- * a key changed meanwhile. This process's own updates take turns, so only other replicas can come
- * between a read and its write (a burst on one key costs no storm of retries).
+ * a key changed meanwhile. This process's own updates of a key take turns, so only other replicas can
+ * come between a read and its write (a burst on one key costs no storm of retries), and updates of
+ * other keys never wait for them.
  */
 export function redisAtomicStore(redis: Redis): AtomicStore {
   const once = async <T>(keys: readonly string[], change: (values: (string | undefined)[]) => Change<T>) => {
@@ -92,11 +93,16 @@ export function redisAtomicStore(redis: Redis): AtomicStore {
     }
     throw new Error(`atomic store: ${keys.join(', ')} kept changing; gave up after ${ATTEMPTS} attempts`);
   };
-  let turn: Promise<unknown> = Promise.resolve();
+  // The last update of this process on each key: an update starts once those of its keys are done.
+  const tails = new Map<string, Promise<unknown>>();
   return {
     update(keys, change) {
-      const mine = turn.then(() => once(keys, change));
-      turn = mine.catch(() => undefined);
+      const mine = Promise.all(keys.map((key) => tails.get(key))).then(() => once(keys, change));
+      const done = mine.catch(() => undefined);
+      for (const key of keys) tails.set(key, done);
+      void done.then(() => {
+        for (const key of keys) if (tails.get(key) === done) tails.delete(key);
+      });
       return mine;
     },
   };
