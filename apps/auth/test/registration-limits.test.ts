@@ -96,4 +96,11 @@ describe('registration limits per caller address', () => {
     expect(limited.headers['retry-after']).toBeDefined();
     expect((await register('127.0.0.12', 'another caller')).statusCode).toBe(201);
   });
+
+  it('REGISTER_RATE_LIMIT_PER_MINUTE sets that limit', async () => {
+    await app.close();
+    app = await buildApp(testConfig(t.url, { REGISTER_RATE_LIMIT_PER_MINUTE: '3' }), { db: t.db });
+    for (let i = 0; i < 3; i++) expect((await register('127.0.0.13', `burst ${i}`)).statusCode).toBe(201);
+    expect((await register('127.0.0.13', 'burst 3')).statusCode).toBe(429);
+  });
 });

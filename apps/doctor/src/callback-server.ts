@@ -3,6 +3,7 @@
 // PKCE (S256) verifier cookies and redirects to /authorize with `resource`; /callback checks the
 // state and exchanges the code at the discovered token endpoint.
 import fastifyOauth2, { type OAuth2Namespace, type Token } from '@fastify/oauth2';
+import { createServer } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AuthServerMetadata } from './discovery.ts';
 import { networkError } from './http.ts';
@@ -138,4 +139,13 @@ function tokenError(error: unknown): CallbackOutcome {
     error: status === undefined ? 'network' : 'unexpected',
     description: status === undefined ? networkError(error) : (boom.message ?? 'unknown'),
   };
+}
+
+/** Whether 127.0.0.1:`port` is free now, as a client that moves to another port while one is taken checks it. */
+export function loopbackPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
 }

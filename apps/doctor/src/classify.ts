@@ -27,7 +27,7 @@ export function classifyRefusal(text: string, facts: FlowFacts, details: Record<
     return fail(
       'redirect-uri',
       ENTRIES.redirect,
-      `Add ${facts.redirectUri} to "Allowed redirect URIs" in the workspace MCP settings (exact match: the URI ${facts.client.name} sends here; how its recipe fixes the callback: ${facts.client.callbackFix}), ${RETRY}`,
+      `Add ${facts.redirectUri} to "Allowed redirect URIs" in the workspace MCP settings (exact match: the URI ${facts.client.name} sends here; how its recipe fixes the callback: ${facts.client.callbackFix}), ${RETRY}${facts.client.trap === undefined ? '' : ` ${facts.client.trap}`}`,
     );
   }
   if (text.includes('redirect_uri is not registered')) {

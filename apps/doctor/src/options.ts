@@ -1,6 +1,5 @@
 // Command-line options of `pnpm run doctor [mcp-url]`.
 import { parseCommandLine, UsageError } from '@enginy/config/cli-args';
-import { CLAUDE_CODE_CALLBACK_PORT } from '@enginy/config/defaults';
 import type { BrowserMode } from './browser.ts';
 import {
   DEFAULT_PRESET,
@@ -31,9 +30,9 @@ ${presetSummaries()
   --client-secret <secret>   its secret
   --auth-method <method>     client_secret_post (default with a secret) or client_secret_basic
   --scope "<scopes>"         request these scopes instead of the client's own choice
-  --callback-port <port>     loopback callback port instead of the client's recipe (${CLAUDE_CODE_CALLBACK_PORT}; opencode 19876)
+  --callback-port <port>     loopback callback port instead of the client's recipe (listed above)
   --redirect-host <host>     localhost or 127.0.0.1 instead of the recipe's (some Claude Code versions send 127.0.0.1)
-  --callback-path <path>     callback path instead of the recipe's (/callback; opencode /mcp/oauth/callback)
+  --callback-path <path>     callback path instead of the recipe's (listed above)
   --browser <mode>           system ($BROWSER or xdg-open, default), print, or playwright
   --email, --password        with --browser=playwright: sign in as this user
   --workspace <name>         with --browser=playwright: choose this workspace

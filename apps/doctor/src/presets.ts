@@ -2,11 +2,32 @@
 // URI), so it fails where that client fails. What the clients do comes from packages/config's table
 // of known clients; this file adds only what the doctor needs on top of it and turns it into a plan
 // once discovery has run. Flags (--client-id, --scope, --callback-port, …) override the preset.
-import { type KnownClient, knownClient } from '@enginy/config/known-clients';
+import { type KnownClient, type KnownClientId, knownClient } from '@enginy/config/known-clients';
 
-export const PRESETS = ['claude-code', 'codex', 'opencode', 'mcp-remote'] as const;
+export const PRESETS = [
+  'claude-code',
+  'codex',
+  'opencode',
+  'mcp-remote',
+  'copilot-cli',
+  'qwen-code',
+  'cline',
+  'inspector',
+] as const;
 export type PresetId = (typeof PRESETS)[number];
 export const DEFAULT_PRESET: PresetId = 'claude-code';
+
+/** The known client each preset stands in for (`--as inspector` is the Inspector's CLI in OAuth mode). */
+const PRESET_CLIENT: Record<PresetId, KnownClientId> = {
+  'claude-code': 'claude-code',
+  codex: 'codex',
+  opencode: 'opencode',
+  'mcp-remote': 'mcp-remote',
+  'copilot-cli': 'copilot-cli',
+  'qwen-code': 'qwen-code',
+  cline: 'cline',
+  inspector: 'mcp-inspector',
+};
 
 export type RedirectHost = 'localhost' | '127.0.0.1';
 export type RegistrationKind = 'cimd' | 'dcr';
@@ -14,7 +35,12 @@ export type RegistrationKind = 'cimd' | 'dcr';
 /** Behaviour the shared table does not record, observed with the tested versions. */
 const QUIRKS: Record<
   PresetId,
-  { offlineAccess: boolean; noScopeFallback: 'resource-metadata' | 'nothing' | string[] }
+  {
+    offlineAccess: boolean;
+    noScopeFallback: 'resource-metadata' | 'nothing' | string[];
+    /** Ports it moves to, in order, while the recipe's is taken (keeping the client it registered). */
+    busyPorts?: number[];
+  }
 > = {
   // Claude Code appends offline_access when the authorization server lists it.
   'claude-code': { offlineAccess: true, noScopeFallback: 'nothing' },
@@ -22,7 +48,17 @@ const QUIRKS: Record<
   // opencode's MCP SDK asks for the resource metadata's scopes when the challenge names none.
   opencode: { offlineAccess: false, noScopeFallback: 'resource-metadata' },
   'mcp-remote': { offlineAccess: false, noScopeFallback: ['openid', 'email', 'profile'] },
+  // The challenge's scope (seen), then the resource metadata's (its Rust MCP SDK).
+  'copilot-cli': { offlineAccess: false, noScopeFallback: 'resource-metadata' },
+  'qwen-code': { offlineAccess: false, noScopeFallback: 'nothing' },
+  // MCP SDK 1.32.2: the challenge's scope, then the resource metadata's; 1456 taken → 1457 → 1458.
+  cline: { offlineAccess: false, noScopeFallback: 'resource-metadata', busyPorts: [1457, 1458] },
+  // Its MCP SDK client appends offline_access when the authorization server lists it.
+  inspector: { offlineAccess: true, noScopeFallback: 'nothing' },
 };
+
+/** The ports the client tries after the recipe's while they are taken (none: it fails instead). */
+export const busyPorts = (preset: PresetId): readonly number[] => QUIRKS[preset].busyPorts ?? [];
 
 /** What the command line (or a test) may set over the preset. */
 export interface PresetOverrides {
@@ -36,7 +72,7 @@ export interface PresetOverrides {
 }
 
 export function presetClient(preset: PresetId): KnownClient {
-  return knownClient(preset);
+  return knownClient(PRESET_CLIENT[preset]);
 }
 
 /** "Claude Code 2.1.328". */
@@ -192,14 +228,17 @@ export function presetSummaries(): string[] {
         ? "the resource metadata's scopes_supported"
         : "the 401 challenge's scope";
     const fallback = QUIRKS[preset].noScopeFallback;
-    const extra = QUIRKS[preset].offlineAccess
-      ? ', + offline_access if the AS lists it'
-      : Array.isArray(fallback)
-        ? `, else "${fallback.join(' ')}"`
-        : '';
+    const extra = [
+      client.scopeChoice !== 'resource-metadata' && fallback === 'resource-metadata'
+        ? ", else the resource metadata's"
+        : '',
+      Array.isArray(fallback) ? `, else "${fallback.join(' ')}"` : '',
+      QUIRKS[preset].offlineAccess ? ', + offline_access if the AS lists it' : '',
+    ].join('');
+    const moves = busyPorts(preset).length > 0 ? ` (port ${busyPorts(preset).join(', then ')} while taken)` : '';
     return [
       `${preset.padEnd(12)} ${presetLabel(preset)}: ${registration}`,
-      `${''.padEnd(12)} scopes: ${scopes}${extra}; redirect: ${client.recipeRedirectUri}`,
+      `${''.padEnd(12)} scopes: ${scopes}${extra}; redirect: ${client.recipeRedirectUri}${moves}`,
     ];
   });
 }

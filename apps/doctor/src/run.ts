@@ -8,7 +8,12 @@ import {
   openSystemBrowser,
   type PlaywrightLogin,
 } from './browser.ts';
-import { type CallbackListener, type CallbackOutcome, startCallbackListener } from './callback-server.ts';
+import {
+  type CallbackListener,
+  type CallbackOutcome,
+  loopbackPortFree,
+  startCallbackListener,
+} from './callback-server.ts';
 import {
   classifyCallbackError,
   classifyRefusal,
@@ -25,10 +30,12 @@ import {
   readResourceMetadata,
 } from './discovery.ts';
 import {
+  busyPorts,
   DEFAULT_PRESET,
   type PresetId,
   type PresetOverrides,
   planRedirect,
+  type RedirectPlan,
   planRegistration,
   planScopes,
   presetClient,
@@ -84,7 +91,7 @@ export async function connect(options: DoctorOptions): Promise<{ report: Report;
 async function diagnose(options: DoctorOptions, checklist: Checklist, got: { accessToken?: string }): Promise<void> {
   const { mcpUrl } = options;
   const known = presetClient(options.as);
-  const redirect = planRedirect(options.as, options);
+  const redirect = await redirectOnFreePort(options);
   const redirectUri = redirect.uri;
   checklist.plan = { preset: options.as, client: presetLabel(options.as), redirectUri, redirectWhy: redirect.why };
 
@@ -195,6 +202,27 @@ async function diagnose(options: DoctorOptions, checklist: Checklist, got: { acc
   } finally {
     await listener.close();
   }
+}
+
+/**
+ * The recipe's redirect, or, for a client that moves on while its port is taken (Cline), the first
+ * of its next ports that is free, as that client would send it. --callback-port leaves it as given.
+ */
+async function redirectOnFreePort(options: DoctorOptions): Promise<RedirectPlan> {
+  const planned = planRedirect(options.as, options);
+  if (options.callbackPort !== undefined) return planned;
+  const taken: number[] = [];
+  for (const port of [planned.port, ...busyPorts(options.as)]) {
+    if (await loopbackPortFree(port)) {
+      if (taken.length === 0) return planned;
+      const moved = planRedirect(options.as, { ...options, callbackPort: port });
+      const name = presetClient(options.as).name;
+      return { ...moved, why: `port ${taken.join(' and ')} taken, so ${name} moves to ${port} (${planned.why})` };
+    }
+    taken.push(port);
+  }
+  // All taken: the listener step says so.
+  return planned;
 }
 
 async function obtainClient(

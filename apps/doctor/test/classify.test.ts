@@ -67,6 +67,23 @@ describe('classifyRefusal: the error page text names the step, the entry and the
   });
 });
 
+describe('redirect_uri is not allowed: the exact URI to allow, then the client side of its recipe', () => {
+  it.each([
+    ['copilot-cli', 'http://127.0.0.1:3118/callback', '"auth": { "redirectPort": 3118 }'],
+    ['qwen-code', 'http://localhost:7777/oauth/callback', 'its listener is fixed on 127.0.0.1:7777'],
+    ['cline', 'http://127.0.0.1:1456/mcp/oauth/callback', 'while port 1456 is taken it uses 1457, then 1458'],
+    ['mcp-inspector', 'http://127.0.0.1:6276/oauth/callback', '--callback-url http://localhost:3118/callback'],
+  ] as const)('%s sending %s', (id, redirectUri, clientSide) => {
+    const client = knownClient(id);
+    const { fix } = classifyRefusal('redirect_uri is not allowed', { ...facts, client, redirectUri });
+    const allow = fix.indexOf(`Add ${redirectUri} to "Allowed redirect URIs"`);
+    expect(allow).toBe(0);
+    expect(fix.indexOf(clientSide)).toBeGreaterThan(allow);
+    // Qwen Code's own redirectUri setting is named as the trap it is; no other client has one.
+    expect(fix.includes('Do not set "oauth": { "redirectUri"')).toBe(id === 'qwen-code');
+  });
+});
+
 describe("the fix for a request wider than the policy is the client's own way to narrow it, or a wider policy", () => {
   const details = {
     'Scopes outside the policy': 'CONTACTS_WRITE',

@@ -5,6 +5,7 @@ import { type PresetId, type PresetOverrides, planRedirect, planRegistration, pl
 
 const CLAUDE_DOCUMENT = 'https://claude.ai/oauth/claude-code-client-metadata';
 const CODEX_DOCUMENT = 'https://chatgpt.com/oauth/codex/client.json';
+const COPILOT_DOCUMENT = 'https://github.com/copilot/cli/client-metadata.json';
 
 describe('planRedirect: the recipe redirect URI, then --callback-port, --redirect-host, --callback-path', () => {
   it.each<[PresetId, PresetOverrides, string]>([
@@ -17,6 +18,17 @@ describe('planRedirect: the recipe redirect URI, then --callback-port, --redirec
     ['codex', { callbackPort: 3120, redirectHost: '127.0.0.1' }, 'http://127.0.0.1:3120/callback'],
     ['mcp-remote', { callbackPath: '/oauth/callback' }, 'http://localhost:3118/oauth/callback'],
     ['opencode', { callbackPort: 19877 }, 'http://127.0.0.1:19877/mcp/oauth/callback'],
+    // Copilot CLI with "auth": { "redirectPort": 3118 }: host and path are its own, 127.0.0.1 and /callback.
+    ['copilot-cli', {}, 'http://127.0.0.1:3118/callback'],
+    ['qwen-code', {}, 'http://localhost:7777/oauth/callback'],
+    ['cline', {}, 'http://127.0.0.1:1456/mcp/oauth/callback'],
+    // The Inspector with --callback-url http://localhost:3118/callback (its default is 127.0.0.1:6276/oauth/callback).
+    ['inspector', {}, 'http://localhost:3118/callback'],
+    [
+      'inspector',
+      { redirectHost: '127.0.0.1', callbackPort: 6276, callbackPath: '/oauth/callback' },
+      'http://127.0.0.1:6276/oauth/callback',
+    ],
   ])('%s %j → %s', (preset, overrides, uri) => {
     const plan = planRedirect(preset, overrides);
     expect(plan.uri).toBe(uri);
@@ -39,6 +51,16 @@ describe('planRegistration: CIMD when the client has a document and the server a
     ['codex', false, {}, { kind: 'dcr', clientName: 'Codex CLI (enginy doctor)' }, /does not advertise/],
     ['opencode', true, {}, { kind: 'dcr', clientName: 'OpenCode' }, /^as "OpenCode": opencode always registers$/],
     ['mcp-remote', true, {}, { kind: 'dcr', clientName: 'MCP CLI Proxy' }, /always registers/],
+    ['copilot-cli', true, {}, { kind: 'cimd', clientId: COPILOT_DOCUMENT }, /advertises/],
+    [
+      'qwen-code',
+      true,
+      {},
+      { kind: 'dcr', clientName: 'Qwen Code MCP Client' },
+      /^as "Qwen Code MCP Client": Qwen Code always registers$/,
+    ],
+    ['cline', true, {}, { kind: 'dcr', clientName: 'Cline' }, /^as "Cline": Cline always registers$/],
+    ['inspector', true, {}, { kind: 'dcr', clientName: 'MCP Inspector' }, /MCP Inspector always registers/],
     [
       'claude-code',
       true,
@@ -146,6 +168,48 @@ describe('planScopes: what each client asks for', () => {
       undefined,
       ['openid', 'email', 'profile'],
       /falls back to "openid email profile"/,
+    ],
+    // Qwen Code asks for the resource metadata's whole list, whatever the challenge says.
+    [
+      'qwen-code',
+      CHALLENGE,
+      PRM,
+      AS_OFFLINE,
+      undefined,
+      PRM,
+      /whole scopes_supported: Qwen Code's login asks for all of it/,
+    ],
+    // Copilot CLI and Cline take the challenge's scope, else the resource metadata's.
+    [
+      'copilot-cli',
+      CHALLENGE,
+      PRM,
+      AS_OFFLINE,
+      undefined,
+      ['CONTACTS_READ', 'LISTS_READ'],
+      /as GitHub Copilot CLI asks$/,
+    ],
+    ['cline', CHALLENGE, PRM, AS_OFFLINE, undefined, ['CONTACTS_READ', 'LISTS_READ'], /as Cline asks$/],
+    ['cline', undefined, PRM, AS, undefined, PRM, /names no scope, so Cline falls back to the protected-resource/],
+    // The Inspector asks for the resource metadata's whole list, whatever the challenge says, and
+    // appends offline_access when the authorization server lists it.
+    [
+      'inspector',
+      CHALLENGE,
+      PRM,
+      AS_OFFLINE,
+      undefined,
+      [...PRM, 'offline_access'],
+      /whole scopes_supported: MCP Inspector's login asks for all of it.*; offline_access appended/,
+    ],
+    [
+      'inspector',
+      CHALLENGE,
+      PRM,
+      AS,
+      undefined,
+      PRM,
+      /whole scopes_supported: MCP Inspector's login asks for all of it/,
     ],
     // --scope wins over every preset.
     ['claude-code', CHALLENGE, PRM, AS_OFFLINE, 'CONTACTS_WRITE', ['CONTACTS_WRITE'], /--scope/],

@@ -4,40 +4,13 @@
 // version that behaves differently fails loudly. The README's scenario × agent table and the console's
 // failure-lab page are both rendered from here.
 import type { LabScenarioName } from './failure-lab.ts';
+import type { LabAgentRecord } from './failure-lab-agents/record.ts';
+import { SDK_CLIENT } from './failure-lab-agents/sdk-client.ts';
 
-/**
- * How the agent came out of it:
- * - `unaffected`: the scenario did not touch what it did (e.g. it never registers, so no-dcr is moot);
- * - `recovers`: it got through without a new sign-in (a refresh, a retry, a new registration);
- * - `authorizes-again`: it sent the user through the browser again;
- * - `stops`: it gave up with a message (quoted in `seen`);
- * - `proceeds`: it carried on where a correct client stops (e.g. it ignored a wrong iss);
- * - `loops`: it repeated the same failing request without end (the test bounds it).
- */
-export type LabReaction = 'unaffected' | 'recovers' | 'authorizes-again' | 'stops' | 'proceeds' | 'loops';
-
-export interface LabAgentObservation {
-  scenario: LabScenarioName;
-  reaction: LabReaction;
-  /** What it did, in a sentence; a message it printed is quoted exactly. */
-  seen: string;
-  /** A public report of this very behaviour, where one exists. */
-  report?: string;
-}
-
-export interface LabAgentRecord {
-  /** As the README names it: "Claude Code". */
-  agent: string;
-  /** The npm package and the exact version observed (what tests/e2e/package.json pins). */
-  pkg: string;
-  version: string;
-  /** The test that observed these and holds them, relative to the repository root. */
-  test: string;
-  observations: readonly LabAgentObservation[];
-}
+export type { LabAgentObservation, LabAgentRecord, LabReaction } from './failure-lab-agents/record.ts';
 
 /** Every agent measured so far, in the README's column order. Each agent's file adds itself here. */
-export const LAB_AGENTS: readonly LabAgentRecord[] = [];
+export const LAB_AGENTS: readonly LabAgentRecord[] = [SDK_CLIENT];
 
 /** One row per scenario the agents were seen against: what each did, for the console and the README. */
 export function labAgentsSeen(scenario: LabScenarioName) {
@@ -51,4 +24,27 @@ export function labAgentsSeen(scenario: LabScenarioName) {
         source: observation.report ?? record.test,
       })),
   );
+}
+
+/** Table cells hold plain text: no column breaks, tags or emphasis from what an agent printed. */
+const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('<', '&lt;').replaceAll('*', '\\*');
+
+/**
+ * The README's scenario × agent table (Markdown): one row per built scenario, one column per agent,
+ * each cell the reaction in bold, what was seen, and the public report where there is one.
+ */
+export function labAgentsTable(scenarios: readonly { name: LabScenarioName; planned?: boolean }[]): string {
+  const header = ['Scenario', ...LAB_AGENTS.map((record) => `${record.agent} ${record.version}`)];
+  const rows = scenarios
+    .filter((scenario) => scenario.planned !== true)
+    .map((scenario) => [
+      `\`${scenario.name}\``,
+      ...LAB_AGENTS.map((record) => {
+        const observation = record.observations.find((o) => o.scenario === scenario.name);
+        if (observation === undefined) return 'not measured';
+        const report = observation.report === undefined ? '' : ` ([report](${observation.report}))`;
+        return `**${observation.reaction}**: ${cell(observation.seen)}${report}`;
+      }),
+    ]);
+  return [header, header.map(() => '---'), ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n');
 }

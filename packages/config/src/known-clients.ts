@@ -10,6 +10,9 @@ export type KnownClientId =
   | 'opencode'
   | 'mcp-remote'
   | 'mcp-inspector'
+  | 'copilot-cli'
+  | 'qwen-code'
+  | 'cline'
   | 'mcp-sdk';
 
 /** How a client picks the scopes it asks for when nothing is configured. */
@@ -34,6 +37,8 @@ export interface KnownClient {
   recipeRedirectUri: string;
   /** How the recipe fixes the callback, in words. */
   callbackFix: string;
+  /** A setting of the client that looks like a fix and is not (shown as a warning beside the recipe). */
+  trap?: string;
   /** Shell commands (or a config file) that connect it to `mcpUrl`. */
   setup(mcpUrl: string): { commands: string[]; configFile?: { path: string; content: string } };
   /** How to make it ask for exactly `scopes` (when its default request is outside the policy). */
@@ -41,6 +46,10 @@ export interface KnownClient {
 }
 
 const SERVER_NAME = 'enginy';
+
+/** For a client none of whose settings was seen to change the scopes it asks for. */
+const noScopeSetting = (name: string, asks: string, scopes: string[]) =>
+  `${name} was not seen to take a scope setting (it asks for ${asks}): expand the workspace policy to what it asks for, or connect with a client that can ask for exactly ${scopes.join(' ')}`;
 
 export const KNOWN_CLIENTS: readonly KnownClient[] = [
   {
@@ -174,21 +183,118 @@ export const KNOWN_CLIENTS: readonly KnownClient[] = [
       `Add --static-oauth-client-metadata '{"scope":"${scopes.join(' ')}"}' to the mcp-remote command`,
   },
   {
+    // The Inspector's CLI in OAuth mode (observed with 2.12.0; tests/e2e/test/real-client-inspector.test.ts).
     id: 'mcp-inspector',
     name: 'MCP Inspector',
     npmPackage: '@modelcontextprotocol/inspector',
-    testedVersion: '2.12',
+    testedVersion: '2.12.0',
     registration: 'dcr',
     registeredName: 'MCP Inspector',
-    scopeChoice: 'challenge',
-    defaultRedirectUri: 'http://localhost:6274/oauth/callback',
-    recipeRedirectUri: 'http://localhost:6274/oauth/callback',
-    callbackFix:
-      'fixed by the Inspector UI port (6274); its guided flow also uses http://localhost:6274/oauth/callback/debug',
+    // Seen asking for the resource metadata's whole scopes_supported even when the 401 challenge named
+    // fewer (a loopback proxy narrowed the challenge). Its MCP SDK client appends offline_access when
+    // the authorization server lists it.
+    scopeChoice: 'resource-metadata',
+    defaultRedirectUri: 'http://127.0.0.1:6276/oauth/callback',
+    recipeRedirectUri: CLAUDE_CODE_REDIRECT_URI,
+    callbackFix: `--callback-url ${CLAUDE_CODE_REDIRECT_URI} on every command (it remembers no callback URL), and --relogin once if it registered before with another one: it keeps one client per server URL`,
     setup: (mcpUrl) => ({
-      commands: [`npx @modelcontextprotocol/inspector   # Transport: Streamable HTTP, URL: ${mcpUrl}, then Connect`],
+      commands: [
+        `npx -y @modelcontextprotocol/inspector@2.12.0 --cli ${mcpUrl} --callback-url ${CLAUDE_CODE_REDIRECT_URI} --method tools/call --tool-name mcp_whoami`,
+        `npx -y @modelcontextprotocol/inspector@2.12.0 --cli ${mcpUrl} --callback-url ${CLAUDE_CODE_REDIRECT_URI} --method tools/call --tool-name mcp_whoami --relogin   # if it registered before with its default callback`,
+      ],
     }),
-    narrowScopes: (scopes) => `In the Inspector's Authentication settings, set Scope to "${scopes.join(' ')}"`,
+    narrowScopes: (scopes) =>
+      noScopeSetting('MCP Inspector', "the protected-resource metadata's whole scopes_supported", scopes),
+  },
+  {
+    // Observed with 1.0.102: it names itself by its metadata document; offline, the stack's
+    // development fallback (an unverified, loopback-only client shown as "github.com") lets it in.
+    // Its redirect port is random unless the server entry fixes it; host and path never change.
+    id: 'copilot-cli',
+    name: 'GitHub Copilot CLI',
+    npmPackage: '@github/copilot',
+    testedVersion: '1.0.102',
+    registration: 'cimd',
+    metadataDocumentUrl: 'https://github.com/copilot/cli/client-metadata.json',
+    // Seen asking for the 401 challenge's scope when it named fewer than the resource metadata (a
+    // loopback proxy narrowed the challenge); here both list the same scopes.
+    scopeChoice: 'challenge',
+    defaultRedirectUri: 'http://127.0.0.1:<port>/callback',
+    recipeRedirectUri: `http://127.0.0.1:${CLAUDE_CODE_CALLBACK_PORT}/callback`,
+    callbackFix: `"auth": { "redirectPort": ${CLAUDE_CODE_CALLBACK_PORT} } in its server entry (~/.copilot/mcp-config.json) fixes the port; host and path are always 127.0.0.1 and /callback`,
+    setup: (mcpUrl) => ({
+      commands: [
+        `copilot mcp add --transport http ${SERVER_NAME} ${mcpUrl}`,
+        `copilot   # then type: /mcp auth ${SERVER_NAME}`,
+      ],
+      configFile: {
+        path: '~/.copilot/mcp-config.json',
+        content: JSON.stringify(
+          // What `copilot mcp add --transport http` writes, plus the recipe's redirect port.
+          {
+            mcpServers: {
+              [SERVER_NAME]: {
+                tools: ['*'],
+                type: 'http',
+                url: mcpUrl,
+                auth: { redirectPort: CLAUDE_CODE_CALLBACK_PORT },
+              },
+            },
+          },
+          null,
+          2,
+        ),
+      },
+    }),
+    narrowScopes: (scopes) => noScopeSetting('GitHub Copilot CLI', "the 401 challenge's scope", scopes),
+  },
+  {
+    // Observed with 0.24.4: one fixed callback, and a listener that never moves.
+    id: 'qwen-code',
+    name: 'Qwen Code',
+    npmPackage: '@qwen-code/qwen-code',
+    testedVersion: '0.24.4',
+    registration: 'dcr',
+    registeredName: 'Qwen Code MCP Client',
+    // Seen asking for the resource metadata's whole list even when the 401 challenge named fewer.
+    scopeChoice: 'resource-metadata',
+    defaultRedirectUri: 'http://localhost:7777/oauth/callback',
+    recipeRedirectUri: 'http://localhost:7777/oauth/callback',
+    callbackFix:
+      'always http://localhost:7777/oauth/callback (allowlist this exact URI): its listener is fixed on 127.0.0.1:7777',
+    trap: 'Do not set "oauth": { "redirectUri": … } in its server entry: Qwen Code then sends that URI, but its listener stays on 127.0.0.1:7777, so after Approve the browser ends at a refused connection.',
+    setup: (mcpUrl) => ({
+      commands: [
+        `qwen mcp add --transport http ${SERVER_NAME} ${mcpUrl}`,
+        `qwen   # then type /mcp, choose ${SERVER_NAME}, then Authenticate`,
+      ],
+    }),
+    narrowScopes: (scopes) =>
+      noScopeSetting('Qwen Code', "the protected-resource metadata's whole scopes_supported", scopes),
+  },
+  {
+    // Observed with 3.0.65: 1456 first; while 1456 is taken it listens on 1457, then 1458, and sends
+    // that port with the client it registered for 1456.
+    id: 'cline',
+    name: 'Cline',
+    npmPackage: 'cline',
+    testedVersion: '3.0.65',
+    registration: 'dcr',
+    registeredName: 'Cline',
+    // Seen asking for the 401 challenge's scope when it named fewer than the resource metadata; else
+    // the resource metadata's (the MCP SDK 1.32.2 it is built on).
+    scopeChoice: 'challenge',
+    defaultRedirectUri: 'http://127.0.0.1:1456/mcp/oauth/callback',
+    recipeRedirectUri: 'http://127.0.0.1:1456/mcp/oauth/callback',
+    callbackFix:
+      'always http://127.0.0.1:1456/mcp/oauth/callback (allowlist this exact URI); while port 1456 is taken it uses 1457, then 1458: allowlist http://127.0.0.1:1457/mcp/oauth/callback and http://127.0.0.1:1458/mcp/oauth/callback too if that happens',
+    setup: (mcpUrl) => ({
+      commands: [
+        `cline mcp add --transport http --yes ${SERVER_NAME} ${mcpUrl}`,
+        `cline mcp   # choose Authorize OAuth, then ${SERVER_NAME}`,
+      ],
+    }),
+    narrowScopes: (scopes) => noScopeSetting('Cline', "the 401 challenge's scope", scopes),
   },
   {
     id: 'mcp-sdk',

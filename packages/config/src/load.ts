@@ -42,15 +42,28 @@ export interface StackConfig {
   oauth: {
     accessTokenTtlSeconds: number;
     refreshTokenTtlSeconds: number;
+    /** How long an authorization code may wait for its `/token` exchange. */
+    codeTtlSeconds: number;
+    /** How long a pending `/authorize` request waits for sign-in and consent. */
+    pendingRequestTtlSeconds: number;
     tokenRateLimitPerMinute: number;
+    /** `/authorize` requests per minute per client address (each stores a pending request). */
+    authorizeRateLimitPerMinute: number;
+    /** `/register` requests per minute per client address. */
+    registerRateLimitPerMinute: number;
     cimdAllowHttpLocalhost: boolean;
   };
+  /** The web app's sign-in session: its lifetime, in the database and as the cookie's Max-Age. */
+  session: { ttlSeconds: number };
+  /** How long the audit of authorization attempts and admin changes, and the console's flows, are kept. */
+  audit: { retentionDays: number };
   /**
    * Client ID metadata documents when the live document cannot be had (its host is unreachable):
    * a cached copy up to `staleSeconds` old, then a bundled copy of a well-known client's public
-   * document, then (development) an unverified client restricted to loopback redirect URIs.
+   * document, then (development) an unverified client restricted to loopback redirect URIs. A copy
+   * younger than `cacheSeconds` is used without fetching the document again.
    */
-  cimd: { staleSeconds: number; bundledDocuments: boolean; unverifiedLoopback: boolean };
+  cimd: { cacheSeconds: number; staleSeconds: number; bundledDocuments: boolean; unverifiedLoopback: boolean };
   /**
    * Where rate-limit counters (and the sign-in backoff) live. `memory`: in this process, so N
    * replicas allow N times each limit (fine for one process, the default). `redis`: a Valkey/Redis
@@ -74,6 +87,14 @@ const port = (name: string) =>
     .int(`${name} must be a whole number`)
     .min(1, `${name} must be between 1 and 65535`)
     .max(65535, `${name} must be between 1 and 65535`);
+
+/** A whole number of seconds (or requests) from `min` to `max`, named in every message. */
+const wholeNumber = (name: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce
+    .number({ error: `${name} must be a whole number` })
+    .int(`${name} must be a whole number`)
+    .min(min, `${name} must be at least ${min}`)
+    .max(max, `${name} must be at most ${max}`);
 
 const httpUrl = (name: string) =>
   z.string().refine(isHttpUrl, `${name} must be an absolute http(s) URL without a trailing slash`);
@@ -132,6 +153,14 @@ const envSchema = z.object({
     .int()
     .min(1, 'TOKEN_RATE_LIMIT_PER_MINUTE must be at least 1')
     .default(600),
+  // RFC 6749 §4.1.2: "A maximum authorization code lifetime of 10 minutes is RECOMMENDED"; a minute is plenty.
+  AUTHORIZATION_CODE_TTL_SECONDS: wholeNumber('AUTHORIZATION_CODE_TTL_SECONDS', 1, 600).default(60),
+  AUTHORIZATION_REQUEST_TTL_SECONDS: wholeNumber('AUTHORIZATION_REQUEST_TTL_SECONDS', 60).default(600),
+  AUTHORIZE_RATE_LIMIT_PER_MINUTE: wholeNumber('AUTHORIZE_RATE_LIMIT_PER_MINUTE', 1).default(120),
+  REGISTER_RATE_LIMIT_PER_MINUTE: wholeNumber('REGISTER_RATE_LIMIT_PER_MINUTE', 1).default(60),
+  SESSION_TTL_SECONDS: wholeNumber('SESSION_TTL_SECONDS', 60).default(12 * 3600),
+  CIMD_CACHE_SECONDS: wholeNumber('CIMD_CACHE_SECONDS', 0).default(600),
+  AUDIT_RETENTION_DAYS: wholeNumber('AUDIT_RETENTION_DAYS', 1).default(90),
   CIMD_ALLOW_HTTP_LOCALHOST: z.enum(['true', 'false']).default('false'),
   CIMD_STALE_SECONDS: z.coerce
     .number()
@@ -213,13 +242,20 @@ export function loadConfig(env: Env): StackConfig {
     oauth: {
       accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
+      codeTtlSeconds: e.AUTHORIZATION_CODE_TTL_SECONDS,
+      pendingRequestTtlSeconds: e.AUTHORIZATION_REQUEST_TTL_SECONDS,
       tokenRateLimitPerMinute: e.TOKEN_RATE_LIMIT_PER_MINUTE,
+      authorizeRateLimitPerMinute: e.AUTHORIZE_RATE_LIMIT_PER_MINUTE,
+      registerRateLimitPerMinute: e.REGISTER_RATE_LIMIT_PER_MINUTE,
       // Off by default: only a local test serves client metadata documents over http://localhost.
       cimdAllowHttpLocalhost: e.CIMD_ALLOW_HTTP_LOCALHOST === 'true',
     },
+    session: { ttlSeconds: e.SESSION_TTL_SECONDS },
+    audit: { retentionDays: e.AUDIT_RETENTION_DAYS },
     // A development stack must not depend on reaching claude.ai or chatgpt.com; production is
     // strict (a day of stale cache at most, no bundled copies, no unverified clients) unless configured.
     cimd: {
+      cacheSeconds: e.CIMD_CACHE_SECONDS,
       staleSeconds: e.CIMD_STALE_SECONDS ?? (production ? 24 * 3600 : 30 * 24 * 3600),
       bundledDocuments: e.CIMD_BUNDLED_DOCUMENTS === undefined ? !production : e.CIMD_BUNDLED_DOCUMENTS === 'true',
       unverifiedLoopback:

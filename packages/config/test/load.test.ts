@@ -53,25 +53,80 @@ describe('loadConfig', () => {
   });
 
   it.each([
-    ['development', {}, { staleSeconds: 30 * 24 * 3600, bundledDocuments: true, unverifiedLoopback: true }],
-    ['test', { NODE_ENV: 'test' }, { staleSeconds: 30 * 24 * 3600, bundledDocuments: true, unverifiedLoopback: true }],
+    [
+      'development',
+      {},
+      { cacheSeconds: 600, staleSeconds: 30 * 24 * 3600, bundledDocuments: true, unverifiedLoopback: true },
+    ],
+    [
+      'test',
+      { NODE_ENV: 'test' },
+      { cacheSeconds: 600, staleSeconds: 30 * 24 * 3600, bundledDocuments: true, unverifiedLoopback: true },
+    ],
     [
       'production',
       { NODE_ENV: 'production', TOKEN_HASH_KEY: 'k'.repeat(32) },
-      { staleSeconds: 24 * 3600, bundledDocuments: false, unverifiedLoopback: false },
+      { cacheSeconds: 600, staleSeconds: 24 * 3600, bundledDocuments: false, unverifiedLoopback: false },
     ],
     [
       'development, switched off',
       { CIMD_BUNDLED_DOCUMENTS: 'false', CIMD_UNVERIFIED_LOOPBACK: 'false', CIMD_STALE_SECONDS: '0' },
-      { staleSeconds: 0, bundledDocuments: false, unverifiedLoopback: false },
+      { cacheSeconds: 600, staleSeconds: 0, bundledDocuments: false, unverifiedLoopback: false },
     ],
     [
       'production, configured',
       { NODE_ENV: 'production', TOKEN_HASH_KEY: 'k'.repeat(32), CIMD_BUNDLED_DOCUMENTS: 'true' },
-      { staleSeconds: 24 * 3600, bundledDocuments: true, unverifiedLoopback: false },
+      { cacheSeconds: 600, staleSeconds: 24 * 3600, bundledDocuments: true, unverifiedLoopback: false },
     ],
   ])('client metadata documents offline: %s', (_case, env, expected) => {
     expect(loadConfig(env).cimd).toEqual(expected);
+  });
+
+  it("gives today's lifetimes and limits by default", () => {
+    const config = loadConfig({});
+    expect(config.oauth).toMatchObject({
+      codeTtlSeconds: 60,
+      pendingRequestTtlSeconds: 600,
+      authorizeRateLimitPerMinute: 120,
+      registerRateLimitPerMinute: 60,
+    });
+    expect(config.session).toEqual({ ttlSeconds: 12 * 3600 });
+    expect(config.cimd.cacheSeconds).toBe(600);
+    expect(config.audit).toEqual({ retentionDays: 90 });
+  });
+
+  it('reads each lifetime and limit from its variable', () => {
+    const config = loadConfig({
+      AUTHORIZATION_CODE_TTL_SECONDS: '30',
+      AUTHORIZATION_REQUEST_TTL_SECONDS: '900',
+      AUTHORIZE_RATE_LIMIT_PER_MINUTE: '240',
+      REGISTER_RATE_LIMIT_PER_MINUTE: '10',
+      SESSION_TTL_SECONDS: '3600',
+      CIMD_CACHE_SECONDS: '0',
+      AUDIT_RETENTION_DAYS: '365',
+    });
+    expect(config.oauth).toMatchObject({
+      codeTtlSeconds: 30,
+      pendingRequestTtlSeconds: 900,
+      authorizeRateLimitPerMinute: 240,
+      registerRateLimitPerMinute: 10,
+    });
+    expect(config.session.ttlSeconds).toBe(3600);
+    expect(config.cimd.cacheSeconds).toBe(0);
+    expect(config.audit.retentionDays).toBe(365);
+  });
+
+  it.each([
+    [{ AUTHORIZATION_CODE_TTL_SECONDS: '601' }, 'AUTHORIZATION_CODE_TTL_SECONDS must be at most 600'],
+    [{ AUTHORIZATION_CODE_TTL_SECONDS: '0' }, 'AUTHORIZATION_CODE_TTL_SECONDS must be at least 1'],
+    [{ AUTHORIZATION_REQUEST_TTL_SECONDS: '10' }, 'AUTHORIZATION_REQUEST_TTL_SECONDS must be at least 60'],
+    [{ AUTHORIZE_RATE_LIMIT_PER_MINUTE: '0' }, 'AUTHORIZE_RATE_LIMIT_PER_MINUTE must be at least 1'],
+    [{ REGISTER_RATE_LIMIT_PER_MINUTE: 'many' }, 'REGISTER_RATE_LIMIT_PER_MINUTE must be a whole number'],
+    [{ SESSION_TTL_SECONDS: '1.5' }, 'SESSION_TTL_SECONDS must be a whole number'],
+    [{ CIMD_CACHE_SECONDS: '-1' }, 'CIMD_CACHE_SECONDS must be at least 0'],
+    [{ AUDIT_RETENTION_DAYS: '0' }, 'AUDIT_RETENTION_DAYS must be at least 1'],
+  ])('names a bad lifetime or limit: %j', (env, message) => {
+    expect(configError(env).message).toContain(message);
   });
 
   it('names a bad CIMD switch', () => {

@@ -6,12 +6,14 @@ import type {
   McpSettings as McpSettingsSchema,
   Revoked as RevokedSchema,
 } from '@enginy/contracts/console';
+import type { LabOverview as LabOverviewSchema } from '@enginy/contracts/console-failure-lab';
 import type { FlowList } from '@enginy/contracts/flows';
 import type { Static } from 'typebox';
 
 export type McpSettings = Static<typeof McpSettingsSchema>;
 export type ConsoleConnection = Static<typeof ConnectionListSchema>['connections'][number];
 export type ConsoleFlow = Static<typeof FlowList>['flows'][number];
+export type ConsoleLabScenario = Static<typeof LabOverviewSchema>['scenarios'][number];
 type SavedFields = Pick<
   McpSettings,
   'enabled' | 'allowedRedirectUris' | 'allowedClientIds' | 'policyScopes' | 'policyActive'
@@ -39,6 +41,16 @@ export interface ConsoleClient {
   revoke(grantId: string): Promise<Static<typeof RevokedSchema>>;
   /** The Flows page's list, newest first: what each connection's client sent, step by step. */
   flows(query?: { clientId?: string; limit?: number }): Promise<ConsoleFlow[]>;
+  /** The failure lab page: each scenario with its switch in force for this workspace. */
+  lab(): Promise<ConsoleLabScenario[]>;
+  /** The failure lab page's switches: on (for this workspace or globally), off here, all off. */
+  labOn(
+    scenario: string,
+    scope: 'workspace' | 'global',
+    options?: Record<string, number>,
+  ): Promise<ConsoleLabScenario[]>;
+  labOff(scenario: string): Promise<void>;
+  labAllOff(): Promise<void>;
 }
 
 export function consoleClient({ base, webOrigin, session, workspaceId }: ConsoleClientOptions): ConsoleClient {
@@ -75,6 +87,20 @@ export function consoleClient({ base, webOrigin, session, workspaceId }: Console
         ...(limit === undefined ? {} : { limit: String(limit) }),
       });
       return (await call<Static<typeof FlowList>>('GET', `/flows?${query}`)).flows;
+    },
+    lab: async () => (await call<Static<typeof LabOverviewSchema>>('GET', '/failure-lab')).scenarios,
+    labOn: async (scenario, scope, options) =>
+      (
+        await call<Static<typeof LabOverviewSchema>>('PUT', `/failure-lab/${scenario}`, {
+          scope,
+          ...(options === undefined ? {} : { options }),
+        })
+      ).scenarios,
+    labOff: async (scenario) => {
+      await call('DELETE', `/failure-lab/${scenario}`);
+    },
+    labAllOff: async () => {
+      await call('DELETE', '/failure-lab');
     },
   };
 }

@@ -28,8 +28,13 @@ export async function waitForFreePort(port: number, timeoutMs = 90_000): Promise
   }
 }
 
-export async function doctor(stack: TestStack, overrides: Partial<DoctorOptions> = {}): Promise<Report> {
-  await waitForFreePort(callbackPortOf({ ...DEFAULT_OPTIONS, ...overrides }));
+/** `waitForPort: false` when the test itself holds the preset's port (a client that moves on while it is taken). */
+export async function doctor(
+  stack: TestStack,
+  overrides: Partial<DoctorOptions> = {},
+  { waitForPort = true } = {},
+): Promise<Report> {
+  if (waitForPort) await waitForFreePort(callbackPortOf({ ...DEFAULT_OPTIONS, ...overrides }));
   return runDoctor({
     ...DEFAULT_OPTIONS,
     mcpUrl: stack.config.openapi.mcpUrl,

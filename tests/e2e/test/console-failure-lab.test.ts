@@ -2,6 +2,8 @@
 // on from the lab page, every other console page then says so in its banner (a member's too, who
 // sees the lab read-only), and the switch goes off again; and the doctor, connecting as a real
 // client, names the scenario in force at both ends of its checklist and in its JSON.
+import { LAB_SCENARIOS } from '@enginy/config/failure-lab';
+import { LAB_AGENTS, labAgentsSeen } from '@enginy/config/failure-lab-agents';
 import { listLabSwitches, switchAllLabOff, switchLabOn } from '@enginy/db/queries/failure-lab';
 import { SEED_IDS } from '@enginy/db/seed';
 import { renderText } from '@enginy/doctor/report';
@@ -24,9 +26,17 @@ describe('the Failure lab page', () => {
       const banner = page.getByRole('status', { name: 'Failure lab' });
       expect(await banner.count()).toBe(0);
       await goTo(page, 'Failure lab');
-      // The catalogue as it stands: nothing measured yet is said so, never invented.
+      // What the real agents were seen to do, from LAB_AGENTS: each agent once under each scenario it
+      // was measured against; a scenario nobody measured says so, never invented.
       // (the scenarios arrive after the heading: wait for them)
-      await eventually(() => page.getByText('not yet measured').count()).toBe(10);
+      const unmeasured = LAB_SCENARIOS.filter((scenario) => labAgentsSeen(scenario.name).length === 0);
+      await eventually(() => page.getByText('not yet measured').count()).toBe(unmeasured.length);
+      for (const record of LAB_AGENTS) {
+        expect(await page.getByText(`${record.agent} ${record.version}`, { exact: true }).count()).toBe(
+          record.observations.length,
+        );
+        for (const { seen } of record.observations) expect(await page.getByText(seen).count()).toBe(1);
+      }
       expect(await page.getByRole('link', { name: 'anthropics/claude-code/issues/21333' }).count()).toBeGreaterThan(0);
 
       await page.getByRole('spinbutton', { name: 'seconds' }).fill('45');

@@ -5,11 +5,12 @@
 // 3118 (added to the allowlist) keep these runs clear of other suites' listeners.
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { CLAUDE_CODE_REDIRECT_URI } from '@enginy/config/defaults';
 import { knownClient } from '@enginy/config/known-clients';
 import { SEED_IDS } from '@enginy/db/seed';
-import { type PresetId, planRedirect } from '@enginy/doctor/presets';
+import { type PresetId, planRedirect, presetClient } from '@enginy/doctor/presets';
 import type { Report } from '@enginy/doctor/report';
 import type { TestStack } from '@enginy/stack/test-stack';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +20,7 @@ import { ADMIN, useStackAndBrowser } from '../src/stack-fixture.ts';
 const CLAUDE_DOCUMENT = 'https://claude.ai/oauth/claude-code-client-metadata';
 const CODEX_DOCUMENT = 'https://chatgpt.com/oauth/codex/client.json';
 const OPENCODE_CALLBACK = 'http://127.0.0.1:19876/mcp/oauth/callback';
+const COPILOT_DOCUMENT = 'https://github.com/copilot/cli/client-metadata.json';
 
 type Settings = {
   enabled: boolean;
@@ -83,7 +85,7 @@ describe('the seeded stack (development defaults: CIMD works offline)', () => {
       expect(report.verdict.status).toBe('connected');
       expect(report.plan).toMatchObject({
         preset,
-        client: `${knownClient(preset).name} ${knownClient(preset).testedVersion}`,
+        client: `${presetClient(preset).name} ${presetClient(preset).testedVersion}`,
         redirectUri,
         registration,
       });
@@ -113,6 +115,82 @@ describe('the seeded stack (development defaults: CIMD works offline)', () => {
     expect(notPassed(second)).toEqual([]);
     expect(second.plan?.scopes?.why).toContain("the 401 challenge's scope");
     expect(second.connection?.client.name).toBe('OpenCode');
+  });
+
+  // What each agent was seen to send on the seeded demo, and the fix the Connect page gives it.
+  it.each<[PresetId, string, { kind: string; clientId?: string }, string]>([
+    // Copilot CLI with "auth": { "redirectPort": 3118 }: offline its document is unreachable, and the
+    // development fallback lets it in as an unverified loopback-only client named by its host.
+    ['copilot-cli', 'http://127.0.0.1:3118/callback', { kind: 'cimd', clientId: COPILOT_DOCUMENT }, 'github.com'],
+    ['qwen-code', 'http://localhost:7777/oauth/callback', { kind: 'dcr' }, 'Qwen Code MCP Client'],
+    ['cline', 'http://127.0.0.1:1456/mcp/oauth/callback', { kind: 'dcr' }, 'Cline'],
+  ])(
+    '--as %s stops at the allowlist with %s and the Connect page fix, then connects once it is added',
+    async (preset, sent, registration, clientName) => {
+      const client = presetClient(preset);
+      expect(client.recipeRedirectUri).toBe(sent);
+      const first = await doctor(e2e.stack, { as: preset });
+      expect(failedAt(first)).toEqual({
+        status: 'failed',
+        step: 'redirect-uri',
+        entry: 'redirect_uri is not allowed',
+      });
+      expect(first.plan).toMatchObject({ redirectUri: sent, registration });
+      // The admin's step, then the client's own side of the recipe: what the Connect page says.
+      expect(first.verdict.fix).toContain(`Add ${sent} to "Allowed redirect URIs"`);
+      expect(first.verdict.fix).toContain(client.callbackFix);
+      const fix = first.verdict.fix ?? '';
+      expect(fix.indexOf(client.callbackFix)).toBeGreaterThan(fix.indexOf('Add '));
+      if (client.trap !== undefined) expect(first.verdict.fix).toContain(client.trap);
+      expect(await lastAttempt(e2e.stack)).toMatchObject({ reason: 'redirect_uri_not_allowed', redirect_uri: sent });
+
+      await allow(sent);
+      const second = await doctor(e2e.stack, { as: preset });
+      expect(notPassed(second)).toEqual([]);
+      expect([...(second.plan?.scopes?.requested ?? [])].sort()).toEqual([...acme.policy_scopes].sort());
+      expect(second.connection?.client.name).toBe(clientName);
+      if (registration.clientId !== undefined) expect(second.connection?.client.id).toBe(registration.clientId);
+    },
+  );
+
+  it('--as cline moves to 1457 while 1456 is taken, as Cline does, and that URI is another allowlist entry', async () => {
+    await allow('http://127.0.0.1:1456/mcp/oauth/callback');
+    await waitForFreePort(1456);
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(1456, '127.0.0.1', resolve));
+    try {
+      const report = await doctor(e2e.stack, { as: 'cline' }, { waitForPort: false });
+      expect(report.plan?.redirectUri).toBe('http://127.0.0.1:1457/mcp/oauth/callback');
+      expect(report.plan?.redirectWhy).toMatch(/^port 1456 taken, so Cline moves to 1457/);
+      expect(failedAt(report).step).toBe('redirect-uri');
+      expect(report.verdict.fix).toContain('Add http://127.0.0.1:1457/mcp/oauth/callback to "Allowed redirect URIs"');
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
+  });
+
+  it("--as inspector connects with no admin change (its recipe's --callback-url), and its default callback gets the recipe as the fix", async () => {
+    const inspector = knownClient('mcp-inspector');
+    expect(acme.allowed_redirect_uris).toContain(CLAUDE_CODE_REDIRECT_URI);
+    const report = await doctor(e2e.stack, { as: 'inspector' });
+    expect(notPassed(report)).toEqual([]);
+    expect(report.plan).toMatchObject({
+      redirectUri: CLAUDE_CODE_REDIRECT_URI,
+      redirectWhy: `MCP Inspector's recipe: ${inspector.callbackFix}`,
+      registration: { kind: 'dcr' },
+    });
+    expect(report.connection?.client.name).toBe('MCP Inspector');
+
+    // Without --callback-url it sends 127.0.0.1:6276/oauth/callback, which the demo refuses.
+    const defaults = await doctor(e2e.stack, {
+      as: 'inspector',
+      redirectHost: '127.0.0.1',
+      callbackPort: 6276,
+      callbackPath: '/oauth/callback',
+    });
+    expect(failedAt(defaults).step).toBe('redirect-uri');
+    expect(defaults.plan?.redirectUri).toBe(inspector.defaultRedirectUri);
+    expect(defaults.verdict.fix).toContain(`--callback-url ${CLAUDE_CODE_REDIRECT_URI} on every command`);
   });
 
   it("--as claude-code asks for every advertised scope: another workspace granting writes makes Acme refuse it, with Claude Code's way to narrow", async () => {

@@ -7,7 +7,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { InvalidCredentials, InvalidRequest, TemporarilyUnavailable, TooManyRequests } from '../errors.ts';
 import type { AppPluginOptions } from '../plugin-options.ts';
-import { currentSession, requireSameOrigin, SESSION_TTL_SECONDS, setSessionCookie } from './session.ts';
+import { currentSession, requireSameOrigin, setSessionCookie } from './session.ts';
 import { sharedSignInBackoff } from './shared-sign-in-backoff.ts';
 import { createSignInBackoff } from './sign-in-backoff.ts';
 import { sourceAddress } from '../source-address.ts';
@@ -68,7 +68,7 @@ export const sessionRoutes: FastifyPluginAsync<AppPluginOptions> = async (plugin
       idHash: hashSecret(config.tokenHashKey, cookie),
       userId: user.id,
       csrfToken,
-      expiresAt: new Date(Date.now() + SESSION_TTL_SECONDS * 1000),
+      expiresAt: new Date(Date.now() + config.session.ttlSeconds * 1000),
     });
     setSessionCookie(reply, config, cookie);
     return reply.header('cache-control', 'no-store').send({ user: { email: user.email, name: user.name }, csrfToken });

@@ -9,7 +9,6 @@ const isLoopbackHost = (host: string) =>
   host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 
 export const SESSION_COOKIE = 'enginy_session';
-export const SESSION_TTL_SECONDS = 12 * 3600;
 /** Where the browser reaches this service: the web app proxies /api/auth/* here (apps/web/vite.config.ts). */
 export const WEB_AUTH_PATH = '/api/auth';
 
@@ -47,7 +46,7 @@ export function setSessionCookie(
   reply: FastifyReply,
   config: StackConfig,
   value: string,
-  maxAge = SESSION_TTL_SECONDS,
+  maxAge = config.session.ttlSeconds,
 ): void {
   const { name, path, secure } = sessionCookie(config);
   // HttpOnly: no script reads it; SameSite=Lax: not sent on cross-site POSTs.

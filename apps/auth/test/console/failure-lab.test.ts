@@ -1,3 +1,4 @@
+import { labAgentsSeen } from '@enginy/config/failure-lab-agents';
 import { listAuthEvents } from '@enginy/db/queries/audit-events';
 import { listLabSwitches } from '@enginy/db/queries/failure-lab';
 import { testConfig } from '@enginy/testing/config';
@@ -25,7 +26,15 @@ describe('console failure lab', () => {
     expect(response.statusCode).toBe(200);
     const body = response.json();
     expect(body.scenarios).toHaveLength(10);
-    expect(named(body, 'no-dcr')).toMatchObject({ on: false, state: null, workspaceSense: false, agentsSeen: [] });
+    expect(named(body, 'no-dcr')).toMatchObject({
+      on: false,
+      state: null,
+      workspaceSense: false,
+      agentsSeen: labAgentsSeen('no-dcr'),
+    });
+    expect(labAgentsSeen('no-dcr')).not.toEqual([]);
+    // Planned, so never measured.
+    expect(named(body, 'issuer-moved')).toMatchObject({ agentsSeen: [] });
     expect(named(body, 'expire-access')).toMatchObject({
       workspaceSense: true,
       options: [{ name: 'seconds', default: 30, min: 1 }],
@@ -84,7 +93,6 @@ describe('console failure lab', () => {
     ['an option the scenario has not', 'no-dcr', { scope: 'global', options: { seconds: 3 } }, 'options.seconds'],
     ['a workspace switch of a global-only scenario', 'no-dcr', { scope: 'workspace' }, 'scope'],
     ['no scope', 'no-dcr', {}, 'scope'],
-    ['a scenario catalogued but not built yet', 'issuer-moved', { scope: 'global' }, 'scenario'],
   ])('refuses %s with a 422 naming the field, and switches nothing', async (_case, scenario, body, field) => {
     const response = await c.call('PUT', url(scenario), c.admin, body);
     expect(response.statusCode).toBe(422);

@@ -9,6 +9,7 @@ import { UnusableMetadataDocument } from '../clients/cimd.ts';
 import type { AppPluginOptions } from '../../plugin-options.ts';
 import { sendErrorPage } from '../error-page.ts';
 import { refuseForgottenClient } from '../../lab/forget-client.ts';
+import { refuseClientOfOtherIssuer } from '../../lab/issuer-moved.ts';
 import { type AuthorizeParameters, checkParameters } from './check-parameters.ts';
 import { checkClient, type ResolvedClient } from './check-client.ts';
 import { checkPkce } from './check-pkce.ts';
@@ -17,7 +18,6 @@ import { checkResource } from './check-resource.ts';
 import { checkResponseType } from './check-response-type.ts';
 
 const AUTHORIZE_PATHS = ['/authorize', '/oauth/authorize'] as const;
-const PENDING_TTL_SECONDS = 600;
 
 /**
  * GET /authorize (RFC 6749 §4.1.1): the checks below, in order. Until the client and its redirect URI
@@ -26,7 +26,7 @@ const PENDING_TTL_SECONDS = 600;
  * accepted request is stored as a pending authorization and the browser goes to the web app's
  * sign-in and consent page, where the workspace checks (2–5) run for the chosen workspace.
  */
-export const authorizeEndpoint: FastifyPluginAsync<AppPluginOptions> = async (app, { config, db }) => {
+export const authorizeEndpoint: FastifyPluginAsync<AppPluginOptions> = async (app, { config, db, issuerPath }) => {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     let parameters: AuthorizeParameters;
     try {
@@ -46,6 +46,7 @@ export const authorizeEndpoint: FastifyPluginAsync<AppPluginOptions> = async (ap
     try {
       resolved = await checkClient(db, config, parameters.client_id);
       refuseForgottenClient(resolved.client, await request.labSwitches());
+      refuseClientOfOtherIssuer(resolved.client, issuerPath ?? null);
     } catch (error) {
       // Only a verdict about the client is an invalid_client; anything else (the database is down) is not.
       if (!(error instanceof OAuthError)) throw error;
@@ -132,8 +133,9 @@ export const authorizeEndpoint: FastifyPluginAsync<AppPluginOptions> = async (ap
         codeChallenge,
         resource,
         clientSource: source,
+        issuerPath: issuerPath ?? null,
       },
-      PENDING_TTL_SECONDS,
+      config.oauth.pendingRequestTtlSeconds,
     );
     return reply
       .header('cache-control', 'no-store')
@@ -141,5 +143,9 @@ export const authorizeEndpoint: FastifyPluginAsync<AppPluginOptions> = async (ap
   };
   // Each request stores a pending authorization: bounded per address.
   for (const url of AUTHORIZE_PATHS)
-    app.get(url, { config: { rateLimit: { max: 120, timeWindow: '1 minute' } } }, handler);
+    app.get(
+      url,
+      { config: { rateLimit: { max: config.oauth.authorizeRateLimitPerMinute, timeWindow: '1 minute' } } },
+      handler,
+    );
 };

@@ -7,7 +7,6 @@ import { InvalidClient } from '../../errors.ts';
 import { BUNDLED_DOCUMENTS } from './bundled-documents.ts';
 import { FetchUnreachable, safeFetchJson } from './safe-fetch.ts';
 
-const CACHE_SECONDS = 600;
 // While the host stays unreachable, a bundled or unverified client is used without trying again.
 const RETRY_UNREACHABLE_SECONDS = 60;
 const MAX_BYTES = 5 * 1024;
@@ -77,7 +76,7 @@ export async function resolveMetadataDocumentClient(
   const clientId = url.href;
   const stored = await findClient(db, clientId);
   const known = stored?.kind === 'cimd' ? stored : undefined;
-  if (known?.metadataSource === 'fetched' && ageSeconds(known.fetchedAt) < CACHE_SECONDS)
+  if (known?.metadataSource === 'fetched' && ageSeconds(known.fetchedAt) < config.cimd.cacheSeconds)
     return { client: known, source: 'cached' };
   if (
     known !== undefined &&

@@ -4,9 +4,6 @@ import { createCode } from '@enginy/db/queries/oauth-tokens';
 import { hashSecret, newSecret } from '@enginy/security/tokens';
 import type { ConsentContext } from './load-request.ts';
 
-// RFC 6749 §4.1.2: "A maximum authorization code lifetime of 10 minutes is RECOMMENDED"; a minute is plenty.
-const CODE_TTL_SECONDS = 60;
-
 /** The authorization code for an approved request (RFC 6749 §4.1.2), stored only as a keyed hash. */
 export async function issueCode(
   db: Db,
@@ -24,8 +21,9 @@ export async function issueCode(
     workspaceId: context.workspace.id,
     userId: context.userId,
     scopes,
-    expiresAt: new Date(Date.now() + CODE_TTL_SECONDS * 1000),
+    expiresAt: new Date(Date.now() + config.oauth.codeTtlSeconds * 1000),
     requestId: context.pending.id,
+    issuerPath: context.pending.issuerPath,
   });
   return code;
 }
