@@ -63,7 +63,7 @@ export async function buildApp(config: StackConfig, deps: AppDeps): Promise<Fast
   ]);
 
   // Background work: expired sessions, requests, codes and tokens are purged hourly.
-  const purge = purgeExpiredJob(deps.db, app.log);
+  const purge = purgeExpiredJob(deps.db, app.log, config);
   app.addHook('onReady', async () => purge.start());
   app.addHook('onClose', () => purge.close());
 
