@@ -6,6 +6,7 @@ import type { Db } from '@enginy/db/client';
 import changeFeed from '@enginy/service/change-feed';
 import failureLab from '@enginy/service/failure-lab';
 import health from '@enginy/service/health';
+import { MOVED_ISSUER_PATH } from '@enginy/policy/failure-lab';
 import { loggerOptions } from '@enginy/service/logger';
 import { openSharedStore } from '@enginy/service/shared-store';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -13,6 +14,8 @@ import { allowAnyOrigin } from './cors.ts';
 import { registerErrorHandling, renderFrameworkError, TooManyRequests } from './errors.ts';
 import { recordFlowSteps } from './flows/record-steps.ts';
 import { purgeExpiredJob } from './jobs/purge-expired.ts';
+import issuerMoved from './lab/issuer-moved-plugin.ts';
+import { MOVED_METADATA_PATHS } from './lab/issuer-moved.ts';
 import noDcrLab from './lab/no-dcr.ts';
 import consoleApi from './console/console-api.ts';
 import { authorizeEndpoint } from './oauth/authorize/endpoint.ts';
@@ -52,10 +55,15 @@ export async function buildApp(config: StackConfig, deps: AppDeps): Promise<Fast
     global: false,
     errorResponseBuilder: (_request, context) => new TooManyRequests(Math.ceil(context.ttl / 1000)),
   });
-  allowAnyOrigin(app, [...METADATA_PATHS, ...TOKEN_PATHS, ...REGISTER_PATHS, ...REVOKE_PATHS]);
+  const publicPaths = [...METADATA_PATHS, ...TOKEN_PATHS, ...REGISTER_PATHS, ...REVOKE_PATHS];
+  allowAnyOrigin(app, [
+    ...publicPaths,
+    ...MOVED_METADATA_PATHS,
+    ...[...TOKEN_PATHS, ...REGISTER_PATHS, ...REVOKE_PATHS].map((path) => `${MOVED_ISSUER_PATH}${path}`),
+  ]);
 
   // Background work: expired sessions, requests, codes and tokens are purged hourly.
-  const purge = purgeExpiredJob(deps.db, app.log);
+  const purge = purgeExpiredJob(deps.db, app.log, config);
   app.addHook('onReady', async () => purge.start());
   app.addHook('onClose', () => purge.close());
 
@@ -74,6 +82,8 @@ export async function buildApp(config: StackConfig, deps: AppDeps): Promise<Fast
   await app.register(authorizeEndpoint, routeOptions);
   await app.register(tokenEndpoint, routeOptions);
   await app.register(revokeEndpoint, routeOptions);
+  // The failure lab's issuer-moved: the same endpoints as a second issuer, <issuer>/v2, only while it is on.
+  await app.register(issuerMoved, routeOptions);
   // The web app's sign-in session (src/session/) and the consent step it leads to.
   await app.register(sessionRoutes, routeOptions);
   await app.register(consentEndpoint, routeOptions);

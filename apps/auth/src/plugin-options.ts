@@ -8,4 +8,9 @@ export interface AppPluginOptions {
   db: Db;
   /** Rate-limit counters and the sign-in backoff, shared by the replicas when configured. */
   sharedStore: SharedStore;
+  /**
+   * The issuer the OAuth endpoints answer as: undefined, the stack's own; the failure lab's moved
+   * issuer's path (issuer-moved, lab/issuer-moved.ts), whose `config.auth.issuer` ends with it.
+   */
+  issuerPath?: string;
 }

@@ -226,6 +226,88 @@ describe('iss-mismatch', () => {
   });
 });
 
+describe('issuer-moved', () => {
+  const moved = () => `${config().auth.issuer}/v2`;
+  const atMoved = () =>
+    oauthClient(injectTransport(app), config(), {
+      endpoints: { registration: '/v2/register', authorization: '/v2/authorize', token: '/v2/token' },
+    });
+  const get = (url: string) => app.inject({ method: 'GET', url });
+
+  it('off: the second issuer does not exist (404 at its metadata and every endpoint)', async () => {
+    for (const url of ['/.well-known/oauth-authorization-server/v2', '/v2/.well-known/openid-configuration'])
+      expect((await get(url)).statusCode).toBe(404);
+    const register = await app.inject({
+      method: 'POST',
+      url: '/v2/register',
+      headers: { 'content-type': 'application/json' },
+      payload: { redirect_uris: [REDIRECT_URI] },
+    });
+    expect(register.statusCode).toBe(404);
+    expect(register.json().error_description).toContain("exists only while the failure lab's issuer-moved is on");
+    expect((await oauth().authorize({ clientId, challenge: 'x'.repeat(43) })).statusCode).toBe(302);
+  });
+
+  it('on: a working second issuer at <issuer>/v2; the old issuer’s client, code and refresh token are refused there', async () => {
+    const old = (await tokens()).json();
+    const { code: oldCode, verifier: oldVerifier } = await oauth().approvedCode(session, SEED_IDS.acme, { clientId });
+    await labOn('issuer-moved');
+
+    // RFC 8414 §3.1: the metadata of an issuer with a path is at the path-inserted well-known URL.
+    const metadata = (await get('/.well-known/oauth-authorization-server/v2')).json();
+    expect(metadata).toMatchObject({
+      issuer: moved(),
+      authorization_endpoint: `${moved()}/authorize`,
+      token_endpoint: `${moved()}/token`,
+      registration_endpoint: `${moved()}/register`,
+      revocation_endpoint: `${moved()}/revoke`,
+    });
+    expect((await get('/v2/.well-known/openid-configuration')).json().issuer).toBe(moved());
+    // The old issuer keeps answering as itself.
+    expect((await get('/.well-known/oauth-authorization-server')).json().issuer).toBe(config().auth.issuer);
+
+    // The old issuer's client is unknown at the new one (SEP-2352).
+    const refusedAuthorize = await atMoved().authorize({ clientId, challenge: 'x'.repeat(43) });
+    expect(refusedAuthorize.statusCode).toBe(400);
+    expect(refusedAuthorize.body).toContain(`Unknown client_id ${clientId} at this issuer; register the client again`);
+    for (const params of [
+      { grant_type: 'refresh_token', refresh_token: old.refresh_token, client_id: clientId },
+      {
+        grant_type: 'authorization_code',
+        code: oldCode,
+        code_verifier: oldVerifier,
+        redirect_uri: REDIRECT_URI,
+        client_id: clientId,
+      },
+    ]) {
+      const refused = await atMoved().token(params);
+      expect(refused.statusCode).toBe(401);
+      expect(refused.json().error).toBe('invalid_client');
+    }
+
+    // Registering at the new issuer gives a new client, which goes the whole way there: iss is the new issuer.
+    const fresh = (await atMoved().register()).client_id;
+    expect(fresh).not.toBe(clientId);
+    const { code, redirect, verifier } = await atMoved().approvedCode(session, SEED_IDS.acme, { clientId: fresh });
+    expect(redirect.searchParams.get('iss')).toBe(moved());
+    const issued = await atMoved().redeem(fresh, code, verifier);
+    expect(issued.access_token).toMatch(/^eat_/);
+    const rotated = await atMoved().refresh(fresh, issued.refresh_token);
+    expect(rotated.refresh_token).not.toBe(issued.refresh_token);
+    // …and is unknown at the old issuer.
+    const atOld = await oauth().token({
+      grant_type: 'refresh_token',
+      refresh_token: rotated.refresh_token,
+      client_id: fresh,
+    });
+    expect(atOld.statusCode).toBe(401);
+    expect(atOld.json().error_description).toBe(`Unknown client_id ${fresh} at this issuer; register the client again`);
+
+    // The old issuer's own credentials still work there: nothing was taken from it.
+    expect((await refresh(old.refresh_token)).statusCode).toBe(200);
+  });
+});
+
 describe('two replicas', () => {
   it('a switch applies to the very next request at each, and a count is shared: 3 refusals between them, not 3 each', async () => {
     const replica = await buildApp(config(), { db: t.db });

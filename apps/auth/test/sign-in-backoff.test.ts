@@ -189,6 +189,13 @@ describe.each([
     expect(await backoff.admit('127.0.0.9', 'c')).toBe(0);
   });
 
+  it('30 guesses at once from one address: exactly the 10 free ones are let in, each counted before the next is decided', async () => {
+    const backoff = await createBackoff(() => 0);
+    const waits = await Promise.all(Array.from({ length: 30 }, (_, i) => backoff.admit('127.0.0.9', `g${i}`)));
+    expect(waits.filter((wait) => wait === 0)).toHaveLength(10);
+    expect(waits.filter((wait) => wait === 1000)).toHaveLength(20);
+  });
+
   it('a success is no failure, nor is a withdrawn attempt (server busy); an address that signed in is known to the account for 30 days', async () => {
     let now = 0;
     const backoff = await createBackoff(() => now);

@@ -48,13 +48,13 @@ const QUIRKS: Record<
   // opencode's MCP SDK asks for the resource metadata's scopes when the challenge names none.
   opencode: { offlineAccess: false, noScopeFallback: 'resource-metadata' },
   'mcp-remote': { offlineAccess: false, noScopeFallback: ['openid', 'email', 'profile'] },
-  // Built on the Rust MCP SDK: the challenge's scope, then the resource metadata's.
+  // The challenge's scope (seen), then the resource metadata's (its Rust MCP SDK).
   'copilot-cli': { offlineAccess: false, noScopeFallback: 'resource-metadata' },
   'qwen-code': { offlineAccess: false, noScopeFallback: 'nothing' },
   // MCP SDK 1.32.2: the challenge's scope, then the resource metadata's; 1456 taken → 1457 → 1458.
   cline: { offlineAccess: false, noScopeFallback: 'resource-metadata', busyPorts: [1457, 1458] },
   // Its MCP SDK client appends offline_access when the authorization server lists it.
-  inspector: { offlineAccess: true, noScopeFallback: 'resource-metadata' },
+  inspector: { offlineAccess: true, noScopeFallback: 'nothing' },
 };
 
 /** The ports the client tries after the recipe's while they are taken (none: it fails instead). */

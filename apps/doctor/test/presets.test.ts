@@ -179,8 +179,7 @@ describe('planScopes: what each client asks for', () => {
       PRM,
       /whole scopes_supported: Qwen Code's login asks for all of it/,
     ],
-    // Copilot CLI, Cline and the Inspector take the challenge's scope, else the resource metadata's;
-    // only the Inspector appends offline_access.
+    // Copilot CLI and Cline take the challenge's scope, else the resource metadata's.
     [
       'copilot-cli',
       CHALLENGE,
@@ -188,20 +187,30 @@ describe('planScopes: what each client asks for', () => {
       AS_OFFLINE,
       undefined,
       ['CONTACTS_READ', 'LISTS_READ'],
-      /as GitHub Copilot CLI asks/,
+      /as GitHub Copilot CLI asks$/,
     ],
-    ['cline', CHALLENGE, PRM, AS_OFFLINE, undefined, ['CONTACTS_READ', 'LISTS_READ'], /as Cline asks/],
+    ['cline', CHALLENGE, PRM, AS_OFFLINE, undefined, ['CONTACTS_READ', 'LISTS_READ'], /as Cline asks$/],
     ['cline', undefined, PRM, AS, undefined, PRM, /names no scope, so Cline falls back to the protected-resource/],
+    // The Inspector asks for the resource metadata's whole list, whatever the challenge says, and
+    // appends offline_access when the authorization server lists it.
     [
       'inspector',
       CHALLENGE,
       PRM,
       AS_OFFLINE,
       undefined,
-      ['CONTACTS_READ', 'LISTS_READ', 'offline_access'],
-      /as MCP Inspector asks; offline_access appended/,
+      [...PRM, 'offline_access'],
+      /whole scopes_supported: MCP Inspector's login asks for all of it.*; offline_access appended/,
     ],
-    ['inspector', CHALLENGE, PRM, AS, undefined, ['CONTACTS_READ', 'LISTS_READ'], /as MCP Inspector asks$/],
+    [
+      'inspector',
+      CHALLENGE,
+      PRM,
+      AS,
+      undefined,
+      PRM,
+      /whole scopes_supported: MCP Inspector's login asks for all of it/,
+    ],
     // --scope wins over every preset.
     ['claude-code', CHALLENGE, PRM, AS_OFFLINE, 'CONTACTS_WRITE', ['CONTACTS_WRITE'], /--scope/],
     ['opencode', CHALLENGE, PRM, AS, 'LISTS_READ CONTACTS_READ', ['LISTS_READ', 'CONTACTS_READ'], /--scope/],

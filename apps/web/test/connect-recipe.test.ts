@@ -4,6 +4,7 @@ import { KNOWN_CLIENTS, knownClient } from '@enginy/config/known-clients';
 import {
   clientFromQuery,
   clientIdItem,
+  fixSteps,
   isConcreteUri,
   redirectFacts,
   withRedirectUri,
@@ -43,6 +44,66 @@ describe('redirectFacts', () => {
     expect(redirectFacts(opencode, [opencode.recipeRedirectUri]).addable).toEqual(false));
   it("every client's recipe sends a concrete URI", () => {
     for (const client of KNOWN_CLIENTS) expect(isConcreteUri(client.recipeRedirectUri), client.id).toBe(true);
+  });
+});
+
+describe('fixSteps: the admin allows the exact URI, then the client sends it', () => {
+  const copilotUri = 'http://127.0.0.1:3118/callback';
+  it.each<[string, string[], { who: string; done?: boolean; text: string }[]]>([
+    // Both steps, in that order: Copilot CLI's default port is random.
+    [
+      'copilot-cli',
+      [CLAUDE_CODE_REDIRECT_URI],
+      [
+        { who: 'admin', done: false, text: `An admin adds ${copilotUri} to Allowed redirect URIs (exact match).` },
+        { who: 'client', text: expect.stringMatching(/^In GitHub Copilot CLI: "auth": \{ "redirectPort": 3118 \}/) },
+      ],
+    ],
+    [
+      'copilot-cli',
+      [copilotUri],
+      [
+        { who: 'admin', done: true, text: `${copilotUri} is already in Allowed redirect URIs: no admin change.` },
+        { who: 'client', text: expect.stringContaining('"redirectPort": 3118') },
+      ],
+    ],
+    // The Inspector's recipe sends the URI the seed already allows: its own flag is all it takes.
+    [
+      'mcp-inspector',
+      [CLAUDE_CODE_REDIRECT_URI],
+      [
+        { who: 'admin', done: true, text: expect.stringContaining('no admin change') },
+        {
+          who: 'client',
+          text: expect.stringMatching(/^In MCP Inspector: --callback-url http:\/\/localhost:3118\/callback/),
+        },
+      ],
+    ],
+    // Fixed defaults: allowing them is the whole fix.
+    [
+      'qwen-code',
+      [CLAUDE_CODE_REDIRECT_URI],
+      [
+        {
+          who: 'admin',
+          done: false,
+          text: 'An admin adds http://localhost:7777/oauth/callback to Allowed redirect URIs (exact match).',
+        },
+      ],
+    ],
+    [
+      'cline',
+      [CLAUDE_CODE_REDIRECT_URI],
+      [
+        {
+          who: 'admin',
+          done: false,
+          text: 'An admin adds http://127.0.0.1:1456/mcp/oauth/callback to Allowed redirect URIs (exact match).',
+        },
+      ],
+    ],
+  ])('%s with %j allowed', (id, allowed, steps) => {
+    expect(fixSteps(knownClient(id as Parameters<typeof knownClient>[0]), allowed)).toEqual(steps);
   });
 });
 

@@ -76,13 +76,13 @@ export const LAB_SCENARIOS = [
   {
     name: 'issuer-moved',
     description:
-      'The resource metadata names a second issuer; the old issuer’s clients and tokens are refused at the new one.',
+      'The protected-resource metadata names a second, working issuer (the issuer URL plus /v2); the old issuer’s clients, codes and refresh tokens are refused there.',
     options: [],
     workspaceSense: false,
     reports: [],
-    correctClient: 'Discovers the new authorization server and registers again: credentials are bound to the issuer.',
+    correctClient:
+      'Discovers the new authorization server from the metadata and registers again: credentials are bound to the issuer.',
     clause: 'SEP-2352 (authorization server migration).',
-    planned: true,
   },
   {
     name: 'iss-mismatch',

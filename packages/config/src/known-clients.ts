@@ -190,9 +190,10 @@ export const KNOWN_CLIENTS: readonly KnownClient[] = [
     testedVersion: '2.12.0',
     registration: 'dcr',
     registeredName: 'MCP Inspector',
-    // The challenge's scope, else the resource metadata's (its MCP SDK client's determineScope), plus
-    // offline_access when the authorization server lists it.
-    scopeChoice: 'challenge',
+    // Seen asking for the resource metadata's whole scopes_supported even when the 401 challenge named
+    // fewer (a loopback proxy narrowed the challenge). Its MCP SDK client appends offline_access when
+    // the authorization server lists it.
+    scopeChoice: 'resource-metadata',
     defaultRedirectUri: 'http://127.0.0.1:6276/oauth/callback',
     recipeRedirectUri: CLAUDE_CODE_REDIRECT_URI,
     callbackFix: `--callback-url ${CLAUDE_CODE_REDIRECT_URI} on every command (it remembers no callback URL), and --relogin once if it registered before with another one: it keeps one client per server URL`,
@@ -202,7 +203,8 @@ export const KNOWN_CLIENTS: readonly KnownClient[] = [
         `npx -y @modelcontextprotocol/inspector@2.12.0 --cli ${mcpUrl} --callback-url ${CLAUDE_CODE_REDIRECT_URI} --method tools/call --tool-name mcp_whoami --relogin   # if it registered before with its default callback`,
       ],
     }),
-    narrowScopes: (scopes) => noScopeSetting('MCP Inspector', "the 401 challenge's scope", scopes),
+    narrowScopes: (scopes) =>
+      noScopeSetting('MCP Inspector', "the protected-resource metadata's whole scopes_supported", scopes),
   },
   {
     // Observed with 1.0.102: it names itself by its metadata document; offline, the stack's
@@ -214,8 +216,8 @@ export const KNOWN_CLIENTS: readonly KnownClient[] = [
     testedVersion: '1.0.102',
     registration: 'cimd',
     metadataDocumentUrl: 'https://github.com/copilot/cli/client-metadata.json',
-    // Seen asking for the whole advertised list, which is also the challenge's scope here; built on
-    // the Rust MCP SDK, which takes the challenge's scope first, then the resource metadata's.
+    // Seen asking for the 401 challenge's scope when it named fewer than the resource metadata (a
+    // loopback proxy narrowed the challenge); here both list the same scopes.
     scopeChoice: 'challenge',
     defaultRedirectUri: 'http://127.0.0.1:<port>/callback',
     recipeRedirectUri: `http://127.0.0.1:${CLAUDE_CODE_CALLBACK_PORT}/callback`,
@@ -254,6 +256,7 @@ export const KNOWN_CLIENTS: readonly KnownClient[] = [
     testedVersion: '0.24.4',
     registration: 'dcr',
     registeredName: 'Qwen Code MCP Client',
+    // Seen asking for the resource metadata's whole list even when the 401 challenge named fewer.
     scopeChoice: 'resource-metadata',
     defaultRedirectUri: 'http://localhost:7777/oauth/callback',
     recipeRedirectUri: 'http://localhost:7777/oauth/callback',
@@ -278,7 +281,8 @@ export const KNOWN_CLIENTS: readonly KnownClient[] = [
     testedVersion: '3.0.65',
     registration: 'dcr',
     registeredName: 'Cline',
-    // The challenge's scope, else the resource metadata's (the MCP SDK 1.32.2 it is built on).
+    // Seen asking for the 401 challenge's scope when it named fewer than the resource metadata; else
+    // the resource metadata's (the MCP SDK 1.32.2 it is built on).
     scopeChoice: 'challenge',
     defaultRedirectUri: 'http://127.0.0.1:1456/mcp/oauth/callback',
     recipeRedirectUri: 'http://127.0.0.1:1456/mcp/oauth/callback',

@@ -55,6 +55,8 @@ export interface StackConfig {
   };
   /** The web app's sign-in session: its lifetime, in the database and as the cookie's Max-Age. */
   session: { ttlSeconds: number };
+  /** How long the audit of authorization attempts and admin changes, and the console's flows, are kept. */
+  audit: { retentionDays: number };
   /**
    * Client ID metadata documents when the live document cannot be had (its host is unreachable):
    * a cached copy up to `staleSeconds` old, then a bundled copy of a well-known client's public
@@ -158,6 +160,7 @@ const envSchema = z.object({
   REGISTER_RATE_LIMIT_PER_MINUTE: wholeNumber('REGISTER_RATE_LIMIT_PER_MINUTE', 1).default(60),
   SESSION_TTL_SECONDS: wholeNumber('SESSION_TTL_SECONDS', 60).default(12 * 3600),
   CIMD_CACHE_SECONDS: wholeNumber('CIMD_CACHE_SECONDS', 0).default(600),
+  AUDIT_RETENTION_DAYS: wholeNumber('AUDIT_RETENTION_DAYS', 1).default(90),
   CIMD_ALLOW_HTTP_LOCALHOST: z.enum(['true', 'false']).default('false'),
   CIMD_STALE_SECONDS: z.coerce
     .number()
@@ -248,6 +251,7 @@ export function loadConfig(env: Env): StackConfig {
       cimdAllowHttpLocalhost: e.CIMD_ALLOW_HTTP_LOCALHOST === 'true',
     },
     session: { ttlSeconds: e.SESSION_TTL_SECONDS },
+    audit: { retentionDays: e.AUDIT_RETENTION_DAYS },
     // A development stack must not depend on reaching claude.ai or chatgpt.com; production is
     // strict (a day of stale cache at most, no bundled copies, no unverified clients) unless configured.
     cimd: {

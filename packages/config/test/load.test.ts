@@ -92,6 +92,7 @@ describe('loadConfig', () => {
     });
     expect(config.session).toEqual({ ttlSeconds: 12 * 3600 });
     expect(config.cimd.cacheSeconds).toBe(600);
+    expect(config.audit).toEqual({ retentionDays: 90 });
   });
 
   it('reads each lifetime and limit from its variable', () => {
@@ -102,6 +103,7 @@ describe('loadConfig', () => {
       REGISTER_RATE_LIMIT_PER_MINUTE: '10',
       SESSION_TTL_SECONDS: '3600',
       CIMD_CACHE_SECONDS: '0',
+      AUDIT_RETENTION_DAYS: '365',
     });
     expect(config.oauth).toMatchObject({
       codeTtlSeconds: 30,
@@ -111,6 +113,7 @@ describe('loadConfig', () => {
     });
     expect(config.session.ttlSeconds).toBe(3600);
     expect(config.cimd.cacheSeconds).toBe(0);
+    expect(config.audit.retentionDays).toBe(365);
   });
 
   it.each([
@@ -121,6 +124,7 @@ describe('loadConfig', () => {
     [{ REGISTER_RATE_LIMIT_PER_MINUTE: 'many' }, 'REGISTER_RATE_LIMIT_PER_MINUTE must be a whole number'],
     [{ SESSION_TTL_SECONDS: '1.5' }, 'SESSION_TTL_SECONDS must be a whole number'],
     [{ CIMD_CACHE_SECONDS: '-1' }, 'CIMD_CACHE_SECONDS must be at least 0'],
+    [{ AUDIT_RETENTION_DAYS: '0' }, 'AUDIT_RETENTION_DAYS must be at least 1'],
   ])('names a bad lifetime or limit: %j', (env, message) => {
     expect(configError(env).message).toContain(message);
   });

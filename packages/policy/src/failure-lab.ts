@@ -42,3 +42,36 @@ export function clientForgottenByLab(
   if (entry?.switchedOnAt === undefined || client.kind !== 'dynamic') return false;
   return client.createdAt.getTime() <= entry.switchedOnAt.getTime();
 }
+
+/**
+ * Failure lab `issuer-moved`: the path of the second issuer the stack serves while it is on (the
+ * issuer URL plus this path, its metadata at the path-inserted well-known URL, RFC 8414 §3.1).
+ */
+export const MOVED_ISSUER_PATH = '/v2';
+
+/** The issuer URL a row bound to `issuerPath` (null: the stack's own) belongs to. */
+export function issuerAt(issuer: string, issuerPath: string | null): string {
+  return issuerPath === null ? issuer : `${issuer}${issuerPath}`;
+}
+
+/**
+ * Failure lab `issuer-moved`: whether an issuer knows a client. Credentials are bound to the issuer
+ * that issued them (SEP-2352, authorization server migration: the client discovers the new server
+ * and registers again): a dynamically registered or pre-registered client is known only at the
+ * issuer it was registered with. A metadata-document client's ID is its document's URL, which any
+ * issuer can fetch, so it is known at both.
+ */
+export function clientKnownAtIssuer(
+  client: { kind: string; issuerPath: string | null },
+  issuerPath: string | null,
+): boolean {
+  return client.kind === 'cimd' || client.issuerPath === issuerPath;
+}
+
+/**
+ * Failure lab `issuer-moved`: a code, or a grant and every token of it, is honoured only by the issuer
+ * that issued it (SEP-2352): the old issuer's refresh tokens are refused at the new one.
+ */
+export function issuedHere(issuedAt: string | null, issuerPath: string | null): boolean {
+  return issuedAt === issuerPath;
+}

@@ -20,8 +20,14 @@ describe('labSwitchProblem', () => {
     ['a workspace scenario globally', 'expire-access', 'global', undefined],
     ['a global scenario globally', 'no-dcr', 'global', undefined],
     ['a global scenario for one workspace', 'no-dcr', 'workspace', 'scope'],
-    ['a planned scenario', 'issuer-moved', 'global', 'scenario'],
   ] as const)('%s: the field at fault is %s', (_case, name, scope, field) => {
     expect(labSwitchProblem(scenario(name), scope)?.field).toBe(field);
+  });
+
+  it('a scenario catalogued as planned (nothing built acts on it) is refused by name', () => {
+    expect(labSwitchProblem({ ...scenario('no-dcr'), planned: true }, 'global')).toEqual({
+      field: 'scenario',
+      message: 'no-dcr is catalogued but not built yet; nothing would act on it',
+    });
   });
 });

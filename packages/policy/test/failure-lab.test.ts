@@ -1,6 +1,14 @@
 import type { LabSwitch } from '@enginy/config/failure-lab';
 import { describe, expect, it } from 'vitest';
-import { clientForgottenByLab, labScenariosInForce, labSwitchInForce } from '../src/failure-lab.ts';
+import {
+  clientForgottenByLab,
+  clientKnownAtIssuer,
+  issuedHere,
+  issuerAt,
+  labScenariosInForce,
+  labSwitchInForce,
+  MOVED_ISSUER_PATH,
+} from '../src/failure-lab.ts';
 
 const global: LabSwitch = { scenario: 'expire-access', workspaceId: null, options: { seconds: 30 } };
 const acme: LabSwitch = { scenario: 'expire-access', workspaceId: 'acme-id', options: { seconds: 5 } };
@@ -39,5 +47,28 @@ describe('clientForgottenByLab: which clients forget-client forgets', () => {
     ['nothing while the scenario is off', [], 'dynamic', before, false],
   ] as const)('%s', (_case, switches, kind, createdAt, expected) => {
     expect(clientForgottenByLab(switches, { kind, createdAt })).toBe(expected);
+  });
+});
+
+describe('issuer-moved: credentials are bound to their issuer (SEP-2352)', () => {
+  it('a registered client is known only where it registered; a metadata-document client everywhere', () => {
+    expect(clientKnownAtIssuer({ kind: 'dynamic', issuerPath: null }, null)).toBe(true);
+    expect(clientKnownAtIssuer({ kind: 'dynamic', issuerPath: null }, MOVED_ISSUER_PATH)).toBe(false);
+    expect(clientKnownAtIssuer({ kind: 'dynamic', issuerPath: MOVED_ISSUER_PATH }, null)).toBe(false);
+    expect(clientKnownAtIssuer({ kind: 'dynamic', issuerPath: MOVED_ISSUER_PATH }, MOVED_ISSUER_PATH)).toBe(true);
+    expect(clientKnownAtIssuer({ kind: 'preregistered', issuerPath: null }, MOVED_ISSUER_PATH)).toBe(false);
+    expect(clientKnownAtIssuer({ kind: 'cimd', issuerPath: null }, MOVED_ISSUER_PATH)).toBe(true);
+  });
+
+  it('a code or grant is honoured only by the issuer that issued it', () => {
+    expect(issuedHere(null, null)).toBe(true);
+    expect(issuedHere(null, MOVED_ISSUER_PATH)).toBe(false);
+    expect(issuedHere(MOVED_ISSUER_PATH, null)).toBe(false);
+    expect(issuedHere(MOVED_ISSUER_PATH, MOVED_ISSUER_PATH)).toBe(true);
+  });
+
+  it('the moved issuer is the issuer URL plus its path', () => {
+    expect(issuerAt('http://localhost:3002', null)).toBe('http://localhost:3002');
+    expect(issuerAt('http://localhost:3002', MOVED_ISSUER_PATH)).toBe('http://localhost:3002/v2');
   });
 });

@@ -33,7 +33,7 @@ export async function openSharedStore(config: StackConfig, options: SharedStoreO
   const { store, redisUrl } = config.rateLimits;
   // A store that is down lets requests through, logged (skipOnError): the limits are there against
   // abuse, and an outage of the counters must not take /token, sign-in and the API down with it. The
-  // sign-in backoff falls back to this process's own counters instead (sign-in-backoff.ts).
+  // sign-in backoff falls back to this process's own counters instead (shared-sign-in-backoff.ts).
   const failOpen = { skipOnError: true };
   if (store === 'redis' && redisUrl !== undefined) {
     const redis = await connectRedis(redisUrl, options.log);

@@ -34,13 +34,66 @@ export const messageText = (content: unknown): string =>
       ? content.map((part) => (typeof part === 'string' ? part : ((part as { text?: string }).text ?? ''))).join('')
       : '';
 
-/** What the stand-in says next: a call to the whoami tool, or the text to end on. */
-function reply(body: ChatRequest['body']): { tool?: string; text?: string } {
-  const last = body.messages?.at(-1);
-  if (last?.role === 'tool') return { text: `mcp_whoami answered: ${messageText(last.content)}` };
+interface ToolCall {
+  id: string;
+  function: { name: string; arguments: string };
+}
+
+const WHOAMI = 'mcp_whoami';
+
+/** A call of the whoami tool: directly, or through Qwen Code's `tool_call` bridge to a deferred tool. */
+function callsWhoami(call: ToolCall): boolean {
+  if (call.function.name.includes(WHOAMI)) return true;
+  if (call.function.name !== 'tool_call') return false;
+  try {
+    return String((JSON.parse(call.function.arguments) as { name?: unknown }).name).includes(WHOAMI);
+  } catch {
+    return false;
+  }
+}
+
+const toolCalls = (messages: readonly ChatMessage[]) =>
+  messages.flatMap((message) => (message as { tool_calls?: ToolCall[] }).tool_calls ?? []);
+
+/**
+ * What the stand-in says next. The whoami tool offered: call it. Offered only behind a tool search
+ * (Qwen Code defers MCP tools until the model asks for them): search for it, then call the name the
+ * search returned through the `tool_call` bridge. Its result in the conversation: say it, and stop.
+ */
+function reply(body: ChatRequest['body']): { tool?: string; args?: object; text?: string } {
+  const messages = body.messages ?? [];
+  const called = toolCalls(messages);
+  const whoamiCall = called.find(callsWhoami);
+  const result = messages.find((message) => message.role === 'tool' && message.tool_call_id === whoamiCall?.id);
+  if (result !== undefined) return { text: `mcp_whoami answered: ${messageText(result.content)}` };
   const names = (body.tools ?? []).map((tool) => tool.function?.name ?? '');
-  const tool = names.find((name) => name.includes('mcp_whoami'));
-  return tool === undefined ? { text: `No mcp_whoami tool was offered (tools: ${names.join(', ')}).` } : { tool };
+  const tool = names.find((name) => name.includes(WHOAMI));
+  if (tool !== undefined) return { tool, args: {} };
+  const searches = new Set(called.filter((call) => call.function.name === 'tool_search').map((call) => call.id));
+  const found = messages
+    .filter((message) => message.role === 'tool' && searches.has(message.tool_call_id ?? ''))
+    .map((message) => messageText(message.content).match(/"name":"([\w-]*mcp_whoami)"/)?.[1])
+    .find((name) => name !== undefined);
+  if (found !== undefined && names.includes('tool_call'))
+    return { tool: 'tool_call', args: { name: found, arguments: {} } };
+  if (names.includes('tool_search') && searches.size === 0) return { tool: 'tool_search', args: { query: WHOAMI } };
+  return { text: `No mcp_whoami tool was offered (tools: ${names.join(', ')}).` };
+}
+
+/** The text of each result the agent passed back for a call of the whoami tool, oldest first. */
+export function whoamiResults(requests: readonly ChatRequest[]): string[] {
+  const texts = new Set<string>();
+  for (const { body } of requests) {
+    const messages = body.messages ?? [];
+    const ids = new Set(
+      toolCalls(messages)
+        .filter(callsWhoami)
+        .map((call) => call.id),
+    );
+    for (const message of messages)
+      if (message.role === 'tool' && ids.has(message.tool_call_id ?? '')) texts.add(messageText(message.content));
+  }
+  return [...texts];
 }
 
 function answer(response: ServerResponse, body: ChatRequest['body'], id: string): void {
@@ -50,7 +103,14 @@ function answer(response: ServerResponse, body: ChatRequest['body'], id: string)
   const toolCalls =
     next.tool === undefined
       ? undefined
-      : [{ index: 0, id: `call_${id}`, type: 'function', function: { name: next.tool, arguments: '{}' } }];
+      : [
+          {
+            index: 0,
+            id: `call_${id}`,
+            type: 'function',
+            function: { name: next.tool, arguments: JSON.stringify(next.args ?? {}) },
+          },
+        ];
   const finish = toolCalls === undefined ? 'stop' : 'tool_calls';
   const usage = { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 };
   if (body.stream) {

@@ -112,3 +112,17 @@ export async function clientSteps(stack: TestStack, cli: AgentCli, clientId: str
   }
   return steps;
 }
+
+/**
+ * mcp_whoami's answer from the text an agent passed its model as the tool's result: the whole
+ * CallToolResult (Cline), its text content, or the text alone (whatever the agent chose to pass).
+ */
+export function whoamiFromToolResult(text: string): FullWhoami {
+  const value = JSON.parse(text.slice(text.indexOf('{'))) as {
+    structuredContent?: FullWhoami;
+    content?: { text?: string }[];
+  };
+  if (value.structuredContent !== undefined) return value.structuredContent;
+  if (Array.isArray(value.content)) return JSON.parse(value.content[0]?.text ?? '{}') as FullWhoami;
+  return value as unknown as FullWhoami;
+}

@@ -53,6 +53,21 @@ export class TerminalSession {
     for (const key of keys) await this.tmux('send-keys', '-t', 'cli', key);
   }
 
+  /**
+   * Presses `key` until the screen matches `pattern` (three tries): a TUI that has just drawn a
+   * dialog may not read keys yet, and drops the press.
+   */
+  async pressUntil(key: string, pattern: RegExp, timeoutMs = 10_000): Promise<string> {
+    for (let attempt = 1; ; attempt++) {
+      await this.press(key);
+      try {
+        return await this.waitFor(pattern, timeoutMs);
+      } catch (error) {
+        if (attempt === 3) throw error;
+      }
+    }
+  }
+
   /** Waits until the screen matches `pattern`; returns the screen. */
   async waitFor(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;

@@ -9,7 +9,7 @@ import { CLAUDE_CODE_REDIRECT_URI as CALLBACK } from '@enginy/config/defaults';
 import { KNOWN_CLIENTS, knownClient } from '@enginy/config/known-clients';
 import { SEED_IDS } from '@enginy/db/seed';
 import { READ_SCOPES } from '@enginy/policy/scopes';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ConsolePage, eventually, expectNoErrors, openConsole, screenshot } from '../src/console-page.ts';
 import { ADMIN, MEMBER, useStackAndBrowser } from '../src/stack-fixture.ts';
@@ -243,6 +243,118 @@ describe('the Connect page', () => {
       [SEED_IDS.acme, OPENCODE] as const,
     );
     expect(status).toBe(403);
+    expect((await acmeSettings()).allowed_redirect_uris).toEqual([CALLBACK]);
+    expectNoErrors(c);
+  });
+});
+
+describe('the recipes of GitHub Copilot CLI, Qwen Code, Cline and the MCP Inspector CLI (as each was seen to behave)', () => {
+  const COPILOT = 'http://127.0.0.1:3118/callback';
+  const fixList = (panel: Locator) =>
+    panel.getByRole('list', { name: 'What fixes it, in order' }).getByRole('listitem');
+
+  it("Copilot CLI: its random default port, then the admin's step and its own setting, in that order", async () => {
+    const c = await open('/console/connect?client=copilot-cli');
+    const { page } = c;
+    const mcpUrl = e2e.stack.config.openapi.mcpUrl;
+    const panel = page.getByRole('tabpanel', { name: 'GitHub Copilot CLI' });
+    await eventually(() => panel.getByTestId('sent-uri-state').textContent()).toBe('not in Allowed redirect URIs');
+    expect(await panel.getByText('http://127.0.0.1:<port>/callback', { exact: true }).count()).toBe(1);
+    expect(await panel.getByText(/the port is random, so no allowlist entry can match it/).count()).toBe(1);
+    expect(await panel.getByTestId('sent-uri').textContent()).toBe(COPILOT);
+    expect(
+      await panel.getByText(/client ID is https:\/\/github\.com\/copilot\/cli\/client-metadata\.json/).count(),
+    ).toBe(1);
+    const redirectPort =
+      '"auth": { "redirectPort": 3118 } in its server entry (~/.copilot/mcp-config.json) fixes the port; host and path are always 127.0.0.1 and /callback';
+    expect(await fixList(panel).allTextContents()).toEqual([
+      `An admin adds ${COPILOT} to Allowed redirect URIs (exact match).`,
+      `In GitHub Copilot CLI: ${redirectPort}.`,
+    ]);
+    expect(await fixList(panel).first().getAttribute('data-state')).toBe('todo');
+    expect(await panel.getByTestId(/^command-\d+$/).allTextContents()).toEqual([
+      `copilot mcp add --transport http enginy ${mcpUrl}`,
+      'copilot   # then type: /mcp auth enginy',
+    ]);
+    // The entry `copilot mcp add` writes, plus the redirect port.
+    expect(JSON.parse((await panel.getByTestId('config-file').textContent()) ?? '')).toEqual({
+      mcpServers: { enginy: { tools: ['*'], type: 'http', url: mcpUrl, auth: { redirectPort: 3118 } } },
+    });
+    expect(await panel.getByText('~/.copilot/mcp-config.json', { exact: true }).count()).toBe(1);
+    await screenshot(page, 'connect-copilot-cli');
+
+    // The admin's step from the page: the exact 127.0.0.1 URI, never localhost; the client's step stays.
+    await panel.getByRole('button', { name: `Add ${COPILOT} to Allowed redirect URIs` }).click();
+    await eventually(async () => (await acmeSettings()).allowed_redirect_uris).toEqual([CALLBACK, COPILOT]);
+    await eventually(() => fixList(panel).allTextContents()).toEqual([
+      `${COPILOT} is already in Allowed redirect URIs: no admin change.`,
+      `In GitHub Copilot CLI: ${redirectPort}.`,
+    ]);
+    expect(await panel.getByTestId('sent-uri-state').textContent()).toBe('in Allowed redirect URIs');
+    expectNoErrors(c);
+  });
+
+  it("Qwen Code and Cline: allow the fixed URI each sends (Qwen Code's redirectUri is a trap); the Inspector: its own --callback-url, no admin change", async () => {
+    const c = await open('/console/connect?client=qwen-code');
+    const { page } = c;
+    const mcpUrl = e2e.stack.config.openapi.mcpUrl;
+
+    const qwen = page.getByRole('tabpanel', { name: 'Qwen Code' });
+    await eventually(() => qwen.getByTestId('sent-uri-state').textContent()).toBe('not in Allowed redirect URIs');
+    expect(await qwen.getByTestId('sent-uri').textContent()).toBe('http://localhost:7777/oauth/callback');
+    expect(await qwen.getByText('Sent by default').count()).toBe(0);
+    expect(await qwen.getByText(/Registers dynamically \(RFC 7591\) as “Qwen Code MCP Client”/).count()).toBe(1);
+    expect(await fixList(qwen).allTextContents()).toEqual([
+      'An admin adds http://localhost:7777/oauth/callback to Allowed redirect URIs (exact match).',
+    ]);
+    expect(await qwen.getByRole('note').textContent()).toBe(
+      'Not a fix: Do not set "oauth": { "redirectUri": … } in its server entry: Qwen Code then sends that URI, but its listener stays on 127.0.0.1:7777, so after Approve the browser ends at a refused connection.',
+    );
+    expect(await qwen.getByTestId(/^command-\d+$/).allTextContents()).toEqual([
+      `qwen mcp add --transport http enginy ${mcpUrl}`,
+      'qwen   # then type /mcp, choose enginy, then Authenticate',
+    ]);
+    expect(await qwen.getByTestId('config-file').count()).toBe(0);
+    await screenshot(page, 'connect-qwen-code');
+
+    await page.getByRole('tab', { name: 'Cline', exact: true }).click();
+    const cline = page.getByRole('tabpanel', { name: 'Cline' });
+    await eventually(() => cline.getByTestId('sent-uri').textContent()).toBe(
+      'http://127.0.0.1:1456/mcp/oauth/callback',
+    );
+    expect(await cline.getByText(/while port 1456 is taken it uses 1457, then 1458/).count()).toBe(1);
+    expect(await fixList(cline).allTextContents()).toEqual([
+      'An admin adds http://127.0.0.1:1456/mcp/oauth/callback to Allowed redirect URIs (exact match).',
+    ]);
+    expect(await cline.getByRole('note').count()).toBe(0);
+    expect(await cline.getByTestId(/^command-\d+$/).allTextContents()).toEqual([
+      `cline mcp add --transport http --yes enginy ${mcpUrl}`,
+      'cline mcp   # choose Authorize OAuth, then enginy',
+    ]);
+    expect(
+      await cline
+        .getByRole('button', { name: 'Add http://127.0.0.1:1456/mcp/oauth/callback to Allowed redirect URIs' })
+        .isEnabled(),
+    ).toBe(true);
+    await screenshot(page, 'connect-cline');
+
+    await page.getByRole('tab', { name: 'MCP Inspector', exact: true }).click();
+    const inspector = page.getByRole('tabpanel', { name: 'MCP Inspector' });
+    await eventually(() => inspector.getByTestId('sent-uri-state').textContent()).toBe('in Allowed redirect URIs');
+    expect(await inspector.getByText('http://127.0.0.1:6276/oauth/callback', { exact: true }).count()).toBe(1);
+    expect(await inspector.getByTestId('sent-uri').textContent()).toBe(CALLBACK);
+    expect(await fixList(inspector).allTextContents()).toEqual([
+      `${CALLBACK} is already in Allowed redirect URIs: no admin change.`,
+      `In MCP Inspector: --callback-url ${CALLBACK} on every command (it remembers no callback URL), and --relogin once if it registered before with another one: it keeps one client per server URL.`,
+    ]);
+    const inspectorCli = `npx -y @modelcontextprotocol/inspector@2.12.0 --cli ${mcpUrl} --callback-url ${CALLBACK} --method tools/call --tool-name mcp_whoami`;
+    expect(await inspector.getByTestId(/^command-\d+$/).allTextContents()).toEqual([
+      inspectorCli,
+      `${inspectorCli} --relogin   # if it registered before with its default callback`,
+    ]);
+    expect(await inspector.getByRole('button', { name: /^Add .* to Allowed redirect URIs$/ }).count()).toBe(0);
+    await screenshot(page, 'connect-inspector');
+    // Nothing on these three pages changed the settings.
     expect((await acmeSettings()).allowed_redirect_uris).toEqual([CALLBACK]);
     expectNoErrors(c);
   });

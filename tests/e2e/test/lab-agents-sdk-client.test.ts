@@ -132,6 +132,28 @@ describe('the MCP SDK client under each failure-lab scenario', () => {
     expect(seen('no-dcr', 'stops')).toContain(message);
   });
 
+  it('issuer-moved: keeps working until expiry, then registers again at the new issuer and authorizes there', async () => {
+    await api.labOn('expire-access', 'workspace', { seconds: 3 });
+    const h = await connected('issuer-moved');
+    const oldClient = h.clientId;
+    const issuer = e2e.stack.config.auth.issuer;
+    await api.labOn('issuer-moved', 'global');
+    // The old issuer's token is still good at the MCP endpoint: nothing happens until it expires.
+    expect((await h.call('mcp_whoami')).isError).toBeFalsy();
+    expect(h.visits).toHaveLength(1);
+    await h.accessTokenExpired();
+    expect((await h.call('mcp_whoami')).isError).toBeFalsy();
+    // SEP-2352 as the SDK implements it: the old issuer's client and tokens are discarded, not presented.
+    expect(h.clientId).not.toBe(oldClient);
+    expect(h.visits.map((visit) => new URL(visit.url).pathname)).toEqual(['/authorize', '/v2/authorize']);
+    expect(h.visits[1]?.callback?.searchParams.get('iss')).toBe(`${issuer}/v2`);
+    await expect.poll(() => lines(oldClient)).toEqual(SIGN_IN);
+    await expect.poll(() => lines(h.clientId)).toEqual(SIGN_IN);
+    const steps = await stepsOf(h.clientId);
+    expect(steps.every((step) => step.scenarios.includes('issuer-moved'))).toBe(true);
+    seen('issuer-moved', 'authorizes-again');
+  });
+
   it('iss-mismatch: redeems the code whatever the iss, and connects', async () => {
     await api.labOn('iss-mismatch', 'global');
     const h = await connected('iss-mismatch');

@@ -17,8 +17,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserRecord, browserRecords, cliCommand, run, scratch } from '../src/agent-clis.ts';
 import { consoleApi } from '../src/console-api.ts';
 import { waitForFreePort } from '../src/doctor-run.ts';
-import { type ModelServer, messageText, STAND_IN_MODEL, startModelServer } from '../src/model-server.ts';
-import { clientSteps, type FullWhoami, mcpStatus, registrationOf, reportClient } from '../src/real-clients.ts';
+import { type ModelServer, STAND_IN_MODEL, startModelServer, whoamiResults } from '../src/model-server.ts';
+import {
+  clientSteps,
+  type FullWhoami,
+  mcpStatus,
+  registrationOf,
+  reportClient,
+  whoamiFromToolResult,
+} from '../src/real-clients.ts';
 import { useStack } from '../src/stack-fixture.ts';
 import { TerminalSession } from '../src/tmux.ts';
 import { ADMIN } from '../src/whoami.ts';
@@ -97,14 +104,8 @@ async function whoamiTask(): Promise<{ output: string; who?: FullWhoami; toolsOf
   expect(task.code, task.output.slice(-2000)).toBe(0);
   const requests = model.requests.slice(before);
   const toolsOffered = (requests[0]?.body.tools ?? []).map((tool) => tool.function?.name ?? '');
-  const result = requests
-    .flatMap((request) => request.body.messages ?? [])
-    .filter((message) => message.role === 'tool')
-    .at(-1);
-  const who =
-    result === undefined
-      ? undefined
-      : (JSON.parse(messageText(result.content)) as { structuredContent: FullWhoami }).structuredContent;
+  const [result] = whoamiResults(requests);
+  const who = result === undefined ? undefined : whoamiFromToolResult(result);
   return { output: task.output, toolsOffered, ...(who ? { who } : {}) };
 }
 

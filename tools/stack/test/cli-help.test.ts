@@ -20,6 +20,7 @@ const EXEMPT: Record<string, string> = {
   typecheck: "turbo run typecheck: --help is turbo's",
   lint: "biome check: --help is biome's",
   'lint:fix': "biome check --write: --help is biome's",
+  'lint:imports': "depcruise: --help is dependency-cruiser's",
   'test:hardening': "pnpm --filter @enginy/hardening's vitest run: --help is vitest's",
 };
 const OURS = /^node --import tsx (\S+\.ts)((?: [a-z][\w-]*)*)$/;

@@ -57,7 +57,6 @@ describe('pnpm lab: bad input', () => {
     [['on', 'no-dcr', '--workspace', 'acme'], 'no-dcr is global: it takes no --workspace'],
     [['on', 'token-unavailable', '--count'], '--count needs a value'],
     [['off'], 'off needs a scenario (or --all)'],
-    [['on', 'issuer-moved'], 'issuer-moved is catalogued but not built yet'],
     [['switch'], 'Unknown command "switch"; commands: list, status, on, off, --help'],
   ])('%j: one clear line, exit 2', async (args, message) => {
     const result = await lab(args, { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });

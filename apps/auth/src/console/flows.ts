@@ -3,7 +3,7 @@ import { FLOW_OUTCOMES, FlowList, FlowQuery } from '@enginy/contracts/flows';
 import { flowStepsForWorkspace } from '@enginy/db/queries/flow-steps';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { assembleFlows } from '../flows/assemble.ts';
-import { AUTH_EVENTS_RETENTION_MS } from '../jobs/purge-expired.ts';
+import { auditKeptSince } from '../jobs/purge-expired.ts';
 import { callerOf } from './access.ts';
 import type { ConsoleDeps } from './deps.ts';
 import { validationFailed } from './errors.ts';
@@ -23,7 +23,7 @@ const isOutcome = (value: string): value is (typeof FLOW_OUTCOMES)[number] =>
  * discovery to its first tool call, newest first; filterable by client and outcome. What a workspace
  * sees is what its attempts list sees (queries/flow-steps.ts), within the same 90 days.
  */
-export const flowRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app, { db, access }) => {
+export const flowRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app, { config, db, access }) => {
   app.get(
     '/console/workspaces/:id/flows',
     {
@@ -41,7 +41,7 @@ export const flowRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app, { 
       const clientId = filter(request.query.clientId);
       const workspaceId = callerOf(request).workspace.id;
       const found = await flowStepsForWorkspace(db, workspaceId, {
-        since: new Date(Date.now() - AUTH_EVENTS_RETENTION_MS),
+        since: auditKeptSince(config),
         clientId,
         maxFlows: MAX_CANDIDATES,
       });

@@ -8,6 +8,7 @@ import { METADATA_PATHS } from '../oauth/metadata/endpoint.ts';
 import { REGISTER_PATHS } from '../oauth/register/endpoint.ts';
 import { REVOKE_PATHS } from '../oauth/revoke/endpoint.ts';
 import { TOKEN_PATHS } from '../oauth/token/endpoint.ts';
+import { ownRouteOf } from '../lab/issuer-moved.ts';
 import {
   authorizeStep,
   callerOf,
@@ -51,7 +52,8 @@ function jsonOf(payload: unknown): Record<string, unknown> | undefined {
  */
 export function recordFlowSteps(app: FastifyInstance, { config, db }: { config: StackConfig; db: Db }): void {
   app.addHook('onSend', async (request, reply, payload) => {
-    const url = request.routeOptions.url ?? '';
+    // The failure lab's moved issuer's routes are the same steps (lab/issuer-moved.ts).
+    const url = ownRouteOf(request.routeOptions.url ?? '');
     const method = request.method;
     const observed: Observed = { request, reply, body: jsonOf(payload) };
     try {

@@ -1,3 +1,4 @@
+import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
 import { purgeUnusedDynamicClients } from '@enginy/db/queries/oauth-clients';
 import { purgeAuthEvents } from '@enginy/db/queries/audit-events';
@@ -9,8 +10,12 @@ import { REFRESH_RETRY_GRACE_MS } from '../oauth/grants/refresh.ts';
 /** What expired less than this long ago is kept, so a late request still gets "expired", not "unknown". */
 const KEEP_EXPIRED_MS = 24 * 60 * 60 * 1000;
 const EVERY_MS = 60 * 60 * 1000;
-/** The audit of authorization attempts and admin changes is kept 90 days (README, "Security notes"). */
-export const AUTH_EVENTS_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Since when the audit of authorization attempts and admin changes is kept (AUDIT_RETENTION_DAYS). */
+export function auditKeptSince(config: StackConfig, now: number = Date.now()): Date {
+  return new Date(now - config.audit.retentionDays * DAY_MS);
+}
 /**
  * A dynamic client that never completed a grant is deleted a day after its last registration. RFC
  * 7591 §3: anonymous registration requests "MAY be rate-limited or otherwise limited to prevent a
@@ -33,7 +38,12 @@ export interface PurgeJob {
  * grace period is over. A failed run (say the database is restarting) is logged and tried again at
  * the next one.
  */
-export function purgeExpiredJob(db: Db, log: FastifyBaseLogger, now: () => number = Date.now): PurgeJob {
+export function purgeExpiredJob(
+  db: Db,
+  log: FastifyBaseLogger,
+  config: StackConfig,
+  now: () => number = Date.now,
+): PurgeJob {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   const runOnce = () => {
@@ -41,9 +51,9 @@ export function purgeExpiredJob(db: Db, log: FastifyBaseLogger, now: () => numbe
       try {
         const purged = {
           ...(await purgeExpired(db, new Date(now() - KEEP_EXPIRED_MS), new Date(now() - REFRESH_RETRY_GRACE_MS))),
-          authEvents: await purgeAuthEvents(db, new Date(now() - AUTH_EVENTS_RETENTION_MS)),
+          authEvents: await purgeAuthEvents(db, auditKeptSince(config, now())),
           // The console's flows are kept as long as the attempts they explain.
-          flowSteps: await purgeFlowSteps(db, new Date(now() - AUTH_EVENTS_RETENTION_MS)),
+          flowSteps: await purgeFlowSteps(db, auditKeptSince(config, now())),
           unusedDynamicClients: await purgeUnusedDynamicClients(
             db,
             new Date(now() - UNUSED_DYNAMIC_CLIENT_TTL_MS),

@@ -4,6 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { NotFound } from '../errors.ts';
 import { REGISTER_PATHS } from '../oauth/register/endpoint.ts';
+import { ownRouteOf } from './issuer-moved.ts';
 
 export const NO_DCR_MESSAGE =
   'Dynamic client registration is switched off on this server (failure lab: no-dcr): use a client ID metadata document or a pre-registered client';
@@ -22,7 +23,8 @@ const registerPaths: readonly string[] = REGISTER_PATHS;
  */
 const noDcr: FastifyPluginAsync = async (app) => {
   app.addHook('onRequest', async (request) => {
-    if (!registerPaths.includes(request.routeOptions.url ?? '')) return;
+    // The failure lab's moved issuer (issuer-moved) has its own /register: switched off alike.
+    if (!registerPaths.includes(ownRouteOf(request.routeOptions.url ?? ''))) return;
     if (registrationSwitchedOff(await request.labSwitches())) throw new NotFound(NO_DCR_MESSAGE);
   });
 };

@@ -9,6 +9,8 @@
  * its member's own address (a recent successful sign-in) still gets in, while the attacker's
  * address, failing on every account it tries, waits longer and longer.
  */
+import { type AtomicStore, memoryAtomicStore, type Write } from '@enginy/service/atomic-store';
+
 export interface BackoffRule {
   freeFailures: number;
   firstDelayMs: number;
@@ -32,110 +34,96 @@ export const ACCOUNT_RULE: BackoffRule = {
 };
 /** How long a successful sign-in makes its address known for that account. */
 export const KNOWN_ADDRESS_MS = 30 * 24 * 60 * 60_000;
-/** Memory is bounded: past this many keys, the least recently touched are dropped. */
-const MAX_KEYS = 20_000;
 
+/** A key's failures: how many, and when the last one was. */
 interface Failures {
   count: number;
   lastAt: number;
 }
 
-/** A map that forgets its least recently touched entries past MAX_KEYS. */
-class Recent<V> {
-  private readonly map = new Map<string, V>();
-  get(key: string): V | undefined {
-    return this.map.get(key);
-  }
-  set(key: string, value: V): void {
-    this.map.delete(key);
-    this.map.set(key, value);
-    if (this.map.size > MAX_KEYS) this.map.delete(this.map.keys().next().value as string);
-  }
-  delete(key: string): void {
-    this.map.delete(key);
-  }
+const parse = (value: string | undefined): Failures | undefined =>
+  value === undefined ? undefined : (JSON.parse(value) as Failures);
+
+/** The failures still remembered at `now`: forgotten once the last is `forgetAfterMs` old. */
+function current(value: string | undefined, rule: BackoffRule, now: number): Failures | undefined {
+  const entry = parse(value);
+  return entry !== undefined && now - entry.lastAt <= rule.forgetAfterMs ? entry : undefined;
 }
 
-class FailureCounter {
-  private readonly failures = new Recent<Failures>();
-  constructor(private readonly rule: BackoffRule) {}
-
-  /** Milliseconds until the key may try again (0: now). */
-  waitMs(key: string, now: number): number {
-    const entry = this.current(key, now);
-    if (entry === undefined || entry.count < this.rule.freeFailures) return 0;
-    const delay = Math.min(this.rule.maxDelayMs, this.rule.firstDelayMs * 2 ** (entry.count - this.rule.freeFailures));
-    return Math.max(0, entry.lastAt + delay - now);
-  }
-
-  add(key: string, now: number, by: 1 | -1): void {
-    const entry = this.current(key, now) ?? { count: 0, lastAt: now };
-    const count = Math.max(0, entry.count + by);
-    if (count === 0) this.failures.delete(key);
-    else this.failures.set(key, { count, lastAt: by === 1 ? now : entry.lastAt });
-  }
-
-  private current(key: string, now: number): Failures | undefined {
-    const entry = this.failures.get(key);
-    if (entry !== undefined && now - entry.lastAt > this.rule.forgetAfterMs) {
-      this.failures.delete(key);
-      return undefined;
-    }
-    return entry;
-  }
+/** Milliseconds until the key may try again (0: now): twice as long after each failure past the free ones. */
+function waitMs(value: string | undefined, rule: BackoffRule, now: number): number {
+  const entry = current(value, rule, now);
+  if (entry === undefined || entry.count < rule.freeFailures) return 0;
+  const delay = Math.min(rule.maxDelayMs, rule.firstDelayMs * 2 ** (entry.count - rule.freeFailures));
+  return Math.max(0, Math.ceil(entry.lastAt + delay - now));
 }
 
-/** The backoff as the sign-in route uses it: this process's own (below) or the replicas' shared one. */
+/** One more failure (1) or one less (-1); stored until it would be forgotten. */
+function counted(value: string | undefined, rule: BackoffRule, now: number, by: 1 | -1): Write {
+  const entry = current(value, rule, now) ?? { count: 0, lastAt: now };
+  const count = Math.max(0, entry.count + by);
+  if (count === 0) return null;
+  const lastAt = by === 1 ? now : entry.lastAt;
+  return { value: JSON.stringify({ count, lastAt }), ttlMs: lastAt + rule.forgetAfterMs - now + 1 };
+}
+
+/** The backoff as the sign-in route uses it, over this process's store or the one the replicas share. */
 export interface SignInBackoff {
-  admit(address: string, account: string): number | Promise<number>;
-  succeeded(address: string, account: string): void | Promise<void>;
-  withdraw(address: string, account: string): void | Promise<void>;
-}
-
-/** This process's own backoff: every answer at once, from memory. */
-export interface LocalSignInBackoff extends SignInBackoff {
   /**
    * 0 when `address` may try `account` now, and the attempt is counted as a failure at once (so
    * parallel guesses cannot all slip in before the first one fails); else the milliseconds to wait.
    */
-  admit(address: string, account: string): number;
+  admit(address: string, account: string): Promise<number>;
   /** The admitted attempt succeeded: it was no failure, and the address is now known for the account. */
-  succeeded(address: string, account: string): void;
+  succeeded(address: string, account: string): Promise<void>;
   /** The admitted attempt never ran (the server was busy): it was no failure. */
-  withdraw(address: string, account: string): void;
+  withdraw(address: string, account: string): Promise<void>;
 }
 
 export type BackoffRules = { address: BackoffRule; account: BackoffRule };
 
+/** The store's keys for one attempt: the address's failures, the account's, and whether the address is known to it. */
+const keysOf = (address: string, account: string) => [
+  `enginy:auth:sign-in-backoff:address:${address}`,
+  `enginy:auth:sign-in-backoff:account:${account}`,
+  `enginy:auth:sign-in-backoff:known:${account}\n${address}`,
+];
+
+/** The rules above over `store`: each decision is one atomic step of the store, on every replica that shares it. */
+export function signInBackoff(
+  store: AtomicStore,
+  now: () => number = Date.now,
+  rules: BackoffRules = { address: ADDRESS_RULE, account: ACCOUNT_RULE },
+): SignInBackoff {
+  const uncount = (address: string, account: string, known: Write) =>
+    store.update(keysOf(address, account), ([byAddress, byAccount]) => {
+      const at = now();
+      return {
+        result: undefined,
+        writes: [counted(byAddress, rules.address, at, -1), counted(byAccount, rules.account, at, -1), known],
+      };
+    });
+  return {
+    admit: (address, account) =>
+      store.update(keysOf(address, account), ([byAddress, byAccount, knownSince]) => {
+        const at = now();
+        const known = knownSince !== undefined && at - Number(knownSince) < KNOWN_ADDRESS_MS;
+        const wait = Math.max(waitMs(byAddress, rules.address, at), known ? 0 : waitMs(byAccount, rules.account, at));
+        if (wait > 0) return { result: wait };
+        return {
+          result: 0,
+          writes: [counted(byAddress, rules.address, at, 1), counted(byAccount, rules.account, at, 1)],
+        };
+      }),
+    succeeded: (address, account) => uncount(address, account, { value: String(now()), ttlMs: KNOWN_ADDRESS_MS }),
+    withdraw: (address, account) => uncount(address, account, undefined),
+  };
+}
+
+/** This process's own backoff, in memory. */
 export function createSignInBackoff(
   now: () => number = Date.now,
   rules: BackoffRules = { address: ADDRESS_RULE, account: ACCOUNT_RULE },
-): LocalSignInBackoff {
-  const addresses = new FailureCounter(rules.address);
-  const accounts = new FailureCounter(rules.account);
-  const known = new Recent<number>();
-  const knownFor = (address: string, account: string) => `${account}\n${address}`;
-
-  const uncount = (address: string, account: string) => {
-    addresses.add(address, now(), -1);
-    accounts.add(account, now(), -1);
-  };
-  return {
-    admit(address, account) {
-      const at = now();
-      const knownSince = known.get(knownFor(address, account));
-      const accountWait =
-        knownSince !== undefined && at - knownSince < KNOWN_ADDRESS_MS ? 0 : accounts.waitMs(account, at);
-      const wait = Math.max(addresses.waitMs(address, at), accountWait);
-      if (wait > 0) return wait;
-      addresses.add(address, at, 1);
-      accounts.add(account, at, 1);
-      return 0;
-    },
-    succeeded(address, account) {
-      uncount(address, account);
-      known.set(knownFor(address, account), now());
-    },
-    withdraw: uncount,
-  };
+): SignInBackoff {
+  return signInBackoff(memoryAtomicStore(now), now, rules);
 }

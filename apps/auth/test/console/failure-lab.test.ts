@@ -93,7 +93,6 @@ describe('console failure lab', () => {
     ['an option the scenario has not', 'no-dcr', { scope: 'global', options: { seconds: 3 } }, 'options.seconds'],
     ['a workspace switch of a global-only scenario', 'no-dcr', { scope: 'workspace' }, 'scope'],
     ['no scope', 'no-dcr', {}, 'scope'],
-    ['a scenario catalogued but not built yet', 'issuer-moved', { scope: 'global' }, 'scenario'],
   ])('refuses %s with a 422 naming the field, and switches nothing', async (_case, scenario, body, field) => {
     const response = await c.call('PUT', url(scenario), c.admin, body);
     expect(response.statusCode).toBe(422);

@@ -276,7 +276,10 @@ describe('flows', () => {
       .where('request_id', '=', requestId)
       .execute();
     expect(await old()).toHaveLength(1);
-    await purgeExpiredJob(c.t.db, c.app.log).runOnce();
+    // AUDIT_RETENTION_DAYS=365 keeps it; the default 90 days does not.
+    await purgeExpiredJob(c.t.db, c.app.log, { ...c.config, audit: { retentionDays: 365 } }).runOnce();
+    expect(await old()).toHaveLength(1);
+    await purgeExpiredJob(c.t.db, c.app.log, c.config).runOnce();
     expect(await old()).toEqual([]);
     expect((await flows(ACME)).length).toBeGreaterThan(0); // the recent ones stay
   });

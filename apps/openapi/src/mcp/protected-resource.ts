@@ -1,6 +1,7 @@
 import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { statedAuthorizationServer } from '../lab/issuer-moved.ts';
 import { statedResource } from '../lab/resource-mismatch.ts';
 import { scopeHint } from './scope-hint.ts';
 
@@ -21,10 +22,11 @@ export const protectedResourceRoutes: FastifyPluginAsync<{ config: StackConfig; 
 ) => {
   const metadata = async (request: FastifyRequest) => {
     const scopes = await scopeHint(db);
+    const lab = await request.labSwitches();
     return {
       // RFC 9728 §3.3: identical to the URL the metadata was fetched for (the failure lab may break that).
-      resource: statedResource(config.openapi.mcpUrl, await request.labSwitches()),
-      authorization_servers: [config.auth.issuer],
+      resource: statedResource(config.openapi.mcpUrl, lab),
+      authorization_servers: [statedAuthorizationServer(config.auth.issuer, lab)],
       ...(scopes.length === 0 ? {} : { scopes_supported: scopes }),
       bearer_methods_supported: ['header'],
       resource_name: 'Enginy MCP (local)',

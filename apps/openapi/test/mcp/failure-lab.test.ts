@@ -64,6 +64,21 @@ describe('resource-mismatch', () => {
   });
 });
 
+describe('issuer-moved', () => {
+  it('off: the metadata names the stack’s issuer', async () => {
+    expect((await metadata()).authorization_servers).toEqual([h.config.auth.issuer]);
+  });
+
+  it('on: the metadata names the second issuer, <issuer>/v2, in both forms; resource is unchanged', async () => {
+    await labOn('issuer-moved');
+    const document = await metadata();
+    expect(document.authorization_servers).toEqual([`${h.config.auth.issuer}/v2`]);
+    expect(document.resource).toBe(h.config.openapi.mcpUrl);
+    const root = await h.app.inject({ method: 'GET', url: '/.well-known/oauth-protected-resource' });
+    expect(root.json().authorization_servers).toEqual([`${h.config.auth.issuer}/v2`]);
+  });
+});
+
 describe('step-up', () => {
   it('off: a tool whose scope the grant lacks is the documented tool error', async () => {
     const { token } = await mintAccessToken(h.t.db, h.config, { scopes: ['CONTACTS_READ'] });

@@ -7,6 +7,7 @@ import { Link } from '../router.tsx';
 import {
   type ChecklistItem,
   clientIdItem,
+  fixSteps,
   redirectFacts,
   registrationText,
   scopeChoiceText,
@@ -52,6 +53,7 @@ export function ClientRecipe({
 
       <h3>Redirect URI</h3>
       {saved !== undefined && <RedirectUri client={client} settings={saved} />}
+      {saved !== undefined && <FixSteps client={client} settings={saved} />}
 
       <h3>Set it up</h3>
       {setup.configFile && (
@@ -231,6 +233,28 @@ function RedirectUri({ client, settings }: { client: KnownClient; settings: McpS
         <dd>{client.callbackFix}</dd>
       </div>
     </dl>
+  );
+}
+
+/** The admin's step, then the client's own: in this order, since the client's first try uses the URI at once. */
+function FixSteps({ client, settings }: { client: KnownClient; settings: McpSettings }) {
+  const steps = fixSteps(client, settings.allowedRedirectUris);
+  return (
+    <>
+      <h4 id="fix-heading">What fixes it, in order</h4>
+      <ol className="fix-steps" aria-labelledby="fix-heading">
+        {steps.map((step) => (
+          <li key={step.who} data-who={step.who} data-state={step.done === false ? 'todo' : 'ok'}>
+            {step.text}
+          </li>
+        ))}
+      </ol>
+      {client.trap && (
+        <p className="trap" role="note" data-testid="recipe-trap">
+          <strong>Not a fix:</strong> {client.trap}
+        </p>
+      )}
+    </>
   );
 }
 

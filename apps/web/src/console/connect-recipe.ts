@@ -40,6 +40,31 @@ export function redirectFacts(client: KnownClient, allowedRedirectUris: readonly
   return { byDefault: { value, form }, sent, allowlisted, addable: !allowlisted && isConcreteUri(sent) };
 }
 
+/** One step of what makes a client's first connection work: the admin's, or the client's own. */
+export interface FixStep {
+  who: 'admin' | 'client';
+  text: string;
+  /** The admin's step is done once the exact URI is allowed; the client's is the person's to do. */
+  done?: boolean;
+}
+
+/**
+ * What fixes the redirect, in the order it must happen: an admin allows the exact URI the recipe
+ * sends (already done when it is in the list), then, when the recipe sends something other than the
+ * client's default, the client's own setting that makes it send that URI.
+ */
+export function fixSteps(client: KnownClient, allowedRedirectUris: readonly string[]): FixStep[] {
+  const facts = redirectFacts(client, allowedRedirectUris);
+  const steps: FixStep[] = [
+    facts.allowlisted
+      ? { who: 'admin', text: `${facts.sent} is already in Allowed redirect URIs: no admin change.`, done: true }
+      : { who: 'admin', text: `An admin adds ${facts.sent} to Allowed redirect URIs (exact match).`, done: false },
+  ];
+  if (client.recipeRedirectUri !== client.defaultRedirectUri)
+    steps.push({ who: 'client', text: `In ${client.name}: ${client.callbackFix}.` });
+  return steps;
+}
+
 /** The settings to save so that `uri` is allowed as well: everything else exactly as saved. */
 export function withRedirectUri(settings: McpSettings, uri: string): McpSettingsInput {
   const { enabled, allowedRedirectUris, allowedClientIds, policyScopes, policyActive } = settings;

@@ -33,6 +33,11 @@ export const SDK_CLIENT: LabAgentRecord = {
       seen: 'Its provider sets no clientMetadataUrl (a metadata-document client ID); after discovery it throws "Incompatible auth server: does not support dynamic client registration", before registering or authorizing.',
     },
     {
+      scenario: 'issuer-moved',
+      reaction: 'authorizes-again',
+      seen: 'Its tokens keep working at the MCP endpoint until they expire; then, on the 401, it discovers the new issuer, discards the client and tokens stamped with the old one (no refresh is tried), registers again at /v2 and sends the person through the browser once, at the new issuer, whose iss the callback carries.',
+    },
+    {
       scenario: 'iss-mismatch',
       reaction: 'proceeds',
       seen: "Redeems the code although the callback's iss names another issuer, and connects: finishAuth(code) takes no iss, so the host cannot hand it over.",

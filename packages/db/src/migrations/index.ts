@@ -12,6 +12,7 @@ import * as m0010 from './0010-token-validity-notify.ts';
 import * as m0011 from './0011-membership-ends-access.ts';
 import * as m0012 from './0012-failure-lab.ts';
 import * as m0013 from './0013-flow-steps.ts';
+import * as m0014 from './0014-issuer-path.ts';
 
 /**
  * Every migration, by name, in the order they run. Forward-only: a migration that has shipped is
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   '0011-membership-ends-access': m0011,
   '0012-failure-lab': m0012,
   '0013-flow-steps': m0013,
+  '0014-issuer-path': m0014,
 };

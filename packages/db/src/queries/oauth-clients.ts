@@ -23,6 +23,8 @@ export interface OAuthClient {
   /** Metadata-document clients only: what their metadata is, and when the live document was last tried. */
   metadataSource: ClientMetadataSource | null;
   metadataCheckedAt: Date | null;
+  /** The issuer path a registered client is bound to (failure lab issuer-moved); null: the stack's own issuer. */
+  issuerPath: string | null;
 }
 
 export interface NewOAuthClient {
@@ -35,6 +37,8 @@ export interface NewOAuthClient {
   fingerprint?: string | null;
   /** Dynamic clients: the registering address (see apps/auth/src/routes/register.ts). */
   registeredFrom?: string | null;
+  /** Dynamic clients registered at the failure lab's moved issuer: its path. */
+  issuerPath?: string | null;
 }
 
 const COLUMNS = [
@@ -49,6 +53,7 @@ const COLUMNS = [
   'fetched_at',
   'metadata_source',
   'metadata_checked_at',
+  'issuer_path',
 ] as const;
 
 function toClient(row: Pick<Selectable<OAuthClientsTable>, (typeof COLUMNS)[number]>): OAuthClient {
@@ -64,6 +69,7 @@ function toClient(row: Pick<Selectable<OAuthClientsTable>, (typeof COLUMNS)[numb
     fetchedAt: row.fetched_at,
     metadataSource: row.metadata_source,
     metadataCheckedAt: row.metadata_checked_at,
+    issuerPath: row.issuer_path,
   };
 }
 
@@ -158,6 +164,7 @@ export async function registerDynamicClient(
       secret_hash: client.secretHash ?? null,
       registration_fingerprint: client.fingerprint ?? null,
       registered_from: client.registeredFrom ?? null,
+      issuer_path: client.issuerPath ?? null,
       metadata: JSON.stringify(client.metadata),
     })
     .onConflict((oc) =>

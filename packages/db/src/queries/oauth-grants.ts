@@ -13,6 +13,8 @@ export async function createGrant(
     redirectUri: string;
     scopes: string[];
     resource: string;
+    /** The issuer path it was granted at (failure lab issuer-moved); null: the stack's own issuer. */
+    issuerPath?: string | null;
   },
 ): Promise<string> {
   const row = await db
@@ -24,6 +26,7 @@ export async function createGrant(
       redirect_uri: grant.redirectUri,
       scopes: grant.scopes,
       resource: grant.resource,
+      issuer_path: grant.issuerPath ?? null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();

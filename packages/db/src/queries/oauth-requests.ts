@@ -13,12 +13,14 @@ export interface PendingAuthorization {
   resource: string;
   /** Metadata-document clients: what their metadata was when /authorize accepted the request. */
   clientSource: ClientSourceAtAuthorize | null;
+  /** The issuer path it was made at (failure lab issuer-moved); null: the stack's own issuer. */
+  issuerPath: string | null;
   createdAt: Date;
 }
 
 export async function createAuthorizationRequest(
   db: Db,
-  request: Omit<PendingAuthorization, 'id' | 'createdAt'>,
+  request: Omit<PendingAuthorization, 'id' | 'createdAt' | 'issuerPath'> & { issuerPath?: string | null },
   ttlSeconds: number,
 ): Promise<string> {
   const row = await db
@@ -31,6 +33,7 @@ export async function createAuthorizationRequest(
       code_challenge: request.codeChallenge,
       resource: request.resource,
       client_source: request.clientSource,
+      issuer_path: request.issuerPath ?? null,
       expires_at: new Date(Date.now() + ttlSeconds * 1000),
     })
     .returning('id')
@@ -60,6 +63,7 @@ export async function findPendingAuthorization(db: Db, id: string): Promise<Pend
       codeChallenge: row.code_challenge,
       resource: row.resource,
       clientSource: row.client_source,
+      issuerPath: row.issuer_path,
       createdAt: row.created_at,
     }
   );

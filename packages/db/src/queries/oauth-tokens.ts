@@ -15,6 +15,8 @@ export interface NewCode {
   expiresAt: Date;
   /** The authorization request it answers: the console's flows join the token exchange to it. */
   requestId?: string;
+  /** The issuer path of the request it answers (failure lab issuer-moved); null: the stack's own issuer. */
+  issuerPath?: string | null;
 }
 
 export async function createCode(db: Db, code: NewCode): Promise<void> {
@@ -31,6 +33,7 @@ export async function createCode(db: Db, code: NewCode): Promise<void> {
       scopes: code.scopes,
       expires_at: code.expiresAt,
       request_id: code.requestId ?? null,
+      issuer_path: code.issuerPath ?? null,
     })
     .execute();
 }
@@ -107,6 +110,7 @@ export function findToken(db: Db, tokenHash: string) {
       'oauth_grants.resource',
       'oauth_grants.revoked_at as grantRevokedAt',
       'oauth_grants.revoked_reason as grantRevokedReason',
+      'oauth_grants.issuer_path as grantIssuerPath',
       sql<boolean>`memberships.user_id is not null`.as('member'),
     ])
     .where('oauth_tokens.token_hash', '=', tokenHash)

@@ -41,6 +41,8 @@ export interface OAuthClientsTable {
   deleted_at: NullableTimestamp;
   /** The workspace whose admin pre-registered it; null for dynamic and CIMD clients. */
   workspace_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The issuer path it is bound to (migration 0014, failure lab issuer-moved); null: the stack's own issuer. */
+  issuer_path: ColumnType<string | null, string | null | undefined, never>;
 }
 
 /** A signed-in browser (the web app's sign-in), stored by the keyed hash of its cookie. */
@@ -66,6 +68,8 @@ export interface OAuthAuthorizationRequestsTable {
   created_at: CreatedAt;
   expires_at: Date;
   completed_at: NullableTimestamp;
+  /** The issuer path it is bound to (migration 0014, failure lab issuer-moved); null: the stack's own issuer. */
+  issuer_path: ColumnType<string | null, string | null | undefined, never>;
 }
 
 export interface OAuthCodesTable {
@@ -84,6 +88,8 @@ export interface OAuthCodesTable {
   created_at: CreatedAt;
   /** The authorization request it was issued for (migration 0013): how a token exchange joins its flow. */
   request_id: ColumnType<string | null, string | null | undefined, never>;
+  /** The issuer path it is bound to (migration 0014, failure lab issuer-moved); null: the stack's own issuer. */
+  issuer_path: ColumnType<string | null, string | null | undefined, never>;
 }
 
 /** An approved connection: what the console lists as an "active connection". */
@@ -99,6 +105,8 @@ export interface OAuthGrantsTable {
   last_used_at: Timestamp;
   revoked_at: NullableTimestamp;
   revoked_reason: string | null;
+  /** The issuer path it is bound to (migration 0014, failure lab issuer-moved); null: the stack's own issuer. */
+  issuer_path: ColumnType<string | null, string | null | undefined, never>;
 }
 
 export type OAuthTokenKind = 'access' | 'refresh';

@@ -9,6 +9,7 @@ import { UnusableMetadataDocument } from '../clients/cimd.ts';
 import type { AppPluginOptions } from '../../plugin-options.ts';
 import { sendErrorPage } from '../error-page.ts';
 import { refuseForgottenClient } from '../../lab/forget-client.ts';
+import { refuseClientOfOtherIssuer } from '../../lab/issuer-moved.ts';
 import { type AuthorizeParameters, checkParameters } from './check-parameters.ts';
 import { checkClient, type ResolvedClient } from './check-client.ts';
 import { checkPkce } from './check-pkce.ts';
@@ -25,7 +26,7 @@ const AUTHORIZE_PATHS = ['/authorize', '/oauth/authorize'] as const;
  * accepted request is stored as a pending authorization and the browser goes to the web app's
  * sign-in and consent page, where the workspace checks (2–5) run for the chosen workspace.
  */
-export const authorizeEndpoint: FastifyPluginAsync<AppPluginOptions> = async (app, { config, db }) => {
+export const authorizeEndpoint: FastifyPluginAsync<AppPluginOptions> = async (app, { config, db, issuerPath }) => {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     let parameters: AuthorizeParameters;
     try {
@@ -45,6 +46,7 @@ export const authorizeEndpoint: FastifyPluginAsync<AppPluginOptions> = async (ap
     try {
       resolved = await checkClient(db, config, parameters.client_id);
       refuseForgottenClient(resolved.client, await request.labSwitches());
+      refuseClientOfOtherIssuer(resolved.client, issuerPath ?? null);
     } catch (error) {
       // Only a verdict about the client is an invalid_client; anything else (the database is down) is not.
       if (!(error instanceof OAuthError)) throw error;
@@ -131,6 +133,7 @@ export const authorizeEndpoint: FastifyPluginAsync<AppPluginOptions> = async (ap
         codeChallenge,
         resource,
         clientSource: source,
+        issuerPath: issuerPath ?? null,
       },
       config.oauth.pendingRequestTtlSeconds,
     );

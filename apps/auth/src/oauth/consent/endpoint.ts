@@ -3,6 +3,7 @@ import { liveGrantedScopes } from '@enginy/db/queries/oauth-grants';
 import { completeAuthorization } from '@enginy/db/queries/oauth-requests';
 import { AUTHORIZATION_MESSAGES } from '@enginy/policy/authorization';
 import { cleanClientName } from '@enginy/policy/client-name';
+import { issuerAt } from '@enginy/policy/failure-lab';
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Forbidden, NotFound } from '../../errors.ts';
@@ -24,8 +25,10 @@ export const consentEndpoint: FastifyPluginAsync<AppPluginOptions> = async (plug
   const app = plugin.withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
 
+  // The issuer the request was made at: the stack's own, or the failure lab's moved one (issuer-moved).
+  const issuerOf = (context: ConsentContext) => issuerAt(config.auth.issuer, context.pending.issuerPath);
   const scopeErrorRedirect = (context: ConsentContext) =>
-    authorizationResponseUrl(context.pending.redirectUri, config.auth.issuer, {
+    authorizationResponseUrl(context.pending.redirectUri, issuerOf(context), {
       error: 'invalid_scope',
       error_description: AUTHORIZATION_MESSAGES.scopes_not_allowed,
       state: context.pending.state,
@@ -98,7 +101,7 @@ export const consentEndpoint: FastifyPluginAsync<AppPluginOptions> = async (plug
       requireCsrfToken(request, context.csrfToken);
       const { decision, pending } = context;
       // The failure lab's iss-mismatch states another issuer in this response (RFC 9207).
-      const issuer = statedIssuer(config.auth.issuer, await request.labSwitches());
+      const issuer = statedIssuer(issuerOf(context), await request.labSwitches());
       // A request whose redirect URI the workspace does not allow never goes back to the client, even on Deny.
       if (decision.outcome === 'denied' && decision.redirectError === undefined) throw new Forbidden(decision.message);
       if (!(await completeAuthorization(db, pending.id))) throw new NotFound(EXPIRED);

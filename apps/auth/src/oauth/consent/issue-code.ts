@@ -23,6 +23,7 @@ export async function issueCode(
     scopes,
     expiresAt: new Date(Date.now() + config.oauth.codeTtlSeconds * 1000),
     requestId: context.pending.id,
+    issuerPath: context.pending.issuerPath,
   });
   return code;
 }

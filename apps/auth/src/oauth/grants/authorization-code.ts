@@ -3,6 +3,7 @@ import type { Db } from '@enginy/db/client';
 import type { OAuthClient } from '@enginy/db/queries/oauth-clients';
 import { createGrant, revokeGrant } from '@enginy/db/queries/oauth-grants';
 import { claimCode, findCode, linkCodeToGrant } from '@enginy/db/queries/oauth-tokens';
+import { issuedHere } from '@enginy/policy/failure-lab';
 import { grantEndedByMembership } from '@enginy/policy/grant-membership';
 import { spentCodeVerdict } from '@enginy/policy/spent-code';
 import { hashSecret } from '@enginy/security/tokens';
@@ -12,6 +13,7 @@ import { issueTokenPair, type TokenResponse } from './issue.ts';
 
 const REPLAYED = 'The authorization code was already used; the tokens it issued are revoked';
 const ANOTHER_CLIENT = 'The authorization code was issued to another client';
+const ANOTHER_ISSUER = 'The authorization code was issued by another issuer';
 const PKCE_FAILED = 'PKCE verification failed: code_verifier does not match code_challenge';
 
 /** RFC 6749 §4.1.3 with PKCE (RFC 7636 §4.6) and resource indicators (RFC 8707 §2.2). */
@@ -20,6 +22,7 @@ export async function redeemAuthorizationCode(
   config: StackConfig,
   client: OAuthClient,
   body: Record<string, string | undefined>,
+  issuerPath: string | null = null,
 ): Promise<TokenResponse> {
   const { code, redirect_uri: redirectUri, code_verifier: verifier, resource } = body;
   if (code === undefined || code === '') throw new InvalidRequest('code is required');
@@ -46,6 +49,8 @@ export async function redeemAuthorizationCode(
   }
   // RFC 6749 §4.1.3: the code was issued to this client, and redirect_uri is identical to the one authorized.
   if (!issuedToThisClient) throw new InvalidGrant(ANOTHER_CLIENT);
+  // SEP-2352 (failure lab issuer-moved): a code is redeemed only at the issuer that issued it.
+  if (!issuedHere(row.issuer_path, issuerPath)) throw new InvalidGrant(ANOTHER_ISSUER);
   if (redirectUri !== row.redirect_uri) throw new InvalidGrant('redirect_uri does not match the authorization request');
   if (!pkceOk) throw new InvalidGrant(PKCE_FAILED);
   if (resource !== undefined && resource !== row.resource)
@@ -66,6 +71,7 @@ export async function redeemAuthorizationCode(
       redirectUri: claimed.redirect_uri,
       scopes: claimed.scopes,
       resource: claimed.resource,
+      issuerPath: claimed.issuer_path,
     });
     await linkCodeToGrant(trx, codeHash, grantId);
     return issueTokenPair(trx, config, grantId, claimed.scopes);

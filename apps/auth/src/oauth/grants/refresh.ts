@@ -3,6 +3,7 @@ import type { Db } from '@enginy/db/client';
 import type { OAuthClient } from '@enginy/db/queries/oauth-clients';
 import { revokeGrant, touchGrant } from '@enginy/db/queries/oauth-grants';
 import { findToken, insertTokens, spendRefreshToken } from '@enginy/db/queries/oauth-tokens';
+import { issuedHere } from '@enginy/policy/failure-lab';
 import { grantEndedByMembership, MEMBER_REMOVED } from '@enginy/policy/grant-membership';
 import { scopesBeyondGrant } from '@enginy/policy/refresh-scope';
 import { parseScopeParam } from '@enginy/policy/scopes';
@@ -44,6 +45,8 @@ export class RefreshService {
   constructor(
     private readonly db: Db,
     private readonly config: StackConfig,
+    /** The issuer path this token endpoint answers for (failure lab issuer-moved); null: the stack's own. */
+    private readonly issuerPath: string | null = null,
   ) {}
 
   async refresh(
@@ -58,6 +61,9 @@ export class RefreshService {
     const row = await findToken(this.db, hash);
     if (row === undefined || row.kind !== 'refresh') throw new InvalidGrant('Unknown refresh token');
     if (row.clientId !== client.id) throw new InvalidGrant('The refresh token was issued to another client');
+    // SEP-2352 (failure lab issuer-moved): a grant's tokens are honoured only by the issuer that issued it.
+    if (!issuedHere(row.grantIssuerPath, this.issuerPath))
+      throw new InvalidGrant('The refresh token was issued by another issuer');
     // A grant stands only while its user is a member of its workspace. RFC 6749 §5.2
     // invalid_grant: the refresh token "is invalid, expired, revoked". Migration 0011 revokes the grant
     // when the membership goes; a grant that outlived it any other way is revoked here.

@@ -42,9 +42,15 @@ export function authorizationServerMetadata(
   };
 }
 
-/** RFC 8414 §3: the metadata at the well-known path (and OpenID Connect Discovery's, which clients also probe). */
-export const metadataEndpoint: FastifyPluginAsync<AppPluginOptions> = async (app, { config, db }) => {
-  for (const url of METADATA_PATHS) {
+/**
+ * RFC 8414 §3: the metadata at the well-known path (and OpenID Connect Discovery's, which clients also
+ * probe); `paths` for an issuer with a path (the failure lab's moved issuer).
+ */
+export const metadataEndpoint: FastifyPluginAsync<AppPluginOptions & { paths?: readonly string[] }> = async (
+  app,
+  { config, db, paths = METADATA_PATHS },
+) => {
+  for (const url of paths) {
     app.get(url, async (request, reply) => {
       const registration = !registrationSwitchedOff(await request.labSwitches());
       const metadata = authorizationServerMetadata(config, scopesInForceAnywhere(await listMcpPolicies(db)), {

@@ -17,7 +17,7 @@ export const REGISTER_PATHS = ['/register', '/oauth/register'] as const;
  * RFC 7591 dynamic registration, accepting what Claude Code and mcp-remote send (no
  * `application_type`; all-loopback redirect URIs mean a native app). Registration is anonymous.
  */
-export const registerEndpoint: FastifyPluginAsync<AppPluginOptions> = async (app, { config, db }) => {
+export const registerEndpoint: FastifyPluginAsync<AppPluginOptions> = async (app, { config, db, issuerPath }) => {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<
       string,
@@ -49,7 +49,15 @@ export const registerEndpoint: FastifyPluginAsync<AppPluginOptions> = async (app
     const fingerprint = confidential
       ? null
       : createHash('sha256')
-          .update(JSON.stringify({ ...metadata, ip: request.ip, ...forgetClientSalt(await request.labSwitches()) }))
+          .update(
+            JSON.stringify({
+              ...metadata,
+              ip: request.ip,
+              ...forgetClientSalt(await request.labSwitches()),
+              // A client of the moved issuer is another client (SEP-2352), never the old one handed back.
+              ...(issuerPath === undefined ? {} : { issuerPath }),
+            }),
+          )
           .digest('base64url');
     const { client } = await registerDynamicClient(db, randomUUID(), {
       kind: 'dynamic',
@@ -60,6 +68,7 @@ export const registerEndpoint: FastifyPluginAsync<AppPluginOptions> = async (app
       secretHash: clientSecret === undefined ? null : hashSecret(config.tokenHashKey, clientSecret),
       fingerprint,
       registeredFrom: source,
+      issuerPath: issuerPath ?? null,
     });
     // RFC 7591 §3.2.1: "201 Created" with the client information.
     return reply

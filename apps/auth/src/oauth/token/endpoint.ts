@@ -11,6 +11,7 @@ import { auditFailedExchange } from '../grants/exchange-audit.ts';
 import { RefreshService } from '../grants/refresh.ts';
 import { expireAccessLab } from '../../lab/expire-access.ts';
 import { refuseForgottenClient } from '../../lab/forget-client.ts';
+import { refuseClientOfOtherIssuer } from '../../lab/issuer-moved.ts';
 import { tokenUnavailableNow } from '../../lab/token-unavailable.ts';
 
 export const TOKEN_PATHS = ['/token', '/oauth/token'] as const;
@@ -20,8 +21,9 @@ export const TOKEN_PATHS = ['/token', '/oauth/token'] as const;
  * then the grant: an authorization code (§4.1.3, grants/authorization-code.ts) or a refresh token
  * (§6, grants/refresh.ts). Nothing else is granted.
  */
-export const tokenEndpoint: FastifyPluginAsync<AppPluginOptions> = async (app, { config, db }) => {
-  const refresh = new RefreshService(db, config);
+export const tokenEndpoint: FastifyPluginAsync<AppPluginOptions> = async (app, { config, db, issuerPath }) => {
+  const issuedAt = issuerPath ?? null;
+  const refresh = new RefreshService(db, config, issuedAt);
   const grant = async (
     request: FastifyRequest,
     body: Record<string, string | undefined>,
@@ -29,9 +31,10 @@ export const tokenEndpoint: FastifyPluginAsync<AppPluginOptions> = async (app, {
   ) => {
     const client = await authenticateClient(db, config, request.headers.authorization, body);
     refuseForgottenClient(client, lab);
+    refuseClientOfOtherIssuer(client, issuedAt);
     switch (body.grant_type) {
       case 'authorization_code':
-        return redeemAuthorizationCode(db, config, client, body);
+        return redeemAuthorizationCode(db, config, client, body, issuedAt);
       case 'refresh_token':
         return refresh.refresh(client, body, {
           retryGrace: (workspaceId) => labSwitchInForce(lab, 'refresh-no-grace', workspaceId) === undefined,
