@@ -40,6 +40,8 @@ const QUIRKS: Record<
     noScopeFallback: 'resource-metadata' | 'nothing' | string[];
     /** Ports it moves to, in order, while the recipe's is taken (keeping the client it registered). */
     busyPorts?: number[];
+    /** The callback path it sends when it registers dynamically, where that differs from its recipe's. */
+    dcrCallbackPath?: string;
   }
 > = {
   // Claude Code appends offline_access when the authorization server lists it.
@@ -49,7 +51,8 @@ const QUIRKS: Record<
   opencode: { offlineAccess: false, noScopeFallback: 'resource-metadata' },
   'mcp-remote': { offlineAccess: false, noScopeFallback: ['openid', 'email', 'profile'] },
   // The challenge's scope (seen), then the resource metadata's (its Rust MCP SDK).
-  'copilot-cli': { offlineAccess: false, noScopeFallback: 'resource-metadata' },
+  // Without CIMD advertised it registers "GitHub Copilot CLI" with http://127.0.0.1:<port>/ (path /).
+  'copilot-cli': { offlineAccess: false, noScopeFallback: 'resource-metadata', dcrCallbackPath: '/' },
   'qwen-code': { offlineAccess: false, noScopeFallback: 'nothing' },
   // MCP SDK 1.32.2: the challenge's scope, then the resource metadata's; 1456 taken → 1457 → 1458.
   cline: { offlineAccess: false, noScopeFallback: 'resource-metadata', busyPorts: [1457, 1458] },
@@ -104,6 +107,28 @@ export function planRedirect(preset: PresetId, overrides: PresetOverrides = {}):
       ? `${client.name}'s recipe: ${client.callbackFix}`
       : `${changed.join(', ')} over ${client.name}'s recipe (${client.recipeRedirectUri})`;
   return { uri: `http://${host}:${port}${path}`, host, port, path, why };
+}
+
+/**
+ * The redirect once the registration is known: a client whose callback path differs when it
+ * registers dynamically (Copilot CLI: / instead of /callback) sends that one. --callback-path wins.
+ */
+export function redirectForRegistration(
+  preset: PresetId,
+  redirect: RedirectPlan,
+  registration: { kind: RegistrationKind | 'preregistered' },
+  overrides: PresetOverrides = {},
+): RedirectPlan {
+  const path = QUIRKS[preset].dcrCallbackPath;
+  if (registration.kind !== 'dcr' || path === undefined || overrides.callbackPath !== undefined) return redirect;
+  const uri = new URL(redirect.uri);
+  uri.pathname = path;
+  return {
+    ...redirect,
+    uri: uri.href,
+    path,
+    why: `${redirect.why}; registering dynamically, ${presetClient(preset).name} sends the path ${path}`,
+  };
 }
 
 /** `--registration cimd` for a client that has no metadata document. */

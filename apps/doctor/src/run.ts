@@ -41,6 +41,7 @@ import {
   presetClient,
   presetLabel,
   type RegistrationPlan,
+  redirectForRegistration,
 } from './presets.ts';
 import { type AuthMethod, checkMetadataDocumentClient, type RegisteredClient, registerClient } from './registration.ts';
 import { Checklist, ENTRIES, type Report, StepFailure } from './report.ts';
@@ -91,8 +92,8 @@ export async function connect(options: DoctorOptions): Promise<{ report: Report;
 async function diagnose(options: DoctorOptions, checklist: Checklist, got: { accessToken?: string }): Promise<void> {
   const { mcpUrl } = options;
   const known = presetClient(options.as);
-  const redirect = await redirectOnFreePort(options);
-  const redirectUri = redirect.uri;
+  let redirect = await redirectOnFreePort(options);
+  let redirectUri = redirect.uri;
   checklist.plan = { preset: options.as, client: presetLabel(options.as), redirectUri, redirectWhy: redirect.why };
 
   const challenge = await readChallenge(mcpUrl);
@@ -114,6 +115,9 @@ async function diagnose(options: DoctorOptions, checklist: Checklist, got: { acc
 
   // The client's two choices that depend on what the servers advertise.
   const registration = planRegistration(options.as, as, options);
+  redirect = redirectForRegistration(options.as, redirect, registration, options);
+  redirectUri = redirect.uri;
+  checklist.plan = { ...checklist.plan, redirectUri, redirectWhy: redirect.why };
   const scopePlan = planScopes(
     options.as,
     { challengeScope: challenge.scope, resourceScopes: prm.scopesSupported, authServerScopes: as.scopesSupported },

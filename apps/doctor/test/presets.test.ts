@@ -1,7 +1,14 @@
 // Each preset makes the choices its real client makes (packages/config's known-clients table), and
 // a flag overrides the preset.
 import { describe, expect, it } from 'vitest';
-import { type PresetId, type PresetOverrides, planRedirect, planRegistration, planScopes } from '../src/presets.ts';
+import {
+  type PresetId,
+  type PresetOverrides,
+  planRedirect,
+  planRegistration,
+  planScopes,
+  redirectForRegistration,
+} from '../src/presets.ts';
 
 const CLAUDE_DOCUMENT = 'https://claude.ai/oauth/claude-code-client-metadata';
 const CODEX_DOCUMENT = 'https://chatgpt.com/oauth/codex/client.json';
@@ -37,6 +44,21 @@ describe('planRedirect: the recipe redirect URI, then --callback-port, --redirec
   });
 });
 
+describe('redirectForRegistration: Copilot CLI registering dynamically sends the path /, not /callback', () => {
+  it.each<[PresetId, 'cimd' | 'dcr', PresetOverrides, string]>([
+    ['copilot-cli', 'cimd', {}, 'http://127.0.0.1:3118/callback'],
+    ['copilot-cli', 'dcr', {}, 'http://127.0.0.1:3118/'],
+    ['copilot-cli', 'dcr', { callbackPort: 3148 }, 'http://127.0.0.1:3148/'],
+    ['copilot-cli', 'dcr', { callbackPath: '/callback' }, 'http://127.0.0.1:3118/callback'],
+    ['claude-code', 'dcr', {}, 'http://localhost:3118/callback'],
+    ['cline', 'dcr', {}, 'http://127.0.0.1:1456/mcp/oauth/callback'],
+  ])('%s, %s, %j → %s', (preset, kind, overrides, uri) => {
+    const plan = redirectForRegistration(preset, planRedirect(preset, overrides), { kind }, overrides);
+    expect(plan.uri).toBe(uri);
+    expect(plan.why.includes('registering dynamically')).toBe(uri.endsWith(':3118/') || uri.endsWith(':3148/'));
+  });
+});
+
 describe('planRegistration: CIMD when the client has a document and the server advertises it, else DCR', () => {
   it.each<[PresetId, boolean, PresetOverrides, { kind: string; clientId?: string; clientName?: string }, RegExp]>([
     [
@@ -52,6 +74,8 @@ describe('planRegistration: CIMD when the client has a document and the server a
     ['opencode', true, {}, { kind: 'dcr', clientName: 'OpenCode' }, /^as "OpenCode": opencode always registers$/],
     ['mcp-remote', true, {}, { kind: 'dcr', clientName: 'MCP CLI Proxy' }, /always registers/],
     ['copilot-cli', true, {}, { kind: 'cimd', clientId: COPILOT_DOCUMENT }, /advertises/],
+    // Seen through a proxy that hid client_id_metadata_document_supported.
+    ['copilot-cli', false, {}, { kind: 'dcr', clientName: 'GitHub Copilot CLI' }, /does not advertise/],
     [
       'qwen-code',
       true,

@@ -216,6 +216,9 @@ export const KNOWN_CLIENTS: readonly KnownClient[] = [
     testedVersion: '1.0.102',
     registration: 'cimd',
     metadataDocumentUrl: 'https://github.com/copilot/cli/client-metadata.json',
+    // When the authorization server does not advertise CIMD (seen through a loopback proxy), it
+    // registers under this name, with http://127.0.0.1:<port>/ (path /, not /callback).
+    registeredName: 'GitHub Copilot CLI',
     // Seen asking for the 401 challenge's scope when it named fewer than the resource metadata (a
     // loopback proxy narrowed the challenge); here both list the same scopes.
     scopeChoice: 'challenge',

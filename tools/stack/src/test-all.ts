@@ -1,8 +1,8 @@
 // `pnpm test:all`: every package's tests through Turborepo in two lanes side by side, one package at
 // a time in each: the end-to-end suite (real agents, Chromium, a stack per file: the longest by far)
-// in one; every other package, then the hardening suite (`pnpm test:hardening`: its script has
-// another name, so turbo's `test` leaves it out) in the other. Then where the time went and one
-// closing line summed over all. CI reads that line: keep its words.
+// in one; every other package, then the e2e files that bind no fixed port, then the hardening suite
+// (`pnpm test:hardening`: its script has another name, so turbo's `test` leaves it out) in the other.
+// Then where the time went and one closing line summed over all. CI reads that line: keep its words.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,8 +19,8 @@ const COMMAND = defineCommand({
   usage: `Usage: pnpm test:all [--filter <package>]… [-- vitest arguments…]
 
 Every package's tests through Turborepo in two lanes at once: the end-to-end suite (${E2E}) in
-one, every other package and then the hardening suite (pnpm test:hardening) in the other, one
-package at a time in each. Then the seconds per package and the ten slowest files, and one closing
+one; every other package, then the e2e files that bind no fixed port, then the hardening suite
+(pnpm test:hardening) in the other; one package at a time in each. Then the seconds per package and the ten slowest files, and one closing
 line: "N passed, N failed, N skipped". Shows which package and file each lane is at (a live line on
 a terminal).
 
@@ -41,34 +41,58 @@ const runTurbo = filters.length === 0 || turboFilters.length > 0;
 const runHardening = filters.length === 0 || filters.includes(HARDENING);
 
 const RESULTS = '.vitest-results.json';
+// The end-to-end files that run in the other lane write their report here.
+const BESIDE_RESULTS = '.vitest-results-beside.json';
+// End-to-end files that bind no fixed port (an agent's or the doctor's loopback callback: 3118, 1456,
+// 6276, 7777…) and drive no agent CLI: they run in the other lane, beside the rest of the suite, whose
+// files hold those ports one at a time. A new file stays with the rest unless it is listed here.
+const E2E_BESIDE = [
+  'test/browser-denials-and-aliases.test.ts',
+  'test/client-names-and-attempts.test.ts',
+  'test/console-client-name.test.ts',
+  'test/console-flows.test.ts',
+  'test/content-security-policy-preview.test.ts',
+  'test/content-security-policy.test.ts',
+  'test/lab-agents-sdk-client.test.ts',
+  'test/mcp-connect.test.ts',
+  'test/mcp-token.test.ts',
+  'test/oauth-flows.test.ts',
+  'test/readme-example.test.ts',
+];
 const PACKAGE_DIRS = ['apps', 'packages', 'tools', 'tests'].flatMap((group) =>
   readdirSync(join(REPO_ROOT, group))
     .map((name) => join(REPO_ROOT, group, name))
     .filter((dir) => existsSync(join(dir, 'package.json'))),
 );
-for (const dir of PACKAGE_DIRS) rmSync(join(dir, RESULTS), { force: true });
+for (const dir of PACKAGE_DIRS) for (const file of [RESULTS, BESIDE_RESULTS]) rmSync(join(dir, file), { force: true });
 
 const TURBO = join(REPO_ROOT, 'node_modules/.bin/turbo');
 const planned = runTurbo ? plannedPackages() : [];
-const progress = startProgress(
-  planned === undefined ? undefined : planned.length + (runHardening ? 1 : 0),
-  process.stdout,
-);
 
 // Two lanes when the end-to-end suite runs beside anything else: it is about half of the whole, and
 // waits on agents, browsers and token expiry more than it computes. Each lane starts its stacks on
-// free ports; only the e2e suite binds the agents' fixed callback ports.
+// free ports; only the e2e files that drive agents or the doctor bind fixed callback ports, and they
+// all stay in the first lane. The others (E2E_BESIDE) go to the second, unless vitest arguments
+// (a file or test filter) were given: those name what to run, and the e2e suite then runs whole.
 const apart =
   values.serial !== true && planned !== undefined && planned.includes(E2E) && (planned.length > 1 || runHardening);
+const split = apart && vitestArgs.length === 0;
 const others = (planned ?? []).filter((name) => name !== E2E);
+const progress = startProgress(
+  planned === undefined ? undefined : planned.length + (runHardening ? 1 : 0) + (split ? 1 : 0),
+  process.stdout,
+);
 const startedAt = Date.now();
 const statuses = await Promise.all(
   apart
     ? [
-        lane([`--filter=${E2E}`], false),
-        lane(others.length > 0 ? others.map((name) => `--filter=${name}`) : undefined, runHardening),
+        lane([`--filter=${E2E}`], { exclude: split ? E2E_BESIDE : [] }),
+        lane(others.length > 0 ? others.map((name) => `--filter=${name}`) : undefined, {
+          beside: split ? E2E_BESIDE : [],
+          hardening: runHardening,
+        }),
       ]
-    : [lane(runTurbo ? turboFilters : undefined, runHardening)],
+    : [lane(runTurbo ? turboFilters : undefined, { hardening: runHardening })],
 );
 const wallSeconds = Math.round((Date.now() - startedAt) / 1000);
 if (!runHardening) progress.log(`\n» the hardening suite: not run (--filter does not name ${HARDENING})`);
@@ -78,63 +102,97 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const timed: PackageResults[] = [];
-for (const dir of PACKAGE_DIRS) {
-  const file = join(dir, RESULTS);
-  if (!existsSync(file)) continue;
-  const report = JSON.parse(readFileSync(file, 'utf8')) as VitestReport;
-  timed.push({ name: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name, report });
-  passed += report.numPassedTests;
-  failed += report.numFailedTests;
-  skipped += report.numPendingTests + report.numTodoTests;
-  rmSync(file, { force: true });
-}
+for (const dir of PACKAGE_DIRS)
+  for (const results of [RESULTS, BESIDE_RESULTS]) {
+    const file = join(dir, results);
+    if (!existsSync(file)) continue;
+    const report = JSON.parse(readFileSync(file, 'utf8')) as VitestReport;
+    const name = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name;
+    timed.push({ name: results === BESIDE_RESULTS ? `${name} (lane 2)` : name, report });
+    passed += report.numPassedTests;
+    failed += report.numFailedTests;
+    skipped += report.numPendingTests + report.numTodoTests;
+    rmSync(file, { force: true });
+  }
 if (timed.length > 0) process.stdout.write(`\n${timingTables(timed, REPO_ROOT)}`);
-process.stdout.write(`\nwall time ${wallSeconds} s (${apart ? 'two lanes' : 'one lane'})\n`);
+process.stdout.write(
+  `\nwall time ${wallSeconds} s (${apart ? `two lanes${split ? `, ${E2E_BESIDE.length} e2e files in the second` : ''}` : 'one lane'})\n`,
+);
 process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
 process.exit(statuses.every((status) => status === 0) ? 0 : 1);
 
+interface LaneParts {
+  /** e2e files turbo's run leaves out (vitest --exclude): they run in the other lane. */
+  exclude?: readonly string[];
+  /** e2e files run after turbo's part, with the e2e package's vitest. */
+  beside?: readonly string[];
+  /** The hardening suite last. */
+  hardening?: boolean;
+}
+
 /**
- * One lane: turbo's test task for these filters (none: turbo is not run), then the hardening suite
- * if asked; its exit status, 0 when every part passed. Every part runs even after one fails.
+ * One lane: turbo's test task for these filters (none: turbo is not run), then the e2e files given
+ * as `beside`, then the hardening suite if asked; its exit status, 0 when every part passed. Every
+ * part runs even after one fails.
  */
-async function lane(filters: string[] | undefined, hardening: boolean): Promise<number> {
+async function lane(filters: string[] | undefined, parts: LaneParts): Promise<number> {
   const follow = followTestOutput(progress);
-  const turboStatus =
-    filters === undefined
-      ? 0
-      : await streamed(
-          spawn(
-            TURBO,
-            [
-              'run',
-              'test',
-              '--concurrency=1',
-              '--continue',
-              ...filters,
-              '--',
-              '--reporter=default',
-              '--reporter=json',
-              `--outputFile.json=${RESULTS}`,
-              ...vitestArgs,
-            ],
-            { cwd: REPO_ROOT, env: childEnv(), stdio: ['inherit', 'pipe', 'pipe'] },
-          ),
-          follow,
-        );
-  if (!hardening) return turboStatus;
-  progress.log('\n» the hardening suite (pnpm test:hardening)');
-  const hardeningDir = join(REPO_ROOT, 'tests/hardening');
-  const hardeningStatus = await streamed(
-    spawn(
-      join(hardeningDir, 'node_modules/.bin/vitest'),
-      // Not vitestArgs: they name files and tests of the packages, and a file filter matching none here fails.
-      ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${RESULTS}`],
-      { cwd: hardeningDir, env: childEnv(), stdio: ['inherit', 'pipe', 'pipe'] },
-    ),
-    follow,
-    HARDENING,
-  );
-  return turboStatus === 0 && hardeningStatus === 0 ? 0 : 1;
+  const reporters = ['--reporter=default', '--reporter=json'];
+  const statuses: number[] = [];
+  if (filters !== undefined)
+    statuses.push(
+      await streamed(
+        spawn(
+          TURBO,
+          [
+            'run',
+            'test',
+            '--concurrency=1',
+            '--continue',
+            ...filters,
+            '--',
+            ...reporters,
+            `--outputFile.json=${RESULTS}`,
+            ...vitestArgs,
+            ...(parts.exclude ?? []).flatMap((file) => ['--exclude', file]),
+          ],
+          { cwd: REPO_ROOT, env: childEnv(), stdio: ['inherit', 'pipe', 'pipe'] },
+        ),
+        follow,
+      ),
+    );
+  if ((parts.beside ?? []).length > 0) {
+    progress.log(`\n» ${E2E} (lane 2): ${parts.beside?.length} files that bind no fixed port`);
+    const e2eDir = join(REPO_ROOT, 'tests/e2e');
+    statuses.push(
+      await streamed(
+        spawn(
+          join(e2eDir, 'node_modules/.bin/vitest'),
+          ['run', ...reporters, `--outputFile.json=${BESIDE_RESULTS}`, ...(parts.beside ?? [])],
+          { cwd: e2eDir, env: childEnv(), stdio: ['inherit', 'pipe', 'pipe'] },
+        ),
+        follow,
+        `${E2E} (lane 2)`,
+      ),
+    );
+  }
+  if (parts.hardening === true) {
+    progress.log('\n» the hardening suite (pnpm test:hardening)');
+    const hardeningDir = join(REPO_ROOT, 'tests/hardening');
+    statuses.push(
+      await streamed(
+        spawn(
+          join(hardeningDir, 'node_modules/.bin/vitest'),
+          // Not vitestArgs: they name files and tests of the packages, and a file filter matching none here fails.
+          ['run', ...reporters, `--outputFile.json=${RESULTS}`],
+          { cwd: hardeningDir, env: childEnv(), stdio: ['inherit', 'pipe', 'pipe'] },
+        ),
+        follow,
+        HARDENING,
+      ),
+    );
+  }
+  return statuses.every((status) => status === 0) ? 0 : 1;
 }
 
 /** The packages turbo will test, in turbo's own words (a dry run), so progress can count them. */
