@@ -1,0 +1,148 @@
+// The real GitHub Copilot CLI (1.0.102) against the seeded demo, offline (COPILOT_OFFLINE with a
+// stand-in OpenAI-compatible model on loopback). `copilot mcp add` adds the server. In `-p` mode it
+// never starts OAuth: the server is reported as needing auth ("Browser-based OAuth required") and
+// the model gets none of its tools. The interactive UI, driven in a terminal, opens the browser
+// itself: Copilot names itself by its metadata document (https://github.com/copilot/cli/
+// client-metadata.json, unreachable offline, so only the development fallback lets it in) and sends
+// http://127.0.0.1:<random>/callback, refused by name. The recipe needs both steps: `"auth":
+// {"redirectPort": 3118}` in the server's entry, and http://127.0.0.1:3118/callback in the allowlist;
+// then a prompt in the UI reaches mcp_whoami.
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { READ_SCOPES } from '@enginy/policy/scopes';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserRecord, browserRecords, cliCommand, run, scratch } from '../src/agent-clis.ts';
+import { consoleApi } from '../src/console-api.ts';
+import { type ModelServer, STAND_IN_MODEL, startModelServer, whoamiResults } from '../src/model-server.ts';
+import {
+  clientSteps,
+  freeCallbackPort,
+  registrationOf,
+  reportClient,
+  whoamiFromToolResult,
+} from '../src/real-clients.ts';
+import { useStack } from '../src/stack-fixture.ts';
+import { TerminalSession } from '../src/tmux.ts';
+import { ADMIN } from '../src/whoami.ts';
+
+const COPILOT_CLIENT_ID = 'https://github.com/copilot/cli/client-metadata.json';
+const RECIPE_REDIRECT_URI = 'http://127.0.0.1:3118/callback';
+const e2e = useStack();
+const copilot = cliCommand('copilot');
+const s = scratch('copilot');
+let model: ModelServer;
+let terminal: TerminalSession | undefined;
+let env: Record<string, string>;
+beforeAll(async () => {
+  model = await startModelServer();
+  env = {
+    ...s.env,
+    // No GitHub sign-in, telemetry or updates; the model is the stand-in.
+    COPILOT_OFFLINE: 'true',
+    COPILOT_AUTO_UPDATE: 'false',
+    COPILOT_PROVIDER_BASE_URL: model.url,
+    COPILOT_PROVIDER_API_KEY: 'offline-e2e-key',
+    COPILOT_MODEL: STAND_IN_MODEL,
+  };
+});
+afterAll(async () => {
+  await terminal?.close();
+  await model?.close();
+  s.remove();
+});
+
+const configFile = () => join(s.home, '.copilot', 'mcp-config.json');
+
+/** Copilot's own log lines so far (~/.copilot/logs). */
+function logs(): string {
+  const dir = join(s.home, '.copilot', 'logs');
+  return readdirSync(dir)
+    .map((name) => readFileSync(join(dir, name), 'utf8'))
+    .join('\n');
+}
+
+/** The interactive UI in the project folder, trusted for this session. */
+async function startUi(): Promise<TerminalSession> {
+  await terminal?.close();
+  terminal = await TerminalSession.start([...copilot, '--allow-all-tools'], { cwd: s.project, env });
+  await terminal.waitFor(/Do you trust the files in this folder\?/, 90_000);
+  await terminal.pressUntil('Enter', /MCP Servers reloaded|requires authentication|Waiting for authorization/, 30_000);
+  return terminal;
+}
+
+describe('GitHub Copilot CLI (copilot mcp add, then the interactive UI)', () => {
+  it('refuses OAuth in -p mode: the server needs auth, no browser opens, the model gets none of its tools', async () => {
+    const { mcpUrl } = e2e.stack.config.openapi;
+    const added = await run([...copilot, 'mcp', 'add', '--transport', 'http', 'enginy', mcpUrl], {
+      cwd: s.project,
+      env,
+      timeoutMs: 120_000,
+    });
+    expect(added.output).toContain(`URL: ${mcpUrl}`);
+    const before = model.requests.length;
+    const prompt = await run([...copilot, '-p', 'Call the enginy mcp_whoami tool.', '--allow-all-tools'], {
+      cwd: s.project,
+      env,
+      timeoutMs: 120_000,
+    });
+    expect(prompt.output).toContain('No mcp_whoami tool was offered');
+    const offered = (model.requests[before]?.body.tools ?? []).map((tool) => tool.function?.name ?? '');
+    expect(offered.filter((name) => name.includes('enginy') || name.includes('mcp_whoami'))).toEqual([]);
+    expect(logs()).toContain(`"error":"Browser-based OAuth required for ${mcpUrl}"`);
+    expect(browserRecords(s)).toEqual([]);
+  });
+
+  it('opens the browser by itself with a random 127.0.0.1 port, which the demo refuses by name', async () => {
+    const t = await startUi();
+    const refused = await browserRecord(s, 1);
+    const sent = new URL(refused.url).searchParams;
+    const redirect = new URL(sent.get('redirect_uri') ?? '');
+    expect(sent.get('client_id')).toBe(COPILOT_CLIENT_ID);
+    expect([redirect.hostname, redirect.pathname]).toEqual(['127.0.0.1', '/callback']);
+    expect(redirect.port).not.toBe('3118');
+    expect(refused.errorText).toBe('redirect_uri is not allowed');
+    expect(refused.pageText).toContain(`Redirect URI sent by the application\n${redirect.href}`);
+    expect(sent.get('scope')?.split(' ').sort()).toEqual([...READ_SCOPES].sort());
+    expect(sent.get('resource')).toBe(e2e.stack.config.openapi.mcpUrl);
+    // Its metadata document is out of reach offline: the development fallback named it by its host.
+    expect(await registrationOf(e2e.db, COPILOT_CLIENT_ID)).toBe(`CIMD ${COPILOT_CLIENT_ID} (unverified metadata)`);
+    await t.close();
+  });
+
+  it('connects with "auth": {"redirectPort": 3118} in its entry and that URI allowlisted, and a prompt reaches mcp_whoami', async () => {
+    const config = JSON.parse(readFileSync(configFile(), 'utf8')) as {
+      mcpServers: Record<string, Record<string, unknown>>;
+    };
+    (config.mcpServers.enginy as Record<string, unknown>).auth = { redirectPort: 3118 };
+    writeFileSync(configFile(), JSON.stringify(config, null, 2));
+    const admin = await consoleApi(e2e.stack);
+    const { allowedRedirectUris } = await admin.settings();
+    await admin.saveSettings({ allowedRedirectUris: [...allowedRedirectUris, RECIPE_REDIRECT_URI] });
+
+    await freeCallbackPort();
+    const started = Date.now();
+    const t = await startUi();
+    const login = await browserRecord(s, 2);
+    expect(login.errorText, login.pageText).toBeUndefined();
+    expect(new URL(login.url).searchParams.get('redirect_uri')).toBe(RECIPE_REDIRECT_URI);
+
+    const before = model.requests.length;
+    await t.type('Call the enginy mcp_whoami tool.');
+    await t.waitFor(/mcp_whoami answered/, 60_000);
+    await reportClient(e2e.db, {
+      cli: 'copilot',
+      authorizeUrl: login.url,
+      result: 'mcp_whoami answered (redirectPort 3118 + allowlisted)',
+      secondsToConnected: (Date.now() - started) / 1000,
+    });
+    const [result] = whoamiResults(model.requests.slice(before));
+    const who = result === undefined ? undefined : whoamiFromToolResult(result);
+    expect(who?.user.email).toBe(ADMIN.email);
+    expect(who?.workspace.name).toBe('Acme Outreach');
+    expect(who?.client.name).toBe('github.com');
+    expect([...(who?.grantedScopes ?? [])].sort()).toEqual([...READ_SCOPES].sort());
+    expect(who?.checks).toHaveLength(4);
+    expect(who?.checks.filter((check) => !check.ok)).toEqual([]);
+    await clientSteps(e2e.stack, 'copilot', COPILOT_CLIENT_ID);
+  });
+});
