@@ -1,15 +1,17 @@
 // What the real Claude Code CLI does with failure-lab scenarios switched on, driven offline as in
 // real-client-claude-code.test.ts: `claude mcp login` through the browser ($BROWSER approves in
-// Chromium), `claude mcp list` to connect. Each scenario is switched through the console's failure-lab
+// Chromium), `claude mcp list` to connect, and `claude -p` with a stand-in model to call a tool. Each scenario is switched through the console's failure-lab
 // API; what Claude sent is read back from the console's Flows view. Every assertion is an observation:
 // packages/config/src/failure-lab-agents/claude-code.ts states the same, and a Claude Code version
 // that behaves otherwise fails here.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLAUDE_CODE } from '@enginy/config/failure-lab-agents/claude-code';
+import { READ_SCOPES } from '@enginy/policy/scopes';
 import type { ConsoleClient, ConsoleFlow } from '@enginy/testing/console-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cliCommand, cliVersion, inTty, loginThroughBrowser, run, scratch } from '../src/agent-clis.ts';
+import { browserRecords, cliCommand, cliVersion, inTty, loginThroughBrowser, run, scratch } from '../src/agent-clis.ts';
+import { startAnthropicStandIn } from '../src/anthropic-model-server.ts';
 import { consoleApi } from '../src/console-api.ts';
 import { freeCallbackPort } from '../src/real-clients.ts';
 import { useStack } from '../src/stack-fixture.ts';
@@ -37,6 +39,7 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   await api.labAllOff();
+  await api.saveSettings({ policyScopes: [...READ_SCOPES] });
 });
 afterAll(() => s.remove());
 
@@ -133,5 +136,38 @@ describe(`Claude Code ${cliVersion('claude')} under failure-lab scenarios`, () =
     expect(steps).not.toContain('register 201');
     expect(await status()).toContain('✔ Connected');
     seen('forget-client', 'unaffected');
+  });
+
+  it('step-up: tells the model to have the person run /mcp, with no browser, no new authorization, still Connected', async () => {
+    await api.saveSettings({ policyScopes: [...READ_SCOPES, 'CONTACTS_WRITE'] });
+    await api.labOn('step-up', 'workspace');
+    const body = { firstName: 'Ada', lastName: 'Lovelace', jobTitle: 'Analyst' };
+    const model = await startAnthropicStandIn('create_contact', { body });
+    const since = Date.now();
+    try {
+      const asked = await run(
+        [...claude, '-p', 'Create the contact Ada Lovelace.', '--allowedTools', 'mcp__enginy__create_contact'],
+        {
+          cwd: s.project,
+          // Tool search off, so that the stand-in is offered the MCP tools themselves.
+          env: { ...s.env, ANTHROPIC_BASE_URL: model.url, ANTHROPIC_API_KEY: 'stand-in', ENABLE_TOOL_SEARCH: 'false' },
+          timeoutMs: 120_000,
+        },
+      );
+      expect(asked.code, asked.output).toBe(0);
+      const said =
+        'MCP server "enginy" needs additional permissions (scope: "CONTACTS_WRITE") — run /mcp to re-authenticate';
+      // What the tool call answered, as Claude Code handed it to the model.
+      expect(model.toolResults()).toHaveLength(1);
+      expect(model.toolResults()[0]?.startsWith(said)).toBe(true);
+      expect(seen('step-up', 'stops')).toContain(said);
+    } finally {
+      await model.close();
+    }
+    // No browser, no /authorize, no refresh for the new scope: only the tool call reached the stack.
+    expect(browserRecords(s)).toHaveLength(logins);
+    const steps = (await stepsSince(since)).map(line);
+    expect(steps.filter((step) => !step.startsWith('refresh'))).toEqual([]);
+    expect(await status()).toContain('✔ Connected');
   });
 });

@@ -2,7 +2,8 @@
 // http --callback-port 3118 enginy <url>`, `claude mcp login enginy` through the browser, `claude mcp
 // list` to connect. Against this stack it identifies by its client ID metadata document
 // (https://claude.ai/oauth/claude-code-client-metadata), not a registration. Observed and asserted by
-// tests/e2e/test/lab-agents-claude-code.test.ts. A tool call (step-up) needs a model: not measured yet.
+// tests/e2e/test/lab-agents-claude-code.test.ts; a tool call goes through `claude -p` and a stand-in
+// model (tests/e2e/src/anthropic-model-server.ts).
 import type { LabAgentRecord } from './record.ts';
 
 export const CLAUDE_CODE: LabAgentRecord = {
@@ -11,6 +12,12 @@ export const CLAUDE_CODE: LabAgentRecord = {
   version: '2.1.328',
   test: 'tests/e2e/test/lab-agents-claude-code.test.ts',
   observations: [
+    {
+      scenario: 'step-up',
+      reaction: 'stops',
+      seen: 'Does not authorize again: no browser, no /authorize, no new token; the tool call answers the model "MCP server "enginy" needs additional permissions (scope: "CONTACTS_WRITE") — run /mcp to re-authenticate", and `claude mcp list` still says "✔ Connected".',
+      report: 'https://github.com/anthropics/claude-code/issues/68720',
+    },
     {
       scenario: 'expire-access',
       reaction: 'recovers',
