@@ -228,7 +228,7 @@ export const KNOWN_CLIENTS: readonly KnownClient[] = [
     setup: (mcpUrl) => ({
       commands: [
         `copilot mcp add --transport http ${SERVER_NAME} ${mcpUrl}`,
-        `copilot   # then type: /mcp auth ${SERVER_NAME}`,
+        `copilot   # trust the folder; it opens the browser by itself, else type: /mcp auth ${SERVER_NAME}`,
       ],
       configFile: {
         path: '~/.copilot/mcp-config.json',

@@ -274,7 +274,7 @@ describe('the recipes of GitHub Copilot CLI, Qwen Code, Cline and the MCP Inspec
     expect(await fixList(panel).first().getAttribute('data-state')).toBe('todo');
     expect(await panel.getByTestId(/^command-\d+$/).allTextContents()).toEqual([
       `copilot mcp add --transport http enginy ${mcpUrl}`,
-      'copilot   # then type: /mcp auth enginy',
+      'copilot   # trust the folder; it opens the browser by itself, else type: /mcp auth enginy',
     ]);
     // The entry `copilot mcp add` writes, plus the redirect port.
     expect(JSON.parse((await panel.getByTestId('config-file').textContent()) ?? '')).toEqual({

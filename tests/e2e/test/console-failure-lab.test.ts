@@ -29,14 +29,14 @@ describe('the Failure lab page', () => {
       // What the real agents were seen to do, from LAB_AGENTS: each agent once under each scenario it
       // was measured against; a scenario nobody measured says so, never invented.
       // (the scenarios arrive after the heading: wait for them)
-      const unmeasured = LAB_SCENARIOS.filter((scenario) => labAgentsSeen(scenario.name).length === 0);
-      await eventually(() => page.getByText('not yet measured').count()).toBe(unmeasured.length);
       for (const record of LAB_AGENTS) {
-        expect(await page.getByText(`${record.agent} ${record.version}`, { exact: true }).count()).toBe(
+        await eventually(() => page.getByText(`${record.agent} ${record.version}`, { exact: true }).count()).toBe(
           record.observations.length,
         );
         for (const { seen } of record.observations) expect(await page.getByText(seen).count()).toBe(1);
       }
+      const unmeasured = LAB_SCENARIOS.filter((scenario) => labAgentsSeen(scenario.name).length === 0);
+      expect(await page.getByText('not yet measured').count()).toBe(unmeasured.length);
       expect(await page.getByRole('link', { name: 'anthropics/claude-code/issues/21333' }).count()).toBeGreaterThan(0);
 
       await page.getByRole('spinbutton', { name: 'seconds' }).fill('45');

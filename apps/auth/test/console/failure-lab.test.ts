@@ -33,8 +33,6 @@ describe('console failure lab', () => {
       agentsSeen: labAgentsSeen('no-dcr'),
     });
     expect(labAgentsSeen('no-dcr')).not.toEqual([]);
-    // Planned, so never measured.
-    expect(named(body, 'issuer-moved')).toMatchObject({ agentsSeen: [] });
     expect(named(body, 'expire-access')).toMatchObject({
       workspaceSense: true,
       options: [{ name: 'seconds', default: 30, min: 1 }],

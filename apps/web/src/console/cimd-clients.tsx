@@ -1,10 +1,12 @@
 import { recogniseClient } from '@enginy/config/known-clients';
 import { clientSourceText } from '../client-source.ts';
+import { AdminTable } from './admin-table.tsx';
 import { useConsole } from './console-context.tsx';
+import { DataStates } from './data-states.tsx';
 import { ago, formatTime } from './format.ts';
 import type { CimdClient } from './types.ts';
-import { Empty, InlineError, Loading, Uri } from './ui.tsx';
-import { usePoll } from './use-poll.ts';
+import { Uri } from './ui.tsx';
+import { useConsoleData } from './use-console-data.ts';
 
 /**
  * The client ID metadata document clients seen in this workspace: their client ID is the URL of a
@@ -12,13 +14,8 @@ import { usePoll } from './use-poll.ts';
  * came from and how old it is, refreshed every 5 s.
  */
 export function CimdClients() {
-  const { read, workspace } = useConsole();
-  const polled = usePoll(
-    async () => (await read<{ clients: CimdClient[] }>('/cimd-clients')).clients,
-    `cimd-clients:${workspace.id}`,
-    5_000,
-  );
-  const clients = polled.data;
+  const { workspace } = useConsole();
+  const polled = useConsoleData<{ clients: CimdClient[] }>('/cimd-clients', 5_000);
   return (
     <section aria-labelledby="cimd-heading">
       <h2 id="cimd-heading">Client metadata document clients</h2>
@@ -27,68 +24,70 @@ export function CimdClients() {
         connection in {workspace.name}. The auth service reads the document; when the client's host cannot be reached it
         uses a cached or bundled copy.
       </p>
-      {polled.error && <InlineError message={`Could not load the metadata document clients: ${polled.error}`} />}
-      {clients === undefined ? (
-        !polled.error && <Loading what="metadata document clients" />
-      ) : clients.length === 0 ? (
-        <Empty>No metadata document client has tried {workspace.name} yet.</Empty>
-      ) : (
-        <div className="table-wrap">
-          <table aria-label="Client metadata document clients">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Client ID (document URL)</th>
-                <th scope="col">Redirect URIs in the document</th>
-                <th scope="col">Metadata</th>
-                <th scope="col">Last attempt here</th>
-                <th scope="col">Active connections</th>
-              </tr>
-            </thead>
-            <tbody>
-              {clients.map((c) => {
-                const known = recogniseClient(c.id, c.name);
-                return (
-                  <tr key={c.id}>
-                    <td>
-                      <strong>
-                        <bdi>{c.name}</bdi>
-                      </strong>
-                      {known && (
-                        <div className="muted small">
-                          {known.name === c.name ? 'tested client' : `tested client: ${known.name}`}
-                        </div>
-                      )}
-                    </td>
-                    <td>
-                      <Uri value={c.id} />
-                    </td>
-                    <td className="uris-cell">
-                      {c.redirectUris.length === 0 ? (
-                        <span className="muted">none (any loopback URI)</span>
-                      ) : (
-                        c.redirectUris.map((u) => (
-                          <div key={u}>
-                            <Uri value={u} />
-                          </div>
-                        ))
-                      )}
-                    </td>
-                    <td data-testid="metadata-source">
-                      <Source client={c} />
-                    </td>
-                    <td className="nowrap" title={c.lastAttemptAt ? formatTime(c.lastAttemptAt) : undefined}>
-                      {c.lastAttemptAt ? ago(c.lastAttemptAt) : <span className="muted">none (connection only)</span>}
-                    </td>
-                    <td>{c.liveConnections}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+      <DataStates
+        items={polled.data?.clients}
+        error={polled.error}
+        what="metadata document clients"
+        failed="Could not load the metadata document clients"
+        empty={<>No metadata document client has tried {workspace.name} yet.</>}
+      >
+        {(clients) => (
+          <AdminTable
+            label="Client metadata document clients"
+            rows={clients}
+            rowKey={(c) => c.id}
+            columns={[
+              { header: 'Name', cell: (c) => <ClientName client={c} /> },
+              { header: 'Client ID (document URL)', cell: (c) => <Uri value={c.id} /> },
+              {
+                header: 'Redirect URIs in the document',
+                className: 'uris-cell',
+                cell: (c) =>
+                  c.redirectUris.length === 0 ? (
+                    <span className="muted">none (any loopback URI)</span>
+                  ) : (
+                    c.redirectUris.map((u) => (
+                      <div key={u}>
+                        <Uri value={u} />
+                      </div>
+                    ))
+                  ),
+              },
+              {
+                header: 'Metadata',
+                cell: (c) => <Source client={c} />,
+                props: () => ({ 'data-testid': 'metadata-source' }),
+              },
+              {
+                header: 'Last attempt here',
+                className: 'nowrap',
+                cell: (c) =>
+                  c.lastAttemptAt ? ago(c.lastAttemptAt) : <span className="muted">none (connection only)</span>,
+                props: (c) => ({ title: c.lastAttemptAt ? formatTime(c.lastAttemptAt) : undefined }),
+              },
+              { header: 'Active connections', cell: (c) => c.liveConnections },
+            ]}
+          />
+        )}
+      </DataStates>
+    </section>
+  );
+}
+
+/** The client's name, and whether it is one of the tested clients (by its document URL or its name). */
+function ClientName({ client }: { client: CimdClient }) {
+  const known = recogniseClient(client.id, client.name);
+  return (
+    <>
+      <strong>
+        <bdi>{client.name}</bdi>
+      </strong>
+      {known && (
+        <div className="muted small">
+          {known.name === client.name ? 'tested client' : `tested client: ${known.name}`}
         </div>
       )}
-    </section>
+    </>
   );
 }
 

@@ -2,8 +2,7 @@
 // recorded answers. Each answer is checked against its schema in @enginy/contracts, by type and when
 // recorded, so a contract change breaks the test that recorded the old shape; the real service is
 // exercised end to end by tests/e2e.
-import type { TSchema } from 'typebox';
-import type { Static } from 'typebox';
+import type { Static, TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import { vi } from 'vitest';
 import { WORKSPACE } from './fixtures.ts';

@@ -1,67 +1,55 @@
 import { MAX_NAME_LENGTH } from '@enginy/contracts/limits';
 import { type FormEvent, useState } from 'react';
+import { AdminTable } from '../admin-table.tsx';
+import { ConfirmButton } from '../confirm-button.tsx';
 import { useConsole } from '../console-context.tsx';
-import { errorText, formatTime } from '../format.ts';
+import { DataStates } from '../data-states.tsx';
+import { formatTime } from '../format.ts';
 import { ScopePicker } from '../scope-picker.tsx';
 import { SecretOnce } from '../secret-once.tsx';
 import type { ApiKey, CreatedApiKey } from '../types.ts';
-import { Empty, InlineError, Loading, ScopeList } from '../ui.tsx';
-import { usePoll } from '../use-poll.ts';
+import { ScopeList } from '../ui.tsx';
+import { useAction } from '../use-action.tsx';
+import { useConsoleData } from '../use-console-data.ts';
 
 /** API keys for the REST API (`x-api-key`): create with scopes (shown once), revoke, last used. */
 export function ApiKeysPage() {
-  const { read, write, workspace, isAdmin } = useConsole();
-  const polled = usePoll(
-    async () => (await read<{ apiKeys: ApiKey[] }>('/api-keys')).apiKeys,
-    `api-keys:${workspace.id}`,
-    5_000,
-  );
+  const { write, workspace, isAdmin } = useConsole();
+  const polled = useConsoleData<{ apiKeys: ApiKey[] }>('/api-keys', 5_000);
+  const action = useAction();
   const [name, setName] = useState('');
   const [scopes, setScopes] = useState<string[]>([]);
   const [shown, setShown] = useState<{ name: string; key: string } | undefined>();
-  const [status, setStatus] = useState('');
-  const [error, setError] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
-
-  const run = async (doing: string, action: () => Promise<string>) => {
-    setBusy(true);
-    setError(undefined);
-    setStatus(doing);
-    try {
-      setStatus(await action());
-      await polled.reload();
-    } catch (e) {
-      setStatus('');
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  };
 
   const create = (event: FormEvent) => {
     event.preventDefault();
     if (scopes.length === 0) {
-      setError('Choose at least one scope: a key without scopes is denied everything.');
+      action.fail('Choose at least one scope: a key without scopes is denied everything.');
       return;
     }
-    void run('Creating…', async () => {
-      const created = await write<CreatedApiKey>('POST', '/api-keys', { name, scopes });
-      setShown({ name: created.name, key: created.key });
-      setName('');
-      setScopes([]);
-      return `API key ${created.name} created`;
-    });
+    void action.run(
+      'Creating…',
+      async () => {
+        const created = await write<CreatedApiKey>('POST', '/api-keys', { name, scopes });
+        setShown({ name: created.name, key: created.key });
+        setName('');
+        setScopes([]);
+        return `API key ${created.name} created`;
+      },
+      { after: polled.reload },
+    );
   };
 
-  const revoke = (k: ApiKey) => {
-    if (!window.confirm(`Revoke ${k.name}? Requests with it are refused at once.`)) return;
-    void run('Revoking…', async () => {
-      await write('POST', `/api-keys/${k.id}/revoke`);
-      return `API key ${k.name} revoked`;
-    });
-  };
+  const revoke = (k: ApiKey) =>
+    void action.run(
+      'Revoking…',
+      async () => {
+        await write('POST', `/api-keys/${k.id}/revoke`);
+        return `API key ${k.name} revoked`;
+      },
+      { after: polled.reload },
+    );
 
-  const keys = polled.data;
   return (
     <section aria-labelledby="keys-title">
       <h1 id="keys-title">API keys</h1>
@@ -76,62 +64,51 @@ export function ApiKeysPage() {
           onDone={() => setShown(undefined)}
         />
       )}
-      <p role="status" aria-live="polite" className="muted">
-        {status}
-      </p>
-      <InlineError message={error} />
-      {polled.error && <InlineError message={`Could not load the API keys: ${polled.error}`} />}
-      {keys === undefined ? (
-        !polled.error && <Loading what="API keys" />
-      ) : keys.length === 0 ? (
-        <Empty>No API key yet.</Empty>
-      ) : (
-        <div className="table-wrap">
-          <table aria-label="API keys">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Key</th>
-                <th scope="col">Scopes</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                {isAdmin && <th scope="col">Actions</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {keys.map((k) => (
-                <tr key={k.id}>
-                  <td>
+      {action.report}
+      <DataStates
+        items={polled.data?.apiKeys}
+        error={polled.error}
+        what="API keys"
+        failed="Could not load the API keys"
+        empty="No API key yet."
+      >
+        {(keys) => (
+          <AdminTable
+            label="API keys"
+            rows={keys}
+            rowKey={(k) => k.id}
+            columns={[
+              {
+                header: 'Name',
+                cell: (k) => (
+                  <>
                     <strong>{k.name}</strong>
                     {k.createdBy && <div className="muted small">by {k.createdBy}</div>}
-                  </td>
-                  <td>
-                    <code className="small">{k.prefix}…</code>
-                  </td>
-                  <td>
-                    <ScopeList scopes={k.scopes} />
-                  </td>
-                  <td className="nowrap">{formatTime(k.createdAt)}</td>
-                  <td className="nowrap">{formatTime(k.lastUsedAt)}</td>
-                  {isAdmin && (
-                    <td>
-                      <button
-                        type="button"
-                        className="danger small"
-                        disabled={busy}
-                        aria-label={`Revoke ${k.name}`}
-                        onClick={() => revoke(k)}
-                      >
-                        Revoke
-                      </button>
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+                  </>
+                ),
+              },
+              { header: 'Key', cell: (k) => <code className="small">{k.prefix}…</code> },
+              { header: 'Scopes', cell: (k) => <ScopeList scopes={k.scopes} /> },
+              { header: 'Created', className: 'nowrap', cell: (k) => formatTime(k.createdAt) },
+              { header: 'Last used', className: 'nowrap', cell: (k) => formatTime(k.lastUsedAt) },
+            ]}
+            actions={
+              isAdmin
+                ? (k) => (
+                    <ConfirmButton
+                      question={`Revoke ${k.name}? Requests with it are refused at once.`}
+                      onConfirm={() => revoke(k)}
+                      disabled={action.busy}
+                      aria-label={`Revoke ${k.name}`}
+                    >
+                      Revoke
+                    </ConfirmButton>
+                  )
+                : undefined
+            }
+          />
+        )}
+      </DataStates>
       {isAdmin && (
         <form onSubmit={create} className="card-inline stack" aria-labelledby="new-key-heading">
           <h2 id="new-key-heading">New API key</h2>
@@ -147,7 +124,7 @@ export function ApiKeysPage() {
           </label>
           <ScopePicker legend="Key scopes" value={scopes} onChange={setScopes} />
           <div>
-            <button type="submit" disabled={busy}>
+            <button type="submit" disabled={action.busy}>
               Create API key
             </button>
           </div>

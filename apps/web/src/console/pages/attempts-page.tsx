@@ -1,12 +1,14 @@
 import { AUTHORIZATION_MESSAGES } from '@enginy/policy/authorization';
 import { useState } from 'react';
 import { clientSourceText, parseClientSource } from '../../client-source.ts';
+import { AdminTable } from '../admin-table.tsx';
 import { useConsole } from '../console-context.tsx';
+import { DataStates } from '../data-states.tsx';
 import { DETAIL_LABELS } from '../detail-labels.ts';
 import { formatTime } from '../format.ts';
 import type { Attempt } from '../types.ts';
-import { Empty, InlineError, Loading, ScopeList, Uri } from '../ui.tsx';
-import { usePoll } from '../use-poll.ts';
+import { ScopeList, Uri } from '../ui.tsx';
+import { useConsoleData } from '../use-console-data.ts';
 
 // The reasons an attempt can have, for the filter (codes from the auth service's audit trail).
 const REASONS: [string, string][] = [
@@ -30,7 +32,7 @@ const REASONS: [string, string][] = [
 
 /** Every authorization attempt (and admin change), newest first, filterable, refreshed every 3 s. */
 export function AttemptsPage() {
-  const { read, workspace } = useConsole();
+  const { workspace } = useConsole();
   const [outcome, setOutcome] = useState('');
   const [reason, setReason] = useState('');
   const [clientId, setClientId] = useState('');
@@ -39,12 +41,8 @@ export function AttemptsPage() {
   if (outcome) query.set('outcome', outcome);
   if (reason) query.set('reason', reason);
   if (clientId.trim()) query.set('clientId', clientId.trim());
-  const polled = usePoll(
-    async () => (await read<{ attempts: Attempt[] }>(`/attempts?${query}`)).attempts,
-    `attempts:${workspace.id}:${query}`,
-    3_000,
-  );
-  const attempts = polled.data?.filter((a) => kind === '' || a.kind === kind);
+  const polled = useConsoleData<{ attempts: Attempt[] }>(`/attempts?${query}`, 3_000);
+  const attempts = polled.data?.attempts.filter((a) => kind === '' || a.kind === kind);
 
   return (
     <section aria-labelledby="attempts-title">
@@ -85,78 +83,86 @@ export function AttemptsPage() {
           <input value={clientId} onChange={(e) => setClientId(e.target.value)} placeholder="exact client_id" />
         </label>
       </form>
-      {polled.error && <InlineError message={`Could not load the attempts: ${polled.error}`} />}
-      {attempts === undefined ? (
-        !polled.error && <Loading what="authorization attempts" />
-      ) : attempts.length === 0 ? (
-        <Empty>
-          No attempt matches. An attempt is recorded as soon as a client reaches the authorization step for this
-          workspace.
-        </Empty>
-      ) : (
-        <div className="table-wrap">
-          <table aria-label="Authorization attempts">
-            <thead>
-              <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Client</th>
-                <th scope="col">Redirect URI</th>
-                <th scope="col">Requested scopes</th>
-                <th scope="col">Outcome</th>
-                <th scope="col">Reason</th>
-              </tr>
-            </thead>
-            <tbody>
-              {attempts.map((a) => (
-                <tr key={a.id} data-outcome={a.outcome}>
-                  <td className="nowrap">{formatTime(a.at)}</td>
-                  <td className="client-cell">
-                    {a.clientName && (
-                      <strong>
-                        <bdi>{a.clientName}</bdi>
-                      </strong>
-                    )}
-                    {a.clientId && a.clientId !== a.clientName && (
-                      <>
-                        <br />
-                        {/* A metadata document client's ID is a URL: wrap it only after a slash. */}
-                        {URL.canParse(a.clientId) ? (
-                          <Uri value={a.clientId} />
-                        ) : (
-                          <code className="small">{a.clientId}</code>
-                        )}
-                      </>
-                    )}
-                    {!a.clientId && <span className="muted">—</span>}
-                  </td>
-                  <td>{a.redirectUri ? <Uri value={a.redirectUri} /> : <span className="muted">—</span>}</td>
-                  <td>
-                    <ScopeList scopes={a.requestedScopes} />
-                  </td>
-                  <td>
-                    <span className={`badge ${a.kind === 'admin' ? 'admin' : a.outcome}`}>
-                      {a.kind === 'admin' ? 'admin change' : a.outcome}
-                    </span>
-                    {a.unauthenticated && (
-                      <div
-                        className="muted small"
-                        title="Nobody had signed in: anyone could have sent this request naming this client"
-                      >
-                        before sign-in, unauthenticated
-                      </div>
-                    )}
-                  </td>
-                  <td className="reason-cell">
+      <DataStates
+        items={attempts}
+        error={polled.error}
+        what="authorization attempts"
+        failed="Could not load the attempts"
+        empty={
+          <>
+            No attempt matches. An attempt is recorded as soon as a client reaches the authorization step for this
+            workspace.
+          </>
+        }
+      >
+        {(rows) => (
+          <AdminTable
+            label="Authorization attempts"
+            rows={rows}
+            rowKey={(a) => a.id}
+            rowProps={(a) => ({ 'data-outcome': a.outcome })}
+            columns={[
+              { header: 'Time', className: 'nowrap', cell: (a) => formatTime(a.at) },
+              { header: 'Client', className: 'client-cell', cell: (a) => <AttemptClient attempt={a} /> },
+              {
+                header: 'Redirect URI',
+                cell: (a) => (a.redirectUri ? <Uri value={a.redirectUri} /> : <span className="muted">—</span>),
+              },
+              { header: 'Requested scopes', cell: (a) => <ScopeList scopes={a.requestedScopes} /> },
+              { header: 'Outcome', cell: (a) => <Outcome attempt={a} /> },
+              {
+                header: 'Reason',
+                className: 'reason-cell',
+                cell: (a) => (
+                  <>
                     <span className="reason">{a.message}</span>
                     <Details details={a.details} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  </>
+                ),
+              },
+            ]}
+          />
+        )}
+      </DataStates>
+    </section>
+  );
+}
+
+/** The client's name, and its ID when that says more (a metadata document's URL wraps only after a slash). */
+function AttemptClient({ attempt: a }: { attempt: Attempt }) {
+  return (
+    <>
+      {a.clientName && (
+        <strong>
+          <bdi>{a.clientName}</bdi>
+        </strong>
+      )}
+      {a.clientId && a.clientId !== a.clientName && (
+        <>
+          <br />
+          {URL.canParse(a.clientId) ? <Uri value={a.clientId} /> : <code className="small">{a.clientId}</code>}
+        </>
+      )}
+      {!a.clientId && <span className="muted">—</span>}
+    </>
+  );
+}
+
+function Outcome({ attempt: a }: { attempt: Attempt }) {
+  return (
+    <>
+      <span className={`badge ${a.kind === 'admin' ? 'admin' : a.outcome}`}>
+        {a.kind === 'admin' ? 'admin change' : a.outcome}
+      </span>
+      {a.unauthenticated && (
+        <div
+          className="muted small"
+          title="Nobody had signed in: anyone could have sent this request naming this client"
+        >
+          before sign-in, unauthenticated
         </div>
       )}
-    </section>
+    </>
   );
 }
 

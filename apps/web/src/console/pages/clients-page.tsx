@@ -1,13 +1,16 @@
 import { CLAUDE_CODE_REDIRECT_URI } from '@enginy/config/defaults';
 import { type FormEvent, useState } from 'react';
+import { AdminTable } from '../admin-table.tsx';
 import { CimdClients } from '../cimd-clients.tsx';
 import { ClientNameField } from '../client-name-field.tsx';
+import { ConfirmButton } from '../confirm-button.tsx';
 import { useConsole } from '../console-context.tsx';
-import { errorText, formatTime } from '../format.ts';
+import { DataStates } from '../data-states.tsx';
+import { formatTime } from '../format.ts';
 import { SecretOnce } from '../secret-once.tsx';
 import type { CreatedClient, PreregisteredClient, RotatedSecret } from '../types.ts';
-import { Empty, InlineError, Loading } from '../ui.tsx';
-import { usePoll } from '../use-poll.ts';
+import { useAction } from '../use-action.tsx';
+import { useConsoleData } from '../use-console-data.ts';
 
 type Shown = { title: string; clientId: string; clientSecret: string };
 
@@ -16,32 +19,21 @@ type Shown = { title: string; clientId: string; clientSecret: string };
  * the client ID metadata document clients seen in the workspace, with where their metadata came from.
  */
 export function ClientsPage() {
-  const { read, write, workspace, isAdmin } = useConsole();
-  const polled = usePoll(
-    async () => (await read<{ clients: PreregisteredClient[] }>('/clients')).clients,
-    `clients:${workspace.id}`,
-  );
+  const { write, workspace, isAdmin } = useConsole();
+  const polled = useConsoleData<{ clients: PreregisteredClient[] }>('/clients');
+  const action = useAction();
   const [shown, setShown] = useState<Shown | undefined>();
-  const [status, setStatus] = useState('');
-  const [error, setError] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
   const [newName, setNewName] = useState('');
 
-  const act = async (doing: string, done: string, action: () => Promise<void>) => {
-    setBusy(true);
-    setError(undefined);
-    setStatus(doing);
-    try {
-      await action();
-      setStatus(done);
-      await polled.reload();
-    } catch (e) {
-      setStatus('');
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const act = (doing: string, done: string, change: () => Promise<void>) =>
+    void action.run(
+      doing,
+      async () => {
+        await change();
+        return done;
+      },
+      { after: polled.reload },
+    );
 
   const create = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -51,7 +43,7 @@ export function ClientsPage() {
       .split('\n')
       .map((line) => line.trim())
       .filter((line) => line !== '');
-    void act('Creating…', 'Client created', async () => {
+    act('Creating…', 'Client created', async () => {
       const created = await write<CreatedClient>('POST', '/clients', {
         name: data.get('name'),
         redirectUris,
@@ -67,9 +59,8 @@ export function ClientsPage() {
     });
   };
 
-  const rotate = (c: PreregisteredClient) => {
-    if (!window.confirm(`Rotate the secret of ${c.name}? The old secret stops working at once.`)) return;
-    void act('Rotating…', `New secret for ${c.name}`, async () => {
+  const rotate = (c: PreregisteredClient) =>
+    act('Rotating…', `New secret for ${c.name}`, async () => {
       const rotated = await write<RotatedSecret>('POST', `/clients/${encodeURIComponent(c.id)}/rotate-secret`);
       setShown({
         title: `New client secret for ${c.name}`,
@@ -77,17 +68,13 @@ export function ClientsPage() {
         clientSecret: rotated.clientSecret,
       });
     });
-  };
 
-  const remove = (c: PreregisteredClient) => {
-    if (!window.confirm(`Delete ${c.name}? Its connections end at once and it becomes an unknown client.`)) return;
-    void act('Deleting…', `${c.name} deleted; its connections ended`, async () => {
+  const remove = (c: PreregisteredClient) =>
+    act('Deleting…', `${c.name} deleted; its connections ended`, async () => {
       await write('DELETE', `/clients/${encodeURIComponent(c.id)}`);
       setShown(undefined);
     });
-  };
 
-  const clients = polled.data;
   return (
     <section aria-labelledby="clients-title">
       <h1 id="clients-title">OAuth clients</h1>
@@ -110,80 +97,69 @@ export function ClientsPage() {
           onDone={() => setShown(undefined)}
         />
       )}
-      <p role="status" aria-live="polite" className="muted">
-        {status}
-      </p>
-      <InlineError message={error} />
-      {polled.error && <InlineError message={`Could not load the clients: ${polled.error}`} />}
-      {clients === undefined ? (
-        !polled.error && <Loading what="clients" />
-      ) : clients.length === 0 ? (
-        <Empty>No pre-registered client yet.</Empty>
-      ) : (
-        <div className="table-wrap">
-          <table aria-label="Pre-registered clients">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Client ID</th>
-                <th scope="col">Redirect URIs</th>
-                <th scope="col">Authentication</th>
-                <th scope="col">Created</th>
-                {isAdmin && <th scope="col">Actions</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {clients.map((c) => (
-                <tr key={c.id}>
-                  <td>
-                    <strong>
-                      <bdi>{c.name}</bdi>
-                    </strong>
-                  </td>
-                  <td>
-                    <code className="small">{c.id}</code>
-                  </td>
-                  <td>
-                    {c.redirectUris.map((u) => (
-                      <code key={u} className="small block">
-                        {u}
-                      </code>
-                    ))}
-                  </td>
-                  <td>
-                    <code className="small">{c.tokenEndpointAuthMethod}</code>
-                  </td>
-                  <td className="nowrap">{formatTime(c.createdAt)}</td>
-                  {isAdmin && (
-                    <td>
-                      <div className="row-actions">
-                        <button
-                          type="button"
-                          className="secondary small"
-                          disabled={busy}
-                          aria-label={`Rotate secret of ${c.name}`}
-                          onClick={() => rotate(c)}
-                        >
-                          Rotate secret
-                        </button>
-                        <button
-                          type="button"
-                          className="danger small"
-                          disabled={busy}
-                          aria-label={`Delete ${c.name}`}
-                          onClick={() => remove(c)}
-                        >
-                          Delete
-                        </button>
-                      </div>
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      {action.report}
+      <DataStates
+        items={polled.data?.clients}
+        error={polled.error}
+        what="clients"
+        failed="Could not load the clients"
+        empty="No pre-registered client yet."
+      >
+        {(clients) => (
+          <AdminTable
+            label="Pre-registered clients"
+            rows={clients}
+            rowKey={(c) => c.id}
+            columns={[
+              {
+                header: 'Name',
+                cell: (c) => (
+                  <strong>
+                    <bdi>{c.name}</bdi>
+                  </strong>
+                ),
+              },
+              { header: 'Client ID', cell: (c) => <code className="small">{c.id}</code> },
+              {
+                header: 'Redirect URIs',
+                cell: (c) =>
+                  c.redirectUris.map((u) => (
+                    <code key={u} className="small block">
+                      {u}
+                    </code>
+                  )),
+              },
+              { header: 'Authentication', cell: (c) => <code className="small">{c.tokenEndpointAuthMethod}</code> },
+              { header: 'Created', className: 'nowrap', cell: (c) => formatTime(c.createdAt) },
+            ]}
+            actions={
+              isAdmin
+                ? (c) => (
+                    <div className="row-actions">
+                      <ConfirmButton
+                        question={`Rotate the secret of ${c.name}? The old secret stops working at once.`}
+                        onConfirm={() => rotate(c)}
+                        className="secondary small"
+                        disabled={action.busy}
+                        aria-label={`Rotate secret of ${c.name}`}
+                      >
+                        Rotate secret
+                      </ConfirmButton>
+                      <ConfirmButton
+                        question={`Delete ${c.name}? Its connections end at once and it becomes an unknown client.`}
+                        onConfirm={() => remove(c)}
+                        disabled={action.busy}
+                        aria-label={`Delete ${c.name}`}
+                      >
+                        Delete
+                      </ConfirmButton>
+                    </div>
+                  )
+                : undefined
+            }
+          />
+        )}
+      </DataStates>
       {isAdmin && (
         <form onSubmit={create} className="card-inline stack" aria-labelledby="new-client-heading">
           <h2 id="new-client-heading">New pre-registered client</h2>
@@ -200,7 +176,7 @@ export function ClientsPage() {
             </select>
           </label>
           <div>
-            <button type="submit" disabled={busy}>
+            <button type="submit" disabled={action.busy}>
               Create client
             </button>
           </div>

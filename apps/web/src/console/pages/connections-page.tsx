@@ -1,89 +1,83 @@
 import { grantCut } from '@enginy/policy/grant-cut';
-import { useState } from 'react';
 import { Link } from '../../router.tsx';
+import { AdminTable } from '../admin-table.tsx';
+import { ConfirmButton } from '../confirm-button.tsx';
 import { useConsole } from '../console-context.tsx';
-import { ago, errorText, formatTime } from '../format.ts';
+import { DataStates } from '../data-states.tsx';
+import { ago, formatTime } from '../format.ts';
 import type { Connection, EndedConnection } from '../types.ts';
+import { ScopeList, Uri } from '../ui.tsx';
+import { useAction } from '../use-action.tsx';
+import { useConsoleData } from '../use-console-data.ts';
 import { EndedConnections } from './ended-connections.tsx';
-import { Empty, InlineError, Loading, ScopeList, Uri } from '../ui.tsx';
-import { usePoll } from '../use-poll.ts';
+
+const revokeQuestion = (what: string) => `${what}? The client's next call fails; it must authorize again.`;
 
 /** Active connections (one row per grant) with their usage, refreshed every 2 s, and revocation. */
 export function ConnectionsPage() {
-  const { read, write, workspace, isAdmin } = useConsole();
-  const polled = usePoll(
-    () => read<{ connections: Connection[]; ended: EndedConnection[]; endedWithinDays: number }>('/connections'),
-    `connections:${workspace.id}`,
+  const { write, workspace, isAdmin } = useConsole();
+  const polled = useConsoleData<{ connections: Connection[]; ended: EndedConnection[]; endedWithinDays: number }>(
+    '/connections',
     2_000,
   );
-  const [status, setStatus] = useState('');
-  const [error, setError] = useState<string | undefined>();
+  const action = useAction();
 
-  const revoke = async (what: string, request: () => Promise<{ revoked: string[] }>) => {
-    if (!window.confirm(`${what}? The client's next call fails; it must authorize again.`)) return;
-    setError(undefined);
-    setStatus('Revoking…');
-    try {
-      const { revoked } = await request();
-      setStatus(`Revoked ${revoked.length} connection(s): their tokens stopped working at once.`);
-      await polled.reload();
-    } catch (e) {
-      setStatus('');
-      setError(`Not revoked: ${errorText(e)}`);
-    }
-  };
+  const revoke = (request: () => Promise<{ revoked: string[] }>) =>
+    void action.run(
+      'Revoking…',
+      async () => {
+        const { revoked } = await request();
+        return `Revoked ${revoked.length} connection(s): their tokens stopped working at once.`;
+      },
+      { failed: (reason) => `Not revoked: ${reason}`, after: polled.reload },
+    );
 
-  const connections = polled.data?.connections;
   return (
     <section aria-labelledby="connections-title">
       <h1 id="connections-title">Active connections</h1>
       <p className="lead">
         Every live grant in {workspace.name}. Usage is written every 2 s and this list refreshes on its own.
       </p>
-      <p role="status" aria-live="polite" className="muted">
-        {status}
-      </p>
-      <InlineError message={error} />
-      {polled.error && <InlineError message={`Could not refresh the connections: ${polled.error}`} />}
-      {connections === undefined ? (
-        !polled.error && <Loading what="connections" />
-      ) : connections.length === 0 ? (
-        <Empty>
-          No active connection. When a client completes the browser flow and the token exchange, it appears here; if it
-          does not, the <Link to="/console/attempts">authorization attempts</Link> say why.
-        </Empty>
-      ) : (
-        <div className="table-wrap">
-          <table aria-label="Active connections">
-            <thead>
-              <tr>
-                <th scope="col">Client</th>
-                <th scope="col">User</th>
-                <th scope="col">Workspace</th>
-                <th scope="col">Redirect URI</th>
-                <th scope="col">Scopes</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Calls</th>
-                {isAdmin && <th scope="col">Actions</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {connections.map((c) => (
-                <tr key={c.grantId}>
-                  <td className="client-cell">
+      {action.report}
+      <DataStates
+        items={polled.data?.connections}
+        error={polled.error}
+        what="connections"
+        failed="Could not refresh the connections"
+        empty={
+          <>
+            No active connection. When a client completes the browser flow and the token exchange, it appears here; if
+            it does not, the <Link to="/console/attempts">authorization attempts</Link> say why.
+          </>
+        }
+      >
+        {(connections) => (
+          <AdminTable
+            label="Active connections"
+            rows={connections}
+            rowKey={(c) => c.grantId}
+            columns={[
+              {
+                header: 'Client',
+                className: 'client-cell',
+                cell: (c) => (
+                  <>
                     <strong>
                       <bdi>{c.clientName}</bdi>
                     </strong>
                     <br />
                     <code className="small">{c.clientId}</code>
-                  </td>
-                  <td>{c.userEmail}</td>
-                  <td>{workspace.name}</td>
-                  <td>
-                    <Uri value={c.redirectUri} />
-                  </td>
-                  <td className="scopes-cell">
+                  </>
+                ),
+              },
+              { header: 'User', cell: (c) => c.userEmail },
+              { header: 'Workspace', cell: () => workspace.name },
+              { header: 'Redirect URI', cell: (c) => <Uri value={c.redirectUri} /> },
+              {
+                header: 'Scopes',
+                className: 'scopes-cell',
+                cell: (c) => (
+                  <>
                     <ScopeList scopes={c.grantedScopes} />
                     {grantCut(c.grantedScopes, c.effectiveScopes).length > 0 && (
                       <p className="cut small">
@@ -91,65 +85,69 @@ export function ConnectionsPage() {
                         <ScopeList scopes={grantCut(c.grantedScopes, c.effectiveScopes)} />
                       </p>
                     )}
-                  </td>
-                  <td>{formatTime(c.createdAt)}</td>
-                  <td title={formatTime(c.lastUsedAt)} data-testid="last-used">
-                    {ago(c.lastUsedAt)}
-                  </td>
-                  <td>
-                    <span data-testid="calls">{c.calls}</span>
-                    {c.callsByTool.length > 0 && (
-                      <details className="by-tool">
-                        <summary>by tool</summary>
-                        <ul>
-                          {c.callsByTool.map((t) => (
-                            <li key={t.tool}>
-                              <code>{t.tool}</code>: {t.calls}
-                            </li>
-                          ))}
-                        </ul>
-                      </details>
-                    )}
-                  </td>
-                  {isAdmin && (
-                    <td>
-                      <div className="row-actions">
-                        <button
-                          type="button"
-                          className="danger small"
-                          aria-label={`Revoke ${c.clientName} for ${c.userEmail}`}
-                          onClick={() =>
-                            void revoke(`Revoke ${c.clientName} for ${c.userEmail}`, () =>
-                              write('POST', `/connections/${c.grantId}/revoke`),
-                            )
-                          }
-                        >
-                          Revoke
-                        </button>
-                        <button
-                          type="button"
-                          className="secondary small"
-                          aria-label={`Revoke all for ${c.clientName}`}
-                          onClick={() =>
-                            void revoke(`Revoke every connection of ${c.clientName}`, () =>
-                              write('POST', `/clients/${encodeURIComponent(c.clientId)}/revoke-all`),
-                            )
-                          }
-                        >
-                          Revoke all for this client
-                        </button>
-                      </div>
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+                  </>
+                ),
+              },
+              { header: 'Created', cell: (c) => formatTime(c.createdAt) },
+              {
+                header: 'Last used',
+                cell: (c) => ago(c.lastUsedAt),
+                props: (c) => ({ title: formatTime(c.lastUsedAt), 'data-testid': 'last-used' }),
+              },
+              { header: 'Calls', cell: (c) => <Calls connection={c} /> },
+            ]}
+            actions={
+              isAdmin
+                ? (c) => (
+                    <div className="row-actions">
+                      <ConfirmButton
+                        question={revokeQuestion(`Revoke ${c.clientName} for ${c.userEmail}`)}
+                        onConfirm={() => revoke(() => write('POST', `/connections/${c.grantId}/revoke`))}
+                        aria-label={`Revoke ${c.clientName} for ${c.userEmail}`}
+                      >
+                        Revoke
+                      </ConfirmButton>
+                      <ConfirmButton
+                        question={revokeQuestion(`Revoke every connection of ${c.clientName}`)}
+                        onConfirm={() =>
+                          revoke(() => write('POST', `/clients/${encodeURIComponent(c.clientId)}/revoke-all`))
+                        }
+                        className="secondary small"
+                        aria-label={`Revoke all for ${c.clientName}`}
+                      >
+                        Revoke all for this client
+                      </ConfirmButton>
+                    </div>
+                  )
+                : undefined
+            }
+          />
+        )}
+      </DataStates>
       {polled.data !== undefined && (
         <EndedConnections ended={polled.data.ended} withinDays={polled.data.endedWithinDays} />
       )}
     </section>
+  );
+}
+
+/** How many calls the connection made, and (opened) how many per tool. */
+function Calls({ connection }: { connection: Connection }) {
+  return (
+    <>
+      <span data-testid="calls">{connection.calls}</span>
+      {connection.callsByTool.length > 0 && (
+        <details className="by-tool">
+          <summary>by tool</summary>
+          <ul>
+            {connection.callsByTool.map((t) => (
+              <li key={t.tool}>
+                <code>{t.tool}</code>: {t.calls}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </>
   );
 }

@@ -1,3 +1,4 @@
+import { AdminTable } from '../admin-table.tsx';
 import { formatTime } from '../format.ts';
 import type { EndedConnection } from '../types.ts';
 import { ScopeList, Uri } from '../ui.tsx';
@@ -15,48 +16,42 @@ export function EndedConnections({ ended, withinDays }: { ended: EndedConnection
         Ended in the last {withinDays} days without anyone revoking them here. They no longer work; the authorization
         attempts keep what happened.
       </p>
-      <div className="table-wrap">
-        <table aria-label="Recently ended connections">
-          <thead>
-            <tr>
-              <th scope="col">Client</th>
-              <th scope="col">User</th>
-              <th scope="col">Redirect URI</th>
-              <th scope="col">Scopes</th>
-              <th scope="col">Created</th>
-              <th scope="col">Last used</th>
-              <th scope="col">Ended</th>
-            </tr>
-          </thead>
-          <tbody>
-            {ended.map((c) => (
-              <tr key={c.grantId} data-testid="ended-connection">
-                <td className="client-cell">
-                  <strong>
-                    <bdi>{c.clientName}</bdi>
-                  </strong>
-                  <br />
-                  <code className="small">{c.clientId}</code>
-                </td>
-                <td>{c.userEmail}</td>
-                <td>
-                  <Uri value={c.redirectUri} />
-                </td>
-                <td className="scopes-cell">
-                  <ScopeList scopes={c.grantedScopes} />
-                </td>
-                <td>{formatTime(c.createdAt)}</td>
-                <td>{formatTime(c.lastUsedAt)}</td>
-                <td>
-                  <span className="badge denied">Ended</span> {c.reasonText}
-                  <br />
-                  <span className="muted small">{formatTime(c.endedAt)}</span>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <AdminTable
+        label="Recently ended connections"
+        rows={ended}
+        rowKey={(c) => c.grantId}
+        rowProps={() => ({ 'data-testid': 'ended-connection' })}
+        columns={[
+          {
+            header: 'Client',
+            className: 'client-cell',
+            cell: (c) => (
+              <>
+                <strong>
+                  <bdi>{c.clientName}</bdi>
+                </strong>
+                <br />
+                <code className="small">{c.clientId}</code>
+              </>
+            ),
+          },
+          { header: 'User', cell: (c) => c.userEmail },
+          { header: 'Redirect URI', cell: (c) => <Uri value={c.redirectUri} /> },
+          { header: 'Scopes', className: 'scopes-cell', cell: (c) => <ScopeList scopes={c.grantedScopes} /> },
+          { header: 'Created', cell: (c) => formatTime(c.createdAt) },
+          { header: 'Last used', cell: (c) => formatTime(c.lastUsedAt) },
+          {
+            header: 'Ended',
+            cell: (c) => (
+              <>
+                <span className="badge denied">Ended</span> {c.reasonText}
+                <br />
+                <span className="muted small">{formatTime(c.endedAt)}</span>
+              </>
+            ),
+          },
+        ]}
+      />
     </section>
   );
 }

@@ -1,10 +1,11 @@
 import { FLOW_OUTCOMES } from '@enginy/contracts/flows';
 import { useState } from 'react';
 import { useConsole } from '../console-context.tsx';
+import { DataStates } from '../data-states.tsx';
 import { formatTime } from '../format.ts';
 import type { Flow, FlowStep } from '../types.ts';
-import { CopyButton, Empty, InlineError, Loading } from '../ui.tsx';
-import { usePoll } from '../use-poll.ts';
+import { CopyButton } from '../ui.tsx';
+import { useConsoleData } from '../use-console-data.ts';
 
 const STEP_LABELS: Record<FlowStep['step'], string> = {
   discovery: 'Discovery',
@@ -20,19 +21,14 @@ const STEP_LABELS: Record<FlowStep['step'], string> = {
 
 /** Each connection as one flow, newest first; a flow opens into its timeline, refreshed every 3 s. */
 export function FlowsPage() {
-  const { read, workspace } = useConsole();
+  const { workspace } = useConsole();
   const [outcome, setOutcome] = useState('');
   const [clientId, setClientId] = useState('');
   const [open, setOpen] = useState<string | null>(null);
   const query = new URLSearchParams({ limit: '100' });
   if (outcome) query.set('outcome', outcome);
   if (clientId.trim()) query.set('clientId', clientId.trim());
-  const polled = usePoll(
-    async () => (await read<{ flows: Flow[] }>(`/flows?${query}`)).flows,
-    `flows:${workspace.id}:${query}`,
-    3_000,
-  );
-  const flows = polled.data;
+  const polled = useConsoleData<{ flows: Flow[] }>(`/flows?${query}`, 3_000);
 
   return (
     <section aria-labelledby="flows-title">
@@ -58,36 +54,39 @@ export function FlowsPage() {
           <input value={clientId} onChange={(e) => setClientId(e.target.value)} placeholder="exact client_id" />
         </label>
       </form>
-      {polled.error && <InlineError message={`Could not load the flows: ${polled.error}`} />}
-      {flows === undefined ? (
-        !polled.error && <Loading what="flows" />
-      ) : flows.length === 0 ? (
-        <Empty>No flow matches. A flow begins when a client discovers or registers and reaches this workspace.</Empty>
-      ) : (
-        <ol className="flows" aria-label="Flows">
-          {flows.map((flow) => (
-            <li key={flow.id} className="flow" data-outcome={flow.outcome}>
-              <button
-                type="button"
-                className="flow-summary"
-                aria-expanded={open === flow.id}
-                onClick={() => setOpen(open === flow.id ? null : flow.id)}
-              >
-                <span className="nowrap">{formatTime(flow.startedAt)}</span>
-                <strong>
-                  <bdi>{flow.client.name ?? flow.client.id ?? 'Unknown client'}</bdi>
-                </strong>
-                <span className={`badge flow-${flow.outcome}`}>{flow.outcome}</span>
-                <span className="muted">
-                  {flow.steps.length} steps
-                  {flow.stoppedAt && `, stopped at ${STEP_LABELS[flow.stoppedAt.step]}`}
-                </span>
-              </button>
-              {open === flow.id && <Timeline flow={flow} />}
-            </li>
-          ))}
-        </ol>
-      )}
+      <DataStates
+        items={polled.data?.flows}
+        error={polled.error}
+        what="flows"
+        failed="Could not load the flows"
+        empty="No flow matches. A flow begins when a client discovers or registers and reaches this workspace."
+      >
+        {(flows) => (
+          <ol className="flows" aria-label="Flows">
+            {flows.map((flow) => (
+              <li key={flow.id} className="flow" data-outcome={flow.outcome}>
+                <button
+                  type="button"
+                  className="flow-summary"
+                  aria-expanded={open === flow.id}
+                  onClick={() => setOpen(open === flow.id ? null : flow.id)}
+                >
+                  <span className="nowrap">{formatTime(flow.startedAt)}</span>
+                  <strong>
+                    <bdi>{flow.client.name ?? flow.client.id ?? 'Unknown client'}</bdi>
+                  </strong>
+                  <span className={`badge flow-${flow.outcome}`}>{flow.outcome}</span>
+                  <span className="muted">
+                    {flow.steps.length} steps
+                    {flow.stoppedAt && `, stopped at ${STEP_LABELS[flow.stoppedAt.step]}`}
+                  </span>
+                </button>
+                {open === flow.id && <Timeline flow={flow} />}
+              </li>
+            ))}
+          </ol>
+        )}
+      </DataStates>
     </section>
   );
 }

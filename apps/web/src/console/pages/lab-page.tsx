@@ -1,10 +1,9 @@
-import { useState } from 'react';
 import { useConsole } from '../console-context.tsx';
-import { errorText } from '../format.ts';
+import { DataStates } from '../data-states.tsx';
 import { announceLabChange } from '../lab-changed.ts';
 import type { LabScenario } from '../types.ts';
-import { InlineError, Loading } from '../ui.tsx';
-import { usePoll } from '../use-poll.ts';
+import { useAction } from '../use-action.tsx';
+import { useConsoleData } from '../use-console-data.ts';
 import { LabScenarioCard, type LabSwitchRequest } from './lab-scenario-card.tsx';
 
 /**
@@ -12,49 +11,36 @@ import { LabScenarioCard, type LabSwitchRequest } from './lab-scenario-card.tsx'
  * purpose, so a client's fix can be checked. Admins switch them; members read.
  */
 export function LabPage() {
-  const { read, write, workspace, isAdmin } = useConsole();
-  const polled = usePoll(
-    async () => (await read<{ scenarios: LabScenario[] }>('/failure-lab')).scenarios,
-    `failure-lab:${workspace.id}`,
-    5_000,
-  );
-  const [status, setStatus] = useState('');
-  const [error, setError] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
+  const { write, workspace, isAdmin } = useConsole();
+  const polled = useConsoleData<{ scenarios: LabScenario[] }>('/failure-lab', 5_000);
+  const action = useAction();
 
-  const run = async (doing: string, action: () => Promise<string>) => {
-    setBusy(true);
-    setError(undefined);
-    setStatus(doing);
-    try {
-      setStatus(await action());
-      await polled.reload();
-      announceLabChange();
-    } catch (e) {
-      setStatus('');
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  // After a switch, the list and the banner follow at once.
+  const run = (doing: string, change: () => Promise<string>) =>
+    void action.run(doing, change, {
+      after: async () => {
+        await polled.reload();
+        announceLabChange();
+      },
+    });
 
   const switchOn = (name: string, request: LabSwitchRequest) =>
-    void run('Switching on…', async () => {
+    run('Switching on…', async () => {
       await write('PUT', `/failure-lab/${encodeURIComponent(name)}`, request);
       return `${name} is on`;
     });
   const switchOff = (name: string) =>
-    void run('Switching off…', async () => {
+    run('Switching off…', async () => {
       await write('DELETE', `/failure-lab/${encodeURIComponent(name)}`);
       return `${name} is off`;
     });
   const allOff = () =>
-    void run('Switching everything off…', async () => {
+    run('Switching everything off…', async () => {
       const { switchedOff } = await write<{ switchedOff: number }>('DELETE', '/failure-lab');
       return switchedOff === 0 ? 'Nothing was on' : `Switched off ${switchedOff} scenario(s)`;
     });
 
-  const scenarios = polled.data;
+  const scenarios = polled.data?.scenarios;
   return (
     <section aria-labelledby="lab-title">
       <h1 id="lab-title">Failure lab</h1>
@@ -63,29 +49,29 @@ export function LabPage() {
         broken connection and check a client's fix. A switch applies to the very next request (the same switches as{' '}
         <code>pnpm lab</code>); the lab is off in production.
       </p>
-      <p role="status" aria-live="polite" className="muted">
-        {status}
-      </p>
-      <InlineError message={error} />
-      {polled.error && <InlineError message={`Could not load the failure lab: ${polled.error}`} />}
-      {isAdmin && scenarios?.some((scenario) => scenario.state !== null) && (
-        <button type="button" className="danger small" disabled={busy} onClick={allOff}>
-          Switch all off
-        </button>
-      )}
-      {scenarios === undefined
-        ? !polled.error && <Loading what="the failure lab" />
-        : scenarios.map((scenario) => (
-            <LabScenarioCard
-              key={scenario.name}
-              scenario={scenario}
-              workspaceName={workspace.name}
-              isAdmin={isAdmin}
-              busy={busy}
-              onSwitchOn={(request) => switchOn(scenario.name, request)}
-              onSwitchOff={() => switchOff(scenario.name)}
-            />
-          ))}
+      {action.report}
+      <DataStates items={scenarios} error={polled.error} what="the failure lab" failed="Could not load the failure lab">
+        {(list) => (
+          <>
+            {isAdmin && list.some((scenario) => scenario.state !== null) && (
+              <button type="button" className="danger small" disabled={action.busy} onClick={allOff}>
+                Switch all off
+              </button>
+            )}
+            {list.map((scenario) => (
+              <LabScenarioCard
+                key={scenario.name}
+                scenario={scenario}
+                workspaceName={workspace.name}
+                isAdmin={isAdmin}
+                busy={action.busy}
+                onSwitchOn={(request) => switchOn(scenario.name, request)}
+                onSwitchOff={() => switchOff(scenario.name)}
+              />
+            ))}
+          </>
+        )}
+      </DataStates>
     </section>
   );
 }

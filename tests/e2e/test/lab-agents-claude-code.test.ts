@@ -1,0 +1,173 @@
+// What the real Claude Code CLI does with failure-lab scenarios switched on, driven offline as in
+// real-client-claude-code.test.ts: `claude mcp login` through the browser ($BROWSER approves in
+// Chromium), `claude mcp list` to connect, and `claude -p` with a stand-in model to call a tool. Each scenario is switched through the console's failure-lab
+// API; what Claude sent is read back from the console's Flows view. Every assertion is an observation:
+// packages/config/src/failure-lab-agents/claude-code.ts states the same, and a Claude Code version
+// that behaves otherwise fails here.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CLAUDE_CODE } from '@enginy/config/failure-lab-agents/claude-code';
+import { READ_SCOPES } from '@enginy/policy/scopes';
+import type { ConsoleClient, ConsoleFlow } from '@enginy/testing/console-client';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { browserRecords, cliCommand, cliVersion, inTty, loginThroughBrowser, run, scratch } from '../src/agent-clis.ts';
+import { startAnthropicStandIn } from '../src/anthropic-model-server.ts';
+import { consoleApi } from '../src/console-api.ts';
+import { freeCallbackPort } from '../src/real-clients.ts';
+import { useStack } from '../src/stack-fixture.ts';
+
+const e2e = useStack();
+const claude = cliCommand('claude');
+const s = scratch('claude');
+const cli = (...args: string[]) => run([...claude, ...args], { cwd: s.project, env: s.env });
+let api: ConsoleClient;
+let logins = 0;
+
+beforeAll(async () => {
+  api = await consoleApi(e2e.stack);
+  const added = await cli(
+    'mcp',
+    'add',
+    '--transport',
+    'http',
+    '--callback-port',
+    '3118',
+    'enginy',
+    e2e.stack.config.openapi.mcpUrl,
+  );
+  expect(added.code, added.output).toBe(0);
+});
+afterEach(async () => {
+  await api.labAllOff();
+  await api.saveSettings({ policyScopes: [...READ_SCOPES] });
+});
+afterAll(() => s.remove());
+
+/** `claude mcp login enginy` in a terminal, the browser approving: what the browser and Claude saw. */
+async function login() {
+  await freeCallbackPort();
+  logins += 1;
+  return await loginThroughBrowser(s, inTty([...claude, 'mcp', 'login', 'enginy']), logins);
+}
+async function status(): Promise<string> {
+  const { output } = await cli('mcp', 'list');
+  return output.match(/^enginy: .*$/m)?.[0] ?? output;
+}
+/** Claude Code's own token store on Linux. */
+function storedToken(): { accessToken: string; expiresAt: number; clientId: string } {
+  const store = JSON.parse(readFileSync(join(s.home, '.claude', '.credentials.json'), 'utf8')) as {
+    mcpOAuth: Record<string, { serverName: string; accessToken: string; expiresAt: number; clientId: string }>;
+  };
+  const entry = Object.values(store.mcpOAuth).find((token) => token.serverName === 'enginy');
+  if (entry === undefined) throw new Error('Claude Code stored no token for enginy');
+  return entry;
+}
+async function storedTokenExpired(): Promise<void> {
+  const left = storedToken().expiresAt - Date.now() + 250;
+  if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
+}
+
+type Step = ConsoleFlow['steps'][number];
+async function stepsSince(since: number): Promise<Step[]> {
+  return (await api.flows({ limit: 200 }))
+    .flatMap((flow) => flow.steps)
+    .filter((step) => Date.parse(step.at) >= since && step.step !== 'discovery' && step.step !== 'mcp')
+    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+}
+const line = (step: Step) => `${step.step} ${step.status}${step.error === null ? '' : ` ${step.error}`}`;
+
+function seen(scenario: string, reaction: string): string {
+  const observation = CLAUDE_CODE.observations.find((o) => o.scenario === scenario);
+  expect(observation?.reaction).toBe(reaction);
+  return observation?.seen ?? '';
+}
+
+describe(`Claude Code ${cliVersion('claude')} under failure-lab scenarios`, () => {
+  it('the record is of the version installed', () => {
+    expect(CLAUDE_CODE.version).toBe(cliVersion('claude'));
+  });
+
+  it('expire-access: refreshes when `claude mcp list` finds the token expired, and stays Connected', async () => {
+    await api.labOn('expire-access', 'workspace', { seconds: 3 });
+    const since = Date.now();
+    const signedIn = await login();
+    expect(signedIn.browser.errorText, signedIn.browser.pageText).toBeUndefined();
+    expect(signedIn.cli.output).toContain('Authenticated with "enginy"');
+    const first = storedToken();
+    expect(first.expiresAt - Date.now()).toBeLessThanOrEqual(3_000);
+    await storedTokenExpired();
+    expect(await status()).toContain('✔ Connected');
+    expect(storedToken().accessToken).not.toBe(first.accessToken);
+    const steps = (await stepsSince(since)).map(line);
+    expect(steps.slice(0, 4)).toEqual(['authorize 302', 'sign-in 200', 'consent 200', 'token 200']);
+    expect(steps.length).toBeGreaterThan(4);
+    expect(new Set(steps.slice(4))).toEqual(new Set(['refresh 200']));
+    expect(logins).toBe(1);
+    seen('expire-access', 'recovers');
+  });
+
+  it('forget-client: its client ID is its metadata document, so refreshing and signing in again are untouched', async () => {
+    await api.labOn('expire-access', 'workspace', { seconds: 3 });
+    await api.labOn('forget-client', 'global');
+    const since = Date.now();
+    await storedTokenExpired();
+    expect(await status()).toContain('✔ Connected');
+    const clientId = storedToken().clientId;
+    expect(clientId).toBe('https://claude.ai/oauth/claude-code-client-metadata');
+    const refreshed = await stepsSince(since);
+    expect(refreshed.length).toBeGreaterThan(0);
+    expect(new Set(refreshed.map(line))).toEqual(new Set(['refresh 200']));
+    expect(refreshed.every((step) => step.scenarios.includes('forget-client'))).toBe(true);
+
+    // Signing in again: it revokes what it held, then authorizes with the same client ID.
+    const again = Date.now();
+    const signedIn = await login();
+    expect(signedIn.browser.errorText, signedIn.browser.pageText).toBeUndefined();
+    expect(new URL(signedIn.browser.url).searchParams.get('client_id')).toBe(clientId);
+    const steps = (await stepsSince(again)).map(line);
+    expect(steps.slice(0, 6)).toEqual([
+      'revoke 200',
+      'revoke 200',
+      'authorize 302',
+      'sign-in 200',
+      'consent 200',
+      'token 200',
+    ]);
+    expect(steps).not.toContain('register 201');
+    expect(await status()).toContain('✔ Connected');
+    seen('forget-client', 'unaffected');
+  });
+
+  it('step-up: tells the model to have the person run /mcp, with no browser, no new authorization, still Connected', async () => {
+    await api.saveSettings({ policyScopes: [...READ_SCOPES, 'CONTACTS_WRITE'] });
+    await api.labOn('step-up', 'workspace');
+    const body = { firstName: 'Ada', lastName: 'Lovelace', jobTitle: 'Analyst' };
+    const model = await startAnthropicStandIn('create_contact', { body });
+    const since = Date.now();
+    try {
+      const asked = await run(
+        [...claude, '-p', 'Create the contact Ada Lovelace.', '--allowedTools', 'mcp__enginy__create_contact'],
+        {
+          cwd: s.project,
+          // Tool search off, so that the stand-in is offered the MCP tools themselves.
+          env: { ...s.env, ANTHROPIC_BASE_URL: model.url, ANTHROPIC_API_KEY: 'stand-in', ENABLE_TOOL_SEARCH: 'false' },
+          timeoutMs: 120_000,
+        },
+      );
+      expect(asked.code, asked.output).toBe(0);
+      const said =
+        'MCP server "enginy" needs additional permissions (scope: "CONTACTS_WRITE") — run /mcp to re-authenticate';
+      // What the tool call answered, as Claude Code handed it to the model.
+      expect(model.toolResults()).toHaveLength(1);
+      expect(model.toolResults()[0]?.startsWith(said)).toBe(true);
+      expect(seen('step-up', 'stops')).toContain(said);
+    } finally {
+      await model.close();
+    }
+    // No browser, no /authorize, no refresh for the new scope: only the tool call reached the stack.
+    expect(browserRecords(s)).toHaveLength(logins);
+    const steps = (await stepsSince(since)).map(line);
+    expect(steps.filter((step) => !step.startsWith('refresh'))).toEqual([]);
+    expect(await status()).toContain('✔ Connected');
+  });
+});
