@@ -1,8 +1,8 @@
 // The real GitHub Copilot CLI (1.0.102) against the seeded demo, offline (COPILOT_OFFLINE with a
 // stand-in OpenAI-compatible model on loopback). `copilot mcp add` adds the server. In `-p` mode it
 // never starts OAuth: the server is reported as needing auth ("Browser-based OAuth required") and
-// the model gets none of its tools. The interactive UI, driven in a terminal, opens the browser
-// itself: Copilot names itself by its metadata document (https://github.com/copilot/cli/
+// the model gets none of its tools. From the interactive UI, driven in a terminal, `/mcp auth enginy`
+// opens the browser (some starts open it unasked): Copilot names itself by its metadata document (https://github.com/copilot/cli/
 // client-metadata.json, unreachable offline, so only the development fallback lets it in) and sends
 // http://127.0.0.1:<random>/callback, refused by name. The recipe needs both steps: `"auth":
 // {"redirectPort": 3118}` in the server's entry, and http://127.0.0.1:3118/callback in the allowlist;
@@ -61,6 +61,16 @@ function logs(): string {
     .join('\n');
 }
 
+/** Closes the dialog `/mcp auth` leaves open (Esc, until the session's own footer is back). */
+async function closeDialogs(t: TerminalSession): Promise<void> {
+  const footer = async () => (await t.screen()).trimEnd().split('\n').slice(-3).join('\n');
+  for (let attempt = 1; !(await footer()).includes('Interactive'); attempt++) {
+    if (attempt > 5) throw new Error(`A dialog stayed open:\n${await footer()}`);
+    await t.press('Escape');
+    await t.waitFor(/Interactive ·/, 2_000).catch(() => undefined);
+  }
+}
+
 /** The interactive UI in the project folder, trusted for this session. */
 async function startUi(): Promise<TerminalSession> {
   await terminal?.close();
@@ -68,6 +78,17 @@ async function startUi(): Promise<TerminalSession> {
   await terminal.waitFor(/Do you trust the files in this folder\?/, 90_000);
   await terminal.pressUntil('Enter', /MCP Servers reloaded|requires authentication|Waiting for authorization/, 30_000);
   return terminal;
+}
+
+/**
+ * `/mcp auth enginy`; the `n`th browser run. Copilot may already have opened the browser by itself
+ * at start (seen on some starts, not all): it then says the authorization is in progress, and that
+ * browser run is the one waited for.
+ */
+async function mcpAuth(t: TerminalSession, n: number) {
+  await t.type('/mcp auth enginy');
+  await t.waitFor(/Waiting for authorization in browser|A browser authorization is already in progress/, 30_000);
+  return browserRecord(s, n, 90_000);
 }
 
 describe('GitHub Copilot CLI (copilot mcp add, then the interactive UI)', () => {
@@ -92,9 +113,9 @@ describe('GitHub Copilot CLI (copilot mcp add, then the interactive UI)', () => 
     expect(browserRecords(s)).toEqual([]);
   });
 
-  it('opens the browser by itself with a random 127.0.0.1 port, which the demo refuses by name', async () => {
+  it('authorizes from its UI with a random 127.0.0.1 port, which the demo refuses by name', async () => {
     const t = await startUi();
-    const refused = await browserRecord(s, 1);
+    const refused = await mcpAuth(t, 1);
     const sent = new URL(refused.url).searchParams;
     const redirect = new URL(sent.get('redirect_uri') ?? '');
     expect(sent.get('client_id')).toBe(COPILOT_CLIENT_ID);
@@ -122,10 +143,11 @@ describe('GitHub Copilot CLI (copilot mcp add, then the interactive UI)', () => 
     await freeCallbackPort();
     const started = Date.now();
     const t = await startUi();
-    const login = await browserRecord(s, 2);
+    const login = await mcpAuth(t, 2);
     expect(login.errorText, login.pageText).toBeUndefined();
     expect(new URL(login.url).searchParams.get('redirect_uri')).toBe(RECIPE_REDIRECT_URI);
 
+    await closeDialogs(t);
     const before = model.requests.length;
     await t.type('Call the enginy mcp_whoami tool.');
     await t.waitFor(/mcp_whoami answered/, 60_000);

@@ -3,7 +3,14 @@
 // enginy → Authenticate), driven in a terminal. Qwen registers "Qwen Code MCP Client" dynamically and
 // sends http://localhost:7777/oauth/callback, which the demo does not allowlist: refused by name, then
 // the admin adds it and the next Authenticate connects. A one-shot prompt (`qwen "<prompt>"`) then has
-// the model call enginy's mcp_whoami through Qwen.
+// the model call enginy's mcp_whoami through Qwen. Then what Qwen really does with a token the server
+// ended early (a console revoke): it never refreshes, since its own stored expiry has not passed, and
+// starts without enginy; and, re-authenticated with a short-lived token (failure lab expire-access),
+// it refreshes once the expiry it stored has passed.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { switchAllLabOff, switchLabOn } from '@enginy/db/queries/failure-lab';
+import { SEED_IDS } from '@enginy/db/seed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserRecord, browserRecords, cliCommand, run, scratch } from '../src/agent-clis.ts';
 import { consoleApi } from '../src/console-api.ts';
@@ -49,10 +56,21 @@ async function ui(): Promise<TerminalSession> {
 
 const tail = (screen: string) => screen.trimEnd().split('\n').slice(-8).join('\n');
 
+/** Closes whatever dialog is open (Esc, until the message input is back). */
+async function closeDialogs(t: TerminalSession): Promise<void> {
+  for (let attempt = 1; !tail(await t.screen()).includes('Type your message'); attempt++) {
+    if (attempt > 6) throw new Error(`A dialog stayed open:\n${tail(await t.screen())}`);
+    await t.press('Escape');
+    await t.waitFor(/Type your message/, 2_000).catch(() => undefined);
+  }
+}
+
 /** `/mcp` → enginy: the server's page of the MCP dialog; returns its screen. */
 async function serverPage(t: TerminalSession): Promise<string> {
+  await closeDialogs(t);
   for (let attempt = 1; ; attempt++) {
-    if (!tail(await t.screen()).includes('> /mcp')) await t.type('/mcp', false);
+    // The input is empty while it shows its placeholder (an earlier `> /mcp` stays in the scrollback).
+    if (tail(await t.screen()).includes('Type your message')) await t.type('/mcp', false);
     await t.type('');
     try {
       await t.waitFor(/Manage MCP servers/, 15_000);
@@ -61,7 +79,7 @@ async function serverPage(t: TerminalSession): Promise<string> {
       if (attempt === 3) throw error;
     }
   }
-  return t.pressUntil('Enter', /› Reconnect/);
+  return t.pressUntil('Enter', /› (Reconnect|View tools)/);
 }
 
 /** Authenticate (third on the server's page); returns the `n`th browser run. */
@@ -73,6 +91,26 @@ async function authenticate(t: TerminalSession, n: number) {
   await t.pressUntil('Enter', /Authenticating\.\.\. Please complete the login in your browser\./);
   return browserRecord(s, n);
 }
+
+interface StoredToken {
+  accessToken: string;
+  refreshToken: string;
+  expiresAt: number;
+}
+
+/** Qwen's token for enginy, from ~/.qwen/mcp-oauth-tokens.json. */
+function storedToken(): StoredToken {
+  const entries = JSON.parse(readFileSync(join(s.home, '.qwen', 'mcp-oauth-tokens.json'), 'utf8')) as {
+    serverName: string;
+    token: StoredToken;
+  }[];
+  const entry = entries.find((candidate) => candidate.serverName === 'enginy');
+  if (entry === undefined) throw new Error('Qwen stored no token for enginy');
+  return entry.token;
+}
+
+const refreshSteps = async (clientId: string) =>
+  (await clientSteps(e2e.stack, 'qwen', clientId)).filter((step) => step.step === 'refresh');
 
 /** One one-shot prompt; the whoami answer the model got back from Qwen's tool call, if any. */
 async function whoamiPrompt(): Promise<{ output: string; who?: FullWhoami; toolsOffered: string[] }> {
@@ -135,5 +173,57 @@ describe('Qwen Code (qwen mcp add, then /mcp → enginy → Authenticate)', () =
     expect(who?.checks.filter((check) => !check.ok)).toEqual([]);
     await clientSteps(e2e.stack, 'qwen', sent.get('client_id') ?? '');
     expect(browserRecords(s)).toHaveLength(2);
+  });
+
+  it('after a console revoke, with its own stored expiry not passed: no refresh; a new prompt starts without enginy, while the open UI still says connected', async () => {
+    const admin = await consoleApi(e2e.stack);
+    const [connection] = await admin.connections();
+    const before = storedToken();
+    expect(before.expiresAt).toBeGreaterThan(Date.now() + 60_000);
+    await admin.revoke(connection?.grantId ?? '');
+
+    const { who, output } = await whoamiPrompt();
+    expect(who).toBeUndefined();
+    expect(output).toContain('Warning: MCP server(s) failed to start: enginy.');
+    // Its stored expiry says the token is good: it never tries the refresh token, and keeps the token.
+    expect(await refreshSteps(connection?.clientId ?? '')).toEqual([]);
+    expect(storedToken().accessToken).toBe(before.accessToken);
+    // The UI that was open through the revoke has not noticed.
+    expect(await serverPage(await ui())).toMatch(/Status:\s+✓ connected/);
+  });
+
+  it('re-authenticates from its UI, and refreshes once the expiry it stored has passed', async () => {
+    await switchLabOn(e2e.db, {
+      scenario: 'expire-access',
+      workspaceId: SEED_IDS.acme,
+      options: { seconds: 20 },
+      remaining: null,
+      by: 'e2e',
+    });
+    try {
+      const t = await ui();
+      await serverPage(t);
+      await t.pressUntil('Down', /› Disable/);
+      await t.pressUntil('Down', /› (Authenticate|Re-authenticate)/);
+      await t.pressUntil('Enter', /Authenticating\.\.\. Please complete the login in your browser\./);
+      const login = await browserRecord(s, 3);
+      expect(login.errorText, login.pageText).toBeUndefined();
+      await t.waitFor(/Status:\s+✓ connected/);
+      const issued = storedToken();
+      const clientId = new URL(login.url).searchParams.get('client_id') ?? '';
+      const refreshesBefore = (await refreshSteps(clientId)).length;
+      // Its own clock: wait until the expiry it stored has passed.
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, issued.expiresAt - Date.now()) + 1_000));
+      const { who } = await whoamiPrompt();
+      // Every check passes but the one that says the failure lab is on (expire-access, for this test).
+      expect(who?.checks.filter((check) => !check.ok).map((check) => check.check)).toEqual([
+        'No failure-lab scenario is switched on',
+      ]);
+      const refreshes = await refreshSteps(clientId);
+      expect(refreshes.slice(refreshesBefore).map((step) => step.status)).toEqual([200]);
+      expect(storedToken().accessToken).not.toBe(issued.accessToken);
+    } finally {
+      await switchAllLabOff(e2e.db);
+    }
   });
 });
