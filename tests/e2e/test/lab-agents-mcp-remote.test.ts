@@ -4,6 +4,9 @@
 // console's Flows view, what it said from its log and from the MCP error its client got. Every
 // assertion is an observation: packages/config/src/failure-lab-agents/mcp-remote.ts states the same,
 // and an mcp-remote version that behaves otherwise fails here.
+// Seen now and then on a loaded machine: with a 3 s token from the start, mcp-remote connects to the
+// stack ("Connected to remote server", a refresh) and then never starts its stdio side, so the
+// client's initialize times out (its log is printed on failure). Not yet explained; a rerun passes.
 import { MCP_REMOTE } from '@enginy/config/failure-lab-agents/mcp-remote';
 import { READ_SCOPES } from '@enginy/policy/scopes';
 import type { ConsoleClient, ConsoleFlow } from '@enginy/testing/console-client';
