@@ -76,6 +76,17 @@ async function stepsSince(since: number): Promise<Step[]> {
 }
 const line = (step: Step) => `${step.step} ${step.status}${step.error === null ? '' : ` ${step.error}`}`;
 
+const CLAUDE_CLIENT_ID = 'https://claude.ai/oauth/claude-code-client-metadata';
+const issuer = () => e2e.stack.config.auth.issuer;
+/** Terminal output without its colour and cursor codes. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the escape codes are what is removed.
+const plain = (text: string) => text.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+/** A message as the record quotes it: the dev stack's URLs. */
+const asQuoted = (message: string) =>
+  message
+    .replaceAll(issuer(), 'http://localhost:3002')
+    .replaceAll(new URL(e2e.stack.config.openapi.mcpUrl).origin, 'http://localhost:3001');
+
 function seen(scenario: string, reaction: string): string {
   const observation = CLAUDE_CODE.observations.find((o) => o.scenario === scenario);
   expect(observation?.reaction).toBe(reaction);
@@ -138,6 +149,68 @@ describe(`Claude Code ${cliVersion('claude')} under failure-lab scenarios`, () =
     seen('forget-client', 'unaffected');
   });
 
+  it('iss-mismatch: refuses the authorization response, redeems nothing, and says why', async () => {
+    await api.labOn('iss-mismatch', 'global');
+    const since = Date.now();
+    const signedIn = await login();
+    const said = `Couldn't complete authentication for "enginy": Issuer mismatch in authorization response (RFC 9207): expected "${issuer()}", received "${issuer()}/failure-lab-wrong-issuer"`;
+    expect(plain(signedIn.cli.output)).toContain(said);
+    // (A sign-in first revokes what it held.)
+    const steps = (await stepsSince(since)).map(line).filter((step) => step !== 'revoke 200');
+    expect(steps).toEqual(['authorize 302', 'sign-in 200', 'consent 200']);
+    expect(await status()).toContain('Needs authentication');
+    expect(seen('iss-mismatch', 'stops')).toContain(asQuoted(said));
+  });
+
+  it('no-dcr: signs in with its metadata document, never registering', async () => {
+    await api.labOn('no-dcr', 'global');
+    const since = Date.now();
+    const signedIn = await login();
+    expect(signedIn.cli.output).toContain('Authenticated with "enginy"');
+    expect(new URL(signedIn.browser.url).searchParams.get('client_id')).toBe(CLAUDE_CLIENT_ID);
+    expect((await stepsSince(since)).map(line)).toEqual(['authorize 302', 'sign-in 200', 'consent 200', 'token 200']);
+    expect(await status()).toContain('✔ Connected');
+    seen('no-dcr', 'unaffected');
+  });
+
+  it('challenge-without-scope: asks for the resource metadata’s scopes_supported and connects', async () => {
+    await api.labOn('challenge-without-scope', 'global');
+    const signedIn = await login();
+    const { mcpUrl } = e2e.stack.config.openapi;
+    const metadata = (await (await fetch(new URL('/.well-known/oauth-protected-resource/mcp', mcpUrl))).json()) as {
+      scopes_supported: string[];
+    };
+    expect(new URL(signedIn.browser.url).searchParams.get('scope')).toBe(metadata.scopes_supported.join(' '));
+    expect(await status()).toContain('✔ Connected');
+    seen('challenge-without-scope', 'unaffected');
+  });
+
+  it('resource-mismatch: refuses, naming the origin, and `claude mcp list` says so', async () => {
+    await api.labOn('resource-mismatch', 'global');
+    const origin = new URL(e2e.stack.config.openapi.mcpUrl).origin;
+    const said = `Protected resource ${origin}/ does not match expected ${origin} (or origin)`;
+    const refused = await login().then(
+      () => '',
+      (error: Error) => error.message,
+    );
+    logins -= 1;
+    expect(plain(refused)).toContain(`Couldn't complete authentication for "enginy": SDK auth failed: ${said}`);
+    expect(await status()).toContain(`✘ Failed to connect — ${said}`);
+    expect(seen('resource-mismatch', 'stops')).toContain(asQuoted(said));
+  });
+
+  it('issuer-moved: signs in again at the old issuer, not the one the resource metadata names', async () => {
+    await api.labOn('issuer-moved', 'global');
+    const since = Date.now();
+    const signedIn = await login();
+    expect(signedIn.cli.output).toContain('Authenticated with "enginy"');
+    const url = new URL(signedIn.browser.url);
+    expect(`${url.origin}${url.pathname}`).toBe(`${issuer()}/authorize`);
+    expect((await stepsSince(since)).map(line)).toEqual(['authorize 302', 'sign-in 200', 'consent 200', 'token 200']);
+    expect(await status()).toContain('✔ Connected');
+    seen('issuer-moved', 'proceeds');
+  });
+
   it('step-up: tells the model to have the person run /mcp, with no browser, no new authorization, still Connected', async () => {
     await api.saveSettings({ policyScopes: [...READ_SCOPES, 'CONTACTS_WRITE'] });
     await api.labOn('step-up', 'workspace');
@@ -169,5 +242,13 @@ describe(`Claude Code ${cliVersion('claude')} under failure-lab scenarios`, () =
     const steps = (await stepsSince(since)).map(line);
     expect(steps.filter((step) => !step.startsWith('refresh'))).toEqual([]);
     expect(await status()).toContain('✔ Connected');
+
+    // What /mcp would do: its next sign-in asks for what it held plus the scope the 403 named.
+    const again = await login();
+    expect(again.browser.errorText, again.browser.pageText).toBeUndefined();
+    expect(new URL(again.browser.url).searchParams.get('scope')).toBe(
+      [...[...READ_SCOPES].sort(), 'CONTACTS_WRITE'].join(' '),
+    );
+    expect(again.cli.output).toContain('Authenticated with "enginy"');
   });
 });

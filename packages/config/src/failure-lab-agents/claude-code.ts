@@ -15,7 +15,7 @@ export const CLAUDE_CODE: LabAgentRecord = {
     {
       scenario: 'step-up',
       reaction: 'stops',
-      seen: 'Does not authorize again: no browser, no /authorize, no new token; the tool call answers the model "MCP server "enginy" needs additional permissions (scope: "CONTACTS_WRITE") — run /mcp to re-authenticate", and `claude mcp list` still says "✔ Connected".',
+      seen: 'Does not authorize again: no browser, no /authorize, no new token; the tool call answers the model "MCP server "enginy" needs additional permissions (scope: "CONTACTS_WRITE") — run /mcp to re-authenticate", and `claude mcp list` still says "✔ Connected". Its next `claude mcp login` asks for what it held plus CONTACTS_WRITE.',
       report: 'https://github.com/anthropics/claude-code/issues/68720',
     },
     {
@@ -27,6 +27,31 @@ export const CLAUDE_CODE: LabAgentRecord = {
       scenario: 'forget-client',
       reaction: 'unaffected',
       seen: 'Its client ID is its metadata document URL, which the scenario does not forget: refreshes answer 200 and "✔ Connected"; `claude mcp login` again revokes its tokens and authorizes with the same client ID, never registering.',
+    },
+    {
+      scenario: 'iss-mismatch',
+      reaction: 'stops',
+      seen: 'Redeems nothing and says "Couldn\'t complete authentication for "enginy": Issuer mismatch in authorization response (RFC 9207): expected "http://localhost:3002", received "http://localhost:3002/failure-lab-wrong-issuer""; `claude mcp list` then says "Needs authentication".',
+    },
+    {
+      scenario: 'no-dcr',
+      reaction: 'unaffected',
+      seen: 'Signs in with its metadata-document client ID and never registers; "✔ Connected".',
+    },
+    {
+      scenario: 'challenge-without-scope',
+      reaction: 'unaffected',
+      seen: "Asks for the resource metadata's scopes_supported (the eleven *_READ scopes), as it does anyway, and connects.",
+    },
+    {
+      scenario: 'resource-mismatch',
+      reaction: 'stops',
+      seen: 'Refuses, naming the origin rather than the MCP URL: "Couldn\'t complete authentication for "enginy": SDK auth failed: Protected resource http://localhost:3001/ does not match expected http://localhost:3001 (or origin)"; `claude mcp list` shows "✘ Failed to connect — Protected resource http://localhost:3001/ does not match expected http://localhost:3001 (or origin)".',
+    },
+    {
+      scenario: 'issuer-moved',
+      reaction: 'proceeds',
+      seen: "Signing in again (in a HOME where it had signed in before), it goes to the old issuer's /authorize, not the /v2 issuer the resource metadata names, and connects there.",
     },
   ],
 };
