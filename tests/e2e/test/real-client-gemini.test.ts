@@ -43,9 +43,11 @@ async function startGemini(firstRun: boolean): Promise<TerminalSession> {
   await terminal?.close();
   terminal = await TerminalSession.start(gemini, { cwd: s.project, env });
   if (firstRun) {
-    await terminal.waitFor(/● 1\. Trust folder/, 60_000);
-    // Trusting restarts the CLI, which then asks how to authenticate.
-    await confirm(terminal, /● 1\. Trust folder/, /How would you like to authenticate/, 60_000);
+    // The folder is trusted in ~/.gemini/trustedFolders.json (below); should the dialog still come,
+    // trusting restarts the CLI, which then asks how to authenticate.
+    const first = await terminal.waitFor(/● 1\. Trust folder|How would you like to authenticate/, 60_000);
+    if (/● 1\. Trust folder/.test(first))
+      await confirm(terminal, /● 1\. Trust folder/, /How would you like to authenticate/, 60_000);
     await terminal.waitFor(/● 2\. Use Gemini API Key/);
     await confirm(terminal, /● 2\. Use Gemini API Key/, /Enter Gemini API Key/);
     await confirm(terminal, /Enter Gemini API Key/, /Type your message/, 60_000);
@@ -106,6 +108,9 @@ describe('Gemini CLI (gemini mcp add, then /mcp auth enginy in its UI)', () => {
         privacy: { usageStatisticsEnabled: false },
       }),
     );
+    // The project folder trusted as its trust dialog records it: on a loaded machine the dialog's
+    // answer was once lost, and an untrusted folder's MCP servers are skipped ("server not found").
+    writeFileSync(join(s.home, '.gemini', 'trustedFolders.json'), JSON.stringify({ [s.project]: 'TRUST_FOLDER' }));
     const added = await run([...gemini, 'mcp', 'add', '--transport', 'http', 'enginy', mcpUrl], {
       cwd: s.project,
       env,
