@@ -77,3 +77,16 @@ export function Uri({ value }: { value: string }) {
     </code>
   );
 }
+
+/** A client in a table cell: its (cleaned) name, isolated for bidi, over its ID. */
+export function ClientNameAndId({ name, id }: { name: string; id: string }) {
+  return (
+    <>
+      <strong>
+        <bdi>{name}</bdi>
+      </strong>
+      <br />
+      <code className="small">{id}</code>
+    </>
+  );
+}

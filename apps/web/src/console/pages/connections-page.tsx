@@ -6,7 +6,7 @@ import { useConsole } from '../console-context.tsx';
 import { DataStates } from '../data-states.tsx';
 import { ago, formatTime } from '../format.ts';
 import type { Connection, EndedConnection } from '../types.ts';
-import { ScopeList, Uri } from '../ui.tsx';
+import { ClientNameAndId, ScopeList, Uri } from '../ui.tsx';
 import { useAction } from '../use-action.tsx';
 import { useConsoleData } from '../use-console-data.ts';
 import { EndedConnections } from './ended-connections.tsx';
@@ -60,15 +60,7 @@ export function ConnectionsPage() {
               {
                 header: 'Client',
                 className: 'client-cell',
-                cell: (c) => (
-                  <>
-                    <strong>
-                      <bdi>{c.clientName}</bdi>
-                    </strong>
-                    <br />
-                    <code className="small">{c.clientId}</code>
-                  </>
-                ),
+                cell: (c) => <ClientNameAndId name={c.clientName} id={c.clientId} />,
               },
               { header: 'User', cell: (c) => c.userEmail },
               { header: 'Workspace', cell: () => workspace.name },

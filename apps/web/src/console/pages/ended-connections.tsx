@@ -1,7 +1,7 @@
 import { AdminTable } from '../admin-table.tsx';
 import { formatTime } from '../format.ts';
 import type { EndedConnection } from '../types.ts';
-import { ScopeList, Uri } from '../ui.tsx';
+import { ClientNameAndId, ScopeList, Uri } from '../ui.tsx';
 
 /**
  * Connections that ended without a Revoke on this page (their member was removed): listed apart
@@ -25,15 +25,7 @@ export function EndedConnections({ ended, withinDays }: { ended: EndedConnection
           {
             header: 'Client',
             className: 'client-cell',
-            cell: (c) => (
-              <>
-                <strong>
-                  <bdi>{c.clientName}</bdi>
-                </strong>
-                <br />
-                <code className="small">{c.clientId}</code>
-              </>
-            ),
+            cell: (c) => <ClientNameAndId name={c.clientName} id={c.clientId} />,
           },
           { header: 'User', cell: (c) => c.userEmail },
           { header: 'Redirect URI', cell: (c) => <Uri value={c.redirectUri} /> },
