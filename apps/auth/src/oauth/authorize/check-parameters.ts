@@ -1,4 +1,4 @@
-import { InvalidRequest } from '../../errors.ts';
+import { InvalidRequest } from '../../errors/classes.ts';
 
 /** The authorization request's query parameters (RFC 6749 §4.1.1), each a single string. */
 export type AuthorizeParameters = Record<string, string | undefined>;

@@ -1,4 +1,4 @@
-import { InvalidRequest } from '../../errors.ts';
+import { InvalidRequest } from '../../errors/classes.ts';
 import { isValidChallenge } from '../pkce.ts';
 import type { AuthorizeParameters } from './check-parameters.ts';
 

@@ -1,5 +1,5 @@
 import type { StackConfig } from '@enginy/config/load';
-import { InvalidTarget } from '../../errors.ts';
+import { InvalidTarget } from '../../errors/classes.ts';
 import type { AuthorizeParameters } from './check-parameters.ts';
 
 /** RFC 8707 §2: the resource must be one this server issues tokens for: the MCP endpoint (the default). */

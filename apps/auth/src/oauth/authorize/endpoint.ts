@@ -3,7 +3,7 @@ import { requestedEnginyScopes } from '@enginy/policy/authorization';
 import { redirectUriTrustedUnattended } from '@enginy/policy/redirect-uri';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { audit } from '../../audit.ts';
-import { OAuthError } from '../../errors.ts';
+import { OAuthError } from '../../errors/service-error.ts';
 import { authorizationResponseUrl } from '../authorization-response.ts';
 import { UnusableMetadataDocument } from '../clients/cimd.ts';
 import type { AppPluginOptions } from '../../plugin-options.ts';
