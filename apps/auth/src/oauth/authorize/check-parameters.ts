@@ -1,8 +1,5 @@
 import { InvalidRequest } from '../../errors/classes.ts';
-import type { AuthorizeContext } from './context.ts';
-
-/** The authorization request's query parameters (RFC 6749 §4.1.1), each a single string. */
-export type AuthorizeParameters = Record<string, string | undefined>;
+import type { AuthorizeContext, AuthorizeParameters } from './context.ts';
 
 /**
  * The query as single strings. Shown as an error page on failure: nothing about the client or its
