@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { InvalidRequest } from '../errors.ts';
+import { InvalidRequest } from '../errors/classes.ts';
 
 /** A form body as single strings; RFC 6749 §3.2: parameters MUST NOT be included more than once. */
 export function formParams(request: FastifyRequest): Record<string, string | undefined> {

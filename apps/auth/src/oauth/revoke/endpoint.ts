@@ -2,7 +2,7 @@ import { revokeGrant } from '@enginy/db/queries/oauth-grants';
 import { findToken, revokeToken } from '@enginy/db/queries/oauth-tokens';
 import { hashSecret } from '@enginy/security/tokens';
 import type { FastifyPluginAsync } from 'fastify';
-import { InvalidRequest } from '../../errors.ts';
+import { InvalidRequest } from '../../errors/classes.ts';
 import { authenticateClient } from '../clients/authenticate.ts';
 import type { AppPluginOptions } from '../../plugin-options.ts';
 import { formParams } from '../form-params.ts';

@@ -2,7 +2,8 @@ import type { LabSwitchRow } from '@enginy/db/queries/failure-lab';
 import { labSwitchInForce } from '@enginy/policy/failure-lab';
 import { UNAVAILABLE_RETRY_AFTER_SECONDS } from '@enginy/service/http-errors';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { OAuthError, UnauthorizedClient, UnsupportedGrantType } from '../../errors.ts';
+import { TemporarilyUnavailable, UnauthorizedClient, UnsupportedGrantType } from '../../errors/classes.ts';
+import { OAuthError } from '../../errors/service-error.ts';
 import { authenticateClient } from '../clients/authenticate.ts';
 import type { AppPluginOptions } from '../../plugin-options.ts';
 import { formParams } from '../form-params.ts';
@@ -54,11 +55,11 @@ export const tokenEndpoint: FastifyPluginAsync<AppPluginOptions> = async (app, {
     const lab = await request.labSwitches();
     if (await tokenUnavailableNow(db, lab)) {
       // RFC 6749 §5.2 has no code for this at /token; §4.1.2.1's temporarily_unavailable, with a 503
-      // and Retry-After (RFC 9110 §15.6.4, §10.2.3), is what a real outage answers (errors.ts).
-      return reply.code(503).header('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS)).send({
-        error: 'temporarily_unavailable',
-        error_description: 'The token endpoint is unavailable (failure lab: token-unavailable); try again shortly',
-      });
+      // and Retry-After (RFC 9110 §15.6.4, §10.2.3), is what a real outage answers (errors/handler.ts).
+      throw new TemporarilyUnavailable(
+        'The token endpoint is unavailable (failure lab: token-unavailable); try again shortly',
+        { retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS },
+      );
     }
     try {
       return reply.send(await expireAccessLab(db, config, lab, await grant(request, body, lab)));
