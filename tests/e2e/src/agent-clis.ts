@@ -13,10 +13,7 @@ import { createRequire } from 'node:module';
 import { arch, platform, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BrowserServer } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
 import type { OpenerRecord } from './browser-opener.ts';
-import { launchBrowserServer } from './browser.ts';
 
 export type AgentCli = 'claude' | 'codex' | 'gemini' | 'opencode' | 'inspector' | 'cline' | 'qwen' | 'copilot';
 
@@ -90,9 +87,7 @@ const OPENER = fileURLToPath(new URL('./browser-opener.ts', import.meta.url));
 
 /**
  * A scratch HOME and project folder with a $BROWSER that approves in Chromium. The wrapper returns
- * at once (as a desktop browser launcher does) and leaves Chromium to finish the flow. Called at a
- * test file's top level: one Chromium runs for the file's tests, and each $BROWSER run signs in
- * within a fresh context of it (no cookie carries over), instead of launching a browser per login.
+ * at once (as a desktop browser launcher does) and leaves Chromium to finish the flow.
  */
 export function scratch(cli: AgentCli): Scratch {
   const root = mkdtempSync(join(tmpdir(), `enginy-${cli}-`));
@@ -100,15 +95,6 @@ export function scratch(cli: AgentCli): Scratch {
   const project = join(root, 'project');
   mkdirSync(home);
   mkdirSync(project);
-  const browserServer = join(root, 'browser.ws');
-  let server: BrowserServer | undefined;
-  beforeAll(async () => {
-    server = await launchBrowserServer();
-    writeFileSync(browserServer, server.wsEndpoint());
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
   const browserLog = join(root, 'browser.jsonl');
   const opener = join(root, 'browser.sh');
   writeFileSync(
@@ -140,7 +126,6 @@ export function scratch(cli: AgentCli): Scratch {
     no_proxy: 'localhost,127.0.0.1,::1',
     BROWSER: opener,
     ENGINY_BROWSER_LOG: browserLog,
-    ENGINY_BROWSER_SERVER: browserServer,
     TERM: 'xterm-256color',
     ...(process.env.CHROMIUM_PATH ? { CHROMIUM_PATH: process.env.CHROMIUM_PATH } : {}),
   };

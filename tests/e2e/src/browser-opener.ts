@@ -2,8 +2,7 @@
 // `writeBrowserOpener` writes): Chromium signs in as the seeded admin, chooses the workspace and
 // approves, and the callback really reaches the CLI's own loopback listener. Each run appends one
 // JSON line to $ENGINY_BROWSER_LOG: the URL the CLI opened and how the browser step ended.
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { appendFileSync } from 'node:fs';
 import { approveInBrowser } from './browser.ts';
 import { ADMIN } from './whoami.ts';
 
@@ -32,19 +31,11 @@ const write = (record: Omit<OpenerRecord, 'url' | 'startedAt' | 'endedAt'>) =>
 const email = process.env.ENGINY_BROWSER_EMAIL ?? ADMIN.email;
 const workspace = process.env.ENGINY_BROWSER_WORKSPACE ?? 'Acme Outreach';
 
-// The test file's Chromium, when it started one (ENGINY_BROWSER_SERVER names the file holding its
-// endpoint): a fresh context in it saves launching a browser per login. Otherwise one of its own.
-const serverFile = process.env.ENGINY_BROWSER_SERVER ?? '';
-const shared: Browser | undefined =
-  serverFile !== '' && existsSync(serverFile)
-    ? await chromium.connect(readFileSync(serverFile, 'utf8').trim()).catch(() => undefined)
-    : undefined;
-
 try {
   const step = await approveInBrowser(
     url,
     { email, password: ADMIN.password },
-    { workspace: workspace === '' ? undefined : workspace, callback: 'deliver', browser: shared },
+    { workspace: workspace === '' ? undefined : workspace, callback: 'deliver' },
   );
   if (step.callback !== undefined) {
     step.callback.searchParams.delete('code');
@@ -56,7 +47,4 @@ try {
 } catch (error) {
   write({ failure: (error as Error).message.slice(0, 2000) });
   process.exitCode = 1;
-} finally {
-  // Detaches (and drops this run's contexts); the test file's Chromium stays up for its next login.
-  await shared?.close();
 }

@@ -1,17 +1,10 @@
 // Real Chromium through playwright-core, for the browser step of OAuth flows: sign in, pick a
 // workspace, Approve or Deny, and catch the redirect to the client's callback.
 import { CHROMIUM_ARGS } from '@enginy/doctor/browser';
-import { type Browser, type BrowserServer, chromium, type Page } from 'playwright-core';
-
-const executablePath = () => process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: executablePath(), args: CHROMIUM_ARGS });
-}
-
-/** The same Chromium, which other processes attach to (`chromium.connect`) at its loopback endpoint. */
-export function launchBrowserServer(): Promise<BrowserServer> {
-  return chromium.launchServer({ executablePath: executablePath(), args: CHROMIUM_ARGS, host: '127.0.0.1' });
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
 export interface Credentials {
