@@ -1,15 +1,6 @@
-import type { OAuthClient } from '@enginy/db/queries/oauth-clients';
-import { type ClientSourceKind, isMetadataDocumentUrl, resolveMetadataDocumentClient } from '../clients/cimd.ts';
+import { isMetadataDocumentUrl, resolveMetadataDocumentClient } from '../clients/cimd.ts';
 import { findKnownClient, validClientId } from '../clients/resolve.ts';
 import { type AuthorizeContext, known } from './context.ts';
-
-export interface ResolvedClient {
-  client: OAuthClient;
-  /** Metadata-document clients: where the metadata came from this time; null for registered clients. */
-  source: ClientSourceKind | null;
-  /** Why the live metadata document was not used, for the audit. */
-  fetchFailure?: string;
-}
 
 /**
  * The client behind `client_id`, a metadata document URL or a registered/pre-registered client.

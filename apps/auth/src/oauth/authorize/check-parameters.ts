@@ -1,7 +1,4 @@
-import type { AuthorizeContext } from './context.ts';
-
-/** The authorization request's query parameters (RFC 6749 §4.1.1), each a single string. */
-export type AuthorizeParameters = Record<string, string | undefined>;
+import type { AuthorizeContext, AuthorizeParameters } from './context.ts';
 
 /**
  * The query as single strings, as its schema (oauth-parameters.ts AuthorizeQuery) found it. Its

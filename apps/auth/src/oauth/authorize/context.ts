@@ -1,8 +1,19 @@
 import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
+import type { OAuthClient } from '@enginy/db/queries/oauth-clients';
 import type { FastifyRequest } from 'fastify';
-import type { ResolvedClient } from './check-client.ts';
-import type { AuthorizeParameters } from './check-parameters.ts';
+import type { ClientSourceKind } from '../clients/cimd.ts';
+
+/** The authorization request's query parameters (RFC 6749 §4.1.1), each a single string. */
+export type AuthorizeParameters = Record<string, string | undefined>;
+
+export interface ResolvedClient {
+  client: OAuthClient;
+  /** Metadata-document clients: where the metadata came from this time; null for registered clients. */
+  source: ClientSourceKind | null;
+  /** Why the live metadata document was not used, for the audit. */
+  fetchFailure?: string;
+}
 
 /**
  * What the checks of one authorization request share (node-oidc-provider's `ctx.oidc`): the request,
