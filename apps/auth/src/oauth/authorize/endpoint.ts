@@ -1,6 +1,8 @@
 import { createAuthorizationRequest } from '@enginy/db/queries/oauth-requests';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppPluginOptions } from '../../plugin-options.ts';
+import { AuthorizeQuery, oauthParameterError } from '../oauth-parameters.ts';
+import { compileAsSent } from '../schema-compiler.ts';
 import { answerRefusal } from './answer-refusal.ts';
 import { firstRefusal } from './checks.ts';
 import { type AuthorizeContext, known } from './context.ts';
@@ -15,6 +17,8 @@ const AUTHORIZE_PATHS = ['/authorize', '/oauth/authorize'] as const;
  * checks (2–5) run for the chosen workspace.
  */
 export const authorizeEndpoint: FastifyPluginAsync<AppPluginOptions> = async (app, { config, db, issuerPath }) => {
+  app.setValidatorCompiler(compileAsSent);
+  app.setSchemaErrorFormatter(oauthParameterError);
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const ctx: AuthorizeContext = { request, config, db, issuerPath: issuerPath ?? null };
     const refusal = await firstRefusal(ctx);
@@ -44,7 +48,12 @@ export const authorizeEndpoint: FastifyPluginAsync<AppPluginOptions> = async (ap
   for (const url of AUTHORIZE_PATHS)
     app.get(
       url,
-      { config: { rateLimit: { max: config.oauth.authorizeRateLimitPerMinute, timeWindow: '1 minute' } } },
+      {
+        config: { rateLimit: { max: config.oauth.authorizeRateLimitPerMinute, timeWindow: '1 minute' } },
+        schema: { querystring: AuthorizeQuery },
+        // A malformed query is refused by check-parameters, as an error page (checks.ts), not by the app's handler.
+        attachValidation: true,
+      },
       handler,
     );
 };
