@@ -90,8 +90,10 @@ export async function approveWithPlaywright(
     }
     throw new Error(`The browser step did not finish in ${timeoutMs / 1000} s (last page ${page.url()})`);
   } finally {
-    await context.close();
-    await launched?.close();
+    if (launched !== undefined) await launched.close();
+    // Not awaited: a context's close was seen to hang under load, which would hold an outcome already
+    // known until the browser step's timeout; the running Chromium's owner closes what is left.
+    else void context.close().catch(() => undefined);
   }
 }
 
