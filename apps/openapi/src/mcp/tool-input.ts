@@ -28,8 +28,10 @@ export function toolInput(tool: GeneratedTool, args: Record<string, unknown>): I
     body?: unknown;
   };
   const params: Record<string, string> = {};
-  for (const [, name] of tool.path.matchAll(/\{([^}]+)\}/g))
-    params[name as string] = String(pathParams[name as string]);
+  for (const match of tool.path.matchAll(/\{([^}]+)\}/g)) {
+    const name = match[1] as string;
+    params[name] = String(pathParams[name]);
+  }
   if (Object.values(params).some((value) => value.length > MAX_PARAM_LENGTH)) {
     const path = requestUrl(tool, pathParams);
     return { error: apiError('bad_request', `'${path}' is exceeding the max param length`), status: 414 };
