@@ -4,13 +4,14 @@
 // mcp-remote's own listener on :3118, as a person's browser would, for as long as the session lives,
 // so a re-authorization mid-call is served too. Its login is kept in its own MCP_REMOTE_CONFIG_DIR.
 //
-// The browser must deliver the callback itself. Navigating to the callback, Chromium first opens a
-// connection to :3118 and sends the request on it. Intercepted and delivered by another client instead,
-// that connection stays open without a byte sent, until Chromium drops it. mcp-remote awaits its
-// listener's close() before it starts its stdio side (and after a re-authorization), and on Node 20
-// close() waits for such a connection forever: Node counts a connection that never sent a byte as busy,
-// and close() stops the headers-timeout check that would have ended it. mcp-remote then logged
-// "Connected to remote server" and never "Local STDIO server running" (see the test file's header).
+// The browser must deliver the callback itself. Navigating to the callback, Chromium opens a connection
+// to :3118 and sends the request on it. Intercepted (page.route) and delivered by fetch instead, that
+// connection stays open without a byte sent (30 of 30 intercepted navigations), at times for minutes.
+// mcp-remote awaits its listener's close() before it starts its stdio side (and after a
+// re-authorization), and on Node 20 close() waits for as long as such a connection is open: Node counts
+// a connection that never sent a byte as busy, and close() stops the headers-timeout check that would
+// have ended it. mcp-remote then logged "Connected to remote server" and never "Local STDIO server
+// running" (see the test file's header).
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
