@@ -80,3 +80,32 @@ describe('a NUL (%00) character in a parameter', () => {
     });
   });
 });
+
+// The OAuth endpoints' parameters are checked by their TypeBox schemas (oauth/oauth-parameters.ts) and
+// still answered with the RFC's code and words: RFC 6749 §3.1/§3.2 "MUST NOT be included more than
+// once", §5.2 invalid_request; the first offending parameter as sent is named.
+describe('a repeated parameter, or a body that is no form', () => {
+  const json = { 'content-type': 'application/json' };
+  const noForm = 'The body must be application/x-www-form-urlencoded';
+  it.each([
+    ['POST', '/token', form, 'grant_type=a&grant_type=b', 400, 'invalid_request', 'grant_type is repeated'],
+    ['POST', '/token', form, 'code=1&scope=a&code=2&scope=b', 400, 'invalid_request', 'code is repeated'],
+    ['POST', '/token', json, '{"grant_type":"authorization_code"}', 400, 'invalid_request', noForm],
+    ['POST', '/token', {}, undefined, 400, 'invalid_request', noForm],
+    ['POST', '/revoke', form, 'token=a&token=b', 400, 'invalid_request', 'token is repeated'],
+    ['POST', '/revoke', json, '{"token":"a"}', 400, 'invalid_request', noForm],
+    ['GET', '/authorize?client_id=x&state=a&state=b', {}, undefined, 400, 'invalid_request', 'state is repeated'],
+    ['GET', '/authorize?a%2Fb~c=1&a%2Fb~c=2', {}, undefined, 400, 'invalid_request', 'a/b~c is repeated'],
+    ['POST', '/register', json, '[]', 400, 'invalid_redirect_uri', 'redirect_uris must list at least one URI'],
+    ['POST', '/register', json, 'null', 400, 'invalid_redirect_uri', 'redirect_uris must list at least one URI'],
+    ['POST', '/register', json, '"text"', 400, 'invalid_redirect_uri', 'redirect_uris must list at least one URI'],
+  ] as const)('%s %s (%j) %s → %i %s: %s', async (method, url, headers, payload, status, error, description) => {
+    const response = await app.inject({ method, url, headers: { ...headers, accept: 'application/json' }, payload });
+    expect([response.statusCode, response.json()]).toEqual([status, { error, error_description: description }]);
+    // RFC 6749 §5.1 / RFC 7009: no caching, errors included; the authorization endpoint's page is never framed.
+    if (url === '/token')
+      expect([response.headers['cache-control'], response.headers.pragma]).toEqual(['no-store', 'no-cache']);
+    if (url === '/revoke') expect(response.headers['cache-control']).toBe('no-store');
+    if (url.startsWith('/authorize')) expect(response.headers['x-frame-options']).toBe('DENY');
+  });
+});

@@ -6,7 +6,7 @@ import type { Db } from '@enginy/db/client';
 import { listMemberships } from '@enginy/db/queries/workspaces';
 import type { FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
 import { currentSession, requireCsrfToken, requireSameOrigin } from '../session/session.ts';
-import { forbidden, notFound } from './errors.ts';
+import { Forbidden, NotFound } from '../errors/classes.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -27,7 +27,7 @@ export const isUuid = (value: string): boolean => UUID.test(value);
 
 /** An id that is not a UUID names nothing: 404 rather than a database cast error. */
 export function requireUuid(value: string, what: string): string {
-  if (!UUID.test(value)) throw notFound(`${what} not found`);
+  if (!UUID.test(value)) throw new NotFound(`${what} not found`);
   return value;
 }
 
@@ -40,7 +40,7 @@ async function membership(
   const workspace = UUID.test(workspaceId)
     ? (await listMemberships(db, session.userId)).find((w) => w.id === workspaceId)
     : undefined;
-  if (workspace === undefined) throw notFound('Workspace not found');
+  if (workspace === undefined) throw new NotFound('Workspace not found');
   return { userId: session.userId, email: session.email, workspace };
 }
 
@@ -64,7 +64,7 @@ export function accessHooks(db: Db, config: StackConfig): AccessHooks {
       requireCsrfToken(request, session.csrfToken);
       const caller = await membership(db, session, workspaceIdOf(request));
       if (caller.workspace.role !== 'admin')
-        throw forbidden(
+        throw new Forbidden(
           `Only an admin of ${caller.workspace.name} can change this; your role is ${caller.workspace.role}`,
         );
       request.consoleCaller = caller;

@@ -7,7 +7,7 @@ import { callerOf, requireUuid } from './access.ts';
 import { adminEvent } from './admin-event.ts';
 import type { ConsoleDeps } from './deps.ts';
 import { scopeEntries } from './entries.ts';
-import { notFound, validationFailed } from './errors.ts';
+import { NotFound, ValidationFailed } from '../errors/classes.ts';
 import { iso, isoOrNull } from './wire.ts';
 
 /** API keys for the REST API (`x-api-key`). The key is shown once; only its keyed hash is stored. */
@@ -36,7 +36,7 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app, 
       const name = request.body.name.trim();
       const scopes = scopeEntries('scopes', request.body.scopes);
       // A key with no scopes is denied everything: refuse to mint a useless key.
-      if (scopes.length === 0) throw validationFailed('scopes', [], 'choose at least one scope');
+      if (scopes.length === 0) throw new ValidationFailed('scopes', [], 'choose at least one scope');
       const issued = await issueApiKey(db, config.tokenHashKey, {
         key: newApiKey(),
         workspaceId: caller.workspace.id,
@@ -55,7 +55,8 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app, 
     async (request, reply) => {
       const caller = callerOf(request);
       const keyId = requireUuid(request.params.keyId, 'API key');
-      if (!(await revokeApiKey(db, caller.workspace.id, keyId))) throw notFound('API key not found or already revoked');
+      if (!(await revokeApiKey(db, caller.workspace.id, keyId)))
+        throw new NotFound('API key not found or already revoked');
       await audit(db, request.log, adminEvent(caller, 'api_key_revoked', { keyId }));
       return reply.code(204).send();
     },

@@ -4,7 +4,7 @@ import { cleanClientName } from '@enginy/policy/client-name';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { callerOf } from './access.ts';
 import type { ConsoleDeps } from './deps.ts';
-import { validationFailed } from './errors.ts';
+import { ValidationFailed } from '../errors/classes.ts';
 import { eventKind, reasonMessage } from './reasons.ts';
 import { iso } from './wire.ts';
 
@@ -33,11 +33,11 @@ export const attemptRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app,
       const query = request.query;
       const outcome = filter(query.outcome);
       if (outcome !== undefined && outcome !== 'allowed' && outcome !== 'denied')
-        throw validationFailed('outcome', outcome, 'must be allowed or denied');
+        throw new ValidationFailed('outcome', outcome, 'must be allowed or denied');
       const limitText = filter(query.limit);
       const limit = limitText === undefined ? DEFAULT_LIMIT : Number(limitText);
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
-        throw validationFailed('limit', limitText, `must be a whole number from 1 to ${MAX_LIMIT}`);
+        throw new ValidationFailed('limit', limitText, `must be a whole number from 1 to ${MAX_LIMIT}`);
       const rows = await listAttempts(db, callerOf(request).workspace.id, {
         outcome,
         clientId: filter(query.clientId),

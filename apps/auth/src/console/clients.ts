@@ -23,7 +23,7 @@ import { callerOf } from './access.ts';
 import { adminEvent } from './admin-event.ts';
 import type { ConsoleDeps } from './deps.ts';
 import { distinctEntries } from './entries.ts';
-import { notFound, validationFailed } from './errors.ts';
+import { NotFound, ValidationFailed } from '../errors/classes.ts';
 import { iso, isoOrNull } from './wire.ts';
 
 const MAX_REDIRECT_URIS = 20;
@@ -75,7 +75,7 @@ export const clientRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app, 
       // on the consent page of everyone using this client, so no bidi override or invisible character.
       const name = cleanClientName(request.body.name, '');
       if (name === '')
-        throw validationFailed(
+        throw new ValidationFailed(
           'name',
           request.body.name,
           'is required: only invisible or direction characters were sent',
@@ -85,7 +85,7 @@ export const clientRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app, 
         redirectUriRegistrable(uri) ? undefined : 'must be https, or http on localhost/127.0.0.1, with no fragment',
       );
       if (redirectUris.length === 0)
-        throw validationFailed('redirectUris', [], 'at least one redirect URI is required');
+        throw new ValidationFailed('redirectUris', [], 'at least one redirect URI is required');
       const method = request.body.tokenEndpointAuthMethod ?? 'client_secret_post';
       const created = await createPreregisteredClient(db, config.tokenHashKey, {
         ...newClientCredentials(),
@@ -118,7 +118,7 @@ export const clientRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app, 
       if (
         !(await rotateClientSecret(db, config.tokenHashKey, caller.workspace.id, request.params.clientId, clientSecret))
       )
-        throw notFound('Client not found in this workspace');
+        throw new NotFound('Client not found in this workspace');
       await audit(
         db,
         request.log,
@@ -134,7 +134,7 @@ export const clientRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app, 
     async (request, reply) => {
       const caller = callerOf(request);
       const revokedGrantIds = await deleteWorkspaceClient(db, caller.workspace.id, request.params.clientId);
-      if (revokedGrantIds === undefined) throw notFound('Client not found in this workspace');
+      if (revokedGrantIds === undefined) throw new NotFound('Client not found in this workspace');
       await audit(
         db,
         request.log,

@@ -14,7 +14,7 @@ import { audit } from '../audit.ts';
 import { callerOf, requireUuid } from './access.ts';
 import { adminEvent } from './admin-event.ts';
 import type { ConsoleDeps } from './deps.ts';
-import { notFound } from './errors.ts';
+import { NotFound } from '../errors/classes.ts';
 import { iso } from './wire.ts';
 
 /**
@@ -76,7 +76,7 @@ export const connectionRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (a
         caller.workspace.id,
         requireUuid(request.params.grantId, 'Connection'),
       );
-      if (grant === undefined) throw notFound('Connection not found or already revoked');
+      if (grant === undefined) throw new NotFound('Connection not found or already revoked');
       await revokeGrant(db, grant.id, 'revoked_by_admin');
       await audit(
         db,
@@ -99,7 +99,7 @@ export const connectionRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (a
       const caller = callerOf(request);
       const clientId = request.params.clientId;
       const grantIds = await liveGrantIdsOfClient(db, caller.workspace.id, clientId);
-      if (grantIds.length === 0) throw notFound('This client has no active connection in this workspace');
+      if (grantIds.length === 0) throw new NotFound('This client has no active connection in this workspace');
       for (const grantId of grantIds) await revokeGrant(db, grantId, 'revoked_by_admin');
       await audit(db, request.log, adminEvent(caller, 'client_revoked', { grantIds }, { clientId }));
       return reply.send({ revoked: grantIds });

@@ -1,15 +1,14 @@
 // The workspace console API (the web app calls it as /api/auth/console/...): members read, admins write.
-// An encapsulated plugin: its schemas, validation and errors stop at its edge, and the OAuth server's
-// routes and errors never see them.
+// An encapsulated plugin: its schemas and validation stop at its edge. Its errors are rows of the app's
+// one catalogue (errors/catalogue.ts, kind console), rendered by the app's one handler.
 import type { ErrorObject } from 'ajv';
-import type { FastifyError, FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { accessHooks } from './access.ts';
 import { apiKeyRoutes } from './api-keys.ts';
 import { attemptRoutes } from './attempts.ts';
 import { clientRoutes } from './clients.ts';
 import { connectionRoutes } from './connections.ts';
 import type { ConsoleDeps, ConsoleOptions } from './deps.ts';
-import { ConsoleError } from './errors.ts';
 import { failureLabRoutes } from './failure-lab.ts';
 import { flowRoutes } from './flows.ts';
 import { mcpSettingsRoutes } from './mcp-settings.ts';
@@ -21,12 +20,6 @@ import { workspaceRoutes } from './workspaces.ts';
 const consoleApi: FastifyPluginAsync<ConsoleOptions> = async (app, { config, db }) => {
   app.setValidatorCompiler(compileConsoleSchema);
   app.setSchemaErrorFormatter((errors) => consoleValidationError(errors as ErrorObject[]));
-  app.setErrorHandler((error: FastifyError | ConsoleError, _request, reply) => {
-    if (error instanceof ConsoleError) return reply.code(error.statusCode).send(error.body());
-    // Everything else (no session, a wrong CSRF token, a body that is not JSON, the database down)
-    // goes to the app's handler, which renders it as every other answer of this service.
-    throw error;
-  });
   app.decorateRequest('consoleCaller', null);
 
   const deps: ConsoleDeps = { config, db, access: accessHooks(db, config) };

@@ -1,7 +1,7 @@
 // The lists an admin sends (allowlists, redirect URIs, scopes): duplicates dropped, each entry checked
 // by its rule in packages/policy, the count bounded after deduplication.
 import { isScope, SCOPE_LIST } from '@enginy/policy/scopes';
-import { validationFailed } from './errors.ts';
+import { ValidationFailed } from '../errors/classes.ts';
 
 /** The distinct entries in order; a refused entry is named with its index, e.g. `allowedRedirectUris[2]`. */
 export function distinctEntries(
@@ -12,10 +12,10 @@ export function distinctEntries(
 ): string[] {
   values.forEach((value, i) => {
     const problem = problemOf(value);
-    if (problem !== undefined) throw validationFailed(`${field}[${i}]`, value, problem);
+    if (problem !== undefined) throw new ValidationFailed(`${field}[${i}]`, value, problem);
   });
   const distinct = [...new Set(values)];
-  if (distinct.length > max) throw validationFailed(field, values.length, `at most ${max} entries`);
+  if (distinct.length > max) throw new ValidationFailed(field, values.length, `at most ${max} entries`);
   return distinct;
 }
 

@@ -13,12 +13,12 @@ import type { preValidationAsyncHookHandler } from 'fastify';
 import { callerOf } from './access.ts';
 import { adminEvent } from './admin-event.ts';
 import type { ConsoleDeps } from './deps.ts';
-import { labUnavailable, validationFailed } from './errors.ts';
+import { FailureLabUnavailable, ValidationFailed } from '../errors/classes.ts';
 import { labOverview } from './failure-lab-view.ts';
 
 function scenarioNamed(name: string): LabScenario {
   const scenario = findLabScenario(name);
-  if (scenario === undefined) throw validationFailed('scenario', name, 'is not a failure-lab scenario');
+  if (scenario === undefined) throw new ValidationFailed('scenario', name, 'is not a failure-lab scenario');
   return scenario;
 }
 
@@ -27,10 +27,10 @@ function validOptions(scenario: LabScenario, sent: Record<string, number | strin
   const given = Object.fromEntries(Object.entries(sent).map(([name, value]) => [name, String(value)]));
   for (const [name, raw] of Object.entries(given)) {
     const one = parseLabOptions(scenario, { [name]: raw });
-    if (!one.ok) throw validationFailed(`options.${name}`, sent[name], one.message);
+    if (!one.ok) throw new ValidationFailed(`options.${name}`, sent[name], one.message);
   }
   const all = parseLabOptions(scenario, given);
-  if (!all.ok) throw validationFailed('options', sent, all.message);
+  if (!all.ok) throw new ValidationFailed('options', sent, all.message);
   return all.options;
 }
 
@@ -39,7 +39,7 @@ export const failureLabRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (a
   // After the access hook: a stranger still learns only 401/404, a member of a production stack why not.
   const open: preValidationAsyncHookHandler = async () => {
     const refusal = labRefusal(config.nodeEnv);
-    if (refusal !== undefined) throw labUnavailable(refusal);
+    if (refusal !== undefined) throw new FailureLabUnavailable(refusal);
   };
   const path = '/console/workspaces/:id/failure-lab';
 
@@ -64,7 +64,7 @@ export const failureLabRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (a
       const { scope } = request.body;
       const problem = labSwitchProblem(scenario, scope);
       if (problem !== undefined)
-        throw validationFailed(problem.field, problem.field === 'scope' ? scope : scenario.name, problem.message);
+        throw new ValidationFailed(problem.field, problem.field === 'scope' ? scope : scenario.name, problem.message);
       const options = validOptions(scenario, request.body.options ?? {});
       const workspaceId = scope === 'workspace' ? caller.workspace.id : null;
       await db.transaction().execute(async (trx) => {

@@ -6,7 +6,7 @@ import { assembleFlows } from '../flows/assemble.ts';
 import { auditKeptSince } from '../jobs/purge-expired.ts';
 import { callerOf } from './access.ts';
 import type { ConsoleDeps } from './deps.ts';
-import { validationFailed } from './errors.ts';
+import { ValidationFailed } from '../errors/classes.ts';
 
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 200;
@@ -33,11 +33,11 @@ export const flowRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app, { 
     async (request, reply) => {
       const outcome = filter(request.query.outcome);
       if (outcome !== undefined && !isOutcome(outcome))
-        throw validationFailed('outcome', outcome, `must be one of ${FLOW_OUTCOMES.join(', ')}`);
+        throw new ValidationFailed('outcome', outcome, `must be one of ${FLOW_OUTCOMES.join(', ')}`);
       const limitText = filter(request.query.limit);
       const limit = limitText === undefined ? DEFAULT_LIMIT : Number(limitText);
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
-        throw validationFailed('limit', limitText, `must be a whole number from 1 to ${MAX_LIMIT}`);
+        throw new ValidationFailed('limit', limitText, `must be a whole number from 1 to ${MAX_LIMIT}`);
       const clientId = filter(request.query.clientId);
       const workspaceId = callerOf(request).workspace.id;
       const found = await flowStepsForWorkspace(db, workspaceId, {

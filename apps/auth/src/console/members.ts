@@ -6,7 +6,7 @@ import { audit } from '../audit.ts';
 import { callerOf, isUuid } from './access.ts';
 import { adminEvent } from './admin-event.ts';
 import type { ConsoleDeps } from './deps.ts';
-import { ConsoleError, validationFailed } from './errors.ts';
+import { errorOf, ValidationFailed } from '../errors/classes.ts';
 import { iso } from './wire.ts';
 
 /** The workspace's members (everyone may see who is in it) and removing one (admins only). */
@@ -29,7 +29,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app, 
       const caller = callerOf(request);
       // A malformed id is a wrong field, not an unknown member: say which field.
       const userId = request.params.userId;
-      if (!isUuid(userId)) throw validationFailed('userId', userId, "must be a member's user id (a UUID)");
+      if (!isUuid(userId)) throw new ValidationFailed('userId', userId, "must be a member's user id (a UUID)");
       const { member, endedConnections } = await removeMember(db, caller.workspace.id, userId, (target, all) => {
         const decision = decideMemberRemoval({
           actor: { userId: caller.userId, role: caller.workspace.role },
@@ -37,7 +37,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox<ConsoleDeps> = async (app, 
           adminCount: all.filter((m) => m.role === 'admin').length,
           workspaceName: caller.workspace.name,
         });
-        if (!decision.allowed) throw new ConsoleError(decision.code, decision.message);
+        if (!decision.allowed) throw errorOf(decision.code, decision.message);
       });
       await audit(
         db,

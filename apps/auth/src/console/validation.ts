@@ -2,7 +2,7 @@
 // console's own, and a failure rendered as the console's 422 naming the field and the value sent.
 import { Ajv, type ErrorObject } from 'ajv';
 import type { FastifySchemaCompiler } from 'fastify';
-import { type ConsoleError, validationFailed } from './errors.ts';
+import { ValidationFailed } from '../errors/classes.ts';
 
 // Nothing is coerced ("true" is not a boolean, a repeated query parameter is a list, not its first
 // value); the failing value is kept (`verbose`) for the answer; the first error only, so a huge bad
@@ -34,13 +34,13 @@ function fieldOf(pointer: string): string {
 }
 
 /** Fastify's schemaErrorFormatter for the console: Ajv's error as today's 422 body. */
-export function consoleValidationError(errors: ErrorObject[]): ConsoleError {
+export function consoleValidationError(errors: ErrorObject[]): ValidationFailed {
   // The first error only is collected; a union that fails adds its own error last, after its branches'.
   const error = errors[errors.length - 1] as ErrorObject;
   if (error.keyword === 'required') {
     const missing = String(error.params.missingProperty);
     const schema = (error.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties?.[missing];
-    return validationFailed(
+    return new ValidationFailed(
       fieldOf(`${error.instancePath}/${missing}`),
       null,
       customMessage(schema, 'required') ?? 'is required',
@@ -49,11 +49,11 @@ export function consoleValidationError(errors: ErrorObject[]): ConsoleError {
   const field = fieldOf(error.instancePath);
   const words = customMessage(error.parentSchema, error.keyword);
   // The body itself (not an object): named `body`, its value not echoed.
-  if (field === '') return validationFailed('body', null, words ?? 'expected a JSON object');
-  if (words !== undefined) return validationFailed(field, error.data, words);
+  if (field === '') return new ValidationFailed('body', null, words ?? 'expected a JSON object');
+  if (words !== undefined) return new ValidationFailed(field, error.data, words);
   if (error.keyword === 'maxLength')
-    return validationFailed(field, error.data, `must be at most ${String(error.params.limit)} characters`);
+    return new ValidationFailed(field, error.data, `must be at most ${String(error.params.limit)} characters`);
   if (error.keyword === 'type' && error.params.type === 'string')
-    return validationFailed(field, error.data, 'must be a string');
-  return validationFailed(field, error.data, error.message ?? 'is invalid');
+    return new ValidationFailed(field, error.data, 'must be a string');
+  return new ValidationFailed(field, error.data, error.message ?? 'is invalid');
 }

@@ -1,7 +1,7 @@
 import type { LabSwitchRow } from '@enginy/db/queries/failure-lab';
 import type { OAuthClient } from '@enginy/db/queries/oauth-clients';
 import { clientForgottenByLab, labSwitchInForce } from '@enginy/policy/failure-lab';
-import { InvalidClient } from '../errors.ts';
+import { InvalidClient } from '../errors/classes.ts';
 
 /**
  * Failure lab `forget-client`: refuses a dynamically registered client that existed when the

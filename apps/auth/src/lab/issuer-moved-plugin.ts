@@ -1,6 +1,6 @@
 import { labSwitchInForce, MOVED_ISSUER_PATH } from '@enginy/policy/failure-lab';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { NotFound } from '../errors.ts';
+import { NotFound } from '../errors/classes.ts';
 import { authorizeEndpoint } from '../oauth/authorize/endpoint.ts';
 import { metadataEndpoint } from '../oauth/metadata/endpoint.ts';
 import { registerEndpoint } from '../oauth/register/endpoint.ts';

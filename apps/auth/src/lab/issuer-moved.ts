@@ -1,7 +1,7 @@
 import type { StackConfig } from '@enginy/config/load';
 import type { OAuthClient } from '@enginy/db/queries/oauth-clients';
 import { clientKnownAtIssuer, issuerAt, MOVED_ISSUER_PATH } from '@enginy/policy/failure-lab';
-import { InvalidClient } from '../errors.ts';
+import { InvalidClient } from '../errors/classes.ts';
 
 // Failure lab `issuer-moved`: while it is on, this app is also a second, complete authorization
 // server, `<issuer>/v2`, and the protected-resource metadata names it (apps/openapi). Credentials are

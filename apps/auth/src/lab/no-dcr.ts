@@ -2,7 +2,7 @@ import type { LabSwitchRow } from '@enginy/db/queries/failure-lab';
 import { labSwitchInForce } from '@enginy/policy/failure-lab';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import { NotFound } from '../errors.ts';
+import { NotFound } from '../errors/classes.ts';
 import { REGISTER_PATHS } from '../oauth/register/endpoint.ts';
 import { ownRouteOf } from './issuer-moved.ts';
 

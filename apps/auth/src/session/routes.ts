@@ -5,7 +5,7 @@ import { hashSecret, newSecret } from '@enginy/security/tokens';
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { InvalidCredentials, InvalidRequest, TemporarilyUnavailable, TooManyRequests } from '../errors.ts';
+import { InvalidCredentials, InvalidRequest, TemporarilyUnavailable, TooManyRequests } from '../errors/classes.ts';
 import type { AppPluginOptions } from '../plugin-options.ts';
 import { currentSession, requireSameOrigin, setSessionCookie } from './session.ts';
 import { sharedSignInBackoff } from './shared-sign-in-backoff.ts';
@@ -43,10 +43,8 @@ export const sessionRoutes: FastifyPluginAsync<AppPluginOptions> = async (plugin
     const account = body.email.trim().toLowerCase();
     const waitMs = await backoff.admit(address, account);
     if (waitMs > 0) {
-      // RFC 6585 §4: 429 "MAY include a Retry-After header indicating how long to wait".
-      const seconds = Math.ceil(waitMs / 1000);
-      reply.header('retry-after', String(seconds));
-      throw new TooManyRequests(seconds);
+      // RFC 6585 §4: 429 "MAY include a Retry-After header indicating how long to wait" (TooManyRequests sends it).
+      throw new TooManyRequests(Math.ceil(waitMs / 1000));
     }
     let ok: boolean;
     let user: Awaited<ReturnType<typeof findUserByEmail>>;
@@ -57,8 +55,9 @@ export const sessionRoutes: FastifyPluginAsync<AppPluginOptions> = async (plugin
       await backoff.withdraw(address, account);
       if (!(error instanceof PasswordHashingBusy)) throw error;
       // RFC 9110 §15.6.4: 503 for "a temporary overload"; "The server MAY send a Retry-After header field".
-      reply.header('retry-after', String(error.retryAfterSeconds));
-      throw new TemporarilyUnavailable('Too many sign-ins at once; try again in a moment');
+      throw new TemporarilyUnavailable('Too many sign-ins at once; try again in a moment', {
+        retryAfterSeconds: error.retryAfterSeconds,
+      });
     }
     if (user === undefined || !ok) throw new InvalidCredentials();
     await backoff.succeeded(address, account);

@@ -3,7 +3,7 @@ import type { Db } from '@enginy/db/client';
 import { findSession } from '@enginy/db/queries/users';
 import { hashSecret, safeEqual } from '@enginy/security/tokens';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Forbidden, NotSignedIn } from '../errors.ts';
+import { Forbidden, NotSignedIn } from '../errors/classes.ts';
 
 const isLoopbackHost = (host: string) =>
   host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);

@@ -40,7 +40,7 @@ export function answer<S extends TSchema>(schema: S, body: Static<S>, status = 2
 /** 204 No Content: what the console answers a revoke or a delete. */
 export const NO_CONTENT: Reply = { status: 204, body: null };
 
-/** An error as the auth service renders it (apps/auth/src/console/errors.ts, `ConsoleError.body`). */
+/** An error as the auth service renders it (apps/auth/src/errors/service-error.ts, `ServiceError.body`). */
 export function refusal(status: number, error: string, description: string): Reply {
   return { status, body: { error, error_description: description } };
 }

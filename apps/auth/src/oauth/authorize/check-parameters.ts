@@ -1,22 +1,12 @@
-import { InvalidRequest } from '../../errors.ts';
-
-/** The authorization request's query parameters (RFC 6749 §4.1.1), each a single string. */
-export type AuthorizeParameters = Record<string, string | undefined>;
+import type { AuthorizeContext, AuthorizeParameters } from './context.ts';
 
 /**
- * The query as single strings. Shown as an error page on failure: nothing about the client or its
- * redirect URI is known yet (RFC 6749 §4.1.2.1).
+ * The query as single strings, as its schema (oauth-parameters.ts AuthorizeQuery) found it. Its
+ * refusal is this check's, so it is shown as an error page: nothing about the client or its redirect
+ * URI is known yet (RFC 6749 §4.1.2.1).
  */
-export function checkParameters(query: unknown): AuthorizeParameters {
-  const parameters: AuthorizeParameters = {};
-  for (const [name, value] of Object.entries((query ?? {}) as Record<string, unknown>)) {
-    // RFC 6749 §3.1: "Request and response parameters MUST NOT be included more than once."
-    if (Array.isArray(value)) throw new InvalidRequest(`${name} is repeated`);
-    if (typeof value !== 'string') continue;
-    // Not a character any parameter has, and nothing to store, audit or show back.
-    if (value.includes('\u0000'))
-      throw new InvalidRequest(`${name.replaceAll('\u0000', '?')} contains a NUL (%00) character`);
-    parameters[name] = value;
-  }
-  return parameters;
+export function checkParameters(ctx: AuthorizeContext): void {
+  const refused = ctx.request.validationError;
+  if (refused !== undefined) throw refused;
+  ctx.parameters = ctx.request.query as AuthorizeParameters;
 }

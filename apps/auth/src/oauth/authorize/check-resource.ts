@@ -1,10 +1,10 @@
-import type { StackConfig } from '@enginy/config/load';
-import { InvalidTarget } from '../../errors.ts';
-import type { AuthorizeParameters } from './check-parameters.ts';
+import { InvalidTarget } from '../../errors/classes.ts';
+import { type AuthorizeContext, known } from './context.ts';
 
 /** RFC 8707 §2: the resource must be one this server issues tokens for: the MCP endpoint (the default). */
-export function checkResource(parameters: AuthorizeParameters, config: StackConfig): string {
-  const resource = parameters.resource ?? config.openapi.mcpUrl;
-  if (resource !== config.openapi.mcpUrl) throw new InvalidTarget(`resource must be ${config.openapi.mcpUrl}`);
-  return resource;
+export function checkResource(ctx: AuthorizeContext): void {
+  const { mcpUrl } = ctx.config.openapi;
+  const resource = known(ctx, 'parameters').resource ?? mcpUrl;
+  if (resource !== mcpUrl) throw new InvalidTarget(`resource must be ${mcpUrl}`);
+  ctx.resource = resource;
 }

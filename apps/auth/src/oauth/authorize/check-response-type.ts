@@ -1,7 +1,8 @@
-import { UnsupportedResponseType } from '../../errors.ts';
-import type { AuthorizeParameters } from './check-parameters.ts';
+import { UnsupportedResponseType } from '../../errors/classes.ts';
+import { type AuthorizeContext, known } from './context.ts';
 
 /** RFC 6749 §4.1.1: "response_type REQUIRED. Value MUST be set to "code"" (the only flow served). */
-export function checkResponseType(parameters: AuthorizeParameters): void {
-  if (parameters.response_type !== 'code') throw new UnsupportedResponseType(parameters.response_type ?? '');
+export function checkResponseType(ctx: AuthorizeContext): void {
+  const responseType = known(ctx, 'parameters').response_type;
+  if (responseType !== 'code') throw new UnsupportedResponseType(responseType ?? '');
 }

@@ -2,7 +2,7 @@ import type { StackConfig } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
 import type { OAuthClient } from '@enginy/db/queries/oauth-clients';
 import { hashSecret, safeEqual } from '@enginy/security/tokens';
-import { InvalidClient, InvalidRequest } from '../../errors.ts';
+import { InvalidClient, InvalidRequest } from '../../errors/classes.ts';
 import { findKnownClient } from './resolve.ts';
 
 interface Credentials {

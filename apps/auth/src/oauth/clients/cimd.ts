@@ -3,7 +3,7 @@ import type { Db } from '@enginy/db/client';
 import { findClient, type OAuthClient, touchCimdClient, upsertCimdClient } from '@enginy/db/queries/oauth-clients';
 import { cleanClientName } from '@enginy/policy/client-name';
 import { redirectUriRegistrable } from '@enginy/policy/redirect-uri';
-import { InvalidClient } from '../../errors.ts';
+import { InvalidClient } from '../../errors/classes.ts';
 import { BUNDLED_DOCUMENTS } from './bundled-documents.ts';
 import { FetchUnreachable, safeFetchJson } from './safe-fetch.ts';
 

@@ -1,6 +1,6 @@
 import type { Db } from '@enginy/db/client';
 import { findClient, type OAuthClient } from '@enginy/db/queries/oauth-clients';
-import { InvalidClient } from '../../errors.ts';
+import { InvalidClient } from '../../errors/classes.ts';
 
 /** A `client_id` that can name a client at all. */
 export function validClientId(clientId: string | undefined): string {

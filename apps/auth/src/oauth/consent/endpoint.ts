@@ -6,7 +6,7 @@ import { cleanClientName } from '@enginy/policy/client-name';
 import { issuerAt } from '@enginy/policy/failure-lab';
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import { Forbidden, NotFound } from '../../errors.ts';
+import { Forbidden, NotFound } from '../../errors/classes.ts';
 import { requireCsrfToken, requireSameOrigin } from '../../session/session.ts';
 import { statedIssuer } from '../../lab/iss-mismatch.ts';
 import { authorizationResponseUrl } from '../authorization-response.ts';

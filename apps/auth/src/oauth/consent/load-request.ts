@@ -4,7 +4,7 @@ import { findPendingAuthorization, type PendingAuthorization } from '@enginy/db/
 import { getMcpSettings, listMemberships } from '@enginy/db/queries/workspaces';
 import { type AuthorizationDecision, decideAuthorization, NEVER_SAVED_SETTINGS } from '@enginy/policy/authorization';
 import type { FastifyRequest } from 'fastify';
-import { Forbidden, NotFound } from '../../errors.ts';
+import { Forbidden, NotFound } from '../../errors/classes.ts';
 import { currentSession } from '../../session/session.ts';
 
 export const EXPIRED = 'This authorization request has expired or was already used. Start again from the application.';

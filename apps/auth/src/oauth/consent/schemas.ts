@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { InvalidRequest } from '../../errors.ts';
+import { InvalidRequest } from '../../errors/classes.ts';
 
 export const ConsentParams = Type.Object({ id: Type.String() });
 

@@ -7,7 +7,7 @@ import { issuedHere } from '@enginy/policy/failure-lab';
 import { grantEndedByMembership } from '@enginy/policy/grant-membership';
 import { spentCodeVerdict } from '@enginy/policy/spent-code';
 import { hashSecret } from '@enginy/security/tokens';
-import { InvalidGrant, InvalidRequest, InvalidTarget } from '../../errors.ts';
+import { InvalidGrant, InvalidRequest, InvalidTarget } from '../../errors/classes.ts';
 import { verifierMatches } from '../pkce.ts';
 import { issueTokenPair, type TokenResponse } from './issue.ts';
 

@@ -4,7 +4,7 @@ import { findCode } from '@enginy/db/queries/oauth-tokens';
 import { hashSecret } from '@enginy/security/tokens';
 import type { FastifyRequest } from 'fastify';
 import { audit } from '../../audit.ts';
-import type { OAuthError } from '../../errors.ts';
+import type { OAuthError } from '../../errors/service-error.ts';
 
 /**
  * Records a failed authorization-code exchange against the workspace the code was issued for (when

@@ -8,7 +8,7 @@ import { grantEndedByMembership, MEMBER_REMOVED } from '@enginy/policy/grant-mem
 import { scopesBeyondGrant } from '@enginy/policy/refresh-scope';
 import { parseScopeParam } from '@enginy/policy/scopes';
 import { hashSecret, openWithSecret, sealWithSecret } from '@enginy/security/tokens';
-import { InvalidGrant, InvalidRequest, InvalidScope, InvalidTarget } from '../../errors.ts';
+import { InvalidGrant, InvalidRequest, InvalidScope, InvalidTarget } from '../../errors/classes.ts';
 import { newTokenPair, type TokenResponse } from './issue.ts';
 
 /**

@@ -1,7 +1,6 @@
 import type { Db } from '@enginy/db/client';
 import { countUnusedDynamicClientsFrom } from '@enginy/db/queries/oauth-clients';
-import type { FastifyReply } from 'fastify';
-import { TemporarilyUnavailable } from '../../errors.ts';
+import { TemporarilyUnavailable } from '../../errors/classes.ts';
 
 /**
  * Registration is open to anyone, so each address may hold this many clients that never completed a
@@ -17,9 +16,10 @@ const CAP_RETRY_AFTER_SECONDS = 3600;
  * to prevent a denial-of-service attack on the client registration endpoint". `source` is the
  * caller's address, forwarded by the OpenAPI service's aliases (app.ts: trusted proxies).
  */
-export async function checkAddressCap(db: Db, reply: FastifyReply, source: string): Promise<void> {
+export async function checkAddressCap(db: Db, source: string): Promise<void> {
   if ((await countUnusedDynamicClientsFrom(db, source)) >= MAX_UNUSED_CLIENTS_PER_ADDRESS) {
-    reply.header('retry-after', String(CAP_RETRY_AFTER_SECONDS));
-    throw new TemporarilyUnavailable('Too many registered clients from this address; try again later');
+    throw new TemporarilyUnavailable('Too many registered clients from this address; try again later', {
+      retryAfterSeconds: CAP_RETRY_AFTER_SECONDS,
+    });
   }
 }

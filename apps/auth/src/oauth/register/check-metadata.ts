@@ -1,5 +1,5 @@
 import { clientMetadataProblem } from '@enginy/policy/client-metadata';
-import { InvalidClientMetadata } from '../../errors.ts';
+import { InvalidClientMetadata } from '../../errors/classes.ts';
 
 /**
  * Every field the server reads has its kind (packages/policy client-metadata: a closed set, text or a

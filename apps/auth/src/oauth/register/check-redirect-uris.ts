@@ -1,5 +1,5 @@
 import { redirectUriRegistrable } from '@enginy/policy/redirect-uri';
-import { InvalidRedirectUri } from '../../errors.ts';
+import { InvalidRedirectUri } from '../../errors/classes.ts';
 import { stringList } from './string-list.ts';
 
 /** RFC 7591 §2: redirect_uris is required for redirect-based flows; each must be registrable (packages/policy, stage: registration). */

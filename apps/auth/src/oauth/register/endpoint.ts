@@ -3,12 +3,15 @@ import { registerDynamicClient } from '@enginy/db/queries/oauth-clients';
 import { cleanClientName } from '@enginy/policy/client-name';
 import { hashSecret, newSecret } from '@enginy/security/tokens';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { Static } from 'typebox';
 import { forgetClientSalt } from '../../lab/forget-client.ts';
 import { sourceAddress } from '../../source-address.ts';
 import type { AppPluginOptions } from '../../plugin-options.ts';
+import { compileAsSent } from '../schema-compiler.ts';
 import { checkAddressCap } from './check-address-cap.ts';
 import { checkMetadata } from './check-metadata.ts';
 import { checkRedirectUris } from './check-redirect-uris.ts';
+import { ClientMetadata, registrationBodyError } from './client-metadata-schema.ts';
 import { applicationTypeOf, authMethodOf, grantTypesOf } from './metadata-defaults.ts';
 
 export const REGISTER_PATHS = ['/register', '/oauth/register'] as const;
@@ -18,11 +21,10 @@ export const REGISTER_PATHS = ['/register', '/oauth/register'] as const;
  * `application_type`; all-loopback redirect URIs mean a native app). Registration is anonymous.
  */
 export const registerEndpoint: FastifyPluginAsync<AppPluginOptions> = async (app, { config, db, issuerPath }) => {
-  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-    const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<
-      string,
-      unknown
-    >;
+  app.setValidatorCompiler(compileAsSent);
+  app.setSchemaErrorFormatter(registrationBodyError);
+  const handler = async (request: FastifyRequest<{ Body: Static<typeof ClientMetadata> }>, reply: FastifyReply) => {
+    const body = request.body;
     const redirectUris = checkRedirectUris(body);
     // Before anything is stored or echoed: only values of each field's kind (closed sets, text, URLs).
     checkMetadata(body);
@@ -31,7 +33,7 @@ export const registerEndpoint: FastifyPluginAsync<AppPluginOptions> = async (app
     const name = cleanClientName(body.client_name, 'Unnamed MCP client');
     const applicationType = applicationTypeOf(body, redirectUris);
     const source = sourceAddress(request.ip);
-    await checkAddressCap(db, reply, source);
+    await checkAddressCap(db, source);
 
     const confidential = method !== 'none';
     const clientSecret = confidential ? newSecret('ecs_') : undefined;
@@ -83,9 +85,12 @@ export const registerEndpoint: FastifyPluginAsync<AppPluginOptions> = async (app
   };
   for (const url of REGISTER_PATHS) {
     // Per caller address (request.ip), as forwarded by the stack's own proxies.
-    app.post(
+    app.post<{ Body: Static<typeof ClientMetadata> }>(
       url,
-      { config: { rateLimit: { max: config.oauth.registerRateLimitPerMinute, timeWindow: '1 minute' } } },
+      {
+        config: { rateLimit: { max: config.oauth.registerRateLimitPerMinute, timeWindow: '1 minute' } },
+        schema: { body: ClientMetadata },
+      },
       handler,
     );
   }

@@ -1,4 +1,4 @@
-import { InvalidClientMetadata } from '../../errors.ts';
+import { InvalidClientMetadata } from '../../errors/classes.ts';
 
 /** A client metadata field that is a list of strings (RFC 7591 §2), or `fallback` when absent. */
 export function stringList(value: unknown, field: string, fallback: string[]): string[] {
