@@ -2,7 +2,7 @@
 // driven by playwright-core that signs in and approves (or denies) in the Enginy web app. Unlike a
 // test helper it never intercepts the callback: the browser delivers it to the doctor's listener.
 import { spawn } from 'node:child_process';
-import { chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { readBrowserEnv } from './env.ts';
 
 export type BrowserMode = 'system' | 'print' | 'playwright';
@@ -41,20 +41,24 @@ export function openSystemBrowser(url: string): void {
 
 /**
  * Signs in and approves in Chromium. Resolves with the error page's text if the flow stops there, or
- * undefined once `done` reports the listener received the callback.
+ * undefined once `done` reports the listener received the callback. In `running`, a Chromium already
+ * started (tests run the doctor many times), it opens a fresh context, so no cookie carries over;
+ * otherwise it launches one and closes it after.
  */
 export async function approveWithPlaywright(
   startUrl: string,
   login: PlaywrightLogin,
   done: () => boolean,
   timeoutMs = 60_000,
+  running?: Browser,
 ): Promise<BrowserRefusal | undefined> {
-  const browser = await chromium.launch({
-    executablePath: readBrowserEnv().chromiumPath,
-    args: CHROMIUM_ARGS,
-  });
+  const launched =
+    running === undefined
+      ? await chromium.launch({ executablePath: readBrowserEnv().chromiumPath, args: CHROMIUM_ARGS })
+      : undefined;
+  const context = await (running ?? (launched as Browser)).newContext();
   try {
-    const page = await (await browser.newContext()).newPage();
+    const page = await context.newPage();
     await page.goto(startUrl);
     const deadline = Date.now() + timeoutMs;
     let signedIn = false;
@@ -86,7 +90,8 @@ export async function approveWithPlaywright(
     }
     throw new Error(`The browser step did not finish in ${timeoutMs / 1000} s (last page ${page.url()})`);
   } finally {
-    await browser.close();
+    await context.close();
+    await launched?.close();
   }
 }
 

@@ -44,7 +44,7 @@ ${presetSummaries()
   -h, --help                 this help
 `;
 
-export type CliOptions = Omit<DoctorOptions, 'say'> & {
+export type CliOptions = Omit<DoctorOptions, 'say' | 'chromium'> & {
   json: boolean;
   help: boolean;
   conformance: boolean;

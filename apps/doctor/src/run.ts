@@ -1,6 +1,7 @@
 // The doctor: connects to an MCP URL the way a real client does (`--as`, Claude Code by default) and
 // records each step in the checklist. It needs only HTTP access to the servers, so it works against
 // any Enginy-like deployment.
+import type { Browser } from 'playwright-core';
 import {
   approveWithPlaywright,
   type BrowserMode,
@@ -55,6 +56,8 @@ export interface DoctorOptions extends PresetOverrides {
   authMethod?: AuthMethod;
   browser: BrowserMode;
   login?: PlaywrightLogin;
+  /** With `browser: 'playwright'`, a Chromium already running to use instead of launching one (no CLI flag). */
+  chromium?: Browser;
   /** How long to wait for the browser step. */
   timeoutMs: number;
   /** Where to tell the person what to open (print mode), never stdout's JSON. */
@@ -308,7 +311,7 @@ async function waitForBrowser(
   if (options.browser === 'playwright') {
     if (options.login === undefined) throw new Error('--browser=playwright needs --email and --password');
     const refusal = await Promise.race([
-      approveWithPlaywright(listener.startUrl, options.login, done, options.timeoutMs),
+      approveWithPlaywright(listener.startUrl, options.login, done, options.timeoutMs, options.chromium),
       timeout,
     ]);
     if (refusal !== undefined) return refusal;

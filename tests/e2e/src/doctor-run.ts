@@ -8,6 +8,7 @@ import type { Report, Step, StepId } from '@enginy/doctor/report';
 import { READ_SCOPES } from '@enginy/policy/scopes';
 import { callbackPortOf, DEFAULT_OPTIONS, type DoctorOptions, runDoctor } from '@enginy/doctor/run';
 import type { TestStack } from '@enginy/stack/test-stack';
+import type { Browser } from 'playwright-core';
 import { ADMIN } from './stack-fixture.ts';
 
 /**
@@ -28,9 +29,13 @@ export async function waitForFreePort(port: number, timeoutMs = 90_000): Promise
   }
 }
 
-/** `waitForPort: false` when the test itself holds the preset's port (a client that moves on while it is taken). */
+/**
+ * The doctor against the file's stack, in the file's Chromium when it has one (a fresh context per
+ * run: a launch per run cost seconds each). `waitForPort: false` when the test itself holds the
+ * preset's port (a client that moves on while it is taken).
+ */
 export async function doctor(
-  stack: TestStack,
+  { stack, browser }: { stack: TestStack; browser?: Browser },
   overrides: Partial<DoctorOptions> = {},
   { waitForPort = true } = {},
 ): Promise<Report> {
@@ -39,6 +44,7 @@ export async function doctor(
     ...DEFAULT_OPTIONS,
     mcpUrl: stack.config.openapi.mcpUrl,
     browser: 'playwright',
+    ...(browser === undefined ? {} : { chromium: browser }),
     login: { ...ADMIN, workspace: 'Acme Outreach' },
     timeoutMs: 60_000,
     say: () => {},

@@ -91,7 +91,7 @@ describe('the doctor', () => {
       remaining: null,
       by: 'e2e',
     });
-    const report = await doctor(e2e.stack);
+    const report = await doctor(e2e);
     expect(report.verdict.status).toBe('connected');
     expect(report.failureLab).toEqual([
       { scenario: 'expire-access', scope: 'this workspace', options: { seconds: 600 } },

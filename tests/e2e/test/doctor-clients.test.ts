@@ -151,7 +151,7 @@ describe('client matrix', { timeout: 60_000 }, () => {
         redirectUris: [CALLBACK],
         tokenEndpointAuthMethod: authMethod,
       });
-      const report = await doctor(e2e.stack, { clientId, clientSecret, authMethod });
+      const report = await doctor(e2e, { clientId, clientSecret, authMethod });
       expectDoctorConnected(report, name);
       expect(report.connection?.client.id).toBe(clientId);
     },
@@ -171,7 +171,7 @@ describe('client matrix', { timeout: 60_000 }, () => {
     }));
     try {
       const clientId = `${documents.url}${path}`;
-      const report = await doctor(e2e.stack, { clientId });
+      const report = await doctor(e2e, { clientId });
       expectDoctorConnected(report, 'Claude Code (CIMD)');
       expect(report.connection?.client.id).toBe(clientId);
     } finally {

@@ -50,6 +50,7 @@ describe('doctor --conformance', () => {
       ...DEFAULT_OPTIONS,
       mcpUrl: e2e.stack.config.openapi.mcpUrl,
       browser: 'playwright',
+      chromium: e2e.browser,
       login: { ...ADMIN, workspace: 'Acme Outreach' },
       timeoutMs: 60_000,
       say: () => {},

@@ -52,7 +52,7 @@ const countEvents = async () =>
 describe('the workspace refuses the browser step', () => {
   it('redirect URI not allowlisted: names the exact URI to add', async () => {
     await setAcmeMcp(e2e.db, { allowed_redirect_uris: ['http://localhost:4000/other'] });
-    const report = await doctor(e2e.stack);
+    const report = await doctor(e2e);
     expect(verdictOf(report)).toEqual({ status: 'failed', step: 'redirect-uri', entry: 'redirect_uri is not allowed' });
     expect(report.verdict.fix).toContain(`Add ${CALLBACK} to "Allowed redirect URIs"`);
     expect(step(report, 'registration').status).toBe('pass');
@@ -73,7 +73,7 @@ describe('the workspace refuses the browser step', () => {
       'http://127.0.0.1:3118/callback',
     ],
   ])('%s: the allowlist holds only the localhost:3118 URI', async (_name, overrides, sent) => {
-    const report = await doctor(e2e.stack, overrides);
+    const report = await doctor(e2e, overrides);
     expect(verdictOf(report)).toEqual({ status: 'failed', step: 'redirect-uri', entry: 'redirect_uri is not allowed' });
     expect(report.verdict.fix).toContain(`Add ${sent} to "Allowed redirect URIs"`);
     expect(await lastAttempt(e2e.stack)).toMatchObject({ reason: 'redirect_uri_not_allowed', redirect_uri: sent });
@@ -81,7 +81,7 @@ describe('the workspace refuses the browser step', () => {
 
   it('client ID allowlist pinning another client: names the client ID to add', async () => {
     await setAcmeMcp(e2e.db, { allowed_client_ids: ['https://chatgpt.com/oauth/codex/client.json'] });
-    const report = await doctor(e2e.stack);
+    const report = await doctor(e2e);
     expect(verdictOf(report)).toEqual({ status: 'failed', step: 'client-id', entry: 'OAuth client_id is not allowed' });
     const event = await lastAttempt(e2e.stack);
     expect(event).toMatchObject({ reason: 'client_id_not_allowed' });
@@ -90,7 +90,7 @@ describe('the workspace refuses the browser step', () => {
   });
 
   it("scopes outside the ceiling (--scope CONTACTS_WRITE): narrow the request the client's way, or expand", async () => {
-    const report = await doctor(e2e.stack, { scope: 'CONTACTS_WRITE' });
+    const report = await doctor(e2e, { scope: 'CONTACTS_WRITE' });
     expect(verdictOf(report)).toEqual({ status: 'failed', step: 'scopes', entry: 'Requested scopes are not allowed' });
     expect(report.verdict.fix).toContain(
       `Claude Code requested CONTACTS_WRITE; the workspace policy allows ${seeded.policy_scopes.join(' ')}.`,
@@ -107,7 +107,7 @@ describe('the workspace refuses the browser step', () => {
 
   it('MCP disabled: enable MCP for the workspace', async () => {
     await setAcmeMcp(e2e.db, { enabled: false });
-    const report = await doctor(e2e.stack);
+    const report = await doctor(e2e);
     expect(verdictOf(report)).toEqual({
       status: 'failed',
       step: 'workspace-policy',
@@ -119,7 +119,7 @@ describe('the workspace refuses the browser step', () => {
 
   it('policy with no scope: make the policy active with at least one scope', async () => {
     await setAcmeMcp(e2e.db, { policy_scopes: [] });
-    const report = await doctor(e2e.stack);
+    const report = await doctor(e2e);
     expect(verdictOf(report)).toEqual({
       status: 'failed',
       step: 'workspace-policy',
@@ -130,7 +130,7 @@ describe('the workspace refuses the browser step', () => {
   });
 
   it('consent denied (--deny): the flow must complete through the callback', async () => {
-    const report = await doctor(e2e.stack, {
+    const report = await doctor(e2e, {
       login: { email: 'dev@enginy.local', password: 'enginy-dev', workspace: 'Acme Outreach', deny: true },
     });
     expect(verdictOf(report)).toEqual({
@@ -150,7 +150,7 @@ describe('after the consent screen', () => {
       name: 'Doctor wrong secret',
       redirectUris: [CALLBACK],
     });
-    const report = await doctor(e2e.stack, { clientId, clientSecret: 'ecs_not-the-secret' });
+    const report = await doctor(e2e, { clientId, clientSecret: 'ecs_not-the-secret' });
     expect(verdictOf(report)).toEqual({
       status: 'failed',
       step: 'token-exchange',
@@ -189,7 +189,7 @@ describe('needs authentication or Cannot POST /token', () => {
     const deployment = await serveBrokenDeployment(e2e.stack, kind);
     const before = await countEvents();
     try {
-      const report = await doctor(e2e.stack, { mcpUrl: deployment.mcpUrl });
+      const report = await doctor(e2e, { mcpUrl: deployment.mcpUrl });
       expect(verdictOf(report)).toEqual({
         status: 'failed',
         step: failedStep,

@@ -80,7 +80,7 @@ describe('the seeded stack (development defaults: CIMD works offline)', () => {
       const redirectUri = `http://localhost:${callbackPort}/callback`;
       await allow(redirectUri);
 
-      const report = await doctor(e2e.stack, { as: preset, callbackPort });
+      const report = await doctor(e2e, { as: preset, callbackPort });
       expect(notPassed(report)).toEqual([]);
       expect(report.verdict.status).toBe('connected');
       expect(report.plan).toMatchObject({
@@ -99,7 +99,7 @@ describe('the seeded stack (development defaults: CIMD works offline)', () => {
   );
 
   it('--as opencode fails at the allowlist with its fixed URI, then connects once it is added', async () => {
-    const first = await doctor(e2e.stack, { as: 'opencode' });
+    const first = await doctor(e2e, { as: 'opencode' });
     expect(failedAt(first)).toEqual({ status: 'failed', step: 'redirect-uri', entry: 'redirect_uri is not allowed' });
     expect(first.verdict.fix).toContain(`Add ${OPENCODE_CALLBACK} to "Allowed redirect URIs"`);
     // And how opencode's own config changes it (the tested-clients table's callback fix).
@@ -111,7 +111,7 @@ describe('the seeded stack (development defaults: CIMD works offline)', () => {
     });
 
     await allow(OPENCODE_CALLBACK);
-    const second = await doctor(e2e.stack, { as: 'opencode' });
+    const second = await doctor(e2e, { as: 'opencode' });
     expect(notPassed(second)).toEqual([]);
     expect(second.plan?.scopes?.why).toContain("the 401 challenge's scope");
     expect(second.connection?.client.name).toBe('OpenCode');
@@ -129,7 +129,7 @@ describe('the seeded stack (development defaults: CIMD works offline)', () => {
     async (preset, sent, registration, clientName) => {
       const client = presetClient(preset);
       expect(client.recipeRedirectUri).toBe(sent);
-      const first = await doctor(e2e.stack, { as: preset });
+      const first = await doctor(e2e, { as: preset });
       expect(failedAt(first)).toEqual({
         status: 'failed',
         step: 'redirect-uri',
@@ -145,7 +145,7 @@ describe('the seeded stack (development defaults: CIMD works offline)', () => {
       expect(await lastAttempt(e2e.stack)).toMatchObject({ reason: 'redirect_uri_not_allowed', redirect_uri: sent });
 
       await allow(sent);
-      const second = await doctor(e2e.stack, { as: preset });
+      const second = await doctor(e2e, { as: preset });
       expect(notPassed(second)).toEqual([]);
       expect([...(second.plan?.scopes?.requested ?? [])].sort()).toEqual([...acme.policy_scopes].sort());
       expect(second.connection?.client.name).toBe(clientName);
@@ -159,7 +159,7 @@ describe('the seeded stack (development defaults: CIMD works offline)', () => {
     const holder = createServer();
     await new Promise<void>((resolve) => holder.listen(1456, '127.0.0.1', resolve));
     try {
-      const report = await doctor(e2e.stack, { as: 'cline' }, { waitForPort: false });
+      const report = await doctor(e2e, { as: 'cline' }, { waitForPort: false });
       expect(report.plan?.redirectUri).toBe('http://127.0.0.1:1457/mcp/oauth/callback');
       expect(report.plan?.redirectWhy).toMatch(/^port 1456 taken, so Cline moves to 1457/);
       expect(failedAt(report).step).toBe('redirect-uri');
@@ -172,7 +172,7 @@ describe('the seeded stack (development defaults: CIMD works offline)', () => {
   it("--as inspector connects with no admin change (its recipe's --callback-url), and its default callback gets the recipe as the fix", async () => {
     const inspector = knownClient('mcp-inspector');
     expect(acme.allowed_redirect_uris).toContain(CLAUDE_CODE_REDIRECT_URI);
-    const report = await doctor(e2e.stack, { as: 'inspector' });
+    const report = await doctor(e2e, { as: 'inspector' });
     expect(notPassed(report)).toEqual([]);
     expect(report.plan).toMatchObject({
       redirectUri: CLAUDE_CODE_REDIRECT_URI,
@@ -182,7 +182,7 @@ describe('the seeded stack (development defaults: CIMD works offline)', () => {
     expect(report.connection?.client.name).toBe('MCP Inspector');
 
     // Without --callback-url it sends 127.0.0.1:6276/oauth/callback, which the demo refuses.
-    const defaults = await doctor(e2e.stack, {
+    const defaults = await doctor(e2e, {
       as: 'inspector',
       redirectHost: '127.0.0.1',
       callbackPort: 6276,
@@ -204,7 +204,7 @@ describe('the seeded stack (development defaults: CIMD works offline)', () => {
     // The advertised list is the enabled policies' union (cached for a second by the MCP server).
     await expect.poll(() => advertisedScopes(e2e.stack), { timeout: 5_000 }).toEqual(expect.arrayContaining(writes));
 
-    const report = await doctor(e2e.stack, { callbackPort: 3144 });
+    const report = await doctor(e2e, { callbackPort: 3144 });
     expect(report.plan?.preset).toBe('claude-code');
     expect(report.plan?.scopes?.requested).toEqual(expect.arrayContaining(writes));
     expect(report.plan?.scopes?.why).toContain("the protected-resource metadata's whole scopes_supported");
@@ -220,7 +220,7 @@ describe('the seeded stack (development defaults: CIMD works offline)', () => {
     expect(await lastAttempt(e2e.stack)).toMatchObject({ reason: 'scopes_not_allowed', client_id: CLAUDE_DOCUMENT });
 
     // Narrowed the way the fix says, it connects.
-    const narrowed = await doctor(e2e.stack, { callbackPort: 3144, scope: acme.policy_scopes.join(' ') });
+    const narrowed = await doctor(e2e, { callbackPort: 3144, scope: acme.policy_scopes.join(' ') });
     expect(notPassed(narrowed)).toEqual([]);
   });
 
@@ -261,7 +261,7 @@ describe("a stack that cannot use Claude Code's metadata document (no bundled co
   const e2e = useStackAndBrowser({ CIMD_BUNDLED_DOCUMENTS: 'false', CIMD_UNVERIFIED_LOOPBACK: 'false' });
 
   it('--as claude-code fails at registration and explains the unreachable host and the ways out', async () => {
-    const report = await doctor(e2e.stack, { callbackPort: 3146 });
+    const report = await doctor(e2e, { callbackPort: 3146 });
     expect(report.plan?.registration).toMatchObject({ kind: 'cimd', clientId: CLAUDE_DOCUMENT });
     expect(failedAt(report)).toEqual({
       status: 'failed',
@@ -289,7 +289,7 @@ describe("a stack that cannot use Claude Code's metadata document (no bundled co
 
     // With the document out of the way (what a server without CIMD makes Claude Code do), it registers and connects.
     await setAcmeMcp(e2e.db, { allowed_redirect_uris: ['http://localhost:3146/callback'] });
-    const registered = await doctor(e2e.stack, { callbackPort: 3146, registration: 'dcr' });
+    const registered = await doctor(e2e, { callbackPort: 3146, registration: 'dcr' });
     expect(notPassed(registered)).toEqual([]);
   });
 });

@@ -13,7 +13,8 @@ import { freeCallbackPort, mcpStatus, reportClient, whoamiWithToken } from '../s
 import { useStack } from '../src/stack-fixture.ts';
 import { ADMIN } from '../src/whoami.ts';
 
-// The shortest lifetime the config accepts, so that the test sees an access token expire.
+// The shortest lifetime the config accepts: with 300 s or less left, Claude refreshes on each
+// `claude mcp list`, which the refresh test below relies on.
 const TTL_SECONDS = 60;
 const e2e = useStack({ ACCESS_TOKEN_TTL_SECONDS: String(TTL_SECONDS) });
 const claude = cliCommand('claude');
@@ -99,9 +100,20 @@ describe('Claude Code (claude mcp add … && claude mcp login enginy)', () => {
     const admin = await consoleApi(e2e.stack);
     const grantsBefore = (await admin.connections()).map((connection) => connection.grantId);
     expect(grantsBefore).toHaveLength(1);
+    // Claude refreshes a token with 300 s or less left on each `claude mcp list`, so this list
+    // takes a 5 s token from the failure lab (expire-access): waiting that one out is real expiry in
+    // seconds, not in the config's shortest lifetime (60 s). The lab goes off again before the refresh
+    // under test, so what Claude gets then, and what mcp_whoami says of it, is the plain stack's.
+    await admin.labOn('expire-access', 'workspace', { seconds: 5 });
+    try {
+      expect(await status()).toContain('✔ Connected');
+    } finally {
+      await admin.labAllOff();
+    }
     const first = storedToken();
-    // Wait out the token Claude holds now (it may already have refreshed once: TTL is only 60 s).
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, first.expiresAt - Date.now()) + 2_000));
+    expect(first.expiresAt - Date.now()).toBeLessThanOrEqual(5_000);
+    // Wait out the token Claude holds now.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, first.expiresAt - Date.now()) + 1_000));
     expect(await mcpStatus(mcpUrl, first.accessToken)).toBe(401);
 
     expect(await status()).toContain('✔ Connected');
