@@ -18,16 +18,11 @@ import errorHandler, { renderFrameworkError } from './plugins/error-handler.ts';
 import openapiDocs from './plugins/openapi-docs.ts';
 import rateLimits from './plugins/rate-limit.ts';
 import { claimShadowedMethods, recordRouteMethods } from './plugins/route-methods.ts';
-import { actionRoutes } from './routes/v1/actions.ts';
-import { campaignRoutes } from './routes/v1/campaigns.ts';
-import { companyRoutes } from './routes/v1/companies.ts';
-import { contactRoutes } from './routes/v1/contacts.ts';
-import { creditsRoutes } from './routes/v1/credits.ts';
-import { inboxRoutes } from './routes/v1/inbox.ts';
+import { operationRegistry } from './operations/registry.ts';
+import operationRoutes from './rest/operation-routes.ts';
 import { oauthAliasRoutes } from './routes/oauth-aliases.ts';
-import { listRoutes } from './routes/v1/lists.ts';
-import { workspaceRoutes } from './routes/v1/workspace.ts';
 import validation from './validation/ajv.ts';
+import { compileOperation } from './validation/input-validators.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -96,24 +91,16 @@ export async function buildApp(config: StackConfig, deps: AppDeps): Promise<Fast
   // The failure lab's switches (`pnpm lab`), held in memory; never any in production.
   await app.register(failureLab, { config, db });
   await app.register(oauthAliasRoutes, { config }); // /token, /authorize, /register guessed at this origin
-  for (const routes of [
-    creditsRoutes,
-    contactRoutes,
-    companyRoutes,
-    listRoutes,
-    campaignRoutes,
-    inboxRoutes,
-    workspaceRoutes,
-    actionRoutes,
-  ]) {
-    await app.register(routes, { db, actions });
-  }
-  // The MCP endpoint, its tools generated from the document above, and its resource metadata.
+  // Every operation, defined once: its REST route (and so its place in the document) and its MCP tool.
+  const operations = operationRegistry({ db, actions }).map(compileOperation);
+  await app.register(operationRoutes, { operations });
+  // The MCP endpoint, a tool per operation, and its resource metadata.
   recordDiscoverySteps(app, { config, db }); // the first step of the console's flows
   await app.register(protectedResourceRoutes, { config, db });
   await app.register(mcp, {
     config,
     db,
+    operations,
     ...(deps.usageFlushMs === undefined ? {} : { usageFlushMs: deps.usageFlushMs }),
   });
   // Last: GET /v1/companies/search answers 405 (Allow: POST) instead of reaching /{companyId}.

@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 /**
  * The REST API's error catalogue, one table: every code the API answers with and its status. Every
  * error leaves as `{ status: "error", code, message }` with one of these codes; the OpenAPI document
- * lists, per operation, the codes it can answer with (routes/operation.ts). Routes throw an
+ * lists, per operation, the codes it can answer with (rest/route-schema.ts). Operations throw an
  * ApiError; one handler renders all of them (plugins/error-handler.ts).
  */
 export const ERROR_CODES = {

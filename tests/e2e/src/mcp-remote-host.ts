@@ -1,8 +1,17 @@
 // mcp-remote (the stdio bridge) as an MCP host runs it: spawned with the SDK's stdio client, its
 // `$BROWSER` a script that appends each authorization URL it opens to a file. A watcher takes every
-// new URL, signs in and approves in Chromium and delivers the callback to mcp-remote's own listener
-// on :3118, as a person would, for as long as the session lives, so a re-authorization mid-call is
-// served too. Its login is kept in its own MCP_REMOTE_CONFIG_DIR.
+// new URL, signs in and approves in Chromium, and Chromium itself requests the callback from
+// mcp-remote's own listener on :3118, as a person's browser would, for as long as the session lives,
+// so a re-authorization mid-call is served too. Its login is kept in its own MCP_REMOTE_CONFIG_DIR.
+//
+// The browser must deliver the callback itself. Navigating to the callback, Chromium opens a connection
+// to :3118 and sends the request on it. Intercepted (page.route) and delivered by fetch instead, that
+// connection stays open without a byte sent (30 of 30 intercepted navigations), at times for minutes.
+// mcp-remote awaits its listener's close() before it starts its stdio side (and after a
+// re-authorization), and on Node 20 close() waits for as long as such a connection is open: Node counts
+// a connection that never sent a byte as busy, and close() stops the headers-timeout check that would
+// have ended it. mcp-remote then logged "Connected to remote server" and never "Local STDIO server
+// running" (see the test file's header).
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -97,13 +106,15 @@ export class McpRemoteHost {
       }
       const visit: BrowserVisit = { url: new URL(url) };
       this.visits.push(visit);
-      const step = await approveInBrowser(url, ADMIN, { browser: this.browser, workspace: 'Acme Outreach' });
+      const step = await approveInBrowser(url, ADMIN, {
+        browser: this.browser,
+        workspace: 'Acme Outreach',
+        callback: 'deliver',
+      });
       if (step.callback === undefined) {
         visit.errorText = step.errorText;
         continue;
       }
-      // Deliver the callback to mcp-remote's own listener, as the browser would have.
-      await fetch(step.callback.href).catch(() => undefined);
       step.callback.searchParams.delete('code');
       step.callback.searchParams.delete('state');
       visit.callback = step.callback;

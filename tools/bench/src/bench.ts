@@ -7,7 +7,7 @@
 //             requireBearerAuth, stateless Streamable HTTP, in-memory provider), a separate process
 //   replicated  mcp_whoami through nginx to 2 openapi replicas (`pnpm dev --replicas 2`'s shape,
 //             a second stack on the same database; needs Debian's nginx and redis-server)
-//   read      MCP tools/call get_credits: a read tool through the REST route to the database
+//   read      MCP tools/call get_credits: a read tool, its operation's handler to the database
 //   credits   REST GET /v1/credits with API keys
 //   refresh   POST /token refresh_token grant, a genuine rotation every request
 //   authflow  register → authorize → consent (signed-in user) → token, flows per second

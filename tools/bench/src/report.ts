@@ -165,6 +165,19 @@ function printGoals(results: Results): void {
       : 'not measured',
     ours50 && bare50 ? ours50.rate * 3 >= bare50.rate : undefined,
   ]);
+  // Issue 24's: the database-reading tool, its handler called directly, against the same bare route.
+  const readBusy = at(load, 'read', 50)
+    ? 50
+    : Math.max(0, ...load.filter((row) => row.scenario === 'read').map((row) => row.connections));
+  const read50 = at(load, 'read', readBusy);
+  const bareRead = at(load, 'bare', readBusy);
+  goals.push([
+    'get_credits (read) at 50 conns ≥ 1/4 of the bare route',
+    read50 && bareRead
+      ? `${fixed(read50.rate / bareRead.rate, 2)} at ${readBusy} conns (${fixed(read50.rate)} vs ${fixed(bareRead.rate)})`
+      : 'not measured',
+    read50 && bareRead ? read50.rate * 4 >= bareRead.rate : undefined,
+  ]);
   const v = results.verification;
   goals.push([
     'token verification adds ≤ 1 ms p50',

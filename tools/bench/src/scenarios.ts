@@ -123,7 +123,7 @@ export const LOAD_SCENARIOS: LoadScenario[] = [
   },
   {
     name: 'read',
-    label: 'MCP tools/call get_credits (Bearer; REST route + DB read)',
+    label: 'MCP tools/call get_credits (Bearer; operation handler + DB read)',
     run: (f, connections, duration) =>
       measure({
         scenario: 'read',

@@ -13,10 +13,6 @@ declare module 'fastify' {
     /** The scope an operation requires; routes without one are public (health, docs). */
     scope?: string;
   }
-  interface FastifyInstance {
-    /** Adds a way to authenticate (e.g. OAuth bearer tokens); resolvers are asked in order. */
-    addCredentialResolver(resolver: CredentialResolver): void;
-  }
 }
 
 export interface GateOptions {
@@ -48,14 +44,12 @@ export function authorize(principal: Principal, scope: string): void {
 }
 
 /**
- * The one scope gate every credential goes through: each operation declares `config.scope`, and
- * before anything else runs the request is authenticated (a principal) and authorized (the scope).
+ * The REST scope gate: each operation's route declares `config.scope`, and before anything else
+ * runs the request is authenticated (a principal) and authorized (the scope). A tool call is
+ * checked once, by the MCP adapter (mcp/run-tool.ts), with the same policy function.
  */
 const gate: FastifyPluginAsync<GateOptions> = async (app, options) => {
   const resolvers = [...options.resolvers];
-  app.decorate('addCredentialResolver', (resolver: CredentialResolver) => {
-    resolvers.push(resolver);
-  });
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request) => {
     const scope = request.routeOptions.config.scope;

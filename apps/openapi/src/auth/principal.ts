@@ -19,8 +19,7 @@ export interface Principal {
  */
 export interface CredentialResolver {
   name: string;
-  /** How a client presents this credential, for the 401 message (e.g. "an x-api-key header");
-   * absent for a credential no client can send (the MCP endpoint's in-process dispatch). */
+  /** How a client presents this credential, for the 401 message (e.g. "an x-api-key header"). */
   presented?: string;
   resolve(headers: IncomingHttpHeaders): Promise<Principal | undefined>;
 }

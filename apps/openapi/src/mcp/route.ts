@@ -19,26 +19,29 @@ import type { Principal } from '../auth/principal.ts';
 import { challengeScopes } from '../lab/challenge-without-scope.ts';
 import { stepUpChallenge } from '../lab/step-up.ts';
 import { type BearerCheck, challenge, checkBearer, TOKEN_VALIDATION_FAILED } from './bearer.ts';
-import { type ToolCallResult, ToolDispatcher, toolError } from './dispatch.ts';
+import { type ToolCallResult, ToolRunner, toolError } from './run-tool.ts';
 import { ExchangeTransport, isRequest, parsePost } from './request-transport.ts';
 import { scopeHint } from './scope-hint.ts';
 import { answerToolCall, type CallToolParams, isPlainToolCall } from './tool-calls.ts';
 import { type ActiveAccessToken, TokenLookups } from './token-lookups.ts';
 import { type ArgumentCheck, argumentCheck } from './tool-arguments.ts';
-import { type GeneratedTool, type OpenApiDocument, toolsFromOpenApi } from './tool-catalogue.ts';
+import { type GeneratedTool, toolsFromOperations } from './tool-catalogue.ts';
 import { UsageRecorder } from './usage.ts';
+import type { CompiledOperation } from '../validation/input-validators.ts';
 import { ConnectionNames, WHOAMI_TOOL, whoami } from './whoami.ts';
 
 export interface McpOptions {
   config: StackConfig;
   db: Db;
+  /** The operation registry, compiled: each operation is a tool. */
+  operations: readonly CompiledOperation[];
   /** How often batched usage (last used, calls per tool) is written. */
   usageFlushMs?: number;
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** The tools the MCP endpoint serves, generated from the OpenAPI document at start-up. */
+    /** The tools the MCP endpoint serves, made from the operation registry. */
     mcpTools(): readonly GeneratedTool[];
     mcpUsage: UsageRecorder;
   }
@@ -48,12 +51,11 @@ const JSONRPC_ERROR = (message: string, code = -32000) => ({ jsonrpc: '2.0', err
 
 /**
  * `POST /mcp`: Streamable HTTP, stateless (one server for every request, no session id),
- * behind OAuth bearer tokens. Tools are the REST operations of the OpenAPI document plus `mcp_whoami`.
+ * behind OAuth bearer tokens. Tools are the operations of the registry plus `mcp_whoami`.
  */
-const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlushMs }) => {
+const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, operations, usageFlushMs }) => {
   const mcpPath = new URL(config.openapi.mcpUrl).pathname;
-  const dispatcher = new ToolDispatcher(app);
-  app.addCredentialResolver(dispatcher.resolver);
+  const runner = new ToolRunner(app);
   const usage = new UsageRecorder(db, app.log, usageFlushMs);
   const names = new ConnectionNames(db);
   // Verified tokens are remembered, and each use is fenced on the database's token-validity
@@ -63,26 +65,26 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
   app.decorate('mcpUsage', usage);
   app.addHook('onClose', () => usage.close());
 
-  let tools: GeneratedTool[] = [];
+  const tools = toolsFromOperations(operations);
   // Each tool with the check of its arguments, compiled once here rather than on each call.
-  let byName = new Map<string, { tool: GeneratedTool; check: ArgumentCheck }>();
-  let listed: { tools: object[] } = { tools: [] };
+  const byName = new Map<string, { tool: GeneratedTool; check: ArgumentCheck }>(
+    tools.map((tool) => [tool.name, { tool, check: argumentCheck(tool) }]),
+  );
+  const listed = {
+    tools: [
+      WHOAMI_TOOL,
+      ...tools.map(({ name, title, description, inputSchema, annotations }) => ({
+        name,
+        title,
+        description,
+        inputSchema,
+        annotations,
+      })),
+    ],
+  };
   app.decorate('mcpTools', () => tools);
   app.addHook('onReady', async () => {
-    tools = toolsFromOpenApi(app.swagger() as OpenApiDocument);
-    byName = new Map(tools.map((tool) => [tool.name, { tool, check: argumentCheck(tool) }]));
-    listed = {
-      tools: [
-        WHOAMI_TOOL,
-        ...tools.map(({ name, title, description, inputSchema, annotations }) => ({
-          name,
-          title,
-          description,
-          inputSchema,
-          annotations,
-        })),
-      ],
-    };
+    runner.prepare(tools);
     usage.start();
   });
 
@@ -114,7 +116,7 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
     }
     const { tool, check } = entry;
     usage.record(token.grantId, tool.name);
-    // The shape errors the REST route would report less clearly, or not at all: the parts must be
+    // The shape errors the operation's schemas would report less clearly, or not at all: the parts must be
     // objects, each path and query value text, each path param one segment.
     const problem = check(args);
     if (problem !== undefined) return toolError(problem);
@@ -125,7 +127,7 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
       clientId: token.clientId,
       scopes: token.effectiveScopes,
     };
-    return dispatcher.call(tool, principal, args);
+    return runner.call(tool, principal, args, request.log);
   };
   server.setRequestHandler(CallToolRequestSchema, (call, { authInfo }) =>
     callTool(call.params, authInfo?.extra?.token as ActiveAccessToken, authInfo?.extra?.request as FastifyRequest),
@@ -228,7 +230,7 @@ const mcp: FastifyPluginAsync<McpOptions> = async (app, { config, db, usageFlush
 export default fp(mcp, {
   name: 'mcp',
   fastify: '5.x',
-  dependencies: ['auth-gate', 'openapi-docs', 'change-feed', 'failure-lab'],
+  dependencies: ['rate-limit', 'change-feed', 'failure-lab'],
 });
 
 /** 401/403 with the RFC 6750 challenge MCP clients start discovery (or step-up) from. */

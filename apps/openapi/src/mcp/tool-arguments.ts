@@ -2,13 +2,14 @@ import { Ajv } from 'ajv';
 import { readablePath } from '../validation/problems.ts';
 import { type GeneratedTool, unfitPathParams } from './tool-catalogue.ts';
 
-/** Says what is wrong with a call's arguments before it is dispatched, or nothing. */
+/** Says what is wrong with a call's arguments before its operation sees them, or nothing. */
 export type ArgumentCheck = (args: Record<string, unknown>) => string | undefined;
 
-// A path or query parameter is text in the URL the call is injected with (RFC 3986 §3.3 "path
-// segments", §3.4 "the query component"): a JSON string, number or boolean has one text form, an
-// object none (`String({ toString: 1 })` throws, `String({})` is "[object Object]"). null is left
-// out, as before, so that it reads as absent. The values themselves are the route's to judge.
+// A path or query parameter is text in the operation's request URL, and so in a tool call's input
+// (RFC 3986 §3.3 "path segments", §3.4 "the query component"): a JSON string, number or boolean has
+// one text form, an object none (`String({ toString: 1 })` throws, `String({})` is "[object
+// Object]"). null is left out, as before, so that it reads as absent. The values themselves are the
+// operation's schemas to judge.
 const TEXT = { type: ['string', 'number', 'boolean'] };
 const ABSENT_OR_TEXT = { type: ['string', 'number', 'boolean', 'null'] };
 const TEXT_FORM = 'must be a string, a number or a boolean: it is text in the request URL';

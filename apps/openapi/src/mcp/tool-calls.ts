@@ -1,5 +1,5 @@
 import { ErrorCode, type JSONRPCMessage, type JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
-import type { ToolCallResult } from './dispatch.ts';
+import type { ToolCallResult } from './run-tool.ts';
 import { isRequest } from './request-transport.ts';
 import type { ActiveAccessToken } from './token-lookups.ts';
 

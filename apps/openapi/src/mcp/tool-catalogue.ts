@@ -1,6 +1,9 @@
-// Tools are generated from the service's own OpenAPI document, the way Enginy's hosted MCP server
-// does it: one tool per operation, input `{ pathParams, query, body }`, scope from the operation's
-// `x-required-scope` (routes/operation.ts writes it from the scope the gate enforces).
+// Tools are made from the operation registry, the way Enginy's hosted MCP server makes them from
+// its OpenAPI document: one tool per operation, input `{ pathParams, query, body }` in the form the
+// document shows each part (tool-input-schema.ts), and the operation's own scope.
+import { type HttpMethod, statedDescription } from '../operations/operation.ts';
+import type { CompiledOperation } from '../validation/input-validators.ts';
+import { type JsonSchemaObject, toolInputSchema } from './tool-input-schema.ts';
 
 export interface GeneratedTool {
   name: string;
@@ -18,33 +21,8 @@ export interface GeneratedTool {
   method: HttpMethod;
   /** OpenAPI path template, e.g. `/v1/contacts/{contactId}`. */
   path: string;
-}
-
-type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-type JsonSchemaObject = {
-  type: 'object';
-  properties: Record<string, unknown>;
-  required?: string[];
-  additionalProperties?: boolean;
-};
-
-interface OpenApiParameter {
-  name: string;
-  in: string;
-  required?: boolean;
-  schema?: Record<string, unknown>;
-  description?: string;
-}
-interface OpenApiOperation {
-  summary?: string;
-  description?: string;
-  /** The scope the operation requires, as routes/operation.ts states it. */
-  'x-required-scope'?: string;
-  parameters?: OpenApiParameter[];
-  requestBody?: { required?: boolean; content?: Record<string, { schema?: Record<string, unknown> }> };
-}
-export interface OpenApiDocument {
-  paths?: Record<string, Partial<Record<string, OpenApiOperation>>>;
+  /** What a call runs: the operation's handler, behind its compiled input schemas. */
+  compiled: CompiledOperation;
 }
 
 const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
@@ -65,78 +43,50 @@ export function toolName(summary: string | undefined, method: string, path: stri
   return name === '' ? `${method.toLowerCase()}_operation` : name;
 }
 
-/** Every GET/POST/PATCH/PUT/DELETE operation of the document as a tool, in document order. */
-export function toolsFromOpenApi(doc: OpenApiDocument): GeneratedTool[] {
+/**
+ * Every operation as a tool, in the document's order: paths as they were first defined, and each
+ * path's methods as GET, POST, PATCH, PUT, DELETE.
+ */
+export function toolsFromOperations(operations: readonly CompiledOperation[]): GeneratedTool[] {
+  const paths = [...new Set(operations.map(({ operation }) => operation.path))];
+  const ordered = paths.flatMap((path) =>
+    METHODS.flatMap((method) =>
+      operations.filter(({ operation }) => operation.path === path && operation.method === method),
+    ),
+  );
   const taken = new Set<string>();
-  const tools: GeneratedTool[] = [];
-  for (const [path, item] of Object.entries(doc.paths ?? {})) {
-    for (const method of METHODS) {
-      const operation = item?.[method.toLowerCase()];
-      if (operation === undefined) continue;
-      let name = toolName(operation.summary, method, path);
-      for (let suffix = 2; taken.has(name); suffix++)
-        name = `${toolName(operation.summary, method, path).slice(0, MAX_NAME - String(suffix).length - 1)}_${suffix}`;
-      taken.add(name);
-      const requiredScope = operation['x-required-scope'];
-      const title = operation.summary?.trim() || `${method} ${path}`;
-      tools.push({
-        name,
+  return ordered.map((compiled) => {
+    const { operation } = compiled;
+    const { method, path, summary } = operation;
+    let name = toolName(summary, method, path);
+    for (let suffix = 2; taken.has(name); suffix++)
+      name = `${toolName(summary, method, path).slice(0, MAX_NAME - String(suffix).length - 1)}_${suffix}`;
+    taken.add(name);
+    const title = summary.trim() || `${method} ${path}`;
+    return {
+      name,
+      title,
+      description: [statedDescription(operation).trim() || title, `\`${method} ${path}\``].join('\n\n'),
+      inputSchema: toolInputSchema(operation),
+      annotations: {
         title,
-        description: [operation.description?.trim() || title, `\`${method} ${path}\``].join('\n\n'),
-        inputSchema: inputSchema(operation),
-        annotations: {
-          title,
-          readOnlyHint: method === 'GET',
-          destructiveHint: method === 'DELETE',
-          idempotentHint: method === 'GET' || method === 'PUT' || method === 'DELETE',
-          openWorldHint: false,
-        },
-        requiredScopes: requiredScope === undefined ? [] : [requiredScope],
-        method,
-        path,
-      });
-    }
-  }
-  return tools;
-}
-
-/** `{ pathParams, query, body }`, each part present only when the operation has it. */
-function inputSchema(operation: OpenApiOperation): JsonSchemaObject {
-  const properties: Record<string, unknown> = {};
-  const required: string[] = [];
-  for (const location of ['path', 'query'] as const) {
-    const params = (operation.parameters ?? []).filter((param) => param.in === location);
-    if (params.length === 0) continue;
-    const key = location === 'path' ? 'pathParams' : 'query';
-    // A parameter with a default is optional to the caller, whatever the document says.
-    const requiredParams = params
-      .filter((param) => param.required && (location === 'path' || param.schema?.default === undefined))
-      .map((param) => param.name);
-    properties[key] = {
-      type: 'object',
-      properties: Object.fromEntries(
-        params.map((param) => [
-          param.name,
-          { ...param.schema, ...(param.description ? { description: param.description } : {}) },
-        ]),
-      ),
-      ...(requiredParams.length > 0 ? { required: requiredParams } : {}),
-      additionalProperties: false,
+        readOnlyHint: method === 'GET',
+        destructiveHint: method === 'DELETE',
+        idempotentHint: method === 'GET' || method === 'PUT' || method === 'DELETE',
+        openWorldHint: false,
+      },
+      requiredScopes: [operation.scope],
+      method,
+      path,
+      compiled,
     };
-    if (requiredParams.length > 0) required.push(key);
-  }
-  const body = operation.requestBody?.content?.['application/json']?.schema;
-  if (body !== undefined) {
-    properties.body = body;
-    if (operation.requestBody?.required) required.push('body');
-  }
-  return { type: 'object', properties, ...(required.length > 0 ? { required } : {}), additionalProperties: false };
+  });
 }
 
 /**
  * The path parameters that cannot be one path segment: absent (or null), empty, `.` or `..`; the
  * last two are dot-segments, removed when the path is resolved (RFC 3986 §5.2.4), also as `%2e`
- * (the WHATWG URL parser inject uses), so no encoding keeps them in their place.
+ * (the WHATWG URL parser's too), so no encoding keeps them in their place.
  */
 export function unfitPathParams(
   tool: GeneratedTool,

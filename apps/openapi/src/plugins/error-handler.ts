@@ -1,35 +1,10 @@
-import { ConstraintViolationError, DatabaseUnavailableError } from '@enginy/db/errors';
-import {
-  invalidInputProblem,
-  readRestOfRefusedBody,
-  UNAVAILABLE_RETRY_AFTER_SECONDS,
-} from '@enginy/service/http-errors';
+import { DatabaseUnavailableError } from '@enginy/db/errors';
+import { readRestOfRefusedBody, UNAVAILABLE_RETRY_AFTER_SECONDS } from '@enginy/service/http-errors';
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { ApiError, apiError, type ErrorCode, sendError } from '../errors.ts';
-import { validationProblems } from '../validation/problems.ts';
+import { catalogueError } from '../catalogue-error.ts';
+import { ApiError, apiError, sendError } from '../errors.ts';
 import { type RouteMethods, sendMethodNotAllowed } from './route-methods.ts';
-
-// Fastify's own client errors, mapped onto the catalogue.
-const FASTIFY_CODES: Record<string, ErrorCode> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_request',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
-  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
-  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
-};
-
-// PostgreSQL errors that only a bad input value can cause: a data exception (class 22) or a
-// constraint the request broke (class 23). The request was wrong, not the server.
-function fromPostgres(error: { code?: unknown; message: string }): ApiError | undefined {
-  const problem = invalidInputProblem(error);
-  if (problem !== undefined) return apiError('validation_error', problem);
-  if (!(error instanceof ConstraintViolationError)) return undefined;
-  if (error.constraint === 'unique') return apiError('conflict', 'A record with these values already exists');
-  if (error.constraint === 'foreign_key')
-    return apiError('invalid_reference', 'A referenced record does not exist in this workspace');
-  return apiError('validation_error', 'A value in the request cannot be stored (invalid characters or out of range)');
-}
 
 /**
  * The one place errors are rendered: whatever a route, hook or Fastify itself throws leaves as an
@@ -47,31 +22,11 @@ const errorHandler: FastifyPluginAsync<{ routes: RouteMethods }> = async (app, {
   });
 
   app.setErrorHandler((raw: FastifyError | ApiError, request, reply) => {
-    let error: FastifyError | ApiError = raw;
-    if (!(error instanceof ApiError) && error.validation) {
-      const { message, problems } = validationProblems(error.validation, error.validationContext);
-      error = apiError('validation_error', message, problems);
-    }
-    if (!(error instanceof ApiError) && error instanceof DatabaseUnavailableError) {
-      // The database is down or restarting: the same request will work again shortly (RFC 9110 §15.6.4).
-      request.log.warn({ err: error }, 'database unavailable');
-      reply.header('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
-      error = apiError(
-        'service_unavailable',
-        'The service is temporarily unavailable (its database cannot be reached); try again in a few seconds',
-      );
-    }
-    if (!(error instanceof ApiError)) {
-      const known = FASTIFY_CODES[error.code] ?? fromPostgres(error);
-      if (typeof known === 'string') error = apiError(known, error.message);
-      else if (known) error = known;
-    }
+    const { error, status } = catalogueError(raw, request.log);
+    // The database is down or restarting: the same request will work again shortly (RFC 9110 §15.6.4).
+    if (raw instanceof DatabaseUnavailableError) reply.header('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
     if (!(raw instanceof ApiError) && raw.code === 'FST_ERR_CTP_BODY_TOO_LARGE') readRestOfRefusedBody(request, reply);
-    if (error instanceof ApiError) return sendError(reply, error);
-    const status = error.statusCode ?? 500;
-    if (status >= 400 && status < 500) return sendError(reply, apiError('bad_request', error.message), status);
-    request.log.error({ err: error }, 'unhandled error');
-    return sendError(reply, apiError('internal_error', 'Something went wrong on our side'));
+    return sendError(reply, error, status);
   });
 };
 

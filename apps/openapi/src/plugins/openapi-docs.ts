@@ -2,7 +2,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import { TAGS } from '../routes/tags.ts';
+import { TAGS } from '../operations/tags.ts';
 import { type OpenApiDocument, publish } from './openapi-publish.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { Ajv, type Options } from 'ajv';
+import { Ajv, type Options, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
@@ -24,11 +24,17 @@ function makeAjv(options: Options): Ajv {
   return ajv;
 }
 
-/** One Ajv for bodies, one (coercing) for everything else, behind Fastify's validator compiler. */
+const body = makeAjv({});
+const text = makeAjv({ coerceTypes: 'array' });
+
+/** The one compiler of input schemas: one Ajv for bodies, one (coercing) for everything else. */
+export function compileInput(schema: object, httpPart: string | undefined): ValidateFunction {
+  return (httpPart === 'body' ? body : text).compile(schema);
+}
+
+/** The same compiler behind Fastify's, for every route that does not bring its compiled schemas. */
 const validation: FastifyPluginAsync = async (app) => {
-  const body = makeAjv({});
-  const text = makeAjv({ coerceTypes: 'array' });
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? body : text).compile(schema));
+  app.setValidatorCompiler(({ schema, httpPart }) => compileInput(schema, httpPart));
 };
 
 export default fp(validation, { name: 'validation', fastify: '5.x' });

@@ -8,20 +8,19 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { MCP_HEADERS, mintAccessToken, rpc } from '../helpers/oauth-token.ts';
+import { recordOperationsRun } from '../helpers/operations-ran.ts';
 
 let t: TestDatabase;
 let app: FastifyInstance;
 let token: string;
-/** The REST routes the MCP dispatcher's injected requests reached. */
-const ran: string[] = [];
+/** The operations a tool call ran. */
+let ran: string[] = [];
 
 beforeAll(async () => {
   t = await createTestDatabase();
   const config = testConfig(t.url);
   app = await buildApp(config, { db: t.db });
-  app.addHook('onRequest', async (request) => {
-    if (request.headers['x-enginy-mcp-dispatch'] !== undefined) ran.push(request.url);
-  });
+  ran = recordOperationsRun(app);
   await app.ready();
   await t.db
     .updateTable('workspace_mcp_settings')
@@ -61,7 +60,7 @@ describe('tool arguments that have no text form', () => {
       { pathParams: { contactId: SEED_IDS.admin }, query: { pageSize: {} } },
       'query.pageSize',
     ],
-  ])('%s %j is a tool error naming %s, and runs no route', async (name, args, argument) => {
+  ])('%s %j is a tool error naming %s, and runs no operation', async (name, args, argument) => {
     const answer = await call(name, args);
     expect(answer.error).toBeUndefined();
     expect(answer.result).toEqual({

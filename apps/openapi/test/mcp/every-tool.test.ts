@@ -124,6 +124,48 @@ describe('every generated tool', () => {
     expect((await tool('get_action_status', { pathParams: { actionsId } })).data).toBeDefined();
   });
 
+  // The tool runs the operation's handler, not its route: its answer must still be the route's, byte for byte.
+  it("answers with the REST route's own text, byte for byte, its refusals included", async () => {
+    const key = await h.key(['ALL']);
+    const cases: [string, Record<string, unknown>, string, string, unknown?][] = [
+      ['get_credits', {}, 'GET', '/v1/credits'],
+      [
+        'list_campaigns',
+        { query: { pageSize: '2', status: 'ACTIVE' } },
+        'GET',
+        '/v1/campaigns?pageSize=2&status=ACTIVE',
+      ],
+      [
+        'search_contacts',
+        { body: { pageSize: 2, filters: { search: 'a' } } },
+        'POST',
+        '/v1/contacts/search',
+        { pageSize: 2, filters: { search: 'a' } },
+      ],
+      ['get_contact', { pathParams: { contactId: 'nope' } }, 'GET', '/v1/contacts/nope'],
+      ['get_contact', { pathParams: { contactId: SEED_IDS.admin } }, 'GET', `/v1/contacts/${SEED_IDS.admin}`],
+      ['create_list', { body: { name: '' } }, 'POST', '/v1/lists', { name: '' }],
+    ];
+    for (const [name, args, method, url, body] of cases) {
+      const rest = await h.call(method as 'GET', url, { key, ...(body === undefined ? {} : { body }) });
+      const response = await h.app.inject({
+        method: 'POST',
+        url: '/mcp',
+        headers: { ...MCP_HEADERS, authorization: `Bearer ${token}` },
+        payload: JSON.stringify(rpc('tools/call', { name, arguments: args })),
+      });
+      const { result } = response.json();
+      if (rest.statusCode < 400) {
+        expect(result.content[0].text, name).toBe(rest.body);
+        expect(result.isError).toBeUndefined();
+      } else {
+        expect(result.content[0].text, name).toBe(`${rest.json().message} (HTTP ${rest.statusCode})`);
+        expect(JSON.stringify(result.structuredContent)).toBe(rest.body);
+        expect(result.isError).toBe(true);
+      }
+    }
+  });
+
   it('covered the whole tools/list', () => {
     const all = ['mcp_whoami', ...h.app.mcpTools().map((t) => t.name)];
     expect(all.filter((name) => !called.has(name))).toEqual([]);

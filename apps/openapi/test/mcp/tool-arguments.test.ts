@@ -1,22 +1,28 @@
+import { Type } from 'typebox';
 import { describe, expect, it } from 'vitest';
 import { argumentCheck } from '../../src/mcp/tool-arguments.ts';
-import { toolsFromOpenApi } from '../../src/mcp/tool-catalogue.ts';
+import { toolsFromOperations } from '../../src/mcp/tool-catalogue.ts';
+import { defineOperation } from '../../src/operations/operation.ts';
+import { compileOperation } from '../../src/validation/input-validators.ts';
 
 // One operation with a path parameter, a one-value query parameter and a list-valued one.
-const [tool] = toolsFromOpenApi({
-  paths: {
-    '/v1/lists/{listId}/members': {
-      get: {
-        summary: 'List members',
-        parameters: [
-          { name: 'listId', in: 'path', required: true, schema: { type: 'string' } },
-          { name: 'page', in: 'query', schema: { type: 'integer' } },
-          { name: 'tag', in: 'query', schema: { type: 'array', items: { type: 'string' } } },
-        ],
-      },
-    },
-  },
-});
+const [tool] = toolsFromOperations([
+  compileOperation(
+    defineOperation({
+      method: 'GET',
+      path: '/v1/lists/{listId}/members',
+      summary: 'List members',
+      description: 'Members of a list.',
+      tag: 'Lists',
+      scope: 'LISTS_READ',
+      perMinute: 60,
+      params: Type.Object({ listId: Type.String() }),
+      querystring: Type.Object({ page: Type.Optional(Type.Integer()), tag: Type.Optional(Type.Array(Type.String())) }),
+      response: Type.Object({}),
+      handler: async () => ({}),
+    }),
+  ),
+]);
 const check = argumentCheck(tool as NonNullable<typeof tool>);
 const TEXT = 'must be a string, a number or a boolean: it is text in the request URL';
 

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { requestUrl, toolName, toolsFromOpenApi } from '../../src/mcp/tool-catalogue.ts';
+import { Type } from 'typebox';
+import { requestUrl, toolName, toolsFromOperations } from '../../src/mcp/tool-catalogue.ts';
+import { defineOperation, type Operation } from '../../src/operations/operation.ts';
+import { compileOperation } from '../../src/validation/input-validators.ts';
 
 describe('toolName', () => {
   it.each([
@@ -14,43 +17,54 @@ describe('toolName', () => {
   });
 });
 
-describe('toolsFromOpenApi', () => {
-  const doc = {
-    paths: {
-      '/v1/contacts/{contactId}': {
-        get: {
-          summary: 'Get contact',
-          description: 'One contact.',
-          'x-required-scope': 'CONTACTS_READ',
-          parameters: [{ name: 'contactId', in: 'path', required: true, schema: { type: 'string' } }],
-        },
-        delete: {
-          summary: 'Get contact',
-          'x-required-scope': 'CONTACTS_WRITE',
-          parameters: [{ name: 'contactId', in: 'path', required: true, schema: { type: 'string' } }],
-        },
-      },
-      '/v1/lists': {
-        get: {
-          summary: 'List lists',
-          'x-required-scope': 'LISTS_READ',
-          parameters: [
-            { name: 'page', in: 'query', required: true, schema: { type: 'integer', default: 1 } },
-            { name: 'q', in: 'query', required: true, schema: { type: 'string' } },
-          ],
-        },
-        post: {
-          summary: 'Create list',
-          'x-required-scope': 'LISTS_WRITE',
-          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
-        },
-        head: { summary: 'Not a tool' },
-      },
-    },
-  };
-  const tools = toolsFromOpenApi(doc);
+const operation = (
+  spec: Partial<Parameters<typeof defineOperation>[0]> & Pick<Operation, 'method' | 'path' | 'summary' | 'scope'>,
+) =>
+  compileOperation(
+    defineOperation({
+      description: 'An operation.',
+      tag: 'Contacts',
+      perMinute: 60,
+      response: Type.Object({}),
+      handler: async () => ({}),
+      ...spec,
+    } as Parameters<typeof defineOperation>[0]),
+  );
 
-  it('makes one tool per GET/POST/PATCH/PUT/DELETE operation with unique names', () => {
+describe('toolsFromOperations', () => {
+  const contactId = Type.Object({ contactId: Type.String() });
+  const tools = toolsFromOperations([
+    operation({
+      method: 'GET',
+      path: '/v1/contacts/{contactId}',
+      summary: 'Get contact',
+      scope: 'CONTACTS_READ',
+      params: contactId,
+    }),
+    operation({
+      method: 'DELETE',
+      path: '/v1/contacts/{contactId}',
+      summary: 'Get contact',
+      scope: 'CONTACTS_WRITE',
+      params: contactId,
+    }),
+    operation({
+      method: 'GET',
+      path: '/v1/lists',
+      summary: 'List lists',
+      scope: 'LISTS_READ',
+      querystring: Type.Object({ page: Type.Integer({ default: 1 }), q: Type.String() }),
+    }),
+    operation({
+      method: 'POST',
+      path: '/v1/lists',
+      summary: 'Create list',
+      scope: 'LISTS_WRITE',
+      body: Type.Object({}),
+    }),
+  ]);
+
+  it('makes one tool per operation, in document order, with unique names', () => {
     expect(tools.map((t) => t.name)).toEqual(['get_contact', 'get_contact_2', 'list_lists', 'create_list']);
   });
 
@@ -63,7 +77,7 @@ describe('toolsFromOpenApi', () => {
     expect(tools[3]?.inputSchema).toMatchObject({ required: ['body'], properties: { body: { type: 'object' } } });
   });
 
-  it('reads the required scope from x-required-scope and annotates by method', () => {
+  it("takes the required scope from the operation's own and annotates by method", () => {
     expect(tools.map((t) => t.requiredScopes)).toEqual([
       ['CONTACTS_READ'],
       ['CONTACTS_WRITE'],

@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
-import type { Db } from '../../client.ts';
+import { CompiledQuery } from 'kysely';
+import { type Db, usePreparedStatement } from '../../client.ts';
 import type { Channel } from '../../schema/domain.ts';
 import { iso } from './pagination.ts';
 
@@ -10,14 +10,17 @@ export interface Credits {
   monthlyAddonCredits: number;
 }
 
+// Read on every credits call (REST and the get_credits tool): its SQL is written once rather than
+// built per call, and PostgreSQL plans it once per connection (a prepared statement). The date as
+// text: pg would turn a `date` into a Date at local midnight, shifting the day across time zones.
+const CREDITS = `select balance, monthly_plan_credits as "monthlyPlanCredits",
+  monthly_addon_credits as "monthlyAddonCredits", next_renewal_date::text as "nextRenewalDate"
+from workspace_credits where workspace_id = $1`;
+usePreparedStatement('workspace_credits', CREDITS);
+
 export async function getCredits(db: Db, workspaceId: string): Promise<Credits | undefined> {
-  // The date as text: pg would turn a `date` into a Date at local midnight, shifting the day across time zones.
-  return db
-    .selectFrom('workspace_credits')
-    .select(['balance', 'monthly_plan_credits as monthlyPlanCredits', 'monthly_addon_credits as monthlyAddonCredits'])
-    .select(sql<string>`next_renewal_date::text`.as('nextRenewalDate'))
-    .where('workspace_id', '=', workspaceId)
-    .executeTakeFirst();
+  const { rows } = await db.executeQuery<Credits>(CompiledQuery.raw(CREDITS, [workspaceId]));
+  return rows[0];
 }
 
 /** Takes `amount` credits if the balance covers them, atomically; false when it does not. */

@@ -6,8 +6,6 @@ import {
   type ContactInput,
 } from '@enginy/db/queries/domain/contacts';
 import { existingIds } from '@enginy/db/queries/domain/ownership';
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { principalOf } from '../../auth/gate.ts';
 import { apiError, invalidReference, notFound } from '../../errors.ts';
 import { ListEnvelope, SuccessEnvelope, success } from '../../schemas/common.ts';
 import {
@@ -17,12 +15,12 @@ import {
   CreateContactBody,
   UpdateContactBody,
 } from '../../schemas/contacts.ts';
-import { operation } from '../operation.ts';
-import type { RouteDeps } from '../route-deps.ts';
+import { defineOperation, type Operation } from '../operation.ts';
+import type { OperationDeps } from '../deps.ts';
 
 const TAG = 'Contacts';
 
-export const contactRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { db }) => {
+export function contactOperations({ db }: OperationDeps): Operation[] {
   /** 422 when the body names a company or CRM owner the workspace does not have. */
   async function checkReferences(workspaceId: string, input: ContactInput): Promise<void> {
     if (input.companyId && !(await existingIds(db, 'companies', workspaceId, [input.companyId])).has(input.companyId)) {
@@ -33,9 +31,10 @@ export const contactRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
     }
   }
 
-  app.post(
-    '/v1/contacts/search',
-    operation({
+  return [
+    defineOperation({
+      method: 'POST',
+      path: '/v1/contacts/search',
       summary: 'Search contacts',
       description:
         'Search contacts with advanced filters (name/email/title text, company, list, owner, country, email status, CRM, creation dates), newest first, paginated.',
@@ -44,16 +43,15 @@ export const contactRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
       perMinute: 60,
       body: ContactSearchBody,
       response: ListEnvelope(Contact),
+      handler: async (principal, input) => {
+        const { filters = {}, page, pageSize } = input.body;
+        return searchContacts(db, principal.workspaceId, filters, { page, pageSize });
+      },
     }),
-    async (request) => {
-      const { filters = {}, page, pageSize } = request.body;
-      return searchContacts(db, principalOf(request).workspaceId, filters, { page, pageSize });
-    },
-  );
 
-  app.get(
-    '/v1/contacts/:contactId',
-    operation({
+    defineOperation({
+      method: 'GET',
+      path: '/v1/contacts/{contactId}',
       summary: 'Get contact',
       description: 'One contact with its company.',
       tag: TAG,
@@ -62,17 +60,16 @@ export const contactRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
       params: ContactParams,
       response: SuccessEnvelope(Contact),
       errors: ['not_found'],
+      handler: async (principal, input) => {
+        const contact = await getContact(db, principal.workspaceId, input.params.contactId);
+        if (!contact) throw notFound('Contact');
+        return success('Contact retrieved', contact);
+      },
     }),
-    async (request) => {
-      const contact = await getContact(db, principalOf(request).workspaceId, request.params.contactId);
-      if (!contact) throw notFound('Contact');
-      return success('Contact retrieved', contact);
-    },
-  );
 
-  app.post(
-    '/v1/contacts',
-    operation({
+    defineOperation({
+      method: 'POST',
+      path: '/v1/contacts',
       summary: 'Create contact',
       description:
         'Creates a contact. A professional email already used by another contact of the workspace is a conflict (409).',
@@ -83,19 +80,18 @@ export const contactRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
       response: SuccessEnvelope(Contact),
       status: 201,
       errors: ['conflict', 'invalid_reference'],
+      handler: async (principal, input) => {
+        const { workspaceId } = principal;
+        await checkReferences(workspaceId, input.body);
+        const contact = await createContact(db, workspaceId, input.body);
+        if (!contact) throw apiError('conflict', 'A contact with this professional email already exists');
+        return success('Contact created', contact);
+      },
     }),
-    async (request, reply) => {
-      const { workspaceId } = principalOf(request);
-      await checkReferences(workspaceId, request.body);
-      const contact = await createContact(db, workspaceId, request.body);
-      if (!contact) throw apiError('conflict', 'A contact with this professional email already exists');
-      return reply.code(201).send(success('Contact created', contact));
-    },
-  );
 
-  app.patch(
-    '/v1/contacts/:contactId',
-    operation({
+    defineOperation({
+      method: 'PATCH',
+      path: '/v1/contacts/{contactId}',
       summary: 'Update contact',
       description: 'Changes the given fields of a contact; fields left out keep their value, `null` clears one.',
       tag: TAG,
@@ -105,13 +101,13 @@ export const contactRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
       body: UpdateContactBody,
       response: SuccessEnvelope(Contact),
       errors: ['not_found', 'conflict', 'invalid_reference'],
+      handler: async (principal, input) => {
+        const { workspaceId } = principal;
+        await checkReferences(workspaceId, input.body);
+        const contact = await updateContact(db, workspaceId, input.params.contactId, input.body);
+        if (!contact) throw notFound('Contact');
+        return success('Contact updated', contact);
+      },
     }),
-    async (request) => {
-      const { workspaceId } = principalOf(request);
-      await checkReferences(workspaceId, request.body);
-      const contact = await updateContact(db, workspaceId, request.params.contactId, request.body);
-      if (!contact) throw notFound('Contact');
-      return success('Contact updated', contact);
-    },
-  );
-};
+  ];
+}

@@ -1,18 +1,17 @@
 import { createCompany, getCompany, searchCompanies } from '@enginy/db/queries/domain/companies';
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { principalOf } from '../../auth/gate.ts';
 import { apiError, notFound } from '../../errors.ts';
 import { ListEnvelope, SuccessEnvelope, success } from '../../schemas/common.ts';
 import { Company, CompanyParams, CompanySearchBody, CreateCompanyBody } from '../../schemas/companies.ts';
-import { operation } from '../operation.ts';
-import type { RouteDeps } from '../route-deps.ts';
+import { defineOperation, type Operation } from '../operation.ts';
+import type { OperationDeps } from '../deps.ts';
 
 const TAG = 'Companies';
 
-export const companyRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { db }) => {
-  app.post(
-    '/v1/companies/search',
-    operation({
+export function companyOperations({ db }: OperationDeps): Operation[] {
+  return [
+    defineOperation({
+      method: 'POST',
+      path: '/v1/companies/search',
       summary: 'Search companies',
       description: 'Search companies by name or domain, industry, country and size, by name, paginated.',
       tag: TAG,
@@ -20,16 +19,15 @@ export const companyRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
       perMinute: 60,
       body: CompanySearchBody,
       response: ListEnvelope(Company),
+      handler: async (principal, input) => {
+        const { filters = {}, page, pageSize } = input.body;
+        return searchCompanies(db, principal.workspaceId, filters, { page, pageSize });
+      },
     }),
-    async (request) => {
-      const { filters = {}, page, pageSize } = request.body;
-      return searchCompanies(db, principalOf(request).workspaceId, filters, { page, pageSize });
-    },
-  );
 
-  app.get(
-    '/v1/companies/:companyId',
-    operation({
+    defineOperation({
+      method: 'GET',
+      path: '/v1/companies/{companyId}',
       summary: 'Get company',
       description: 'One company with its number of contacts.',
       tag: TAG,
@@ -38,17 +36,16 @@ export const companyRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
       params: CompanyParams,
       response: SuccessEnvelope(Company),
       errors: ['not_found'],
+      handler: async (principal, input) => {
+        const company = await getCompany(db, principal.workspaceId, input.params.companyId);
+        if (!company) throw notFound('Company');
+        return success('Company retrieved', company);
+      },
     }),
-    async (request) => {
-      const company = await getCompany(db, principalOf(request).workspaceId, request.params.companyId);
-      if (!company) throw notFound('Company');
-      return success('Company retrieved', company);
-    },
-  );
 
-  app.post(
-    '/v1/companies',
-    operation({
+    defineOperation({
+      method: 'POST',
+      path: '/v1/companies',
       summary: 'Create company',
       description: 'Creates a company. A domain the workspace already has is a conflict (409).',
       tag: TAG,
@@ -58,11 +55,11 @@ export const companyRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
       response: SuccessEnvelope(Company),
       status: 201,
       errors: ['conflict'],
+      handler: async (principal, input) => {
+        const company = await createCompany(db, principal.workspaceId, input.body);
+        if (!company) throw apiError('conflict', 'A company with this domain already exists');
+        return success('Company created', company);
+      },
     }),
-    async (request, reply) => {
-      const company = await createCompany(db, principalOf(request).workspaceId, request.body);
-      if (!company) throw apiError('conflict', 'A company with this domain already exists');
-      return reply.code(201).send(success('Company created', company));
-    },
-  );
-};
+  ];
+}

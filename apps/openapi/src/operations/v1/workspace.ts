@@ -1,16 +1,15 @@
 import { listCrmOwners, listSenderIdentities } from '@enginy/db/queries/domain/workspace-resources';
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { principalOf } from '../../auth/gate.ts';
 import { SuccessEnvelope, success } from '../../schemas/common.ts';
 import { CrmOwner, SenderIdentity } from '../../schemas/workspace.ts';
-import { operation } from '../operation.ts';
-import type { RouteDeps } from '../route-deps.ts';
+import { defineOperation, type Operation } from '../operation.ts';
+import type { OperationDeps } from '../deps.ts';
 
-export const workspaceRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { db }) => {
-  app.get(
-    '/v1/sender-identities',
-    operation({
+export function workspaceOperations({ db }: OperationDeps): Operation[] {
+  return [
+    defineOperation({
+      method: 'GET',
+      path: '/v1/sender-identities',
       summary: 'List sender identities',
       description:
         'The mailboxes and LinkedIn accounts the workspace sends from, with their channels and daily limits.',
@@ -18,21 +17,20 @@ export const workspaceRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app,
       scope: 'IDENTITIES_READ',
       perMinute: 60,
       response: SuccessEnvelope(Type.Array(SenderIdentity)),
+      handler: async (principal) =>
+        success('Sender identities retrieved', await listSenderIdentities(db, principal.workspaceId)),
     }),
-    async (request) =>
-      success('Sender identities retrieved', await listSenderIdentities(db, principalOf(request).workspaceId)),
-  );
 
-  app.get(
-    '/v1/tasks/owners',
-    operation({
+    defineOperation({
+      method: 'GET',
+      path: '/v1/tasks/owners',
       summary: 'List CRM owners',
       description: 'The CRM owners that contacts and tasks can be assigned to.',
       tag: 'Workspace',
       scope: 'OWNERS_READ',
       perMinute: 60,
       response: SuccessEnvelope(Type.Array(CrmOwner)),
+      handler: async (principal) => success('CRM owners retrieved', await listCrmOwners(db, principal.workspaceId)),
     }),
-    async (request) => success('CRM owners retrieved', await listCrmOwners(db, principalOf(request).workspaceId)),
-  );
-};
+  ];
+}
