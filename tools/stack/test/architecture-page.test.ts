@@ -116,8 +116,12 @@ describe('ARCHITECTURE.md', () => {
   });
 
   it('each policy rule has a test file in packages/policy/test/ named like it', () => {
-    expect(page).toContain('Each policy rule has one table-driven test file in `packages/policy/test/`, named like the rule.');
-    const tests = files.filter((file) => file.startsWith('packages/policy/test/')).map((file) => file.split('/').at(-1));
+    expect(page).toContain(
+      'Each policy rule has one table-driven test file in `packages/policy/test/`, named like the rule.',
+    );
+    const tests = files
+      .filter((file) => file.startsWith('packages/policy/test/'))
+      .map((file) => file.split('/').at(-1));
     const untested = files
       .filter((file) => /^packages\/policy\/src\/[\w-]+\.ts$/.test(file))
       .map((file) => (file.split('/').at(-1) as string).replace(/\.ts$/, ''))
