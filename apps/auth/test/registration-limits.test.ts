@@ -10,7 +10,9 @@ import { createTestDatabase, type TestDatabase } from '@enginy/db/testing/databa
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
-import { MAX_UNUSED_CLIENTS_PER_ADDRESS } from '../src/oauth/register/check-address-cap.ts';
+
+// UNUSED_CLIENTS_PER_ADDRESS's default: what a stack that sets nothing allows.
+const MAX_UNUSED_CLIENTS_PER_ADDRESS = testConfig('postgres://unused@127.0.0.1:1/unused').oauth.unusedClientsPerAddress;
 
 let t: TestDatabase;
 let app: FastifyInstance;
@@ -54,6 +56,24 @@ describe('registration limits per caller address', () => {
       from generate_series(1, 9999) as n`.execute(t.db);
     expect((await register('127.0.0.9')).statusCode).toBe(201);
     expect((await register('127.0.0.10')).statusCode).toBe(201);
+  });
+
+  it('UNUSED_CLIENTS_PER_ADDRESS sets the cap', async () => {
+    const capped = await buildApp(testConfig(t.url, { UNUSED_CLIENTS_PER_ADDRESS: '3' }), { db: t.db });
+    try {
+      await fill(3, '127.0.0.9');
+      const refused = await capped.inject({
+        method: 'POST',
+        url: '/register',
+        headers: { 'x-forwarded-for': '127.0.0.9' },
+        payload: { client_name: 'the fourth', redirect_uris: [REDIRECT_URI], token_endpoint_auth_method: 'none' },
+      });
+      expect(refused.statusCode).toBe(503);
+      expect(refused.json().error).toBe('temporarily_unavailable');
+      expect((await register('127.0.0.9', 'under the default cap')).statusCode).toBe(201);
+    } finally {
+      await capped.close();
+    }
   });
 
   it(`an address holds at most ${MAX_UNUSED_CLIENTS_PER_ADDRESS} clients that never completed a grant; another address is not affected`, async () => {

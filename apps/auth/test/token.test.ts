@@ -10,7 +10,6 @@ import { createTestDatabase, type TestDatabase } from '@enginy/db/testing/databa
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
-import { REFRESH_RETRY_GRACE_MS } from '../src/oauth/grants/refresh.ts';
 
 let t: TestDatabase;
 let app: FastifyInstance;
@@ -172,6 +171,22 @@ describe('refresh_token grant', () => {
     expect(await isAccessActive(a.json().access_token)).toBe(true);
   });
 
+  it('with REFRESH_RETRY_GRACE_SECONDS=0 there is no grace: an identical retry is reuse and revokes the grant', async () => {
+    const strict = await buildApp(testConfig(t.url, { REFRESH_RETRY_GRACE_SECONDS: '0' }), { db: t.db });
+    try {
+      const first = await tokens();
+      const again = () =>
+        oauth(strict).token({ grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: clientId });
+      const rotated = await again();
+      expect(rotated.statusCode).toBe(200);
+      const retry = await again();
+      expect(retry.json()).toMatchObject({ error: 'invalid_grant' });
+      expect(await isAccessActive(rotated.json().access_token)).toBe(false);
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('a retry whose answer was lost, even across a restart of the service, gets the same answer', async () => {
     const first = await tokens();
     const lost = (await refresh(first.refresh_token)).json();
@@ -234,7 +249,7 @@ describe('refresh_token grant', () => {
     const hash = hashSecret(config().tokenHashKey, first.refresh_token);
     await t.db
       .updateTable('oauth_tokens')
-      .set({ spent_at: new Date(Date.now() - REFRESH_RETRY_GRACE_MS - 1_000) })
+      .set({ spent_at: new Date(Date.now() - config().oauth.refreshRetryGraceSeconds * 1000 - 1_000) })
       .where('token_hash', '=', hash)
       .execute();
     const reuse = await refresh(first.refresh_token);
@@ -249,7 +264,7 @@ describe('refresh_token grant', () => {
   // Security review: within the grace, whoever presents the just-spent token gets the live pair. The
   // grace is now what real clients need (Claude Code retries a lost refresh after 0.5 s), not 30 s.
   it('a replay 15 s after the rotation is reuse, not a retry: the grace is 10 s', async () => {
-    expect(REFRESH_RETRY_GRACE_MS).toBe(10_000);
+    expect(config().oauth.refreshRetryGraceSeconds).toBe(10);
     const first = await tokens();
     const second = (await refresh(first.refresh_token)).json();
     const hash = hashSecret(config().tokenHashKey, first.refresh_token);

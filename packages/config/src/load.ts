@@ -51,6 +51,15 @@ export interface StackConfig {
     authorizeRateLimitPerMinute: number;
     /** `/register` requests per minute per client address. */
     registerRateLimitPerMinute: number;
+    /**
+     * How long after a refresh-token rotation an identical retry (its answer lost) gets the same
+     * answer instead of counting as reuse; 0 turns the grace off (RFC 9700 §4.14.2).
+     */
+    refreshRetryGraceSeconds: number;
+    /** How many dynamic clients that never completed a grant one address may hold (RFC 7591 §3). */
+    unusedClientsPerAddress: number;
+    /** How long a dynamic client that never completed a grant is kept after its registration. */
+    unusedClientTtlHours: number;
     cimdAllowHttpLocalhost: boolean;
   };
   /** The web app's sign-in session: its lifetime, in the database and as the cookie's Max-Age. */
@@ -158,6 +167,10 @@ const envSchema = z.object({
   AUTHORIZATION_REQUEST_TTL_SECONDS: wholeNumber('AUTHORIZATION_REQUEST_TTL_SECONDS', 60).default(600),
   AUTHORIZE_RATE_LIMIT_PER_MINUTE: wholeNumber('AUTHORIZE_RATE_LIMIT_PER_MINUTE', 1).default(120),
   REGISTER_RATE_LIMIT_PER_MINUTE: wholeNumber('REGISTER_RATE_LIMIT_PER_MINUTE', 1).default(60),
+  // Claude Code retried a lost refresh answer after 0.5 s; a crashed auth service restarts in about 2 s.
+  REFRESH_RETRY_GRACE_SECONDS: wholeNumber('REFRESH_RETRY_GRACE_SECONDS', 0, 60).default(10),
+  UNUSED_CLIENTS_PER_ADDRESS: wholeNumber('UNUSED_CLIENTS_PER_ADDRESS', 1).default(100),
+  UNUSED_CLIENT_TTL_HOURS: wholeNumber('UNUSED_CLIENT_TTL_HOURS', 1).default(24),
   SESSION_TTL_SECONDS: wholeNumber('SESSION_TTL_SECONDS', 60).default(12 * 3600),
   CIMD_CACHE_SECONDS: wholeNumber('CIMD_CACHE_SECONDS', 0).default(600),
   AUDIT_RETENTION_DAYS: wholeNumber('AUDIT_RETENTION_DAYS', 1).default(90),
@@ -181,6 +194,9 @@ const envSchema = z.object({
     .refine(isRedisUrl, 'REDIS_URL must look like redis://[:password@]host:6379[/db] (or rediss://)')
     .optional(),
 });
+
+/** Every environment variable the stack reads (the README's table lists each). */
+export const ENV_NAMES: readonly string[] = Object.keys(envSchema.shape);
 
 /**
  * Reads the stack's configuration from an environment. Blank values count as unset, so
@@ -247,6 +263,9 @@ export function loadConfig(env: Env): StackConfig {
       tokenRateLimitPerMinute: e.TOKEN_RATE_LIMIT_PER_MINUTE,
       authorizeRateLimitPerMinute: e.AUTHORIZE_RATE_LIMIT_PER_MINUTE,
       registerRateLimitPerMinute: e.REGISTER_RATE_LIMIT_PER_MINUTE,
+      refreshRetryGraceSeconds: e.REFRESH_RETRY_GRACE_SECONDS,
+      unusedClientsPerAddress: e.UNUSED_CLIENTS_PER_ADDRESS,
+      unusedClientTtlHours: e.UNUSED_CLIENT_TTL_HOURS,
       // Off by default: only a local test serves client metadata documents over http://localhost.
       cimdAllowHttpLocalhost: e.CIMD_ALLOW_HTTP_LOCALHOST === 'true',
     },

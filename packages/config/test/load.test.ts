@@ -93,6 +93,11 @@ describe('loadConfig', () => {
     expect(config.session).toEqual({ ttlSeconds: 12 * 3600 });
     expect(config.cimd.cacheSeconds).toBe(600);
     expect(config.audit).toEqual({ retentionDays: 90 });
+    expect(config.oauth).toMatchObject({
+      refreshRetryGraceSeconds: 10,
+      unusedClientsPerAddress: 100,
+      unusedClientTtlHours: 24,
+    });
   });
 
   it('reads each lifetime and limit from its variable', () => {
@@ -104,12 +109,18 @@ describe('loadConfig', () => {
       SESSION_TTL_SECONDS: '3600',
       CIMD_CACHE_SECONDS: '0',
       AUDIT_RETENTION_DAYS: '365',
+      REFRESH_RETRY_GRACE_SECONDS: '0',
+      UNUSED_CLIENTS_PER_ADDRESS: '5',
+      UNUSED_CLIENT_TTL_HOURS: '2',
     });
     expect(config.oauth).toMatchObject({
       codeTtlSeconds: 30,
       pendingRequestTtlSeconds: 900,
       authorizeRateLimitPerMinute: 240,
       registerRateLimitPerMinute: 10,
+      refreshRetryGraceSeconds: 0,
+      unusedClientsPerAddress: 5,
+      unusedClientTtlHours: 2,
     });
     expect(config.session.ttlSeconds).toBe(3600);
     expect(config.cimd.cacheSeconds).toBe(0);
@@ -125,6 +136,9 @@ describe('loadConfig', () => {
     [{ SESSION_TTL_SECONDS: '1.5' }, 'SESSION_TTL_SECONDS must be a whole number'],
     [{ CIMD_CACHE_SECONDS: '-1' }, 'CIMD_CACHE_SECONDS must be at least 0'],
     [{ AUDIT_RETENTION_DAYS: '0' }, 'AUDIT_RETENTION_DAYS must be at least 1'],
+    [{ REFRESH_RETRY_GRACE_SECONDS: '61' }, 'REFRESH_RETRY_GRACE_SECONDS must be at most 60'],
+    [{ UNUSED_CLIENTS_PER_ADDRESS: '0' }, 'UNUSED_CLIENTS_PER_ADDRESS must be at least 1'],
+    [{ UNUSED_CLIENT_TTL_HOURS: 'a day' }, 'UNUSED_CLIENT_TTL_HOURS must be a whole number'],
   ])('names a bad lifetime or limit: %j', (env, message) => {
     expect(configError(env).message).toContain(message);
   });

@@ -5,24 +5,26 @@ import { purgeAuthEvents } from '@enginy/db/queries/audit-events';
 import { purgeFlowSteps } from '@enginy/db/queries/flow-steps';
 import { purgeExpired } from '@enginy/db/queries/oauth-purge';
 import type { FastifyBaseLogger } from 'fastify';
-import { REFRESH_RETRY_GRACE_MS } from '../oauth/grants/refresh.ts';
 
 /** What expired less than this long ago is kept, so a late request still gets "expired", not "unknown". */
-const KEEP_EXPIRED_MS = 24 * 60 * 60 * 1000;
-const EVERY_MS = 60 * 60 * 1000;
-const DAY_MS = 24 * 60 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
+const KEEP_EXPIRED_MS = DAY_MS;
+const EVERY_MS = HOUR_MS;
 
 /** Since when the audit of authorization attempts and admin changes is kept (AUDIT_RETENTION_DAYS). */
 export function auditKeptSince(config: StackConfig, now: number = Date.now()): Date {
   return new Date(now - config.audit.retentionDays * DAY_MS);
 }
 /**
- * A dynamic client that never completed a grant is deleted a day after its last registration. RFC
- * 7591 §3: anonymous registration requests "MAY be rate-limited or otherwise limited to prevent a
- * denial-of-service attack on the client registration endpoint"; kept for ever, such clients filled
- * the cap until nobody could register.
+ * A dynamic client that never completed a grant is deleted a day (UNUSED_CLIENT_TTL_HOURS) after its
+ * last registration. RFC 7591 §3: anonymous registration requests "MAY be rate-limited or otherwise
+ * limited to prevent a denial-of-service attack on the client registration endpoint"; kept for ever,
+ * such clients filled the cap until nobody could register.
  */
-export const UNUSED_DYNAMIC_CLIENT_TTL_MS = 24 * 60 * 60 * 1000;
+function unusedClientsRegisteredBefore(config: StackConfig, now: number): Date {
+  return new Date(now - config.oauth.unusedClientTtlHours * HOUR_MS);
+}
 
 export interface PurgeJob {
   /** One purge now (at start-up), then one every hour. */
@@ -50,13 +52,17 @@ export function purgeExpiredJob(
     running = running.then(async () => {
       try {
         const purged = {
-          ...(await purgeExpired(db, new Date(now() - KEEP_EXPIRED_MS), new Date(now() - REFRESH_RETRY_GRACE_MS))),
+          ...(await purgeExpired(
+            db,
+            new Date(now() - KEEP_EXPIRED_MS),
+            new Date(now() - config.oauth.refreshRetryGraceSeconds * 1000),
+          )),
           authEvents: await purgeAuthEvents(db, auditKeptSince(config, now())),
           // The console's flows are kept as long as the attempts they explain.
           flowSteps: await purgeFlowSteps(db, auditKeptSince(config, now())),
           unusedDynamicClients: await purgeUnusedDynamicClients(
             db,
-            new Date(now() - UNUSED_DYNAMIC_CLIENT_TTL_MS),
+            unusedClientsRegisteredBefore(config, now()),
             new Date(now()),
           ),
         };

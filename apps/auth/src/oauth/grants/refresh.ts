@@ -11,15 +11,13 @@ import { hashSecret, openWithSecret, sealWithSecret } from '@enginy/security/tok
 import { InvalidGrant, InvalidRequest, InvalidScope, InvalidTarget } from '../../errors/classes.ts';
 import { newTokenPair, type TokenResponse } from './issue.ts';
 
-/**
- * How long after a rotation an identical retry (a lost answer, a crash before the reply) gets the
- * same answer. RFC 9700 §4.14.2 wants a spent refresh token refused; the grace trades a little of
- * that for not logging a user out over one lost packet, so it is as short as real clients allow:
- * Claude Code 2.1.328, its refresh answer dropped by a proxy, retried the same refresh token after
- * 0.5 s (tests/e2e/test/real-client-claude-code-refresh-retry.test.ts); a crashed auth service restarts in about 2 s here.
- * 10 s covers both with room; within it, whoever holds the spent token gets the live pair.
- */
-export const REFRESH_RETRY_GRACE_MS = 10_000;
+// The retry grace (REFRESH_RETRY_GRACE_SECONDS, 10 s by default): how long after a rotation an
+// identical retry (a lost answer, a crash before the reply) gets the same answer. RFC 9700 §4.14.2
+// wants a spent refresh token refused; the grace trades a little of that for not logging a user out
+// over one lost packet, so it is as short as real clients allow: Claude Code 2.1.328, its refresh
+// answer dropped by a proxy, retried the same refresh token after 0.5 s
+// (tests/e2e/test/real-client-claude-code-refresh-retry.test.ts); a crashed auth service restarts in
+// about 2 s here. 10 s covers both with room; within it, whoever holds the spent token gets the live pair.
 
 type FoundToken = NonNullable<Awaited<ReturnType<typeof findToken>>>;
 
@@ -105,7 +103,10 @@ export class RefreshService {
   ): Promise<TokenResponse> {
     const grace = options.retryGrace?.(row.workspaceId) ?? true;
     const sealed =
-      grace && row.spentAt && row.retryAnswer && Date.now() - row.spentAt.getTime() <= REFRESH_RETRY_GRACE_MS
+      grace &&
+      row.spentAt &&
+      row.retryAnswer &&
+      Date.now() - row.spentAt.getTime() <= this.config.oauth.refreshRetryGraceSeconds * 1000
         ? openWithSecret(token, row.retryAnswer)
         : undefined;
     const answer = sealed === undefined ? undefined : (JSON.parse(sealed) as RetryAnswer);

@@ -33,7 +33,7 @@ export const registerEndpoint: FastifyPluginAsync<AppPluginOptions> = async (app
     const name = cleanClientName(body.client_name, 'Unnamed MCP client');
     const applicationType = applicationTypeOf(body, redirectUris);
     const source = sourceAddress(request.ip);
-    await checkAddressCap(db, source);
+    await checkAddressCap(db, source, config.oauth.unusedClientsPerAddress);
 
     const confidential = method !== 'none';
     const clientSecret = confidential ? newSecret('ecs_') : undefined;
