@@ -72,7 +72,14 @@ export interface StackConfig {
    * document, then (development) an unverified client restricted to loopback redirect URIs. A copy
    * younger than `cacheSeconds` is used without fetching the document again.
    */
-  cimd: { cacheSeconds: number; staleSeconds: number; bundledDocuments: boolean; unverifiedLoopback: boolean };
+  cimd: {
+    cacheSeconds: number;
+    staleSeconds: number;
+    bundledDocuments: boolean;
+    unverifiedLoopback: boolean;
+    /** How long one fetch of a client metadata document may take before its host counts as unreachable. */
+    fetchTimeoutSeconds: number;
+  };
   /**
    * Where rate-limit counters (and the sign-in backoff) live. `memory`: in this process, so N
    * replicas allow N times each limit (fine for one process, the default). `redis`: a Valkey/Redis
@@ -173,6 +180,7 @@ const envSchema = z.object({
   UNUSED_CLIENT_TTL_HOURS: wholeNumber('UNUSED_CLIENT_TTL_HOURS', 1).default(24),
   SESSION_TTL_SECONDS: wholeNumber('SESSION_TTL_SECONDS', 60).default(12 * 3600),
   CIMD_CACHE_SECONDS: wholeNumber('CIMD_CACHE_SECONDS', 0).default(600),
+  CIMD_FETCH_TIMEOUT_SECONDS: wholeNumber('CIMD_FETCH_TIMEOUT_SECONDS', 1, 30).default(5),
   AUDIT_RETENTION_DAYS: wholeNumber('AUDIT_RETENTION_DAYS', 1).default(90),
   CIMD_ALLOW_HTTP_LOCALHOST: z.enum(['true', 'false']).default('false'),
   CIMD_STALE_SECONDS: z.coerce
@@ -275,6 +283,7 @@ export function loadConfig(env: Env): StackConfig {
     // strict (a day of stale cache at most, no bundled copies, no unverified clients) unless configured.
     cimd: {
       cacheSeconds: e.CIMD_CACHE_SECONDS,
+      fetchTimeoutSeconds: e.CIMD_FETCH_TIMEOUT_SECONDS,
       staleSeconds: e.CIMD_STALE_SECONDS ?? (production ? 24 * 3600 : 30 * 24 * 3600),
       bundledDocuments: e.CIMD_BUNDLED_DOCUMENTS === undefined ? !production : e.CIMD_BUNDLED_DOCUMENTS === 'true',
       unverifiedLoopback:

@@ -79,7 +79,7 @@ describe('loadConfig', () => {
       { cacheSeconds: 600, staleSeconds: 24 * 3600, bundledDocuments: true, unverifiedLoopback: false },
     ],
   ])('client metadata documents offline: %s', (_case, env, expected) => {
-    expect(loadConfig(env).cimd).toEqual(expected);
+    expect(loadConfig(env).cimd).toEqual({ ...expected, fetchTimeoutSeconds: 5 });
   });
 
   it("gives today's lifetimes and limits by default", () => {
@@ -92,6 +92,7 @@ describe('loadConfig', () => {
     });
     expect(config.session).toEqual({ ttlSeconds: 12 * 3600 });
     expect(config.cimd.cacheSeconds).toBe(600);
+    expect(config.cimd.fetchTimeoutSeconds).toBe(5);
     expect(config.audit).toEqual({ retentionDays: 90 });
     expect(config.oauth).toMatchObject({
       refreshRetryGraceSeconds: 10,
@@ -108,6 +109,7 @@ describe('loadConfig', () => {
       REGISTER_RATE_LIMIT_PER_MINUTE: '10',
       SESSION_TTL_SECONDS: '3600',
       CIMD_CACHE_SECONDS: '0',
+      CIMD_FETCH_TIMEOUT_SECONDS: '12',
       AUDIT_RETENTION_DAYS: '365',
       REFRESH_RETRY_GRACE_SECONDS: '0',
       UNUSED_CLIENTS_PER_ADDRESS: '5',
@@ -124,6 +126,7 @@ describe('loadConfig', () => {
     });
     expect(config.session.ttlSeconds).toBe(3600);
     expect(config.cimd.cacheSeconds).toBe(0);
+    expect(config.cimd.fetchTimeoutSeconds).toBe(12);
     expect(config.audit.retentionDays).toBe(365);
   });
 
@@ -135,6 +138,7 @@ describe('loadConfig', () => {
     [{ REGISTER_RATE_LIMIT_PER_MINUTE: 'many' }, 'REGISTER_RATE_LIMIT_PER_MINUTE must be a whole number'],
     [{ SESSION_TTL_SECONDS: '1.5' }, 'SESSION_TTL_SECONDS must be a whole number'],
     [{ CIMD_CACHE_SECONDS: '-1' }, 'CIMD_CACHE_SECONDS must be at least 0'],
+    [{ CIMD_FETCH_TIMEOUT_SECONDS: '31' }, 'CIMD_FETCH_TIMEOUT_SECONDS must be at most 30'],
     [{ AUDIT_RETENTION_DAYS: '0' }, 'AUDIT_RETENTION_DAYS must be at least 1'],
     [{ REFRESH_RETRY_GRACE_SECONDS: '61' }, 'REFRESH_RETRY_GRACE_SECONDS must be at most 60'],
     [{ UNUSED_CLIENTS_PER_ADDRESS: '0' }, 'UNUSED_CLIENTS_PER_ADDRESS must be at least 1'],

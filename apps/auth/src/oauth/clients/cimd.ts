@@ -10,7 +10,6 @@ import { FetchUnreachable, safeFetchJson } from './safe-fetch.ts';
 // While the host stays unreachable, a bundled or unverified client is used without trying again.
 const RETRY_UNREACHABLE_SECONDS = 60;
 const MAX_BYTES = 5 * 1024;
-const TIMEOUT_MS = 5_000;
 
 /** Where the client's metadata came from this time: shown on the consent page and in the audit. */
 export type ClientSourceKind = 'fetched' | 'cached' | 'bundled' | 'unverified';
@@ -94,7 +93,7 @@ export async function resolveMetadataDocumentClient(
   try {
     document = await safeFetchJson(url, {
       maxBytes: MAX_BYTES,
-      timeoutMs: TIMEOUT_MS,
+      timeoutMs: config.cimd.fetchTimeoutSeconds * 1000,
       allowLoopback: config.oauth.cimdAllowHttpLocalhost,
     });
   } catch (error) {
