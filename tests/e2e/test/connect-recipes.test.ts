@@ -187,6 +187,10 @@ describe('the Connect page', () => {
       allowed_redirect_uris: [],
       updated_at: null,
     });
+    // The page says Added once the API has answered, and the API answers after it recorded the change.
+    await eventually(() => panel.getByRole('status').filter({ hasText: 'Added' }).textContent()).toBe(
+      `Added ${OPENCODE} to Allowed redirect URIs: in effect from the next authorization.`,
+    );
     // Recorded as the admin's settings change, like a save on the settings page.
     const change = await e2e.db
       .selectFrom('auth_events')
@@ -198,9 +202,6 @@ describe('the Connect page', () => {
     expect(change.details).toMatchObject({ by: ADMIN.email, after: { allowedRedirectUris: [CALLBACK, OPENCODE] } });
 
     await eventually(() => panel.getByTestId('sent-uri-state').textContent()).toBe('in Allowed redirect URIs');
-    await eventually(() => panel.getByRole('status').filter({ hasText: 'Added' }).textContent()).toBe(
-      `Added ${OPENCODE} to Allowed redirect URIs: in effect from the next authorization.`,
-    );
     expect(await add.count()).toBe(0);
     expect(await panel.getByRole('list', { name: 'Before you start' }).locator('[data-state="todo"]').count()).toBe(0);
     await screenshot(page, 'connect-opencode-added');

@@ -129,9 +129,15 @@ describe('client matrix', { timeout: 60_000 }, () => {
       while (!existsSync(urls) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
       const authorizeUrl = readFileSync(urls, 'utf8').trim().split('\n')[0] as string;
       expect(new URL(authorizeUrl).searchParams.get('redirect_uri')).toBe(CALLBACK);
-      const step = await approveInBrowser(authorizeUrl, ADMIN, { browser: e2e.browser, workspace: 'Acme Outreach' });
-      // Deliver the intercepted callback to mcp-remote's own listener on :3118, as the browser would.
-      expect((await fetch((step.callback as URL).href)).status).toBe(200);
+      // Chromium requests the callback from mcp-remote's listener on :3118 itself, as a person's browser
+      // does (intercepted and fetched instead, Chromium's silent connection holds mcp-remote's close():
+      // src/mcp-remote-host.ts).
+      const step = await approveInBrowser(authorizeUrl, ADMIN, {
+        browser: e2e.browser,
+        workspace: 'Acme Outreach',
+        callback: 'deliver',
+      });
+      expect(step.callback?.searchParams.get('code')).toBeTruthy();
       await connecting;
       expectConnected(await connectionOf(client), 'MCP CLI Proxy');
     } catch (error) {

@@ -1,6 +1,9 @@
 // mcp-remote (the stdio bridge many MCP clients use) against the running stack, driven by the SDK's
 // stdio client: it registers, "opens the browser" ($BROWSER hands the URL to this test, which signs
 // in and approves in Chromium), receives the callback on :3118/callback and exchanges the code.
+// Chromium itself requests the callback, as a person's browser does: intercepted and delivered with
+// fetch instead, Chromium keeps its connection to :3118 open and silent, and mcp-remote's awaited
+// close() of its listener then never ends, so its stdio side never starts (src/mcp-remote-host.ts).
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -71,11 +74,13 @@ describe('mcp-remote http://localhost:<port>/mcp 3118 --callback-path /callback'
       const authorizeUrl = new URL(await openedUrl());
       expect(authorizeUrl.origin).toBe(stack.config.auth.issuer);
       expect(authorizeUrl.searchParams.get('redirect_uri')).toBe('http://localhost:3118/callback');
-      const step = await approveInBrowser(authorizeUrl.href, ADMIN, { browser, workspace: 'Acme Outreach' });
+      const step = await approveInBrowser(authorizeUrl.href, ADMIN, {
+        browser,
+        workspace: 'Acme Outreach',
+        callback: 'deliver',
+      });
       expect(step.errorText).toBeUndefined();
-      // Deliver the intercepted callback to mcp-remote's own listener, as the browser would have.
-      const delivered = await fetch((step.callback as URL).href);
-      expect(delivered.status).toBe(200);
+      expect(step.callback?.searchParams.get('code')).toBeTruthy();
       await connecting;
 
       const who = await whoami(client);
