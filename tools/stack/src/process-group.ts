@@ -1,4 +1,4 @@
-import { type AppProcess, killGroup, startApp, stopApp, waitUntilReady } from './processes.ts';
+import { type AppProcess, killGroup, lastWords, startApp, stopApp, waitUntilReady } from './processes.ts';
 
 /** One process of a stack: an app, a replica of one, the load balancer or the rate-limit store. */
 export interface ProcessSpec {
@@ -60,11 +60,14 @@ export async function launchGroup(stages: readonly ProcessSpec[][], options: Gro
     const results = await Promise.allSettled(
       stage.map((spec, index) => spec.ready(options.readyTimeoutMs, (started[index] as AppProcess).exited)),
     );
-    const failures = results.flatMap((result, index) => {
-      if (result.status === 'fulfilled') return [];
-      const app = started[index] as AppProcess;
-      return [`${app.name} ${(result.reason as Error).message}${options.quiet ? `\n${app.recent.join('\n')}` : ''}`];
-    });
+    const failures = await Promise.all(
+      results.flatMap((result, index) => {
+        if (result.status === 'fulfilled') return [];
+        const app = started[index] as AppProcess;
+        const said = async () => (options.quiet ? `\n${(await lastWords(app)).join('\n')}` : '');
+        return [said().then((words) => `${app.name} ${(result.reason as Error).message}${words}`)];
+      }),
+    );
     if (failures.length > 0) {
       await stop();
       throw new Error(failures.join('\n'));
@@ -96,7 +99,7 @@ export async function launchGroup(stages: readonly ProcessSpec[][], options: Gro
       try {
         await spec.ready(options.readyTimeoutMs, app.exited);
       } catch (error) {
-        throw new Error(`${name} ${(error as Error).message}\n${app.recent.join('\n')}`);
+        throw new Error(`${name} ${(error as Error).message}\n${(await lastWords(app)).join('\n')}`);
       }
       return app;
     },

@@ -9,6 +9,12 @@ export interface AppProcess {
   /** The last lines it printed, shown if it dies before it is ready. */
   recent: string[];
   exited: Promise<number | null>;
+  /**
+   * Resolves once its output streams have ended: `exit` can come before the last lines are read, so
+   * whoever shows `recent` for a process that died waits for this first (briefly: a grandchild may
+   * hold the streams open).
+   */
+  drained: Promise<void>;
 }
 
 const COLORS: Record<string, string> = { openapi: '36', auth: '35', web: '33', nginx: '32', redis: '31' };
@@ -41,6 +47,9 @@ export function startApp(
   };
   child.stdout?.on('data', relay);
   child.stderr?.on('data', relay);
+  const ended = (stream: NodeJS.ReadableStream | null) =>
+    new Promise<void>((resolve) => (stream === null ? resolve() : stream.once('close', () => resolve())));
+  const drained = Promise.all([ended(child.stdout), ended(child.stderr)]).then(() => undefined);
   const exited = new Promise<number | null>((resolve) => {
     child.once('exit', (code) => resolve(code));
     child.once('error', (error) => {
@@ -48,7 +57,7 @@ export function startApp(
       resolve(1);
     });
   });
-  return { name, child, recent, exited };
+  return { name, child, recent, exited, drained };
 }
 
 export function killGroup(app: AppProcess, signal: NodeJS.Signals): void {
@@ -58,6 +67,12 @@ export function killGroup(app: AppProcess, signal: NodeJS.Signals): void {
   } catch {
     // already gone
   }
+}
+
+/** `app.recent` once what it printed before dying has been read (at most `waitMs` later). */
+export async function lastWords(app: AppProcess, waitMs = 1_000): Promise<string[]> {
+  await Promise.race([app.drained, new Promise((resolve) => setTimeout(resolve, waitMs).unref())]);
+  return app.recent;
 }
 
 /** SIGTERM to the whole group, SIGKILL after `graceMs`; resolves when the leader has exited. */

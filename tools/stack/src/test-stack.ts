@@ -55,7 +55,7 @@ export async function startTestStack(
       rmSync(dir, { recursive: true, force: true });
     };
   }
-  const env: Env = {
+  const environment = async (): Promise<Env> => ({
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     NODE_ENV: 'test',
@@ -64,16 +64,24 @@ export async function startTestStack(
     AUTH_PORT: String(await freePort()),
     WEB_PORT: String(await freePort()),
     ...options.env,
-  };
-  try {
-    await prepareDatabase(databaseUrl, loadConfig({ ...env, DATABASE_URL: databaseUrl }));
-    const stack = await launchStack({
+  });
+  const launch = async (env: Env) =>
+    await launchStack({
       env,
       databaseUrl,
       mode: 'once',
       quiet: true,
       ...(options.only ? { only: options.only } : {}),
       ...(options.replicas === undefined ? {} : { replicas: options.replicas }),
+    });
+  try {
+    const env = await environment();
+    await prepareDatabase(databaseUrl, loadConfig({ ...env, DATABASE_URL: databaseUrl }));
+    // A free port is chosen, released, then bound by the app: another process on the machine may take
+    // it in between (CI runs two lanes of stacks and agents). That one failure gets new ports, once.
+    const stack = await launch(env).catch(async (error: Error) => {
+      if (!error.message.includes('is already in use')) throw error;
+      return await launch(await environment());
     });
     return {
       ...stack,

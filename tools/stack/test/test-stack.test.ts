@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../src/test-stack.ts';
 
@@ -26,5 +27,24 @@ describe('the stack on free ports with an embedded PostgreSQL', () => {
     expect(await openapi.json()).toMatchObject({ service: 'openapi', status: 'ready' });
     const auth = await fetch(`${stack.config.web.url}/api/auth/readyz`);
     expect(await auth.json()).toMatchObject({ service: 'auth', status: 'ready' });
+  });
+});
+
+describe('a port taken when an app binds it', () => {
+  // The app's own last words reach the error, not only "exited": they are read after its output ends.
+  it('fails naming the port and its variable (on a pinned port; free ports get new ones once)', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const failed = await startTestStack({ env: { AUTH_PORT: String(port) }, only: ['auth'] }).then(
+        () => undefined,
+        (error: Error) => error.message,
+      );
+      expect(failed).toContain('auth exited before it was ready');
+      expect(failed).toContain(`Port ${port} (AUTH_PORT) is already in use`);
+    } finally {
+      blocker.close();
+    }
   });
 });
