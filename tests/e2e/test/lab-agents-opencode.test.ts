@@ -122,21 +122,37 @@ describe(`opencode ${cliVersion('opencode')} under failure-lab scenarios`, () =>
     expect(OPENCODE.version).toBe(cliVersion('opencode'));
   });
 
-  it('expire-access: refreshes when `opencode mcp list` finds the token expired, and connects', async () => {
+  it('challenge-without-scope: asks for the resource metadata’s scopes_supported and signs in', async () => {
+    await api.labOn('challenge-without-scope', 'global');
+    // The sign-in the next scenarios share: its tokens live 3 s (the 401 challenge is the same).
     await api.labOn('expire-access', 'workspace', { seconds: 3 });
     const since = Date.now();
     const signedIn = await login();
     expect(signedIn.browser.errorText, signedIn.browser.pageText).toBeUndefined();
     expect(stripVTControlCharacters(signedIn.cli.output)).toContain('Authentication successful!');
-    const first = stored().tokens?.accessToken;
-    await storedTokenExpired();
-    expect(await list()).toContain('✓ enginy connected');
-    expect(stored().tokens?.accessToken).not.toBe(first);
-    // (`opencode mcp auth` connects once signed in: on a slow machine its own 3 s token may already need a refresh.)
+    const metadata = (await (await fetch(new URL('/.well-known/oauth-protected-resource/mcp', mcpUrl()))).json()) as {
+      scopes_supported: string[];
+    };
+    expect(metadata.scopes_supported).toEqual([...READ_SCOPES].sort());
+    expect(param(signedIn.browser.url, 'scope')).toBe(metadata.scopes_supported.join(' '));
+    // (`opencode mcp auth` connects once signed in: on a slow machine its 3 s token may already need a refresh.)
     const steps = await linesSince(api, since);
     expect(steps.slice(0, SIGN_IN.length)).toEqual(SIGN_IN);
-    expect(steps.length).toBeGreaterThan(SIGN_IN.length);
-    expect(new Set(steps.slice(SIGN_IN.length))).toEqual(new Set(['refresh 200']));
+    expect(steps.slice(SIGN_IN.length).filter((step) => step !== 'refresh 200')).toEqual([]);
+    seen('challenge-without-scope', 'unaffected');
+  });
+
+  it('expire-access: refreshes when `opencode mcp list` finds the token expired, and connects', async () => {
+    await api.labOn('expire-access', 'workspace', { seconds: 3 });
+    const first = stored().tokens?.accessToken;
+    await storedTokenExpired();
+    const since = Date.now();
+    expect(await list()).toContain('✓ enginy connected');
+    expect(stored().tokens?.accessToken).not.toBe(first);
+    const steps = await linesSince(api, since);
+    expect(steps.length).toBeGreaterThan(0);
+    expect(new Set(steps)).toEqual(new Set(['refresh 200']));
+    expect(browserRecords(s)).toHaveLength(1);
     seen('expire-access', 'recovers');
   });
 
@@ -250,21 +266,6 @@ describe(`opencode ${cliVersion('opencode')} under failure-lab scenarios`, () =>
     expect(await linesSince(api, since)).toEqual(SIGN_IN);
     expect(await list()).toContain('✓ enginy connected');
     expect(seen('iss-mismatch', 'proceeds')).toContain(asQuoted(wrong));
-  });
-
-  it('challenge-without-scope: asks for the resource metadata’s scopes_supported and connects', async () => {
-    await logout();
-    await api.labOn('challenge-without-scope', 'global');
-    const since = Date.now();
-    const signedIn = await login();
-    const metadata = (await (await fetch(new URL('/.well-known/oauth-protected-resource/mcp', mcpUrl()))).json()) as {
-      scopes_supported: string[];
-    };
-    expect(metadata.scopes_supported).toEqual([...READ_SCOPES].sort());
-    expect(param(signedIn.browser.url, 'scope')).toBe(metadata.scopes_supported.join(' '));
-    expect(await linesSince(api, since)).toEqual(SIGN_IN);
-    expect(await list()).toContain('✓ enginy connected');
-    seen('challenge-without-scope', 'unaffected');
   });
 
   it('no-dcr: opens no browser and says the server does not support dynamic registration', async () => {

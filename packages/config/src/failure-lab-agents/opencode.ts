@@ -51,7 +51,7 @@ export const OPENCODE: LabAgentRecord = {
     {
       scenario: 'challenge-without-scope',
       reaction: 'unaffected',
-      seen: "Asks for the resource metadata's scopes_supported (the eleven *_READ scopes), what the challenge names otherwise, and connects.",
+      seen: "Asks for the resource metadata's scopes_supported (the eleven *_READ scopes), what the challenge names otherwise, and signs in.",
     },
     {
       scenario: 'no-dcr',
