@@ -18,7 +18,7 @@ import { browserRecords, cliCommand, cliVersion, loginThroughBrowser, run, scrat
 import { type AnthropicStandIn, startAnthropicStandIn } from '../src/anthropic-model-server.ts';
 import { consoleApi } from '../src/console-api.ts';
 import { waitForFreePort } from '../src/doctor-run.ts';
-import { linesSince, stepLine, stepsSince } from '../src/flow-steps.ts';
+import { labStepsSince, stepLine } from '../src/lab-steps.ts';
 import { useStack } from '../src/stack-fixture.ts';
 
 const OPENCODE_REDIRECT_URI = 'http://127.0.0.1:19876/mcp/oauth/callback';
@@ -102,6 +102,8 @@ async function logout(): Promise<void> {
   expect(stripVTControlCharacters(out.output)).toContain('Removed OAuth credentials for enginy');
 }
 
+/** What opencode sent since `since`, one line a step, from the Flows view. */
+const linesSince = async (since: number) => (await labStepsSince(api, since)).map(stepLine);
 const SIGN_IN = ['register 201', 'authorize 302', 'sign-in 200', 'consent 200', 'token 200'];
 
 const issuer = () => e2e.stack.config.auth.issuer;
@@ -136,7 +138,7 @@ describe(`opencode ${cliVersion('opencode')} under failure-lab scenarios`, () =>
     expect(metadata.scopes_supported).toEqual([...READ_SCOPES].sort());
     expect(param(signedIn.browser.url, 'scope')).toBe(metadata.scopes_supported.join(' '));
     // (`opencode mcp auth` connects once signed in: on a slow machine its 3 s token may already need a refresh.)
-    const steps = await linesSince(api, since);
+    const steps = await linesSince(since);
     expect(steps.slice(0, SIGN_IN.length)).toEqual(SIGN_IN);
     expect(steps.slice(SIGN_IN.length).filter((step) => step !== 'refresh 200')).toEqual([]);
     seen('challenge-without-scope', 'unaffected');
@@ -149,7 +151,7 @@ describe(`opencode ${cliVersion('opencode')} under failure-lab scenarios`, () =>
     const since = Date.now();
     expect(await list()).toContain('✓ enginy connected');
     expect(stored().tokens?.accessToken).not.toBe(first);
-    const steps = await linesSince(api, since);
+    const steps = await linesSince(since);
     expect(steps.length).toBeGreaterThan(0);
     expect(new Set(steps)).toEqual(new Set(['refresh 200']));
     expect(browserRecords(s)).toHaveLength(1);
@@ -162,7 +164,7 @@ describe(`opencode ${cliVersion('opencode')} under failure-lab scenarios`, () =>
     await storedTokenExpired();
     const since = Date.now();
     expect(await list()).toContain('✓ enginy connected');
-    const steps = await stepsSince(api, since);
+    const steps = await labStepsSince(api, since);
     expect(steps.length).toBeGreaterThan(0);
     expect(new Set(steps.map(stepLine))).toEqual(new Set(['refresh 200']));
     expect(steps.every((step) => step.scenarios.includes('refresh-no-grace'))).toBe(true);
@@ -176,7 +178,7 @@ describe(`opencode ${cliVersion('opencode')} under failure-lab scenarios`, () =>
     await storedTokenExpired();
     const since = Date.now();
     expect(await list()).toMatch(FAILED_405);
-    expect(await linesSince(api, since)).toEqual(['refresh 503 temporarily_unavailable']);
+    expect(await linesSince(since)).toEqual(['refresh 503 temporarily_unavailable']);
     expect((await api.lab()).find((scenario) => scenario.name === 'token-unavailable')?.state?.remaining).toBe(2);
     expect(stored().tokens?.refreshToken).toBe(held);
     expect(seen('token-unavailable', 'stops')).toContain('SSE error: Non-200 status code (405)');
@@ -201,7 +203,7 @@ describe(`opencode ${cliVersion('opencode')} under failure-lab scenarios`, () =>
     const signedIn = await login();
     expect(signedIn.browser.errorText, signedIn.browser.pageText).toBeUndefined();
     expect(param(signedIn.browser.url, 'client_id')).toBe(registered);
-    expect(await linesSince(api, since)).toEqual(['refresh 401 invalid_client', ...SIGN_IN]);
+    expect(await linesSince(since)).toEqual(['refresh 401 invalid_client', ...SIGN_IN]);
     expect(await list()).toContain('✓ enginy connected');
     seen('forget-client', 'authorizes-again');
   });
@@ -222,7 +224,7 @@ describe(`opencode ${cliVersion('opencode')} under failure-lab scenarios`, () =>
     expect(seen('step-up', 'stops')).toContain(said);
     // Only refreshes reached the authorization server, none asking for more: no browser, no /authorize.
     expect(browserRecords(s)).toHaveLength(opened);
-    const steps = await stepsSince(api, since);
+    const steps = await labStepsSince(api, since);
     expect(steps.length).toBeGreaterThan(0);
     expect(new Set(steps.map(stepLine))).toEqual(new Set(['refresh 200']));
     expect(steps.map((step) => step.sent.scope)).toEqual(steps.map(() => undefined));
@@ -236,7 +238,7 @@ describe(`opencode ${cliVersion('opencode')} under failure-lab scenarios`, () =>
     await storedTokenExpired();
     const since = Date.now();
     expect(await list()).toContain('⚠ enginy needs authentication');
-    const refused = await stepsSince(api, since);
+    const refused = await labStepsSince(api, since);
     expect(refused.map(stepLine)).toEqual(['refresh 401 invalid_client']);
     expect(refused[0]?.description).toBe(`Unknown client_id ${oldClient} at this issuer; register the client again`);
     const registered = stored().clientInfo?.clientId;
@@ -250,7 +252,7 @@ describe(`opencode ${cliVersion('opencode')} under failure-lab scenarios`, () =>
     expect(`${url.origin}${url.pathname}`).toBe(`${issuer()}/v2/authorize`);
     expect(url.searchParams.get('client_id')).toBe(registered);
     expect(param(signedIn.browser.callback ?? '', 'iss')).toBe(`${issuer()}/v2`);
-    expect(await linesSince(api, since)).toEqual(['refresh 401 invalid_client', ...SIGN_IN]);
+    expect(await linesSince(since)).toEqual(['refresh 401 invalid_client', ...SIGN_IN]);
     expect(await list()).toContain('✓ enginy connected');
     expect(seen('issuer-moved', 'authorizes-again')).toContain(`${asQuoted(issuer())}/v2/authorize`);
   });
@@ -263,7 +265,7 @@ describe(`opencode ${cliVersion('opencode')} under failure-lab scenarios`, () =>
     const wrong = `${issuer()}/failure-lab-wrong-issuer`;
     expect(param(signedIn.browser.callback ?? '', 'iss')).toBe(wrong);
     expect(stripVTControlCharacters(signedIn.cli.output)).toContain('Authentication successful!');
-    expect(await linesSince(api, since)).toEqual(SIGN_IN);
+    expect(await linesSince(since)).toEqual(SIGN_IN);
     expect(await list()).toContain('✓ enginy connected');
     expect(seen('iss-mismatch', 'proceeds')).toContain(asQuoted(wrong));
   });
@@ -277,7 +279,7 @@ describe(`opencode ${cliVersion('opencode')} under failure-lab scenarios`, () =>
     expect(refused).toContain('Authentication failed');
     expect(refused).toContain(said);
     expect(await list()).toMatch(FAILED_405);
-    expect(await linesSince(api, since)).toEqual([]);
+    expect(await linesSince(since)).toEqual([]);
     expect(seen('no-dcr', 'stops')).toContain(said);
   });
 
@@ -287,7 +289,7 @@ describe(`opencode ${cliVersion('opencode')} under failure-lab scenarios`, () =>
     const said = `Protected resource ${mcpUrl()}/ does not match expected ${mcpUrl()} (or origin)`;
     expect(await refusedLogin()).toContain(said);
     expect(await list()).toMatch(FAILED_405);
-    expect(await linesSince(api, since)).toEqual([]);
+    expect(await linesSince(since)).toEqual([]);
     expect(seen('resource-mismatch', 'stops')).toContain(asQuoted(said));
   });
 });
