@@ -1,6 +1,7 @@
 // What the real Gemini CLI does with failure-lab scenarios switched on, driven offline as in
 // real-client-gemini.test.ts (src/gemini-ui.ts): `/mcp auth enginy` in its interactive UI, the
-// browser approving in Chromium, and `gemini mcp list`, which connects with the token Gemini stored.
+// browser approving in Chromium, `gemini mcp list`, which connects with the token Gemini stored, and
+// `gemini -p --yolo` with a stand-in for the Gemini API to call a tool.
 // One UI and one scratch HOME for the whole file: a case signs in again only where the scenario
 // needs it (Gemini drops its stored token when a refresh fails). Each scenario is switched through
 // the console's failure-lab API; what Gemini sent is read back from the console's Flows view. Every
@@ -8,11 +9,13 @@
 // and a Gemini CLI version that behaves otherwise fails here.
 import { CLAUDE_CODE_CALLBACK_PORT } from '@enginy/config/defaults';
 import { GEMINI } from '@enginy/config/failure-lab-agents/gemini';
+import { READ_SCOPES } from '@enginy/policy/scopes';
 import type { ConsoleClient, ConsoleFlow } from '@enginy/testing/console-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { browserRecords, cliVersion } from '../src/agent-clis.ts';
+import { browserRecords, cliVersion, run } from '../src/agent-clis.ts';
 import { consoleApi } from '../src/console-api.ts';
 import { waitForFreePort } from '../src/doctor-run.ts';
+import { startGeminiStandIn } from '../src/gemini-model-server.ts';
 import { GEMINI_REDIRECT_URI, GeminiCli } from '../src/gemini-ui.ts';
 import { useStack } from '../src/stack-fixture.ts';
 
@@ -28,7 +31,10 @@ beforeAll(async () => {
   await api.saveSettings({ allowedRedirectUris: [...allowedRedirectUris, GEMINI_REDIRECT_URI] });
   await gemini.start(true);
 });
-afterEach(() => api.labAllOff());
+afterEach(async () => {
+  await api.labAllOff();
+  await api.saveSettings({ policyScopes: [...READ_SCOPES] });
+});
 afterAll(() => gemini.close());
 
 type Step = ConsoleFlow['steps'][number];
@@ -108,6 +114,41 @@ describe(`Gemini CLI ${cliVersion('gemini')} under failure-lab scenarios`, () =>
     expect(steps.slice(0, 5)).toEqual(SIGN_IN);
     expect(new Set(steps.slice(5))).toEqual(new Set(['refresh 200']));
     seen('challenge-without-scope', 'unaffected');
+  });
+
+  it('step-up: no new authorization; the tool call fails with what /register answered its attempt to register without a redirect URI', async () => {
+    await api.labOn('expire-access', 'workspace', { seconds: 3 });
+    await api.saveSettings({ policyScopes: [...READ_SCOPES, 'CONTACTS_WRITE'] });
+    await api.labOn('step-up', 'workspace');
+    const body = { firstName: 'Ada', lastName: 'Lovelace', jobTitle: 'Analyst' };
+    const model = await startGeminiStandIn('create_contact', { body });
+    const since = Date.now();
+    const runs = browserRecords(gemini.s).length;
+    try {
+      const asked = await run([...gemini.command, '-p', 'Create the contact Ada Lovelace.', '--yolo'], {
+        cwd: gemini.s.project,
+        env: { ...gemini.env, GOOGLE_GEMINI_BASE_URL: model.url },
+        timeoutMs: 120_000,
+      });
+      expect(asked.code, asked.output).toBe(0);
+      expect(asked.output).toContain(
+        "Error executing tool mcp_enginy_create_contact: Error: MCP tool 'create_contact' reported an error.",
+      );
+      // What the tool call answered, as Gemini handed it to the model: the registration endpoint's
+      // refusal of a client with no redirect URI (its SDK's answer to the 403 is to register anew).
+      expect(model.toolResults()).toHaveLength(1);
+      const said = 'redirect_uris must list at least one URI';
+      expect(JSON.parse(model.toolResults()[0] ?? '{}').error).toContain(
+        `with response: [{"functionResponse":{"name":"create_contact","response":{"error":{"message":"${said}","isError":true}}}}]`,
+      );
+      expect(seen('step-up', 'stops')).toContain(said);
+    } finally {
+      await model.close();
+    }
+    // No browser, no /authorize, no token for the new scope: only its refreshes reached /token.
+    expect(browserRecords(gemini.s)).toHaveLength(runs);
+    expect(new Set(await linesSince(since))).toEqual(new Set(['refresh 200']));
+    expect(gemini.storedToken()?.token.scope?.split(' ')).not.toContain('CONTACTS_WRITE');
   });
 
   it('expire-access: refreshes before every request (its margin is 5 minutes), and stays Connected', async () => {

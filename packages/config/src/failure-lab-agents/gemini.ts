@@ -1,6 +1,7 @@
 // Gemini CLI (@google/gemini-cli), driven offline: `gemini mcp add --transport http enginy <url>` with
 // the recipe's `oauth.redirectUri` (http://localhost:3118/oauth/callback), `/mcp auth enginy` in its
-// interactive UI through the browser, and `gemini mcp list`, which connects with the token it stored.
+// interactive UI through the browser, `gemini mcp list`, which connects with the token it stored, and
+// `gemini -p --yolo` against a stand-in for the Gemini API (tests/e2e/src/gemini-model-server.ts) for a tool call.
 // It registers (DCR) on every `/mcp auth`, asks for the authorization server metadata's whole
 // scopes_supported, and counts a token as expired 5 minutes before it is. Observed and asserted by
 // tests/e2e/test/lab-agents-gemini.test.ts; messages are quoted for the dev stack's URLs.
@@ -12,6 +13,11 @@ export const GEMINI: LabAgentRecord = {
   version: '0.61.0',
   test: 'tests/e2e/test/lab-agents-gemini.test.ts',
   observations: [
+    {
+      scenario: 'step-up',
+      reaction: 'stops',
+      seen: 'Does not authorize again: no browser, no /authorize, no new token. Its MCP SDK answers the 403 by trying to register a client with no redirect URI, which /register refuses, and `gemini -p` prints "Error executing tool mcp_enginy_create_contact: Error: MCP tool \'create_contact\' reported an error."; the model is handed "redirect_uris must list at least one URI".',
+    },
     {
       scenario: 'expire-access',
       reaction: 'recovers',
