@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { defineCommand, readCommandLine } from '@enginy/config/cli-args';
 import { REPO_ROOT } from './processes.ts';
+import { inPrivateNetwork, privateNetworkAvailable } from './private-network.ts';
 import { startProgress } from './progress.ts';
 import { followTestOutput } from './test-output.ts';
 import { type PackageResults, timingTables, type VitestReport } from './test-timings.ts';
@@ -60,6 +61,10 @@ const E2E_BESIDE = [
   'test/oauth-flows.test.ts',
   'test/readme-example.test.ts',
 ];
+// Files that do bind an agent's fixed callback port, also run beside where a network namespace can be
+// made (private-network.ts): the second lane's e2e files then run in one, where those ports are its
+// own. Without one they stay in the first lane. They balance the lanes (the CI times of the last run).
+const E2E_BESIDE_IN_PRIVATE_NETWORK: string[] = [];
 const PACKAGE_DIRS = ['apps', 'packages', 'tools', 'tests'].flatMap((group) =>
   readdirSync(join(REPO_ROOT, group))
     .map((name) => join(REPO_ROOT, group, name))
@@ -78,6 +83,8 @@ const planned = runTurbo ? plannedPackages() : [];
 const apart =
   values.serial !== true && planned !== undefined && planned.includes(E2E) && (planned.length > 1 || runHardening);
 const split = apart && vitestArgs.length === 0;
+const privateNetwork = split && E2E_BESIDE_IN_PRIVATE_NETWORK.length > 0 && privateNetworkAvailable();
+const beside = split ? [...E2E_BESIDE, ...(privateNetwork ? E2E_BESIDE_IN_PRIVATE_NETWORK : [])] : [];
 const others = (planned ?? []).filter((name) => name !== E2E);
 const progress = startProgress(
   planned === undefined ? undefined : planned.length + (runHardening ? 1 : 0) + (split ? 1 : 0),
@@ -87,9 +94,9 @@ const startedAt = Date.now();
 const statuses = await Promise.all(
   apart
     ? [
-        lane([`--filter=${E2E}`], { exclude: split ? E2E_BESIDE : [] }),
+        lane([`--filter=${E2E}`], { exclude: beside }),
         lane(others.length > 0 ? others.map((name) => `--filter=${name}`) : undefined, {
-          beside: split ? E2E_BESIDE : [],
+          beside,
           hardening: runHardening,
         }),
       ]
@@ -117,7 +124,7 @@ for (const dir of PACKAGE_DIRS)
   }
 if (timed.length > 0) process.stdout.write(`\n${timingTables(timed, REPO_ROOT)}`);
 process.stdout.write(
-  `\nwall time ${wallSeconds} s (${apart ? `two lanes${split ? `, ${E2E_BESIDE.length} e2e files in the second` : ''}` : 'one lane'})\n`,
+  `\nwall time ${wallSeconds} s (${apart ? `two lanes${split ? `, ${beside.length} e2e files in the second` : ''}` : 'one lane'})\n`,
 );
 process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
 process.exit(statuses.every((status) => status === 0) ? 0 : 1);
@@ -163,15 +170,21 @@ async function lane(filters: string[] | undefined, parts: LaneParts): Promise<nu
       ),
     );
   if ((parts.beside ?? []).length > 0) {
-    progress.log(`\n» ${E2E} (lane 2): ${parts.beside?.length} files that bind no fixed port`);
+    progress.log(
+      `\n» ${E2E} (lane 2): ${parts.beside?.length} files${privateNetwork ? ', in a network namespace of their own' : ' that bind no fixed port'}`,
+    );
     const e2eDir = join(REPO_ROOT, 'tests/e2e');
+    const vitest: [string, string[]] = [
+      join(e2eDir, 'node_modules/.bin/vitest'),
+      ['run', ...reporters, `--outputFile.json=${BESIDE_RESULTS}`, ...(parts.beside ?? [])],
+    ];
     statuses.push(
       await streamed(
-        spawn(
-          join(e2eDir, 'node_modules/.bin/vitest'),
-          ['run', ...reporters, `--outputFile.json=${BESIDE_RESULTS}`, ...(parts.beside ?? [])],
-          { cwd: e2eDir, env: childEnv(), stdio: ['inherit', 'pipe', 'pipe'] },
-        ),
+        spawn(...(privateNetwork ? inPrivateNetwork(...vitest) : vitest), {
+          cwd: e2eDir,
+          env: childEnv(),
+          stdio: ['inherit', 'pipe', 'pipe'],
+        }),
         follow,
         `${E2E} (lane 2)`,
       ),

@@ -1,4 +1,5 @@
-import { getCredits } from '@enginy/db/queries/domain/workspace-resources';
+import { BatchedReads } from '@enginy/db/batched-reads';
+import { getCreditsOf } from '@enginy/db/queries/domain/workspace-resources';
 import { notFound } from '../../errors.ts';
 import { SuccessEnvelope, success } from '../../schemas/common.ts';
 import { Credits } from '../../schemas/workspace.ts';
@@ -6,6 +7,8 @@ import { defineOperation, type Operation } from '../operation.ts';
 import type { OperationDeps } from '../deps.ts';
 
 export function creditsOperations({ db }: OperationDeps): Operation[] {
+  // Credits calls that arrive together share one query (the MCP tool is read at 50 connections).
+  const credits = new BatchedReads((workspaceIds: string[]) => getCreditsOf(db, workspaceIds));
   return [
     defineOperation({
       method: 'GET',
@@ -18,9 +21,9 @@ export function creditsOperations({ db }: OperationDeps): Operation[] {
       response: SuccessEnvelope(Credits),
       errors: ['not_found'],
       handler: async (principal) => {
-        const credits = await getCredits(db, principal.workspaceId);
-        if (!credits) throw notFound('Credits');
-        return success('Credits retrieved', credits);
+        const found = await credits.read(principal.workspaceId);
+        if (!found) throw notFound('Credits');
+        return success('Credits retrieved', found);
       },
     }),
   ];

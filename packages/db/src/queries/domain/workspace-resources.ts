@@ -10,17 +10,19 @@ export interface Credits {
   monthlyAddonCredits: number;
 }
 
-// Read on every credits call (REST and the get_credits tool): its SQL is written once rather than
-// built per call, and PostgreSQL plans it once per connection (a prepared statement). The date as
-// text: pg would turn a `date` into a Date at local midnight, shifting the day across time zones.
-const CREDITS = `select balance, monthly_plan_credits as "monthlyPlanCredits",
+// Read on every credits call (REST and the get_credits tool), for the calls that arrive together at
+// once (BatchedReads): its SQL is written once rather than built per call, and PostgreSQL plans it
+// once per connection (a prepared statement). The date as text: pg would turn a `date` into a Date
+// at local midnight, shifting the day across time zones.
+const CREDITS = `select workspace_id as "workspaceId", balance, monthly_plan_credits as "monthlyPlanCredits",
   monthly_addon_credits as "monthlyAddonCredits", next_renewal_date::text as "nextRenewalDate"
-from workspace_credits where workspace_id = $1`;
+from workspace_credits where workspace_id = any($1::uuid[])`;
 usePreparedStatement('workspace_credits', CREDITS);
 
-export async function getCredits(db: Db, workspaceId: string): Promise<Credits | undefined> {
-  const { rows } = await db.executeQuery<Credits>(CompiledQuery.raw(CREDITS, [workspaceId]));
-  return rows[0];
+/** The credits of each of these workspaces, in one round trip; a workspace with none is absent. */
+export async function getCreditsOf(db: Db, workspaceIds: readonly string[]): Promise<Map<string, Credits>> {
+  const { rows } = await db.executeQuery<Credits & { workspaceId: string }>(CompiledQuery.raw(CREDITS, [workspaceIds]));
+  return new Map(rows.map(({ workspaceId, ...credits }) => [workspaceId, credits]));
 }
 
 /** Takes `amount` credits if the balance covers them, atomically; false when it does not. */
