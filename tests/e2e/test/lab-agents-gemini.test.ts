@@ -157,7 +157,7 @@ describe(`Gemini CLI ${cliVersion('gemini')} under failure-lab scenarios`, () =>
     const { status } = await mcpList();
     connected(status);
     const steps = await linesSince(since);
-    // initialize, notifications/initialized, the GET stream and ping: each refreshed first.
+    // Each of its requests (initialize, the initialized notification, the GET stream, ping) refreshes first.
     expect(steps.length).toBeGreaterThan(1);
     expect(new Set(steps)).toEqual(new Set(['refresh 200']));
     expect((gemini.storedToken()?.token.expiresAt ?? 0) - Date.now()).toBeLessThanOrEqual(3_000);

@@ -21,7 +21,7 @@ export const GEMINI: LabAgentRecord = {
     {
       scenario: 'expire-access',
       reaction: 'recovers',
-      seen: 'Refreshes before every request, since it counts a token as expired 5 minutes early (one `gemini mcp list` refreshes four times: initialize, the initialized notification, the GET stream and ping); every refresh answered 200, "✓ enginy … - Connected", no new sign-in.',
+      seen: 'Refreshes before every request, since it counts a token as expired 5 minutes before it is: one `gemini mcp list` refreshes several times, each answered 200, and says "✓ enginy … - Connected"; no new sign-in.',
     },
     {
       scenario: 'forget-client',
@@ -56,7 +56,7 @@ export const GEMINI: LabAgentRecord = {
     {
       scenario: 'refresh-no-grace',
       reaction: 'stops',
-      seen: 'Two requests refresh the same token at once (the GET stream and ping of `gemini mcp list`): three refreshes answered 200, the fourth 400 invalid_grant, the grant revoked. That run still says "Connected" after "Failed to refresh auth token."; the next `gemini mcp list` says "Disconnected" and it holds no token.',
+      seen: 'Two of the requests of one `gemini mcp list` refresh the same token at once: three refreshes answered 200, the fourth 400 invalid_grant, the grant revoked. That run still says "Connected" after "Failed to refresh auth token."; the next `gemini mcp list` says "Disconnected" and it holds no token.',
     },
     {
       scenario: 'challenge-without-scope',
