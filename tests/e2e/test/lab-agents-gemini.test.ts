@@ -227,22 +227,6 @@ describe(`Gemini CLI ${cliVersion('gemini')} under failure-lab scenarios`, () =>
     expect(seen('resource-mismatch', 'stops')).toContain(asQuoted(said));
   });
 
-  it('refresh-no-grace: refreshes the same token twice at once, the grant is revoked, and the next start is Disconnected', async () => {
-    await api.labOn('expire-access', 'workspace', { seconds: 3 });
-    await signIn();
-    await api.labOn('refresh-no-grace', 'workspace');
-    const since = Date.now();
-    const { status, output } = await mcpList();
-    // Connected with the tokens it had, then the GET stream and ping refreshed the same token at once.
-    connected(status);
-    expect(output).toContain('Failed to refresh auth token.');
-    expect(await linesSince(since)).toEqual(['refresh 200', 'refresh 200', 'refresh 200', 'refresh 400 invalid_grant']);
-    // The grant is revoked: whatever token it kept is refused at the next start, and then dropped.
-    disconnected((await mcpList()).status);
-    expect(gemini.storedToken()).toBeUndefined();
-    seen('refresh-no-grace', 'stops');
-  });
-
   it('issuer-moved: signs in at the issuer the resource metadata names, registering there', async () => {
     await api.labOn('issuer-moved', 'global');
     const since = Date.now();

@@ -54,11 +54,6 @@ export const GEMINI: LabAgentRecord = {
       seen: '`/mcp auth` refuses before registering: "Failed to authenticate with MCP server \'enginy\': Protected resource http://localhost:3001/mcp/ does not match expected http://localhost:3001/mcp".',
     },
     {
-      scenario: 'refresh-no-grace',
-      reaction: 'stops',
-      seen: 'Two of the requests of one `gemini mcp list` refresh the same token at once: three refreshes answered 200, the fourth 400 invalid_grant, the grant revoked. That run still says "Connected" after "Failed to refresh auth token."; the next `gemini mcp list` says "Disconnected" and it holds no token.',
-    },
-    {
       scenario: 'challenge-without-scope',
       reaction: 'unaffected',
       seen: "Asks for the authorization server metadata's scopes_supported (the eleven *_READ scopes), as it does anyway, and connects.",
