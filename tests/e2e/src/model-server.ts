@@ -56,12 +56,24 @@ const toolCalls = (messages: readonly ChatMessage[]) =>
   messages.flatMap((message) => (message as { tool_calls?: ToolCall[] }).tool_calls ?? []);
 
 /**
+ * The conversation from the latest user message that asks for mcp_whoami: an agent that keeps one
+ * conversation across prompts (Copilot CLI's interactive UI) asks again in it, and gets a new call,
+ * not the earlier answer.
+ */
+function latestAsk(messages: readonly ChatMessage[]): readonly ChatMessage[] {
+  const start = messages.findLastIndex(
+    (message) => message.role === 'user' && messageText(message.content).includes(WHOAMI),
+  );
+  return start === -1 ? messages : messages.slice(start);
+}
+
+/**
  * What the stand-in says next. The whoami tool offered: call it. Offered only behind a tool search
  * (Qwen Code defers MCP tools until the model asks for them): search for it, then call the name the
  * search returned through the `tool_call` bridge. Its result in the conversation: say it, and stop.
  */
 function reply(body: ChatRequest['body']): { tool?: string; args?: object; text?: string } {
-  const messages = body.messages ?? [];
+  const messages = latestAsk(body.messages ?? []);
   const called = toolCalls(messages);
   const whoamiCall = called.find(callsWhoami);
   const result = messages.find((message) => message.role === 'tool' && message.tool_call_id === whoamiCall?.id);
@@ -80,11 +92,11 @@ function reply(body: ChatRequest['body']): { tool?: string; args?: object; text?
   return { text: `No mcp_whoami tool was offered (tools: ${names.join(', ')}).` };
 }
 
-/** The text of each result the agent passed back for a call of the whoami tool, oldest first. */
+/** The text of each result the agent passed back for a call of the whoami tool (in each request, since its latest ask), oldest first. */
 export function whoamiResults(requests: readonly ChatRequest[]): string[] {
   const texts = new Set<string>();
   for (const { body } of requests) {
-    const messages = body.messages ?? [];
+    const messages = latestAsk(body.messages ?? []);
     const ids = new Set(
       toolCalls(messages)
         .filter(callsWhoami)

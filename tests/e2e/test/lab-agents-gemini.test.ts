@@ -10,13 +10,14 @@
 import { CLAUDE_CODE_CALLBACK_PORT } from '@enginy/config/defaults';
 import { GEMINI } from '@enginy/config/failure-lab-agents/gemini';
 import { READ_SCOPES } from '@enginy/policy/scopes';
-import type { ConsoleClient, ConsoleFlow } from '@enginy/testing/console-client';
+import type { ConsoleClient } from '@enginy/testing/console-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { browserRecords, cliVersion, run } from '../src/agent-clis.ts';
 import { consoleApi } from '../src/console-api.ts';
 import { waitForFreePort } from '../src/doctor-run.ts';
 import { startGeminiStandIn } from '../src/gemini-model-server.ts';
 import { GEMINI_REDIRECT_URI, GeminiCli } from '../src/gemini-ui.ts';
+import { labStepsSince, stepLine } from '../src/lab-steps.ts';
 import { useStack } from '../src/stack-fixture.ts';
 
 const e2e = useStack();
@@ -37,16 +38,7 @@ afterEach(async () => {
 });
 afterAll(() => gemini.close());
 
-type Step = ConsoleFlow['steps'][number];
-/** Every step after discovery since `since`, oldest first, read from the Flows view. */
-async function stepsSince(since: number): Promise<Step[]> {
-  return (await api.flows({ limit: 200 }))
-    .flatMap((flow) => flow.steps)
-    .filter((step) => Date.parse(step.at) >= since && step.step !== 'discovery' && step.step !== 'mcp')
-    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
-}
-const line = (step: Step) => `${step.step} ${step.status}${step.error === null ? '' : ` ${step.error}`}`;
-const linesSince = async (since: number) => (await stepsSince(since)).map(line);
+const linesSince = async (since: number) => (await labStepsSince(api, since)).map(stepLine);
 const SIGN_IN = ['register 201', 'authorize 302', 'sign-in 200', 'consent 200', 'token 200'];
 
 const AUTHENTICATED = /Successfully authenticated and reloaded tools for 'enginy'/;

@@ -1,47 +1,18 @@
 // The real Codex CLI against the seeded demo, given only its two callback settings: `codex mcp add`
 // starts an OAuth flow of its own at once (so it gets them too), `codex mcp login` logs in again,
 // `codex mcp list` shows the state, and the token Codex stored answers mcp_whoami.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { READ_SCOPES } from '@enginy/policy/scopes';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cliCommand, loginThroughBrowser, run, scratch } from '../src/agent-clis.ts';
+import { loginThroughBrowser, scratch } from '../src/agent-clis.ts';
+import { CODEX_CALLBACK as CALLBACK, codex, codexAuthStatus, codexStoredToken } from '../src/codex-cli.ts';
 import { freeCallbackPort, reportClient, whoamiWithToken } from '../src/real-clients.ts';
 import { useStack } from '../src/stack-fixture.ts';
 import { ADMIN } from '../src/whoami.ts';
 
 const e2e = useStack();
-const codex = cliCommand('codex');
 const s = scratch('codex');
-// Without them Codex listens on 127.0.0.1:<random>/callback, which no workspace can allowlist ahead.
-const CALLBACK = [
-  '-c',
-  'mcp_oauth_callback_port=3118',
-  '-c',
-  'mcp_oauth_callback_url="http://localhost:3118/callback"',
-];
-const cli = (...args: string[]) => run([...codex, ...args, ...CALLBACK], { cwd: s.project, env: s.env });
-
-/** The "Auth" column of `codex mcp list` for enginy. */
-async function authStatus(): Promise<string> {
-  const { output } = await cli('mcp', 'list', '--json');
-  const servers = JSON.parse(output.slice(output.indexOf('['))) as { name: string; auth_status?: string }[];
-  return servers.find((server) => server.name === 'enginy')?.auth_status ?? output;
-}
-
-/**
- * Codex's OAuth store: the OS keyring when there is one, else ~/.codex/.credentials.json (the case
- * here: the scratch environment has no D-Bus session, so no keyring).
- */
-function storedAccessToken(): string {
-  const store = JSON.parse(readFileSync(join(s.home, '.codex', '.credentials.json'), 'utf8')) as Record<
-    string,
-    { server_name: string; access_token: string }
-  >;
-  const entry = Object.values(store).find((token) => token.server_name === 'enginy');
-  if (entry === undefined) throw new Error('Codex stored no token for enginy');
-  return entry.access_token;
-}
+const authStatus = () => codexAuthStatus(s);
+const storedAccessToken = () => codexStoredToken(s).access_token;
 
 afterAll(() => s.remove());
 

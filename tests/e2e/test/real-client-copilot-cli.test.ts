@@ -6,7 +6,10 @@
 // client-metadata.json, unreachable offline, so only the development fallback lets it in) and sends
 // http://127.0.0.1:<random>/callback, refused by name. The recipe needs both steps: `"auth":
 // {"redirectPort": 3118}` in the server's entry, and http://127.0.0.1:3118/callback in the allowlist;
-// then a prompt in the UI reaches mcp_whoami.
+// then a prompt in the UI reaches mcp_whoami. Then, in that same open UI, what Copilot really does
+// after a console revoke (its next tool call tries the refresh token, which is refused; it opens the
+// browser by itself, and the call completes on a new grant) and once its access token has expired
+// (its first prompt after expiry refreshes silently: one refresh, no browser, the same grant).
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { READ_SCOPES } from '@enginy/policy/scopes';
@@ -16,7 +19,9 @@ import { consoleApi } from '../src/console-api.ts';
 import { type ModelServer, STAND_IN_MODEL, startModelServer, whoamiResults } from '../src/model-server.ts';
 import {
   clientSteps,
+  type FullWhoami,
   freeCallbackPort,
+  mcpStatus,
   registrationOf,
   reportClient,
   whoamiFromToolResult,
@@ -27,6 +32,9 @@ import { ADMIN } from '../src/whoami.ts';
 
 const COPILOT_CLIENT_ID = 'https://github.com/copilot/cli/client-metadata.json';
 const RECIPE_REDIRECT_URI = 'http://127.0.0.1:3118/callback';
+/** The failure lab's access-token lifetime for the authorization Copilot makes after the revoke. */
+const SHORT_TOKEN_SECONDS = 10;
+const WHOAMI_PROMPT = 'Call the enginy mcp_whoami tool.';
 const e2e = useStack();
 const copilot = cliCommand('copilot');
 const s = scratch('copilot');
@@ -78,6 +86,63 @@ async function startUi(): Promise<TerminalSession> {
   await terminal.waitFor(/Do you trust the files in this folder\?/, 90_000);
   await terminal.pressUntil('Enter', /MCP Servers reloaded|requires authentication|Waiting for authorization/, 30_000);
   return terminal;
+}
+
+interface StoredToken {
+  accessToken: string;
+  refreshToken: string;
+  /** Seconds since the epoch. */
+  expiresAt: number;
+}
+
+/** Copilot's token for enginy: `<key>.tokens.json` beside the `<key>.json` that names the server's URL. */
+function storedToken(): StoredToken {
+  const dir = join(s.home, '.copilot', 'mcp-oauth-config');
+  const { mcpUrl } = e2e.stack.config.openapi;
+  const config = readdirSync(dir).find(
+    (name) =>
+      name.endsWith('.json') &&
+      !name.endsWith('.tokens.json') &&
+      (JSON.parse(readFileSync(join(dir, name), 'utf8')) as { serverUrl?: string }).serverUrl === mcpUrl,
+  );
+  if (config === undefined) throw new Error(`Copilot keeps no OAuth config for ${mcpUrl}`);
+  return JSON.parse(readFileSync(join(dir, config.replace(/\.json$/, '.tokens.json')), 'utf8')) as StoredToken;
+}
+
+const refreshAndTokenSteps = async () =>
+  (await clientSteps(e2e.stack, 'copilot', COPILOT_CLIENT_ID)).filter(
+    (step) => step.step === 'refresh' || step.step === 'token',
+  );
+
+/** Waits until the session's footer is back (no longer "Working"): the UI takes the next prompt. */
+async function idle(t: TerminalSession): Promise<void> {
+  const footer = async () => (await t.screen()).trimEnd().split('\n').slice(-3).join('\n');
+  const deadline = Date.now() + 30_000;
+  while (!(await footer()).includes('Interactive ·')) {
+    if (Date.now() > deadline) throw new Error(`The UI stayed busy:\n${await footer()}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/**
+ * A prompt in the open UI, in the same conversation (the stand-in calls the tool anew for each ask).
+ * Returns the whoami answer Copilot passed the stand-in, and what the UI printed from the prompt on.
+ */
+async function askWhoami(t: TerminalSession): Promise<{ who: FullWhoami; printed: string }> {
+  await idle(t);
+  const before = model.requests.length;
+  await t.type(WHOAMI_PROMPT);
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const [result] = whoamiResults(model.requests.slice(before));
+    if (result !== undefined) {
+      await idle(t);
+      const screen = await t.screen();
+      return { who: whoamiFromToolResult(result), printed: screen.slice(screen.lastIndexOf(`❯ ${WHOAMI_PROMPT}`)) };
+    }
+    if (Date.now() > deadline) throw new Error(`No mcp_whoami result reached the model:\n${await t.screen()}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 /**
@@ -148,17 +213,14 @@ describe('GitHub Copilot CLI (copilot mcp add, then the interactive UI)', () => 
     expect(new URL(login.url).searchParams.get('redirect_uri')).toBe(RECIPE_REDIRECT_URI);
 
     await closeDialogs(t);
-    const before = model.requests.length;
-    await t.type('Call the enginy mcp_whoami tool.');
-    await t.waitFor(/mcp_whoami answered/, 60_000);
+    const { who, printed } = await askWhoami(t);
     await reportClient(e2e.db, {
       cli: 'copilot',
       authorizeUrl: login.url,
       result: 'mcp_whoami answered (redirectPort 3118 + allowlisted)',
       secondsToConnected: (Date.now() - started) / 1000,
     });
-    const [result] = whoamiResults(model.requests.slice(before));
-    const who = result === undefined ? undefined : whoamiFromToolResult(result);
+    expect(printed).toContain('mcp_whoami answered');
     expect(who?.user.email).toBe(ADMIN.email);
     expect(who?.workspace.name).toBe('Acme Outreach');
     expect(who?.client.name).toBe('github.com');
@@ -166,5 +228,79 @@ describe('GitHub Copilot CLI (copilot mcp add, then the interactive UI)', () => 
     expect(who?.checks).toHaveLength(4);
     expect(who?.checks.filter((check) => !check.ok)).toEqual([]);
     await clientSteps(e2e.stack, 'copilot', COPILOT_CLIENT_ID);
+  });
+
+  it('after a revoke in the console: its next tool call tries the refresh token (invalid_grant), opens the browser by itself, and completes on a new grant', async () => {
+    const admin = await consoleApi(e2e.stack);
+    const [revoked] = await admin.connections();
+    expect(revoked?.clientId).toBe(COPILOT_CLIENT_ID);
+    const held = storedToken();
+    // By its own clock the token it holds is good for the hour.
+    expect(held.expiresAt * 1000).toBeGreaterThan(Date.now() + 60_000);
+    await admin.revoke(revoked?.grantId ?? '');
+    expect(await mcpStatus(e2e.stack.config.openapi.mcpUrl, held.accessToken)).toBe(401);
+    const stepsBefore = (await refreshAndTokenSteps()).length;
+    await freeCallbackPort();
+    // The authorization it makes by itself gets a short token (failure lab expire-access), which the
+    // next test waits out: no other sign-in needed for it.
+    await admin.labOn('expire-access', 'workspace', { seconds: SHORT_TOKEN_SECONDS });
+    try {
+      const { who, printed } = await askWhoami(terminal as TerminalSession);
+      expect(printed).toContain('mcp_whoami answered');
+      // Every check passes but the one that says the lab is on.
+      expect(who.checks.filter((check) => !check.ok).map((check) => [check.check, check.detail])).toEqual([
+        ['No failure-lab scenario is switched on', 'In force: expire-access. Switch them off with: pnpm lab off --all'],
+      ]);
+      const steps = (await refreshAndTokenSteps()).slice(stepsBefore);
+      expect(steps.map((step) => [step.step, step.status, step.error])).toEqual([
+        ['refresh', 400, 'invalid_grant'],
+        ['token', 200, null],
+      ]);
+      const records = browserRecords(s);
+      expect(records).toHaveLength(3);
+      const login = records[2];
+      expect(login?.errorText, login?.pageText).toBeUndefined();
+      const sent = new URL(login?.url ?? '').searchParams;
+      expect([sent.get('client_id'), sent.get('redirect_uri')]).toEqual([COPILOT_CLIENT_ID, RECIPE_REDIRECT_URI]);
+      const [now] = await admin.connections();
+      expect(now?.grantId).not.toBe(revoked?.grantId);
+      expect(who.checks.find((check) => check.check === 'OAuth completed successfully')?.detail).toContain(
+        now?.grantId ?? '',
+      );
+      expect(storedToken().accessToken).not.toBe(held.accessToken);
+    } finally {
+      await admin.labAllOff();
+    }
+  });
+
+  it('refreshes silently on its first prompt after expiry: one refresh, no browser, the same grant', async () => {
+    const { mcpUrl } = e2e.stack.config.openapi;
+    const admin = await consoleApi(e2e.stack);
+    const grants = (await admin.connections()).map((connection) => connection.grantId);
+    expect(grants).toHaveLength(1);
+    const held = storedToken();
+    expect(held.expiresAt * 1000 - Date.now()).toBeLessThanOrEqual(SHORT_TOKEN_SECONDS * 1000);
+    const stepsBefore = (await refreshAndTokenSteps()).length;
+    // Until it has expired by both clocks: the one Copilot stored, and the server's (401).
+    const deadline = Date.now() + (SHORT_TOKEN_SECONDS + 10) * 1000;
+    while (Date.now() <= held.expiresAt * 1000 || (await mcpStatus(mcpUrl, held.accessToken)) !== 401) {
+      if (Date.now() > deadline) throw new Error('The token Copilot holds never expired');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+
+    const { who, printed } = await askWhoami(terminal as TerminalSession);
+    expect(who.checks.filter((check) => !check.ok)).toEqual([]);
+    // Silently: the UI shows the tool call and its answer, nothing about authentication.
+    expect(printed).toContain('mcp_whoami answered');
+    expect(printed).not.toMatch(/authenticat/i);
+    const steps = (await refreshAndTokenSteps()).slice(stepsBefore);
+    expect(steps.map((step) => [step.step, step.status, step.sent.grant_type])).toEqual([
+      ['refresh', 200, 'refresh_token'],
+    ]);
+    const refreshed = storedToken();
+    expect(refreshed.accessToken).not.toBe(held.accessToken);
+    expect(refreshed.refreshToken).not.toBe(held.refreshToken);
+    expect(browserRecords(s)).toHaveLength(3);
+    expect((await admin.connections()).map((connection) => connection.grantId)).toEqual(grants);
   });
 });
