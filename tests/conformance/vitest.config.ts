@@ -2,6 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // One module graph for all files (isolate: false), not a fresh import of everything per file:
+    // see apps/openapi/vitest.config.ts.
+    isolate: false,
     testTimeout: 90_000,
     hookTimeout: 120_000,
   },

@@ -2,6 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // One module graph for all files (isolate: false), not a fresh import of everything per file:
+    // see apps/openapi/vitest.config.ts.
+    isolate: false,
     testTimeout: 300_000,
     hookTimeout: 180_000,
     // Each file starts a whole stack (the fault files kill parts of theirs): one at a time is all two cores take.

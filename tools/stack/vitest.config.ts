@@ -2,6 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // One module graph for all files (isolate: false), not a fresh import of everything per file:
+    // see apps/openapi/vitest.config.ts.
+    isolate: false,
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // Each file starts whole stacks; two at once is all two cores take.

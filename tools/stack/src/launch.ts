@@ -45,11 +45,11 @@ export async function launchStack(options: LaunchOptions): Promise<LaunchedStack
   const specs = stackApps(config, options.mode).filter(
     (spec) => options.only === undefined || options.only.includes(spec.name),
   );
-  // The services run from their bundles: built from the current sources first (~0.5 s), and in
-  // `watch` mode rebuilt on every change until the stack stops.
+  // The services run from their bundles: built from the current sources first (~0.5 s) where one
+  // changed, and in `watch` mode rebuilt on every change until the stack stops.
   const services = SERVICES.filter((service) => specs.some((spec) => spec.name === service));
   const watcher = options.mode === 'watch' ? await watchServices(services) : undefined;
-  if (options.mode === 'once') await buildServices(services);
+  if (options.mode === 'once') await buildServices(services, { ifChanged: true });
 
   let topology: Topology | undefined;
   let stages: ProcessSpec[][] = [specs.map((spec) => ({ ...spec, env, ready: httpReady(spec.readyUrl) }))];
