@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // One PostgreSQL for the run, with a migrated, seeded template each file's stack clones (stack-fixture.ts).
+    globalSetup: ['@enginy/db/testing/global-setup'],
     // One module graph for all files (isolate: false), not a fresh import of everything per file:
     // see apps/openapi/vitest.config.ts.
     isolate: false,

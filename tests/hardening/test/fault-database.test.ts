@@ -12,7 +12,7 @@ import { ADMIN, useStack } from '../src/stack.ts';
 
 // A request during the outage must be answered within this (the pool's connect timeout is 5 s).
 const BOUND_MS = 8_000;
-const h = useStack({ TOKEN_RATE_LIMIT_PER_MINUTE: '100000' });
+const h = useStack({ TOKEN_RATE_LIMIT_PER_MINUTE: '100000' }, undefined, { ownPostgres: true });
 
 // Rounds start at most this often. The test is about the outage, not the rate limits: unpaced, the
 // rounds before and after it (a few ms each when every answer is quick) sent more than the documented
