@@ -4,6 +4,7 @@
 // tool result Claude Code passed back (what the MCP call really answered).
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readJsonBody } from './model-server.ts';
 
 export interface MessagesRequest {
   path: string;
@@ -41,35 +42,26 @@ const toolResultsOf = (body: MessagesRequest['body']): string[] =>
 
 export async function startAnthropicStandIn(tool: string, input: object): Promise<AnthropicStandIn> {
   const requests: MessagesRequest[] = [];
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const path = request.url ?? '';
-      let body: MessagesRequest['body'] = {};
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString() || '{}');
-      } catch {
-        // Not JSON: answered like any other request.
-      }
-      requests.push({ path, body });
-      if (!path.startsWith('/v1/messages') || path.includes('count_tokens')) {
-        response.writeHead(200, { 'content-type': 'application/json' });
-        response.end(JSON.stringify({ input_tokens: 1 }));
-        return;
-      }
-      const offered = (body.tools ?? []).find((t) => t.name?.endsWith(tool));
-      const results = toolResultsOf(body);
-      const block: Block =
-        offered?.name !== undefined && results.length === 0
-          ? { type: 'tool_use', id: `toolu_${requests.length}`, name: offered.name, input }
-          : { type: 'text', text: results.length > 0 ? `The tool answered: ${results.join('\n')}` : 'OK' };
-      if (body.stream) stream(response, body.model ?? 'stand-in', block);
-      else {
-        response.writeHead(200, { 'content-type': 'application/json' });
-        response.end(JSON.stringify(message(body.model ?? 'stand-in', [block], stopReason(block))));
-      }
-    });
+  const server = createServer(async (request, response) => {
+    const path = request.url ?? '';
+    const body = await readJsonBody<MessagesRequest['body']>(request);
+    requests.push({ path, body });
+    if (!path.startsWith('/v1/messages') || path.includes('count_tokens')) {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ input_tokens: 1 }));
+      return;
+    }
+    const offered = (body.tools ?? []).find((t) => t.name?.endsWith(tool));
+    const results = toolResultsOf(body);
+    const block: Block =
+      offered?.name !== undefined && results.length === 0
+        ? { type: 'tool_use', id: `toolu_${requests.length}`, name: offered.name, input }
+        : { type: 'text', text: results.length > 0 ? `The tool answered: ${results.join('\n')}` : 'OK' };
+    if (body.stream) stream(response, body.model ?? 'stand-in', block);
+    else {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(message(body.model ?? 'stand-in', [block], stopReason(block))));
+    }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -5,6 +5,7 @@
 // (what the MCP call really answered).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readJsonBody } from './model-server.ts';
 
 type Part = { text?: string; functionCall?: object; functionResponse?: { name?: string; response?: unknown } };
 
@@ -39,52 +40,43 @@ const candidate = (part: Part) => ({
 
 export async function startGeminiStandIn(tool: string, args: object): Promise<GeminiStandIn> {
   const requests: GenerateRequest[] = [];
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const path = request.url ?? '';
-      let body: GenerateRequest['body'] = {};
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString() || '{}');
-      } catch {
-        // Not JSON: answered like any other request.
-      }
-      requests.push({ path, body });
-      if (path.includes(':countTokens')) {
-        response.writeHead(200, { 'content-type': 'application/json' });
-        response.end(JSON.stringify({ totalTokens: 1 }));
-        return;
-      }
-      // Its JSON side questions (which model to route to, who speaks next): the simplest answers.
-      if (body.generationConfig?.responseMimeType === 'application/json') {
-        const json = {
-          complexity_reasoning: 'stand-in',
-          complexity_score: 1,
-          reasoning: 'stand-in',
-          next_speaker: 'user',
-        };
-        response.writeHead(200, { 'content-type': 'application/json' });
-        response.end(JSON.stringify(candidate({ text: JSON.stringify(json) })));
-        return;
-      }
-      const offered = (body.tools ?? [])
-        .flatMap((t) => t.functionDeclarations ?? [])
-        .find((declaration) => declaration.name?.endsWith(tool));
-      const results = toolResultsOf(body);
-      const part: Part =
-        offered?.name !== undefined && results.length === 0
-          ? { functionCall: { name: offered.name, args } }
-          : { text: results.length > 0 ? `The tool answered: ${results.join('\n')}` : 'OK' };
-      const answer = JSON.stringify(candidate(part));
-      if (path.includes(':streamGenerateContent')) {
-        response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-        response.end(`data: ${answer}\r\n\r\n`);
-      } else {
-        response.writeHead(200, { 'content-type': 'application/json' });
-        response.end(answer);
-      }
-    });
+  const server = createServer(async (request, response) => {
+    const path = request.url ?? '';
+    const body = await readJsonBody<GenerateRequest['body']>(request);
+    requests.push({ path, body });
+    if (path.includes(':countTokens')) {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ totalTokens: 1 }));
+      return;
+    }
+    // Its JSON side questions (which model to route to, who speaks next): the simplest answers.
+    if (body.generationConfig?.responseMimeType === 'application/json') {
+      const json = {
+        complexity_reasoning: 'stand-in',
+        complexity_score: 1,
+        reasoning: 'stand-in',
+        next_speaker: 'user',
+      };
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(candidate({ text: JSON.stringify(json) })));
+      return;
+    }
+    const offered = (body.tools ?? [])
+      .flatMap((t) => t.functionDeclarations ?? [])
+      .find((declaration) => declaration.name?.endsWith(tool));
+    const results = toolResultsOf(body);
+    const part: Part =
+      offered?.name !== undefined && results.length === 0
+        ? { functionCall: { name: offered.name, args } }
+        : { text: results.length > 0 ? `The tool answered: ${results.join('\n')}` : 'OK' };
+    const answer = JSON.stringify(candidate(part));
+    if (path.includes(':streamGenerateContent')) {
+      response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      response.end(`data: ${answer}\r\n\r\n`);
+    } else {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(answer);
+    }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -160,19 +160,27 @@ function answer(response: ServerResponse, body: ChatRequest['body'], id: string)
   );
 }
 
+/**
+ * A stand-in model's request body, parsed as JSON: an empty object when it is empty or not JSON, so
+ * that the request is still recorded and answered like any other (each stand-in model server).
+ */
+export async function readJsonBody<Body extends object>(request: IncomingMessage): Promise<Body> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  try {
+    const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Body;
+  } catch {
+    return {} as Body;
+  }
+}
+
 export async function startModelServer(): Promise<ModelServer> {
   const requests: ChatRequest[] = [];
   let count = 0;
   const server = createServer(async (request: IncomingMessage, response: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
     const path = (request.url ?? '').split('?')[0] ?? '';
-    let body: ChatRequest['body'] = {};
-    try {
-      body = chunks.length === 0 ? {} : (JSON.parse(Buffer.concat(chunks).toString('utf8')) as ChatRequest['body']);
-    } catch {
-      // Kept as an empty body: the request is still recorded.
-    }
+    const body = await readJsonBody<ChatRequest['body']>(request);
     requests.push({ path, body });
     if (request.method === 'GET' && path.endsWith('/models')) {
       response.writeHead(200, { 'content-type': 'application/json' });

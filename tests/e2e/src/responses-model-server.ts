@@ -5,6 +5,7 @@
 // MCP call answered, as Codex passed it back to the model.
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readJsonBody } from './model-server.ts';
 
 interface InputItem {
   type?: string;
@@ -46,9 +47,7 @@ const outputsOf = (body: ResponsesRequest['body']): string[] =>
 export async function startResponsesStandIn(tool: string, input: object): Promise<ResponsesStandIn> {
   const requests: ResponsesRequest[] = [];
   const server = createServer(async (request, response) => {
-    let raw = '';
-    for await (const chunk of request) raw += String(chunk);
-    const body = (raw.startsWith('{') ? JSON.parse(raw) : {}) as ResponsesRequest['body'];
+    const body = await readJsonBody<ResponsesRequest['body']>(request);
     requests.push({ path: request.url ?? '', body });
     if (!(request.url ?? '').endsWith('/responses')) {
       // The model catalogue and anything else: nothing here.
