@@ -1,6 +1,10 @@
-// What the failure-lab agent tests read back from the console's Flows view: the steps a client took
-// since a moment, one line each, so that a test compares what it sent with what was recorded.
+// What the failure-lab agent tests read back from the console's Flows view (the steps a client took
+// since a moment, one line each, so that a test compares what it sent with what was recorded), and
+// what the agent's record says it does.
+import type { LabScenarioName } from '@enginy/config/failure-lab';
+import type { LabAgentRecord, LabReaction } from '@enginy/config/failure-lab-agents/record';
 import type { ConsoleClient, ConsoleFlow } from '@enginy/testing/console-client';
+import { expect } from 'vitest';
 
 export type FlowStep = ConsoleFlow['steps'][number];
 
@@ -14,3 +18,16 @@ export async function labStepsSince(api: ConsoleClient, since: number): Promise<
 
 /** "token 200", "refresh 503 temporarily_unavailable": the step, its status and its error. */
 export const stepLine = (step: FlowStep) => `${step.step} ${step.status}${step.error === null ? '' : ` ${step.error}`}`;
+
+/**
+ * A file's `seen(scenario, reaction)`: holds that the agent's record gives `scenario` this reaction,
+ * and returns what the record says it did (its quoted message), for the test to compare with what it
+ * observes now.
+ */
+export function recordOf(record: LabAgentRecord): (scenario: LabScenarioName, reaction: LabReaction) => string {
+  return (scenario, reaction) => {
+    const observation = record.observations.find((o) => o.scenario === scenario);
+    expect(observation?.reaction).toBe(reaction);
+    return observation?.seen ?? '';
+  };
+}

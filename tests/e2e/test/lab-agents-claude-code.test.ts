@@ -8,12 +8,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLAUDE_CODE } from '@enginy/config/failure-lab-agents/claude-code';
 import { READ_SCOPES } from '@enginy/policy/scopes';
-import type { ConsoleClient, ConsoleFlow } from '@enginy/testing/console-client';
+import type { ConsoleClient } from '@enginy/testing/console-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { browserRecords, cliCommand, cliVersion, inTty, loginThroughBrowser, run, scratch } from '../src/agent-clis.ts';
 import { startAnthropicStandIn } from '../src/anthropic-model-server.ts';
 import { consoleApi } from '../src/console-api.ts';
 import { freeCallbackPort } from '../src/real-clients.ts';
+import { labStepsSince, recordOf, stepLine } from '../src/lab-steps.ts';
 import { useStack } from '../src/stack-fixture.ts';
 
 const e2e = useStack();
@@ -67,14 +68,8 @@ async function storedTokenExpired(): Promise<void> {
   if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
 }
 
-type Step = ConsoleFlow['steps'][number];
-async function stepsSince(since: number): Promise<Step[]> {
-  return (await api.flows({ limit: 200 }))
-    .flatMap((flow) => flow.steps)
-    .filter((step) => Date.parse(step.at) >= since && step.step !== 'discovery' && step.step !== 'mcp')
-    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
-}
-const line = (step: Step) => `${step.step} ${step.status}${step.error === null ? '' : ` ${step.error}`}`;
+const stepsSince = (since: number) => labStepsSince(api, since);
+const line = stepLine;
 
 const CLAUDE_CLIENT_ID = 'https://claude.ai/oauth/claude-code-client-metadata';
 const issuer = () => e2e.stack.config.auth.issuer;
@@ -87,11 +82,7 @@ const asQuoted = (message: string) =>
     .replaceAll(issuer(), 'http://localhost:3002')
     .replaceAll(new URL(e2e.stack.config.openapi.mcpUrl).origin, 'http://localhost:3001');
 
-function seen(scenario: string, reaction: string): string {
-  const observation = CLAUDE_CODE.observations.find((o) => o.scenario === scenario);
-  expect(observation?.reaction).toBe(reaction);
-  return observation?.seen ?? '';
-}
+const seen = recordOf(CLAUDE_CODE);
 
 describe(`Claude Code ${cliVersion('claude')} under failure-lab scenarios`, () => {
   it('the record is of the version installed', () => {

@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { browserRecords, cliVersion, type LoginOutcome, loginThroughBrowser, scratch } from '../src/agent-clis.ts';
 import { CODEX_CALLBACK, codex, codexAuthStatus, codexExec, codexStoredToken } from '../src/codex-cli.ts';
 import { consoleApi } from '../src/console-api.ts';
-import { labStepsSince, stepLine } from '../src/lab-steps.ts';
+import { labStepsSince, recordOf, stepLine } from '../src/lab-steps.ts';
 import { freeCallbackPort } from '../src/real-clients.ts';
 import { useStack } from '../src/stack-fixture.ts';
 
@@ -50,11 +50,7 @@ async function whoami() {
 const answeredWhoami = (outputs: string[]) =>
   outputs.length === 1 && outputs[0]?.includes('"email":"dev@enginy.local"');
 
-function seen(scenario: string, reaction: string): string {
-  const observation = CODEX.observations.find((o) => o.scenario === scenario);
-  expect(observation?.reaction).toBe(reaction);
-  return observation?.seen ?? '';
-}
+const seen = recordOf(CODEX);
 /** A message as the record quotes it: the dev stack's URLs. */
 const asQuoted = (message: string) => message.replaceAll(issuer(), 'http://localhost:3002');
 

@@ -17,7 +17,7 @@ import { consoleApi } from '../src/console-api.ts';
 import { waitForFreePort } from '../src/doctor-run.ts';
 import { startGeminiStandIn } from '../src/gemini-model-server.ts';
 import { GEMINI_REDIRECT_URI, GeminiCli } from '../src/gemini-ui.ts';
-import { labStepsSince, stepLine } from '../src/lab-steps.ts';
+import { labStepsSince, recordOf, stepLine } from '../src/lab-steps.ts';
 import { useStack } from '../src/stack-fixture.ts';
 
 const e2e = useStack();
@@ -79,11 +79,7 @@ const asQuoted = (message: string) =>
     .replaceAll(mcpUrl(), 'http://localhost:3001/mcp')
     .replaceAll(e2e.stack.config.auth.issuer, 'http://localhost:3002');
 
-function seen(scenario: string, reaction: string): string {
-  const observation = GEMINI.observations.find((o) => o.scenario === scenario);
-  expect(observation?.reaction).toBe(reaction);
-  return observation?.seen ?? '';
-}
+const seen = recordOf(GEMINI);
 
 describe(`Gemini CLI ${cliVersion('gemini')} under failure-lab scenarios`, () => {
   it('the record is of the version installed', () => {

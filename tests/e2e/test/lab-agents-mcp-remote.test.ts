@@ -14,11 +14,12 @@
 // mcp-remote's, and a browser that opened a connection to :3118 and never used it would hold it too.
 import { MCP_REMOTE } from '@enginy/config/failure-lab-agents/mcp-remote';
 import { READ_SCOPES } from '@enginy/policy/scopes';
-import type { ConsoleClient, ConsoleFlow } from '@enginy/testing/console-client';
+import type { ConsoleClient } from '@enginy/testing/console-client';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { consoleApi } from '../src/console-api.ts';
 import { MCP_REMOTE_VERSION, McpRemoteHost } from '../src/mcp-remote-host.ts';
 import { freeCallbackPort } from '../src/real-clients.ts';
+import { labStepsSince, recordOf, stepLine } from '../src/lab-steps.ts';
 import { useStackAndBrowser } from '../src/stack-fixture.ts';
 
 const e2e = useStackAndBrowser();
@@ -51,15 +52,8 @@ async function host(): Promise<McpRemoteHost> {
   return started;
 }
 
-type Step = ConsoleFlow['steps'][number];
-/** Every step after discovery since `since`, oldest first, read from the Flows view. */
-async function stepsSince(since: number): Promise<Step[]> {
-  return (await api.flows({ limit: 200 }))
-    .flatMap((flow) => flow.steps)
-    .filter((step) => Date.parse(step.at) >= since && step.step !== 'discovery' && step.step !== 'mcp')
-    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
-}
-const line = (step: Step) => `${step.step} ${step.status}${step.error === null ? '' : ` ${step.error}`}`;
+const stepsSince = (since: number) => labStepsSince(api, since);
+const line = stepLine;
 const linesSince = async (since: number) => (await stepsSince(since)).map(line);
 const SIGN_IN = ['register 201', 'authorize 302', 'sign-in 200', 'consent 200', 'token 200'];
 
@@ -81,11 +75,7 @@ async function lastTokenExpired(since: number): Promise<void> {
 }
 const whoamiOk = async (h: McpRemoteHost) => expect((await h.call('mcp_whoami')).isError).toBeFalsy();
 
-function seen(scenario: string, reaction: string): string {
-  const observation = MCP_REMOTE.observations.find((o) => o.scenario === scenario);
-  expect(observation?.reaction).toBe(reaction);
-  return observation?.seen ?? '';
-}
+const seen = recordOf(MCP_REMOTE);
 /** A message as the record quotes it: the dev stack's URLs. */
 const asQuoted = (message: string) =>
   message.replaceAll(mcpUrl, 'http://localhost:3001/mcp').replaceAll(issuer, 'http://localhost:3002');

@@ -18,7 +18,7 @@ import { browserRecords, cliCommand, cliVersion, loginThroughBrowser, run, scrat
 import { type AnthropicStandIn, startAnthropicStandIn } from '../src/anthropic-model-server.ts';
 import { consoleApi } from '../src/console-api.ts';
 import { waitForFreePort } from '../src/doctor-run.ts';
-import { labStepsSince, stepLine } from '../src/lab-steps.ts';
+import { labStepsSince, recordOf, stepLine } from '../src/lab-steps.ts';
 import { useStack } from '../src/stack-fixture.ts';
 
 const OPENCODE_REDIRECT_URI = 'http://127.0.0.1:19876/mcp/oauth/callback';
@@ -113,11 +113,7 @@ const asQuoted = (message: string) =>
   message.replaceAll(mcpUrl(), 'http://localhost:3001/mcp').replaceAll(issuer(), 'http://localhost:3002');
 const param = (url: string, name: string) => new URL(url).searchParams.get(name);
 
-function seen(scenario: string, reaction: string): string {
-  const observation = OPENCODE.observations.find((o) => o.scenario === scenario);
-  expect(observation?.reaction).toBe(reaction);
-  return observation?.seen ?? '';
-}
+const seen = recordOf(OPENCODE);
 
 describe(`opencode ${cliVersion('opencode')} under failure-lab scenarios`, () => {
   it('the record is of the version installed', () => {

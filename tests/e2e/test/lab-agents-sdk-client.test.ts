@@ -10,6 +10,7 @@ import type { ConsoleClient, ConsoleFlow } from '@enginy/testing/console-client'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { consoleApi } from '../src/console-api.ts';
 import { SdkHost } from '../src/sdk-host.ts';
+import { recordOf } from '../src/lab-steps.ts';
 import { useStackAndBrowser } from '../src/stack-fixture.ts';
 
 const e2e = useStackAndBrowser();
@@ -60,11 +61,7 @@ async function connected(scenario: string): Promise<SdkHost> {
 }
 
 /** The record's sentence for `scenario`, once its reaction is the one observed here. */
-function seen(scenario: string, reaction: string): string {
-  const observation = SDK_CLIENT.observations.find((o) => o.scenario === scenario);
-  expect(observation?.reaction).toBe(reaction);
-  return observation?.seen ?? '';
-}
+const seen = recordOf(SDK_CLIENT);
 /** A message as the record quotes it: the dev stack's MCP URL, `<id>` for a client ID. */
 function asQuoted(message: string, clientId?: string): string {
   const quoted = message.replaceAll(mcpUrl, 'http://localhost:3001/mcp');
