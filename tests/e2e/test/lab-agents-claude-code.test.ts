@@ -108,6 +108,28 @@ describe(`Claude Code ${cliVersion('claude')} under failure-lab scenarios`, () =
     seen('expire-access', 'recovers');
   });
 
+  it('token-unavailable: retries its refresh on its own, sooner than Retry-After, and stays Connected', async () => {
+    // (Short tokens still, as forget-client next expects of the one stored.)
+    await api.labOn('expire-access', 'workspace', { seconds: 3 });
+    await storedTokenExpired();
+    await api.labOn('token-unavailable', 'global', { count: 2 });
+    const since = Date.now();
+    expect(await status()).toContain('✔ Connected');
+    const steps = await stepsSince(since);
+    expect(steps.slice(0, 2).map(line)).toEqual([
+      'refresh 503 temporarily_unavailable',
+      'refresh 503 temporarily_unavailable',
+    ]);
+    expect(new Set(steps.slice(2).map(line))).toEqual(new Set(['refresh 200']));
+    // The 503 said Retry-After: 5 (UNAVAILABLE_RETRY_AFTER_SECONDS); its next try came sooner (about
+    // 1 s, then 2 s, observed).
+    const [first, second] = steps.map((step) => Date.parse(step.at));
+    expect((second as number) - (first as number)).toBeLessThan(5_000);
+    expect((await api.lab()).find((scenario) => scenario.name === 'token-unavailable')?.state?.remaining).toBe(0);
+    expect(browserRecords(s)).toHaveLength(logins);
+    seen('token-unavailable', 'recovers');
+  });
+
   it('forget-client: its client ID is its metadata document, so refreshing and signing in again are untouched', async () => {
     await api.labOn('expire-access', 'workspace', { seconds: 3 });
     await api.labOn('forget-client', 'global');

@@ -24,6 +24,11 @@ export const CLAUDE_CODE: LabAgentRecord = {
       seen: '`claude mcp list` finds the 3 s token expired, refreshes (several times in one run) and shows "✔ Connected"; no new sign-in.',
     },
     {
+      scenario: 'token-unavailable',
+      reaction: 'recovers',
+      seen: 'Its refresh answered 503 twice: it tries again about 1 s, then 2 s later, sooner than the 5 s Retry-After asks, and the third refresh succeeds; `claude mcp list` shows "✔ Connected" and no sign-in is asked for.',
+    },
+    {
       scenario: 'forget-client',
       reaction: 'unaffected',
       seen: 'Its client ID is its metadata document URL, which the scenario does not forget: refreshes answer 200 and "✔ Connected"; `claude mcp login` again revokes its tokens and authorizes with the same client ID, never registering.',
