@@ -130,6 +130,20 @@ describe(`Claude Code ${cliVersion('claude')} under failure-lab scenarios`, () =
     seen('token-unavailable', 'recovers');
   });
 
+  it('refresh-no-grace: two `claude mcp list` at once after expiry refresh one after the other, so none is refused', async () => {
+    await api.labOn('expire-access', 'workspace', { seconds: 3 });
+    await api.labOn('refresh-no-grace', 'workspace');
+    await storedTokenExpired();
+    const since = Date.now();
+    const both = await Promise.all([status(), status()]);
+    for (const said of both) expect(said).toContain('✔ Connected');
+    const steps = (await stepsSince(since)).map(line);
+    expect(steps.length).toBeGreaterThan(2);
+    expect(new Set(steps)).toEqual(new Set(['refresh 200']));
+    expect(browserRecords(s)).toHaveLength(logins);
+    seen('refresh-no-grace', 'unaffected');
+  });
+
   it('forget-client: its client ID is its metadata document, so refreshing and signing in again are untouched', async () => {
     await api.labOn('expire-access', 'workspace', { seconds: 3 });
     await api.labOn('forget-client', 'global');

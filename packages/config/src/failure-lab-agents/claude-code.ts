@@ -29,6 +29,11 @@ export const CLAUDE_CODE: LabAgentRecord = {
       seen: 'Its refresh answered 503 twice: it tries again about 1 s, then 2 s later, sooner than the 5 s Retry-After asks, and the third refresh succeeds; `claude mcp list` shows "✔ Connected" and no sign-in is asked for.',
     },
     {
+      scenario: 'refresh-no-grace',
+      reaction: 'unaffected',
+      seen: 'Two `claude mcp list` at once after expiry, on one stored login: the second one\'s refreshes come about 1 s after the first one\'s, with the refresh token the first stored, so none is used twice: every refresh 200 and both show "✔ Connected".',
+    },
+    {
       scenario: 'forget-client',
       reaction: 'unaffected',
       seen: 'Its client ID is its metadata document URL, which the scenario does not forget: refreshes answer 200 and "✔ Connected"; `claude mcp login` again revokes its tokens and authorizes with the same client ID, never registering.',
