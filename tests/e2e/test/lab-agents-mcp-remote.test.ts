@@ -226,4 +226,33 @@ describe(`mcp-remote ${MCP_REMOTE_VERSION} under each failure-lab scenario`, () 
     expect(await linesSince(since)).toEqual(SIGN_IN);
     seen('challenge-without-scope', 'unaffected');
   });
+
+  it('issuer-moved: signed in before, it keeps refreshing at the old issuer; a new login follows the move to /v2', async () => {
+    const since = Date.now();
+    await api.labOn('expire-access', 'workspace', { seconds: 3 });
+    const before = await host();
+    await before.connect();
+    await whoamiOk(before);
+    await api.labOn('issuer-moved', 'global');
+    const moved = Date.now();
+    await lastTokenExpired(since);
+    await whoamiOk(before);
+    expect(before.visits).toHaveLength(1);
+    // Refreshes of the old issuer's token: /v2 would refuse them, so each went to the old issuer.
+    const after = await stepsSince(moved);
+    expect(after.length).toBeGreaterThan(0);
+    expect(new Set(after.map(line))).toEqual(new Set(['refresh 200']));
+    expect(after.every((step) => step.scenarios.includes('issuer-moved'))).toBe(true);
+    expect(before.log).toContain('Refreshed the access token before it expired');
+    expect(before.log).not.toContain('/v2');
+
+    const fresh = Date.now();
+    const h = await host();
+    await h.connect();
+    await whoamiOk(h);
+    const url = new URL(h.openedUrls[0] as string);
+    expect(`${url.origin}${url.pathname}`).toBe(`${issuer}/v2/authorize`);
+    expect((await linesSince(fresh)).slice(0, 5)).toEqual(SIGN_IN);
+    seen('issuer-moved', 'unaffected');
+  });
 });

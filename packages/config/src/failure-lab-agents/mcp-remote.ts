@@ -54,5 +54,10 @@ export const MCP_REMOTE: LabAgentRecord = {
       reaction: 'unaffected',
       seen: "Asks for the resource metadata's scopes_supported (the eleven *_READ scopes) and connects.",
     },
+    {
+      scenario: 'issuer-moved',
+      reaction: 'unaffected',
+      seen: 'Signed in before the move, it keeps refreshing at the old issuer ahead of expiry, so no 401 ever sends it back to the metadata: every refresh 200 and its calls succeed, with no new sign-in. A new login follows the move: it registers at /v2 and signs in at /v2/authorize.',
+    },
   ],
 };
