@@ -40,6 +40,7 @@ afterAll(() => gemini.close());
 
 const linesSince = async (since: number) => (await labStepsSince(api, since)).map(stepLine);
 const SIGN_IN = ['register 201', 'authorize 302', 'sign-in 200', 'consent 200', 'token 200'];
+const REUSED = 'refresh 400 invalid_grant';
 
 const AUTHENTICATED = /Successfully authenticated and reloaded tools for 'enginy'/;
 /** `/mcp auth enginy` through the browser, waiting for the UI to say it reloaded the server's tools. */
@@ -150,6 +151,43 @@ describe(`Gemini CLI ${cliVersion('gemini')} under failure-lab scenarios`, () =>
     expect(new Set(steps)).toEqual(new Set(['refresh 200']));
     expect((gemini.storedToken()?.token.expiresAt ?? 0) - Date.now()).toBeLessThanOrEqual(3_000);
     seen('expire-access', 'recovers');
+  });
+
+  it('refresh-no-grace: two requests of one `gemini mcp list` refresh with the same token, the grant is revoked, and the next list is Disconnected', async () => {
+    await api.labOn('expire-access', 'workspace', { seconds: 3 });
+    expect(gemini.storedToken()).toBeDefined();
+    await api.labOn('refresh-no-grace', 'global');
+    // It refreshes before each of its requests, each on its own, so two holding the same token at once
+    // is a race: the first list ran into it in 7 runs of 7 when this was measured, but not in every run
+    // before. Up to three lists, then.
+    const since = Date.now();
+    let list = await mcpList();
+    for (let more = 2; more > 0 && !(await linesSince(since)).includes(REUSED); more--) list = await mcpList();
+    const steps = await labStepsSince(api, since);
+    const reused = steps.findIndex((step) => stepLine(step) === REUSED);
+    expect(reused, steps.map(stepLine).join('\n')).toBeGreaterThan(0);
+    expect(new Set(steps.slice(0, reused).map(stepLine))).toEqual(new Set(['refresh 200']));
+    expect(steps[reused]?.description).toBe(
+      'The refresh token was already used; the connection is revoked and must be authorized again',
+    );
+    // That list had connected with the refreshes before, and says so.
+    connected(list.status);
+    expect(list.output).toContain('Failed to refresh auth token.');
+
+    // The grant is gone: the next list either refreshes and is refused, or has dropped the token already.
+    const next = Date.now();
+    const after = await mcpList();
+    disconnected(after.status);
+    expect(gemini.storedToken()).toBeUndefined();
+    const refused = await linesSince(next);
+    expect(refused.every((line) => line === REUSED), refused.join('\n')).toBe(true);
+    seen('refresh-no-grace', 'stops');
+
+    // Signed in again with the grace back: with it off, reloading the tools would race once more.
+    await api.labOff('refresh-no-grace');
+    const again = Date.now();
+    await signIn();
+    expect((await linesSince(again)).slice(0, 5)).toEqual(SIGN_IN);
   });
 
   it('forget-client: its refresh is refused, it drops its token and is Disconnected; /mcp auth registers again', async () => {
