@@ -7,6 +7,7 @@ import type { LabScenarioName } from './failure-lab.ts';
 import { CLAUDE_CODE } from './failure-lab-agents/claude-code.ts';
 import { CODEX } from './failure-lab-agents/codex.ts';
 import { GEMINI } from './failure-lab-agents/gemini.ts';
+import { INSPECTOR } from './failure-lab-agents/inspector.ts';
 import { MCP_REMOTE } from './failure-lab-agents/mcp-remote.ts';
 import { OPENCODE } from './failure-lab-agents/opencode.ts';
 import type { LabAgentRecord } from './failure-lab-agents/record.ts';
@@ -15,7 +16,15 @@ import { SDK_CLIENT } from './failure-lab-agents/sdk-client.ts';
 export type { LabAgentObservation, LabAgentRecord, LabReaction } from './failure-lab-agents/record.ts';
 
 /** Every agent measured so far, in the README's column order. Each agent's file adds itself here. */
-export const LAB_AGENTS: readonly LabAgentRecord[] = [SDK_CLIENT, MCP_REMOTE, CLAUDE_CODE, CODEX, GEMINI, OPENCODE];
+export const LAB_AGENTS: readonly LabAgentRecord[] = [
+  SDK_CLIENT,
+  MCP_REMOTE,
+  CLAUDE_CODE,
+  CODEX,
+  GEMINI,
+  OPENCODE,
+  INSPECTOR,
+];
 
 /** One row per scenario the agents were seen against: what each did, for the console and the README. */
 export function labAgentsSeen(scenario: LabScenarioName) {
