@@ -1,5 +1,5 @@
 // The real agent CLIs of tests/e2e/package.json, run offline from a scratch HOME, with a $BROWSER
-// that approves in Chromium (browser-opener.ts).
+// that approves in Chromium (browser-desk.ts).
 //
 // Claude Code and opencode ship their native binary in an optional platform package and copy it over
 // a placeholder in a postinstall. pnpm-workspace.yaml does not let those postinstalls run: the
@@ -8,12 +8,11 @@
 // the Inspector's, Cline's, Qwen Code's and Copilot CLI's bins are Node scripts that find their
 // parts themselves.
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { arch, platform, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { OpenerRecord } from './browser-opener.ts';
+import { type OpenerRecord, openedUrls, serveBrowserOpens } from './browser-desk.ts';
 
 export type AgentCli = 'claude' | 'codex' | 'gemini' | 'opencode' | 'inspector' | 'cline' | 'qwen' | 'copilot';
 
@@ -73,7 +72,7 @@ export interface Scratch {
   home: string;
   /** The working directory (project folder) the CLI runs in. */
   project: string;
-  /** Lines the $BROWSER script appended, one per browser it "opened". */
+  /** One JSON line per browser run that ended: what the CLI opened, and how it went (browser-desk.ts). */
   browserLog: string;
   env: Record<string, string>;
   /** Deletes the scratch folder (after the file's tests). */
@@ -82,9 +81,6 @@ export interface Scratch {
 
 /** A loopback port nothing listens on (discard). */
 const DEAD_END = 'http://127.0.0.1:9';
-const TSX = fileURLToPath(import.meta.resolve('tsx'));
-const OPENER = fileURLToPath(new URL('./browser-opener.ts', import.meta.url));
-
 /**
  * A scratch HOME and project folder with a $BROWSER that approves in Chromium. The wrapper returns
  * at once (as a desktop browser launcher does) and leaves Chromium to finish the flow.
@@ -96,12 +92,7 @@ export function scratch(cli: AgentCli): Scratch {
   mkdirSync(home);
   mkdirSync(project);
   const browserLog = join(root, 'browser.jsonl');
-  const opener = join(root, 'browser.sh');
-  writeFileSync(
-    opener,
-    `#!/bin/sh\nnohup '${process.execPath}' --import '${TSX}' '${OPENER}' "$1" >> '${root}/browser.out' 2>&1 &\n`,
-  );
-  chmodSync(opener, 0o755);
+  const browser = serveBrowserOpens(root, browserLog);
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: home,
@@ -124,12 +115,15 @@ export function scratch(cli: AgentCli): Scratch {
     https_proxy: DEAD_END,
     NO_PROXY: 'localhost,127.0.0.1,::1',
     no_proxy: 'localhost,127.0.0.1,::1',
-    BROWSER: opener,
-    ENGINY_BROWSER_LOG: browserLog,
+    BROWSER: browser.opener,
     TERM: 'xterm-256color',
     ...(process.env.CHROMIUM_PATH ? { CHROMIUM_PATH: process.env.CHROMIUM_PATH } : {}),
   };
-  return { home, project, browserLog, env, remove: () => rmSync(root, { recursive: true, force: true }) };
+  const remove = () => {
+    browser.stop();
+    rmSync(root, { recursive: true, force: true });
+  };
+  return { home, project, browserLog, env, remove };
 }
 
 export interface RunResult {
@@ -201,6 +195,9 @@ export function browserRecords(s: Scratch): OpenerRecord[] {
     .map((line) => JSON.parse(line) as OpenerRecord);
 }
 
+/** How many times the CLI has opened $BROWSER: runs that ended, and runs still going. */
+export const browserOpens = (s: Scratch): number => openedUrls(dirname(s.browserLog)).length;
+
 /** Waits for the `n`th browser run to end. */
 export async function browserRecord(s: Scratch, n: number, timeoutMs = 60_000): Promise<OpenerRecord> {
   const deadline = Date.now() + timeoutMs;
@@ -208,10 +205,8 @@ export async function browserRecord(s: Scratch, n: number, timeoutMs = 60_000): 
     const record = browserRecords(s)[n - 1];
     if (record !== undefined) return record;
     if (Date.now() > deadline) {
-      const out = join(dirname(s.browserLog), 'browser.out');
-      throw new Error(
-        `$BROWSER run ${n} never ended${existsSync(out) ? `:\n${readFileSync(out, 'utf8').slice(-2000)}` : ' (never started)'}`,
-      );
+      const url = openedUrls(dirname(s.browserLog))[n - 1];
+      throw new Error(`$BROWSER run ${n} never ended ${url ? `(it opened ${url})` : '(the CLI never opened it)'}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

@@ -4,7 +4,7 @@
 // `/mcp auth enginy`. Shared by the tests that drive it (real-client-gemini, lab-agents-gemini).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { OpenerRecord } from './browser-opener.ts';
+import type { OpenerRecord } from './browser-desk.ts';
 import { browserRecord, cliCommand, type RunResult, run, scratch } from './agent-clis.ts';
 import { freeCallbackPort } from './real-clients.ts';
 import { TerminalSession } from './tmux.ts';

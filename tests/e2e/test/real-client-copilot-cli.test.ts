@@ -14,7 +14,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { READ_SCOPES } from '@enginy/policy/scopes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserRecord, browserRecords, cliCommand, run, scratch } from '../src/agent-clis.ts';
+import { browserOpens, browserRecord, browserRecords, cliCommand, run, scratch } from '../src/agent-clis.ts';
 import { consoleApi } from '../src/console-api.ts';
 import { type ModelServer, STAND_IN_MODEL, startModelServer, whoamiResults } from '../src/model-server.ts';
 import {
@@ -147,12 +147,15 @@ async function askWhoami(t: TerminalSession): Promise<{ who: FullWhoami; printed
 
 /**
  * `/mcp auth enginy`; the `n`th browser run. Copilot may already have opened the browser by itself
- * at start (seen on some starts, not all): it then says the authorization is in progress, and that
- * browser run is the one waited for.
+ * at start (seen on some starts, not all), and that browser run is the one waited for: still going,
+ * Copilot answers `/mcp auth` that the authorization is in progress; already done, `/mcp auth` would
+ * authorize a second time, so it is not typed.
  */
 async function mcpAuth(t: TerminalSession, n: number) {
-  await t.type('/mcp auth enginy');
-  await t.waitFor(/Waiting for authorization in browser|A browser authorization is already in progress/, 30_000);
+  if (browserOpens(s) < n) {
+    await t.type('/mcp auth enginy');
+    await t.waitFor(/Waiting for authorization in browser|A browser authorization is already in progress/, 30_000);
+  }
   return browserRecord(s, n, 90_000);
 }
 
