@@ -10,6 +10,7 @@ import { GEMINI } from './failure-lab-agents/gemini.ts';
 import { INSPECTOR } from './failure-lab-agents/inspector.ts';
 import { MCP_REMOTE } from './failure-lab-agents/mcp-remote.ts';
 import { OPENCODE } from './failure-lab-agents/opencode.ts';
+import { QWEN_CODE } from './failure-lab-agents/qwen-code.ts';
 import type { LabAgentRecord } from './failure-lab-agents/record.ts';
 import { SDK_CLIENT } from './failure-lab-agents/sdk-client.ts';
 
@@ -24,6 +25,7 @@ export const LAB_AGENTS: readonly LabAgentRecord[] = [
   GEMINI,
   OPENCODE,
   INSPECTOR,
+  QWEN_CODE,
 ];
 
 /** One row per scenario the agents were seen against: what each did, for the console and the README. */

@@ -1,8 +1,9 @@
 // A stand-in for an OpenAI-compatible model, on loopback, for the agents that need a model before
 // they call an MCP tool (Cline, Qwen Code, Copilot CLI). It is scripted, not clever: asked with a
-// tool whose name contains `mcp_whoami` among the tools offered, it calls that tool; given the
-// tool's result, it answers with that result as its text. Every request is kept, so a test reads
-// what the agent sent the model (the tools it offered, the tool result it passed back).
+// tool whose name contains `mcp_whoami` (or the tool it is started with) among the tools offered,
+// it calls that tool; given the tool's result, it answers with that result as its text. Every
+// request is kept, so a test reads what the agent sent the model (the tools it offered, the tool
+// result it passed back).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -41,12 +42,12 @@ interface ToolCall {
 
 const WHOAMI = 'mcp_whoami';
 
-/** A call of the whoami tool: directly, or through Qwen Code's `tool_call` bridge to a deferred tool. */
-function callsWhoami(call: ToolCall): boolean {
-  if (call.function.name.includes(WHOAMI)) return true;
+/** A call of `tool`: directly, or through Qwen Code's `tool_call` bridge to a deferred tool. */
+function callsTool(call: ToolCall, tool: string): boolean {
+  if (call.function.name.includes(tool)) return true;
   if (call.function.name !== 'tool_call') return false;
   try {
-    return String((JSON.parse(call.function.arguments) as { name?: unknown }).name).includes(WHOAMI);
+    return String((JSON.parse(call.function.arguments) as { name?: unknown }).name).includes(tool);
   } catch {
     return false;
   }
@@ -68,38 +69,40 @@ function latestAsk(messages: readonly ChatMessage[]): readonly ChatMessage[] {
 }
 
 /**
- * What the stand-in says next. The whoami tool offered: call it. Offered only behind a tool search
+ * What the stand-in says next. The wanted tool offered: call it. Offered only behind a tool search
  * (Qwen Code defers MCP tools until the model asks for them): search for it, then call the name the
  * search returned through the `tool_call` bridge. Its result in the conversation: say it, and stop.
  */
-function reply(body: ChatRequest['body']): { tool?: string; args?: object; text?: string } {
+function reply(body: ChatRequest['body'], wanted: ToolToCall): { tool?: string; args?: object; text?: string } {
   const messages = latestAsk(body.messages ?? []);
   const called = toolCalls(messages);
-  const whoamiCall = called.find(callsWhoami);
-  const result = messages.find((message) => message.role === 'tool' && message.tool_call_id === whoamiCall?.id);
-  if (result !== undefined) return { text: `mcp_whoami answered: ${messageText(result.content)}` };
+  const wantedCall = called.find((call) => callsTool(call, wanted.tool));
+  const result = messages.find((message) => message.role === 'tool' && message.tool_call_id === wantedCall?.id);
+  if (result !== undefined) return { text: `${wanted.tool} answered: ${messageText(result.content)}` };
   const names = (body.tools ?? []).map((tool) => tool.function?.name ?? '');
-  const tool = names.find((name) => name.includes(WHOAMI));
-  if (tool !== undefined) return { tool, args: {} };
+  const tool = names.find((name) => name.includes(wanted.tool));
+  if (tool !== undefined) return { tool, args: wanted.args };
   const searches = new Set(called.filter((call) => call.function.name === 'tool_search').map((call) => call.id));
+  const named = new RegExp(`"name":"([\\w-]*${wanted.tool})"`);
   const found = messages
     .filter((message) => message.role === 'tool' && searches.has(message.tool_call_id ?? ''))
-    .map((message) => messageText(message.content).match(/"name":"([\w-]*mcp_whoami)"/)?.[1])
+    .map((message) => messageText(message.content).match(named)?.[1])
     .find((name) => name !== undefined);
   if (found !== undefined && names.includes('tool_call'))
-    return { tool: 'tool_call', args: { name: found, arguments: {} } };
-  if (names.includes('tool_search') && searches.size === 0) return { tool: 'tool_search', args: { query: WHOAMI } };
-  return { text: `No mcp_whoami tool was offered (tools: ${names.join(', ')}).` };
+    return { tool: 'tool_call', args: { name: found, arguments: wanted.args } };
+  if (names.includes('tool_search') && searches.size === 0)
+    return { tool: 'tool_search', args: { query: wanted.tool } };
+  return { text: `No ${wanted.tool} tool was offered (tools: ${names.join(', ')}).` };
 }
 
-/** The text of each result the agent passed back for a call of the whoami tool (in each request, since its latest ask), oldest first. */
-export function whoamiResults(requests: readonly ChatRequest[]): string[] {
+/** The text of each result the agent passed back for a call of `tool` (in each request, since its latest ask), oldest first. */
+export function toolResults(requests: readonly ChatRequest[], tool: string): string[] {
   const texts = new Set<string>();
   for (const { body } of requests) {
     const messages = latestAsk(body.messages ?? []);
     const ids = new Set(
       toolCalls(messages)
-        .filter(callsWhoami)
+        .filter((call) => callsTool(call, tool))
         .map((call) => call.id),
     );
     for (const message of messages)
@@ -108,8 +111,11 @@ export function whoamiResults(requests: readonly ChatRequest[]): string[] {
   return [...texts];
 }
 
-function answer(response: ServerResponse, body: ChatRequest['body'], id: string): void {
-  const next = reply(body);
+/** The text of each result the agent passed back for a call of the whoami tool, oldest first. */
+export const whoamiResults = (requests: readonly ChatRequest[]): string[] => toolResults(requests, WHOAMI);
+
+function answer(response: ServerResponse, body: ChatRequest['body'], id: string, wanted: ToolToCall): void {
+  const next = reply(body, wanted);
   const created = Math.floor(Date.now() / 1000);
   const model = body.model ?? STAND_IN_MODEL;
   const toolCalls =
@@ -175,7 +181,14 @@ export async function readJsonBody<Body extends object>(request: IncomingMessage
   }
 }
 
-export async function startModelServer(): Promise<ModelServer> {
+/** The tool the stand-in calls, and with what. */
+export interface ToolToCall {
+  /** Matched as part of the name offered (`mcp__enginy__create_contact`). */
+  tool: string;
+  args: object;
+}
+
+export async function startModelServer(wanted: ToolToCall = { tool: WHOAMI, args: {} }): Promise<ModelServer> {
   const requests: ChatRequest[] = [];
   let count = 0;
   const server = createServer(async (request: IncomingMessage, response: ServerResponse) => {
@@ -190,7 +203,7 @@ export async function startModelServer(): Promise<ModelServer> {
       return;
     }
     if (request.method === 'POST' && path.endsWith('/chat/completions')) {
-      answer(response, body, `chatcmpl-${++count}`);
+      answer(response, body, `chatcmpl-${++count}`, wanted);
       return;
     }
     response.writeHead(404, { 'content-type': 'application/json' });
