@@ -6,6 +6,7 @@
 import type { LabScenarioName } from './failure-lab.ts';
 import { CLAUDE_CODE } from './failure-lab-agents/claude-code.ts';
 import { CODEX } from './failure-lab-agents/codex.ts';
+import { COPILOT_CLI } from './failure-lab-agents/copilot-cli.ts';
 import { GEMINI } from './failure-lab-agents/gemini.ts';
 import { INSPECTOR } from './failure-lab-agents/inspector.ts';
 import { MCP_REMOTE } from './failure-lab-agents/mcp-remote.ts';
@@ -26,6 +27,7 @@ export const LAB_AGENTS: readonly LabAgentRecord[] = [
   OPENCODE,
   INSPECTOR,
   QWEN_CODE,
+  COPILOT_CLI,
 ];
 
 /** One row per scenario the agents were seen against: what each did, for the console and the README. */

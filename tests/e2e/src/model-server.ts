@@ -24,6 +24,8 @@ export interface ModelServer {
   /** The base URL to give the agent, ending in /v1. */
   url: string;
   requests: ChatRequest[];
+  /** From the next request on, call this tool instead (an agent whose UI keeps one model URL). */
+  callNext(wanted: ToolToCall): void;
   close(): Promise<void>;
 }
 
@@ -188,7 +190,8 @@ export interface ToolToCall {
   args: object;
 }
 
-export async function startModelServer(wanted: ToolToCall = { tool: WHOAMI, args: {} }): Promise<ModelServer> {
+export async function startModelServer(first: ToolToCall = { tool: WHOAMI, args: {} }): Promise<ModelServer> {
+  let wanted = first;
   const requests: ChatRequest[] = [];
   let count = 0;
   const server = createServer(async (request: IncomingMessage, response: ServerResponse) => {
@@ -214,6 +217,9 @@ export async function startModelServer(wanted: ToolToCall = { tool: WHOAMI, args
   return {
     url: `http://127.0.0.1:${port}/v1`,
     requests,
+    callNext: (next) => {
+      wanted = next;
+    },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -16,7 +16,8 @@ import { READ_SCOPES } from '@enginy/policy/scopes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserOpens, browserRecord, browserRecords, cliCommand, run, scratch } from '../src/agent-clis.ts';
 import { consoleApi } from '../src/console-api.ts';
-import { type ModelServer, STAND_IN_MODEL, startModelServer, whoamiResults } from '../src/model-server.ts';
+import { COPILOT_CLIENT_ID, COPILOT_RECIPE_REDIRECT_URI, copilotEnv } from '../src/copilot-cli.ts';
+import { type ModelServer, startModelServer, whoamiResults } from '../src/model-server.ts';
 import {
   clientSteps,
   type FullWhoami,
@@ -30,8 +31,6 @@ import { useStack } from '../src/stack-fixture.ts';
 import { TerminalSession } from '../src/tmux.ts';
 import { ADMIN } from '../src/whoami.ts';
 
-const COPILOT_CLIENT_ID = 'https://github.com/copilot/cli/client-metadata.json';
-const RECIPE_REDIRECT_URI = 'http://127.0.0.1:3118/callback';
 /** The failure lab's access-token lifetime for the authorization Copilot makes after the revoke. */
 const SHORT_TOKEN_SECONDS = 10;
 const WHOAMI_PROMPT = 'Call the enginy mcp_whoami tool.';
@@ -43,15 +42,7 @@ let terminal: TerminalSession | undefined;
 let env: Record<string, string>;
 beforeAll(async () => {
   model = await startModelServer();
-  env = {
-    ...s.env,
-    // No GitHub sign-in, telemetry or updates; the model is the stand-in.
-    COPILOT_OFFLINE: 'true',
-    COPILOT_AUTO_UPDATE: 'false',
-    COPILOT_PROVIDER_BASE_URL: model.url,
-    COPILOT_PROVIDER_API_KEY: 'offline-e2e-key',
-    COPILOT_MODEL: STAND_IN_MODEL,
-  };
+  env = copilotEnv(s, model.url);
 });
 afterAll(async () => {
   await terminal?.close();
@@ -206,14 +197,14 @@ describe('GitHub Copilot CLI (copilot mcp add, then the interactive UI)', () => 
     writeFileSync(configFile(), JSON.stringify(config, null, 2));
     const admin = await consoleApi(e2e.stack);
     const { allowedRedirectUris } = await admin.settings();
-    await admin.saveSettings({ allowedRedirectUris: [...allowedRedirectUris, RECIPE_REDIRECT_URI] });
+    await admin.saveSettings({ allowedRedirectUris: [...allowedRedirectUris, COPILOT_RECIPE_REDIRECT_URI] });
 
     await freeCallbackPort();
     const started = Date.now();
     const t = await startUi();
     const login = await mcpAuth(t, 2);
     expect(login.errorText, login.pageText).toBeUndefined();
-    expect(new URL(login.url).searchParams.get('redirect_uri')).toBe(RECIPE_REDIRECT_URI);
+    expect(new URL(login.url).searchParams.get('redirect_uri')).toBe(COPILOT_RECIPE_REDIRECT_URI);
 
     await closeDialogs(t);
     const { who, printed } = await askWhoami(t);
@@ -264,7 +255,10 @@ describe('GitHub Copilot CLI (copilot mcp add, then the interactive UI)', () => 
       const login = records[2];
       expect(login?.errorText, login?.pageText).toBeUndefined();
       const sent = new URL(login?.url ?? '').searchParams;
-      expect([sent.get('client_id'), sent.get('redirect_uri')]).toEqual([COPILOT_CLIENT_ID, RECIPE_REDIRECT_URI]);
+      expect([sent.get('client_id'), sent.get('redirect_uri')]).toEqual([
+        COPILOT_CLIENT_ID,
+        COPILOT_RECIPE_REDIRECT_URI,
+      ]);
       const [now] = await admin.connections();
       expect(now?.grantId).not.toBe(revoked?.grantId);
       expect(who.checks.find((check) => check.check === 'OAuth completed successfully')?.detail).toContain(
