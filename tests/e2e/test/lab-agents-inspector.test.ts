@@ -86,7 +86,11 @@ async function inspect(...args: string[]): Promise<RunResult> {
 async function login(...args: string[]): Promise<LoginOutcome> {
   await freeCallbackPort();
   logins += 1;
-  return await loginThroughBrowser(inspectorScratch, command(...args), logins);
+  const outcome = await loginThroughBrowser(inspectorScratch, command(...args), logins);
+  // The browser step itself failing (a page never reached) is nothing the Inspector did: say so.
+  if (outcome.browser.failure !== undefined)
+    throw new Error(`The browser step failed: ${outcome.browser.failure}\n${outcome.cli.output.slice(-2000)}`);
+  return outcome;
 }
 
 /** The one JSON line `--format json` prints: the result, or the error envelope. */
@@ -260,6 +264,7 @@ describe(`MCP Inspector CLI ${cliVersion('inspector')} under failure-lab scenari
 
     const fresh = Date.now();
     const signedIn = await login(...WHOAMI, '--relogin');
+    expect(signedIn.browser.errorText, signedIn.browser.pageText).toBeUndefined();
     expect(answeredWhoami(signedIn.cli), signedIn.cli.output.slice(-2000)).toBe(true);
     const url = new URL(signedIn.browser.url);
     expect(`${url.origin}${url.pathname}`).toBe(`${issuer()}/v2/authorize`);
