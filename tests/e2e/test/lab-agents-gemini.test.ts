@@ -180,7 +180,10 @@ describe(`Gemini CLI ${cliVersion('gemini')} under failure-lab scenarios`, () =>
     disconnected(after.status);
     expect(gemini.storedToken()).toBeUndefined();
     const refused = await linesSince(next);
-    expect(refused.every((line) => line === REUSED), refused.join('\n')).toBe(true);
+    expect(
+      refused.every((line) => line === REUSED),
+      refused.join('\n'),
+    ).toBe(true);
     seen('refresh-no-grace', 'stops');
 
     // Signed in again with the grace back: with it off, reloading the tools would race once more.
