@@ -5,6 +5,7 @@
 // failure-lab page are both rendered from here.
 import type { LabScenarioName } from './failure-lab.ts';
 import { CLAUDE_CODE } from './failure-lab-agents/claude-code.ts';
+import { CLINE } from './failure-lab-agents/cline.ts';
 import { CODEX } from './failure-lab-agents/codex.ts';
 import { COPILOT_CLI } from './failure-lab-agents/copilot-cli.ts';
 import { GEMINI } from './failure-lab-agents/gemini.ts';
@@ -28,6 +29,7 @@ export const LAB_AGENTS: readonly LabAgentRecord[] = [
   INSPECTOR,
   QWEN_CODE,
   COPILOT_CLI,
+  CLINE,
 ];
 
 /** One row per scenario the agents were seen against: what each did, for the console and the README. */

@@ -1,20 +1,9 @@
-// The real Cline CLI (3.0.65) against the seeded demo, with a stand-in OpenAI-compatible model on
-// loopback. `cline mcp add` adds the server; OAuth starts only from the `cline mcp` wizard
-// ("Authorize OAuth"), driven in a terminal. Cline registers "Cline" dynamically and sends
-// http://127.0.0.1:1456/mcp/oauth/callback, which the demo does not allowlist: refused by name, then
-// the admin adds it and the second authorization completes. A task (`cline "<prompt>"`) then has
-// the model call enginy's mcp_whoami through Cline. Then what Cline really does when its access token
-// ends at the server before its own clock says so (it refreshes after the 401), and after a revoke
-// in the console (its refresh is refused; it drops the tokens, runs the task without enginy's tools
-// and shows "auth: oauth error" in the wizard).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { stripVTControlCharacters } from 'node:util';
 import { shortenToken } from '@enginy/db/queries/failure-lab';
 import { READ_SCOPES } from '@enginy/policy/scopes';
 import { hashSecret } from '@enginy/security/tokens';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserRecord, browserRecords, cliCommand, run, scratch } from '../src/agent-clis.ts';
+import { browserRecord, browserRecords, scratch } from '../src/agent-clis.ts';
+import { CLINE_REDIRECT_URI, cline, clineCli, clineEnv, clineOAuth } from '../src/cline-cli.ts';
 import { consoleApi } from '../src/console-api.ts';
 import { waitForFreePort } from '../src/doctor-run.ts';
 import { type ModelServer, STAND_IN_MODEL, startModelServer, whoamiResults } from '../src/model-server.ts';
@@ -30,13 +19,9 @@ import { useStack } from '../src/stack-fixture.ts';
 import { TerminalSession } from '../src/tmux.ts';
 import { ADMIN } from '../src/whoami.ts';
 
-const CLINE_REDIRECT_URI = 'http://127.0.0.1:1456/mcp/oauth/callback';
 const e2e = useStack();
-const cline = cliCommand('cline');
 const s = scratch('cline');
-// Without it every task leaves a hub daemon of Cline's running in the background.
-const env = { ...s.env, CLINE_SESSION_BACKEND_MODE: 'local' };
-const settingsFile = join(s.home, '.cline', 'data', 'settings', 'cline_mcp_settings.json');
+const env = clineEnv(s);
 let model: ModelServer;
 let terminal: TerminalSession | undefined;
 beforeAll(async () => {
@@ -48,25 +33,8 @@ afterAll(async () => {
   s.remove();
 });
 
-async function cli(...args: string[]) {
-  const { code, output } = await run([...cline, ...args], { cwd: s.project, env, timeoutMs: 120_000 });
-  return { code, output: stripVTControlCharacters(output) };
-}
-
-interface ClineOAuth {
-  clientInformation?: { client_id: string };
-  tokens?: { access_token: string; refresh_token: string };
-  authorizationRequired?: boolean;
-  lastError?: string;
-}
-
-/** enginy's OAuth state, which Cline keeps in its MCP settings file. */
-function storedOAuth(): ClineOAuth {
-  const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as {
-    mcpServers: Record<string, { oauth?: ClineOAuth }>;
-  };
-  return settings.mcpServers.enginy?.oauth ?? {};
-}
+const cli = (...args: string[]) => clineCli(s, ...args);
+const storedOAuth = () => clineOAuth(s);
 
 /** Opens the `cline mcp` wizard at its first menu. */
 async function wizard(): Promise<TerminalSession> {
