@@ -67,14 +67,15 @@ const E2E_BESIDE = [
 // Files that do bind an agent's fixed callback port, also run beside where a network namespace can be
 // made (private-network.ts): the second lane's e2e files then run in one, where those ports are its
 // own. Without one they stay in the first lane. Codex's, opencode's, the Inspector's and Qwen Code's
-// failure-lab files go there, and oauth-flows the other way, to balance the lanes (the first two
-// added about 330 s to the first lane; a fresh-clone run with them: e2e 1,502 s, the other lane
-// ending about 40 s sooner; the last two add about 60 s and 90 s).
+// failure-lab files go there, with the Inspector's real-client file, and oauth-flows the other way, to
+// balance the lanes (a fresh-clone run with all but the last: e2e 1,376 s, the other lane ending
+// about 65 s sooner).
 const E2E_BESIDE_IN_PRIVATE_NETWORK = [
   'test/lab-agents-codex.test.ts',
   'test/lab-agents-opencode.test.ts',
   'test/lab-agents-inspector.test.ts',
   'test/lab-agents-qwen-code.test.ts',
+  'test/real-client-inspector.test.ts',
 ];
 const PACKAGE_DIRS = ['apps', 'packages', 'tools', 'tests'].flatMap((group) =>
   readdirSync(join(REPO_ROOT, group))
