@@ -158,7 +158,7 @@ describe(`Gemini CLI ${cliVersion('gemini')} under failure-lab scenarios`, () =>
     expect(gemini.storedToken()).toBeDefined();
     await api.labOn('refresh-no-grace', 'global');
     // It refreshes before each of its requests, each on its own, so two holding the same token at once
-    // is a race: the first list ran into it in 7 runs of 7 when this was measured, but not in every run
+    // is a race: the first list ran into it in each of the 6 runs measured, but not in every run
     // before. Up to three lists, then.
     const since = Date.now();
     let list = await mcpList();

@@ -56,7 +56,7 @@ export const GEMINI: LabAgentRecord = {
     {
       scenario: 'refresh-no-grace',
       reaction: 'stops',
-      seen: 'One `gemini mcp list` refreshes before each of its requests, and two of them refresh with the same refresh token at once (on the first list in 7 runs of 7): the second is answered invalid_grant, "The refresh token was already used; the connection is revoked and must be authorized again". It prints "Failed to refresh auth token." though that list says Connected; the next `gemini mcp list` says "✗ enginy … - Disconnected", its stored token deleted, until `/mcp auth` signs in again.',
+      seen: 'One `gemini mcp list` refreshes before each of its requests, and two of them refresh with the same refresh token at once (on the first list in each of the 6 runs measured): the second is answered invalid_grant, "The refresh token was already used; the connection is revoked and must be authorized again". It prints "Failed to refresh auth token." though that list says Connected; the next `gemini mcp list` says "✗ enginy … - Disconnected", its stored token deleted, until `/mcp auth` signs in again.',
     },
     {
       scenario: 'challenge-without-scope',
