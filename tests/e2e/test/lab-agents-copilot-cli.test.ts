@@ -226,14 +226,17 @@ describe(`GitHub Copilot CLI ${cliVersion('copilot')} under failure-lab scenario
     seen('challenge-without-scope', 'unaffected');
   });
 
-  it('expire-access: its first prompt after the 3 s token expired refreshes once and the call succeeds; no new sign-in', async () => {
+  it('expire-access: its first prompt after the 3 s token expired refreshes (200) and the call succeeds; no new sign-in', async () => {
     await api.labOn('expire-access', 'workspace', { seconds: 3 });
     const held = await heldTokenExpired();
     const runs = opened();
     const mark = logs().length;
     const since = Date.now();
     expect(answeredWhoami(await ask(WHOAMI))).toBe(true);
-    expect(await linesSince(since)).toEqual(['refresh 200']);
+    // One refresh, and under load a second, when the new 3 s token runs out before the call is done.
+    const refreshes = await linesSince(since);
+    expect(refreshes.length, refreshes.join('\n')).toBeGreaterThan(0);
+    expect(new Set(refreshes)).toEqual(new Set(['refresh 200']));
     expect(logs().slice(mark)).toContain('Refreshing authentication for enginy...');
     expect(storedToken()?.refreshToken).not.toBe(held.refreshToken);
     expect(opened()).toBe(runs);
@@ -247,10 +250,14 @@ describe(`GitHub Copilot CLI ${cliVersion('copilot')} under failure-lab scenario
     const runs = opened();
     const since = Date.now();
     expect(answeredWhoami(await ask(WHOAMI))).toBe(true);
+    // (A second refresh, under load, as in expire-access: the same answer.)
     const steps = await labStepsSince(api, since);
-    expect(steps.map(stepLine)).toEqual(['refresh 200']);
-    expect(steps[0]?.scenarios).toContain('forget-client');
-    expect(steps[0]?.sent.client_id).toBe(COPILOT_CLIENT_ID);
+    expect(steps.length, steps.map(stepLine).join('\n')).toBeGreaterThan(0);
+    for (const step of steps) {
+      expect(stepLine(step)).toBe('refresh 200');
+      expect(step.scenarios).toContain('forget-client');
+      expect(step.sent.client_id).toBe(COPILOT_CLIENT_ID);
+    }
     expect(opened()).toBe(runs);
     seen('forget-client', 'unaffected');
   });
@@ -320,7 +327,9 @@ describe(`GitHub Copilot CLI ${cliVersion('copilot')} under failure-lab scenario
       expect(answers.map(answeredWhoami)).toEqual([true, true]);
       // A refresh with a token already used would be invalid_grant (and revoke the grant): none was.
       const steps = await labStepsSince(api, since);
-      expect(steps.map(stepLine)).toEqual(['refresh 200', 'refresh 200']);
+      // One refresh each (under load, another when a new 3 s token ran out), none refused as reuse.
+      expect(steps.length, steps.map(stepLine).join('\n')).toBeGreaterThanOrEqual(2);
+      expect(new Set(steps.map(stepLine))).toEqual(new Set(['refresh 200']));
       expect(steps.every((step) => step.scenarios.includes('refresh-no-grace'))).toBe(true);
       expect(opened()).toBe(runs);
       seen('refresh-no-grace', 'unaffected');

@@ -16,7 +16,7 @@ export const COPILOT_CLI: LabAgentRecord = {
     {
       scenario: 'expire-access',
       reaction: 'recovers',
-      seen: 'Its first prompt after the 3 s token expired refreshes it ("Refreshing authentication for enginy..." in its log): one refresh, 200, and the call succeeds; no new sign-in.',
+      seen: 'Its first prompt after the 3 s token expired refreshes it ("Refreshing authentication for enginy..." in its log): a refresh, 200 (and, under load, a second when the new 3 s token ran out before the call was done), and the call succeeds; no new sign-in.',
     },
     {
       scenario: 'step-up',
