@@ -5,6 +5,8 @@
 // (https://github.com/copilot/cli/client-metadata.json), never a registration. It refreshes on the
 // first prompt after its stored expiry, or after a 401. Observed and asserted by
 // tests/e2e/test/lab-agents-copilot-cli.test.ts; messages are quoted for the dev stack's URLs.
+// refresh-no-grace is not measured: whether two UIs at once on one login refresh the same token
+// depended on the load (not in five runs here; in one fresh-clone run at a load of about 9, yes).
 import type { LabAgentRecord } from './record.ts';
 
 export const COPILOT_CLI: LabAgentRecord = {
@@ -52,11 +54,6 @@ export const COPILOT_CLI: LabAgentRecord = {
       scenario: 'resource-mismatch',
       reaction: 'proceeds',
       seen: 'Uses the metadata although it states http://localhost:3001/mcp/: sends that resource to /authorize, which refuses it (invalid_target), and `/mcp auth enginy` says "Authentication failed: MCPOAuthError: OAuth error: resource must be http://localhost:3001/mcp".',
-    },
-    {
-      scenario: 'refresh-no-grace',
-      reaction: 'unaffected',
-      seen: "Two interactive UIs at once on one stored login (its `-p` mode never uses the stored login), once their access token has ended: the second one's refresh comes after the first one's, with the refresh token the first stored, so none is used twice: both refreshes 200 and both calls succeed.",
     },
     {
       scenario: 'challenge-without-scope',
