@@ -3,86 +3,24 @@
 // retries the same refresh token; within the retry grace (10 s) that identical retry gets the same
 // answer, so it stays Connected, and the grant is neither revoked nor doubled. The delay it took is
 // what the README's security notes cite.
-import { createHash } from 'node:crypto';
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliCommand, inTty, loginThroughBrowser, run, scratch } from '../src/agent-clis.ts';
+import { startAuthProxy } from '../src/auth-proxy.ts';
 import { consoleApi } from '../src/console-api.ts';
 import { freeCallbackPort } from '../src/real-clients.ts';
 import { useStack } from '../src/stack-fixture.ts';
 
-async function freePort(): Promise<number> {
-  const probe = createNetServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-interface RefreshSeen {
-  at: number;
-  /** A digest of the refresh token presented (the token itself is never kept). */
-  token: string;
-  status?: number;
-  dropped?: boolean;
-}
-
-const authPort = await freePort();
-const proxyPort = await freePort();
-const refreshes: RefreshSeen[] = [];
-let dropNext = false;
-const proxy: Server = createServer((request, response) => {
-  const chunks: Buffer[] = [];
-  request.on('data', (chunk: Buffer) => chunks.push(chunk));
-  request.on('end', () => {
-    const body = Buffer.concat(chunks);
-    const form = new URLSearchParams(request.url === '/token' ? body.toString() : '');
-    const seen: RefreshSeen | undefined =
-      form.get('grant_type') === 'refresh_token'
-        ? {
-            at: Date.now(),
-            token: createHash('sha256')
-              .update(form.get('refresh_token') ?? '')
-              .digest('hex')
-              .slice(0, 12),
-          }
-        : undefined;
-    if (seen) refreshes.push(seen);
-    const upstream = httpRequest(
-      { host: '127.0.0.1', port: authPort, method: request.method, path: request.url, headers: request.headers },
-      (answer) => {
-        if (seen) seen.status = answer.statusCode;
-        if (seen && dropNext) {
-          // The rotation happened upstream; its answer never reaches Claude.
-          dropNext = false;
-          seen.dropped = true;
-          answer.resume();
-          request.socket.destroy();
-          return;
-        }
-        response.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(response);
-      },
-    );
-    upstream.on('error', () => response.destroy());
-    upstream.end(body);
-  });
-});
-await new Promise<void>((resolve) => proxy.listen(proxyPort, '127.0.0.1', resolve));
+const proxy = await startAuthProxy();
+const { refreshes } = proxy;
 
 // Claude refreshes a token this short-lived on each `claude mcp list`.
-const e2e = useStack({
-  ACCESS_TOKEN_TTL_SECONDS: '60',
-  AUTH_PORT: String(authPort),
-  AUTH_ISSUER: `http://localhost:${proxyPort}`,
-});
+const e2e = useStack({ ACCESS_TOKEN_TTL_SECONDS: '60', ...proxy.env });
 const claude = cliCommand('claude');
 const s = scratch('claude');
 const cli = (...args: string[]) => run([...claude, ...args], { cwd: s.project, env: s.env });
 afterAll(async () => {
   s.remove();
-  await new Promise((resolve) => proxy.close(resolve));
+  await proxy.close();
 });
 
 describe('Claude Code whose refresh answer is lost', () => {
@@ -96,7 +34,7 @@ describe('Claude Code whose refresh answer is lost', () => {
     const grants = (await admin.connections()).map((connection) => connection.grantId);
     expect(grants).toHaveLength(1);
 
-    dropNext = true;
+    proxy.dropNextAnswer();
     const seenBefore = refreshes.length;
     const listed = await cli('mcp', 'list');
     expect(listed.output).toMatch(/^enginy: .*✔ Connected/m);

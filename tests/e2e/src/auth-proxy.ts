@@ -1,0 +1,132 @@
+// A loopback proxy in front of the authorization server, for the tests that steer the refreshes a real
+// agent sends. The stack's auth service listens on `authPort`; the agent knows only the proxy, the
+// issuer (`env` sets AUTH_PORT and AUTH_ISSUER for useStack). It passes everything through, and for
+// each refresh (`grant_type=refresh_token` at /token) it records a digest of the token presented and
+// the status answered, never the token. Two steers:
+// - `dropNextAnswer()`: the next refresh reaches the server (so the rotation happens), but its answer
+//   never reaches the agent (the connection is cut), as on a network that fails at the wrong moment;
+// - `holdRefreshes(n)`: the next refreshes wait here until n of them have come, then go on to the
+//   server one after the other, in the order they came. Two sessions that refresh "at the same time"
+//   then really overlap, whatever the machine's load: the second was sent before the first could be
+//   answered, so it carries what the second read before any rotation. If n never come, the ones
+//   held go on after `timeoutMs`, and the result says so.
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, request as httpRequest, type ServerResponse } from 'node:http';
+import { freePort } from '@enginy/stack/ports';
+
+export interface RefreshSeen {
+  at: number;
+  /** A digest of the refresh token presented (the token itself is never kept). */
+  token: string;
+  status?: number;
+  /** Its answer was cut off (dropNextAnswer). */
+  dropped?: boolean;
+}
+
+export interface HeldRefreshes {
+  /** 'together': all n came; 'timeout': fewer came within timeoutMs, and these went on alone. */
+  released: 'together' | 'timeout';
+  /** The refreshes held, in the order they came; each has its status once answered. */
+  held: RefreshSeen[];
+}
+
+export interface AuthProxy {
+  /** useStack's environment: the auth service on its own port, the proxy as the issuer. */
+  env: { AUTH_PORT: string; AUTH_ISSUER: string };
+  refreshes: RefreshSeen[];
+  dropNextAnswer(): void;
+  /** Holds the next `count` refreshes (see above); resolves once every one held has been answered. */
+  holdRefreshes(count: number, timeoutMs?: number): Promise<HeldRefreshes>;
+  close(): Promise<void>;
+}
+
+interface Hold {
+  count: number;
+  waiting: (() => void)[];
+  held: RefreshSeen[];
+  answered: Promise<void>[];
+}
+
+export async function startAuthProxy(): Promise<AuthProxy> {
+  const authPort = await freePort();
+  const refreshes: RefreshSeen[] = [];
+  let dropNext = false;
+  let hold: Hold | undefined;
+
+  const forward = (request: IncomingMessage, response: ServerResponse, body: Buffer, seen?: RefreshSeen) =>
+    new Promise<void>((done) => {
+      const upstream = httpRequest(
+        { host: '127.0.0.1', port: authPort, method: request.method, path: request.url, headers: request.headers },
+        (answer) => {
+          if (seen) seen.status = answer.statusCode;
+          if (seen && dropNext) {
+            dropNext = false;
+            seen.dropped = true;
+            answer.resume();
+            request.socket.destroy();
+            return done();
+          }
+          response.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(response);
+          answer.once('end', () => done());
+        },
+      );
+      upstream.on('error', () => {
+        response.destroy();
+        done();
+      });
+      upstream.end(body);
+    });
+
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const form = new URLSearchParams(request.url === '/token' ? body.toString() : '');
+      if (form.get('grant_type') !== 'refresh_token') return void forward(request, response, body);
+      const seen: RefreshSeen = {
+        at: Date.now(),
+        token: createHash('sha256')
+          .update(form.get('refresh_token') ?? '')
+          .digest('hex')
+          .slice(0, 12),
+      };
+      refreshes.push(seen);
+      const current = hold;
+      if (current === undefined) return void forward(request, response, body, seen);
+      // Held: goes on once the one before it has been answered, and not before all `count` came.
+      const before = current.answered.at(-1) ?? Promise.resolve();
+      const go = new Promise<void>((resolve) => current.waiting.push(resolve));
+      current.held.push(seen);
+      current.answered.push(Promise.all([before, go]).then(() => forward(request, response, body, seen)));
+      if (current.held.length === current.count) for (const release of current.waiting) release();
+    });
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+
+  return {
+    env: { AUTH_PORT: String(authPort), AUTH_ISSUER: `http://localhost:${port}` },
+    refreshes,
+    dropNextAnswer: () => {
+      dropNext = true;
+    },
+    holdRefreshes: async (count, timeoutMs = 30_000) => {
+      const current: Hold = { count, waiting: [], held: [], answered: [] };
+      hold = current;
+      const together = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), timeoutMs);
+        current.waiting.push(() => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+      });
+      hold = undefined;
+      for (const release of current.waiting) release();
+      await Promise.all(current.answered);
+      return { released: together ? 'together' : 'timeout', held: current.held };
+    },
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
