@@ -20,7 +20,8 @@ import { judge, originProbes, sendProbe } from './host-origin.ts';
 import { networkError } from './http.ts';
 import { presetLabel } from './presets.ts';
 import { Checklist, ENTRIES, type Report, StepFailure } from './report.ts';
-import { connect, type DoctorOptions } from './run.ts';
+import type { DoctorOptions } from './options.ts';
+import { connect } from './run.ts';
 import { probeTokenErrors } from './token-errors.ts';
 import { connectClient } from './verify.ts';
 

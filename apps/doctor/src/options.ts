@@ -1,17 +1,43 @@
-// Command-line options of `pnpm run doctor [mcp-url]`.
+// The doctor's options, and the command line of `pnpm run doctor [mcp-url]` that sets them. Light on
+// purpose: the CLI reads its command line with this module alone, before it loads the doctor.
 import { parseCommandLine, UsageError } from '@enginy/config/cli-args';
-import type { BrowserMode } from './browser.ts';
+import type { Browser } from 'playwright-core';
+import type { BrowserMode, PlaywrightLogin } from './browser.ts';
 import {
   DEFAULT_PRESET,
   noDocument,
   PRESETS,
+  type PresetId,
+  type PresetOverrides,
   presetClient,
   presetSummaries,
   type RedirectHost,
   type RegistrationKind,
 } from './presets.ts';
 import type { AuthMethod } from './registration.ts';
-import { DEFAULT_OPTIONS, type DoctorOptions } from './run.ts';
+
+export interface DoctorOptions extends PresetOverrides {
+  mcpUrl: string;
+  /** The real client whose choices the doctor makes: registration, scopes, redirect URI. */
+  as: PresetId;
+  clientSecret?: string;
+  authMethod?: AuthMethod;
+  browser: BrowserMode;
+  login?: PlaywrightLogin;
+  /** With `browser: 'playwright'`, a Chromium already running to use instead of launching one (no CLI flag). */
+  chromium?: Browser;
+  /** How long to wait for the browser step. */
+  timeoutMs: number;
+  /** Where to tell the person what to open (print mode), never stdout's JSON. */
+  say: (line: string) => void;
+}
+
+export const DEFAULT_OPTIONS: Omit<DoctorOptions, 'say'> = {
+  mcpUrl: 'http://localhost:3001/mcp',
+  as: DEFAULT_PRESET,
+  browser: 'system',
+  timeoutMs: 300_000,
+};
 
 export const USAGE = `Usage: pnpm run doctor [mcp-url] [options]   (default ${DEFAULT_OPTIONS.mcpUrl})
        pnpm run doctor --conformance [mcp-url] [--token <token>] [options]

@@ -1,14 +1,7 @@
 // The doctor: connects to an MCP URL the way a real client does (`--as`, Claude Code by default) and
 // records each step in the checklist. It needs only HTTP access to the servers, so it works against
 // any Enginy-like deployment.
-import type { Browser } from 'playwright-core';
-import {
-  approveWithPlaywright,
-  type BrowserMode,
-  type BrowserRefusal,
-  openSystemBrowser,
-  type PlaywrightLogin,
-} from './browser.ts';
+import { approveWithPlaywright, type BrowserRefusal, openSystemBrowser } from './browser.ts';
 import {
   type CallbackListener,
   type CallbackOutcome,
@@ -30,11 +23,9 @@ import {
   readChallenge,
   readResourceMetadata,
 } from './discovery.ts';
+import type { DoctorOptions } from './options.ts';
 import {
   busyPorts,
-  DEFAULT_PRESET,
-  type PresetId,
-  type PresetOverrides,
   planRedirect,
   type RedirectPlan,
   planRegistration,
@@ -44,32 +35,9 @@ import {
   type RegistrationPlan,
   redirectForRegistration,
 } from './presets.ts';
-import { type AuthMethod, checkMetadataDocumentClient, type RegisteredClient, registerClient } from './registration.ts';
+import { checkMetadataDocumentClient, type RegisteredClient, registerClient } from './registration.ts';
 import { Checklist, ENTRIES, type Report, StepFailure } from './report.ts';
 import { callWhoami } from './verify.ts';
-
-export interface DoctorOptions extends PresetOverrides {
-  mcpUrl: string;
-  /** The real client whose choices the doctor makes: registration, scopes, redirect URI. */
-  as: PresetId;
-  clientSecret?: string;
-  authMethod?: AuthMethod;
-  browser: BrowserMode;
-  login?: PlaywrightLogin;
-  /** With `browser: 'playwright'`, a Chromium already running to use instead of launching one (no CLI flag). */
-  chromium?: Browser;
-  /** How long to wait for the browser step. */
-  timeoutMs: number;
-  /** Where to tell the person what to open (print mode), never stdout's JSON. */
-  say: (line: string) => void;
-}
-
-export const DEFAULT_OPTIONS: Omit<DoctorOptions, 'say'> = {
-  mcpUrl: 'http://localhost:3001/mcp',
-  as: DEFAULT_PRESET,
-  browser: 'system',
-  timeoutMs: 300_000,
-};
 
 /** The loopback port the doctor will listen on for these options (the preset's, or --callback-port). */
 export const callbackPortOf = (options: Pick<DoctorOptions, 'as' | 'callbackPort'>): number =>

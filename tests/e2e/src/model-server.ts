@@ -1,7 +1,8 @@
 // A stand-in for an OpenAI-compatible model, on loopback, for the agents that need a model before
 // they call an MCP tool (Cline, Qwen Code, Copilot CLI). It is scripted, not clever: asked with a
 // tool whose name contains `mcp_whoami` (or the tool it is started with) among the tools offered,
-// it calls that tool; given the tool's result, it answers with that result as its text. Every
+// it calls that tool; given the tool's result, it answers with that result as its text. `callNext`
+// changes the tool from the next request on, for an agent whose UI keeps one model URL. Every
 // request is kept, so a test reads what the agent sent the model (the tools it offered, the tool
 // result it passed back).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';

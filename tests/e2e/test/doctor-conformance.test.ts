@@ -9,7 +9,7 @@ import { CLAUDE_CODE_CALLBACK_PORT } from '@enginy/config/defaults';
 import { SEED_IDS } from '@enginy/db/seed';
 import { type ConformanceStepId, runConformance } from '@enginy/doctor/conformance';
 import type { Report } from '@enginy/doctor/report';
-import { DEFAULT_OPTIONS } from '@enginy/doctor/run';
+import { DEFAULT_OPTIONS } from '@enginy/doctor/options';
 import { fetchTransport, oauthClient } from '@enginy/testing/oauth-client';
 import { describe, expect, it } from 'vitest';
 import { serveBrokenDeployment } from '../src/doctor-fixtures.ts';

@@ -20,71 +20,50 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineCommand, readCommandLine, refuse } from '@enginy/config/cli-args';
-import { loadConfig, type StackConfig } from '@enginy/config/load';
-import { resolveDatabase } from '@enginy/stack/database';
-import { type Progress, startProgress } from '@enginy/stack/progress';
-import { startTestStack, type TestStack } from '@enginy/stack/test-stack';
-import { summarizeProfiles } from './cpu-profile.ts';
-import { withAccessTokens, withApiKeys } from './credentials.ts';
-import { MemoryWatch } from './memory.ts';
-import { benchClient } from './oauth-flow.ts';
-import { cpuSeconds, processTree } from './proc.ts';
-import { type PeerProcess, startPeer } from './peer/launch.ts';
-import { peerAccessTokens } from './peer/tokens.ts';
-import { printLoadResults, printStartupAndGoals, type Results } from './report.ts';
-import { type Fixture, LOAD_SCENARIOS } from './scenarios.ts';
-import { measureDevStartup } from './startup/dev.ts';
-import { measureProductionStartup } from './startup/production.ts';
-import { timeTokenVerification } from './verification.ts';
+import { readCommandLine, refuse } from '@enginy/config/cli-args';
+import type { StackConfig } from '@enginy/config/load';
+import type { Progress } from '@enginy/stack/progress';
+import type { TestStack } from '@enginy/stack/test-stack';
+import { ALL_SCENARIOS, BENCH_COMMAND, SCENARIO_ALIASES } from './bench-args.ts';
+import type { MemoryWatch } from './memory.ts';
+import type { PeerProcess } from './peer/launch.ts';
+import type { Results } from './report.ts';
+import type { Fixture } from './scenarios.ts';
 
-const ALL = [...LOAD_SCENARIOS.map((s) => s.name), 'verify', 'startup'];
-const ALIASES: Record<string, string> = { rest: 'credits', token: 'refresh', whoami: 'mcp' };
-const COMMAND = defineCommand({
-  usage: `Usage: pnpm bench [scenario…|all] [--duration 5] [--connections 1,10,50] [--url http://localhost:3001]
-       pnpm bench:startup   (the same as pnpm bench startup)
-
-One run, one table: each scenario at each connection count (req/s, p50, p99, errors), beside a
-bare Fastify route, then memory, start-up and the goals. Without --url it starts the stack on free
-ports with an embedded PostgreSQL; with --url it loads a running stack.
-
-Scenarios (default all): ${ALL.join(', ')}
-  (also ${Object.entries(ALIASES)
-    .map(([alias, name]) => `${alias} = ${name}`)
-    .join(', ')})
-
-  --duration <s>          seconds measured per scenario and connection count (default 5)
-  --warm-up <s>           seconds of load before each scenario, not measured (default 2)
-  --connections <list>    connection counts, comma-separated (default 1,10,50)
-  --warm-runs <n>         startup: warm runs of pnpm dev after the cold one (default 2)
-  --url <openapi-url>     load this running stack instead of starting one
-  --cpu-prof <dir>        write V8 CPU profiles of the loaded processes to <dir>
-`,
-  positionals: true,
-  options: {
-    url: { type: 'string' },
-    duration: { type: 'string', default: '5' },
-    'warm-up': { type: 'string', default: '2' },
-    connections: { type: 'string', default: '1,10,50' },
-    'warm-runs': { type: 'string', default: '2' },
-    'cpu-prof': { type: 'string' },
-  },
-});
-const { values, positionals } = readCommandLine(COMMAND);
+const { values, positionals } = readCommandLine(BENCH_COMMAND);
 const duration = Number(values.duration);
 const warmUp = Number(values['warm-up']);
 const levels = values.connections.split(',').map(Number);
 const maxConnections = Math.max(...levels);
 
 const asked = (positionals.length === 0 ? ['all'] : positionals).flatMap((name) =>
-  name === 'all' ? ALL : [ALIASES[name] ?? name],
+  name === 'all' ? ALL_SCENARIOS : [SCENARIO_ALIASES[name] ?? name],
 );
-const unknown = asked.filter((name) => !ALL.includes(name));
-if (unknown.length > 0) refuse(COMMAND, `Unknown scenario ${unknown.join(', ')}`);
+const unknown = asked.filter((name) => !ALL_SCENARIOS.includes(name));
+if (unknown.length > 0) refuse(BENCH_COMMAND, `Unknown scenario ${unknown.join(', ')}`);
 if (levels.some((c) => !Number.isInteger(c) || c < 1))
-  refuse(COMMAND, `--connections must be whole numbers from 1 (got "${values.connections}")`);
-if (!(duration > 0)) refuse(COMMAND, `--duration must be a number of seconds above 0 (got "${values.duration}")`);
-if (!(warmUp >= 0)) refuse(COMMAND, `--warm-up must be a number of seconds (got "${values['warm-up']}")`);
+  refuse(BENCH_COMMAND, `--connections must be whole numbers from 1 (got "${values.connections}")`);
+if (!(duration > 0)) refuse(BENCH_COMMAND, `--duration must be a number of seconds above 0 (got "${values.duration}")`);
+if (!(warmUp >= 0)) refuse(BENCH_COMMAND, `--warm-up must be a number of seconds (got "${values['warm-up']}")`);
+
+// Parsed before the rest is imported, so --help and a bad option answer at once.
+const { loadConfig } = await import('@enginy/config/load');
+const { resolveDatabase } = await import('@enginy/stack/database');
+const { startProgress } = await import('@enginy/stack/progress');
+const { startTestStack } = await import('@enginy/stack/test-stack');
+const { summarizeProfiles } = await import('./cpu-profile.ts');
+const { withAccessTokens, withApiKeys } = await import('./credentials.ts');
+const memory = await import('./memory.ts');
+const { benchClient } = await import('./oauth-flow.ts');
+const { cpuSeconds, processTree } = await import('./proc.ts');
+const { startPeer } = await import('./peer/launch.ts');
+const { peerAccessTokens } = await import('./peer/tokens.ts');
+const { printLoadResults, printStartupAndGoals } = await import('./report.ts');
+const { LOAD_SCENARIOS } = await import('./scenarios.ts');
+const { measureDevStartup } = await import('./startup/dev.ts');
+const { measureProductionStartup } = await import('./startup/production.ts');
+const { timeTokenVerification } = await import('./verification.ts');
+
 // The ceiling is measured in every run that loads the stack, so ratios compare like with like.
 let load = LOAD_SCENARIOS.filter((s) => s.name === 'bare' || asked.includes(s.name));
 const wantsStack = asked.some((name) => name !== 'startup');
@@ -255,7 +234,7 @@ if (wantsStack) {
       const stack = await startTestStack({ env: { TOKEN_RATE_LIMIT_PER_MINUTE: '100000000', ...profilerEnv } });
       try {
         await new Promise((resolve) => setTimeout(resolve, 2_000)); // idle: let start-up garbage settle
-        const watch = new MemoryWatch([
+        const watch = new memory.MemoryWatch([
           ...stack.apps.map((app) => ({ owner: app.name, pid: app.child.pid as number })),
           ...(peer ? [{ owner: 'peer', pid: peer.pid }] : []),
         ]);

@@ -8,15 +8,8 @@
 // alone, in this process (rate-limit-store-op.ts), where the store's round trip is not drowned by HTTP.
 import { defineCommand, readCommandLine, refuse } from '@enginy/config/cli-args';
 import type { Env } from '@enginy/config/load';
-import { type LaunchedStack, launchStack } from '@enginy/stack/launch';
-import { freePort } from '@enginy/stack/ports';
-import { startProgress } from '@enginy/stack/progress';
-import { startTestStack } from '@enginy/stack/test-stack';
-import { startRedisServer } from '@enginy/testing/redis-server';
-import autocannon from 'autocannon';
-import { cpuSeconds, processTree } from './proc.ts';
-import { measureStoreOps, type StoreOpFigures } from './rate-limit-store-op.ts';
-import { fixed, printTable } from './table.ts';
+import type { LaunchedStack } from '@enginy/stack/launch';
+import type { StoreOpFigures } from './rate-limit-store-op.ts';
 
 const COMMAND = defineCommand({
   usage: `Usage: pnpm bench:stores [--duration 5] [--warm-up 2] [--connections 1,50] [--rounds 3]
@@ -47,6 +40,18 @@ if (!(duration > 0)) refuse(COMMAND, `--duration must be a number of seconds abo
 if (!(warmUp >= 0)) refuse(COMMAND, `--warm-up must be a number of seconds (got "${values['warm-up']}")`);
 if (!Number.isInteger(rounds) || rounds < 1)
   refuse(COMMAND, `--rounds must be a whole number from 1 (got "${values.rounds}")`);
+
+// Parsed before the rest is imported, so --help and a bad option answer at once.
+const { launchStack } = await import('@enginy/stack/launch');
+const { freePort } = await import('@enginy/stack/ports');
+const { startProgress } = await import('@enginy/stack/progress');
+const { startTestStack } = await import('@enginy/stack/test-stack');
+const { startRedisServer } = await import('@enginy/testing/redis-server');
+const { default: autocannon } = await import('autocannon');
+const { cpuSeconds, processTree } = await import('./proc.ts');
+const { measureStoreOps } = await import('./rate-limit-store-op.ts');
+const { fixed, printTable } = await import('./table.ts');
+
 const median = (numbers: number[]) => {
   const sorted = [...numbers].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? 0;

@@ -1,4 +1,5 @@
 import type { StackConfig } from '@enginy/config/load';
+import type { LoadScenarioName } from './bench-args.ts';
 import { type Measurement, measure, measureLoop, type Target } from './measure.ts';
 import type { Session } from '@enginy/testing/oauth-client';
 import { benchClient } from './oauth-flow.ts';
@@ -16,7 +17,7 @@ export interface Fixture {
 }
 
 export interface LoadScenario {
-  name: string;
+  name: LoadScenarioName;
   label: string;
   /** One measurement at `connections` for `duration` seconds. */
   run(fixture: Fixture, connections: number, duration: number): Promise<Measurement>;

@@ -3,12 +3,7 @@
 // it once. Only its keyed hash is stored; the key goes to stdout alone, everything else to stderr,
 // so `KEY=$(pnpm -s api-key --scopes ...)` works.
 import { defineCommand, readCommandLine, refuse } from '@enginy/config/cli-args';
-import { issueApiKey } from '@enginy/db/queries/api-keys';
-import { findWorkspace } from '@enginy/db/queries/workspaces';
 import { SCOPE_LIST, unknownScopes } from '@enginy/policy/scopes';
-import { newApiKey } from '@enginy/security/credentials';
-import { readConfigOrExit } from './env.ts';
-import { onStackDatabase } from './stack-database.ts';
 
 const COMMAND = defineCommand({
   usage: `Usage: pnpm api-key --scopes CONTACTS_READ,MESSAGING_WRITE [--name my-script] [--workspace acme]
@@ -39,6 +34,12 @@ if (scopes.length === 0) fail('--scopes is required: a key with no scopes is den
 const unknown = unknownScopes(scopes);
 if (unknown.length > 0) fail(`Unknown scope ${unknown.join(', ')}; scopes are ${SCOPE_LIST.join(', ')}`);
 
+// Parsed before the rest is imported, so --help and a bad option answer at once.
+const { issueApiKey } = await import('@enginy/db/queries/api-keys');
+const { findWorkspace } = await import('@enginy/db/queries/workspaces');
+const { newApiKey } = await import('@enginy/security/credentials');
+const { readConfigOrExit } = await import('./env.ts');
+const { onStackDatabase } = await import('./stack-database.ts');
 const config = readConfigOrExit();
 const problem = await onStackDatabase(config, async (db) => {
   const workspace = await findWorkspace(db, values.workspace);

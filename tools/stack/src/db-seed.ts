@@ -1,9 +1,5 @@
 // `pnpm db:seed`: migrate, then add the demo data that is missing (never overwrites changes).
 import { defineCommand, readCommandLine } from '@enginy/config/cli-args';
-import { resolveDatabase } from './database.ts';
-import { readConfigOrExit } from './env.ts';
-import { prepareDatabase } from './prepare.ts';
-import { runDatabaseTask } from './task.ts';
 
 readCommandLine(
   defineCommand({
@@ -15,6 +11,11 @@ Uses DATABASE_URL when set, else the embedded PostgreSQL (a running \`pnpm dev\`
     options: {},
   }),
 );
+// Parsed before the rest is imported, so --help and a bad option answer at once.
+const { resolveDatabase } = await import('./database.ts');
+const { readConfigOrExit } = await import('./env.ts');
+const { prepareDatabase } = await import('./prepare.ts');
+const { runDatabaseTask } = await import('./task.ts');
 const config = readConfigOrExit();
 await runDatabaseTask('db:seed', async () => {
   const database = await resolveDatabase(config);

@@ -2,18 +2,21 @@
 // the three apps in watch mode, a readiness wait, one banner; Ctrl-C stops all of it.
 // `pnpm dev --replicas N`: the same, with N copies of each service behind nginx (topology.ts).
 import { readCommandLine } from '@enginy/config/cli-args';
-import { banner } from './banner.ts';
+import type { ResolvedDatabase } from './database.ts';
 import { DEV_COMMAND, replicasOrRefuse } from './dev-args.ts';
-import { type ResolvedDatabase, resolveDatabase } from './database.ts';
-import { readConfigOrExit } from './env.ts';
-import { type LaunchedStack, launchStack } from './launch.ts';
-import { onShutdownSignal } from '@enginy/service/signals';
-import { busyPortMessages } from './ports.ts';
-import { prepareDatabase } from './prepare.ts';
+import type { LaunchedStack } from './launch.ts';
+
+// Parsed before the rest is imported and the environment read, so --help and a bad argument answer at once.
+const replicas = replicasOrRefuse(readCommandLine(DEV_COMMAND).values.replicas);
+const { banner } = await import('./banner.ts');
+const { resolveDatabase } = await import('./database.ts');
+const { readConfigOrExit } = await import('./env.ts');
+const { launchStack } = await import('./launch.ts');
+const { onShutdownSignal } = await import('@enginy/service/signals');
+const { busyPortMessages } = await import('./ports.ts');
+const { prepareDatabase } = await import('./prepare.ts');
 
 const t0 = performance.now();
-// Arguments first: --help and a bad argument answer before the environment is even read.
-const replicas = replicasOrRefuse(readCommandLine(DEV_COMMAND).values.replicas);
 const config = readConfigOrExit();
 const step = (text: string) => process.stdout.write(`  ✓ ${text}\n`);
 const fail = (text: string) => process.stderr.write(`  ✗ ${text}\n`);

@@ -5,13 +5,8 @@
 import { userInfo } from 'node:os';
 import { refuse } from '@enginy/config/cli-args';
 import { findLabScenario, LAB_SCENARIOS } from '@enginy/config/failure-lab';
-import { recordAuthEvent } from '@enginy/db/queries/audit-events';
-import { listLabSwitches, switchAllLabOff, switchLabOff, switchLabOn } from '@enginy/db/queries/failure-lab';
-import { findWorkspace } from '@enginy/db/queries/workspaces';
 import type { Db } from '@enginy/db/client';
-import { isProductionEnv, readConfigOrExit } from './env.ts';
 import { LAB_USAGE, type LabCommand, parseLabArgs } from './lab-args.ts';
-import { onStackDatabase } from './stack-database.ts';
 
 const parsed = parseLabArgs(process.argv.slice(2));
 // Bad input: one clear line, then the usage, exit 2; nothing was touched.
@@ -25,6 +20,13 @@ if (command.command === 'list') {
   process.stdout.write(`${describeScenarios()}\n`);
   process.exit(0);
 }
+
+// Parsed before the rest is imported, so --help, list and a bad argument answer at once.
+const { recordAuthEvent } = await import('@enginy/db/queries/audit-events');
+const { listLabSwitches, switchAllLabOff, switchLabOff, switchLabOn } = await import('@enginy/db/queries/failure-lab');
+const { findWorkspace } = await import('@enginy/db/queries/workspaces');
+const { isProductionEnv, readConfigOrExit } = await import('./env.ts');
+const { onStackDatabase } = await import('./stack-database.ts');
 
 if (isProductionEnv()) {
   // The services hold no switch in production whatever the table says; refusing here says so at once.

@@ -4,9 +4,6 @@
 // `TOKEN=$(pnpm -s mcp-token)` works), or with --json the whole token response; everything else to stderr.
 import { defineCommand, readCommandLine, refuse } from '@enginy/config/cli-args';
 import { CLAUDE_CODE_REDIRECT_URI, DEFAULT_HOST, DEFAULT_PORTS, DEFAULT_SEED_ADMIN } from '@enginy/config/defaults';
-import { isProductionEnv } from './env.ts';
-import { failureLine } from './mcp-token-failure.ts';
-import { mcpToken } from './mcp-token-flow.ts';
 
 const DEFAULT_MCP_URL = `http://${DEFAULT_HOST}:${DEFAULT_PORTS.openapi}/mcp`;
 const USAGE = `Usage: pnpm mcp-token [--email ${DEFAULT_SEED_ADMIN.email}] [--password ${DEFAULT_SEED_ADMIN.password}] [--workspace acme] [--scopes A,B] [--json] [--mcp-url ${DEFAULT_MCP_URL}] [--redirect-uri ${CLAUDE_CODE_REDIRECT_URI}]`;
@@ -24,6 +21,10 @@ const COMMAND = defineCommand({
   },
 });
 const { values } = readCommandLine(COMMAND);
+// Parsed before the rest is imported, so --help and a bad option answer at once.
+const { isProductionEnv } = await import('./env.ts');
+const { failureLine } = await import('./mcp-token-failure.ts');
+const { mcpToken } = await import('./mcp-token-flow.ts');
 // It signs in with a password given on the command line: for development stacks only.
 if (isProductionEnv()) {
   process.stderr.write(

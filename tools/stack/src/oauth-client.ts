@@ -3,11 +3,7 @@
 // secret once (for `claude mcp add --client-id ... --client-secret`). Only the secret's keyed hash is stored.
 import { defineCommand, readCommandLine, refuse } from '@enginy/config/cli-args';
 import { CLAUDE_CODE_CALLBACK_PORT, CLAUDE_CODE_REDIRECT_URI } from '@enginy/config/defaults';
-import { createPreregisteredClient } from '@enginy/db/queries/oauth-clients';
 import { redirectUriRegistrable } from '@enginy/policy/redirect-uri';
-import { newClientCredentials } from '@enginy/security/credentials';
-import { readConfigOrExit } from './env.ts';
-import { onStackDatabase } from './stack-database.ts';
 
 const COMMAND = defineCommand({
   usage: `Usage: pnpm oauth-client create --name "Claude Code" --redirect-uri ${CLAUDE_CODE_REDIRECT_URI} [--auth-method client_secret_post|client_secret_basic]
@@ -42,6 +38,11 @@ const method = values['auth-method'];
 if (method !== 'client_secret_post' && method !== 'client_secret_basic')
   fail('--auth-method must be client_secret_post or client_secret_basic.');
 
+// Parsed before the rest is imported, so --help and a bad option answer at once.
+const { createPreregisteredClient } = await import('@enginy/db/queries/oauth-clients');
+const { newClientCredentials } = await import('@enginy/security/credentials');
+const { readConfigOrExit } = await import('./env.ts');
+const { onStackDatabase } = await import('./stack-database.ts');
 const config = readConfigOrExit();
 const problem = await onStackDatabase(config, async (db) => {
   const created = await createPreregisteredClient(db, config.tokenHashKey, {
