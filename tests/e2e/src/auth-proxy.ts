@@ -6,12 +6,20 @@
 // - `dropNextAnswer()`: the next refresh reaches the server (so the rotation happens), but its answer
 //   never reaches the agent (the connection is cut), as on a network that fails at the wrong moment;
 // - `holdRefreshes(n)`: the next refreshes wait here until n of them have come, then go on to the
-//   server one after the other, in the order they came. Two sessions that refresh "at the same time"
-//   then really overlap, whatever the machine's load: the second was sent before the first could be
-//   answered, so it carries what the second read before any rotation. If n never come, the ones
-//   held go on after `timeoutMs`, and the result says so.
+//   server one after the other, in the order they came, and their answers go back only once the
+//   last has been answered. Two sessions that refresh "at the same time" then really overlap,
+//   whatever the machine's load: each was sent before any was answered, so each carries what its
+//   session read before any rotation, and each session reads its answer only once the server has
+//   dealt with all of them. If n never come, the ones held go on after `timeoutMs`, and the result
+//   says so.
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, request as httpRequest, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  request as httpRequest,
+  type ServerResponse,
+} from 'node:http';
 import { freePort } from '@enginy/stack/ports';
 
 export interface RefreshSeen {
@@ -44,7 +52,17 @@ interface Hold {
   count: number;
   waiting: (() => void)[];
   held: RefreshSeen[];
-  answered: Promise<void>[];
+  /** Each held refresh's answer from the server, in turn. */
+  answered: Promise<Answer>[];
+  /** Resolved once every one held has been answered: then the answers go back. */
+  allAnswered: Promise<void>;
+  settle: () => void;
+}
+
+interface Answer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
 }
 
 export async function startAuthProxy(): Promise<AuthProxy> {
@@ -78,6 +96,24 @@ export async function startAuthProxy(): Promise<AuthProxy> {
       upstream.end(body);
     });
 
+  /** The server's whole answer to a request, read here rather than passed on. */
+  const answerOf = (request: IncomingMessage, body: Buffer, seen: RefreshSeen) =>
+    new Promise<Answer>((resolve) => {
+      const upstream = httpRequest(
+        { host: '127.0.0.1', port: authPort, method: request.method, path: request.url, headers: request.headers },
+        (answer) => {
+          seen.status = answer.statusCode;
+          const chunks: Buffer[] = [];
+          answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+          answer.on('end', () =>
+            resolve({ status: answer.statusCode ?? 502, headers: answer.headers, body: Buffer.concat(chunks) }),
+          );
+        },
+      );
+      upstream.on('error', () => resolve({ status: 502, headers: {}, body: Buffer.alloc(0) }));
+      upstream.end(body);
+    });
+
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -95,11 +131,17 @@ export async function startAuthProxy(): Promise<AuthProxy> {
       refreshes.push(seen);
       const current = hold;
       if (current === undefined) return void forward(request, response, body, seen);
-      // Held: goes on once the one before it has been answered, and not before all `count` came.
+      // Held: goes on once the one before it has been answered, and not before all `count` came; its
+      // answer goes back once every one held has been answered.
       const before = current.answered.at(-1) ?? Promise.resolve();
       const go = new Promise<void>((resolve) => current.waiting.push(resolve));
       current.held.push(seen);
-      current.answered.push(Promise.all([before, go]).then(() => forward(request, response, body, seen)));
+      const answer = Promise.all([before, go]).then(() => answerOf(request, body, seen));
+      current.answered.push(answer);
+      void Promise.all([answer, current.allAnswered]).then(([{ status, headers, body: answered }]) => {
+        response.writeHead(status, headers);
+        response.end(answered);
+      });
       if (current.held.length === current.count) for (const release of current.waiting) release();
     });
   });
@@ -113,7 +155,11 @@ export async function startAuthProxy(): Promise<AuthProxy> {
       dropNext = true;
     },
     holdRefreshes: async (count, timeoutMs = 30_000) => {
-      const current: Hold = { count, waiting: [], held: [], answered: [] };
+      let settle = () => {};
+      const allAnswered = new Promise<void>((resolve) => {
+        settle = resolve;
+      });
+      const current: Hold = { count, waiting: [], held: [], answered: [], allAnswered, settle };
       hold = current;
       const together = await new Promise<boolean>((resolve) => {
         const timer = setTimeout(() => resolve(false), timeoutMs);
@@ -125,6 +171,7 @@ export async function startAuthProxy(): Promise<AuthProxy> {
       hold = undefined;
       for (const release of current.waiting) release();
       await Promise.all(current.answered);
+      current.settle();
       return { released: together ? 'together' : 'timeout', held: current.held };
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
