@@ -7,9 +7,10 @@
 // Each scenario is switched through the console's failure-lab API; what Qwen sent is read back from
 // the console's Flows view. Every assertion is an observation:
 // packages/config/src/failure-lab-agents/qwen-code.ts states the same, and a Qwen Code version that
-// behaves otherwise fails here. refresh-no-grace is not measured: within one process Qwen refreshes
-// once per connection, and whether two processes started at once on its one stored login refresh the
-// same token varies from run to run.
+// behaves otherwise fails here. The issuer Qwen sees is a loopback proxy in front of the authorization
+// server (src/auth-proxy.ts): within one process Qwen refreshes once per connection, so for
+// refresh-no-grace two processes on its one stored login refresh at once, and the proxy holds the
+// first refresh until the second has come, whatever the machine's load.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
@@ -26,6 +27,7 @@ import {
   run,
   scratch,
 } from '../src/agent-clis.ts';
+import { startAuthProxy } from '../src/auth-proxy.ts';
 import { consoleApi } from '../src/console-api.ts';
 import { waitForFreePort } from '../src/doctor-run.ts';
 import { labStepsSince, recordOf, stepLine } from '../src/lab-steps.ts';
@@ -34,7 +36,8 @@ import { useStack } from '../src/stack-fixture.ts';
 import { TerminalSession } from '../src/tmux.ts';
 
 const QWEN_REDIRECT_URI = 'http://localhost:7777/oauth/callback';
-const e2e = useStack();
+const proxy = await startAuthProxy();
+const e2e = useStack({ ...proxy.env });
 const qwen = cliCommand('qwen');
 const s = scratch('qwen');
 const contact = { body: { firstName: 'Ada', lastName: 'Lovelace', jobTitle: 'Analyst' } };
@@ -70,6 +73,7 @@ afterEach(async () => {
 afterAll(async () => {
   await ui?.close();
   await model?.close();
+  await proxy.close();
   s.remove();
 });
 
@@ -164,6 +168,7 @@ function stored(): Stored | undefined {
 
 const linesSince = async (since: number) => (await labStepsSince(api, since)).map(stepLine);
 const SIGN_IN = ['register 201', 'authorize 302', 'sign-in 200', 'consent 200', 'token 200'];
+const REUSED = 'refresh 400 invalid_grant';
 const param = (url: string, name: string) => new URL(url).searchParams.get(name);
 /** A message as the record quotes it: the dev stack's URLs. */
 const asQuoted = (message: string) =>
@@ -201,6 +206,50 @@ describe(`Qwen Code ${cliVersion('qwen')} under failure-lab scenarios`, () => {
     expect(stored()?.token.accessToken).not.toBe(held);
     expect(browserRecords(s)).toHaveLength(1);
     seen('expire-access', 'recovers');
+  });
+
+  it('refresh-no-grace: two `qwen mcp list` at once refresh with the same token, the grant is revoked, and both are Disconnected', async () => {
+    await api.labOn('expire-access', 'workspace', { seconds: 3 });
+    // Its token, of 3 s, has expired for it: each list refreshes at the proxy, the issuer.
+    expect(stored()?.tokenUrl).toBe(`${issuer()}/token`);
+    expect(await api.connections()).toHaveLength(1);
+    await api.labOn('refresh-no-grace', 'workspace');
+    const since = Date.now();
+    // The first refresh waits at the proxy until the second has come: both read the token before any rotation.
+    const overlap = proxy.holdRefreshes(2);
+    const lists = await Promise.all([mcpList(), mcpList()]);
+    const { released, held } = await overlap;
+    expect(released).toBe('together');
+    expect(held.map((refresh) => refresh.status)).toEqual([200, 400]);
+    expect(held[1]?.token).toBe(held[0]?.token);
+    const steps = await labStepsSince(api, since);
+    expect(steps.map(stepLine)).toEqual(['refresh 200', REUSED]);
+    const said = 'The refresh token was already used; the connection is revoked and must be authorized again';
+    expect(steps[1]?.description).toBe(said);
+    // The reuse revoked the grant with the tokens the first refresh had just issued: the list that got
+    // them stored them (warning, as on every save, that the file is unencrypted) and is Disconnected
+    // too; the other deleted the stored token and says nothing but Disconnected.
+    for (const { status } of lists) disconnected(status);
+    const quiet = lists.filter(({ status, output }) => output.trim() === `Configured MCP servers:\n${status}`);
+    expect(quiet, lists.map(({ output }) => output).join('\n')).toHaveLength(1);
+    expect(lists.find((list) => !quiet.includes(list))?.output).toContain(
+      'Warning: MCP OAuth tokens are stored unencrypted at',
+    );
+    expect(await api.connections()).toEqual([]);
+
+    // The first one's save and the second one's delete race: if the save came last, the next list
+    // refreshes with the revoked grant's token, is refused and deletes it. Either way none is left.
+    const next = Date.now();
+    disconnected((await mcpList()).status);
+    expect([[], [REUSED]]).toContainEqual(await linesSince(next));
+    expect(stored()).toBeUndefined();
+    expect(seen('refresh-no-grace', 'stops')).toContain(said);
+
+    // Signed in again (tokens of 3 s, as the next cases need) with the grace back.
+    await api.labOff('refresh-no-grace');
+    const again = Date.now();
+    await signIn();
+    expect(await linesSince(again)).toEqual([...SIGN_IN, 'refresh 200']);
   });
 
   it('step-up: no new authorization; it takes the 403 for a lost connection and does not repeat the call', async () => {

@@ -5,8 +5,8 @@
 // one-shot `qwen --yolo "<prompt>"` against a stand-in OpenAI-compatible model
 // (tests/e2e/src/model-server.ts) for a tool call. It counts a token as expired 5 minutes before it
 // is. Observed and asserted by tests/e2e/test/lab-agents-qwen-code.test.ts; messages are quoted for
-// the dev stack's URLs. refresh-no-grace is not measured: whether two Qwen processes started at once
-// on one stored login refresh the same token (and so revoke the grant) varies from run to run.
+// the dev stack's URLs. For refresh-no-grace the test holds the first refresh at a proxy in front of
+// the authorization server until the second has come, so that two processes really overlap.
 import type { LabAgentRecord } from './record.ts';
 
 export const QWEN_CODE: LabAgentRecord = {
@@ -19,6 +19,11 @@ export const QWEN_CODE: LabAgentRecord = {
       scenario: 'expire-access',
       reaction: 'recovers',
       seen: 'Refreshes before each connection, since it counts a token as expired 5 minutes before it is: `qwen mcp list` refreshes once, answered 200, and says "✓ enginy: … - Connected"; no new sign-in.',
+    },
+    {
+      scenario: 'refresh-no-grace',
+      reaction: 'stops',
+      seen: 'Two `qwen mcp list` at once after expiry, on one stored login (made to overlap by holding the first refresh at a proxy until the second came), refresh with the same token, each process on its own: the first is answered 200, the second invalid_grant, "The refresh token was already used; the connection is revoked and must be authorized again", which revokes the grant with the tokens just issued. Both lists say "✗ enginy: … - Disconnected" and nothing of why; the stored token is deleted (by the next list, refused too, when the first one saved its tokens last) and it stays Disconnected until the next Authenticate.',
     },
     {
       scenario: 'step-up',
