@@ -11,16 +11,21 @@
 //
 // Copilot refreshes on the first prompt after its stored expiry, or after a 401: where a scenario acts
 // on a refresh, the token it holds is a 3 s one (expire-access) and the test waits it out, or the
-// test ends it at the server. refresh-no-grace is not measured: its `-p` mode never uses the stored
-// login, and two UIs at once on one HOME refreshed about 0.7 s apart in five runs here, so neither
-// reused a token, but overlapped in a fresh-clone run at a load of about 9, where one was refused.
+// test ends it at the server. For refresh-no-grace a second UI on the same HOME is the second session
+// (its `-p` mode never uses the stored login). Left alone, the two refreshed about 0.7 s apart here
+// and overlapped only under a load of about 9, so the whole stack runs behind a loopback proxy
+// (auth-proxy.ts) that holds one UI's refresh until the other's has come: they overlap whatever the load.
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COPILOT_CLI } from '@enginy/config/failure-lab-agents/copilot-cli';
+import { shortenToken } from '@enginy/db/queries/failure-lab';
 import { READ_SCOPES } from '@enginy/policy/scopes';
+import { hashSecret } from '@enginy/security/tokens';
 import type { ConsoleClient } from '@enginy/testing/console-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { browserOpens, browserRecord, cliCommand, cliVersion, run, scratch } from '../src/agent-clis.ts';
+import { startAuthProxy } from '../src/auth-proxy.ts';
 import { consoleApi } from '../src/console-api.ts';
 import { COPILOT_CLIENT_ID, COPILOT_RECIPE_REDIRECT_URI, copilotEnv } from '../src/copilot-cli.ts';
 import { labStepsSince, recordOf, stepLine } from '../src/lab-steps.ts';
@@ -29,7 +34,8 @@ import { freeCallbackPort, mcpStatus } from '../src/real-clients.ts';
 import { useStack } from '../src/stack-fixture.ts';
 import { TerminalSession } from '../src/tmux.ts';
 
-const e2e = useStack();
+const proxy = await startAuthProxy();
+const e2e = useStack({ ...proxy.env });
 const copilot = cliCommand('copilot');
 const s = scratch('copilot');
 const SIGN_IN = ['authorize 302', 'sign-in 200', 'consent 200', 'token 200'];
@@ -206,6 +212,7 @@ afterEach(async () => {
 afterAll(async () => {
   await ui?.close();
   await model?.close();
+  await proxy.close();
   s.remove();
 });
 
@@ -304,6 +311,64 @@ describe(`GitHub Copilot CLI ${cliVersion('copilot')} under failure-lab scenario
     const said = "MCP server 'enginy': MCP connection changed while authorizing retry";
     expect(result.includes('"message":"Contact created"') || result === said, result).toBe(true);
     expect(seen('step-up', 'authorizes-again')).toContain(said);
+  });
+
+  it('refresh-no-grace: two UIs on one login refresh the same token at once; the one refused signs in again, the other’s call fails', async () => {
+    const otherModel = await startModelServer();
+    const other = await TerminalSession.start([...copilot, '--allow-all-tools'], {
+      cwd: s.project,
+      env: { ...env, COPILOT_PROVIDER_BASE_URL: otherModel.url },
+    });
+    try {
+      await other.waitFor(/Do you trust the files in this folder\?/, 90_000);
+      await other.pressUntil('Enter', /MCP Servers reloaded: 1 server connected/, 30_000);
+      await api.labOn('refresh-no-grace', 'workspace');
+      const grants = (await api.connections()).map((connection) => connection.grantId);
+      // Both hold the token the first UI stored; it ends at the server, as its expiry would.
+      const held = storedToken();
+      await shortenToken(e2e.db, hashSecret(e2e.stack.config.tokenHashKey, held?.accessToken ?? ''), new Date());
+      expect(await mcpStatus(mcpUrl(), held?.accessToken ?? '')).toBe(401);
+      const runs = opened();
+      const since = Date.now();
+      // The second UI's refresh waits at the proxy until the first UI's has come, then the two go on in
+      // that order: both carry the refresh token read before any rotation. (Either order gives the same
+      // outcome, by role; this one leaves the first UI, which the later cases use, signed in again.)
+      const overlap = proxy.holdRefreshes(2);
+      const before = proxy.refreshes.length;
+      const otherAnswer = ask(WHOAMI, other, otherModel);
+      await expect.poll(() => proxy.refreshes.length, { timeout: 30_000 }).toBe(before + 1);
+      const [answer, answerOther] = await Promise.all([ask(WHOAMI), otherAnswer]);
+      const { released, held: refreshes } = await overlap;
+      expect(released).toBe('together');
+      const digest = createHash('sha256')
+        .update(held?.refreshToken ?? '')
+        .digest('hex')
+        .slice(0, 12);
+      expect(refreshes.map((refresh) => refresh.token)).toEqual([digest, digest]);
+      expect(refreshes.map((refresh) => refresh.status)).toEqual([200, 400]);
+      const steps = await labStepsSince(api, since);
+      expect(steps.map(stepLine)).toEqual(['refresh 200', 'refresh 400 invalid_grant', ...SIGN_IN]);
+      expect(steps[1]?.description).toBe(
+        'The refresh token was already used; the connection is revoked and must be authorized again',
+      );
+      // The second UI's new token went with the family: its call fails, and it does not open the browser.
+      const said =
+        "MCP server 'enginy': Re-authentication required for MCP server \"enginy\". Sign in again through your MCP client's authentication settings.";
+      expect(answerOther).toBe(said);
+      await other.waitFor(/! MCP server 'enginy' requires authentication\. Use \/mcp auth enginy to connect\./);
+      // The first UI, refused, went through the browser once: a new grant, and its call succeeds on it.
+      expect(opened()).toBe(runs + 1);
+      const after = (await api.connections()).map((connection) => connection.grantId);
+      const revoked = grants.filter((grant) => !after.includes(grant));
+      const added = after.filter((grant) => !grants.includes(grant));
+      expect([revoked.length, added.length]).toEqual([1, 1]);
+      expect(answeredWhoami(answer)).toBe(true);
+      expect(answer).toContain(`Grant ${added[0]} for client ${COPILOT_CLIENT_ID}.`);
+      expect(seen('refresh-no-grace', 'authorizes-again')).toContain(said);
+    } finally {
+      await other.close();
+      await otherModel.close();
+    }
   });
 
   it('iss-mismatch: redeems the code although the callback’s iss names another issuer, and says it authenticated', async () => {

@@ -5,8 +5,8 @@
 // (https://github.com/copilot/cli/client-metadata.json), never a registration. It refreshes on the
 // first prompt after its stored expiry, or after a 401. Observed and asserted by
 // tests/e2e/test/lab-agents-copilot-cli.test.ts; messages are quoted for the dev stack's URLs.
-// refresh-no-grace is not measured: whether two UIs at once on one login refresh the same token
-// depended on the load (not in five runs here; in one fresh-clone run at a load of about 9, yes).
+// refresh-no-grace: two UIs at once on one login; left alone, whether they refreshed the same token
+// depended on the load, so the test holds one's refresh at a proxy until the other's has come.
 import type { LabAgentRecord } from './record.ts';
 
 export const COPILOT_CLI: LabAgentRecord = {
@@ -54,6 +54,11 @@ export const COPILOT_CLI: LabAgentRecord = {
       scenario: 'resource-mismatch',
       reaction: 'proceeds',
       seen: 'Uses the metadata although it states http://localhost:3001/mcp/: sends that resource to /authorize, which refuses it (invalid_target), and `/mcp auth enginy` says "Authentication failed: MCPOAuthError: OAuth error: resource must be http://localhost:3001/mcp".',
+    },
+    {
+      scenario: 'refresh-no-grace',
+      reaction: 'authorizes-again',
+      seen: 'Two interactive UIs on one stored login (its `-p` mode never uses it) refresh the same token once it has ended, made to overlap by holding the first refresh at a proxy until the second came: the first answers 200, the second invalid_grant, "The refresh token was already used; the connection is revoked and must be authorized again", which revokes the grant. The UI refused sends the person through the browser and its call succeeds on the new grant; the other, its new token refused, opens no browser and its call fails: "MCP server \'enginy\': Re-authentication required for MCP server "enginy". Sign in again through your MCP client\'s authentication settings.", then "MCP server \'enginy\' requires authentication. Use /mcp auth enginy to connect."',
     },
     {
       scenario: 'challenge-without-scope',
