@@ -17,7 +17,7 @@ const scripts: Record<string, string> = JSON.parse(readFileSync(join(REPO_ROOT, 
 const EXEMPT: Record<string, string> = {
   start: 'tools/bootstrap.mjs: plain Node that installs pnpm and the dependencies first, then runs pnpm dev',
   test: 'tools/bootstrap.mjs: installs the dependencies and Debian packages first, then runs pnpm test:all',
-  typecheck: "tsc, once over the packages that share the base options, then per package for the three with their own: --help is tsc's",
+  typecheck: "tsc -p . and three packages with options of their own: --help is tsc's",
   lint: "biome check: --help is biome's",
   'lint:fix': "biome check --write: --help is biome's",
   'lint:imports': "depcruise: --help is dependency-cruiser's",
