@@ -1,3 +1,8 @@
+// What the real Cline CLI does with failure-lab scenarios switched on, driven offline as described in
+// packages/config/src/failure-lab-agents/cline.ts, which states the same observations: a version that
+// behaves otherwise fails here. One scratch HOME for the whole file, so each case acts on the login the
+// ones before it left. The stack's issuer is a loopback proxy in front of the authorization server
+// (src/auth-proxy.ts), which lets refresh-no-grace hold one task's refresh until the other's has come.
 import { CLINE } from '@enginy/config/failure-lab-agents/cline';
 import { shortenToken } from '@enginy/db/queries/failure-lab';
 import { READ_SCOPES } from '@enginy/policy/scopes';
@@ -5,6 +10,7 @@ import { hashSecret } from '@enginy/security/tokens';
 import type { ConsoleClient } from '@enginy/testing/console-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { browserRecord, browserRecords, cliVersion, scratch } from '../src/agent-clis.ts';
+import { startAuthProxy } from '../src/auth-proxy.ts';
 import { CLINE_REDIRECT_URI, cline, clineCli, clineEnv, clineOAuth } from '../src/cline-cli.ts';
 import { consoleApi } from '../src/console-api.ts';
 import { waitForFreePort } from '../src/doctor-run.ts';
@@ -16,12 +22,13 @@ import {
   type ToolToCall,
   toolResults,
 } from '../src/model-server.ts';
-import { registrationOf, whoamiFromToolResult } from '../src/real-clients.ts';
+import { mcpStatus, registrationOf, whoamiFromToolResult } from '../src/real-clients.ts';
 import { useStack } from '../src/stack-fixture.ts';
 import { TerminalSession } from '../src/tmux.ts';
 import { ADMIN } from '../src/whoami.ts';
 
-const e2e = useStack();
+const proxy = await startAuthProxy();
+const e2e = useStack({ ...proxy.env });
 const s = scratch('cline');
 const env = clineEnv(s);
 const contact = { body: { firstName: 'Ada', lastName: 'Lovelace', jobTitle: 'Analyst' } };
@@ -57,6 +64,7 @@ afterAll(async () => {
   await wizard?.close();
   await model?.close();
   s.remove();
+  await proxy.close();
 });
 
 const stored = () => clineOAuth(s);
@@ -166,6 +174,8 @@ describe(`Cline ${cliVersion('cline')} under failure-lab scenarios`, () => {
   it('expire-access: its 3 s token ended, the next task refreshes (200) and reaches mcp_whoami', async () => {
     await api.labOn('expire-access', 'workspace', { seconds: 3 });
     const held = stored().tokens?.access_token;
+    // Ended now, not left to its 3 s: a task that starts fast would still find it good.
+    await endHeldToken();
     const since = Date.now();
     const { results } = await whoamiTask();
     const [result] = results;
@@ -249,6 +259,78 @@ describe(`Cline ${cliVersion('cline')} under failure-lab scenarios`, () => {
     expect(seen('token-unavailable', 'stops')).toContain(lastError);
   });
 
+  // Two tasks at once on the one stored login, each refreshing after its 401 (its token ended at the
+  // server): the proxy holds the first refresh until the second has come, so the second carries the
+  // refresh token it read at its start, which the first has just rotated.
+  it('refresh-no-grace: two tasks at once refresh with the same token; the grant is revoked and both run without enginy', async () => {
+    const client = stored().clientInformation?.client_id;
+    const grant = (await api.connections()).find((c) => c.clientId === client)?.grantId;
+    expect(grant).toBeDefined();
+    await endHeldToken();
+    await api.labOn('refresh-no-grace', 'workspace');
+    model.callNext({ tool: 'mcp_whoami', args: {} });
+    const before = model.requests.length;
+    const since = Date.now();
+    const overlap = proxy.holdRefreshes(2);
+    const tasks = await Promise.all(
+      ['one', 'other'].map((which) => cli(`Call the enginy mcp_whoami tool and report what it says (${which} task).`)),
+    );
+    const { released, held } = await overlap;
+    expect(released).toBe('together');
+    expect(held.map((refresh) => refresh.status)).toEqual([200, 400]);
+    expect(held[1]?.token).toBe(held[0]?.token);
+    for (const { code, output } of tasks) expect(code, output.slice(-2000)).toBe(0);
+    const offered = model.requests
+      .slice(before)
+      .flatMap((request) => request.body.tools ?? [])
+      .map((tool) => tool.function?.name ?? '');
+    expect(offered.length).toBeGreaterThan(0);
+    expect(offered.filter((name) => name.startsWith('enginy__'))).toEqual([]);
+
+    const steps = await labStepsSince(api, since);
+    const reused = 'The refresh token was already used; the connection is revoked and must be authorized again';
+    expect(steps.slice(0, 2).map((step) => [stepLine(step), step.description])).toEqual([
+      ['refresh 200', null],
+      ['refresh 400 invalid_grant', reused],
+    ]);
+    // The task answered 200 got tokens the reuse had already revoked: its call is refused (401), and at
+    // times it refreshes once more with the token it just got, refused too.
+    expect([[], [['refresh 400 invalid_grant', 'The refresh token was revoked']]]).toContainEqual(
+      steps.slice(2).map((step) => [stepLine(step), step.description]),
+    );
+    expect((await api.connections()).map((c) => c.grantId)).not.toContain(grant);
+    expect(browserRecords(s)).toHaveLength(2);
+
+    // Each task writes the settings file as it finds it then, so the last to write decides what is
+    // left: the refused one drops the tokens and asks for authorization; the other keeps the tokens it
+    // got, which the server refuses, and its 401.
+    const after = stored();
+    expect(after.clientInformation?.client_id).toBe(client);
+    const asks =
+      'MCP server "enginy" requires OAuth authorization. Run authorizeMcpServerOAuth for this server and complete this URL: ';
+    const afterAuth = 'Streamable HTTP error: Server returned 401 after successful authentication';
+    const lastError = after.lastError ?? '';
+    if (lastError.startsWith(asks)) {
+      expect(after.authorizationRequired).toBe(true);
+      expect(param(lastError.slice(asks.length), 'client_id')).toBe(client);
+    } else {
+      expect(lastError).toBe(afterAuth);
+      expect(after.authorizationRequired).toBeUndefined();
+    }
+    if (after.tokens !== undefined) expect(await mcpStatus(mcpUrl(), after.tokens.access_token)).toBe(401);
+    const record = seen('refresh-no-grace', 'stops');
+    for (const said of [reused, `"${asks}…"`, afterAuth]) expect(record).toContain(said);
+
+    // "Authorize OAuth" signs in again with the same client, for the cases that follow; where a refused
+    // token was left, it tries that token's refresh first.
+    await api.labOff('refresh-no-grace');
+    const again = Date.now();
+    expect((await authorize()).said).toBe(COMPLETED);
+    const refused = after.tokens === undefined ? [] : ['refresh 400 invalid_grant'];
+    expect(await linesSince(again)).toEqual([...refused, ...SIGN_IN.slice(1)]);
+    expect(stored().tokens).toBeDefined();
+  });
+
   // After a revoke, so that "Authorize OAuth" has to sign in.
   it('resource-mismatch: refuses the metadata, before any browser or refresh', async () => {
     const client = stored().clientInformation?.client_id;
@@ -261,7 +343,7 @@ describe(`Cline ${cliVersion('cline')} under failure-lab scenarios`, () => {
       `OAuth authorization failed: Protected resource ${mcpUrl()}/ does not match expected ${mcpUrl()} (or origin)`,
     );
     expect(await linesSince(since)).toEqual([]);
-    expect(browserRecords(s)).toHaveLength(2);
+    expect(browserRecords(s)).toHaveLength(3);
     expect(seen('resource-mismatch', 'stops')).toContain(asQuoted(said));
   });
 
@@ -272,7 +354,7 @@ describe(`Cline ${cliVersion('cline')} under failure-lab scenarios`, () => {
     const since = Date.now();
     const { said } = await authorize();
     expect(said).toBe(COMPLETED);
-    const browser = await browserRecord(s, 3);
+    const browser = await browserRecord(s, 4);
     const url = new URL(browser.url);
     expect(`${url.origin}${url.pathname}`).toBe(`${issuer()}/v2/authorize`);
     expect(param(browser.callback ?? '', 'iss')).toBe(`${issuer()}/v2`);

@@ -5,9 +5,10 @@
 // tool call. It keeps its client, tokens and last OAuth error in its MCP settings file. A task never
 // opens the browser: when it cannot connect it runs without enginy's tools and says nothing on its
 // output. Observed and asserted by tests/e2e/test/lab-agents-cline.test.ts; messages are quoted for
-// the dev stack's URLs. refresh-no-grace is not measured: a task refreshes once, after a 401, and
-// nothing in one task refreshes the same token twice. issuer-moved was measured on a sign-in only
-// (its grant revoked), not on a task holding a good refresh token.
+// the dev stack's URLs. A task refreshes once, after a 401, so refresh-no-grace is measured with two
+// tasks at once on one stored login, the first one's refresh held at a proxy in front of the
+// authorization server until the other's came (tests/e2e/src/auth-proxy.ts). issuer-moved was
+// measured on a sign-in only (its grant revoked), not on a task holding a good refresh token.
 import type { LabAgentRecord } from './record.ts';
 
 export const CLINE: LabAgentRecord = {
@@ -40,6 +41,11 @@ export const CLINE: LabAgentRecord = {
       scenario: 'iss-mismatch',
       reaction: 'proceeds',
       seen: 'Ignores the wrong iss (http://localhost:3002/failure-lab-wrong-issuer) in the authorization response: redeems the code and says "MCP server "enginy" OAuth authorization completed."',
+    },
+    {
+      scenario: 'refresh-no-grace',
+      reaction: 'stops',
+      seen: 'Two tasks at once on one stored login, the first one’s refresh held at a proxy until the other’s came: the other presents the same refresh token and is refused invalid_grant, "The refresh token was already used; the connection is revoked and must be authorized again", which revokes the grant with the tokens the first had just got. Both tasks run without enginy’s tools, and no browser opens. The task refused drops the tokens and stores "MCP server "enginy" requires OAuth authorization. Run authorizeMcpServerOAuth for this server and complete this URL: …"; the other, its new token refused, keeps it and stores "Streamable HTTP error: Server returned 401 after successful authentication"; the last to write its settings file wins. Then "Authorize OAuth" signs in again (after a refused refresh where the token was kept).',
     },
     {
       scenario: 'token-unavailable',
