@@ -52,12 +52,15 @@ const BESIDE_RESULTS = '.vitest-results-beside.json';
 // The list also balances the lanes: lab-agents-sdk-client (about 80 s) came beside and
 // content-security-policy (about 40 s) went back once the other packages stopped re-importing their
 // modules for every file (vitest's isolate: false; a fresh-clone run before the swap: e2e 1,069 s,
-// the other lane 1,146 s).
+// the other lane 1,146 s). console-pages (about 40 s) came beside when the CLIs stopped importing
+// everything before parsing (cli-help about 25 s less) and three agents' failure-lab files grew by
+// a case each.
 const E2E_BESIDE = [
   'test/browser-denials-and-aliases.test.ts',
   'test/client-names-and-attempts.test.ts',
   'test/console-client-name.test.ts',
   'test/console-flows.test.ts',
+  'test/console-pages.test.ts',
   'test/content-security-policy-preview.test.ts',
   'test/lab-agents-sdk-client.test.ts',
   'test/mcp-connect.test.ts',
