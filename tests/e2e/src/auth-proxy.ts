@@ -71,38 +71,13 @@ export async function startAuthProxy(): Promise<AuthProxy> {
   let dropNext = false;
   let hold: Hold | undefined;
 
-  const forward = (request: IncomingMessage, response: ServerResponse, body: Buffer, seen?: RefreshSeen) =>
-    new Promise<void>((done) => {
-      const upstream = httpRequest(
-        { host: '127.0.0.1', port: authPort, method: request.method, path: request.url, headers: request.headers },
-        (answer) => {
-          if (seen) seen.status = answer.statusCode;
-          if (seen && dropNext) {
-            dropNext = false;
-            seen.dropped = true;
-            answer.resume();
-            request.socket.destroy();
-            return done();
-          }
-          response.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(response);
-          answer.once('end', () => done());
-        },
-      );
-      upstream.on('error', () => {
-        response.destroy();
-        done();
-      });
-      upstream.end(body);
-    });
-
-  /** The server's whole answer to a request, read here rather than passed on. */
-  const answerOf = (request: IncomingMessage, body: Buffer, seen: RefreshSeen) =>
+  /** The server's whole answer to a request, read here before any of it goes back. */
+  const answerOf = (request: IncomingMessage, body: Buffer, seen?: RefreshSeen) =>
     new Promise<Answer>((resolve) => {
       const upstream = httpRequest(
         { host: '127.0.0.1', port: authPort, method: request.method, path: request.url, headers: request.headers },
         (answer) => {
-          seen.status = answer.statusCode;
+          if (seen) seen.status = answer.statusCode;
           const chunks: Buffer[] = [];
           answer.on('data', (chunk: Buffer) => chunks.push(chunk));
           answer.on('end', () =>
@@ -113,6 +88,19 @@ export async function startAuthProxy(): Promise<AuthProxy> {
       upstream.on('error', () => resolve({ status: 502, headers: {}, body: Buffer.alloc(0) }));
       upstream.end(body);
     });
+  const send = (response: ServerResponse, { status, headers, body }: Answer) => {
+    response.writeHead(status, headers);
+    response.end(body);
+  };
+  /** Passed on at once; a refresh's answer is cut off instead when dropNextAnswer() asked. */
+  const forward = async (request: IncomingMessage, response: ServerResponse, body: Buffer, seen?: RefreshSeen) => {
+    const answer = await answerOf(request, body, seen);
+    if (seen === undefined || !dropNext) return send(response, answer);
+    // The rotation happened at the server; its answer never reaches the agent.
+    dropNext = false;
+    seen.dropped = true;
+    request.socket.destroy();
+  };
 
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -138,10 +126,7 @@ export async function startAuthProxy(): Promise<AuthProxy> {
       current.held.push(seen);
       const answer = Promise.all([before, go]).then(() => answerOf(request, body, seen));
       current.answered.push(answer);
-      void Promise.all([answer, current.allAnswered]).then(([{ status, headers, body: answered }]) => {
-        response.writeHead(status, headers);
-        response.end(answered);
-      });
+      void Promise.all([answer, current.allAnswered]).then(([answered]) => send(response, answered));
       if (current.held.length === current.count) for (const release of current.waiting) release();
     });
   });
