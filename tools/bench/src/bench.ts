@@ -52,7 +52,7 @@ const { resolveDatabase } = await import('@enginy/stack/database');
 const { startProgress } = await import('@enginy/stack/progress');
 const { startTestStack } = await import('@enginy/stack/test-stack');
 const { summarizeProfiles } = await import('./cpu-profile.ts');
-const { withAccessTokens, withApiKeys } = await import('./credentials.ts');
+const { CREDENTIALS, withAccessTokens, withApiKeys } = await import('./credentials.ts');
 const memory = await import('./memory.ts');
 const { benchClient } = await import('./oauth-flow.ts');
 const { cpuSeconds, processTree } = await import('./proc.ts');
@@ -94,7 +94,7 @@ async function runLoad(
   const withReplicatedTokens = (use: (tokens: string[]) => Promise<void>) =>
     replicated ? withAccessTokens(databaseUrl, replicated.config, 200, use) : use([]);
   await withApiKeys(databaseUrl, config, (apiKeys) =>
-    withAccessTokens(databaseUrl, config, 200, (accessTokens) =>
+    withAccessTokens(databaseUrl, config, CREDENTIALS, (accessTokens) =>
       withReplicatedTokens(async (replicatedTokens) => {
         const fixture: Fixture = {
           config,
