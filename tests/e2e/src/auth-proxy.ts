@@ -22,6 +22,9 @@ import {
 } from 'node:http';
 import { freePort } from '@enginy/stack/ports';
 
+/** How a refresh token is recorded: a short digest, never the token. */
+export const refreshDigest = (token: string): string => createHash('sha256').update(token).digest('hex').slice(0, 12);
+
 export interface RefreshSeen {
   at: number;
   /** A digest of the refresh token presented (the token itself is never kept). */
@@ -50,13 +53,26 @@ export interface AuthProxy {
 
 interface Hold {
   count: number;
-  waiting: (() => void)[];
   held: RefreshSeen[];
   /** Each held refresh's answer from the server, in turn. */
   answered: Promise<Answer>[];
-  /** Resolved once every one held has been answered: then the answers go back. */
-  allAnswered: Promise<void>;
-  settle: () => void;
+  /** Once `count` have come, or at the timeout: then they go on to the server. */
+  released: Signal;
+  /** Once every one held has been answered: then the answers go back. */
+  settled: Signal;
+}
+
+interface Signal {
+  promise: Promise<void>;
+  fire: () => void;
+}
+
+function signal(): Signal {
+  let fire = () => {};
+  const promise = new Promise<void>((resolve) => {
+    fire = resolve;
+  });
+  return { promise, fire };
 }
 
 interface Answer {
@@ -111,23 +127,19 @@ export async function startAuthProxy(): Promise<AuthProxy> {
       if (form.get('grant_type') !== 'refresh_token') return void forward(request, response, body);
       const seen: RefreshSeen = {
         at: Date.now(),
-        token: createHash('sha256')
-          .update(form.get('refresh_token') ?? '')
-          .digest('hex')
-          .slice(0, 12),
+        token: refreshDigest(form.get('refresh_token') ?? ''),
       };
       refreshes.push(seen);
       const current = hold;
       if (current === undefined) return void forward(request, response, body, seen);
       // Held: goes on once the one before it has been answered, and not before all `count` came; its
       // answer goes back once every one held has been answered.
-      const before = current.answered.at(-1) ?? Promise.resolve();
-      const go = new Promise<void>((resolve) => current.waiting.push(resolve));
+      const before = current.answered.at(-1);
       current.held.push(seen);
-      const answer = Promise.all([before, go]).then(() => answerOf(request, body, seen));
+      const answer = Promise.all([before, current.released.promise]).then(() => answerOf(request, body, seen));
       current.answered.push(answer);
-      void Promise.all([answer, current.allAnswered]).then(([answered]) => send(response, answered));
-      if (current.held.length === current.count) for (const release of current.waiting) release();
+      void Promise.all([answer, current.settled.promise]).then(([answered]) => send(response, answered));
+      if (current.held.length === current.count) current.released.fire();
     });
   });
   const port = await freePort();
@@ -140,23 +152,18 @@ export async function startAuthProxy(): Promise<AuthProxy> {
       dropNext = true;
     },
     holdRefreshes: async (count, timeoutMs = 30_000) => {
-      let settle = () => {};
-      const allAnswered = new Promise<void>((resolve) => {
-        settle = resolve;
-      });
-      const current: Hold = { count, waiting: [], held: [], answered: [], allAnswered, settle };
+      const current: Hold = { count, held: [], answered: [], released: signal(), settled: signal() };
       hold = current;
-      const together = await new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(false), timeoutMs);
-        current.waiting.push(() => {
-          clearTimeout(timer);
-          resolve(true);
-        });
-      });
+      let together = true;
+      const timer = setTimeout(() => {
+        together = false;
+        current.released.fire();
+      }, timeoutMs);
+      await current.released.promise;
+      clearTimeout(timer);
       hold = undefined;
-      for (const release of current.waiting) release();
       await Promise.all(current.answered);
-      current.settle();
+      current.settled.fire();
       return { released: together ? 'together' : 'timeout', held: current.held };
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),

@@ -15,7 +15,6 @@
 // (its `-p` mode never uses the stored login). Left alone, the two refreshed about 0.7 s apart here
 // and overlapped only under a load of about 9, so the whole stack runs behind a loopback proxy
 // (auth-proxy.ts) that holds one UI's refresh until the other's has come: they overlap whatever the load.
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COPILOT_CLI } from '@enginy/config/failure-lab-agents/copilot-cli';
@@ -25,10 +24,10 @@ import { hashSecret } from '@enginy/security/tokens';
 import type { ConsoleClient } from '@enginy/testing/console-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { browserOpens, browserRecord, cliCommand, cliVersion, run, scratch } from '../src/agent-clis.ts';
-import { startAuthProxy } from '../src/auth-proxy.ts';
+import { refreshDigest, startAuthProxy } from '../src/auth-proxy.ts';
 import { consoleApi } from '../src/console-api.ts';
 import { COPILOT_CLIENT_ID, COPILOT_RECIPE_REDIRECT_URI, copilotEnv } from '../src/copilot-cli.ts';
-import { labStepsSince, recordOf, stepLine } from '../src/lab-steps.ts';
+import { labStepsSince, REFRESH_REUSED, recordOf, stepLine } from '../src/lab-steps.ts';
 import { type ModelServer, startModelServer, type ToolToCall, toolResults } from '../src/model-server.ts';
 import { freeCallbackPort, mcpStatus } from '../src/real-clients.ts';
 import { useStack } from '../src/stack-fixture.ts';
@@ -340,17 +339,12 @@ describe(`GitHub Copilot CLI ${cliVersion('copilot')} under failure-lab scenario
       const [answer, answerOther] = await Promise.all([ask(WHOAMI), otherAnswer]);
       const { released, held: refreshes } = await overlap;
       expect(released).toBe('together');
-      const digest = createHash('sha256')
-        .update(held?.refreshToken ?? '')
-        .digest('hex')
-        .slice(0, 12);
+      const digest = refreshDigest(held?.refreshToken ?? '');
       expect(refreshes.map((refresh) => refresh.token)).toEqual([digest, digest]);
       expect(refreshes.map((refresh) => refresh.status)).toEqual([200, 400]);
       const steps = await labStepsSince(api, since);
       expect(steps.map(stepLine)).toEqual(['refresh 200', 'refresh 400 invalid_grant', ...SIGN_IN]);
-      expect(steps[1]?.description).toBe(
-        'The refresh token was already used; the connection is revoked and must be authorized again',
-      );
+      expect(steps[1]?.description).toBe(REFRESH_REUSED);
       // The second UI's new token went with the family: its call fails, and it does not open the browser.
       const said =
         "MCP server 'enginy': Re-authentication required for MCP server \"enginy\". Sign in again through your MCP client's authentication settings.";
