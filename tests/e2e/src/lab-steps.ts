@@ -16,6 +16,10 @@ export async function labStepsSince(api: ConsoleClient, since: number): Promise<
     .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 }
 
+/** What the authorization server says when a refresh token comes a second time (refresh-no-grace). */
+export const REFRESH_REUSED =
+  'The refresh token was already used; the connection is revoked and must be authorized again';
+
 /** "token 200", "refresh 503 temporarily_unavailable": the step, its status and its error. */
 export const stepLine = (step: FlowStep) => `${step.step} ${step.status}${step.error === null ? '' : ` ${step.error}`}`;
 

@@ -14,7 +14,7 @@ import { startAuthProxy } from '../src/auth-proxy.ts';
 import { CLINE_REDIRECT_URI, cline, clineCli, clineEnv, clineOAuth } from '../src/cline-cli.ts';
 import { consoleApi } from '../src/console-api.ts';
 import { waitForFreePort } from '../src/doctor-run.ts';
-import { labStepsSince, recordOf, stepLine } from '../src/lab-steps.ts';
+import { labStepsSince, REFRESH_REUSED, recordOf, stepLine } from '../src/lab-steps.ts';
 import {
   type ModelServer,
   STAND_IN_MODEL,
@@ -288,7 +288,7 @@ describe(`Cline ${cliVersion('cline')} under failure-lab scenarios`, () => {
     expect(offered.filter((name) => name.startsWith('enginy__'))).toEqual([]);
 
     const steps = await labStepsSince(api, since);
-    const reused = 'The refresh token was already used; the connection is revoked and must be authorized again';
+    const reused = REFRESH_REUSED;
     expect(steps.slice(0, 2).map((step) => [stepLine(step), step.description])).toEqual([
       ['refresh 200', null],
       ['refresh 400 invalid_grant', reused],

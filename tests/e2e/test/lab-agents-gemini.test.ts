@@ -17,7 +17,7 @@ import { consoleApi } from '../src/console-api.ts';
 import { waitForFreePort } from '../src/doctor-run.ts';
 import { startGeminiStandIn } from '../src/gemini-model-server.ts';
 import { GEMINI_REDIRECT_URI, GeminiCli } from '../src/gemini-ui.ts';
-import { labStepsSince, recordOf, stepLine } from '../src/lab-steps.ts';
+import { labStepsSince, REFRESH_REUSED, recordOf, stepLine } from '../src/lab-steps.ts';
 import { useStack } from '../src/stack-fixture.ts';
 
 const e2e = useStack();
@@ -167,9 +167,7 @@ describe(`Gemini CLI ${cliVersion('gemini')} under failure-lab scenarios`, () =>
     const reused = steps.findIndex((step) => stepLine(step) === REUSED);
     expect(reused, steps.map(stepLine).join('\n')).toBeGreaterThan(0);
     expect(new Set(steps.slice(0, reused).map(stepLine))).toEqual(new Set(['refresh 200']));
-    expect(steps[reused]?.description).toBe(
-      'The refresh token was already used; the connection is revoked and must be authorized again',
-    );
+    expect(steps[reused]?.description).toBe(REFRESH_REUSED);
     // That list had connected with the refreshes before, and says so.
     connected(list.status);
     expect(list.output).toContain('Failed to refresh auth token.');

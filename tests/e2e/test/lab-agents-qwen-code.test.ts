@@ -30,7 +30,7 @@ import {
 import { startAuthProxy } from '../src/auth-proxy.ts';
 import { consoleApi } from '../src/console-api.ts';
 import { waitForFreePort } from '../src/doctor-run.ts';
-import { labStepsSince, recordOf, stepLine } from '../src/lab-steps.ts';
+import { labStepsSince, REFRESH_REUSED, recordOf, stepLine } from '../src/lab-steps.ts';
 import { type ModelServer, STAND_IN_MODEL, startModelServer, toolResults } from '../src/model-server.ts';
 import { useStack } from '../src/stack-fixture.ts';
 import { TerminalSession } from '../src/tmux.ts';
@@ -224,7 +224,7 @@ describe(`Qwen Code ${cliVersion('qwen')} under failure-lab scenarios`, () => {
     expect(held[1]?.token).toBe(held[0]?.token);
     const steps = await labStepsSince(api, since);
     expect(steps.map(stepLine)).toEqual(['refresh 200', REUSED]);
-    const said = 'The refresh token was already used; the connection is revoked and must be authorized again';
+    const said = REFRESH_REUSED;
     expect(steps[1]?.description).toBe(said);
     // The reuse revoked the grant with the tokens the first refresh had just issued: the list that got
     // them stored them (warning, as on every save, that the file is unencrypted) and is Disconnected
