@@ -3,7 +3,7 @@
 import type { Env } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
 import { createTestDatabase, type TestDatabase } from '@enginy/db/testing/database';
-import { startTestStack, type TestStack } from '@enginy/stack/test-stack';
+import { startTestStack, type TestStack, type WebServing } from '@enginy/stack/test-stack';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { launchBrowser } from './browser.ts';
@@ -26,13 +26,13 @@ export interface E2eContext extends StackContext {
  * setup) on the run's one PostgreSQL: a cluster of its own would cost each file about 4 s of CPU
  * for initdb, migrations and seed.
  */
-export function useStack(env: Env = {}): StackContext {
+export function useStack(env: Env = {}, web?: WebServing): StackContext {
   const context = {} as StackContext;
   let database: TestDatabase | undefined;
   beforeAll(async () => {
     database = await createTestDatabase();
     context.db = database.db;
-    context.stack = await startTestStack({ env, databaseUrl: database.url });
+    context.stack = await startTestStack({ env, databaseUrl: database.url, ...(web ? { web } : {}) });
   });
   afterAll(async () => {
     await context.stack?.close();
@@ -42,8 +42,8 @@ export function useStack(env: Env = {}): StackContext {
 }
 
 /** The same, with one Chromium for the file (hooks run in order: the browser closes before the stack). */
-export function useStackAndBrowser(env: Env = {}): E2eContext {
-  const context = useStack(env) as E2eContext;
+export function useStackAndBrowser(env: Env = {}, web?: WebServing): E2eContext {
+  const context = useStack(env, web) as E2eContext;
   beforeAll(async () => {
     context.browser = await launchBrowser();
   });

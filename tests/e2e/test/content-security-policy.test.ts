@@ -1,9 +1,9 @@
-// The web app under its Content-Security-Policy on Vite's dev server, as `pnpm dev` and the test
-// stack run it (src/pages-under-policy.ts).
+// The web app under its Content-Security-Policy on Vite's dev server, as `pnpm dev` runs it
+// (src/pages-under-policy.ts); the other files' stacks serve the built app.
 import { describePagesUnderPolicy } from '../src/pages-under-policy.ts';
 import { useStackAndBrowser } from '../src/stack-fixture.ts';
 
-const e2e = useStackAndBrowser();
+const e2e = useStackAndBrowser({}, 'dev');
 
 describePagesUnderPolicy('vite', () => ({
   browser: e2e.browser,

@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StackConfig } from '@enginy/config/load';
 import { SERVICE_NODE_FLAGS, type Service, serviceBundle } from './build-services.ts';
@@ -8,17 +9,28 @@ export interface AppSpec {
   cwd: string;
   command: string;
   args: string[];
+  /** Set over the stack's environment for this app alone. */
+  env?: Record<string, string>;
   readyUrl: string;
 }
+
+/** How the web app is served: Vite's dev server, or built and then served by `vite preview`. */
+export type WebServing = 'dev' | 'built';
 
 /**
  * The three apps of the stack, each service run from its bundle (see build-services.ts). `watch`
  * (pnpm dev) restarts a service when its bundle is rebuilt from changed sources, with source maps for
  * readable stack traces; `once` runs it as docker compose does (tests, benchmarks). The web app is
- * Vite's dev server in both.
+ * Vite's dev server under `watch`; under `once` it is built, then served by `vite preview`, as
+ * docker compose does too, unless `web` says `dev`.
  */
-export function stackApps(config: StackConfig, mode: 'watch' | 'once'): AppSpec[] {
+export function stackApps(
+  config: StackConfig,
+  mode: 'watch' | 'once',
+  web: WebServing = mode === 'watch' ? 'dev' : 'built',
+): AppSpec[] {
   const bin = (app: string, tool: string) => join(REPO_ROOT, 'apps', app, 'node_modules', '.bin', tool);
+  const vite = bin('web', 'vite');
   const service = (name: Service) =>
     mode === 'watch'
       ? {
@@ -42,9 +54,28 @@ export function stackApps(config: StackConfig, mode: 'watch' | 'once'): AppSpec[
     {
       name: 'web',
       cwd: join(REPO_ROOT, 'apps/web'),
-      command: bin('web', 'vite'),
-      args: ['--configLoader', 'runner'],
+      ...(web === 'dev'
+        ? { command: vite, args: ['--configLoader', 'runner'] }
+        : {
+            // Built for this stack's URLs, then served (the process group stops both). A production
+            // build, as compose makes: under the tests' NODE_ENV=test, Vite bundles React's development
+            // build, which costs the browser about twice the CPU per page. The web app reads no key,
+            // but production config wants one: the services' own.
+            env: { NODE_ENV: 'production', TOKEN_HASH_KEY: config.tokenHashKey },
+            command: 'sh',
+            args: [
+              '-c',
+              '"$0" build --configLoader runner --outDir "$1" --emptyOutDir --logLevel warn && exec "$0" preview --configLoader runner --outDir "$1"',
+              vite,
+              builtWebDir(config),
+            ],
+          }),
       readyUrl: `http://localhost:${config.web.port}/`,
     },
   ];
+}
+
+/** Where `once` builds the web app for the stack on this web port (removed when the stack stops). */
+export function builtWebDir(config: StackConfig): string {
+  return join(tmpdir(), `enginy-web-${config.web.port}`);
 }

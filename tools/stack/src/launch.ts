@@ -1,6 +1,7 @@
 import { type Env, loadConfig, type StackConfig } from '@enginy/config/load';
 import { buildServices, SERVICES, watchServices } from './build-services.ts';
-import { type AppSpec, stackApps } from './apps.ts';
+import { rmSync } from 'node:fs';
+import { type AppSpec, builtWebDir, stackApps, type WebServing } from './apps.ts';
 import { httpReady, launchGroup, type ProcessGroup, type ProcessSpec } from './process-group.ts';
 import type { AppProcess } from './processes.ts';
 import { scaleTopology, type Topology } from './topology.ts';
@@ -21,6 +22,8 @@ export interface LaunchOptions {
   only?: readonly AppName[];
   /** The scale topology: this many copies of each service behind nginx (see topology.ts). */
   replicas?: number;
+  /** How the web app is served (apps.ts): by default built under `once`, the dev server under `watch`. */
+  web?: WebServing;
 }
 
 export interface LaunchedStack {
@@ -42,7 +45,7 @@ export interface LaunchedStack {
 export async function launchStack(options: LaunchOptions): Promise<LaunchedStack> {
   const env = { ...options.env, DATABASE_URL: options.databaseUrl };
   const config = loadConfig(env);
-  const specs = stackApps(config, options.mode).filter(
+  const specs = stackApps(config, options.mode, options.web).filter(
     (spec) => options.only === undefined || options.only.includes(spec.name),
   );
   // The services run from their bundles: built from the current sources first (~0.5 s) where one
@@ -52,8 +55,11 @@ export async function launchStack(options: LaunchOptions): Promise<LaunchedStack
   if (options.mode === 'once') await buildServices(services, { ifChanged: true });
 
   let topology: Topology | undefined;
-  let stages: ProcessSpec[][] = [specs.map((spec) => ({ ...spec, env, ready: httpReady(spec.readyUrl) }))];
+  let stages: ProcessSpec[][] = [
+    specs.map((spec) => ({ ...spec, env: { ...env, ...spec.env }, ready: httpReady(spec.readyUrl) })),
+  ];
   let group: ProcessGroup;
+  const removeBuiltWeb = () => rmSync(builtWebDir(config), { recursive: true, force: true });
   try {
     if (options.replicas !== undefined)
       ({ stages, topology } = await scaleTopology(env, config, specs, options.replicas));
@@ -61,6 +67,7 @@ export async function launchStack(options: LaunchOptions): Promise<LaunchedStack
   } catch (error) {
     await watcher?.dispose();
     topology?.dispose();
+    removeBuiltWeb();
     throw error;
   }
   return {
@@ -71,6 +78,7 @@ export async function launchStack(options: LaunchOptions): Promise<LaunchedStack
       await group.stop();
       await watcher?.dispose();
       topology?.dispose();
+      removeBuiltWeb();
     },
     killNow: group.killNow,
     crash: group.crash,

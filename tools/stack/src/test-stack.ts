@@ -4,9 +4,12 @@ import { join } from 'node:path';
 import { DEFAULT_DATABASE_NAME } from '@enginy/config/defaults';
 import { type Env, loadConfig } from '@enginy/config/load';
 import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from '@enginy/db/embedded';
+import type { WebServing } from './apps.ts';
 import { type AppName, type LaunchedStack, launchStack } from './launch.ts';
 import { freePort } from './ports.ts';
 import { prepareDatabase } from './prepare.ts';
+
+export type { WebServing };
 
 export interface TestStack extends LaunchedStack {
   databaseUrl: string;
@@ -22,10 +25,11 @@ export interface TestStack extends LaunchedStack {
 /**
  * The whole stack for an integration test: the three apps as real processes on free ports, on
  * `databaseUrl` or else a new embedded PostgreSQL in a temp dir, migrated and seeded; with
- * `replicas`, the scale topology (N copies of each service behind nginx, see topology.ts).
+ * `replicas`, the scale topology (N copies of each service behind nginx, see topology.ts). The web app
+ * is built and served as docker compose serves it, unless `web` is `dev` (apps.ts).
  */
 export async function startTestStack(
-  options: { databaseUrl?: string; env?: Env; only?: readonly AppName[]; replicas?: number } = {},
+  options: { databaseUrl?: string; env?: Env; only?: readonly AppName[]; replicas?: number; web?: WebServing } = {},
 ): Promise<TestStack> {
   let stopDatabase = async () => {};
   let databaseUrl = options.databaseUrl;
@@ -73,6 +77,7 @@ export async function startTestStack(
       quiet: true,
       ...(options.only ? { only: options.only } : {}),
       ...(options.replicas === undefined ? {} : { replicas: options.replicas }),
+      ...(options.web === undefined ? {} : { web: options.web }),
     });
   try {
     const env = await environment();
