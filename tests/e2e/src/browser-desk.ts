@@ -5,13 +5,12 @@
 // appends one JSON line to the scratch's browser log: the URL the CLI opened and how the browser step
 // ended.
 //
-// One Chromium serves every scratch of the test process, each run in a fresh context (no shared
-// cookies, as a new browser). A process per run, loading TypeScript and launching its own Chromium,
+// The test process's one Chromium (sharedBrowser) serves every scratch, each run in a fresh context
+// (no shared cookies, as a new browser). A process per run, loading TypeScript and launching its own Chromium,
 // cost about 3.5 s of CPU per sign-in, and the agent tests sign in about a hundred times.
 import { appendFileSync, chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { approveInBrowser, launchBrowser } from './browser.ts';
+import { approveInBrowser, sharedBrowser } from './browser.ts';
 import { ADMIN } from './whoami.ts';
 
 export interface OpenerRecord {
@@ -26,24 +25,6 @@ export interface OpenerRecord {
   pageText?: string;
   /** A failure of the browser step itself (page never reached, Chromium crashed). */
   failure?: string;
-}
-
-let shared: Promise<Browser> | undefined;
-/** The process's Chromium: launched at the first run, and again after it went away or failed to start. */
-function browser(): Promise<Browser> {
-  shared ??= launchBrowser().then(
-    (launched) => {
-      launched.on('disconnected', () => {
-        shared = undefined;
-      });
-      return launched;
-    },
-    (error: unknown) => {
-      shared = undefined;
-      throw error;
-    },
-  );
-  return shared;
 }
 
 /** The lines of `file` that were written whole (the last element is what follows the last newline). */
@@ -93,7 +74,7 @@ async function serve(line: string, log: string): Promise<void> {
     const step = await approveInBrowser(
       url,
       { email, password: ADMIN.password },
-      { browser: await browser(), workspace: workspace === '' ? undefined : workspace, callback: 'deliver' },
+      { browser: await sharedBrowser(), workspace: workspace === '' ? undefined : workspace, callback: 'deliver' },
     );
     if (step.callback === undefined) {
       write({ errorText: step.errorText, pageText: step.pageText });

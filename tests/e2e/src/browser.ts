@@ -7,6 +7,29 @@ export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
+let shared: Promise<Browser> | undefined;
+/**
+ * The test process's one Chromium, for every file it runs (vitest.config.ts: one worker, isolate
+ * false): launched at the first call, and again after it went away or failed to start. Each test
+ * still opens a fresh context (no shared cookies, as a new browser). A launch per file cost about
+ * 1 s of CPU. It is never closed by a test: it ends with the process.
+ */
+export function sharedBrowser(): Promise<Browser> {
+  shared ??= launchBrowser().then(
+    (launched) => {
+      launched.on('disconnected', () => {
+        shared = undefined;
+      });
+      return launched;
+    },
+    (error: unknown) => {
+      shared = undefined;
+      throw error;
+    },
+  );
+  return shared;
+}
+
 export interface Credentials {
   email: string;
   password: string;

@@ -1,12 +1,12 @@
-// One real stack, one Chromium and a database connection per test file, started before its tests
-// and stopped after them.
+// One real stack and a database connection per test file, started before its tests and stopped
+// after them; and the test process's one Chromium.
 import type { Env } from '@enginy/config/load';
 import type { Db } from '@enginy/db/client';
 import { createTestDatabase, type TestDatabase } from '@enginy/db/testing/database';
 import { startTestStack, type TestStack, type WebServing } from '@enginy/stack/test-stack';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
-import { launchBrowser } from './browser.ts';
+import { sharedBrowser } from './browser.ts';
 
 export const ADMIN = { email: 'dev@enginy.local', password: 'enginy-dev' };
 export const MEMBER = { email: 'member@enginy.local', password: 'enginy-dev' };
@@ -41,14 +41,11 @@ export function useStack(env: Env = {}, web?: WebServing): StackContext {
   return context;
 }
 
-/** The same, with one Chromium for the file (hooks run in order: the browser closes before the stack). */
+/** The same, with the test process's Chromium (browser.ts: shared by the files, never closed by one). */
 export function useStackAndBrowser(env: Env = {}, web?: WebServing): E2eContext {
   const context = useStack(env, web) as E2eContext;
   beforeAll(async () => {
-    context.browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await context.browser?.close();
+    context.browser = await sharedBrowser();
   });
   return context;
 }

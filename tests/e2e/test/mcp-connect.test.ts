@@ -10,7 +10,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approveInBrowser, launchBrowser } from '../src/browser.ts';
+import { approveInBrowser, sharedBrowser } from '../src/browser.ts';
 import { ADMIN, whoami } from '../src/whoami.ts';
 import { MemoryOAuthProvider } from '../src/sdk-provider.ts';
 
@@ -20,12 +20,11 @@ let db: Db;
 
 beforeAll(async () => {
   stack = await startTestStack();
-  browser = await launchBrowser();
+  browser = await sharedBrowser();
   db = createDb(stack.databaseUrl, { max: 2 });
 });
 afterAll(async () => {
   await db?.destroy();
-  await browser?.close();
   await stack?.close();
 });
 

@@ -15,7 +15,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approveInBrowser, launchBrowser } from '../src/browser.ts';
+import { approveInBrowser, sharedBrowser } from '../src/browser.ts';
 import { ADMIN, whoami } from '../src/whoami.ts';
 
 const require = createRequire(import.meta.url);
@@ -28,14 +28,13 @@ const urlsFile = join(dir, 'opened-urls.txt');
 
 beforeAll(async () => {
   stack = await startTestStack();
-  browser = await launchBrowser();
+  browser = await sharedBrowser();
   // What mcp-remote runs to "open the browser": record the URL for the test to take over.
   const opener = join(dir, 'browser.sh');
   writeFileSync(opener, `#!/bin/sh\nprintf '%s\\n' "$1" >> '${urlsFile}'\n`);
   chmodSync(opener, 0o755);
 });
 afterAll(async () => {
-  await browser?.close();
   await stack?.close();
   rmSync(dir, { recursive: true, force: true });
 });
