@@ -2,7 +2,7 @@
 // sign-in, consent and every console page work with no violation reported to the page and no
 // console error, every document sends the policy and every response `nosniff`, and an injected
 // inline script is refused. One scenario for each server the web app runs on: Vite's dev server
-// (`pnpm dev`, the test stack) and `vite preview` of the built app (docker compose).
+// (`pnpm dev`) and `vite preview` of the built app (docker compose, and the test stack).
 import { createHash, randomBytes } from 'node:crypto';
 import { CLAUDE_CODE_REDIRECT_URI as CALLBACK } from '@enginy/config/defaults';
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
