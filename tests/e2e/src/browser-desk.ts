@@ -6,8 +6,8 @@
 // ended.
 //
 // The test process's one Chromium (sharedBrowser) serves every scratch, each run in a fresh context
-// (no shared cookies, as a new browser). A process per run, loading TypeScript and launching its own Chromium,
-// cost about 3.5 s of CPU per sign-in, and the agent tests sign in about a hundred times.
+// (no shared cookies, as a new browser). A process per run, loading TypeScript and launching its own
+// Chromium, cost about 3.5 s of CPU per sign-in, and the agent tests sign in about a hundred times.
 import { appendFileSync, chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { approveInBrowser, sharedBrowser } from './browser.ts';

@@ -1,6 +1,6 @@
+import { rmSync } from 'node:fs';
 import { type Env, loadConfig, type StackConfig } from '@enginy/config/load';
 import { buildServices, SERVICES, watchServices } from './build-services.ts';
-import { rmSync } from 'node:fs';
 import { type AppSpec, builtWebDir, stackApps, type WebServing } from './apps.ts';
 import { httpReady, launchGroup, type ProcessGroup, type ProcessSpec } from './process-group.ts';
 import type { AppProcess } from './processes.ts';
