@@ -63,11 +63,19 @@ export function ConsentPage({ requestId }: { requestId: string }) {
     }
   };
 
+  // Approve and Deny wait for the chosen workspace's decision: a click before it arrived would decide
+  // for the workspace shown before, and the load would then find the request already used.
+  const switchTo = async (workspaceId: string) => {
+    setBusy(true);
+    await load(workspaceId);
+    setBusy(false);
+  };
+
   const chooser =
     view.workspaces.length > 1 ? (
       <label>
         Workspace
-        <select value={view.workspaceId} onChange={(event) => void load(event.target.value)}>
+        <select value={view.workspaceId} disabled={busy} onChange={(event) => void switchTo(event.target.value)}>
           {view.workspaces.map((w) => (
             <option key={w.id} value={w.id}>
               {w.name}
