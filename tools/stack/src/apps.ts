@@ -1,4 +1,3 @@
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StackConfig } from '@enginy/config/load';
 import { SERVICE_NODE_FLAGS, type Service, serviceBundle } from './build-services.ts';
@@ -21,14 +20,10 @@ export type WebServing = 'dev' | 'built';
  * The three apps of the stack, each service run from its bundle (see build-services.ts). `watch`
  * (pnpm dev) restarts a service when its bundle is rebuilt from changed sources, with source maps for
  * readable stack traces; `once` runs it as docker compose does (tests, benchmarks). The web app is
- * Vite's dev server under `watch`; under `once` it is built, then served by `vite preview`, as
- * docker compose does too, unless `web` says `dev`.
+ * Vite's dev server, or, given `builtWebDir`, built into it and then served by `vite preview`, as
+ * docker compose does (launch.ts: under `once`, unless told otherwise).
  */
-export function stackApps(
-  config: StackConfig,
-  mode: 'watch' | 'once',
-  web: WebServing = mode === 'watch' ? 'dev' : 'built',
-): AppSpec[] {
+export function stackApps(config: StackConfig, mode: 'watch' | 'once', builtWebDir?: string): AppSpec[] {
   const bin = (app: string, tool: string) => join(REPO_ROOT, 'apps', app, 'node_modules', '.bin', tool);
   const vite = bin('web', 'vite');
   const service = (name: Service) =>
@@ -54,7 +49,7 @@ export function stackApps(
     {
       name: 'web',
       cwd: join(REPO_ROOT, 'apps/web'),
-      ...(web === 'dev'
+      ...(builtWebDir === undefined
         ? { command: vite, args: ['--configLoader', 'runner'] }
         : {
             // Built for this stack's URLs, then served (the process group stops both). A production
@@ -67,15 +62,10 @@ export function stackApps(
               '-c',
               '"$0" build --configLoader runner --outDir "$1" --emptyOutDir --logLevel warn && exec "$0" preview --configLoader runner --outDir "$1"',
               vite,
-              builtWebDir(config),
+              builtWebDir,
             ],
           }),
       readyUrl: `http://localhost:${config.web.port}/`,
     },
   ];
-}
-
-/** Where `once` builds the web app for the stack on this web port (removed when the stack stops). */
-export function builtWebDir(config: StackConfig): string {
-  return join(tmpdir(), `enginy-web-${config.web.port}`);
 }

@@ -1,7 +1,9 @@
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type Env, loadConfig, type StackConfig } from '@enginy/config/load';
 import { buildServices, SERVICES, watchServices } from './build-services.ts';
-import { type AppSpec, builtWebDir, stackApps, type WebServing } from './apps.ts';
+import { type AppSpec, stackApps, type WebServing } from './apps.ts';
 import { httpReady, launchGroup, type ProcessGroup, type ProcessSpec } from './process-group.ts';
 import type { AppProcess } from './processes.ts';
 import { scaleTopology, type Topology } from './topology.ts';
@@ -45,21 +47,31 @@ export interface LaunchedStack {
 export async function launchStack(options: LaunchOptions): Promise<LaunchedStack> {
   const env = { ...options.env, DATABASE_URL: options.databaseUrl };
   const config = loadConfig(env);
-  const specs = stackApps(config, options.mode, options.web).filter(
+  const withWeb = options.only === undefined || options.only.includes('web');
+  const serving = options.web ?? (options.mode === 'watch' ? 'dev' : 'built');
+  // A directory of its own: stacks in other network namespaces can have the same ports.
+  const builtWebDir = withWeb && serving === 'built' ? mkdtempSync(join(tmpdir(), 'enginy-web-')) : undefined;
+  const removeBuiltWeb = () => {
+    if (builtWebDir !== undefined) rmSync(builtWebDir, { recursive: true, force: true });
+  };
+  const removingBuiltWeb = (error: unknown): never => {
+    removeBuiltWeb();
+    throw error;
+  };
+  const specs = stackApps(config, options.mode, builtWebDir).filter(
     (spec) => options.only === undefined || options.only.includes(spec.name),
   );
   // The services run from their bundles: built from the current sources first (~0.5 s) where one
   // changed, and in `watch` mode rebuilt on every change until the stack stops.
   const services = SERVICES.filter((service) => specs.some((spec) => spec.name === service));
-  const watcher = options.mode === 'watch' ? await watchServices(services) : undefined;
-  if (options.mode === 'once') await buildServices(services, { ifChanged: true });
+  const watcher = options.mode === 'watch' ? await watchServices(services).catch(removingBuiltWeb) : undefined;
+  if (options.mode === 'once') await buildServices(services, { ifChanged: true }).catch(removingBuiltWeb);
 
   let topology: Topology | undefined;
   let stages: ProcessSpec[][] = [
     specs.map((spec) => ({ ...spec, env: { ...env, ...spec.env }, ready: httpReady(spec.readyUrl) })),
   ];
   let group: ProcessGroup;
-  const removeBuiltWeb = () => rmSync(builtWebDir(config), { recursive: true, force: true });
   try {
     if (options.replicas !== undefined)
       ({ stages, topology } = await scaleTopology(env, config, specs, options.replicas));
