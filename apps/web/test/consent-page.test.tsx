@@ -1,7 +1,7 @@
 import { ConsentView } from '@enginy/contracts/consent';
 import { Session } from '@enginy/contracts/session';
 import { render, screen } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
+import { userEvent } from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { ConsentPage } from '../src/pages/consent-page.tsx';
 import { answer, fakeAuthApi, NO_ANSWER } from './support/fake-auth-api.ts';
@@ -25,7 +25,7 @@ const view = (workspaceId: string) =>
   });
 
 describe('Consent page', () => {
-  it('holds Approve and Deny while the chosen workspace decision loads, so a click never decides for the one shown before', async () => {
+  it('holds Approve and Deny while the chosen workspace's decision loads, so a click never decides for the one shown before', async () => {
     const api = fakeAuthApi({
       'GET /session': answer(Session, ADMIN_SESSION),
       'GET /consent/r1': view(WORKSPACE.id),
