@@ -25,7 +25,7 @@ const view = (workspaceId: string) =>
   });
 
 describe('Consent page', () => {
-  it('holds Approve and Deny while the chosen workspace's decision loads, so a click never decides for the one shown before', async () => {
+  it('holds Approve and Deny while the decision for the chosen workspace loads, so a click never decides for the one shown before', async () => {
     const api = fakeAuthApi({
       'GET /session': answer(Session, ADMIN_SESSION),
       'GET /consent/r1': view(WORKSPACE.id),
