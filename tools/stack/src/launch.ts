@@ -47,26 +47,20 @@ export interface LaunchedStack {
 export async function launchStack(options: LaunchOptions): Promise<LaunchedStack> {
   const env = { ...options.env, DATABASE_URL: options.databaseUrl };
   const config = loadConfig(env);
-  const withWeb = options.only === undefined || options.only.includes('web');
+  const wanted = (name: AppName) => options.only === undefined || options.only.includes(name);
+  // The services run from their bundles: built from the current sources first (~0.5 s) where one
+  // changed, and in `watch` mode rebuilt on every change until the stack stops.
+  const services = SERVICES.filter(wanted);
+  const watcher = options.mode === 'watch' ? await watchServices(services) : undefined;
+  if (options.mode === 'once') await buildServices(services, { ifChanged: true });
+
   const serving = options.web ?? (options.mode === 'watch' ? 'dev' : 'built');
   // A directory of its own: stacks in other network namespaces can have the same ports.
-  const builtWebDir = withWeb && serving === 'built' ? mkdtempSync(join(tmpdir(), 'enginy-web-')) : undefined;
+  const builtWebDir = wanted('web') && serving === 'built' ? mkdtempSync(join(tmpdir(), 'enginy-web-')) : undefined;
   const removeBuiltWeb = () => {
     if (builtWebDir !== undefined) rmSync(builtWebDir, { recursive: true, force: true });
   };
-  const removingBuiltWeb = (error: unknown): never => {
-    removeBuiltWeb();
-    throw error;
-  };
-  const specs = stackApps(config, options.mode, builtWebDir).filter(
-    (spec) => options.only === undefined || options.only.includes(spec.name),
-  );
-  // The services run from their bundles: built from the current sources first (~0.5 s) where one
-  // changed, and in `watch` mode rebuilt on every change until the stack stops.
-  const services = SERVICES.filter((service) => specs.some((spec) => spec.name === service));
-  const watcher = options.mode === 'watch' ? await watchServices(services).catch(removingBuiltWeb) : undefined;
-  if (options.mode === 'once') await buildServices(services, { ifChanged: true }).catch(removingBuiltWeb);
-
+  const specs = stackApps(config, options.mode, builtWebDir).filter((spec) => wanted(spec.name));
   let topology: Topology | undefined;
   let stages: ProcessSpec[][] = [
     specs.map((spec) => ({ ...spec, env: { ...env, ...spec.env }, ready: httpReady(spec.readyUrl) })),
