@@ -19,6 +19,8 @@ export async function labStepsSince(api: ConsoleClient, since: number): Promise<
 /** What the authorization server says when a refresh token comes a second time (refresh-no-grace). */
 export const REFRESH_REUSED =
   'The refresh token was already used; the connection is revoked and must be authorized again';
+/** The step line of a refresh refused for a spent or revoked token (stepLine below). */
+export const REFRESH_REFUSED = 'refresh 400 invalid_grant';
 
 /** "token 200", "refresh 503 temporarily_unavailable": the step, its status and its error. */
 export const stepLine = (step: FlowStep) => `${step.step} ${step.status}${step.error === null ? '' : ` ${step.error}`}`;

@@ -14,7 +14,7 @@ import { startAuthProxy } from '../src/auth-proxy.ts';
 import { CLINE_REDIRECT_URI, cline, clineCli, clineEnv, clineOAuth } from '../src/cline-cli.ts';
 import { consoleApi } from '../src/console-api.ts';
 import { waitForFreePort } from '../src/doctor-run.ts';
-import { labStepsSince, REFRESH_REUSED, recordOf, stepLine } from '../src/lab-steps.ts';
+import { labStepsSince, REFRESH_REFUSED, REFRESH_REUSED, recordOf, stepLine } from '../src/lab-steps.ts';
 import {
   type ModelServer,
   STAND_IN_MODEL,
@@ -288,14 +288,13 @@ describe(`Cline ${cliVersion('cline')} under failure-lab scenarios`, () => {
     expect(offered.filter((name) => name.startsWith('enginy__'))).toEqual([]);
 
     const steps = await labStepsSince(api, since);
-    const reused = REFRESH_REUSED;
     expect(steps.slice(0, 2).map((step) => [stepLine(step), step.description])).toEqual([
       ['refresh 200', null],
-      ['refresh 400 invalid_grant', reused],
+      [REFRESH_REFUSED, REFRESH_REUSED],
     ]);
     // The task answered 200 got tokens the reuse had already revoked: its call is refused (401), and at
     // times it refreshes once more with the token it just got, refused too.
-    expect([[], [['refresh 400 invalid_grant', 'The refresh token was revoked']]]).toContainEqual(
+    expect([[], [[REFRESH_REFUSED, 'The refresh token was revoked']]]).toContainEqual(
       steps.slice(2).map((step) => [stepLine(step), step.description]),
     );
     expect((await api.connections()).map((c) => c.grantId)).not.toContain(grant);
@@ -319,14 +318,14 @@ describe(`Cline ${cliVersion('cline')} under failure-lab scenarios`, () => {
     }
     if (after.tokens !== undefined) expect(await mcpStatus(mcpUrl(), after.tokens.access_token)).toBe(401);
     const record = seen('refresh-no-grace', 'stops');
-    for (const said of [reused, `"${asks}…"`, afterAuth]) expect(record).toContain(said);
+    for (const said of [REFRESH_REUSED, `"${asks}…"`, afterAuth]) expect(record).toContain(said);
 
     // "Authorize OAuth" signs in again with the same client, for the cases that follow; where a refused
     // token was left, it tries that token's refresh first.
     await api.labOff('refresh-no-grace');
     const again = Date.now();
     expect((await authorize()).said).toBe(COMPLETED);
-    const refused = after.tokens === undefined ? [] : ['refresh 400 invalid_grant'];
+    const refused = after.tokens === undefined ? [] : [REFRESH_REFUSED];
     expect(await linesSince(again)).toEqual([...refused, ...SIGN_IN.slice(1)]);
     expect(stored().tokens).toBeDefined();
   });

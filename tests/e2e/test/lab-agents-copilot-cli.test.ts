@@ -27,7 +27,7 @@ import { browserOpens, browserRecord, cliCommand, cliVersion, run, scratch } fro
 import { refreshDigest, startAuthProxy } from '../src/auth-proxy.ts';
 import { consoleApi } from '../src/console-api.ts';
 import { COPILOT_CLIENT_ID, COPILOT_RECIPE_REDIRECT_URI, copilotEnv } from '../src/copilot-cli.ts';
-import { labStepsSince, REFRESH_REUSED, recordOf, stepLine } from '../src/lab-steps.ts';
+import { labStepsSince, REFRESH_REFUSED, REFRESH_REUSED, recordOf, stepLine } from '../src/lab-steps.ts';
 import { type ModelServer, startModelServer, type ToolToCall, toolResults } from '../src/model-server.ts';
 import { freeCallbackPort, mcpStatus } from '../src/real-clients.ts';
 import { useStack } from '../src/stack-fixture.ts';
@@ -343,7 +343,7 @@ describe(`GitHub Copilot CLI ${cliVersion('copilot')} under failure-lab scenario
       expect(refreshes.map((refresh) => refresh.token)).toEqual([digest, digest]);
       expect(refreshes.map((refresh) => refresh.status)).toEqual([200, 400]);
       const steps = await labStepsSince(api, since);
-      expect(steps.map(stepLine)).toEqual(['refresh 200', 'refresh 400 invalid_grant', ...SIGN_IN]);
+      expect(steps.map(stepLine)).toEqual(['refresh 200', REFRESH_REFUSED, ...SIGN_IN]);
       expect(steps[1]?.description).toBe(REFRESH_REUSED);
       // The second UI's new token went with the family: its call fails, and it does not open the browser.
       const said =

@@ -17,7 +17,7 @@ import { consoleApi } from '../src/console-api.ts';
 import { waitForFreePort } from '../src/doctor-run.ts';
 import { startGeminiStandIn } from '../src/gemini-model-server.ts';
 import { GEMINI_REDIRECT_URI, GeminiCli } from '../src/gemini-ui.ts';
-import { labStepsSince, REFRESH_REUSED, recordOf, stepLine } from '../src/lab-steps.ts';
+import { labStepsSince, REFRESH_REFUSED, REFRESH_REUSED, recordOf, stepLine } from '../src/lab-steps.ts';
 import { useStack } from '../src/stack-fixture.ts';
 
 const e2e = useStack();
@@ -40,7 +40,6 @@ afterAll(() => gemini.close());
 
 const linesSince = async (since: number) => (await labStepsSince(api, since)).map(stepLine);
 const SIGN_IN = ['register 201', 'authorize 302', 'sign-in 200', 'consent 200', 'token 200'];
-const REUSED = 'refresh 400 invalid_grant';
 
 const AUTHENTICATED = /Successfully authenticated and reloaded tools for 'enginy'/;
 /** `/mcp auth enginy` through the browser, waiting for the UI to say it reloaded the server's tools. */
@@ -162,9 +161,9 @@ describe(`Gemini CLI ${cliVersion('gemini')} under failure-lab scenarios`, () =>
     // before. Up to three lists, then.
     const since = Date.now();
     let list = await mcpList();
-    for (let more = 2; more > 0 && !(await linesSince(since)).includes(REUSED); more--) list = await mcpList();
+    for (let more = 2; more > 0 && !(await linesSince(since)).includes(REFRESH_REFUSED); more--) list = await mcpList();
     const steps = await labStepsSince(api, since);
-    const reused = steps.findIndex((step) => stepLine(step) === REUSED);
+    const reused = steps.findIndex((step) => stepLine(step) === REFRESH_REFUSED);
     expect(reused, steps.map(stepLine).join('\n')).toBeGreaterThan(0);
     expect(new Set(steps.slice(0, reused).map(stepLine))).toEqual(new Set(['refresh 200']));
     expect(steps[reused]?.description).toBe(REFRESH_REUSED);
@@ -179,7 +178,7 @@ describe(`Gemini CLI ${cliVersion('gemini')} under failure-lab scenarios`, () =>
     expect(gemini.storedToken()).toBeUndefined();
     const refused = await linesSince(next);
     expect(
-      refused.every((line) => line === REUSED),
+      refused.every((line) => line === REFRESH_REFUSED),
       refused.join('\n'),
     ).toBe(true);
     seen('refresh-no-grace', 'stops');

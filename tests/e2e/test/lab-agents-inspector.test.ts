@@ -31,7 +31,7 @@ import {
   scratch,
 } from '../src/agent-clis.ts';
 import { consoleApi } from '../src/console-api.ts';
-import { labStepsSince, recordOf, stepLine } from '../src/lab-steps.ts';
+import { labStepsSince, REFRESH_REFUSED, recordOf, stepLine } from '../src/lab-steps.ts';
 import { freeCallbackPort, mcpStatus } from '../src/real-clients.ts';
 import { useStack } from '../src/stack-fixture.ts';
 
@@ -226,7 +226,7 @@ describe(`MCP Inspector CLI ${cliVersion('inspector')} under failure-lab scenari
     const said =
       '[mcp-sdk] OAuth "invalid_grant" — invalidating the stored tokens and retrying authorization. Cause: "The refresh token was already used; the connection is revoked and must be authorized again"';
     expect(second.cli.output).toContain(said);
-    expect(await linesSince(since)).toEqual(['refresh 200', 'refresh 400 invalid_grant', ...SIGN_IN.slice(1)]);
+    expect(await linesSince(since)).toEqual(['refresh 200', REFRESH_REFUSED, ...SIGN_IN.slice(1)]);
     // The reuse revoked the grant: the first run's new token is refused too.
     expect(await mcpStatus(mcpUrl(), rotated.access_token)).toBe(401);
     expect(seen('refresh-no-grace', 'authorizes-again')).toContain(said);

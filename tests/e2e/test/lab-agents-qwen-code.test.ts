@@ -30,7 +30,7 @@ import {
 import { startAuthProxy } from '../src/auth-proxy.ts';
 import { consoleApi } from '../src/console-api.ts';
 import { waitForFreePort } from '../src/doctor-run.ts';
-import { labStepsSince, REFRESH_REUSED, recordOf, stepLine } from '../src/lab-steps.ts';
+import { labStepsSince, REFRESH_REFUSED, REFRESH_REUSED, recordOf, stepLine } from '../src/lab-steps.ts';
 import { type ModelServer, STAND_IN_MODEL, startModelServer, toolResults } from '../src/model-server.ts';
 import { useStack } from '../src/stack-fixture.ts';
 import { TerminalSession } from '../src/tmux.ts';
@@ -168,7 +168,6 @@ function stored(): Stored | undefined {
 
 const linesSince = async (since: number) => (await labStepsSince(api, since)).map(stepLine);
 const SIGN_IN = ['register 201', 'authorize 302', 'sign-in 200', 'consent 200', 'token 200'];
-const REUSED = 'refresh 400 invalid_grant';
 const param = (url: string, name: string) => new URL(url).searchParams.get(name);
 /** A message as the record quotes it: the dev stack's URLs. */
 const asQuoted = (message: string) =>
@@ -223,9 +222,8 @@ describe(`Qwen Code ${cliVersion('qwen')} under failure-lab scenarios`, () => {
     expect(held.map((refresh) => refresh.status)).toEqual([200, 400]);
     expect(held[1]?.token).toBe(held[0]?.token);
     const steps = await labStepsSince(api, since);
-    expect(steps.map(stepLine)).toEqual(['refresh 200', REUSED]);
-    const said = REFRESH_REUSED;
-    expect(steps[1]?.description).toBe(said);
+    expect(steps.map(stepLine)).toEqual(['refresh 200', REFRESH_REFUSED]);
+    expect(steps[1]?.description).toBe(REFRESH_REUSED);
     // The reuse revoked the grant with the tokens the first refresh had just issued: the list that got
     // them stored them (warning, as on every save, that the file is unencrypted) and is Disconnected
     // too; the other deleted the stored token and says nothing but Disconnected.
@@ -241,9 +239,9 @@ describe(`Qwen Code ${cliVersion('qwen')} under failure-lab scenarios`, () => {
     // refreshes with the revoked grant's token, is refused and deletes it. Either way none is left.
     const next = Date.now();
     disconnected((await mcpList()).status);
-    expect([[], [REUSED]]).toContainEqual(await linesSince(next));
+    expect([[], [REFRESH_REFUSED]]).toContainEqual(await linesSince(next));
     expect(stored()).toBeUndefined();
-    expect(seen('refresh-no-grace', 'stops')).toContain(said);
+    expect(seen('refresh-no-grace', 'stops')).toContain(REFRESH_REUSED);
 
     // Signed in again (tokens of 3 s, as the next cases need) with the grace back.
     await api.labOff('refresh-no-grace');
