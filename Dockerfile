@@ -2,7 +2,7 @@
 # One Dockerfile, three targets (docker-compose.yml picks them):
 #   openapi, auth  the production services: `pnpm deploy --prod` output and the bundle, nothing else
 #   workspace      the build stage itself, for the one-shot `setup` (migrate + demo seed) and `web`
-#                  (built at start with its environment's URLs, then served by `vite preview`)
+#                  (built at start, then served by `vite preview` with its environment's URLs)
 # Node 22 LTS, the version the tests run the deploy output on (tools/stack/test/production-image.test.ts).
 # Several runtime dependencies (cookie 2, content-disposition 3, strip-json-comments 5) want Node ≥ 22.
 ARG NODE_IMAGE=node:22.23.3-bookworm-slim

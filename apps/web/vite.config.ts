@@ -1,10 +1,12 @@
 import { loadConfig } from '@enginy/config/load';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type ProxyOptions } from 'vite';
+import { runtimeConfig } from './server/runtime-config.ts';
 import { STATIC_HEADERS, securityHeaders } from './server/security-headers.ts';
 
-// This file is the web app's env.ts: the one place it reads the environment.
-const config = loadConfig(process.env);
+// This file is the web app's env.ts: the one place it reads the environment, and only to serve the
+// app. A build carries nothing of it (the page reads its stack's URLs at run time,
+// server/runtime-config.ts), so one build serves every stack.
 
 /**
  * The browser's address for the services' per-address limits (sign-in backoff): without it every
@@ -20,31 +22,31 @@ const forwardCallerAddress: NonNullable<ProxyOptions['configure']> = (proxy) => 
   });
 };
 
-// The browser talks to the services through these same-origin prefixes, so the session cookie
-// stays first-party and no CORS is needed for the console. The same proxy serves `vite` (dev) and
-// `vite preview` (docker compose).
-const proxy: Record<string, ProxyOptions> = {
-  '/api/auth': {
-    target: config.auth.internalUrl,
-    rewrite: (path: string) => path.replace(/^\/api\/auth/, ''),
-    configure: forwardCallerAddress,
-  },
-  '/api/openapi': {
-    target: config.openapi.internalUrl,
-    rewrite: (path: string) => path.replace(/^\/api\/openapi/, ''),
-    configure: forwardCallerAddress,
-  },
-};
+export default defineConfig(({ command }) => {
+  if (command === 'build') return { plugins: [react()] };
+  const config = loadConfig(process.env);
+  // The browser talks to the services through these same-origin prefixes, so the session cookie
+  // stays first-party and no CORS is needed for the console. The same proxy serves `vite` (dev) and
+  // `vite preview` (docker compose).
+  const proxy: Record<string, ProxyOptions> = {
+    '/api/auth': {
+      target: config.auth.internalUrl,
+      rewrite: (path: string) => path.replace(/^\/api\/auth/, ''),
+      configure: forwardCallerAddress,
+    },
+    '/api/openapi': {
+      target: config.openapi.internalUrl,
+      rewrite: (path: string) => path.replace(/^\/api\/openapi/, ''),
+      configure: forwardCallerAddress,
+    },
+  };
 
-// X-Frame-Options, Referrer-Policy and nosniff on every response; the Content-Security-Policy comes
-// from securityHeaders(), with a fresh nonce for each page under `vite`.
-const headers = STATIC_HEADERS;
-
-export default defineConfig({
-  plugins: [react(), securityHeaders()],
-  server: { port: config.web.port, strictPort: true, host: config.bindHost, proxy, headers },
-  preview: { port: config.web.port, strictPort: true, host: config.bindHost, proxy, headers },
-  define: {
-    __ENGINY_MCP_URL__: JSON.stringify(config.openapi.mcpUrl),
-  },
+  // X-Frame-Options, Referrer-Policy and nosniff on every response; the Content-Security-Policy comes
+  // from securityHeaders(), with a fresh nonce for each page under `vite`.
+  const headers = STATIC_HEADERS;
+  return {
+    plugins: [react(), securityHeaders(), runtimeConfig({ mcpUrl: config.openapi.mcpUrl })],
+    server: { port: config.web.port, strictPort: true, host: config.bindHost, proxy, headers },
+    preview: { port: config.web.port, strictPort: true, host: config.bindHost, proxy, headers },
+  };
 });

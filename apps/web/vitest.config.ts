@@ -11,8 +11,6 @@ export default defineConfig({
     projects: [
       { test: { name: 'unit', include: ['test/**/*.test.ts'], environment: 'node', isolate: false } },
       {
-        // vite.config.ts defines the MCP URL for the build; the pages read it as this global.
-        define: { __ENGINY_MCP_URL__: JSON.stringify('http://localhost:3001/mcp') },
         test: {
           name: 'dom',
           include: ['test/**/*.test.tsx'],

@@ -1,12 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type Env, loadConfig, type StackConfig } from '@enginy/config/load';
 import { buildServices, SERVICES, watchServices } from './build-services.ts';
 import { type AppSpec, stackApps, type WebServing } from './apps.ts';
 import { httpReady, launchGroup, type ProcessGroup, type ProcessSpec } from './process-group.ts';
 import type { AppProcess } from './processes.ts';
 import { scaleTopology, type Topology } from './topology.ts';
+import { builtWeb } from './web-build.ts';
 
 export type AppName = AppSpec['name'];
 /** A process of the stack: an app, or in the scale topology a replica (`openapi-2`), `nginx` or `redis`. */
@@ -55,16 +53,10 @@ export async function launchStack(options: LaunchOptions): Promise<LaunchedStack
   if (options.mode === 'once') await buildServices(services, { ifChanged: true });
 
   const serving = options.web ?? (options.mode === 'watch' ? 'dev' : 'built');
-  // A directory of its own: stacks in other network namespaces can have the same ports.
-  const builtWebDir = wanted('web') && serving === 'built' ? mkdtempSync(join(tmpdir(), 'enginy-web-')) : undefined;
-  const removeBuiltWeb = () => {
-    if (builtWebDir !== undefined) rmSync(builtWebDir, { recursive: true, force: true });
-  };
+  const builtWebDir = wanted('web') && serving === 'built' ? await builtWeb() : undefined;
   const specs = stackApps(config, options.mode, builtWebDir).filter((spec) => wanted(spec.name));
   let topology: Topology | undefined;
-  let stages: ProcessSpec[][] = [
-    specs.map((spec) => ({ ...spec, env: { ...env, ...spec.env }, ready: httpReady(spec.readyUrl) })),
-  ];
+  let stages: ProcessSpec[][] = [specs.map((spec) => ({ ...spec, env, ready: httpReady(spec.readyUrl) }))];
   let group: ProcessGroup;
   try {
     if (options.replicas !== undefined)
@@ -73,7 +65,6 @@ export async function launchStack(options: LaunchOptions): Promise<LaunchedStack
   } catch (error) {
     await watcher?.dispose();
     topology?.dispose();
-    removeBuiltWeb();
     throw error;
   }
   return {
@@ -84,7 +75,6 @@ export async function launchStack(options: LaunchOptions): Promise<LaunchedStack
       await group.stop();
       await watcher?.dispose();
       topology?.dispose();
-      removeBuiltWeb();
     },
     killNow: group.killNow,
     crash: group.crash,

@@ -70,7 +70,7 @@ export async function scaleTopology(
   const upstreams: Upstream[] = [];
   for (const spec of specs) {
     if (spec.name === 'web') {
-      processes.push({ ...spec, env: { ...env, ...spec.env }, ready: httpReady(spec.readyUrl) });
+      processes.push({ ...spec, env, ready: httpReady(spec.readyUrl) });
       continue;
     }
     const service = spec.name;

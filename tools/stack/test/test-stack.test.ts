@@ -30,6 +30,30 @@ describe('the stack on free ports with an embedded PostgreSQL', () => {
   });
 });
 
+describe('the web app, built once for every stack', () => {
+  it("serves each stack the same build, and that stack's own MCP URL from /enginy-config.js", async () => {
+    const other = await startTestStack({ databaseUrl: stack.databaseUrl, only: ['web'] });
+    try {
+      expect(other.config.openapi.mcpUrl).not.toBe(stack.config.openapi.mcpUrl);
+      const [page, otherPage] = await Promise.all(
+        [stack, other].map(async ({ config }) => (await fetch(config.web.url)).text()),
+      );
+      // The same script and stylesheet names: one build, whose content hashes they are.
+      expect(otherPage).toBe(page);
+      expect(page).toContain('<script src="/enginy-config.js" ></script>');
+      for (const { config } of [stack, other]) {
+        const response = await fetch(`${config.web.url}/enginy-config.js`);
+        expect(response.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+        expect(response.headers.get('cache-control')).toBe('no-store');
+        expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+        expect(await response.text()).toBe(`window.enginy = {"mcpUrl":"${config.openapi.mcpUrl}"};\n`);
+      }
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 describe('a port taken when an app binds it', () => {
   // The app's own last words reach the error, not only "exited": they are read after its output ends.
   it('fails naming the port and its variable (on a pinned port; free ports get new ones once)', async () => {

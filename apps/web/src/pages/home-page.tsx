@@ -1,12 +1,13 @@
 import { KNOWN_CLIENTS, knownClient } from '@enginy/config/known-clients';
 import { Link } from '../router.tsx';
+import { mcpUrl } from '../runtime-config.ts';
 import { StackStatus } from '../stack-status.tsx';
 
 const claudeCode = knownClient('claude-code');
 const others = KNOWN_CLIENTS.filter((client) => client !== claudeCode).map((client) => client.name);
 
 export function HomePage() {
-  const [add] = claudeCode.setup(__ENGINY_MCP_URL__).commands;
+  const [add] = claudeCode.setup(mcpUrl()).commands;
   return (
     <>
       <header>

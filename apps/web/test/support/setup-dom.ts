@@ -3,6 +3,9 @@
 import { cleanup } from '@testing-library/react';
 import { afterEach, vi } from 'vitest';
 
+// What /enginy-config.js sets before the app runs (server/runtime-config.ts).
+window.enginy = { mcpUrl: 'http://localhost:3001/mcp' };
+
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();

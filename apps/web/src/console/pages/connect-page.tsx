@@ -1,6 +1,7 @@
 import { KNOWN_CLIENTS } from '@enginy/config/known-clients';
 import { type KeyboardEvent, useRef } from 'react';
 import { Link, navigate, usePath } from '../../router.tsx';
+import { mcpUrl as stackMcpUrl } from '../../runtime-config.ts';
 import { ClientRecipe } from '../client-recipe.tsx';
 import { clientFromQuery, redirectFacts } from '../connect-recipe.ts';
 import { useConsole } from '../console-context.tsx';
@@ -18,7 +19,7 @@ export function ConnectPage() {
   const { read, workspace } = useConsole();
   const { search } = usePath();
   const client = clientFromQuery(search.get('client'));
-  const mcpUrl = __ENGINY_MCP_URL__;
+  const mcpUrl = stackMcpUrl();
   const settings = usePoll(() => read<McpSettings>('/mcp-settings'), `settings:${workspace.id}`, 3_000);
   const connections = usePoll(
     async () => (await read<{ connections: Connection[] }>('/connections')).connections,
