@@ -67,6 +67,15 @@ const { timeTokenVerification } = await import('./verification.ts');
 // The ceiling is measured in every run that loads the stack, so ratios compare like with like.
 let load = LOAD_SCENARIOS.filter((s) => s.name === 'bare' || asked.includes(s.name));
 const wantsStack = asked.some((name) => name !== 'startup');
+// With --url, the stack there must answer before credentials are issued on its database (or an
+// embedded one is started for it): one line saying what is wrong, never a driver's stack trace.
+if (wantsStack && values.url !== undefined) {
+  const problem = await notReady(values.url.replace(/\/$/, ''));
+  if (problem !== undefined) {
+    process.stderr.write(`pnpm bench: ${problem}\n`);
+    process.exit(1);
+  }
+}
 // "[3/12] mcp, 50 conns" on stderr (stdout keeps the tables): planned once the scenarios are final.
 let progress: Progress | undefined;
 const tracked = () => (progress ??= startProgress(plannedSteps()));
@@ -273,4 +282,18 @@ if (profileDir) {
   process.stdout.write(
     `\nProfiles in ${profileDir}: open them in Chrome DevTools (Performance) or speedscope for flame graphs.\n`,
   );
+}
+
+/** Why the stack at `url` cannot be loaded (its /readyz), or undefined when it is ready. */
+async function notReady(url: string): Promise<string | undefined> {
+  try {
+    const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(5_000) });
+    if (response.ok) return undefined;
+    const body = (await response.text()).trim().slice(0, 200);
+    return `the stack at ${url} is not ready: /readyz answered ${response.status}${body ? ` ${body}` : ''}`;
+  } catch (error) {
+    const { cause } = error as { cause?: { code?: string; message?: string } };
+    const reason = cause?.code ?? cause?.message ?? (error as Error).message;
+    return `nothing answers at ${url} (${reason}): start the stack (npm start), or leave out --url and the bench starts one`;
+  }
 }
