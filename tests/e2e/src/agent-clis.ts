@@ -6,12 +6,16 @@
 // binary is resolved here, from the wrapper package's own dependencies, so `pnpm install
 // --frozen-lockfile` (even with --ignore-scripts) is all a fresh clone needs. Codex's, Gemini's,
 // the Inspector's, Cline's, Qwen Code's and Copilot CLI's bins are Node scripts that find their
-// parts themselves.
+// parts themselves. Qwen Code and the Inspector require Node 22 (their `engines`: ≥ 22.0.0 and
+// ≥ 22.19.0), and run on it here, as their users run them: the pinned Node 22 the conformance suite
+// runs on. On the repo's Node 20 the Inspector refused every request once HTTP(S)_PROXY was set
+// ("the `undici` package could not be loaded"), a fault of the runtime, not of the Inspector.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { arch, platform, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { node22 } from '@enginy/mcp-conformance/run';
 import { type OpenerRecord, openedUrls, serveBrowserOpens } from './browser-desk.ts';
 
 export type AgentCli = 'claude' | 'codex' | 'gemini' | 'opencode' | 'inspector' | 'cline' | 'qwen' | 'copilot';
@@ -51,11 +55,11 @@ export function cliCommand(cli: AgentCli): string[] {
     case 'gemini':
       return [process.execPath, join(packageDir('@google/gemini-cli'), 'bundle', 'gemini.js')];
     case 'inspector':
-      return [process.execPath, join(packageDir(PACKAGES.inspector), 'clients', 'launcher', 'build', 'index.js')];
+      return [node22(), join(packageDir(PACKAGES.inspector), 'clients', 'launcher', 'build', 'index.js')];
     case 'cline':
       return [process.execPath, join(packageDir(PACKAGES.cline), 'bin', 'cline')];
     case 'qwen':
-      return [process.execPath, join(packageDir(PACKAGES.qwen), 'cli-entry.js')];
+      return [node22(), join(packageDir(PACKAGES.qwen), 'cli-entry.js')];
     case 'copilot':
       return [process.execPath, join(packageDir(PACKAGES.copilot), 'npm-loader.js')];
   }

@@ -37,12 +37,11 @@ import { useStack } from '../src/stack-fixture.ts';
 
 const e2e = useStack();
 const s = scratch('inspector');
-// As in real-client-inspector.test.ts: no HTTP(S)_PROXY (it refuses every request with one), its
-// auto-open allowed without a TTY, and its file store, which keeps tokens between runs.
-const { HTTP_PROXY, HTTPS_PROXY, http_proxy, https_proxy, ...direct } = s.env;
+// As in real-client-inspector.test.ts: its auto-open allowed without a TTY, and its file store, which
+// keeps tokens between runs.
 const inspectorScratch: Scratch = {
   ...s,
-  env: { ...direct, MCP_AUTO_OPEN_ENABLED: 'true', MCP_INSPECTOR_SECRET_STORE: 'file' },
+  env: { ...s.env, MCP_AUTO_OPEN_ENABLED: 'true', MCP_INSPECTOR_SECRET_STORE: 'file' },
 };
 const inspector = [...cliCommand('inspector'), '--cli'];
 let api: ConsoleClient;

@@ -30,17 +30,14 @@ const RECIPE_REDIRECT_URI = 'http://localhost:3118/callback';
 const e2e = useStack();
 const inspector = [...cliCommand('inspector'), '--cli'];
 const s = scratch('inspector');
-// With HTTP(S)_PROXY set, even to a dead loopback proxy, the Inspector refuses every request ("the
-// `undici` package could not be loaded, so requests cannot be routed through the proxy"): it runs
-// without them. No TTY here: MCP_AUTO_OPEN_ENABLED lets it open $BROWSER. With no OS keychain it
-// would keep tokens in memory only, lost at exit: the file store keeps them between runs, as a
-// keychain would.
-const { HTTP_PROXY, HTTPS_PROXY, http_proxy, https_proxy, ...direct } = s.env;
+// On Node 22, as it requires (agent-clis.ts), behind the scratch's dead-end proxy like every agent. No
+// TTY here: MCP_AUTO_OPEN_ENABLED lets it open $BROWSER. With no OS keychain it would keep tokens in
+// memory only, lost at exit: the file store keeps them between runs, as a keychain would.
 const interactive: Scratch = {
   ...s,
-  env: { ...direct, MCP_AUTO_OPEN_ENABLED: 'true', MCP_INSPECTOR_SECRET_STORE: 'file' },
+  env: { ...s.env, MCP_AUTO_OPEN_ENABLED: 'true', MCP_INSPECTOR_SECRET_STORE: 'file' },
 };
-const unattended = { MCP_INSPECTOR_SECRET_STORE: 'file', ...direct };
+const unattended = { MCP_INSPECTOR_SECRET_STORE: 'file', ...s.env };
 afterAll(() => s.remove());
 
 // The recipe's command. The Inspector keeps no callback URL: a run without it that has to authorize

@@ -32,7 +32,10 @@ export interface SuiteRun {
   scenarios: ScenarioResult[];
 }
 
-/** A Node ≥ 22 to run the suite with: this one if it is, else the platform's binary package. */
+/**
+ * A Node ≥ 22 to run the suite with (and the agents whose packages require it, tests/e2e): this one
+ * if it is, else the platform's binary package.
+ */
 export function node22(): string {
   if (Number(process.versions.node.split('.')[0]) >= 22) return process.execPath;
   const name = `node-${process.platform === 'win32' ? 'win' : process.platform}-${process.arch}`;
@@ -47,7 +50,7 @@ export function node22(): string {
     // Not installed: an optional dependency for another platform, or not published for this one.
   }
   throw new Error(
-    `The MCP conformance suite needs Node 22: ${name}@22 is not installed for this platform (${process.platform}-${process.arch}); run the tests with Node 22.`,
+    `Node 22 is needed (the MCP conformance suite, Qwen Code, the MCP Inspector): ${name}@22 is not installed for this platform (${process.platform}-${process.arch}); run the tests with Node 22.`,
   );
 }
 
