@@ -149,16 +149,18 @@ describe('Claude Code-like client on the MCP endpoint', () => {
   });
 
   it('records last use and calls per tool for the console', async () => {
-    await new Promise((resolve) => setTimeout(resolve, 2_500)); // one usage flush interval
-    const rows = await db
-      .selectFrom('mcp_tool_usage')
-      .innerJoin('oauth_grants', 'oauth_grants.id', 'mcp_tool_usage.grant_id')
-      .select(['mcp_tool_usage.tool', 'mcp_tool_usage.calls'])
-      .where('oauth_grants.workspace_id', '=', SEED_IDS.acme)
-      .execute();
-    const calls = (tool: string) => rows.filter((row) => row.tool === tool).reduce((sum, row) => sum + row.calls, 0);
-    expect(calls('mcp_whoami')).toBe(1);
-    expect(calls('create_contact')).toBe(5);
+    const callsPerTool = async () => {
+      const rows = await db
+        .selectFrom('mcp_tool_usage')
+        .innerJoin('oauth_grants', 'oauth_grants.id', 'mcp_tool_usage.grant_id')
+        .select(['mcp_tool_usage.tool', 'mcp_tool_usage.calls'])
+        .where('oauth_grants.workspace_id', '=', SEED_IDS.acme)
+        .execute();
+      const calls = (tool: string) => rows.filter((row) => row.tool === tool).reduce((sum, row) => sum + row.calls, 0);
+      return { mcp_whoami: calls('mcp_whoami'), create_contact: calls('create_contact') };
+    };
+    // Usage reaches the database within one 2 s flush (polled, not slept).
+    await expect.poll(callsPerTool, { timeout: 10_000, interval: 100 }).toEqual({ mcp_whoami: 1, create_contact: 5 });
   });
 
   it('stops every token when the admin disables MCP, with a clear message', async () => {
