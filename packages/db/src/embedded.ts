@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, chownSync, rmSync, writeFileSync } from 'node:fs
 import { arch, platform, tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
+import { reapWithParent } from './reaper.ts';
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
@@ -60,6 +61,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     ],
     { ...owner, detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: serverEnv(options.env) },
   );
+  // A fast shutdown if this process ends without stopping it (a test run cut short by Ctrl-C).
+  if (server.pid !== undefined) {
+    const reaper = reapWithParent(server.pid, 'INT');
+    server.once('exit', () => reaper.release());
+  }
   await new Promise<void>((resolve, reject) => {
     server.stderr?.on('data', (chunk: Buffer) => {
       for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {

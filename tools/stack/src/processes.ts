@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { reapWithParent } from '@enginy/db/reaper';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -33,6 +34,11 @@ export function startApp(
   width = 7,
 ): AppProcess {
   const child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own group escapes a Ctrl-C: if this process ends without stopping it, the group goes too.
+  if (child.pid !== undefined) {
+    const reaper = reapWithParent(child.pid, 'TERM');
+    child.once('exit', () => reaper.release());
+  }
   const recent: string[] = [];
   // A replica (`openapi-2`) takes its app's colour.
   const color = COLORS[name.replace(/-\d+$/, '')] ?? '37';
