@@ -62,10 +62,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     { ...owner, detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: serverEnv(options.env) },
   );
   // A fast shutdown if this process ends without stopping it (a test run cut short by Ctrl-C).
-  if (server.pid !== undefined) {
-    const reaper = reapWithParent(server.pid, 'INT');
-    server.once('exit', () => reaper.release());
-  }
+  reapWithParent(server, 'INT');
   await new Promise<void>((resolve, reject) => {
     server.stderr?.on('data', (chunk: Buffer) => {
       for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {

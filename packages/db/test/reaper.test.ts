@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { reapWithParent } from '../src/reaper.ts';
 
@@ -23,15 +25,21 @@ const watchers = (pgid: number) =>
   });
 
 describe('reapWithParent', () => {
-  it('once released, its watcher goes and signals no one: the group keeps running', async () => {
-    const group = spawn('sleep', ['30'], { detached: true, stdio: 'ignore' });
-    const pgid = group.pid as number;
+  it('once the group leader has exited, its watcher goes and signals no one: the rest of the group keeps running', async () => {
+    // A group of two: the leader `sh`, and a `sleep` it started (its pid on the first line).
+    const leader = spawn('sh', ['-c', 'sleep 30 & echo $!; wait'], {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const pgid = leader.pid as number;
     try {
-      const reaper = reapWithParent(pgid, 'TERM');
+      const [line] = (await once(createInterface({ input: leader.stdout }), 'line')) as [string];
+      const sleeper = Number(line);
+      reapWithParent(leader, 'TERM');
       await expect.poll(() => watchers(pgid).length).toBe(1);
-      reaper.release();
+      process.kill(pgid, 'SIGKILL'); // the leader alone
       await expect.poll(() => watchers(pgid).length).toBe(0);
-      expect(alive(pgid)).toBe(true);
+      expect(alive(sleeper)).toBe(true);
     } finally {
       process.kill(-pgid, 'SIGKILL');
     }

@@ -35,10 +35,7 @@ export function startApp(
 ): AppProcess {
   const child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   // Its own group escapes a Ctrl-C: if this process ends without stopping it, the group goes too.
-  if (child.pid !== undefined) {
-    const reaper = reapWithParent(child.pid, 'TERM');
-    child.once('exit', () => reaper.release());
-  }
+  reapWithParent(child, 'TERM');
   const recent: string[] = [];
   // A replica (`openapi-2`) takes its app's colour.
   const color = COLORS[name.replace(/-\d+$/, '')] ?? '37';

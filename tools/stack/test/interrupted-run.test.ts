@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -32,14 +33,11 @@ describe('a run cut short by Ctrl-C', () => {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     try {
-      const [line] = await Promise.race([
-        createInterface({ input: run.stdout })
-          [Symbol.asyncIterator]()
-          .next()
-          .then((next) => [next.value as string]),
-        new Promise<never>((_, reject) => run.once('exit', (code) => reject(new Error(`the run exited (${code})`)))),
-      ]);
-      const ports = JSON.parse(line ?? '{}') as { openapi: number; postgres: number };
+      const [line] = (await Promise.race([
+        once(createInterface({ input: run.stdout }), 'line'),
+        once(run, 'exit').then(([code]) => Promise.reject(new Error(`the run exited (${code})`))),
+      ])) as [string];
+      const ports = JSON.parse(line) as { openapi: number; postgres: number };
       expect(await listening(ports.openapi)).toBe(true);
       expect(await listening(ports.postgres)).toBe(true);
 
